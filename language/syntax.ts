@@ -1,0 +1,395 @@
+/**
+ * The typed syntax tree of an Incent program.
+ *
+ * Built by `parser.ts` from source text; consumed by the formatter (`format.ts`) and the checker
+ * (`../compiler/`). Every node has a `span` (character offsets into the source). Nodes recovered from
+ * syntax errors may have missing children: later stages must be defensive about `undefined` where a
+ * field is optional.
+ */
+
+/** Half-open character range [start, end) into the source text. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface Node {
+  span: Span;
+}
+
+/** An identifier as written, with its own span (used for names, fields, pots, levels…). */
+export interface Ident extends Node {
+  kind: 'Ident';
+  name: string;
+}
+
+export interface Comment extends Node {
+  kind: 'Comment';
+  /** The comment text after `#`, without the line break. */
+  text: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The file
+
+export interface ProgramFile extends Node {
+  kind: 'File';
+  /** The `program "…" { … }` header; absent when missing (the checker reports it). */
+  header?: Header;
+  /** Top-level declarations in source order (the header is not among them). */
+  decls: Decl[];
+  /** Every comment of the file, in source order (for the formatter). */
+  comments: Comment[];
+}
+
+export type RoundingMode = 'half-even' | 'half-up' | 'half-down' | 'down' | 'up' | 'floor' | 'ceiling';
+export const ROUNDING_MODES: readonly RoundingMode[] = ['half-even', 'half-up', 'half-down', 'down', 'up', 'floor', 'ceiling'];
+
+export type PeriodUnit = 'month' | 'quarter' | 'year';
+
+export interface Header extends Node {
+  kind: 'Header';
+  name: StringLit;
+  clauses: HeaderClause[];
+}
+
+export type HeaderClause =
+  | (Node & { kind: 'Currency'; code: Ident })
+  /** `period month|quarter|year`; `unit` is the word as written (validated by the checker). */
+  | (Node & { kind: 'PeriodClause'; unit: Ident })
+  | (Node & { kind: 'Start'; date: DateLit })
+  | (Node & { kind: 'End'; date: DateLit })
+  /** `rounding MODE`; `mode` is the word as written (validated by the checker). */
+  | (Node & { kind: 'Rounding'; mode: Ident });
+
+// ---------------------------------------------------------------------------------------------
+// Declarations
+
+export type Decl =
+  | PartnerDecl
+  | EventDecl
+  | LetDecl
+  | MeasureDecl
+  | TierDecl
+  | PayoutDecl
+  | RuleDecl
+  | TestDecl;
+
+export interface FieldDecl extends Node {
+  kind: 'FieldDecl';
+  name: Ident;
+  type: TypeRef;
+}
+
+export type TypeRef =
+  /** `text`, `integer`, `decimal`, `money`, `date`, `boolean` — the word as written. */
+  | (Node & { kind: 'SimpleType'; name: Ident })
+  /** `one of "a", "b", …` */
+  | (Node & { kind: 'EnumType'; members: StringLit[] });
+
+export interface PartnerDecl extends Node {
+  kind: 'PartnerDecl';
+  fields: FieldDecl[];
+}
+
+export interface EventDecl extends Node {
+  kind: 'EventDecl';
+  name: Ident;
+  fields: FieldDecl[];
+}
+
+export interface LetDecl extends Node {
+  kind: 'LetDecl';
+  name: Ident;
+  value: Expr;
+}
+
+export type AggregateOp = 'sum' | 'count' | 'count distinct' | 'min' | 'max' | 'average';
+
+export interface MeasureDecl extends Node {
+  kind: 'MeasureDecl';
+  name: Ident;
+  op: AggregateOp;
+  /** The aggregated expression (absent for `count EVENT`). */
+  arg?: Expr;
+  /** The event kind counted by `count EVENT`. */
+  event?: Ident;
+  where?: Expr;
+  window?: Window;
+  /** `else DEFAULT`, required for min/max/average. */
+  otherwise?: Expr;
+}
+
+export type WindowUnit = 'periods' | 'months' | 'quarters' | 'years';
+
+export type Window =
+  | (Node & { kind: 'Window'; form: 'this period' | 'previous period' | 'year to date' | 'previous year' | 'program to date' })
+  | (Node & { kind: 'Window'; form: 'last'; count: NumberLit; unit: WindowUnit });
+
+export interface TierDecl extends Node {
+  kind: 'TierDecl';
+  name: Ident;
+  by: Expr;
+  levels: TierLevel[];
+}
+
+export interface TierLevel extends Node {
+  kind: 'TierLevel';
+  name: Ident;
+  /** Absent for the base level. */
+  threshold?: Expr;
+}
+
+export type PayoutKind = 'points' | 'cash' | 'credit' | 'fund' | 'giftcard' | 'item';
+export const PAYOUT_KINDS: readonly PayoutKind[] = ['points', 'cash', 'credit', 'fund', 'giftcard', 'item'];
+
+export interface PayoutDecl extends Node {
+  kind: 'PayoutDecl';
+  name: Ident;
+  /** The kind word as written (validated by the checker against PAYOUT_KINDS). */
+  payoutKind: Ident;
+  /** Absent when the declaration has no `{ … }` block; empty when the block is empty. */
+  options?: PayoutOption[];
+}
+
+export type PayoutOption =
+  | (Node & { kind: 'PotRounding'; mode: Ident })
+  | (Node & { kind: 'PotCap'; amount: Expr; per?: 'period' | 'year' })
+  | (Node & { kind: 'PotBudget'; amount: Expr })
+  | (Node & { kind: 'PotMinimum'; amount: Expr })
+  | (Node & { kind: 'PotDenominations'; values: Expr[] })
+  | (Node & { kind: 'PotApproval'; amount: Expr })
+  | (Node & { kind: 'PotValue'; amount: Expr });
+
+export interface RuleDecl extends Node {
+  kind: 'RuleDecl';
+  name: StringLit;
+  /** Clauses in source order; the checker requires exactly one scope and at least one award. */
+  clauses: RuleClause[];
+}
+
+export type RuleClause = Scope | Award | RuleCap | Once;
+
+export type Scope =
+  | (Node & { kind: 'ForEachEvent'; event: Ident; where?: Expr })
+  | (Node & { kind: 'ForEachPartner'; where?: Expr })
+  | (Node & { kind: 'ForTop'; count: NumberLit; by: Expr; thenBy: Expr[]; where?: Expr });
+
+export interface Award extends Node {
+  kind: 'Award';
+  amount: Expr;
+  pot: Ident;
+}
+
+export interface RuleCap extends Node {
+  kind: 'RuleCap';
+  amount: Expr;
+  perEvent: boolean;
+}
+
+export interface Once extends Node {
+  kind: 'Once';
+  perPeriod: boolean;
+}
+
+export interface TestDecl extends Node {
+  kind: 'TestDecl';
+  name: StringLit;
+  items: TestItem[];
+}
+
+export type TestItem =
+  | (Node & { kind: 'TestPeriod'; period: PeriodLit })
+  | (Node & { kind: 'TestPartner'; id: StringLit; fields: FieldValue[] })
+  | (Node & { kind: 'TestEvent'; event: Ident; fields: FieldValue[] })
+  | (Node & { kind: 'Expect'; partner: StringLit; name: Ident; value: Expr });
+
+export interface FieldValue extends Node {
+  kind: 'FieldValue';
+  /** The field name; `partner` (a keyword elsewhere) is accepted here. */
+  name: Ident;
+  value: Expr;
+}
+
+/** `2026` (year), `2026-Q1` (quarter) or `2026-03` (month), as written. */
+export interface PeriodLit extends Node {
+  kind: 'PeriodLit';
+  text: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expressions
+
+export type Expr =
+  | NumberLit
+  | MoneyLit
+  | DateLit
+  | StringLit
+  | BoolLit
+  | NameRef
+  | FieldRef
+  | Binary
+  | Unary
+  | InRange
+  | InSet
+  | IfExpr
+  | Call
+  | Lookup
+  | BandsExpr;
+
+export interface NumberLit extends Node {
+  kind: 'Number';
+  /** The source text (`1_000`, `2.5%`). */
+  text: string;
+  /** The exact decimal value as a plain string, underscores removed and percent applied (`0.025`). */
+  value: string;
+  percent: boolean;
+}
+
+export interface MoneyLit extends Node {
+  kind: 'Money';
+  /** The amount's source text (`1_000.50`). */
+  text: string;
+  /** The exact decimal amount as a plain string (`1000.50`). */
+  value: string;
+  currency: string;
+}
+
+export interface DateLit extends Node {
+  kind: 'Date';
+  /** `YYYY-MM-DD` as written (the checker verifies that the date exists). */
+  value: string;
+}
+
+export interface StringLit extends Node {
+  kind: 'String';
+  /** The unescaped value. */
+  value: string;
+}
+
+export interface BoolLit extends Node {
+  kind: 'Bool';
+  value: boolean;
+}
+
+/** A bare name: a let, measure, tier, tier level, or (inside an event scope) an event field. */
+export interface NameRef extends Node {
+  kind: 'Name';
+  name: string;
+}
+
+/** `partner.region` or `sale.amount`. `object` is `partner` or an event kind's name. */
+export interface FieldRef extends Node {
+  kind: 'Field';
+  object: Ident;
+  field: Ident;
+}
+
+export type BinaryOp = '+' | '-' | '*' | '/' | '=' | '!=' | '<' | '<=' | '>' | '>=' | 'and' | 'or';
+
+export interface Binary extends Node {
+  kind: 'Binary';
+  op: BinaryOp;
+  left: Expr;
+  right: Expr;
+}
+
+export interface Unary extends Node {
+  kind: 'Unary';
+  op: '-' | 'not';
+  operand: Expr;
+}
+
+/** `x in A..B`, inclusive at both ends. */
+export interface InRange extends Node {
+  kind: 'InRange';
+  value: Expr;
+  from: Expr;
+  to: Expr;
+}
+
+/** `x in ["a", "b"]`. */
+export interface InSet extends Node {
+  kind: 'InSet';
+  value: Expr;
+  items: Expr[];
+}
+
+export interface IfExpr extends Node {
+  kind: 'If';
+  cond: Expr;
+  then: Expr;
+  otherwise: Expr;
+}
+
+export type FunctionName = 'floor' | 'ceil' | 'round' | 'min' | 'max' | 'abs';
+
+export interface Call extends Node {
+  kind: 'Call';
+  fn: FunctionName;
+  args: Expr[];
+}
+
+export interface LookupEntry extends Node {
+  kind: 'LookupEntry';
+  /** A tier level (`Gold`) or an enumeration value (`"hardware"`). */
+  key: Ident | StringLit;
+  value: Expr;
+}
+
+export interface Lookup extends Node {
+  kind: 'Lookup';
+  key: Expr;
+  entries: LookupEntry[];
+  otherwise?: Expr;
+}
+
+export interface Band extends Node {
+  kind: 'Band';
+  /** `below T1` (the first band) or `from Ti`. */
+  bound: 'below' | 'from';
+  threshold: Expr;
+  value: Expr;
+}
+
+/** `bands X { … }` (the value of the band reached) or `marginal X { … }` (Σ part × rate). */
+export interface BandsExpr extends Node {
+  kind: 'Bands';
+  mode: 'bands' | 'marginal';
+  subject: Expr;
+  bands: Band[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+/** Visits every direct child expression of an expression. */
+export function childExprs(e: Expr): Expr[] {
+  switch (e.kind) {
+    case 'Binary':
+      return [e.left, e.right];
+    case 'Unary':
+      return [e.operand];
+    case 'InRange':
+      return [e.value, e.from, e.to];
+    case 'InSet':
+      return [e.value, ...e.items];
+    case 'If':
+      return [e.cond, e.then, e.otherwise];
+    case 'Call':
+      return e.args;
+    case 'Lookup':
+      return [e.key, ...e.entries.map((x) => x.value), ...(e.otherwise ? [e.otherwise] : [])];
+    case 'Bands':
+      return [e.subject, ...e.bands.flatMap((b) => [b.threshold, b.value])];
+    default:
+      return [];
+  }
+}
+
+/** Depth-first walk over an expression and all its sub-expressions (parents first). */
+export function walkExpr(e: Expr | undefined, visit: (e: Expr) => void): void {
+  if (!e) return;
+  visit(e);
+  for (const c of childExprs(e)) walkExpr(c, visit);
+}
