@@ -1,0 +1,1143 @@
+/**
+ * The Incent parser: source text → typed syntax tree (`syntax.ts`) plus syntax diagnostics.
+ *
+ * Never throws. The token stream is cut into top-level declarations (at brace depth 0, where a
+ * declaration word starts), and each declaration is parsed on its own with Chevrotain's error
+ * recovery, so a broken rule never hides the errors of the rules after it.
+ */
+import { EmbeddedActionsParser, EOF, type IToken, type IParserErrorMessageProvider, type TokenType, type IRecognitionException } from 'chevrotain';
+import { error, type Diagnostic } from './diagnostics.js';
+import * as T from './tokens.js';
+import type * as S from './syntax.js';
+
+const Kw = T.Kw;
+
+/** What a grammar rule is, in words, for "expected …" messages. */
+const RULE_WORDS: Record<string, string> = {
+  declaration: 'a declaration (`program`, `partner`, `event`, `let`, `measure`, `tier`, `payout`, `rule` or `test`)',
+  headerClause: 'a header clause (`currency`, `period`, `start`, `end` or `rounding`)',
+  fieldDecl: 'a field declaration such as `amount: money`',
+  typeRef: 'a type (`text`, `integer`, `decimal`, `money`, `date`, `boolean` or `one of "a", "b"`)',
+  measureDecl: 'an aggregate (`sum`, `count`, `count distinct`, `min`, `max` or `average`)',
+  window: 'a window (`this period`, `previous period`, `year to date`, `previous year`, `last N months|quarters|years|periods` or `program to date`)',
+  payoutOption: 'a payout option (`rounding`, `cap`, `budget`, `minimum`, `denominations`, `approval above` or `value`)',
+  ruleClause: 'a rule clause (`for each …`, `for top …`, `award … to …`, `cap …` or `once per partner`)',
+  scope: 'a scope (`for each EVENT`, `for each partner` or `for top N partners by …`)',
+  testItem: 'a test line (`period …`, `partner "ID" { … }`, an event, or `expect …`)',
+  primary: 'an expression',
+  unary: 'an expression',
+  expr: 'an expression',
+  andExpr: 'an expression',
+  notExpr: 'an expression',
+  comparison: 'an expression',
+  additive: 'an expression',
+  multiplicative: 'an expression',
+  roundingMode: 'a rounding mode (`half-even`, `half-up`, `half-down`, `down`, `up`, `floor` or `ceiling`)',
+  lookupKey: 'a lookup key (a tier level, a quoted enumeration value, or `else`)',
+  periodUnit: 'a period (`month`, `quarter` or `year`)',
+  windowUnit: '`periods`, `months`, `quarters` or `years`',
+  fieldName: 'a field name',
+};
+
+function tokenWords(tok: IToken): string {
+  if (tok.tokenType === EOF) return 'the end of the file';
+  if (tok.tokenType === T.Identifier) return `\`${tok.image}\``;
+  return `\`${tok.image}\``;
+}
+
+function labelOf(t: TokenType): string {
+  return t.LABEL ?? `\`${t.name}\``;
+}
+
+const messages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage({ expected, actual }) {
+    return `expected ${labelOf(expected)}, found ${tokenWords(actual)}`;
+  },
+  buildNotAllInputParsedMessage({ firstRedundant }) {
+    return `unexpected ${tokenWords(firstRedundant)} after the end of the declaration`;
+  },
+  buildNoViableAltMessage({ actual, ruleName, expectedPathsPerAlt }) {
+    const words = RULE_WORDS[ruleName];
+    if (words) return `expected ${words}, found ${tokenWords(actual[0]!)}`;
+    const firsts = [...new Set(expectedPathsPerAlt.flatMap((alt) => alt.map((path) => labelOf(path[0]!))))];
+    return `expected ${firsts.join(', ')}; found ${tokenWords(actual[0]!)}`;
+  },
+  buildEarlyExitMessage({ actual, ruleName, expectedIterationPaths }) {
+    const words = RULE_WORDS[ruleName];
+    if (words) return `expected ${words}, found ${tokenWords(actual[0]!)}`;
+    const firsts = [...new Set(expectedIterationPaths.map((path) => labelOf(path[0]!)))];
+    return `expected at least one ${firsts.join(' or ')}, found ${tokenWords(actual[0]!)}`;
+  },
+};
+
+const CURRENCY_CODE = /^[A-Z]{3}$/;
+
+function span(first: IToken, last: IToken): S.Span {
+  const start = first.startOffset;
+  const end = Math.max(start, (last.endOffset ?? last.startOffset) + 1);
+  return { start: Number.isNaN(start) ? 0 : start, end: Number.isNaN(end) ? 0 : end };
+}
+
+function joinSpans(a: S.Span | undefined, b: S.Span | undefined): S.Span {
+  if (!a) return b ?? { start: 0, end: 0 };
+  if (!b) return a;
+  return { start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
+}
+
+/** Removes `_` and applies `%` exactly, by moving the decimal point. */
+export function numberValue(text: string): { value: string; percent: boolean } {
+  const percent = text.endsWith('%');
+  let digits = text.replace(/[_%]/g, '');
+  if (!percent) return { value: normalizeDecimal(digits), percent };
+  let [int, frac = ''] = digits.split('.') as [string, string?];
+  int = int.padStart(3, '0');
+  digits = `${int.slice(0, -2)}.${int.slice(-2)}${frac}`;
+  return { value: normalizeDecimal(digits), percent };
+}
+
+function normalizeDecimal(s: string): string {
+  let [int, frac] = s.split('.') as [string, string?];
+  int = int.replace(/^0+(?=\d)/, '');
+  if (frac !== undefined) {
+    frac = frac.replace(/0+$/, '');
+    return frac ? `${int}.${frac}` : int;
+  }
+  return int;
+}
+
+function unescapeString(image: string): string {
+  const body = image.endsWith('"') && image.length >= 2 ? image.slice(1, -1) : image.slice(1);
+  return body.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
+}
+
+class IncentParser extends EmbeddedActionsParser {
+  constructor() {
+    super(T.allTokens, { recoveryEnabled: true, errorMessageProvider: messages, maxLookahead: 3 });
+    this.performSelfAnalysis();
+  }
+
+  private ident(tok: IToken): S.Ident {
+    return { kind: 'Ident', name: tok.image ?? '', span: span(tok, tok) };
+  }
+
+  private str(tok: IToken): S.StringLit {
+    return { kind: 'String', value: unescapeString(tok.image ?? '""'), span: span(tok, tok) };
+  }
+
+  private from(first: IToken): S.Span {
+    return span(first, this.LA(0));
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Declarations
+
+  declaration = this.RULE('declaration', (): S.Decl | S.Header | undefined =>
+    this.OR<S.Decl | S.Header | undefined>([
+      { ALT: () => this.SUBRULE(this.header) },
+      { ALT: () => this.SUBRULE(this.partnerDecl) },
+      { ALT: () => this.SUBRULE(this.eventDecl) },
+      { ALT: () => this.SUBRULE(this.letDecl) },
+      { ALT: () => this.SUBRULE(this.measureDecl) },
+      { ALT: () => this.SUBRULE(this.tierDecl) },
+      { ALT: () => this.SUBRULE(this.payoutDecl) },
+      { ALT: () => this.SUBRULE(this.ruleDecl) },
+      { ALT: () => this.SUBRULE(this.testDecl) },
+    ]),
+  );
+
+  header = this.RULE('header', (): S.Header => {
+    const kw = this.CONSUME(Kw.program);
+    const name = this.CONSUME(T.StringLit);
+    this.CONSUME(T.LBrace);
+    const clauses: S.HeaderClause[] = [];
+    this.MANY(() => {
+      const c = this.SUBRULE(this.headerClause);
+      this.ACTION(() => c && clauses.push(c));
+    });
+    this.CONSUME(T.RBrace);
+    return this.ACTION(() => ({ kind: 'Header', name: this.str(name), clauses, span: this.from(kw) }))!;
+  });
+
+  headerClause = this.RULE('headerClause', (): S.HeaderClause =>
+    this.OR<S.HeaderClause>([
+      {
+        ALT: () => {
+          const kw = this.CONSUME(Kw.currency);
+          const code = this.CONSUME(T.Identifier);
+          return this.ACTION(() => ({ kind: 'Currency', code: this.ident(code), span: this.from(kw) }) as S.HeaderClause)!;
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(Kw.period);
+          const unit = this.SUBRULE(this.periodUnit);
+          return this.ACTION(() => ({ kind: 'PeriodClause', unit, span: this.from(kw) }) as S.HeaderClause)!;
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(Kw.start);
+          const d = this.CONSUME(T.DateLit);
+          return this.ACTION(() => ({ kind: 'Start', date: { kind: 'Date', value: d.image, span: span(d, d) }, span: this.from(kw) }) as S.HeaderClause)!;
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(Kw.end);
+          const d = this.CONSUME2(T.DateLit);
+          return this.ACTION(() => ({ kind: 'End', date: { kind: 'Date', value: d.image, span: span(d, d) }, span: this.from(kw) }) as S.HeaderClause)!;
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(Kw.rounding);
+          const mode = this.SUBRULE(this.roundingMode);
+          return this.ACTION(() => ({ kind: 'Rounding', mode, span: this.from(kw) }) as S.HeaderClause)!;
+        },
+      },
+    ]),
+  );
+
+  periodUnit = this.RULE('periodUnit', (): S.Ident => {
+    const tok = this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(Kw.year) }]);
+    return this.ACTION(() => this.ident(tok))!;
+  });
+
+  roundingMode = this.RULE('roundingMode', (): S.Ident => {
+    const tok = this.OR([
+      { ALT: () => this.CONSUME(T.HalfMode) },
+      { ALT: () => this.CONSUME(Kw.floor) },
+      { ALT: () => this.CONSUME(T.Identifier) },
+    ]);
+    return this.ACTION(() => this.ident(tok))!;
+  });
+
+  partnerDecl = this.RULE('partnerDecl', (): S.PartnerDecl => {
+    const kw = this.CONSUME(Kw.partner);
+    const fields = this.SUBRULE(this.fieldBlock);
+    return this.ACTION(() => ({ kind: 'PartnerDecl', fields: fields ?? [], span: this.from(kw) }) as S.PartnerDecl)!;
+  });
+
+  eventDecl = this.RULE('eventDecl', (): S.EventDecl => {
+    const kw = this.CONSUME(Kw.event);
+    const name = this.CONSUME(T.Identifier);
+    const fields = this.SUBRULE(this.fieldBlock);
+    return this.ACTION(() => ({ kind: 'EventDecl', name: this.ident(name), fields: fields ?? [], span: this.from(kw) }) as S.EventDecl)!;
+  });
+
+  fieldBlock = this.RULE('fieldBlock', (): S.FieldDecl[] => {
+    const fields: S.FieldDecl[] = [];
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      const f = this.SUBRULE(this.fieldDecl);
+      this.ACTION(() => f && fields.push(f));
+      this.OPTION(() => this.CONSUME(T.Comma));
+    });
+    this.CONSUME(T.RBrace);
+    return fields;
+  });
+
+  fieldDecl = this.RULE('fieldDecl', (): S.FieldDecl => {
+    const name = this.SUBRULE(this.fieldName);
+    this.CONSUME(T.Colon);
+    const type = this.SUBRULE(this.typeRef);
+    return this.ACTION(() => ({ kind: 'FieldDecl', name, type, span: joinSpans(name?.span, type?.span) }) as S.FieldDecl)!;
+  });
+
+  /** A field name: an identifier, or `partner` (an event's implicit field, written in tests). */
+  fieldName = this.RULE('fieldName', (): S.Ident => {
+    const tok = this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(Kw.partner) }]);
+    return this.ACTION(() => this.ident(tok))!;
+  });
+
+  typeRef = this.RULE('typeRef', (): S.TypeRef =>
+    this.OR<S.TypeRef>([
+      {
+        ALT: () => {
+          const kw = this.CONSUME(Kw.one);
+          this.CONSUME(Kw.of);
+          const members: S.StringLit[] = [];
+          this.AT_LEAST_ONE_SEP({
+            SEP: T.Comma,
+            DEF: () => {
+              const s = this.CONSUME(T.StringLit);
+              this.ACTION(() => members.push(this.str(s)));
+            },
+          });
+          return this.ACTION(() => ({ kind: 'EnumType', members, span: this.from(kw) }) as S.TypeRef)!;
+        },
+      },
+      {
+        ALT: () => {
+          const name = this.CONSUME(T.Identifier);
+          return this.ACTION(() => ({ kind: 'SimpleType', name: this.ident(name), span: span(name, name) }) as S.TypeRef)!;
+        },
+      },
+    ]),
+  );
+
+  letDecl = this.RULE('letDecl', (): S.LetDecl => {
+    const kw = this.CONSUME(Kw.let);
+    const name = this.CONSUME(T.Identifier);
+    this.CONSUME(T.Equals);
+    const value = this.SUBRULE(this.expr);
+    return this.ACTION(() => ({ kind: 'LetDecl', name: this.ident(name), value, span: this.from(kw) }) as S.LetDecl)!;
+  });
+
+  measureDecl = this.RULE('measureDecl', (): S.MeasureDecl => {
+    const kw = this.CONSUME(Kw.measure);
+    const name = this.CONSUME(T.Identifier);
+    this.CONSUME(T.Equals);
+    let op: S.AggregateOp = 'sum';
+    let arg: S.Expr | undefined;
+    let event: S.Ident | undefined;
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(Kw.sum);
+          op = 'sum';
+          arg = this.SUBRULE(this.expr);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(Kw.count);
+          this.OR2([
+            {
+              ALT: () => {
+                this.CONSUME(Kw.distinct);
+                op = 'count distinct';
+                arg = this.SUBRULE2(this.expr);
+              },
+            },
+            {
+              ALT: () => {
+                const ev = this.CONSUME2(T.Identifier);
+                op = 'count';
+                this.ACTION(() => (event = this.ident(ev)));
+              },
+            },
+          ]);
+        },
+      },
+      {
+        ALT: () => {
+          const tok = this.OR3([{ ALT: () => this.CONSUME(Kw.min) }, { ALT: () => this.CONSUME(Kw.max) }, { ALT: () => this.CONSUME(Kw.average) }]);
+          this.ACTION(() => (op = tok.image as S.AggregateOp));
+          arg = this.SUBRULE3(this.expr);
+        },
+      },
+    ]);
+    let where: S.Expr | undefined;
+    let window: S.Window | undefined;
+    let otherwise: S.Expr | undefined;
+    this.OPTION(() => {
+      this.CONSUME(Kw.where);
+      where = this.SUBRULE4(this.expr);
+    });
+    this.OPTION2(() => {
+      this.CONSUME(Kw.over);
+      window = this.SUBRULE(this.window);
+    });
+    this.OPTION3(() => {
+      this.CONSUME(Kw.else);
+      otherwise = this.SUBRULE5(this.expr);
+    });
+    return this.ACTION(
+      () =>
+        ({
+          kind: 'MeasureDecl',
+          name: this.ident(name),
+          op,
+          ...(arg ? { arg } : {}),
+          ...(event ? { event } : {}),
+          ...(where ? { where } : {}),
+          ...(window ? { window } : {}),
+          ...(otherwise ? { otherwise } : {}),
+          span: this.from(kw),
+        }) as S.MeasureDecl,
+    )!;
+  });
+
+  window = this.RULE('window', (): S.Window =>
+    this.OR<S.Window>([
+      {
+        ALT: () => {
+          const kw = this.CONSUME(Kw.this);
+          this.CONSUME(Kw.period);
+          return this.ACTION(() => ({ kind: 'Window', form: 'this period', span: this.from(kw) }) as S.Window)!;
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(Kw.previous);
+          const form = this.OR2([
+            { ALT: () => (this.CONSUME2(Kw.period), 'previous period' as const) },
+            { ALT: () => (this.CONSUME(Kw.year), 'previous year' as const) },
+          ]);
+          return this.ACTION(() => ({ kind: 'Window', form, span: this.from(kw) }) as S.Window)!;
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME2(Kw.year);
+          this.CONSUME(Kw.to);
+          this.SUBRULE(this.dateWord);
+          return this.ACTION(() => ({ kind: 'Window', form: 'year to date', span: this.from(kw) }) as S.Window)!;
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(Kw.program);
+          this.CONSUME2(Kw.to);
+          this.SUBRULE2(this.dateWord);
+          return this.ACTION(() => ({ kind: 'Window', form: 'program to date', span: this.from(kw) }) as S.Window)!;
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(Kw.last);
+          const n = this.CONSUME(T.NumberLit);
+          const unit = this.SUBRULE(this.windowUnit);
+          return this.ACTION(() => ({ kind: 'Window', form: 'last', count: this.numberLit(n), unit, span: this.from(kw) }) as S.Window)!;
+        },
+      },
+    ]),
+  );
+
+  /** The word `date` (an identifier elsewhere) in `year to date` and `program to date`. */
+  dateWord = this.RULE('dateWord', () => {
+    this.CONSUME(T.Identifier, { LABEL: '`date`' } as never);
+  });
+
+  windowUnit = this.RULE('windowUnit', (): S.WindowUnit => {
+    const tok = this.OR([
+      { ALT: () => this.CONSUME(Kw.periods) },
+      { ALT: () => this.CONSUME(Kw.months) },
+      { ALT: () => this.CONSUME(Kw.quarters) },
+      { ALT: () => this.CONSUME(Kw.years) },
+    ]);
+    return this.ACTION(() => tok.image as S.WindowUnit)!;
+  });
+
+  tierDecl = this.RULE('tierDecl', (): S.TierDecl => {
+    const kw = this.CONSUME(Kw.tier);
+    const name = this.CONSUME(T.Identifier);
+    this.CONSUME(Kw.by);
+    const by = this.SUBRULE(this.expr);
+    this.CONSUME(T.LBrace);
+    const levels: S.TierLevel[] = [];
+    this.MANY(() => {
+      const lv = this.CONSUME2(T.Identifier);
+      let threshold: S.Expr | undefined;
+      this.OPTION(() => {
+        this.CONSUME(Kw.from);
+        threshold = this.SUBRULE2(this.expr);
+      });
+      this.OPTION2(() => this.CONSUME(T.Comma));
+      this.ACTION(() =>
+        levels.push({ kind: 'TierLevel', name: this.ident(lv), ...(threshold ? { threshold } : {}), span: joinSpans(span(lv, lv), threshold?.span) }),
+      );
+    });
+    this.CONSUME(T.RBrace);
+    return this.ACTION(() => ({ kind: 'TierDecl', name: this.ident(name), by, levels, span: this.from(kw) }) as S.TierDecl)!;
+  });
+
+  payoutDecl = this.RULE('payoutDecl', (): S.PayoutDecl => {
+    const kw = this.CONSUME(Kw.payout);
+    const name = this.CONSUME(T.Identifier);
+    this.CONSUME(Kw.as);
+    const pk = this.CONSUME2(T.Identifier);
+    let options: S.PayoutOption[] | undefined;
+    this.OPTION(() => {
+      this.CONSUME(T.LBrace);
+      const opts: S.PayoutOption[] = [];
+      this.MANY(() => {
+        const o = this.SUBRULE(this.payoutOption);
+        this.ACTION(() => o && opts.push(o));
+      });
+      this.CONSUME(T.RBrace);
+      options = opts;
+    });
+    return this.ACTION(
+      () => ({ kind: 'PayoutDecl', name: this.ident(name), payoutKind: this.ident(pk), ...(options ? { options } : {}), span: this.from(kw) }) as S.PayoutDecl,
+    )!;
+  });
+
+  payoutOption = this.RULE('payoutOption', (): S.PayoutOption =>
+    this.OR<S.PayoutOption>([
+      {
+        ALT: () => {
+          const kw = this.CONSUME(Kw.rounding);
+          const mode = this.SUBRULE(this.roundingMode);
+          return this.ACTION(() => ({ kind: 'PotRounding', mode, span: this.from(kw) }) as S.PayoutOption)!;
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(Kw.cap);
+          const amount = this.SUBRULE(this.expr);
+          let per: 'period' | 'year' | undefined;
+          this.OPTION(() => {
+            this.CONSUME(Kw.per);
+            this.CONSUME(Kw.partner);
+          });
+          this.OPTION2(() => {
+            this.CONSUME2(Kw.per);
+            per = this.OR2([{ ALT: () => (this.CONSUME(Kw.period), 'period' as const) }, { ALT: () => (this.CONSUME(Kw.year), 'year' as const) }]);
+          });
+          return this.ACTION(() => ({ kind: 'PotCap', amount, ...(per ? { per } : {}), span: this.from(kw) }) as S.PayoutOption)!;
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(Kw.budget);
+          const amount = this.SUBRULE2(this.expr);
+          return this.ACTION(() => ({ kind: 'PotBudget', amount, span: this.from(kw) }) as S.PayoutOption)!;
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(Kw.minimum);
+          const amount = this.SUBRULE3(this.expr);
+          return this.ACTION(() => ({ kind: 'PotMinimum', amount, span: this.from(kw) }) as S.PayoutOption)!;
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(Kw.denominations);
+          const values: S.Expr[] = [];
+          this.AT_LEAST_ONE_SEP({
+            SEP: T.Comma,
+            DEF: () => {
+              const v = this.SUBRULE4(this.expr);
+              this.ACTION(() => v && values.push(v));
+            },
+          });
+          return this.ACTION(() => ({ kind: 'PotDenominations', values, span: this.from(kw) }) as S.PayoutOption)!;
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(Kw.approval);
+          this.CONSUME(Kw.above);
+          const amount = this.SUBRULE5(this.expr);
+          return this.ACTION(() => ({ kind: 'PotApproval', amount, span: this.from(kw) }) as S.PayoutOption)!;
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(Kw.value);
+          const amount = this.SUBRULE6(this.expr);
+          return this.ACTION(() => ({ kind: 'PotValue', amount, span: this.from(kw) }) as S.PayoutOption)!;
+        },
+      },
+    ]),
+  );
+
+  ruleDecl = this.RULE('ruleDecl', (): S.RuleDecl => {
+    const kw = this.CONSUME(Kw.rule);
+    const name = this.CONSUME(T.StringLit);
+    this.CONSUME(T.LBrace);
+    const clauses: S.RuleClause[] = [];
+    this.MANY(() => {
+      const c = this.SUBRULE(this.ruleClause);
+      this.ACTION(() => c && clauses.push(c));
+    });
+    this.CONSUME(T.RBrace);
+    return this.ACTION(() => ({ kind: 'RuleDecl', name: this.str(name), clauses, span: this.from(kw) }) as S.RuleDecl)!;
+  });
+
+  ruleClause = this.RULE('ruleClause', (): S.RuleClause =>
+    this.OR<S.RuleClause>([
+      { ALT: () => this.SUBRULE(this.scope) },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(Kw.award);
+          const amount = this.SUBRULE(this.expr);
+          this.CONSUME(Kw.to);
+          const pot = this.CONSUME(T.Identifier);
+          return this.ACTION(() => ({ kind: 'Award', amount, pot: this.ident(pot), span: this.from(kw) }) as S.RuleClause)!;
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(Kw.cap);
+          const amount = this.SUBRULE2(this.expr);
+          let perEvent = false;
+          this.OPTION(() => {
+            this.CONSUME(Kw.per);
+            this.CONSUME(Kw.event);
+            perEvent = true;
+          });
+          return this.ACTION(() => ({ kind: 'RuleCap', amount, perEvent, span: this.from(kw) }) as S.RuleClause)!;
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(Kw.once);
+          this.CONSUME2(Kw.per);
+          this.CONSUME(Kw.partner);
+          let perPeriod = false;
+          this.OPTION2(() => {
+            this.CONSUME3(Kw.per);
+            this.CONSUME(Kw.period);
+            perPeriod = true;
+          });
+          return this.ACTION(() => ({ kind: 'Once', perPeriod, span: this.from(kw) }) as S.RuleClause)!;
+        },
+      },
+    ]),
+  );
+
+  scope = this.RULE('scope', (): S.Scope => {
+    const kw = this.CONSUME(Kw.for);
+    return this.OR<S.Scope>([
+      {
+        ALT: () => {
+          this.CONSUME(Kw.each);
+          return this.OR2<S.Scope>([
+            {
+              ALT: () => {
+                this.CONSUME(Kw.partner);
+                const where = this.OPTION(() => this.SUBRULE(this.whereClause));
+                return this.ACTION(() => ({ kind: 'ForEachPartner', ...(where ? { where } : {}), span: this.from(kw) }) as S.Scope)!;
+              },
+            },
+            {
+              ALT: () => {
+                const ev = this.CONSUME(T.Identifier);
+                const where = this.OPTION2(() => this.SUBRULE2(this.whereClause));
+                return this.ACTION(() => ({ kind: 'ForEachEvent', event: this.ident(ev), ...(where ? { where } : {}), span: this.from(kw) }) as S.Scope)!;
+              },
+            },
+          ]);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(Kw.top);
+          const n = this.CONSUME(T.NumberLit);
+          this.CONSUME(Kw.partners);
+          this.CONSUME(Kw.by);
+          const by = this.SUBRULE(this.expr);
+          const thenBy: S.Expr[] = [];
+          this.MANY(() => {
+            this.CONSUME(Kw.then);
+            this.CONSUME2(Kw.by);
+            const k = this.SUBRULE2(this.expr);
+            this.ACTION(() => k && thenBy.push(k));
+          });
+          const where = this.OPTION3(() => this.SUBRULE3(this.whereClause));
+          return this.ACTION(
+            () => ({ kind: 'ForTop', count: this.numberLit(n), by, thenBy, ...(where ? { where } : {}), span: this.from(kw) }) as S.Scope,
+          )!;
+        },
+      },
+    ]);
+  });
+
+  whereClause = this.RULE('whereClause', (): S.Expr => {
+    this.CONSUME(Kw.where);
+    return this.SUBRULE(this.expr);
+  });
+
+  testDecl = this.RULE('testDecl', (): S.TestDecl => {
+    const kw = this.CONSUME(Kw.test);
+    const name = this.CONSUME(T.StringLit);
+    this.CONSUME(T.LBrace);
+    const items: S.TestItem[] = [];
+    this.MANY(() => {
+      const it = this.SUBRULE(this.testItem);
+      this.ACTION(() => it && items.push(it));
+    });
+    this.CONSUME(T.RBrace);
+    return this.ACTION(() => ({ kind: 'TestDecl', name: this.str(name), items, span: this.from(kw) }) as S.TestDecl)!;
+  });
+
+  testItem = this.RULE('testItem', (): S.TestItem =>
+    this.OR<S.TestItem>([
+      {
+        ALT: () => {
+          const kw = this.CONSUME(Kw.period);
+          const p = this.OR2([{ ALT: () => this.CONSUME(T.PeriodLit) }, { ALT: () => this.CONSUME(T.NumberLit) }]);
+          return this.ACTION(() => ({ kind: 'TestPeriod', period: { kind: 'PeriodLit', text: p.image, span: span(p, p) }, span: this.from(kw) }) as S.TestItem)!;
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(Kw.partner);
+          const id = this.CONSUME(T.StringLit);
+          const fields = this.SUBRULE(this.fieldValues);
+          return this.ACTION(() => ({ kind: 'TestPartner', id: this.str(id), fields: fields ?? [], span: this.from(kw) }) as S.TestItem)!;
+        },
+      },
+      {
+        ALT: () => {
+          const ev = this.CONSUME(T.Identifier);
+          const fields = this.SUBRULE2(this.fieldValues);
+          return this.ACTION(() => ({ kind: 'TestEvent', event: this.ident(ev), fields: fields ?? [], span: this.from(ev) }) as S.TestItem)!;
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(Kw.expect);
+          const id = this.CONSUME2(T.StringLit);
+          const name = this.CONSUME2(T.Identifier);
+          this.CONSUME(T.Equals);
+          const value = this.SUBRULE(this.expr);
+          return this.ACTION(() => ({ kind: 'Expect', partner: this.str(id), name: this.ident(name), value, span: this.from(kw) }) as S.TestItem)!;
+        },
+      },
+    ]),
+  );
+
+  fieldValues = this.RULE('fieldValues', (): S.FieldValue[] => {
+    const fields: S.FieldValue[] = [];
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      const name = this.SUBRULE(this.fieldName);
+      this.CONSUME(T.Colon);
+      const value = this.SUBRULE(this.expr);
+      this.OPTION(() => this.CONSUME(T.Comma));
+      this.ACTION(() => name && fields.push({ kind: 'FieldValue', name, value, span: joinSpans(name.span, value?.span) }));
+    });
+    this.CONSUME(T.RBrace);
+    return fields;
+  });
+
+  // -------------------------------------------------------------------------------------------
+  // Expressions, lowest precedence first: or, and, not, comparison/in, + -, * /, unary -, primary.
+
+  expr = this.RULE('expr', (): S.Expr => {
+    let left = this.SUBRULE(this.andExpr);
+    this.MANY(() => {
+      this.CONSUME(Kw.or);
+      const right = this.SUBRULE2(this.andExpr);
+      left = this.ACTION(() => this.binary('or', left, right))!;
+    });
+    return left;
+  });
+
+  andExpr = this.RULE('andExpr', (): S.Expr => {
+    let left = this.SUBRULE(this.notExpr);
+    this.MANY(() => {
+      this.CONSUME(Kw.and);
+      const right = this.SUBRULE2(this.notExpr);
+      left = this.ACTION(() => this.binary('and', left, right))!;
+    });
+    return left;
+  });
+
+  notExpr = this.RULE('notExpr', (): S.Expr =>
+    this.OR([
+      {
+        ALT: () => {
+          const kw = this.CONSUME(Kw.not);
+          const operand = this.SUBRULE(this.notExpr);
+          return this.ACTION(() => ({ kind: 'Unary', op: 'not', operand, span: joinSpans(span(kw, kw), operand?.span) }) as S.Expr)!;
+        },
+      },
+      { ALT: () => this.SUBRULE(this.comparison) },
+    ]),
+  );
+
+  comparison = this.RULE('comparison', (): S.Expr => {
+    let left = this.SUBRULE(this.additive);
+    this.OPTION(() => {
+      this.OR([
+        {
+          ALT: () => {
+            const op = this.OR2([
+              { ALT: () => this.CONSUME(T.Equals) },
+              { ALT: () => this.CONSUME(T.NotEquals) },
+              { ALT: () => this.CONSUME(T.LessEq) },
+              { ALT: () => this.CONSUME(T.GreaterEq) },
+              { ALT: () => this.CONSUME(T.Less) },
+              { ALT: () => this.CONSUME(T.Greater) },
+            ]);
+            const right = this.SUBRULE2(this.additive);
+            left = this.ACTION(() => this.binary(op.image as S.BinaryOp, left, right))!;
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(Kw.in);
+            this.OR3([
+              {
+                ALT: () => {
+                  this.CONSUME(T.LBracket);
+                  const items: S.Expr[] = [];
+                  this.MANY_SEP({
+                    SEP: T.Comma,
+                    DEF: () => {
+                      const it = this.SUBRULE3(this.additive);
+                      this.ACTION(() => it && items.push(it));
+                    },
+                  });
+                  const close = this.CONSUME(T.RBracket);
+                  left = this.ACTION(() => ({ kind: 'InSet', value: left, items, span: joinSpans(left?.span, span(close, close)) }) as S.Expr)!;
+                },
+              },
+              {
+                ALT: () => {
+                  const from = this.SUBRULE4(this.additive);
+                  this.CONSUME(T.DotDot);
+                  const to = this.SUBRULE5(this.additive);
+                  left = this.ACTION(() => ({ kind: 'InRange', value: left, from, to, span: joinSpans(left?.span, to?.span ?? from?.span) }) as S.Expr)!;
+                },
+              },
+            ]);
+          },
+        },
+      ]);
+    });
+    return left;
+  });
+
+  additive = this.RULE('additive', (): S.Expr => {
+    let left = this.SUBRULE(this.multiplicative);
+    this.MANY(() => {
+      const op = this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+      const right = this.SUBRULE2(this.multiplicative);
+      left = this.ACTION(() => this.binary(op.image as S.BinaryOp, left, right))!;
+    });
+    return left;
+  });
+
+  multiplicative = this.RULE('multiplicative', (): S.Expr => {
+    let left = this.SUBRULE(this.unary);
+    this.MANY(() => {
+      const op = this.OR([{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.CONSUME(T.Slash) }]);
+      const right = this.SUBRULE2(this.unary);
+      left = this.ACTION(() => this.binary(op.image as S.BinaryOp, left, right))!;
+    });
+    return left;
+  });
+
+  unary = this.RULE('unary', (): S.Expr =>
+    this.OR([
+      {
+        ALT: () => {
+          const kw = this.CONSUME(T.Minus);
+          const operand = this.SUBRULE(this.unary);
+          return this.ACTION(() => ({ kind: 'Unary', op: '-', operand, span: joinSpans(span(kw, kw), operand?.span) }) as S.Expr)!;
+        },
+      },
+      { ALT: () => this.SUBRULE(this.primary) },
+    ]),
+  );
+
+  primary = this.RULE('primary', (): S.Expr =>
+    this.OR<S.Expr>([
+      {
+        ALT: () => {
+          const n = this.CONSUME(T.NumberLit);
+          const cur = this.OPTION({
+            GATE: () => this.LA(1).tokenType === T.Identifier && CURRENCY_CODE.test(this.LA(1).image) && !n.image.endsWith('%'),
+            DEF: () => this.CONSUME(T.Identifier),
+          });
+          return this.ACTION(() => {
+            if (cur) {
+              const { value } = numberValue(n.image);
+              return { kind: 'Money', text: n.image, value, currency: cur.image, span: span(n, cur) } as S.Expr;
+            }
+            return this.numberLit(n);
+          })!;
+        },
+      },
+      {
+        ALT: () => {
+          const d = this.CONSUME(T.DateLit);
+          return this.ACTION(() => ({ kind: 'Date', value: d.image, span: span(d, d) }) as S.Expr)!;
+        },
+      },
+      {
+        ALT: () => {
+          const s = this.CONSUME(T.StringLit);
+          return this.ACTION(() => this.str(s))!;
+        },
+      },
+      {
+        ALT: () => {
+          const b = this.OR2([{ ALT: () => this.CONSUME(Kw.true) }, { ALT: () => this.CONSUME(Kw.false) }]);
+          return this.ACTION(() => ({ kind: 'Bool', value: b.image === 'true', span: span(b, b) }) as S.Expr)!;
+        },
+      },
+      {
+        ALT: () => {
+          const obj = this.CONSUME(Kw.partner);
+          this.CONSUME(T.Dot);
+          const field = this.CONSUME4(T.Identifier);
+          return this.ACTION(() => ({ kind: 'Field', object: this.ident(obj), field: this.ident(field), span: span(obj, field) }) as S.Expr)!;
+        },
+      },
+      {
+        ALT: () => {
+          const name = this.CONSUME2(T.Identifier);
+          const field = this.OPTION2(() => {
+            this.CONSUME2(T.Dot);
+            return this.CONSUME3(T.Identifier);
+          });
+          return this.ACTION(() =>
+            field
+              ? ({ kind: 'Field', object: this.ident(name), field: this.ident(field), span: span(name, field) } as S.Expr)
+              : ({ kind: 'Name', name: name.image, span: span(name, name) } as S.Expr),
+          )!;
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          const e = this.SUBRULE(this.expr);
+          this.CONSUME(T.RParen);
+          return e;
+        },
+      },
+      {
+        ALT: () => {
+          const kw = this.CONSUME(Kw.if);
+          const cond = this.SUBRULE2(this.expr);
+          this.CONSUME(Kw.then);
+          const then = this.SUBRULE3(this.expr);
+          this.CONSUME(Kw.else);
+          const otherwise = this.SUBRULE4(this.expr);
+          return this.ACTION(() => ({ kind: 'If', cond, then, otherwise, span: this.from(kw) }) as S.Expr)!;
+        },
+      },
+      {
+        ALT: () => {
+          const fn = this.OR3([
+            { ALT: () => this.CONSUME(Kw.floor) },
+            { ALT: () => this.CONSUME(Kw.ceil) },
+            { ALT: () => this.CONSUME(Kw.round) },
+            { ALT: () => this.CONSUME(Kw.min) },
+            { ALT: () => this.CONSUME(Kw.max) },
+            { ALT: () => this.CONSUME(Kw.abs) },
+          ]);
+          this.CONSUME2(T.LParen);
+          const args: S.Expr[] = [];
+          this.MANY_SEP({
+            SEP: T.Comma,
+            DEF: () => {
+              const a = this.SUBRULE5(this.expr);
+              this.ACTION(() => a && args.push(a));
+            },
+          });
+          this.CONSUME2(T.RParen);
+          return this.ACTION(() => ({ kind: 'Call', fn: fn.image as S.FunctionName, args, span: this.from(fn) }) as S.Expr)!;
+        },
+      },
+      { ALT: () => this.SUBRULE(this.lookup) },
+      { ALT: () => this.SUBRULE(this.bands) },
+    ]),
+  );
+
+  lookup = this.RULE('lookup', (): S.Expr => {
+    const kw = this.CONSUME(Kw.lookup);
+    const key = this.SUBRULE(this.primary);
+    this.CONSUME(T.LBrace);
+    const entries: S.LookupEntry[] = [];
+    let otherwise: S.Expr | undefined;
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(Kw.else);
+            this.CONSUME(T.Colon);
+            otherwise = this.SUBRULE(this.expr);
+          },
+        },
+        {
+          ALT: () => {
+            const k = this.OR2([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.StringLit) }]);
+            this.CONSUME2(T.Colon);
+            const value = this.SUBRULE2(this.expr);
+            this.ACTION(() => {
+              const keyNode = k.tokenType === T.StringLit ? this.str(k) : this.ident(k);
+              entries.push({ kind: 'LookupEntry', key: keyNode, value, span: joinSpans(keyNode.span, value?.span) });
+            });
+          },
+        },
+      ]);
+      this.OPTION(() => this.CONSUME(T.Comma));
+    });
+    this.CONSUME(T.RBrace);
+    return this.ACTION(() => ({ kind: 'Lookup', key, entries, ...(otherwise ? { otherwise } : {}), span: this.from(kw) }) as S.Expr)!;
+  });
+
+  bands = this.RULE('bands', (): S.Expr => {
+    const kw = this.OR([{ ALT: () => this.CONSUME(Kw.bands) }, { ALT: () => this.CONSUME(Kw.marginal) }]);
+    const subject = this.SUBRULE(this.primary);
+    this.CONSUME(T.LBrace);
+    const bands: S.Band[] = [];
+    this.MANY(() => {
+      const b = this.OR2([{ ALT: () => this.CONSUME(Kw.below) }, { ALT: () => this.CONSUME(Kw.from) }]);
+      const threshold = this.SUBRULE(this.additive);
+      this.CONSUME(T.Colon);
+      const value = this.SUBRULE(this.expr);
+      this.OPTION(() => this.CONSUME(T.Comma));
+      this.ACTION(() => bands.push({ kind: 'Band', bound: b.image as 'below' | 'from', threshold, value, span: joinSpans(span(b, b), value?.span ?? threshold?.span) }));
+    });
+    this.CONSUME(T.RBrace);
+    return this.ACTION(() => ({ kind: 'Bands', mode: kw.image as 'bands' | 'marginal', subject, bands, span: this.from(kw) }) as S.Expr)!;
+  });
+
+  // -------------------------------------------------------------------------------------------
+
+  private numberLit(n: IToken): S.NumberLit {
+    const { value, percent } = numberValue(n.image || '0');
+    return { kind: 'Number', text: n.image, value, percent, span: span(n, n) };
+  }
+
+  private binary(op: S.BinaryOp, left: S.Expr, right: S.Expr): S.Expr {
+    return { kind: 'Binary', op, left, right, span: joinSpans(left?.span, right?.span) };
+  }
+}
+
+let shared: IncentParser | undefined;
+function parser(): IncentParser {
+  return (shared ??= new IncentParser());
+}
+
+const DECL_START = new Set<TokenType>([Kw.let, Kw.measure, Kw.tier, Kw.payout, Kw.rule, Kw.test]);
+const NAME_EXPECTED_AFTER = new Set<TokenType>([Kw.let, Kw.measure, Kw.tier, Kw.event, Kw.payout]);
+
+/** Whether the token at `i` starts a top-level declaration (only meaningful at brace depth 0). */
+function startsDeclaration(tokens: IToken[], i: number): boolean {
+  const t = tokens[i]!.tokenType;
+  // A declaration word where a name is expected (`let tier = …`) is a misused keyword, not a new declaration.
+  const prev = tokens[i - 1]?.tokenType;
+  if (prev && NAME_EXPECTED_AFTER.has(prev)) return false;
+  if (DECL_START.has(t)) return true;
+  const next = tokens[i + 1]?.tokenType;
+  if (t === Kw.program) return next === T.StringLit;
+  if (t === Kw.partner) return next === T.LBrace;
+  if (t === Kw.event) return next === T.Identifier;
+  return false;
+}
+
+function exceptionCode(e: IRecognitionException): string {
+  switch (e.name) {
+    case 'MismatchedTokenException':
+      return 'E0101';
+    case 'NoViableAltException':
+      return 'E0102';
+    case 'EarlyExitException':
+      return 'E0103';
+    default:
+      return 'E0104';
+  }
+}
+
+function hintFor(e: IRecognitionException, following: IToken | undefined): string | undefined {
+  const tok = e.token;
+  if (tok.tokenType === EOF) return e.message.includes('`}`') ? 'a `{` is missing its `}`' : following ? 'the declaration ends before it is complete' : undefined;
+  if (e.message.includes('expected `=`') && tok.image === '==') return 'write `=` for equality';
+  const kwName = T.KEYWORDS.find((k) => k === tok.image);
+  if (kwName && e.message.includes('a name')) return `\`${kwName}\` is a keyword; choose another name`;
+  return undefined;
+}
+
+export interface ParseResult {
+  file: S.ProgramFile;
+  diagnostics: Diagnostic[];
+}
+
+/** Parses a whole program. Never throws: syntax errors come back as diagnostics. */
+export function parse(text: string): ParseResult {
+  const diagnostics: Diagnostic[] = [];
+  const lexed = T.lexer.tokenize(text);
+  for (const e of lexed.errors) {
+    const ch = text.slice(e.offset, e.offset + e.length);
+    diagnostics.push(error('E0001', `unexpected character \`${ch.length > 12 ? ch.slice(0, 12) + '…' : ch}\``, { start: e.offset, end: e.offset + Math.max(1, e.length) }, 'remove it; comments start with `#`'));
+  }
+  const tokens: IToken[] = [];
+  for (const t of lexed.tokens) {
+    if (t.tokenType === T.UnterminatedString) {
+      diagnostics.push(error('E0002', 'this string has no closing `"`', { start: t.startOffset, end: t.startOffset + t.image.length }, 'close it with `"` on the same line'));
+      tokens.push({ ...t, tokenType: T.StringLit, tokenTypeIdx: T.StringLit.tokenTypeIdx!, image: t.image + '"' });
+    } else tokens.push(t);
+  }
+  const comments: S.Comment[] = ((lexed.groups['comments'] as IToken[] | undefined) ?? []).map((c) => ({
+    kind: 'Comment',
+    text: c.image.slice(1),
+    span: { start: c.startOffset, end: c.startOffset + c.image.length },
+  }));
+
+  // Cut the token stream into top-level declarations.
+  const segments: IToken[][] = [];
+  let depth = 0;
+  let current: IToken[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (depth <= 0 && startsDeclaration(tokens, i) && current.length > 0) {
+      segments.push(current);
+      current = [];
+      depth = 0;
+    }
+    if (t.tokenType === T.LBrace) depth++;
+    else if (t.tokenType === T.RBrace) depth--;
+    current.push(t);
+  }
+  if (current.length) segments.push(current);
+
+  const p = parser();
+  let header: S.Header | undefined;
+  const decls: S.Decl[] = [];
+  for (let si = 0; si < segments.length; si++) {
+    const seg = segments[si]!;
+    const following = segments[si + 1]?.[0];
+    if (!startsDeclaration(seg, 0)) {
+      const first = seg[0]!;
+      const last = seg[seg.length - 1]!;
+      diagnostics.push(
+        error('E0105', `expected ${RULE_WORDS['declaration']}, found ${tokenWords(first)}`, span(first, first), undefined, last !== first ? [{ span: span(first, last), message: 'skipped up to here' }] : undefined),
+      );
+      continue;
+    }
+    p.input = seg;
+    let node: S.Decl | S.Header | undefined;
+    try {
+      node = p.declaration();
+    } catch (e) {
+      // Chevrotain recovers from syntax errors; anything thrown here is an internal error, reported as a diagnostic.
+      diagnostics.push(error('E0199', `the parser stopped unexpectedly here (${(e as Error).message}); please report this`, span(seg[0]!, seg[0]!)));
+    }
+    for (const e of p.errors) {
+      const tok = e.token;
+      let at = span(tok, tok);
+      let message = e.message;
+      if (tok.tokenType === EOF) {
+        // The segment ended: point just after its last token, and name what actually follows.
+        const last = span(seg[seg.length - 1]!, seg[seg.length - 1]!);
+        at = { start: last.end, end: last.end };
+        if (following) message = message.replace('the end of the file', `${tokenWords(following)}`);
+      }
+      diagnostics.push(error(exceptionCode(e), message, at, hintFor(e, following)));
+    }
+    if (p.errors.length === 0 && p.LA(1).tokenType !== EOF) {
+      const extra = p.LA(1);
+      diagnostics.push(error('E0104', `unexpected ${tokenWords(extra)} after the end of the declaration`, span(extra, extra), 'each declaration starts with a keyword such as `rule` or `let`'));
+    }
+    if (!node) continue;
+    if (node.kind === 'Header') {
+      if (header) {
+        diagnostics.push(error('E0106', 'a file has one `program` header; this is a second one', node.span, 'remove this header or merge its clauses into the first', [{ span: header.span, message: 'the first header is here' }]));
+      } else header = node;
+    } else decls.push(node);
+  }
+
+  const file: S.ProgramFile = { kind: 'File', ...(header ? { header } : {}), decls, comments, span: { start: 0, end: text.length } };
+  return { file, diagnostics: dedupe(diagnostics) };
+}
+
+function dedupe(diags: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diags.filter((d) => {
+    const k = `${d.span.start}:${d.code}:${d.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * The tokens of Incent (a Chevrotain lexer). Keywords are reserved; type names, payout kinds, period
+ * units and rounding words other than `floor` are ordinary identifiers (validated by the checker).
+ */
+import { createToken, Lexer, type TokenType } from 'chevrotain';
+
+export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: 'a name' });
+
+/** Every reserved word, in the order the formatter and the editor list them. */
+export const KEYWORDS = [
+  'program', 'currency', 'period', 'start', 'end', 'rounding',
+  'partner', 'event', 'one', 'of',
+  'let', 'measure', 'sum', 'count', 'distinct', 'average', 'min', 'max', 'where', 'over', 'else',
+  'this', 'previous', 'year', 'to', 'last', 'periods', 'months', 'quarters', 'years',
+  'tier', 'by', 'from', 'below', 'lookup', 'bands', 'marginal',
+  'payout', 'as', 'cap', 'per', 'budget', 'minimum', 'denominations', 'approval', 'above', 'value',
+  'rule', 'for', 'each', 'top', 'partners', 'then', 'award', 'once',
+  'test', 'expect',
+  'and', 'or', 'not', 'in', 'if', 'true', 'false',
+  'floor', 'ceil', 'round', 'abs',
+] as const;
+export type Keyword = (typeof KEYWORDS)[number];
+
+const keywordTokens = Object.fromEntries(
+  KEYWORDS.map((k) => [k, createToken({ name: `Kw_${k}`, pattern: new RegExp(`${k}\\b`), longer_alt: Identifier, label: `\`${k}\`` })]),
+) as Record<Keyword, TokenType>;
+export const Kw = keywordTokens;
+
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v\u00a0\ufeff]+/, group: Lexer.SKIPPED });
+export const Comment = createToken({ name: 'Comment', pattern: /#[^\r\n]*/, group: 'comments' });
+
+export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\r\n]|\\.)*"/, label: 'a string' });
+export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\r\n]|\\.)*/, label: 'a string' });
+export const DateLit = createToken({ name: 'DateLit', pattern: /\d{4}-\d{2}-\d{2}(?![\w])/, label: 'a date' });
+export const PeriodLit = createToken({ name: 'PeriodLit', pattern: /\d{4}-(?:Q\d|\d{2})(?![\w-])/, label: 'a period' });
+export const NumberLit = createToken({ name: 'NumberLit', pattern: /\d(?:_?\d)*(?:\.\d(?:_?\d)*)?%?/, label: 'a number' });
+/** `half-even`, `half-up`, `half-down`: rounding modes written with a hyphen. */
+export const HalfMode = createToken({ name: 'HalfMode', pattern: /half-(?:even|up|down)\b/, label: 'a rounding mode' });
+
+export const LBrace = createToken({ name: 'LBrace', pattern: /\{/, label: '`{`' });
+export const RBrace = createToken({ name: 'RBrace', pattern: /\}/, label: '`}`' });
+export const LParen = createToken({ name: 'LParen', pattern: /\(/, label: '`(`' });
+export const RParen = createToken({ name: 'RParen', pattern: /\)/, label: '`)`' });
+export const LBracket = createToken({ name: 'LBracket', pattern: /\[/, label: '`[`' });
+export const RBracket = createToken({ name: 'RBracket', pattern: /\]/, label: '`]`' });
+export const Comma = createToken({ name: 'Comma', pattern: /,/, label: '`,`' });
+export const Colon = createToken({ name: 'Colon', pattern: /:/, label: '`:`' });
+export const DotDot = createToken({ name: 'DotDot', pattern: /\.\./, label: '`..`' });
+export const Dot = createToken({ name: 'Dot', pattern: /\./, label: '`.`' });
+export const NotEquals = createToken({ name: 'NotEquals', pattern: /!=/, label: '`!=`' });
+export const LessEq = createToken({ name: 'LessEq', pattern: /<=/, label: '`<=`' });
+export const GreaterEq = createToken({ name: 'GreaterEq', pattern: />=/, label: '`>=`' });
+export const Less = createToken({ name: 'Less', pattern: /</, label: '`<`' });
+export const Greater = createToken({ name: 'Greater', pattern: />/, label: '`>`' });
+export const Equals = createToken({ name: 'Equals', pattern: /=/, label: '`=`' });
+export const Plus = createToken({ name: 'Plus', pattern: /\+/, label: '`+`' });
+export const Minus = createToken({ name: 'Minus', pattern: /-/, label: '`-`' });
+export const Star = createToken({ name: 'Star', pattern: /\*/, label: '`*`' });
+export const Slash = createToken({ name: 'Slash', pattern: /\//, label: '`/`' });
+
+export const allTokens: TokenType[] = [
+  WhiteSpace,
+  Comment,
+  StringLit,
+  UnterminatedString,
+  DateLit,
+  PeriodLit,
+  NumberLit,
+  HalfMode,
+  ...KEYWORDS.map((k) => keywordTokens[k]),
+  Identifier,
+  LBrace, RBrace, LParen, RParen, LBracket, RBracket, Comma, Colon, DotDot, Dot,
+  NotEquals, LessEq, GreaterEq, Less, Greater, Equals, Plus, Minus, Star, Slash,
+];
+
+export const lexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: false });
+
+/** Words that start a top-level declaration (used to resynchronise after a syntax error). */
+export const DECLARATION_WORDS = ['program', 'partner', 'event', 'let', 'measure', 'tier', 'payout', 'rule', 'test'] as const;
