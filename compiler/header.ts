@@ -1,0 +1,125 @@
+/** Checks the `program "…" { … }` header (§3): required clauses, currency, period, start, end, rounding. */
+import { didYouMean, error, type Diagnostic } from '../language/diagnostics.js';
+import { ROUNDING_MODES, type Header, type HeaderClause, type Ident, type PeriodUnit, type ProgramFile, type RoundingMode, type Span } from '../language/syntax.js';
+import type { HeaderInfo } from './checked.js';
+import { currencyList, minorDigits } from './currency.js';
+import { formatDate, parseDate, periodEnd, periodStart, sameDate, type YMD } from './dates.js';
+
+const PERIOD_UNITS: readonly PeriodUnit[] = ['month', 'quarter', 'year'];
+
+const PERIOD_STARTS: Record<PeriodUnit, string> = {
+  month: 'the first day of a month',
+  quarter: 'the first day of a quarter (1 January, 1 April, 1 July or 1 October)',
+  year: '1 January',
+};
+const PERIOD_ENDS: Record<PeriodUnit, string> = {
+  month: 'the last day of a month',
+  quarter: 'the last day of a quarter (31 March, 30 June, 30 September or 31 December)',
+  year: '31 December',
+};
+
+/** A rounding mode as written, checked; undefined (and an E0409) when unknown. */
+export function roundingMode(mode: Ident | undefined, diags: Diagnostic[]): RoundingMode | undefined {
+  if (!mode) return undefined;
+  if ((ROUNDING_MODES as readonly string[]).includes(mode.name)) return mode.name as RoundingMode;
+  const guess = didYouMean(mode.name, ROUNDING_MODES);
+  diags.push(
+    error('E0409', `\`${mode.name}\` is not a rounding mode`, mode.span, guess ? `did you mean \`${guess}\`?` : `the rounding modes are ${ROUNDING_MODES.map((m) => `\`${m}\``).join(', ')}`),
+  );
+  return undefined;
+}
+
+export function checkHeader(file: ProgramFile, diags: Diagnostic[], checkDate: (value: string, span: Span) => boolean): HeaderInfo {
+  const info: HeaderInfo = { name: '', currency: '', minorDigits: 2, period: 'quarter', start: '', rounding: 'half-even' };
+  const h: Header | undefined = file.header;
+  if (!h) {
+    const first = file.decls[0];
+    diags.push(
+      error(
+        'E0401',
+        'the program has no header',
+        first ? { start: first.span.start, end: first.span.start } : { start: 0, end: 0 },
+        'start the file with `program "NAME" { currency EUR  period quarter  start 2026-01-01 }`',
+      ),
+    );
+    return info;
+  }
+  info.name = h.name?.value ?? '';
+  const seen = new Map<string, HeaderClause>();
+  const words: Record<HeaderClause['kind'], string> = { Currency: 'currency', PeriodClause: 'period', Start: 'start', End: 'end', Rounding: 'rounding' };
+  for (const c of h.clauses ?? []) {
+    if (!c) continue;
+    const prev = seen.get(c.kind);
+    if (prev) {
+      diags.push(error('E0403', `the header gives \`${words[c.kind]}\` twice`, c.span, 'keep one', [{ span: prev.span, message: 'first given here' }]));
+      continue;
+    }
+    seen.set(c.kind, c);
+  }
+  const nameSpan = h.name?.span ?? h.span;
+  for (const [kind, example] of [
+    ['Currency', 'currency EUR'],
+    ['PeriodClause', 'period quarter'],
+    ['Start', 'start 2026-01-01'],
+  ] as const) {
+    if (!seen.has(kind)) {
+      diags.push(error('E0402', `the program header has no \`${words[kind]}\``, nameSpan, `add \`${example}\` to the header`));
+    }
+  }
+
+  const cur = seen.get('Currency') as Extract<HeaderClause, { kind: 'Currency' }> | undefined;
+  if (cur?.code) {
+    const digits = minorDigits(cur.code.name);
+    if (digits === undefined) {
+      const guess = didYouMean(cur.code.name, currencyList());
+      diags.push(
+        error('E0404', `\`${cur.code.name}\` is not an ISO 4217 currency code`, cur.code.span, guess ? `did you mean \`${guess}\`?` : 'write a three-letter ISO 4217 code, e.g. `EUR`, `USD`, `JPY`'),
+      );
+    } else {
+      info.currency = cur.code.name;
+      info.minorDigits = digits;
+    }
+  }
+
+  const per = seen.get('PeriodClause') as Extract<HeaderClause, { kind: 'PeriodClause' }> | undefined;
+  let unit: PeriodUnit | undefined;
+  if (per?.unit) {
+    if ((PERIOD_UNITS as readonly string[]).includes(per.unit.name)) unit = per.unit.name as PeriodUnit;
+    else {
+      const guess = didYouMean(per.unit.name, [...PERIOD_UNITS, 'months', 'quarters', 'years', 'monthly', 'quarterly', 'yearly']);
+      const fix = guess?.replace(/(ly|s)$/, '');
+      diags.push(error('E0405', `\`${per.unit.name}\` is not a period`, per.unit.span, fix ? `did you mean \`${fix}\`?` : 'the period is `month`, `quarter` or `year`'));
+    }
+  }
+  if (unit) info.period = unit;
+
+  let start: YMD | undefined;
+  const st = seen.get('Start') as Extract<HeaderClause, { kind: 'Start' }> | undefined;
+  if (st?.date && checkDate(st.date.value, st.date.span)) {
+    start = parseDate(st.date.value)!;
+    info.start = st.date.value;
+    if (unit) {
+      const s = periodStart(start, unit);
+      if (!sameDate(s, start)) {
+        diags.push(error('E0406', `the program must start on ${PERIOD_STARTS[unit]}`, st.date.span, `the ${unit} containing ${st.date.value} starts on ${formatDate(s)}: write \`start ${formatDate(s)}\``));
+      }
+    }
+  }
+  const en = seen.get('End') as Extract<HeaderClause, { kind: 'End' }> | undefined;
+  if (en?.date && checkDate(en.date.value, en.date.span)) {
+    const end = parseDate(en.date.value)!;
+    info.end = en.date.value;
+    if (start && en.date.value <= info.start) {
+      diags.push(error('E0408', `the program ends (${en.date.value}) before it starts (${info.start})`, en.date.span, 'the end must come after the start', st ? [{ span: st.date.span, message: 'the start' }] : []));
+    } else if (unit) {
+      const e = periodEnd(end, unit);
+      if (!sameDate(e, end)) {
+        diags.push(error('E0407', `the program must end on ${PERIOD_ENDS[unit]}`, en.date.span, `the ${unit} containing ${en.date.value} ends on ${formatDate(e)}: write \`end ${formatDate(e)}\``));
+      }
+    }
+  }
+  const rnd = seen.get('Rounding') as Extract<HeaderClause, { kind: 'Rounding' }> | undefined;
+  const mode = roundingMode(rnd?.mode, diags);
+  if (mode) info.rounding = mode;
+  return info;
+}

@@ -1,0 +1,301 @@
+/**
+ * Lowering: a checked program (`CheckedProgram`, no errors) → the runtime's artifact (`Artifact`).
+ * Resolves every name to where its value lives and every comparison to how it compares, so that
+ * the runtime never looks at the syntax tree.
+ */
+import type { Artifact, CmpKind, FieldSpec, FieldType, IR, Step, TestSpec, ValueKind } from '../runtime/artifact.js';
+import { ARTIFACT_VERSION } from '../runtime/artifact.js';
+import type { Expr } from '../language/syntax.js';
+import type { CheckedProgram, FieldInfo, Type } from './checked.js';
+
+export class LoweringError extends Error {}
+
+export function valueKind(t: Type | undefined): ValueKind {
+  switch (t?.kind) {
+    case 'money':
+      return 'money';
+    case 'text':
+    case 'enum':
+      return 'str';
+    case 'boolean':
+      return 'bool';
+    case 'date':
+      return 'date';
+    case 'tier':
+      return 'level';
+    default:
+      return 'num';
+  }
+}
+
+function cmpKind(t: Type | undefined): CmpKind {
+  switch (t?.kind) {
+    case 'text':
+    case 'enum':
+    case 'date':
+      return 'str';
+    case 'boolean':
+      return 'bool';
+    case 'tier':
+      return 'level';
+    default:
+      return 'num';
+  }
+}
+
+function fieldType(t: Type): FieldType {
+  switch (t.kind) {
+    case 'money':
+      return 'money';
+    case 'number':
+      return t.integer ? 'integer' : 'decimal';
+    case 'enum':
+      return { enum: [...t.members] };
+    case 'boolean':
+      return 'boolean';
+    case 'date':
+      return 'date';
+    default:
+      return 'text';
+  }
+}
+
+function fields(map: Map<string, FieldInfo>): FieldSpec[] {
+  return [...map.values()].map((f) => ({ name: f.name, type: fieldType(f.type) }));
+}
+
+export function lower(c: CheckedProgram, source: string): Artifact {
+  const text = (e: { span: { start: number; end: number } }) => source.slice(e.span.start, e.span.end);
+  const type = (e: Expr) => c.types.get(e);
+  const tierLevels = (tier: string) => c.tiers.get(tier)?.levels.map((l) => l.name) ?? [];
+
+  const ir = (e: Expr | undefined): IR => {
+    if (!e) throw new LoweringError('internal: an expression is missing (the program has errors)');
+    const node = lowerExpr(e);
+    node.u = valueKind(type(e));
+    return node;
+  };
+  const lowerExpr = (e: Expr): IR => {
+    const src = text(e);
+    switch (e.kind) {
+      case 'Number':
+        return { k: 'num', v: e.value, src };
+      case 'Money':
+        return { k: 'money', v: e.value, src };
+      case 'Date':
+        return { k: 'str', v: e.value, src };
+      case 'String':
+        return { k: 'str', v: e.value, src };
+      case 'Bool':
+        return { k: 'bool', v: e.value, src };
+      case 'Name':
+      case 'Field': {
+        const sym = c.refs.get(e);
+        if (!sym) throw new LoweringError(`internal: \`${src}\` was not resolved`);
+        switch (sym.kind) {
+          case 'let':
+          case 'measure':
+          case 'tier':
+            return { k: 'ref', name: sym.name, src };
+          case 'level':
+            return { k: 'level', tier: sym.tier, i: sym.index, src };
+          case 'partnerField':
+            return { k: 'pfield', f: sym.field, src };
+          case 'eventField':
+            return { k: 'efield', f: sym.field, src };
+        }
+        break;
+      }
+      case 'Binary':
+        switch (e.op) {
+          case '+':
+          case '-':
+          case '*':
+          case '/':
+            return { k: 'arith', op: e.op, a: ir(e.left), b: ir(e.right), src };
+          case 'and':
+          case 'or':
+            return { k: e.op, a: ir(e.left), b: ir(e.right), src };
+          default: {
+            const lt = type(e.left);
+            const t = lt?.kind === 'error' || lt === undefined ? type(e.right) : lt;
+            return { k: 'cmp', op: e.op, t: cmpKind(t), a: ir(e.left), b: ir(e.right), src };
+          }
+        }
+      case 'Unary':
+        return e.op === '-' ? { k: 'neg', a: ir(e.operand), src } : { k: 'not', a: ir(e.operand), src };
+      case 'InRange':
+        return { k: 'range', t: cmpKind(type(e.value)), x: ir(e.value), lo: ir(e.from), hi: ir(e.to), src };
+      case 'InSet':
+        return { k: 'set', t: cmpKind(type(e.value)), x: ir(e.value), items: e.items.map(ir), src };
+      case 'If':
+        return { k: 'if', c: ir(e.cond), a: ir(e.then), b: ir(e.otherwise), src };
+      case 'Call':
+        switch (e.fn) {
+          case 'floor':
+          case 'ceil':
+          case 'abs':
+            return { k: e.fn, a: ir(e.args[0]), src };
+          case 'round': {
+            const money = type(e.args[0]!)?.kind === 'money';
+            return { k: 'round', a: ir(e.args[0]), digits: money ? c.header.minorDigits : 0, mode: c.header.rounding, src };
+          }
+          case 'min':
+          case 'max':
+            return { k: e.fn, t: cmpKind(type(e.args[0]!)), args: e.args.map(ir), src };
+        }
+        break;
+      case 'Lookup': {
+        const kt = type(e.key);
+        const byLevel = kt?.kind === 'tier';
+        const levels = byLevel ? tierLevels(kt.tier) : [];
+        return {
+          k: 'lookup',
+          t: byLevel ? 'level' : 'str',
+          key: ir(e.key),
+          keys: e.entries.map((en) => (en.key.kind === 'Ident' ? levels.indexOf(en.key.name) : en.key.value)),
+          values: e.entries.map((en) => ir(en.value)),
+          ...(e.otherwise ? { otherwise: ir(e.otherwise) } : {}),
+          src,
+        };
+      }
+      case 'Bands': {
+        const below = e.bands.find((b) => b.bound === 'below');
+        const froms = e.bands.filter((b) => b.bound === 'from');
+        const ordered = below ? [below, ...froms] : froms;
+        return {
+          k: 'bands',
+          mode: e.mode,
+          x: ir(e.subject),
+          thresholds: froms.map((b) => ir(b.threshold)),
+          values: ordered.map((b) => ir(b.value)),
+          labels: ordered.map((b) => `${b.bound} ${text(b.threshold)}`),
+          src,
+        };
+      }
+    }
+    throw new LoweringError(`internal: cannot lower \`${src}\``);
+  };
+
+  const steps: Step[] = [];
+  for (const name of c.partnerOrder) {
+    const m = c.measures.get(name);
+    if (m) {
+      steps.push({
+        kind: 'measure',
+        name,
+        op: m.op,
+        event: m.event ?? '',
+        ...(m.arg ? { arg: ir(m.arg) } : {}),
+        ...(m.where ? { where: ir(m.where) } : {}),
+        ...(m.otherwise ? { otherwise: ir(m.otherwise) } : {}),
+        window: m.window,
+        value: m.op === 'count' || m.op === 'count distinct' ? 'num' : valueKind(m.type),
+        ...(m.op === 'count distinct' && m.arg ? { keyKind: valueKind(type(m.arg)) } : {}),
+      });
+      continue;
+    }
+    const t = c.tiers.get(name);
+    if (t) {
+      steps.push({
+        kind: 'tier',
+        name,
+        by: ir(t.by),
+        levels: t.levels.map((l) => l.name),
+        thresholds: t.levels.slice(1).map((l) => ir(l.threshold)),
+        byKind: valueKind(t.byType),
+      });
+      continue;
+    }
+    const l = c.lets.get(name);
+    if (l) {
+      steps.push({ kind: 'let', name, value: ir(l.decl.value), valueKind: valueKind(l.type), ...(l.type.kind === 'tier' ? { tier: l.type.tier } : {}) });
+    }
+  }
+
+  const literal = (e: Expr): string | boolean => {
+    switch (e.kind) {
+      case 'Number':
+      case 'Money':
+      case 'Date':
+      case 'String':
+        return e.value;
+      case 'Bool':
+        return e.value;
+      case 'Name':
+        return e.name;
+      case 'Unary':
+        if (e.op === '-') {
+          const v = literal(e.operand);
+          return typeof v === 'string' ? (v.startsWith('-') ? v.slice(1) : `-${v}`) : v;
+        }
+        break;
+    }
+    throw new LoweringError(`a test value must be a literal: \`${text(e)}\``);
+  };
+  const lineOf = (offset: number) => source.slice(0, offset).split('\n').length;
+  const tests: TestSpec[] = c.tests.map((t) => ({
+    name: t.name,
+    line: lineOf(t.decl.span.start),
+    period: t.period ?? '',
+    partners: t.partners.map((p) => ({ id: p.id, fields: Object.fromEntries([...p.fields].map(([k, v]) => [k, literal(v)])) })),
+    events: t.events.map((ev) => ({ event: ev.event, fields: Object.fromEntries([...ev.fields].map(([k, v]) => [k, literal(v)])) })),
+    expects: t.expects.map((x) => ({ partner: x.partner, name: x.name, target: x.target, value: String(literal(x.value)), line: lineOf(x.span.start) })),
+  }));
+
+  return {
+    version: ARTIFACT_VERSION,
+    program: {
+      name: c.header.name,
+      currency: c.header.currency,
+      minorDigits: c.header.minorDigits,
+      period: c.header.period,
+      start: c.header.start,
+      ...(c.header.end ? { end: c.header.end } : {}),
+      rounding: c.header.rounding,
+    },
+    partner: { declared: c.partner.declared, fields: fields(c.partner.fields) },
+    events: [...c.events.values()].map((ev) => ({ name: ev.name, fields: fields(ev.fields) })),
+    constants: c.programOrder.map((name) => {
+      const l = c.lets.get(name)!;
+      return { name, value: ir(l.decl.value), valueKind: valueKind(l.type) };
+    }),
+    steps,
+    tiers: [...c.tiers.values()].map((t) => ({ name: t.name, levels: t.levels.map((l) => l.name) })),
+    pots: [...c.pots.values()].map((p) => ({
+      name: p.name,
+      kind: p.kind ?? 'cash',
+      unit: p.unit,
+      rounding: p.rounding,
+      ...(p.cap ? { cap: { amount: ir(p.cap.amount), per: p.cap.per } } : {}),
+      ...(p.budget ? { budget: ir(p.budget) } : {}),
+      ...(p.minimum ? { minimum: ir(p.minimum) } : {}),
+      ...(p.denominations ? { denominations: p.denominations.map(ir) } : {}),
+      ...(p.approval ? { approval: ir(p.approval) } : {}),
+      ...(p.value ? { value: ir(p.value) } : {}),
+    })),
+    rules: c.rules.map((r) => {
+      const s = r.scope!;
+      const scope =
+        s.kind === 'ForEachEvent'
+          ? { kind: 'each-event' as const, event: s.event.name, ...(s.where ? { where: ir(s.where) } : {}) }
+          : s.kind === 'ForEachPartner'
+            ? { kind: 'each-partner' as const, ...(s.where ? { where: ir(s.where) } : {}) }
+            : {
+                kind: 'top' as const,
+                n: Number(s.count.value),
+                keys: [s.by, ...s.thenBy].map(ir),
+                keyKinds: [s.by, ...s.thenBy].map((k) => valueKind(type(k))),
+                ...(s.where ? { where: ir(s.where) } : {}),
+              };
+      return {
+        name: r.name,
+        scope,
+        awards: r.awards.map((a) => ({ pot: a.pot.name, amount: ir(a.amount) })),
+        ...(r.cap ? { cap: { amount: ir(r.cap.amount), perEvent: r.cap.perEvent } } : {}),
+        ...(r.once ? { once: { perPeriod: r.once.perPeriod } } : {}),
+      };
+    }),
+    tests,
+  };
+}

@@ -1,0 +1,129 @@
+/** Checks rules (§9): one scope, awards to known pots in the pot's unit, caps, `once`, rankings. */
+import { didYouMean, error } from '../language/diagnostics.js';
+import type { Award, Once, RuleCap, RuleDecl, Scope } from '../language/syntax.js';
+import type { Checker } from './check.js';
+import type { RuleInfo } from './checked.js';
+import type { ExprScope } from './exprs.js';
+import { checkPotAmount } from './payouts.js';
+import { describe, isOrdered, tickList } from './types.js';
+import { ruleNeverHolds } from './warnings.js';
+
+export function checkRule(ck: Checker, d: RuleDecl): void {
+  const name = d.name?.value ?? '';
+  const nameSpan = d.name?.span ?? d.span;
+  const clauses = (d.clauses ?? []).filter((c) => !!c);
+  const scopes = clauses.filter((c): c is Scope => c.kind === 'ForEachEvent' || c.kind === 'ForEachPartner' || c.kind === 'ForTop');
+  const awards = clauses.filter((c): c is Award => c.kind === 'Award');
+  const caps = clauses.filter((c): c is RuleCap => c.kind === 'RuleCap');
+  const onces = clauses.filter((c): c is Once => c.kind === 'Once');
+  const info: RuleInfo = { name, decl: d, awards };
+  ck.out.rules.push(info);
+
+  if (scopes.length === 0) {
+    ck.report(error('E0426', `rule "${name}" has no scope`, nameSpan, 'say whom it awards: `for each EVENT`, `for each partner` or `for top N partners by EXPR`'));
+  }
+  for (const extra of scopes.slice(1)) {
+    ck.report(error('E0426', `rule "${name}" has more than one scope`, extra.span, 'a rule has one `for …` clause: split it into two rules', [{ span: scopes[0]!.span, message: 'the first scope' }]));
+  }
+  if (awards.length === 0) ck.report(error('E0427', `rule "${name}" awards nothing`, nameSpan, 'add `award AMOUNT to POT`'));
+  for (const [list, word] of [
+    [caps, 'cap'],
+    [onces, 'once per partner'],
+  ] as const) {
+    for (const extra of list.slice(1)) {
+      ck.report(error('E0432', `rule "${name}" has more than one \`${word}\``, extra.span, 'keep one', [{ span: list[0]!.span, message: 'the first one' }]));
+    }
+  }
+  const scopeClause = scopes[0];
+  if (scopeClause) info.scope = scopeClause;
+  if (caps[0]) info.cap = caps[0];
+  if (onces[0]) info.once = onces[0];
+
+  // The scope, and what is in scope for the rule's expressions.
+  let inner: ExprScope = ck.noEvent(
+    `rule "${name}"`,
+    'this rule runs once per partner: aggregate the events in a measure (`measure total = sum sale.amount`), or write the rule `for each EVENT`',
+  );
+  const partnerScope = inner;
+  if (scopeClause?.kind === 'ForEachEvent' && scopeClause.event) {
+    const ev = scopeClause.event.name;
+    if (ck.events.has(ev)) {
+      ck.markUsed(ev);
+      inner = { event: ev, place: `rule "${name}"`, noEventHint: '' };
+    } else ck.unknownEvent(scopeClause.event);
+  }
+  if (scopeClause?.kind === 'ForTop') {
+    const c = scopeClause.count;
+    if (c && (!/^\d+$/.test(c.value) || Number(c.value) < 1 || c.percent)) {
+      ck.report(error('E0431', `\`for top ${c.text}\` needs a whole number of partners above zero`, c.span, 'write e.g. `for top 10 partners by revenue`'));
+    }
+    for (const k of [scopeClause.by, ...(scopeClause.thenBy ?? [])]) {
+      if (!k) continue;
+      const t = ck.x.check(k, partnerScope);
+      if (!isOrdered(t)) {
+        ck.report(error('E0311', `partners cannot be ranked by ${describe(t)}: it has no order`, k.span, 'rank by a number, money, a date or a tier, e.g. `by revenue`'));
+      }
+    }
+  }
+  const where = scopeClause && 'where' in scopeClause ? scopeClause.where : undefined;
+  if (where) {
+    const t = ck.x.check(where, inner);
+    ck.x.expectBoolean(where, t, '`where`');
+    ruleNeverHolds(ck, where);
+  }
+
+  // Awards.
+  for (const a of awards) {
+    const t = ck.x.check(a.amount, inner);
+    if (!a.pot) continue;
+    const pot = ck.out.pots.get(a.pot.name);
+    if (!pot) {
+      const guess = didYouMean(a.pot.name, ck.out.pots.keys());
+      const known = [...ck.out.pots.keys()];
+      const dk = ck.declKind(a.pot.name);
+      ck.report(
+        error(
+          'E0209',
+          dk ? `\`${a.pot.name}\` is a ${dk}, not a payout` : `there is no payout \`${a.pot.name}\``,
+          a.pot.span,
+          guess ? `did you mean \`${guess}\`?` : known.length ? `the payouts are ${tickList(known)}` : `declare it: \`payout ${a.pot.name} as cash\``,
+        ),
+      );
+      continue;
+    }
+    ck.markUsed(pot.name);
+    checkPotAmount(ck, pot, a.amount, t);
+  }
+
+  // cap X [per event]
+  const cap = caps[0];
+  if (cap) {
+    if (cap.perEvent && scopeClause && scopeClause.kind !== 'ForEachEvent') {
+      ck.report(error('E0429', '`cap … per event` needs a rule `for each EVENT`', cap.span, 'remove `per event`: this rule awards once per partner, so its cap is per partner'));
+    }
+    if (awards.length > 1) {
+      ck.report(
+        error(
+          'E0428',
+          `rule "${name}" has a \`cap\` and ${awards.length} awards`,
+          cap.span,
+          'a capped rule has exactly one `award`: split the rule so each award has its own cap',
+          awards.map((a) => ({ span: a.span, message: 'an award' })),
+        ),
+      );
+    }
+    const t = ck.x.check(cap.amount, cap.perEvent ? inner : partnerScope);
+    const pot = awards.length === 1 && awards[0]!.pot ? ck.out.pots.get(awards[0]!.pot.name) : undefined;
+    if (pot && cap.amount) {
+      if (checkPotAmount(ck, pot, cap.amount, t, `the cap of rule "${name}" (on pot \`${pot.name}\`)`)) {
+        const c = ck.x.constant(cap.amount);
+        if (c?.kind === 'num' && !c.value.gt(0)) ck.report(error('E0424', `the cap of rule "${name}" must be above zero`, cap.amount.span, 'write a positive amount'));
+      }
+    }
+  }
+
+  const once = onces[0];
+  if (once && scopeClause?.kind === 'ForTop') {
+    ck.report(error('E0430', '`once per partner` does not go with `for top`', once.span, 'a ranking awards the top partners of each period; remove `once per partner`, or use `for each partner`'));
+  }
+}

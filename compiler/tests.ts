@@ -1,0 +1,183 @@
+/** Checks `test` blocks (§10): the period, partners and events given, and what is expected. */
+import { didYouMean, error } from '../language/diagnostics.js';
+import type { Expr, FieldValue, Span, TestDecl, TestItem } from '../language/syntax.js';
+import type { Checker } from './check.js';
+import type { FieldInfo, TestInfo, Type } from './checked.js';
+import { formatDate, parseDate, parsePeriod, periodLabel } from './dates.js';
+import { potType } from './payouts.js';
+import { INTEGER, tickList } from './types.js';
+
+type Item<K extends TestItem['kind']> = Extract<TestItem, { kind: K }>;
+
+export function checkTest(ck: Checker, d: TestDecl): void {
+  const name = d.name?.value ?? '';
+  const nameSpan = d.name?.span ?? d.span;
+  const items = (d.items ?? []).filter((i) => !!i);
+  const info: TestInfo = { name, decl: d, partners: [], events: [], expects: [] };
+  ck.out.tests.push(info);
+  const scope = ck.noEvent(`test "${name}"`, 'a test gives values, not expressions over events');
+
+  // period
+  const periods = items.filter((i): i is Item<'TestPeriod'> => i.kind === 'TestPeriod');
+  if (periods.length === 0) {
+    const start = parseDate(ck.out.header.start);
+    const example = start ? periodLabel(start, ck.out.header.period) : '2026-Q1';
+    ck.report(error('E0433', `test "${name}" has no \`period\``, nameSpan, `say which period it evaluates: \`period ${example}\``));
+  }
+  for (const extra of periods.slice(1)) {
+    ck.report(error('E0433', `test "${name}" gives \`period\` twice`, extra.span, 'a test evaluates one period: keep one', [{ span: periods[0]!.span, message: 'the first one' }]));
+  }
+  const p = periods[0]?.period;
+  if (p) {
+    info.period = p.text;
+    const v = parsePeriod(p.text);
+    const { period: unit, start, end } = ck.out.header;
+    if (!v) {
+      ck.report(error('E0434', `\`${p.text}\` is not a period`, p.span, 'write a year (`2026`), a quarter (`2026-Q1`) or a month (`2026-03`)'));
+    } else if (v.unit !== unit) {
+      ck.report(
+        error('E0434', `the program's period is a ${unit}, but \`${p.text}\` is a ${v.unit}`, p.span, `a test evaluates one period of the program: write \`${periodLabel(v.first, unit)}\``),
+      );
+    } else if (start && formatDate(v.last) < start) {
+      ck.report(error('E0434', `\`${p.text}\` is before the program starts (${start})`, p.span, `test a period from \`${periodLabel(parseDate(start)!, unit)}\` on`));
+    } else if (end && formatDate(v.first) > end) {
+      ck.report(error('E0434', `\`${p.text}\` is after the program ends (${end})`, p.span, `test a period up to \`${periodLabel(parseDate(end)!, unit)}\``));
+    }
+  }
+
+  // partners
+  const partnerIds = new Map<string, Span>();
+  for (const it of items) {
+    if (it.kind !== 'TestPartner' || !it.id) continue;
+    const prev = partnerIds.get(it.id.value);
+    if (prev) {
+      ck.report(error('E0437', `partner "${it.id.value}" is given twice in this test`, it.id.span, 'give each partner once, with all its fields', [{ span: prev, message: 'first given here' }]));
+      continue;
+    }
+    partnerIds.set(it.id.value, it.id.span);
+    const fields = values(ck, it.fields ?? [], ck.partnerFields, 'partners', scope, () =>
+      ck.partnerDeclared ? `the partner fields are ${tickList([...ck.partnerFields.keys()].filter((k) => k !== 'id'))}` : 'the program declares no partner fields: add them to a `partner { … }` block',
+    );
+    const missing = [...ck.partnerFields.values()].filter((f) => !f.implicit && !fields.has(f.name)).map((f) => f.name);
+    if (missing.length) {
+      ck.report(error('E0435', `partner "${it.id.value}" is missing ${tickList(missing)}`, it.id.span, `give every partner field: ${missing.map((m) => `${m}: …`).join(', ')}`));
+    }
+    info.partners.push({ id: it.id.value, fields, span: it.span });
+  }
+
+  // events
+  const eventPartners = new Set<string>();
+  for (const it of items) {
+    if (it.kind !== 'TestEvent' || !it.event) continue;
+    const ev = ck.events.get(it.event.name);
+    if (!ev) {
+      ck.unknownEvent(it.event);
+      continue;
+    }
+    const fields = values(ck, it.fields ?? [], ev.fields, `event \`${ev.name}\``, scope);
+    const missing = [...ev.fields.values()].filter((f) => f.name !== 'id' && !fields.has(f.name)).map((f) => f.name);
+    if (missing.length) {
+      ck.report(
+        error('E0435', `this \`${ev.name}\` is missing ${tickList(missing)}`, it.event.span, `give ${missing.map((m) => `${m}: …`).join(', ')} (only \`id\` may be left out: it is generated)`),
+      );
+    }
+    const pv = fields.get('partner');
+    if (pv?.kind === 'String') {
+      eventPartners.add(pv.value);
+      if (ck.partnerDeclared && !partnerIds.has(pv.value)) {
+        ck.report(error('E0437', `there is no partner "${pv.value}" in this test`, pv.span, partnerHint(pv.value, partnerIds)));
+      }
+    }
+    info.events.push({ event: ev.name, fields, span: it.span });
+  }
+
+  // expect "ID" NAME = VALUE
+  for (const it of items) {
+    if (it.kind !== 'Expect' || !it.partner || !it.name) continue;
+    const id = it.partner.value;
+    if (!partnerIds.has(id) && !eventPartners.has(id)) {
+      ck.report(error('E0437', `there is no partner "${id}" in this test`, it.partner.span, partnerHint(id, new Map([...partnerIds, ...[...eventPartners].map((p) => [p, it.span] as const)]))));
+    }
+    const n = it.name.name;
+    const pot = ck.out.pots.get(n);
+    const tier = ck.out.tiers.get(n);
+    const measure = ck.top.get(n)?.kind === 'measure' ? ck.out.measures.get(n) : undefined;
+    let want: Type | undefined;
+    let target: 'pot' | 'tier' | 'measure' | undefined;
+    if (pot && ck.top.get(n)?.kind === 'pot') {
+      target = 'pot';
+      want = pot.unit === 'money' ? potType(ck, pot) : INTEGER;
+    } else if (tier && ck.top.get(n)?.kind === 'tier') {
+      target = 'tier';
+      want = tier.type;
+    } else if (measure) {
+      target = 'measure';
+      want = measure.type;
+    } else {
+      const candidates = [...ck.top.entries()].filter(([, v]) => v.kind === 'pot' || v.kind === 'tier' || v.kind === 'measure').map(([k]) => k);
+      const guess = didYouMean(n, candidates);
+      const dk = ck.declKind(n);
+      ck.report(
+        error(
+          'E0436',
+          dk ? `a test cannot expect a ${dk}: \`${n}\` is not a payout, a tier or a measure` : `there is no payout, tier or measure \`${n}\``,
+          it.name.span,
+          guess ? `did you mean \`${guess}\`?` : 'expect the amount paid from a payout, the level of a tier, or the value of a measure',
+        ),
+      );
+    }
+    const t = ck.x.check(it.value, scope, tier && target === 'tier' ? tier.name : undefined);
+    if (it.value) ck.requireConstant(it.value, 'an expected value');
+    if (want && target) {
+      ck.x.expectType(it.value, t, want, target === 'pot' ? `the amount paid from \`${n}\`` : `the value of ${target} \`${n}\``);
+      info.expects.push({ partner: id, name: n, target, value: it.value, span: it.span });
+    }
+  }
+}
+
+function partnerHint(id: string, known: Map<string, unknown>): string {
+  const guess = didYouMean(id, known.keys());
+  if (guess) return `did you mean "${guess}"?`;
+  return known.size ? `the partners of this test are ${[...known.keys()].map((k) => `"${k}"`).join(', ')}` : `add \`partner "${id}" { … }\` to the test`;
+}
+
+/** Checks `FIELD: VALUE` pairs against the fields they fill; returns the values by field name. */
+function values(
+  ck: Checker,
+  fvs: FieldValue[],
+  fields: Map<string, FieldInfo>,
+  owner: string,
+  scope: ReturnType<Checker['noEvent']>,
+  unknownHint?: (f: string) => string,
+): Map<string, Expr> {
+  const out = new Map<string, Expr>();
+  const spans = new Map<string, Span>();
+  for (const fv of fvs) {
+    if (!fv?.name) continue;
+    const f = fields.get(fv.name.name);
+    const t = ck.x.check(fv.value, scope, f?.type.kind === 'tier' ? f.type.tier : undefined);
+    if (!f || (owner === 'partners' && f.implicit)) {
+      const guess = didYouMean(fv.name.name, [...fields.keys()].filter((k) => !(owner === 'partners' && k === 'id')));
+      ck.report(
+        error(
+          owner === 'partners' ? 'E0204' : 'E0206',
+          owner === 'partners' ? `partners have no field \`${fv.name.name}\`` : `${owner} has no field \`${fv.name.name}\``,
+          fv.name.span,
+          guess ? `did you mean \`${guess}\`?` : unknownHint ? unknownHint(fv.name.name) : `its fields are ${tickList([...fields.keys()])}`,
+        ),
+      );
+      continue;
+    }
+    const prev = spans.get(f.name);
+    if (prev) {
+      ck.report(error('E0203', `\`${f.name}\` is given twice`, fv.name.span, 'give each field once', [{ span: prev, message: 'first given here' }]));
+      continue;
+    }
+    spans.set(f.name, fv.name.span);
+    if (!fv.value) continue;
+    out.set(f.name, fv.value);
+    if (!ck.requireConstant(fv.value, `the value of \`${f.name}\``)) continue;
+    ck.x.expectType(fv.value, t, f.type, `\`${f.name}\``);
+  }
+  return out;
+}
