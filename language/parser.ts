@@ -74,7 +74,7 @@ const CURRENCY_CODE = /^[A-Z]{3}$/;
 
 function span(first: IToken, last: IToken): S.Span {
   const start = first.startOffset;
-  const end = Math.max(start, (last.endOffset ?? last.startOffset) + 1);
+  const end = Math.max(start, last.startOffset + (last.image?.length ?? 0));
   return { start: Number.isNaN(start) ? 0 : start, end: Number.isNaN(end) ? 0 : end };
 }
 

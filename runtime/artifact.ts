@@ -1,0 +1,285 @@
+/**
+ * The compiled program ("artifact"): what the compiler emits and the runtime loads, as JSON.
+ *
+ * Names, levels and units are lowered away: every reference says where its value lives (the event
+ * in scope, the partner's attributes, the partner's computed values, program constants), every
+ * comparison says how to compare. `loadArtifact` validates an artifact with zod before use, so the
+ * playground and engineers' services can run a program without the compiler.
+ */
+import { z } from 'zod';
+
+export const ARTIFACT_VERSION = 1;
+
+export type FieldType = 'text' | 'integer' | 'decimal' | 'money' | 'date' | 'boolean' | { enum: string[] };
+const FieldTypeSchema: z.ZodType<FieldType> = z.union([
+  z.enum(['text', 'integer', 'decimal', 'money', 'date', 'boolean']),
+  z.object({ enum: z.array(z.string()) }),
+]);
+
+export interface FieldSpec {
+  name: string;
+  type: FieldType;
+}
+const FieldSpecSchema = z.object({ name: z.string(), type: FieldTypeSchema });
+
+export type Mode = 'half-even' | 'half-up' | 'half-down' | 'down' | 'up' | 'floor' | 'ceiling';
+const ModeSchema = z.enum(['half-even', 'half-up', 'half-down', 'down', 'up', 'floor', 'ceiling']);
+
+/** How two values compare: as decimals, strings (text, enums, ISO dates), booleans, or tier-level indexes. */
+export type CmpKind = 'num' | 'str' | 'bool' | 'level';
+
+/** What a partner-level value is: decides how traces and statements print it. */
+export type ValueKind = 'num' | 'money' | 'str' | 'bool' | 'date' | 'level';
+const ValueKindSchema = z.enum(['num', 'money', 'str', 'bool', 'date', 'level']);
+
+/** A lowered expression. `src` is the node's source text and `u` the kind of its value, for traces. */
+export type IR = IRMeta & (
+  | { k: 'num'; v: string; src?: string }
+  | { k: 'money'; v: string; src?: string }
+  | { k: 'str'; v: string; src?: string }
+  | { k: 'bool'; v: boolean; src?: string }
+  /** A tier level constant: its index in the tier's levels. */
+  | { k: 'level'; tier: string; i: number; src?: string }
+  /** A field of the event in scope (`amount`, `sale.amount`, `date`, `partner`, `id`). */
+  | { k: 'efield'; f: string; src?: string }
+  /** A partner attribute (`partner.region`, `partner.id`). */
+  | { k: 'pfield'; f: string; src?: string }
+  /** A partner-level value computed before (measure, tier, let) or a program-level let. */
+  | { k: 'ref'; name: string; src?: string }
+  | { k: 'arith'; op: '+' | '-' | '*' | '/'; a: IR; b: IR; src?: string }
+  | { k: 'neg'; a: IR; src?: string }
+  | { k: 'cmp'; op: '=' | '!=' | '<' | '<=' | '>' | '>='; t: CmpKind; a: IR; b: IR; src?: string }
+  | { k: 'and' | 'or'; a: IR; b: IR; src?: string }
+  | { k: 'not'; a: IR; src?: string }
+  | { k: 'range'; t: CmpKind; x: IR; lo: IR; hi: IR; src?: string }
+  | { k: 'set'; t: CmpKind; x: IR; items: IR[]; src?: string }
+  | { k: 'if'; c: IR; a: IR; b: IR; src?: string }
+  | { k: 'floor' | 'ceil' | 'abs'; a: IR; src?: string }
+  /** `round`: to `digits` decimals with `mode` (money: the currency's minor unit; numbers: 0). */
+  | { k: 'round'; a: IR; digits: number; mode: Mode; src?: string }
+  | { k: 'min' | 'max'; t: CmpKind; args: IR[]; src?: string }
+  /** A lookup keyed by tier-level index (`level`) or enum value (`str`). */
+  | { k: 'lookup'; t: 'level' | 'str'; key: IR; keys: (string | number)[]; values: IR[]; otherwise?: IR; src?: string }
+  /** `bands`/`marginal`: thresholds[i] starts band i+1; values[0] is the `below` band. */
+  | { k: 'bands'; mode: 'bands' | 'marginal'; x: IR; thresholds: IR[]; values: IR[]; labels: string[]; src?: string });
+
+export interface IRMeta {
+  src?: string;
+  u?: ValueKind;
+}
+
+const src = z.string().optional();
+const u = ValueKindSchema.optional();
+export const IRSchema: z.ZodType<IR> = z.lazy(() =>
+  z.union([
+    z.object({ k: z.literal('num'), v: z.string(), src, u }),
+    z.object({ k: z.literal('money'), v: z.string(), src, u }),
+    z.object({ k: z.literal('str'), v: z.string(), src, u }),
+    z.object({ k: z.literal('bool'), v: z.boolean(), src, u }),
+    z.object({ k: z.literal('level'), tier: z.string(), i: z.number().int().nonnegative(), src, u }),
+    z.object({ k: z.literal('efield'), f: z.string(), src, u }),
+    z.object({ k: z.literal('pfield'), f: z.string(), src, u }),
+    z.object({ k: z.literal('ref'), name: z.string(), src, u }),
+    z.object({ k: z.literal('arith'), op: z.enum(['+', '-', '*', '/']), a: IRSchema, b: IRSchema, src, u }),
+    z.object({ k: z.literal('neg'), a: IRSchema, src, u }),
+    z.object({ k: z.literal('cmp'), op: z.enum(['=', '!=', '<', '<=', '>', '>=']), t: z.enum(['num', 'str', 'bool', 'level']), a: IRSchema, b: IRSchema, src, u }),
+    z.object({ k: z.enum(['and', 'or']), a: IRSchema, b: IRSchema, src, u }),
+    z.object({ k: z.literal('not'), a: IRSchema, src, u }),
+    z.object({ k: z.literal('range'), t: z.enum(['num', 'str', 'bool', 'level']), x: IRSchema, lo: IRSchema, hi: IRSchema, src, u }),
+    z.object({ k: z.literal('set'), t: z.enum(['num', 'str', 'bool', 'level']), x: IRSchema, items: z.array(IRSchema), src, u }),
+    z.object({ k: z.literal('if'), c: IRSchema, a: IRSchema, b: IRSchema, src, u }),
+    z.object({ k: z.enum(['floor', 'ceil', 'abs']), a: IRSchema, src, u }),
+    z.object({ k: z.literal('round'), a: IRSchema, digits: z.number().int().min(0).max(30), mode: ModeSchema, src, u }),
+    z.object({ k: z.enum(['min', 'max']), t: z.enum(['num', 'str', 'bool', 'level']), args: z.array(IRSchema).min(1), src, u }),
+    z.object({
+      k: z.literal('lookup'),
+      t: z.enum(['level', 'str']),
+      key: IRSchema,
+      keys: z.array(z.union([z.string(), z.number()])),
+      values: z.array(IRSchema),
+      otherwise: IRSchema.optional(),
+      src,
+      u,
+    }),
+    z.object({
+      k: z.literal('bands'),
+      mode: z.enum(['bands', 'marginal']),
+      x: IRSchema,
+      thresholds: z.array(IRSchema),
+      values: z.array(IRSchema),
+      labels: z.array(z.string()),
+      src,
+      u,
+    }),
+  ]),
+) as z.ZodType<IR>;
+
+export type WindowSpec =
+  | { form: 'this period' | 'previous period' | 'year to date' | 'previous year' | 'program to date' }
+  | { form: 'last'; count: number; unit: 'periods' | 'months' | 'quarters' | 'years' };
+const WindowSchema: z.ZodType<WindowSpec> = z.union([
+  z.object({ form: z.enum(['this period', 'previous period', 'year to date', 'previous year', 'program to date']) }),
+  z.object({ form: z.literal('last'), count: z.number().int().positive(), unit: z.enum(['periods', 'months', 'quarters', 'years']) }),
+]);
+
+
+export type Step =
+  | {
+      kind: 'measure';
+      name: string;
+      op: 'sum' | 'count' | 'count distinct' | 'min' | 'max' | 'average';
+      event: string;
+      arg?: IR;
+      where?: IR;
+      otherwise?: IR;
+      window: WindowSpec;
+      value: ValueKind;
+      /** For `count distinct`: how to make a key of a value. */
+      keyKind?: ValueKind;
+    }
+  | { kind: 'tier'; name: string; by: IR; levels: string[]; thresholds: IR[]; byKind: ValueKind }
+  | { kind: 'let'; name: string; value: IR; valueKind: ValueKind; tier?: string };
+
+const StepSchema: z.ZodType<Step> = z.union([
+  z.object({
+    kind: z.literal('measure'),
+    name: z.string(),
+    op: z.enum(['sum', 'count', 'count distinct', 'min', 'max', 'average']),
+    event: z.string(),
+    arg: IRSchema.optional(),
+    where: IRSchema.optional(),
+    otherwise: IRSchema.optional(),
+    window: WindowSchema,
+    value: ValueKindSchema,
+    keyKind: ValueKindSchema.optional(),
+  }),
+  z.object({ kind: z.literal('tier'), name: z.string(), by: IRSchema, levels: z.array(z.string()).min(1), thresholds: z.array(IRSchema), byKind: ValueKindSchema }),
+  z.object({ kind: z.literal('let'), name: z.string(), value: IRSchema, valueKind: ValueKindSchema, tier: z.string().optional() }),
+]);
+
+export type PotUnit = 'money' | 'points' | 'items';
+
+export interface PotSpec {
+  name: string;
+  kind: 'points' | 'cash' | 'credit' | 'fund' | 'giftcard' | 'item';
+  unit: PotUnit;
+  rounding: Mode;
+  /** Program-level amounts, lowered to IR (evaluated once per run). */
+  cap?: { amount: IR; per: 'period' | 'year' };
+  budget?: IR;
+  minimum?: IR;
+  denominations?: IR[];
+  approval?: IR;
+  value?: IR;
+}
+const PotSchema: z.ZodType<PotSpec> = z.object({
+  name: z.string(),
+  kind: z.enum(['points', 'cash', 'credit', 'fund', 'giftcard', 'item']),
+  unit: z.enum(['money', 'points', 'items']),
+  rounding: ModeSchema,
+  cap: z.object({ amount: IRSchema, per: z.enum(['period', 'year']) }).optional(),
+  budget: IRSchema.optional(),
+  minimum: IRSchema.optional(),
+  denominations: z.array(IRSchema).optional(),
+  approval: IRSchema.optional(),
+  value: IRSchema.optional(),
+});
+
+export type ScopeSpec =
+  | { kind: 'each-event'; event: string; where?: IR }
+  | { kind: 'each-partner'; where?: IR }
+  | { kind: 'top'; n: number; keys: IR[]; keyKinds: ValueKind[]; where?: IR };
+const ScopeSchema: z.ZodType<ScopeSpec> = z.union([
+  z.object({ kind: z.literal('each-event'), event: z.string(), where: IRSchema.optional() }),
+  z.object({ kind: z.literal('each-partner'), where: IRSchema.optional() }),
+  z.object({ kind: z.literal('top'), n: z.number().int().positive(), keys: z.array(IRSchema).min(1), keyKinds: z.array(ValueKindSchema), where: IRSchema.optional() }),
+]);
+
+export interface RuleSpec {
+  name: string;
+  scope: ScopeSpec;
+  awards: { pot: string; amount: IR }[];
+  cap?: { amount: IR; perEvent: boolean };
+  once?: { perPeriod: boolean };
+}
+const RuleSchema: z.ZodType<RuleSpec> = z.object({
+  name: z.string(),
+  scope: ScopeSchema,
+  awards: z.array(z.object({ pot: z.string(), amount: IRSchema })).min(1),
+  cap: z.object({ amount: IRSchema, perEvent: z.boolean() }).optional(),
+  once: z.object({ perPeriod: z.boolean() }).optional(),
+});
+
+export interface TestSpec {
+  name: string;
+  /** 1-based line of the test in the source, for messages. */
+  line: number;
+  period: string;
+  partners: { id: string; fields: Record<string, string | boolean> }[];
+  events: { event: string; fields: Record<string, string | boolean> }[];
+  expects: { partner: string; name: string; target: 'pot' | 'tier' | 'measure'; value: string; line: number }[];
+}
+const TestSchema: z.ZodType<TestSpec> = z.object({
+  name: z.string(),
+  line: z.number().int(),
+  period: z.string(),
+  partners: z.array(z.object({ id: z.string(), fields: z.record(z.string(), z.union([z.string(), z.boolean()])) })),
+  events: z.array(z.object({ event: z.string(), fields: z.record(z.string(), z.union([z.string(), z.boolean()])) })),
+  expects: z.array(z.object({ partner: z.string(), name: z.string(), target: z.enum(['pot', 'tier', 'measure']), value: z.string(), line: z.number().int() })),
+});
+
+export interface Artifact {
+  version: number;
+  program: {
+    name: string;
+    currency: string;
+    minorDigits: number;
+    period: 'month' | 'quarter' | 'year';
+    start: string;
+    end?: string;
+    rounding: Mode;
+  };
+  partner: { declared: boolean; fields: FieldSpec[] };
+  events: { name: string; fields: FieldSpec[] }[];
+  /** Program-level lets, dependencies first. */
+  constants: { name: string; value: IR; valueKind: ValueKind }[];
+  /** Measures, tiers and partner-level lets, dependencies first. */
+  steps: Step[];
+  tiers: { name: string; levels: string[] }[];
+  pots: PotSpec[];
+  rules: RuleSpec[];
+  tests: TestSpec[];
+}
+
+export const ArtifactSchema: z.ZodType<Artifact> = z.object({
+  version: z.literal(ARTIFACT_VERSION),
+  program: z.object({
+    name: z.string(),
+    currency: z.string().regex(/^[A-Z]{3}$/),
+    minorDigits: z.number().int().min(0).max(4),
+    period: z.enum(['month', 'quarter', 'year']),
+    start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    end: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    rounding: ModeSchema,
+  }),
+  partner: z.object({ declared: z.boolean(), fields: z.array(FieldSpecSchema) }),
+  events: z.array(z.object({ name: z.string(), fields: z.array(FieldSpecSchema) })),
+  constants: z.array(z.object({ name: z.string(), value: IRSchema, valueKind: ValueKindSchema })),
+  steps: z.array(StepSchema),
+  tiers: z.array(z.object({ name: z.string(), levels: z.array(z.string()) })),
+  pots: z.array(PotSchema),
+  rules: z.array(RuleSchema),
+  tests: z.array(TestSchema),
+}) as z.ZodType<Artifact>;
+
+export class ArtifactError extends Error {}
+
+/** Validates a parsed JSON value as an artifact; throws ArtifactError with every problem listed. */
+export function loadArtifact(json: unknown): Artifact {
+  const r = ArtifactSchema.safeParse(json);
+  if (!r.success) {
+    const problems = r.error.issues.slice(0, 20).map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ArtifactError(`not a valid Incent artifact (version ${ARTIFACT_VERSION}):\n${problems.join('\n')}`);
+  }
+  return r.data;
+}

@@ -1,0 +1,295 @@
+/**
+ * Turns lowered expressions (IR) into JavaScript closures, once per run, so that evaluation never
+ * walks a tree per record. A closure takes the evaluation context and, when explaining, a list
+ * to which it adds what it used (named values, bands reached) for traces.
+ */
+import type { CmpKind, IR, ValueKind } from './artifact.js';
+import * as N from './num.js';
+import type { Num } from './num.js';
+
+/** A runtime value: numbers and money are `Num`; text, enums and dates strings; tier levels their index. */
+export type Value = Num | string | boolean | number;
+
+export interface EventRow {
+  id: string;
+  partner: string;
+  date: string;
+  [field: string]: Value;
+}
+
+export interface PartnerEnv {
+  id: string;
+  attrs: Record<string, Value>;
+  /** Measures, tiers and lets computed for this partner and period, and the program's constants. */
+  vals: Record<string, Value>;
+}
+
+export interface Ctx {
+  p: PartnerEnv;
+  ev?: EventRow;
+}
+
+/** Something a trace can say about an evaluation: a named value, or a band reached. */
+export type Note = { kind: 'value'; label: string; value: Value; u: ValueKind } | { kind: 'band'; label: string; subject: string; value: Value; u: ValueKind; rate: Value; rateU: ValueKind };
+
+export type Fn = (ctx: Ctx, notes?: Note[]) => Value;
+
+export class EvalError extends Error {}
+
+export interface Formatter {
+  (v: Value, u: ValueKind | undefined): string;
+}
+
+function compareBy(t: CmpKind, a: Value, b: Value): number {
+  switch (t) {
+    case 'num':
+      return N.cmp(a as Num, b as Num);
+    case 'level':
+      return (a as number) - (b as number);
+    case 'bool':
+      return Number(a) - Number(b);
+    default:
+      return (a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0;
+  }
+}
+
+export function compareValues(t: CmpKind, a: Value, b: Value): number {
+  return compareBy(t, a, b);
+}
+
+export interface CompileEnv {
+  /** Level names by tier, for lookups keyed by level and for notes. */
+  levels: Map<string, string[]>;
+}
+
+export function compileIR(ir: IR, env: CompileEnv): Fn {
+  const c = (x: IR) => compileIR(x, env);
+  switch (ir.k) {
+    case 'num':
+    case 'money': {
+      const v = N.parseNum(ir.v);
+      return () => v;
+    }
+    case 'str': {
+      const v = ir.v;
+      return () => v;
+    }
+    case 'bool': {
+      const v = ir.v;
+      return () => v;
+    }
+    case 'level': {
+      const v = ir.i;
+      return () => v;
+    }
+    case 'efield': {
+      const f = ir.f;
+      const label = ir.src ?? f;
+      const u = ir.u ?? 'str';
+      return (ctx, notes) => {
+        const ev = ctx.ev;
+        if (!ev) throw new EvalError(`internal: event field \`${f}\` used where no event is in scope`);
+        const v = ev[f]!;
+        if (notes) notes.push({ kind: 'value', label, value: v, u });
+        return v;
+      };
+    }
+    case 'pfield': {
+      const f = ir.f;
+      const label = ir.src ?? `partner.${f}`;
+      const u = ir.u ?? 'str';
+      return (ctx, notes) => {
+        const v = f === 'id' ? ctx.p.id : ctx.p.attrs[f]!;
+        if (notes) notes.push({ kind: 'value', label, value: v, u });
+        return v;
+      };
+    }
+    case 'ref': {
+      const name = ir.name;
+      const u = ir.u ?? 'num';
+      return (ctx, notes) => {
+        const v = ctx.p.vals[name]!;
+        if (notes) notes.push({ kind: 'value', label: name, value: v, u });
+        return v;
+      };
+    }
+    case 'arith': {
+      const a = c(ir.a);
+      const b = c(ir.b);
+      switch (ir.op) {
+        case '+':
+          return (ctx, n) => N.add(a(ctx, n) as Num, b(ctx, n) as Num);
+        case '-':
+          return (ctx, n) => N.sub(a(ctx, n) as Num, b(ctx, n) as Num);
+        case '*':
+          return (ctx, n) => N.mul(a(ctx, n) as Num, b(ctx, n) as Num);
+        case '/': {
+          const src = ir.src ?? '/';
+          return (ctx, n) => {
+            const d = b(ctx, n) as Num;
+            if (N.isZero(d)) throw new EvalError(`division by zero in \`${src}\``);
+            return N.div(a(ctx, n) as Num, d);
+          };
+        }
+      }
+      break;
+    }
+    case 'neg': {
+      const a = c(ir.a);
+      return (ctx, n) => N.neg(a(ctx, n) as Num);
+    }
+    case 'cmp': {
+      const a = c(ir.a);
+      const b = c(ir.b);
+      const t = ir.t;
+      if (t === 'str' || t === 'bool' || t === 'level') {
+        switch (ir.op) {
+          case '=':
+            return (ctx, n) => a(ctx, n) === b(ctx, n);
+          case '!=':
+            return (ctx, n) => a(ctx, n) !== b(ctx, n);
+        }
+      }
+      switch (ir.op) {
+        case '=':
+          return (ctx, n) => compareBy(t, a(ctx, n), b(ctx, n)) === 0;
+        case '!=':
+          return (ctx, n) => compareBy(t, a(ctx, n), b(ctx, n)) !== 0;
+        case '<':
+          return (ctx, n) => compareBy(t, a(ctx, n), b(ctx, n)) < 0;
+        case '<=':
+          return (ctx, n) => compareBy(t, a(ctx, n), b(ctx, n)) <= 0;
+        case '>':
+          return (ctx, n) => compareBy(t, a(ctx, n), b(ctx, n)) > 0;
+        case '>=':
+          return (ctx, n) => compareBy(t, a(ctx, n), b(ctx, n)) >= 0;
+      }
+      break;
+    }
+    case 'and': {
+      const a = c(ir.a);
+      const b = c(ir.b);
+      return (ctx, n) => (a(ctx, n) as boolean) && (b(ctx, n) as boolean);
+    }
+    case 'or': {
+      const a = c(ir.a);
+      const b = c(ir.b);
+      return (ctx, n) => (a(ctx, n) as boolean) || (b(ctx, n) as boolean);
+    }
+    case 'not': {
+      const a = c(ir.a);
+      return (ctx, n) => !(a(ctx, n) as boolean);
+    }
+    case 'range': {
+      const x = c(ir.x);
+      const lo = c(ir.lo);
+      const hi = c(ir.hi);
+      const t = ir.t;
+      return (ctx, n) => {
+        const v = x(ctx, n);
+        return compareBy(t, v, lo(ctx, n)) >= 0 && compareBy(t, v, hi(ctx, n)) <= 0;
+      };
+    }
+    case 'set': {
+      const x = c(ir.x);
+      const items = ir.items.map(c);
+      const t = ir.t;
+      return (ctx, n) => {
+        const v = x(ctx, n);
+        return items.some((it) => compareBy(t, v, it(ctx, n)) === 0);
+      };
+    }
+    case 'if': {
+      const cond = c(ir.c);
+      const a = c(ir.a);
+      const b = c(ir.b);
+      return (ctx, n) => (cond(ctx, n) ? a(ctx, n) : b(ctx, n));
+    }
+    case 'floor': {
+      const a = c(ir.a);
+      return (ctx, n) => N.floor(a(ctx, n) as Num);
+    }
+    case 'ceil': {
+      const a = c(ir.a);
+      return (ctx, n) => N.ceil(a(ctx, n) as Num);
+    }
+    case 'abs': {
+      const a = c(ir.a);
+      return (ctx, n) => N.abs(a(ctx, n) as Num);
+    }
+    case 'round': {
+      const a = c(ir.a);
+      const { digits, mode } = ir;
+      return (ctx, n) => N.round(a(ctx, n) as Num, digits, mode);
+    }
+    case 'min':
+    case 'max': {
+      const args = ir.args.map(c);
+      const t = ir.t;
+      const sign = ir.k === 'min' ? -1 : 1;
+      return (ctx, n) => {
+        let best = args[0]!(ctx, n);
+        for (let i = 1; i < args.length; i++) {
+          const v = args[i]!(ctx, n);
+          if (compareBy(t, v, best) * sign > 0) best = v;
+        }
+        return best;
+      };
+    }
+    case 'lookup': {
+      const key = c(ir.key);
+      const table = new Map<string | number, Fn>();
+      ir.keys.forEach((k, i) => table.set(k, c(ir.values[i]!)));
+      const otherwise = ir.otherwise ? c(ir.otherwise) : undefined;
+      const src = ir.src ?? 'lookup';
+      return (ctx, n) => {
+        const k = key(ctx, n) as string | number;
+        const f = table.get(k) ?? otherwise;
+        if (!f) throw new EvalError(`\`${src}\` has no entry for ${JSON.stringify(k)}`);
+        return f(ctx, n);
+      };
+    }
+    case 'bands': {
+      const x = c(ir.x);
+      const thresholds = ir.thresholds.map(c);
+      const values = ir.values.map(c);
+      const labels = ir.labels;
+      const subject = ir.x.src ?? 'value';
+      const xu = ir.x.u ?? 'num';
+      const vu = ir.values[0]?.u ?? 'num';
+      if (ir.mode === 'bands') {
+        return (ctx, n) => {
+          const v = x(ctx, n);
+          let i = 0;
+          while (i < thresholds.length && N.cmp(v as Num, thresholds[i]!(ctx) as Num) >= 0) i++;
+          const r = values[i]!(ctx, n);
+          if (n) n.push({ kind: 'band', label: labels[i] ?? '', subject, value: v, u: xu, rate: r, rateU: vu });
+          return r;
+        };
+      }
+      // marginal: Σ over bands of (the part of X inside the band) × its rate.
+      return (ctx, n) => {
+        const v = x(ctx, n) as Num;
+        let total: Num = N.ZERO;
+        let lower: Num | undefined;
+        for (let i = 0; i <= thresholds.length; i++) {
+          const upper = i < thresholds.length ? (thresholds[i]!(ctx) as Num) : undefined;
+          const hi = upper === undefined || N.cmp(v, upper) < 0 ? v : upper;
+          const lo = lower;
+          const part = lo === undefined ? hi : N.cmp(hi, lo) > 0 ? N.sub(hi, lo) : N.ZERO;
+          if (lo === undefined || N.cmp(hi, lo) > 0) {
+            const rate = values[i]!(ctx, n) as Num;
+            if (!N.isZero(part)) {
+              total = N.add(total, N.mul(part, rate));
+              if (n) n.push({ kind: 'band', label: labels[i] ?? '', subject, value: part, u: xu, rate, rateU: ir.values[i]?.u ?? vu });
+            }
+          }
+          if (upper === undefined || N.cmp(v, upper) < 0) break;
+          lower = upper;
+        }
+        return total;
+      };
+    }
+  }
+  throw new EvalError(`internal: unknown expression ${(ir as { k: string }).k}`);
+}

@@ -1,0 +1,896 @@
+/**
+ * The evaluator: runs an artifact over a dataset, period after period, in the order of the spec's
+ * §9 — measures, tiers and lets per partner; awards per rule; rule totals (cap, then one rounding);
+ * pot caps; pot budgets (exact largest-remainder pro-rata); balances and payments — carrying state
+ * (balances, yearly caps, `once per partner`) from one period to the next.
+ */
+import type { Artifact, IR, PotSpec, RuleSpec, Step, ValueKind, WindowSpec } from './artifact.js';
+import { compileIR, compareValues, EvalError, type Ctx, type EventRow, type Fn, type Note, type PartnerEnv, type Value } from './compile-ir.js';
+import * as N from './num.js';
+import type { Num } from './num.js';
+import { formatDate, formatPeriod, runPeriods, windowRange, type Period, type Window } from './periods.js';
+
+export interface PartnerRow {
+  id: string;
+  attrs: Record<string, Value>;
+}
+
+/** Validated input: partners and events by kind, values already typed (numbers and money as `Num`). */
+export interface Dataset {
+  partners: PartnerRow[];
+  events: Record<string, EventRow[]>;
+  /** How many input records were rejected (reported in statements). */
+  rejected?: number;
+}
+
+export interface Adjustment {
+  kind: 'cap' | 'yearly cap' | 'budget';
+  amount: Num;
+  note: string;
+}
+
+export interface PotResult {
+  earned: Num;
+  adjustments: Adjustment[];
+  carriedIn: Num;
+  paid: Num;
+  carried: Num;
+  approval: boolean;
+  /** Giftcard: the cards paid, largest first. */
+  cards?: { denomination: Num; count: number }[];
+  notes: string[];
+}
+
+export interface AwardResult {
+  rule: string;
+  pot: string;
+  amount: Num;
+  trace: string;
+}
+
+export interface PartnerResult {
+  id: string;
+  tiers: Record<string, string>;
+  values: Record<string, { value: Value; u: ValueKind }>;
+  pots: Record<string, PotResult>;
+  awards: AwardResult[];
+  /** Why each rule that gave this partner nothing did not fire. */
+  unfired: { rule: string; why: string }[];
+}
+
+export interface PeriodResult {
+  period: string;
+  partners: PartnerResult[];
+  totals: Record<string, { earned: Num; paid: Num; carried: Num; budget?: Num; budgetUsed?: Num }>;
+  cost: Num;
+  rejected: number;
+}
+
+export interface RunOptions {
+  /** Evaluate only through this period (periods before it are still evaluated, for carried state). */
+  through?: string;
+}
+
+interface CompiledStep {
+  step: Step;
+  fns: { arg?: Fn; where?: Fn; otherwise?: Fn; by?: Fn; thresholds?: Fn[]; value?: Fn };
+}
+
+interface CompiledRule {
+  spec: RuleSpec;
+  where?: Fn;
+  keys?: Fn[];
+  awards: { pot: string; amount: Fn; ir: IR }[];
+  cap?: Fn;
+  potIndex: number[];
+}
+
+interface CompiledPot {
+  spec: PotSpec;
+  digits: number;
+  cap?: Num;
+  budget?: Num;
+  minimum?: Num;
+  denominations?: Num[];
+  approval?: Num;
+  value?: Num;
+}
+
+/** Accumulated awards of one rule for one partner in one period. */
+interface RuleAcc {
+  sums: Num[];
+  events: { id: string; date: string; amounts: Num[] }[];
+  eventCount: number;
+  rank?: number;
+  qualifying?: number;
+  notes?: Note[];
+}
+
+const EMPTY: EventRow[] = [];
+
+export class Evaluator {
+  readonly artifact: Artifact;
+  private readonly levels: Map<string, string[]>;
+  private readonly steps: CompiledStep[];
+  private readonly rules: CompiledRule[];
+  private readonly pots: CompiledPot[];
+  private readonly constants: Record<string, Value> = {};
+  private readonly kinds: Map<string, ValueKind> = new Map();
+  readonly format: (v: Value, u: ValueKind | undefined, name?: string) => string;
+
+  constructor(artifact: Artifact) {
+    this.artifact = artifact;
+    this.levels = new Map(artifact.tiers.map((t) => [t.name, t.levels]));
+    const env = { levels: this.levels };
+    const c = (ir: IR) => compileIR(ir, env);
+    const constCtx: Ctx = { p: { id: '', attrs: {}, vals: this.constants } };
+    for (const k of artifact.constants) {
+      this.constants[k.name] = c(k.value)(constCtx);
+      this.kinds.set(k.name, k.valueKind);
+    }
+    const evalConst = (ir: IR | undefined) => (ir ? (c(ir)(constCtx) as Num) : undefined);
+    this.steps = artifact.steps.map((step) => {
+      if (step.kind === 'measure') {
+        this.kinds.set(step.name, step.value);
+        return {
+          step,
+          fns: {
+            ...(step.arg ? { arg: c(step.arg) } : {}),
+            ...(step.where ? { where: c(step.where) } : {}),
+            ...(step.otherwise ? { otherwise: c(step.otherwise) } : {}),
+          },
+        };
+      }
+      if (step.kind === 'tier') {
+        this.kinds.set(step.name, 'level');
+        return { step, fns: { by: c(step.by), thresholds: step.thresholds.map(c) } };
+      }
+      this.kinds.set(step.name, step.valueKind);
+      return { step, fns: { value: c(step.value) } };
+    });
+    const digits = artifact.program.minorDigits;
+    this.pots = artifact.pots.map((spec) => {
+      const d = spec.unit === 'money' ? digits : 0;
+      const cap = evalConst(spec.cap?.amount);
+      const budget = evalConst(spec.budget);
+      const minimum = evalConst(spec.minimum);
+      const approval = evalConst(spec.approval);
+      const value = evalConst(spec.value);
+      return {
+        spec,
+        digits: d,
+        ...(cap ? { cap } : {}),
+        // A budget is paid in whole units: a fraction of a unit cannot be paid.
+        ...(budget ? { budget: N.round(budget, d, 'down') } : {}),
+        ...(minimum ? { minimum } : {}),
+        ...(spec.denominations ? { denominations: spec.denominations.map((x) => evalConst(x)!).sort((a, b) => N.cmp(b, a)) } : {}),
+        ...(approval ? { approval } : {}),
+        ...(value ? { value } : {}),
+      };
+    });
+    const potIdx = new Map(artifact.pots.map((p, i) => [p.name, i]));
+    this.rules = artifact.rules.map((spec) => ({
+      spec,
+      ...(spec.scope.where ? { where: c(spec.scope.where) } : {}),
+      ...(spec.scope.kind === 'top' ? { keys: spec.scope.keys.map(c) } : {}),
+      awards: spec.awards.map((a) => ({ pot: a.pot, amount: c(a.amount), ir: a.amount })),
+      ...(spec.cap ? { cap: c(spec.cap.amount) } : {}),
+      potIndex: spec.awards.map((a) => potIdx.get(a.pot) ?? -1),
+    }));
+    const currency = artifact.program.currency;
+    const tierOfName = new Map<string, string>();
+    for (const t of artifact.tiers) tierOfName.set(t.name, t.name);
+    for (const st of artifact.steps) if (st.kind === 'let' && st.tier) tierOfName.set(st.name, st.tier);
+    this.format = (v, u, name) => formatValue(v, u, currency, digits, u === 'level' ? this.levels.get(tierOfName.get(name ?? '') ?? '') : undefined);
+  }
+
+  /** Runs every period of the program over the data and returns one result per period. */
+  run(data: Dataset, opts: RunOptions = {}): PeriodResult[] {
+    const a = this.artifact;
+    let latest: string | undefined;
+    for (const rows of Object.values(data.events)) for (const r of rows) if (latest === undefined || r.date > latest) latest = r.date;
+    const periods = runPeriods(a.program.period, a.program.start, a.program.end, latest);
+    const through = opts.through;
+    const idx = new RunIndex(data, a);
+    const state = new RunState(this.rules.length, this.pots.length);
+    const out: PeriodResult[] = [];
+    for (const p of periods) {
+      out.push(this.evaluatePeriod(p, idx, state, data.rejected ?? 0));
+      if (through !== undefined && formatPeriod(p) === through) break;
+    }
+    return out;
+  }
+
+  /** The periods a run covers, as text (`2026-Q1` …). */
+  periods(data: Dataset): string[] {
+    let latest: string | undefined;
+    for (const rows of Object.values(data.events)) for (const r of rows) if (latest === undefined || r.date > latest) latest = r.date;
+    const a = this.artifact;
+    return runPeriods(a.program.period, a.program.start, a.program.end, latest).map(formatPeriod);
+  }
+
+  private evaluatePeriod(period: Period, idx: RunIndex, state: RunState, rejected: number): PeriodResult {
+    const a = this.artifact;
+    const periodText = formatPeriod(period);
+    this.lastIndex = idx;
+    const pFrom = formatDate(windowRange({ kind: 'this period' }, period, a.program.start).from);
+    const pTo = formatDate(windowRange({ kind: 'this period' }, period, a.program.start).to);
+
+    // 1. Measures, tiers and lets for every partner.
+    const envs = new Map<string, PartnerEnv>();
+    for (const partner of idx.partners) {
+      const env: PartnerEnv = { id: partner.id, attrs: partner.attrs, vals: Object.create(this.constants) as Record<string, Value> };
+      for (const cs of this.steps) env.vals[cs.step.name] = this.evaluateStep(cs, env, period, idx);
+      envs.set(partner.id, env);
+    }
+
+    // 2. Awards.
+    const accs: Map<string, RuleAcc>[] = this.rules.map(() => new Map());
+    const unfiredWhy = new Map<string, Map<number, string>>();
+    this.rules.forEach((rule, ri) => this.evaluateRule(rule, ri, envs, idx, state, period, periodText, pFrom, pTo, accs[ri]!));
+
+    // 3. Rule totals: cap, then one rounding to the pot's unit.
+    const results = new Map<string, PartnerResult>();
+    const earnedBy = this.pots.map(() => new Map<string, Num>());
+    for (const partner of idx.partners) {
+      const env = envs.get(partner.id)!;
+      const tiers: Record<string, string> = {};
+      const values: Record<string, { value: Value; u: ValueKind }> = {};
+      for (const cs of this.steps) {
+        const v = env.vals[cs.step.name]!;
+        if (cs.step.kind === 'tier') tiers[cs.step.name] = cs.step.levels[v as number] ?? '';
+        else values[cs.step.name] = { value: v, u: this.kinds.get(cs.step.name) ?? 'num' };
+      }
+      results.set(partner.id, { id: partner.id, tiers, values, pots: {}, awards: [], unfired: [] });
+    }
+    this.rules.forEach((rule, ri) => {
+      for (const [pid, acc] of accs[ri]!) {
+        const res = results.get(pid)!;
+        const env = envs.get(pid)!;
+        // Sum per pot (a rule may award to several pots).
+        const byPot = new Map<number, { total: Num; awardIdx: number[] }>();
+        rule.awards.forEach((aw, ai) => {
+          const pi = rule.potIndex[ai]!;
+          const cur = byPot.get(pi);
+          if (cur) {
+            cur.total = N.add(cur.total, acc.sums[ai]!);
+            cur.awardIdx.push(ai);
+          } else byPot.set(pi, { total: acc.sums[ai]!, awardIdx: [ai] });
+        });
+        for (const [pi, { total }] of byPot) {
+          const pot = this.pots[pi]!;
+          const steps: string[] = [];
+          let t = total;
+          if (rule.cap && !rule.spec.cap!.perEvent) {
+            const cap = rule.cap({ p: env }) as Num;
+            if (N.cmp(t, cap) > 0) {
+              t = cap;
+              steps.push(`rule cap ${this.fmtPot(cap, pot)}`);
+            }
+          }
+          const rounded = N.round(t, pot.digits, pot.spec.rounding);
+          if (N.cmp(rounded, t) !== 0) steps.push(`rounded ${pot.spec.rounding} to ${this.fmtPot(rounded, pot)}`);
+          const trace = this.traceAward(rule, acc, env, pot, total, steps);
+          res.awards.push({ rule: rule.spec.name, pot: pot.spec.name, amount: rounded, trace });
+          const m = earnedBy[pi]!;
+          m.set(pid, N.add(m.get(pid) ?? N.ZERO, rounded));
+        }
+      }
+    });
+
+    // Why the rules that gave a partner nothing did not fire.
+    this.rules.forEach((rule, ri) => {
+      for (const partner of idx.partners) {
+        if (accs[ri]!.has(partner.id)) continue;
+        const why = this.whyNot(rule, ri, envs.get(partner.id)!, idx, state, periodText, pFrom, pTo);
+        results.get(partner.id)!.unfired.push({ rule: rule.spec.name, why });
+      }
+    });
+    void unfiredWhy;
+
+    // 4–6. Pots: caps, budgets, balances and payments.
+    const totals: PeriodResult['totals'] = {};
+    let cost: Num = N.ZERO;
+    this.pots.forEach((pot, pi) => {
+      const name = pot.spec.name;
+      const earnedMap = earnedBy[pi]!;
+      const after = new Map<string, Num>();
+      const adjustments = new Map<string, Adjustment[]>();
+      for (const partner of idx.partners) {
+        const pid = partner.id;
+        const earned = earnedMap.get(pid) ?? N.ZERO;
+        const adj: Adjustment[] = [];
+        let e = earned;
+        if (pot.cap && N.sign(e) > 0) {
+          if (pot.spec.cap!.per === 'year') {
+            const used = state.yearUsed(pi, pid, period.year);
+            const left = N.sub(pot.cap, used);
+            const room = N.sign(left) > 0 ? left : N.ZERO;
+            if (N.cmp(e, room) > 0) {
+              adj.push({ kind: 'yearly cap', amount: N.sub(room, e), note: `yearly cap ${this.fmtPot(pot.cap, pot)}: ${this.fmtPot(used, pot)} already earned in ${period.year}, ${this.fmtPot(room, pot)} left` });
+              e = room;
+            }
+          } else if (N.cmp(e, pot.cap) > 0) {
+            adj.push({ kind: 'cap', amount: N.sub(pot.cap, e), note: `pot cap ${this.fmtPot(pot.cap, pot)} per partner per period` });
+            e = pot.cap;
+          }
+        }
+        after.set(pid, e);
+        adjustments.set(pid, adj);
+      }
+      // 5. Budget: exact largest-remainder pro-rata in whole units.
+      let budgetUsed: Num | undefined;
+      if (pot.budget) {
+        const units = new Map<string, bigint>();
+        let sum = 0n;
+        for (const [pid, e] of after) {
+          if (N.sign(e) > 0) {
+            const u = N.toUnits(e, pot.digits);
+            units.set(pid, u);
+            sum += u;
+          }
+        }
+        const B = N.toUnits(pot.budget, pot.digits);
+        if (sum > B) {
+          const shares: { pid: string; share: bigint; rem: bigint }[] = [];
+          let given = 0n;
+          for (const [pid, u] of units) {
+            const share = (u * B) / sum;
+            shares.push({ pid, share, rem: (u * B) % sum });
+            given += share;
+          }
+          let left = B - given;
+          shares.sort((x, y) => (x.rem > y.rem ? -1 : x.rem < y.rem ? 1 : x.pid < y.pid ? -1 : x.pid > y.pid ? 1 : 0));
+          for (const s of shares) {
+            if (left <= 0n) break;
+            s.share += 1n;
+            left -= 1n;
+          }
+          for (const s of shares) {
+            const before = after.get(s.pid)!;
+            const now = N.fromUnits(s.share, pot.digits);
+            const reduction = N.sub(now, before);
+            if (!N.isZero(reduction)) {
+              adjustments.get(s.pid)!.push({
+                kind: 'budget',
+                amount: reduction,
+                note: `budget ${this.fmtPot(pot.budget, pot)} shared pro rata: ${this.fmtPot(before, pot)} × ${this.fmtPot(pot.budget, pot)} ÷ ${this.fmtPot(N.fromUnits(sum, pot.digits), pot)} → ${this.fmtPot(now, pot)}`,
+              });
+            }
+            after.set(s.pid, now);
+          }
+        }
+        let used: Num = N.ZERO;
+        for (const e of after.values()) if (N.sign(e) > 0) used = N.add(used, e);
+        budgetUsed = used;
+      }
+      // 6. Balance and payment.
+      let tEarned: Num = N.ZERO;
+      let tPaid: Num = N.ZERO;
+      let tCarried: Num = N.ZERO;
+      for (const partner of idx.partners) {
+        const pid = partner.id;
+        const earned = earnedMap.get(pid) ?? N.ZERO;
+        const e = after.get(pid)!;
+        if (pot.cap && pot.spec.cap!.per === 'year') state.addYearUsed(pi, pid, period.year, e);
+        const carriedIn = state.carried(pi, pid);
+        const balance = N.add(carriedIn, e);
+        const notes: string[] = [];
+        let paid: Num = N.ZERO;
+        let carried: Num = balance;
+        let cards: { denomination: Num; count: number }[] | undefined;
+        if (N.sign(balance) < 0) {
+          notes.push(`balance ${this.fmtPot(balance, pot)} is negative: nothing is paid and the debt is carried`);
+        } else if (pot.minimum && N.cmp(balance, pot.minimum) < 0) {
+          if (N.sign(balance) > 0) notes.push(`balance ${this.fmtPot(balance, pot)} is below the minimum ${this.fmtPot(pot.minimum, pot)}: carried to the next period`);
+        } else if (pot.denominations) {
+          let rest = balance;
+          cards = [];
+          for (const d of pot.denominations) {
+            if (N.sign(d) <= 0) continue;
+            const count = N.floor(N.div(rest, d)) as N.Fixed | Num;
+            const k = Number(N.toText(count)); // allow-number: a card count, an exact small integer
+            if (k > 0) {
+              cards.push({ denomination: d, count: k });
+              rest = N.sub(rest, N.mul(d, count));
+            }
+          }
+          paid = N.sub(balance, rest);
+          carried = rest;
+          if (cards.length) notes.push(`paid as ${cards.map((c) => `${c.count} × ${this.fmtPot(c.denomination, pot)}`).join(' + ')}`);
+          if (N.sign(rest) > 0) notes.push(`${this.fmtPot(rest, pot)} is less than the smallest card that fits: carried`);
+        } else {
+          paid = balance;
+          carried = N.ZERO;
+        }
+        const approval = pot.approval !== undefined && N.cmp(paid, pot.approval) > 0;
+        if (approval) notes.push(`payment above ${this.fmtPot(pot.approval!, pot)}: needs approval`);
+        state.setCarried(pi, pid, carried);
+        results.get(pid)!.pots[name] = {
+          earned,
+          adjustments: adjustments.get(pid)!,
+          carriedIn,
+          paid,
+          carried,
+          approval,
+          ...(cards ? { cards } : {}),
+          notes,
+        };
+        tEarned = N.add(tEarned, earned);
+        tPaid = N.add(tPaid, paid);
+        tCarried = N.add(tCarried, carried);
+      }
+      totals[name] = { earned: tEarned, paid: tPaid, carried: tCarried, ...(pot.budget ? { budget: pot.budget, budgetUsed: budgetUsed ?? N.ZERO } : {}) };
+      if (pot.spec.unit === 'money') cost = N.add(cost, tPaid);
+      else if (pot.spec.unit === 'items' && pot.value) cost = N.add(cost, N.mul(tPaid, pot.value));
+    });
+
+    const partners = [...results.values()].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+    return { period: periodText, partners, totals, cost, rejected };
+  }
+
+  private evaluateStep(cs: CompiledStep, env: PartnerEnv, period: Period, idx: RunIndex): Value {
+    const step = cs.step;
+    const ctx: Ctx = { p: env };
+    if (step.kind === 'let') return cs.fns.value!(ctx);
+    if (step.kind === 'tier') {
+      const v = cs.fns.by!(ctx);
+      let level = 0;
+      const th = cs.fns.thresholds!;
+      for (let i = 0; i < th.length; i++) if (compareValues(step.byKind === 'level' ? 'level' : step.byKind === 'date' || step.byKind === 'str' ? 'str' : 'num', v, th[i]!(ctx)) >= 0) level = i + 1;
+      return level;
+    }
+    const range = windowRange(toWindow(step.window), period, this.artifact.program.start);
+    const rows = idx.eventsOf(step.event, env.id, formatDate(range.from), formatDate(range.to));
+    const { arg, where, otherwise } = cs.fns;
+    const ectx: Ctx = { p: env };
+    switch (step.op) {
+      case 'sum': {
+        let total: Num = N.ZERO;
+        for (const r of rows) {
+          ectx.ev = r;
+          if (where && !where(ectx)) continue;
+          total = N.add(total, arg!(ectx) as Num);
+        }
+        return total;
+      }
+      case 'count': {
+        let n = 0;
+        for (const r of rows) {
+          ectx.ev = r;
+          if (where && !where(ectx)) continue;
+          n++;
+        }
+        return N.int(n);
+      }
+      case 'count distinct': {
+        const seen = new Set<string>();
+        for (const r of rows) {
+          ectx.ev = r;
+          if (where && !where(ectx)) continue;
+          const v = arg!(ectx);
+          seen.add(typeof v === 'object' ? N.toText(v) : String(v));
+        }
+        return N.int(seen.size);
+      }
+      case 'average': {
+        let total: Num = N.ZERO;
+        let n = 0;
+        for (const r of rows) {
+          ectx.ev = r;
+          if (where && !where(ectx)) continue;
+          total = N.add(total, arg!(ectx) as Num);
+          n++;
+        }
+        return n === 0 ? otherwise!(ctx) : N.div(total, N.int(n));
+      }
+      case 'min':
+      case 'max': {
+        let best: Value | undefined;
+        const t = step.value === 'level' ? 'level' : step.value === 'str' || step.value === 'date' ? 'str' : 'num';
+        for (const r of rows) {
+          ectx.ev = r;
+          if (where && !where(ectx)) continue;
+          const v = arg!(ectx);
+          if (best === undefined || compareValues(t, v, best) * (step.op === 'min' ? -1 : 1) > 0) best = v;
+        }
+        return best === undefined ? otherwise!(ctx) : best;
+      }
+    }
+  }
+
+  private evaluateRule(
+    rule: CompiledRule,
+    ri: number,
+    envs: Map<string, PartnerEnv>,
+    idx: RunIndex,
+    state: RunState,
+    period: Period,
+    periodText: string,
+    pFrom: string,
+    pTo: string,
+    accs: Map<string, RuleAcc>,
+  ): void {
+    const spec = rule.spec;
+    const newAcc = (): RuleAcc => ({ sums: rule.awards.map(() => N.ZERO), events: [], eventCount: 0 });
+    const scope = spec.scope;
+    if (scope.kind === 'each-event') {
+      const rows = idx.periodEvents(scope.event, pFrom, pTo);
+      const onceSet = spec.once ? (spec.once.perPeriod ? new Set<string>() : state.once[ri]!) : undefined;
+      const perEventCap = spec.cap?.perEvent ? rule.cap : undefined;
+      const ctx: Ctx = { p: undefined as unknown as PartnerEnv };
+      for (const r of rows) {
+        const env = envs.get(r.partner);
+        if (!env) continue; // unknown partners are rejected when data is loaded
+        ctx.p = env;
+        ctx.ev = r;
+        try {
+          if (rule.where && !rule.where(ctx)) continue;
+          if (onceSet) {
+            if (onceSet.has(r.partner)) continue;
+            onceSet.add(r.partner);
+            if (!spec.once!.perPeriod) state.onceWhen[ri]!.set(r.partner, periodText);
+          }
+          let acc = accs.get(r.partner);
+          if (!acc) accs.set(r.partner, (acc = newAcc()));
+          const amounts: Num[] = [];
+          for (let ai = 0; ai < rule.awards.length; ai++) {
+            let v = rule.awards[ai]!.amount(ctx) as Num;
+            if (perEventCap) {
+              const cap = perEventCap(ctx) as Num;
+              if (N.cmp(v, cap) > 0) v = cap;
+            }
+            amounts.push(v);
+            acc.sums[ai] = N.add(acc.sums[ai]!, v);
+          }
+          acc.eventCount++;
+          if (acc.events.length < TRACE_EVENTS) acc.events.push({ id: r.id, date: r.date, amounts });
+        } catch (e) {
+          throw wrapEvalError(e, spec.name, `${scope.event} ${JSON.stringify(r.id)} of partner ${JSON.stringify(r.partner)}`);
+        }
+      }
+      return;
+    }
+    if (scope.kind === 'each-partner') {
+      const onceSet = spec.once ? (spec.once.perPeriod ? undefined : state.once[ri]!) : undefined;
+      for (const env of envs.values()) {
+        const ctx: Ctx = { p: env };
+        try {
+          if (rule.where && !rule.where(ctx)) continue;
+          if (onceSet) {
+            if (onceSet.has(env.id)) continue;
+            onceSet.add(env.id);
+            state.onceWhen[ri]!.set(env.id, periodText);
+          }
+          const acc = newAcc();
+          rule.awards.forEach((aw, ai) => (acc.sums[ai] = aw.amount(ctx) as Num));
+          acc.eventCount = 1;
+          accs.set(env.id, acc);
+        } catch (e) {
+          throw wrapEvalError(e, spec.name, `partner ${JSON.stringify(env.id)}`);
+        }
+      }
+      return;
+    }
+    // top N partners by keys, then partner id.
+    const ranked: { env: PartnerEnv; keys: Value[] }[] = [];
+    for (const env of envs.values()) {
+      const ctx: Ctx = { p: env };
+      try {
+        if (rule.where && !rule.where(ctx)) continue;
+        ranked.push({ env, keys: rule.keys!.map((k) => k(ctx)) });
+      } catch (e) {
+        throw wrapEvalError(e, spec.name, `partner ${JSON.stringify(env.id)}`);
+      }
+    }
+    const kinds = scope.keyKinds.map((u) => (u === 'level' ? 'level' : u === 'str' || u === 'date' ? 'str' : u === 'bool' ? 'bool' : 'num') as 'num' | 'str' | 'bool' | 'level');
+    ranked.sort((x, y) => {
+      for (let i = 0; i < x.keys.length; i++) {
+        const c = compareValues(kinds[i]!, y.keys[i]!, x.keys[i]!);
+        if (c !== 0) return c;
+      }
+      return x.env.id < y.env.id ? -1 : x.env.id > y.env.id ? 1 : 0;
+    });
+    state.ranks[ri] = new Map(ranked.map((r, i) => [r.env.id, i + 1]));
+    state.rankCount[ri] = ranked.length;
+    ranked.slice(0, scope.n).forEach((r, i) => {
+      const ctx: Ctx = { p: r.env };
+      const acc = newAcc();
+      rule.awards.forEach((aw, ai) => (acc.sums[ai] = aw.amount(ctx) as Num));
+      acc.rank = i + 1;
+      acc.qualifying = ranked.length;
+      acc.eventCount = 1;
+      accs.set(r.env.id, acc);
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Traces
+
+  private fmtPot(v: Num, pot: CompiledPot): string {
+    if (pot.spec.unit === 'money') return `${N.groupDigits(N.toFixedText(N.round(v, Math.max(pot.digits, scaleOf(v)), 'half-even'), Math.max(pot.digits, scaleOf(v))))} ${this.artifact.program.currency}`;
+    const t = N.groupDigits(N.toText(v));
+    return pot.spec.unit === 'points' ? `${t} points` : `${t} × ${pot.spec.name}`;
+  }
+
+  private describeNotes(notes: Note[]): string {
+    const seen = new Set<string>();
+    const parts: string[] = [];
+    for (const n of notes) {
+      const text =
+        n.kind === 'value'
+          ? `${n.label} ${this.format(n.value, n.u, n.label)}`
+          : `${n.subject} ${this.format(n.value, n.u)} reaches band "${n.label}" → ${this.format(n.rate, n.rateU)}`;
+      if (!seen.has(text)) {
+        seen.add(text);
+        parts.push(text);
+      }
+    }
+    return parts.join(', ');
+  }
+
+  private traceAward(rule: CompiledRule, acc: RuleAcc, env: PartnerEnv, pot: CompiledPot, total: Num, steps: string[]): string {
+    const spec = rule.spec;
+    const parts: string[] = [];
+    const aws = rule.awards.map((a, ai) => ({ a, ai })).filter(({ ai }) => rule.potIndex[ai] === this.pots.indexOf(pot));
+    if (spec.scope.kind === 'each-event') {
+      const ev = spec.scope.event;
+      const items = acc.events.map((e) => {
+        const amount = aws.reduce((s, { ai }) => N.add(s, e.amounts[ai]!), N.ZERO as Num);
+        return `${e.id} (${e.date}) → ${this.fmtPot(amount, pot)}`;
+      });
+      const more = acc.eventCount - acc.events.length;
+      parts.push(`${acc.eventCount} ${ev}${acc.eventCount === 1 ? '' : ' events'}: ${items.join('; ')}${more > 0 ? `; and ${more} more` : ''}`);
+      // What one award is made of, from the first event.
+      const first = acc.events[0];
+      if (first) {
+        const row = this.lastIndex?.find(ev, first.id);
+        if (row) {
+          const notes: Note[] = [];
+          try {
+            for (const { a } of aws) a.amount({ p: env, ev: row }, notes);
+          } catch {
+            /* traces never fail a run */
+          }
+          const d = this.describeNotes(notes);
+          if (d) parts.push(`first: ${d}`);
+        }
+      }
+      if (spec.cap?.perEvent) parts.push(`each capped at ${this.fmtPot(rule.cap!({ p: env, ev: row0(this.lastIndex, ev, first?.id) }) as Num, pot)}`);
+    } else {
+      if (spec.scope.kind === 'top') parts.push(`ranked ${ordinal(acc.rank!)} of ${acc.qualifying} (top ${spec.scope.n})`);
+      const notes: Note[] = [];
+      try {
+        if (spec.scope.kind === 'top') rule.keys!.forEach((k) => k({ p: env }, notes));
+        for (const { a } of aws) a.amount({ p: env }, notes);
+      } catch {
+        /* traces never fail a run */
+      }
+      const d = this.describeNotes(notes);
+      if (d) parts.push(d);
+    }
+    parts.push(this.fmtPot(total, pot));
+    return `${spec.name}: ${parts.join(' → ')}${steps.length ? ' → ' + steps.join(' → ') : ''}`;
+  }
+
+  /** Set by explain-mode runs so traces can re-evaluate the first event of an award. */
+  private lastIndex: RunIndex | undefined;
+
+  private whyNot(rule: CompiledRule, ri: number, env: PartnerEnv, idx: RunIndex, state: RunState, periodText: string, pFrom: string, pTo: string): string {
+    const spec = rule.spec;
+    const scope = spec.scope;
+    try {
+      if (scope.kind === 'each-event') {
+        const rows = idx.eventsOf(scope.event, env.id, pFrom, pTo);
+        if (rows.length === 0) return `no ${scope.event} event in ${periodText}`;
+        if (spec.once && !spec.once.perPeriod && state.once[ri]!.has(env.id)) {
+          const when = state.onceWhen[ri]!.get(env.id);
+          return `once per partner: already awarded${when ? ` in ${when}` : ''}`;
+        }
+        if (rule.where) {
+          const first = rows[0]!;
+          return `${rows.length} ${scope.event} event${rows.length === 1 ? '' : 's'} in ${periodText}, none where ${scope.where?.src ?? 'the condition holds'}; e.g. ${first.id}: ${this.explainFalse(scope.where!, rule.where, { p: env, ev: first })}`;
+        }
+        return `no award`;
+      }
+      const ctx: Ctx = { p: env };
+      if (rule.where && !rule.where(ctx)) return this.explainFalse(scope.where!, rule.where, ctx);
+      if (spec.once && !spec.once.perPeriod && state.once[ri]!.has(env.id)) {
+        const when = state.onceWhen[ri]!.get(env.id);
+        return `once per partner: already awarded${when ? ` in ${when}` : ''}`;
+      }
+      if (scope.kind === 'top') {
+        const rank = state.ranks[ri]?.get(env.id);
+        return rank ? `ranked ${ordinal(rank)} of ${state.rankCount[ri]}; only the top ${scope.n} are awarded` : 'not ranked';
+      }
+      return 'no award';
+    } catch (e) {
+      return `could not be evaluated: ${(e as Error).message}`;
+    }
+  }
+
+  /** Why a condition is false, with the values that made it so. */
+  private explainFalse(ir: IR, fn: Fn | undefined, ctx: Ctx): string {
+    const env = { levels: this.levels };
+    const f = fn ?? compileIR(ir, env);
+    const val = (x: IR): Value => compileIR(x, env)(ctx);
+    const desc = (x: IR): string => {
+      const v = val(x);
+      const shown = this.format(v, x.u, x.k === 'ref' ? x.name : undefined);
+      if (x.k === 'num' || x.k === 'money' || x.k === 'str' || x.k === 'bool' || x.k === 'level') return x.src ?? shown;
+      return `${x.src ?? ''} ${shown}`.trim();
+    };
+    if (f(ctx)) return `${ir.src ?? 'the condition'} holds`;
+    switch (ir.k) {
+      case 'and': {
+        const a = compileIR(ir.a, env);
+        return a(ctx) ? this.explainFalse(ir.b, undefined, ctx) : this.explainFalse(ir.a, a, ctx);
+      }
+      case 'or':
+        return `${this.explainFalse(ir.a, undefined, ctx)}, and ${this.explainFalse(ir.b, undefined, ctx)}`;
+      case 'not':
+        return `${ir.a.src ?? 'the condition'} holds`;
+      case 'cmp': {
+        const c = compareValues(ir.t, val(ir.a), val(ir.b));
+        const rel = ir.t === 'num' || ir.t === 'level' || (ir.t === 'str' && ir.a.u === 'date') ? (c < 0 ? '<' : c > 0 ? '>' : '=') : c === 0 ? '=' : '≠';
+        return `${desc(ir.a)} ${rel} ${desc(ir.b)}`;
+      }
+      case 'range':
+        return `${desc(ir.x)} is outside ${desc(ir.lo)}..${desc(ir.hi)}`;
+      case 'set':
+        return `${desc(ir.x)} is not in [${ir.items.map((i) => i.src ?? this.format(val(i), i.u)).join(', ')}]`;
+      default:
+        return `${desc(ir)} is false`;
+    }
+  }
+}
+
+const TRACE_EVENTS = 10;
+
+function row0(idx: RunIndex | undefined, kind: string, id: string | undefined): EventRow | undefined {
+  return id === undefined ? undefined : idx?.find(kind, id);
+}
+
+function ordinal(n: number): string {
+  const s = n % 100 >= 11 && n % 100 <= 13 ? 'th' : n % 10 === 1 ? 'st' : n % 10 === 2 ? 'nd' : n % 10 === 3 ? 'rd' : 'th';
+  return `${n}${s}`;
+}
+
+function scaleOf(v: Num): number {
+  return v instanceof N.Fixed ? v.s : Math.max(0, v.decimalPlaces());
+}
+
+function toWindow(w: WindowSpec): Window {
+  return w.form === 'last' ? { kind: 'last' as const, n: w.count, unit: w.unit } : { kind: w.form };
+}
+
+function wrapEvalError(e: unknown, rule: string, where: string): Error {
+  if (e instanceof N.DivisionByZero || e instanceof EvalError) return new EvalError(`rule "${rule}", ${where}: ${e.message.replace(/^division by zero$/, 'division by zero')}`);
+  return e as Error;
+}
+
+/** Prints a value for people: money with grouping and its currency, levels by name, text quoted. */
+export function formatValue(v: Value, u: ValueKind | undefined, currency: string, digits: number, levelNames?: readonly string[]): string {
+  switch (u) {
+    case 'money': {
+      const n = v as Num;
+      const d = Math.max(digits, scaleOf(n));
+      return `${N.groupDigits(N.toFixedText(n, d))} ${currency}`;
+    }
+    case 'num':
+      return N.groupDigits(N.toText(v as Num));
+    case 'str':
+      return JSON.stringify(v);
+    case 'date':
+      return String(v);
+    case 'bool':
+      return String(v);
+    case 'level':
+      return typeof v === 'number' && levelNames?.[v] !== undefined ? levelNames[v]! : `level ${String(v)}`;
+    default:
+      return typeof v === 'object' ? N.toText(v) : String(v);
+  }
+}
+
+/** Indexes of the run: partners, events per kind sorted by (date, id), and per partner. */
+class RunIndex {
+  readonly partners: PartnerRow[];
+  private readonly byKind = new Map<string, EventRow[]>();
+  private readonly byPartner = new Map<string, Map<string, EventRow[]>>();
+  private readonly byId = new Map<string, Map<string, EventRow>>();
+
+  constructor(data: Dataset, a: Artifact) {
+    const byDateId = (x: EventRow, y: EventRow) => (x.date < y.date ? -1 : x.date > y.date ? 1 : x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
+    const ids = new Set<string>();
+    for (const ev of a.events) {
+      const rows = [...(data.events[ev.name] ?? EMPTY)].sort(byDateId);
+      this.byKind.set(ev.name, rows);
+      const per = new Map<string, EventRow[]>();
+      for (const r of rows) {
+        let list = per.get(r.partner);
+        if (!list) per.set(r.partner, (list = []));
+        list.push(r);
+        ids.add(r.partner);
+      }
+      this.byPartner.set(ev.name, per);
+    }
+    this.partners = a.partner.declared
+      ? [...data.partners].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0))
+      : [...new Set([...data.partners.map((p) => p.id), ...ids])].sort().map((id) => ({ id, attrs: {} }));
+  }
+
+  /** A partner's events of one kind dated in [from, to] (ISO dates), in (date, id) order. */
+  eventsOf(kind: string, partner: string, from: string, to: string): EventRow[] {
+    const rows = this.byPartner.get(kind)?.get(partner);
+    if (!rows) return EMPTY;
+    return slice(rows, from, to);
+  }
+
+  /** All events of one kind dated in [from, to], in (date, id) order. */
+  periodEvents(kind: string, from: string, to: string): EventRow[] {
+    return slice(this.byKind.get(kind) ?? EMPTY, from, to);
+  }
+
+  find(kind: string, id: string): EventRow | undefined {
+    let m = this.byId.get(kind);
+    if (!m) {
+      m = new Map((this.byKind.get(kind) ?? EMPTY).map((r) => [r.id, r]));
+      this.byId.set(kind, m);
+    }
+    return m.get(id);
+  }
+}
+
+function lowerBound(rows: EventRow[], date: string): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (rows[mid]!.date < date) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function slice(rows: EventRow[], from: string, to: string): EventRow[] {
+  const i = lowerBound(rows, from);
+  let j = i;
+  while (j < rows.length && rows[j]!.date <= to) j++;
+  return i === 0 && j === rows.length ? rows : rows.slice(i, j);
+}
+
+/** What a run carries from one period to the next. */
+class RunState {
+  readonly once: Set<string>[];
+  readonly onceWhen: Map<string, string>[];
+  readonly ranks: (Map<string, number> | undefined)[];
+  readonly rankCount: number[];
+  private readonly carriedBy: Map<string, Num>[];
+  private readonly yearly: Map<string, Num>[];
+
+  constructor(rules: number, pots: number) {
+    this.once = Array.from({ length: rules }, () => new Set());
+    this.onceWhen = Array.from({ length: rules }, () => new Map());
+    this.ranks = Array.from({ length: rules }, () => undefined);
+    this.rankCount = Array.from({ length: rules }, () => 0);
+    this.carriedBy = Array.from({ length: pots }, () => new Map());
+    this.yearly = Array.from({ length: pots }, () => new Map());
+  }
+
+  carried(pot: number, partner: string): Num {
+    return this.carriedBy[pot]!.get(partner) ?? N.ZERO;
+  }
+
+  setCarried(pot: number, partner: string, v: Num): void {
+    this.carriedBy[pot]!.set(partner, v);
+  }
+
+  yearUsed(pot: number, partner: string, year: number): Num {
+    return this.yearly[pot]!.get(`${year}\u0000${partner}`) ?? N.ZERO;
+  }
+
+  addYearUsed(pot: number, partner: string, year: number, v: Num): void {
+    const k = `${year}\u0000${partner}`;
+    this.yearly[pot]!.set(k, N.add(this.yearly[pot]!.get(k) ?? N.ZERO, v));
+  }
+}

@@ -1,0 +1,274 @@
+/**
+ * Exact decimal numbers for evaluation, with an integer fast path.
+ *
+ * A `Num` is either a `Fixed` — a safe integer `n` scaled by 10^-s, exact by construction — or a
+ * `Dec` (decimal.js at 34 digits). Every operation on two Fixed values stays Fixed while its result
+ * is provably exact (safe-integer bounds are checked on every step); anything else (a division that
+ * does not come out even, an overflow) falls back to Dec, which gives the same value the spec asks
+ * for. No binary fraction ever holds a value: `n` is always an integer.
+ */
+import { Dec } from './decimal.js';
+import { roundTo, type RoundingMode } from './money.js';
+
+export class Fixed {
+  constructor(
+    readonly n: number,
+    readonly s: number,
+  ) {}
+}
+
+export type Num = Fixed | Dec;
+
+const MAX = Number.MAX_SAFE_INTEGER;
+const POW10: number[] = [];
+for (let i = 0, p = 1; i <= 15; i++, p *= 10) POW10.push(p);
+
+export const ZERO = new Fixed(0, 0);
+export const ONE = new Fixed(1, 0);
+
+export function int(n: number): Num {
+  return Number.isSafeInteger(n) ? new Fixed(n, 0) : new Dec(n);
+}
+
+/** Parses a strict decimal literal (validated before): Fixed when it fits. */
+export function parseNum(text: string): Num {
+  const neg = text.charCodeAt(0) === 45;
+  const dot = text.indexOf('.');
+  const digits = (neg ? text.slice(1) : text).replace('.', '');
+  const s = dot < 0 ? 0 : text.length - dot - 1;
+  if (digits.length <= 15 && s <= 15) {
+    let n = 0;
+    for (let i = 0; i < digits.length; i++) n = n * 10 + (digits.charCodeAt(i) - 48);
+    return new Fixed(neg ? -n : n, s);
+  }
+  return new Dec(text);
+}
+
+export function toDec(a: Num): Dec {
+  if (a instanceof Fixed) return a.s === 0 ? new Dec(a.n) : new Dec(a.n).div(POW10[a.s]!);
+  return a;
+}
+
+/** Brings two Fixed to one scale, or undefined if that would overflow. */
+function align(a: Fixed, b: Fixed): [number, number, number] | undefined {
+  if (a.s === b.s) return [a.n, b.n, a.s];
+  if (a.s < b.s) {
+    const x = a.n * POW10[b.s - a.s]!;
+    return Math.abs(x) <= MAX ? [x, b.n, b.s] : undefined;
+  }
+  const y = b.n * POW10[a.s - b.s]!;
+  return Math.abs(y) <= MAX ? [a.n, y, a.s] : undefined;
+}
+
+export function add(a: Num, b: Num): Num {
+  if (a instanceof Fixed && b instanceof Fixed) {
+    const al = align(a, b);
+    if (al) {
+      const r = al[0] + al[1];
+      if (Math.abs(r) <= MAX) return new Fixed(r, al[2]);
+    }
+  }
+  return toDec(a).plus(toDec(b));
+}
+
+export function sub(a: Num, b: Num): Num {
+  if (a instanceof Fixed && b instanceof Fixed) {
+    const al = align(a, b);
+    if (al) {
+      const r = al[0] - al[1];
+      if (Math.abs(r) <= MAX) return new Fixed(r, al[2]);
+    }
+  }
+  return toDec(a).minus(toDec(b));
+}
+
+export function mul(a: Num, b: Num): Num {
+  if (a instanceof Fixed && b instanceof Fixed) {
+    const r = a.n * b.n;
+    if (Math.abs(r) <= MAX && a.s + b.s <= 15) return normalize(r, a.s + b.s);
+  }
+  return toDec(a).times(toDec(b));
+}
+
+/** Strips trailing zeros of the fraction so that scales stay small. */
+function normalize(n: number, s: number): Fixed {
+  while (s > 0 && n % 10 === 0) {
+    n /= 10;
+    s--;
+  }
+  return new Fixed(n, s);
+}
+
+export class DivisionByZero extends Error {}
+
+export function div(a: Num, b: Num): Num {
+  if (isZero(b)) throw new DivisionByZero('division by zero');
+  if (a instanceof Fixed && b instanceof Fixed) {
+    // a.n·10^-a.s ÷ b.n·10^-b.s = (a.n ÷ b.n)·10^(b.s-a.s): exact when b.n divides a.n.
+    if (a.n % b.n === 0) {
+      const q = a.n / b.n;
+      const s = a.s - b.s;
+      if (s >= 0) return normalize(q, s);
+      const scaled = q * POW10[-s]!;
+      if (-s <= 15 && Math.abs(scaled) <= MAX) return new Fixed(scaled, 0);
+    }
+  }
+  return toDec(a).div(toDec(b));
+}
+
+export function neg(a: Num): Num {
+  return a instanceof Fixed ? new Fixed(a.n === 0 ? 0 : -a.n, a.s) : a.neg();
+}
+
+export function cmp(a: Num, b: Num): number {
+  if (a instanceof Fixed && b instanceof Fixed) {
+    const al = align(a, b);
+    if (al) return al[0] < al[1] ? -1 : al[0] > al[1] ? 1 : 0;
+  }
+  return toDec(a).cmp(toDec(b));
+}
+
+export function isZero(a: Num): boolean {
+  return a instanceof Fixed ? a.n === 0 : a.isZero();
+}
+
+export function sign(a: Num): number {
+  if (a instanceof Fixed) return a.n > 0 ? 1 : a.n < 0 ? -1 : 0;
+  return a.isZero() ? 0 : a.isNeg() ? -1 : 1;
+}
+
+export function abs(a: Num): Num {
+  return sign(a) < 0 ? neg(a) : a;
+}
+
+/** Exact integer quotient (toward zero) and remainder of n ÷ 10^k: `%` on safe integers is exact, and so is dividing an exact multiple. */
+function divmod(n: number, k: number): [number, number] {
+  const p = POW10[k]!;
+  const r = n % p;
+  return [(n - r) / p, r];
+}
+
+export function floor(a: Num): Num {
+  if (a instanceof Fixed) {
+    if (a.s === 0) return a;
+    const [q, r] = divmod(a.n, a.s);
+    return new Fixed(r < 0 ? q - 1 : q === 0 ? 0 : q, 0);
+  }
+  return fromDec(a.floor());
+}
+
+export function ceil(a: Num): Num {
+  if (a instanceof Fixed) {
+    if (a.s === 0) return a;
+    const [q, r] = divmod(a.n, a.s);
+    return new Fixed(r > 0 ? q + 1 : q === 0 ? 0 : q, 0);
+  }
+  return fromDec(a.ceil());
+}
+
+/** Rounds to `digits` decimals with a mode; on the fast path by exact integer quotient and remainder. */
+export function round(a: Num, digits: number, mode: RoundingMode): Num {
+  if (a instanceof Fixed) {
+    if (a.s <= digits) return a;
+    const k = a.s - digits;
+    if (k > 15) return fromDec(roundTo(toDec(a), digits, mode));
+    const p = POW10[k]!;
+    let [q, r] = divmod(a.n, k);
+    if (r !== 0) {
+      const negative = a.n < 0;
+      const twice = Math.abs(r) * 2;
+      let away: boolean;
+      switch (mode) {
+        case 'down':
+          away = false;
+          break;
+        case 'up':
+          away = true;
+          break;
+        case 'floor':
+          away = negative;
+          break;
+        case 'ceiling':
+          away = !negative;
+          break;
+        case 'half-up':
+          away = twice >= p;
+          break;
+        case 'half-down':
+          away = twice > p;
+          break;
+        case 'half-even':
+          away = twice > p || (twice === p && Math.abs(q) % 2 === 1);
+          break;
+      }
+      if (away) q += negative ? -1 : 1;
+    }
+    return new Fixed(q === 0 ? 0 : q, digits);
+  }
+  return fromDec(roundTo(a, digits, mode));
+}
+
+/** Back to the fast path when a Dec holds a small exact value. */
+export function fromDec(d: Dec): Num {
+  if (d.isInteger() && d.abs().lte(MAX)) return new Fixed(d.toNumber(), 0);
+  const dp = d.decimalPlaces();
+  if (dp <= 15) {
+    const scaled = d.times(POW10[dp]!);
+    if (scaled.abs().lte(MAX)) return new Fixed(scaled.toNumber(), dp);
+  }
+  return d;
+}
+
+/** Plain decimal text with exactly `digits` decimals (the value must already be rounded to them). */
+export function toFixedText(a: Num, digits: number): string {
+  if (a instanceof Fixed) {
+    let n = a.n;
+    let s = a.s;
+    if (s > digits) return toDec(a).toFixed(digits);
+    while (s < digits) {
+      if (Math.abs(n * 10) > MAX) return toDec(a).toFixed(digits);
+      n *= 10;
+      s++;
+    }
+    const negative = n < 0;
+    let t = String(Math.abs(n));
+    if (digits > 0) {
+      t = t.padStart(digits + 1, '0');
+      t = `${t.slice(0, -digits)}.${t.slice(-digits)}`;
+    }
+    return negative ? `-${t}` : t;
+  }
+  const r = a.toFixed(digits);
+  return /^-0(\.0*)?$/.test(r) ? r.slice(1) : r;
+}
+
+/** Plain decimal text, no exponent, no trailing zeros. */
+export function toText(a: Num): string {
+  const d = toDec(a);
+  return d.isZero() ? '0' : d.toString();
+}
+
+/** Text with a thousands separator, for people: `1,500,000.00`. */
+export function groupDigits(text: string): string {
+  const negative = text.startsWith('-');
+  const body = negative ? text.slice(1) : text;
+  const [i, f] = body.split('.') as [string, string?];
+  const grouped = i.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${negative ? '-' : ''}${grouped}${f !== undefined ? '.' + f : ''}`;
+}
+
+/** An exact integer of units (cents, points) as a bigint; the value must be a multiple of 10^-digits. */
+export function toUnits(a: Num, digits: number): bigint {
+  const t = toFixedText(a, digits).replace('.', '');
+  return BigInt(t);
+}
+
+export function fromUnits(u: bigint, digits: number): Num {
+  const negative = u < 0n;
+  let t = (negative ? -u : u).toString();
+  if (digits > 0) {
+    t = t.padStart(digits + 1, '0');
+    t = `${t.slice(0, -digits)}.${t.slice(-digits)}`;
+  }
+  return parseNum(negative ? `-${t}` : t);
+}

@@ -1,0 +1,159 @@
+/**
+ * Statements out: the JSON contract of the spec's §11, a readable table for people, and CSV for
+ * spreadsheets (cells a spreadsheet would execute are escaped).
+ */
+import type { Artifact } from './artifact.js';
+import type { Evaluator, PeriodResult, PotResult } from './evaluate.js';
+import * as N from './num.js';
+import type { Num } from './num.js';
+
+export interface PotJson {
+  earned: string;
+  paid: string;
+  carried: string;
+  carried_in: string;
+  adjustments: { kind: string; amount: string; note: string }[];
+  approval: boolean;
+  cards?: { denomination: string; count: number }[];
+}
+
+export interface StatementJson {
+  program: string;
+  period: string;
+  currency: string;
+  partners: {
+    id: string;
+    tiers: Record<string, string>;
+    pots: Record<string, PotJson>;
+    awards: { rule: string; pot: string; amount: string; trace: string }[];
+  }[];
+  totals: Record<string, { earned: string; paid: string; carried: string; budget?: string; budget_used?: string }>;
+  cost: string;
+  rejected: number;
+}
+
+function potDigits(a: Artifact, pot: string): number {
+  const p = a.pots.find((x) => x.name === pot);
+  return p?.unit === 'money' ? a.program.minorDigits : 0;
+}
+
+/** A pot amount as the contract writes it: money with exactly the currency's minor digits, points and items as integers. */
+export function potAmount(a: Artifact, pot: string, v: Num): string {
+  return N.toFixedText(v, potDigits(a, pot));
+}
+
+function potJson(a: Artifact, name: string, r: PotResult): PotJson {
+  const f = (v: Num) => potAmount(a, name, v);
+  return {
+    earned: f(r.earned),
+    paid: f(r.paid),
+    carried: f(r.carried),
+    carried_in: f(r.carriedIn),
+    adjustments: r.adjustments.map((x) => ({ kind: x.kind, amount: f(x.amount), note: x.note })),
+    approval: r.approval,
+    ...(r.cards ? { cards: r.cards.map((c) => ({ denomination: f(c.denomination), count: c.count })) } : {}),
+  };
+}
+
+export function statementJson(a: Artifact, r: PeriodResult): StatementJson {
+  return {
+    program: a.program.name,
+    period: r.period,
+    currency: a.program.currency,
+    partners: r.partners.map((p) => ({
+      id: p.id,
+      tiers: p.tiers,
+      pots: Object.fromEntries(a.pots.map((pot) => [pot.name, potJson(a, pot.name, p.pots[pot.name]!)])),
+      awards: p.awards.map((aw) => ({ rule: aw.rule, pot: aw.pot, amount: potAmount(a, aw.pot, aw.amount), trace: aw.trace })),
+    })),
+    totals: Object.fromEntries(
+      a.pots.map((pot) => {
+        const t = r.totals[pot.name]!;
+        const f = (v: Num) => potAmount(a, pot.name, v);
+        return [pot.name, { earned: f(t.earned), paid: f(t.paid), carried: f(t.carried), ...(t.budget ? { budget: f(t.budget), budget_used: f(t.budgetUsed ?? N.ZERO) } : {}) }];
+      }),
+    ),
+    cost: N.toFixedText(r.cost, a.program.minorDigits),
+    rejected: r.rejected,
+  };
+}
+
+/** A plain-text table for people: one row per partner, a column per tier and pot (paid, with carried in brackets). */
+export function statementTable(a: Artifact, r: PeriodResult): string {
+  const tiers = a.tiers.map((t) => t.name);
+  const pots = a.pots.map((p) => p.name);
+  const header = ['partner', ...tiers, ...pots.map((p) => `${p} paid`), ...pots.map((p) => `${p} carried`)];
+  const rows = r.partners.map((p) => [
+    p.id,
+    ...tiers.map((t) => p.tiers[t] ?? ''),
+    ...pots.map((pot) => N.groupDigits(potAmount(a, pot, p.pots[pot]!.paid)) + (p.pots[pot]!.approval ? ' (approval)' : '')),
+    ...pots.map((pot) => N.groupDigits(potAmount(a, pot, p.pots[pot]!.carried))),
+  ]);
+  const totals = ['total', ...tiers.map(() => ''), ...pots.map((pot) => N.groupDigits(potAmount(a, pot, r.totals[pot]!.paid))), ...pots.map((pot) => N.groupDigits(potAmount(a, pot, r.totals[pot]!.carried)))];
+  const all = [header, ...rows, totals];
+  const widths = header.map((_, i) => Math.max(...all.map((row) => row[i]!.length)));
+  const numeric = header.map((_, i) => i > tiers.length);
+  const line = (row: string[]) => row.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+  const out = [`${a.program.name} — ${r.period} (${a.program.currency})`, '', line(header), rule, ...rows.map(line), rule, line(totals)];
+  for (const pot of a.pots) {
+    const t = r.totals[pot.name]!;
+    if (t.budget) out.push(`budget ${pot.name}: ${N.groupDigits(potAmount(a, pot.name, t.budgetUsed ?? N.ZERO))} of ${N.groupDigits(potAmount(a, pot.name, t.budget))} used`);
+  }
+  out.push(`cost: ${N.groupDigits(N.toFixedText(r.cost, a.program.minorDigits))} ${a.program.currency}`);
+  if (r.rejected) out.push(`rejected records: ${r.rejected}`);
+  return out.join('\n') + '\n';
+}
+
+/** Escapes a CSV cell, and neutralises cells a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR). */
+export function csvCell(v: string): string {
+  let s = v;
+  if (/^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** CSV for spreadsheets: one row per partner and pot. */
+export function statementCsv(a: Artifact, results: PeriodResult[]): string {
+  const lines = [['period', 'partner', ...a.tiers.map((t) => t.name), 'pot', 'earned', 'adjustments', 'carried_in', 'paid', 'carried', 'approval'].join(',')];
+  for (const r of results) {
+    for (const p of r.partners) {
+      for (const pot of a.pots) {
+        const x = p.pots[pot.name]!;
+        const adj = x.adjustments.reduce((s, y) => N.add(s, y.amount), N.ZERO as Num);
+        lines.push(
+          [r.period, p.id, ...a.tiers.map((t) => p.tiers[t.name] ?? ''), pot.name, potAmount(a, pot.name, x.earned), potAmount(a, pot.name, adj), potAmount(a, pot.name, x.carriedIn), potAmount(a, pot.name, x.paid), potAmount(a, pot.name, x.carried), x.approval ? 'yes' : 'no']
+            .map(csvCell)
+            .join(','),
+        );
+      }
+    }
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+/** Everything about one partner in one period, for `incent explain`. */
+export function explainPartner(ev: Evaluator, r: PeriodResult, partner: string): string | undefined {
+  const a = ev.artifact;
+  const p = r.partners.find((x) => x.id === partner);
+  if (!p) return undefined;
+  const out: string[] = [`${a.program.name} — partner ${p.id}, ${r.period}`, ''];
+  const tiers = Object.entries(p.tiers);
+  if (tiers.length) out.push(`tiers: ${tiers.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  const vals = Object.entries(p.values);
+  if (vals.length) out.push(`values: ${vals.map(([k, v]) => `${k} ${ev.format(v.value, v.u, k)}`).join(', ')}`);
+  out.push('', 'awards:');
+  if (p.awards.length === 0) out.push('  (none)');
+  for (const aw of p.awards) out.push(`  ${aw.trace}`);
+  out.push('', 'rules that gave nothing:');
+  if (p.unfired.length === 0) out.push('  (none)');
+  for (const u of p.unfired) out.push(`  ${u.rule}: ${u.why}`);
+  out.push('', 'pots:');
+  for (const pot of a.pots) {
+    const x = p.pots[pot.name]!;
+    const f = (v: Num) => N.groupDigits(potAmount(a, pot.name, v));
+    out.push(`  ${pot.name}: earned ${f(x.earned)}, carried in ${f(x.carriedIn)}, paid ${f(x.paid)}, carried out ${f(x.carried)}${x.approval ? ', needs approval' : ''}`);
+    for (const adj of x.adjustments) out.push(`    ${adj.kind} ${f(adj.amount)}: ${adj.note}`);
+    for (const n of x.notes) out.push(`    ${n}`);
+  }
+  return out.join('\n') + '\n';
+}

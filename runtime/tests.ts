@@ -1,0 +1,79 @@
+/** Runs the `test` blocks of a program (§10): builds each test's data, evaluates, compares expectations. */
+import type { Artifact, TestSpec } from './artifact.js';
+import { loadData } from './dataset.js';
+import { Evaluator, type PartnerResult } from './evaluate.js';
+import * as N from './num.js';
+import { formatProblem } from './records.js';
+import { potAmount } from './statement.js';
+
+export interface TestFailure {
+  line: number;
+  message: string;
+  expected?: string;
+  actual?: string;
+  trace?: string[];
+}
+
+export interface TestOutcome {
+  name: string;
+  line: number;
+  passed: boolean;
+  failures: TestFailure[];
+}
+
+function actualOf(ev: Evaluator, a: Artifact, p: PartnerResult, name: string, target: 'pot' | 'tier' | 'measure'): string {
+  if (target === 'pot') return potAmount(a, name, p.pots[name]!.paid);
+  if (target === 'tier') return p.tiers[name] ?? '';
+  const v = p.values[name];
+  return v ? (typeof v.value === 'object' ? N.toText(v.value) : String(v.value)) : '';
+}
+
+function same(expected: string, actual: string, target: 'pot' | 'tier' | 'measure'): boolean {
+  if (target === 'tier') return expected === actual;
+  if (/^-?\d+(\.\d+)?$/.test(expected) && /^-?\d+(\.\d+)?$/.test(actual)) return N.cmp(N.parseNum(expected), N.parseNum(actual)) === 0;
+  return expected === actual;
+}
+
+export function runTest(a: Artifact, t: TestSpec): TestOutcome {
+  const failures: TestFailure[] = [];
+  const texts: Record<string, string> = {};
+  if (a.partner.declared) texts['partners.json'] = JSON.stringify(t.partners.map((p) => ({ id: p.id, ...p.fields })));
+  for (const ev of a.events) {
+    let n = 0;
+    const rows = t.events.filter((e) => e.event === ev.name).map((e) => ({ id: `${ev.name}-${++n}`, ...e.fields }));
+    texts[`${ev.name}.json`] = JSON.stringify(rows);
+  }
+  const { input, data } = loadData(a, texts);
+  for (const p of input.problems) if (p.severity === 'error') failures.push({ line: t.line, message: `test data: ${formatProblem(p)}` });
+  if (failures.length) return { name: t.name, line: t.line, passed: false, failures };
+  const ev = new Evaluator(a);
+  let results;
+  try {
+    results = ev.run(data, { through: t.period });
+  } catch (e) {
+    return { name: t.name, line: t.line, passed: false, failures: [{ line: t.line, message: (e as Error).message }] };
+  }
+  const r = results.find((x) => x.period === t.period);
+  if (!r) return { name: t.name, line: t.line, passed: false, failures: [{ line: t.line, message: `period ${t.period} is not evaluated by this program (it runs ${ev.periods(data).join(', ')})` }] };
+  for (const x of t.expects) {
+    const p = r.partners.find((q) => q.id === x.partner);
+    if (!p) {
+      failures.push({ line: x.line, message: `partner "${x.partner}" has no statement in ${t.period}` });
+      continue;
+    }
+    const actual = actualOf(ev, a, p, x.name, x.target);
+    if (!same(x.value, actual, x.target)) {
+      const trace = [
+        ...p.awards.filter((aw) => x.target !== 'pot' || aw.pot === x.name).map((aw) => aw.trace),
+        ...(x.target === 'pot' ? [...p.pots[x.name]!.adjustments.map((j) => j.note), ...p.pots[x.name]!.notes] : []),
+        ...(x.target === 'pot' ? p.unfired.map((u) => `${u.rule}: ${u.why}`) : []),
+      ];
+      failures.push({ line: x.line, message: `expect "${x.partner}" ${x.name}`, expected: x.value, actual, trace });
+    }
+  }
+  return { name: t.name, line: t.line, passed: failures.length === 0, failures };
+}
+
+export function runTests(a: Artifact): TestOutcome[] {
+  return a.tests.map((t) => runTest(a, t));
+}
