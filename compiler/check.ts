@@ -6,7 +6,8 @@
  * tiers (checked lazily, so they may be declared in any order; cycles are reported) → pots →
  * rules → tests → warnings → evaluation order. Never throws: a missing child is skipped.
  */
-import { didYouMean, error, type Diagnostic } from '../language/diagnostics.js';
+import { error, type Diagnostic } from '../language/diagnostics.js';
+import { suggest } from './suggest.js';
 import type { Decl, EventDecl, Expr, FieldDecl, FieldRef, Ident, LetDecl, MeasureDecl, NameRef, PayoutDecl, ProgramFile, Span, TierDecl, TypeRef } from '../language/syntax.js';
 import type { CheckedProgram, EventInfo, FieldInfo, Level, LetInfo, MeasureInfo, Symbol, TierInfo, Type, WindowInfo } from './checked.js';
 import { ExprChecker, type Env, type ExprScope } from './exprs.js';
@@ -215,7 +216,7 @@ export class Checker implements Env {
       case undefined:
         return ERROR;
     }
-    const guess = didYouMean(t.name.name, TYPE_NAMES);
+    const guess = suggest(t.name.name, TYPE_NAMES);
     this.report(
       error('E0221', `\`${t.name.name}\` is not a type`, t.name.span, guess ? `did you mean \`${guess}\`?` : 'the types are `text`, `integer`, `decimal`, `money`, `date`, `boolean` and `one of "a", "b", …`'),
     );
@@ -459,7 +460,7 @@ export class Checker implements Env {
   }
 
   unknownEvent(id: Ident): void {
-    const guess = didYouMean(id.name, this.out.events.keys());
+    const guess = suggest(id.name, this.out.events.keys());
     const known = [...this.out.events.keys()];
     this.report(
       error(

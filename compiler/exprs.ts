@@ -1,5 +1,6 @@
 /** Expression checking: name resolution, units (§5), levels, and the lookup/bands/marginal tables. */
-import { didYouMean, error, type Diagnostic } from '../language/diagnostics.js';
+import { error, type Diagnostic } from '../language/diagnostics.js';
+import { suggest } from './suggest.js';
 import type { Band, BandsExpr, Binary, Call, Expr, FieldRef, Lookup, NameRef, Span, StringLit } from '../language/syntax.js';
 import type { EventInfo, FieldInfo, Level, Symbol, TierInfo, Type } from './checked.js';
 import { fold, sameExpr, type Const, type LetValue } from './consts.js';
@@ -129,7 +130,7 @@ export class ExprChecker {
           [e.from, a],
           [e.to, b],
         ] as const) {
-          if (x && !comparable(v!, t!)) this.mismatch(e.value, v!, x, t!);
+          if (x && !comparable(v!, t!)) this.mismatch(e.value, v!, x, t!, x.span);
         }
         if (!isOrdered(v!)) this.unordered(e.value, v!, '`in A..B`');
         return { type: BOOLEAN, level: this.lv(e.value, e.from, e.to) };
@@ -139,7 +140,7 @@ export class ExprChecker {
         e.items.forEach((item, i) => {
           if (!item) return;
           if (v!.kind === 'enum' && item.kind === 'String') this.member(item, v!);
-          else if (!comparable(v!, ts[i]!)) this.mismatch(e.value, v!, item, ts[i]!);
+          else if (!comparable(v!, ts[i]!)) this.mismatch(e.value, v!, item, ts[i]!, item.span);
         });
         return { type: BOOLEAN, level: this.lv(e.value, ...e.items) };
       }
@@ -261,7 +262,7 @@ export class ExprChecker {
     // 6. Unknown.
     const candidates = [...env.valueNames(), ...[...env.tiers.values()].flatMap((t) => t.levels.map((l) => l.name))];
     if (eventInScope) candidates.push(...(env.events.get(eventInScope)?.fields.keys() ?? []));
-    const guess = didYouMean(e.name, candidates);
+    const guess = suggest(e.name, candidates);
     this.report(
       error('E0201', `\`${e.name}\` is not defined`, e.span, guess ? `did you mean \`${guess}\`?` : 'declare it with `let`, `measure` or `tier`, or check the spelling'),
     );
@@ -286,7 +287,7 @@ export class ExprChecker {
     if (obj === 'partner') {
       const f = env.partnerFields.get(fname);
       if (!f) {
-        const guess = didYouMean(fname, env.partnerFields.keys());
+        const guess = suggest(fname, env.partnerFields.keys());
         const hint = guess
           ? `did you mean \`partner.${guess}\`?`
           : env.partnerDeclared
@@ -300,7 +301,7 @@ export class ExprChecker {
     }
     const ev = env.events.get(obj);
     if (!ev) {
-      const guess = didYouMean(obj, ['partner', ...env.events.keys()]);
+      const guess = suggest(obj, ['partner', ...env.events.keys()]);
       const dk = env.declKind(obj);
       this.report(
         error(
@@ -314,7 +315,7 @@ export class ExprChecker {
     }
     const f = ev.fields.get(fname);
     if (!f) {
-      const guess = didYouMean(fname, ev.fields.keys());
+      const guess = suggest(fname, ev.fields.keys());
       this.report(
         error('E0206', `event \`${obj}\` has no field \`${fname}\``, e.field.span, guess ? `did you mean \`${obj}.${guess}\`?` : `its fields are ${tickList([...ev.fields.keys()])}`),
       );
@@ -386,8 +387,11 @@ export class ExprChecker {
       if (!e.left || !e.right) return { type: BOOLEAN, level: level() };
       if (l!.kind === 'enum' && e.right.kind === 'String') this.member(e.right, l!);
       else if (r!.kind === 'enum' && e.left.kind === 'String') this.member(e.left, r!);
-      else if (!comparable(l!, r!)) this.mismatch(e.left, l!, e.right, r!);
-      else if (e.op !== '=' && e.op !== '!=') {
+      else if (!comparable(l!, r!)) {
+        this.mismatch(e.left, l!, e.right, r!);
+        return { type: BOOLEAN, level: level() };
+      }
+      if (e.op !== '=' && e.op !== '!=') {
         if (!isOrdered(l!)) this.unordered(e.left, l!, `\`${e.op}\``);
         else if (!isOrdered(r!)) this.unordered(e.right, r!, `\`${e.op}\``);
       }
@@ -449,7 +453,7 @@ export class ExprChecker {
   /** A string literal compared with an enumeration must be one of its members. */
   member(s: StringLit, t: Type): void {
     if (t.kind !== 'enum' || t.members.includes(s.value)) return;
-    const guess = didYouMean(s.value, t.members);
+    const guess = suggest(s.value, t.members);
     this.report(
       error(
         'E0304',
@@ -460,7 +464,7 @@ export class ExprChecker {
     );
   }
 
-  mismatch(a: Expr, ta: Type, b: Expr, tb: Type): void {
+  mismatch(a: Expr, ta: Type, b: Expr, tb: Type, at?: Span): void {
     let hint = 'compare values of one unit';
     if ((ta.kind === 'money' && tb.kind === 'number') || (ta.kind === 'number' && tb.kind === 'money')) {
       const n = ta.kind === 'number' ? a : b;
@@ -469,7 +473,7 @@ export class ExprChecker {
     } else if (ta.kind === 'tier' && tb.kind === 'tier') {
       hint = `levels of \`${ta.tier}\` are ${tickList(ta.levels)}`;
     }
-    this.report(error('E0303', `cannot compare ${describe(ta)} with ${describe(tb)}`, spanOf(a, b), hint));
+    this.report(error('E0303', `cannot compare ${describe(ta)} with ${describe(tb)}`, at ?? spanOf(a, b), hint));
   }
 
   unordered(x: Expr, t: Type, what: string): void {
@@ -604,7 +608,7 @@ export class ExprChecker {
         continue;
       }
       if (!keys.includes(name)) {
-        const guess = didYouMean(name, keys);
+        const guess = suggest(name, keys);
         if (kt.kind === 'tier') {
           this.report(error('E0215', `\`${name}\` is not a level of tier \`${kt.tier}\``, k.span, guess ? `did you mean \`${guess}\`?` : `its levels are ${tickList(keys)}`));
         } else {

@@ -1,5 +1,6 @@
 /** Checks the `program "…" { … }` header (§3): required clauses, currency, period, start, end, rounding. */
-import { didYouMean, error, type Diagnostic } from '../language/diagnostics.js';
+import { error, type Diagnostic } from '../language/diagnostics.js';
+import { suggest } from './suggest.js';
 import { ROUNDING_MODES, type Header, type HeaderClause, type Ident, type PeriodUnit, type ProgramFile, type RoundingMode, type Span } from '../language/syntax.js';
 import type { HeaderInfo } from './checked.js';
 import { currencyList, minorDigits } from './currency.js';
@@ -22,7 +23,7 @@ const PERIOD_ENDS: Record<PeriodUnit, string> = {
 export function roundingMode(mode: Ident | undefined, diags: Diagnostic[]): RoundingMode | undefined {
   if (!mode) return undefined;
   if ((ROUNDING_MODES as readonly string[]).includes(mode.name)) return mode.name as RoundingMode;
-  const guess = didYouMean(mode.name, ROUNDING_MODES);
+  const guess = suggest(mode.name, ROUNDING_MODES);
   diags.push(
     error('E0409', `\`${mode.name}\` is not a rounding mode`, mode.span, guess ? `did you mean \`${guess}\`?` : `the rounding modes are ${ROUNDING_MODES.map((m) => `\`${m}\``).join(', ')}`),
   );
@@ -71,7 +72,7 @@ export function checkHeader(file: ProgramFile, diags: Diagnostic[], checkDate: (
   if (cur?.code) {
     const digits = minorDigits(cur.code.name);
     if (digits === undefined) {
-      const guess = didYouMean(cur.code.name, currencyList());
+      const guess = suggest(cur.code.name, currencyList());
       diags.push(
         error('E0404', `\`${cur.code.name}\` is not an ISO 4217 currency code`, cur.code.span, guess ? `did you mean \`${guess}\`?` : 'write a three-letter ISO 4217 code, e.g. `EUR`, `USD`, `JPY`'),
       );
@@ -86,7 +87,7 @@ export function checkHeader(file: ProgramFile, diags: Diagnostic[], checkDate: (
   if (per?.unit) {
     if ((PERIOD_UNITS as readonly string[]).includes(per.unit.name)) unit = per.unit.name as PeriodUnit;
     else {
-      const guess = didYouMean(per.unit.name, [...PERIOD_UNITS, 'months', 'quarters', 'years', 'monthly', 'quarterly', 'yearly']);
+      const guess = suggest(per.unit.name, [...PERIOD_UNITS, 'months', 'quarters', 'years', 'monthly', 'quarterly', 'yearly']);
       const fix = guess?.replace(/(ly|s)$/, '');
       diags.push(error('E0405', `\`${per.unit.name}\` is not a period`, per.unit.span, fix ? `did you mean \`${fix}\`?` : 'the period is `month`, `quarter` or `year`'));
     }

@@ -1,5 +1,6 @@
 /** Checks payout (pot) declarations (§8): the kind, its options, and the unit of every amount. */
-import { didYouMean, error, warning } from '../language/diagnostics.js';
+import { error, warning } from '../language/diagnostics.js';
+import { suggest } from './suggest.js';
 import { PAYOUT_KINDS, type Expr, type PayoutDecl, type PayoutKind, type PayoutOption } from '../language/syntax.js';
 import type { Checker } from './check.js';
 import type { PotInfo, PotUnit, Type } from './checked.js';
@@ -82,7 +83,7 @@ export function checkPot(ck: Checker, d: PayoutDecl): void {
   if (kindWord !== undefined) {
     if ((PAYOUT_KINDS as readonly string[]).includes(kindWord)) kind = kindWord as PayoutKind;
     else {
-      const guess = didYouMean(kindWord, PAYOUT_KINDS);
+      const guess = suggest(kindWord, PAYOUT_KINDS);
       ck.report(
         error('E0421', `\`${kindWord}\` is not a kind of payout`, d.payoutKind.span, guess ? `did you mean \`${guess}\`?` : `the kinds are ${PAYOUT_KINDS.map((k) => `\`${k}\``).join(', ')}`),
       );

@@ -1,5 +1,6 @@
 /** Checks rules (§9): one scope, awards to known pots in the pot's unit, caps, `once`, rankings. */
-import { didYouMean, error } from '../language/diagnostics.js';
+import { error } from '../language/diagnostics.js';
+import { suggest } from './suggest.js';
 import type { Award, Once, RuleCap, RuleDecl, Scope } from '../language/syntax.js';
 import type { Checker } from './check.js';
 import type { RuleInfo } from './checked.js';
@@ -78,7 +79,7 @@ export function checkRule(ck: Checker, d: RuleDecl): void {
     if (!a.pot) continue;
     const pot = ck.out.pots.get(a.pot.name);
     if (!pot) {
-      const guess = didYouMean(a.pot.name, ck.out.pots.keys());
+      const guess = suggest(a.pot.name, ck.out.pots.keys());
       const known = [...ck.out.pots.keys()];
       const dk = ck.declKind(a.pot.name);
       ck.report(

@@ -1,5 +1,6 @@
 /** Checks `test` blocks (§10): the period, partners and events given, and what is expected. */
-import { didYouMean, error } from '../language/diagnostics.js';
+import { error } from '../language/diagnostics.js';
+import { suggest } from './suggest.js';
 import type { Expr, FieldValue, Span, TestDecl, TestItem } from '../language/syntax.js';
 import type { Checker } from './check.js';
 import type { FieldInfo, TestInfo, Type } from './checked.js';
@@ -115,7 +116,7 @@ export function checkTest(ck: Checker, d: TestDecl): void {
       want = measure.type;
     } else {
       const candidates = [...ck.top.entries()].filter(([, v]) => v.kind === 'pot' || v.kind === 'tier' || v.kind === 'measure').map(([k]) => k);
-      const guess = didYouMean(n, candidates);
+      const guess = suggest(n, candidates);
       const dk = ck.declKind(n);
       ck.report(
         error(
@@ -136,7 +137,7 @@ export function checkTest(ck: Checker, d: TestDecl): void {
 }
 
 function partnerHint(id: string, known: Map<string, unknown>): string {
-  const guess = didYouMean(id, known.keys());
+  const guess = suggest(id, known.keys());
   if (guess) return `did you mean "${guess}"?`;
   return known.size ? `the partners of this test are ${[...known.keys()].map((k) => `"${k}"`).join(', ')}` : `add \`partner "${id}" { … }\` to the test`;
 }
@@ -157,7 +158,7 @@ function values(
     const f = fields.get(fv.name.name);
     const t = ck.x.check(fv.value, scope, f?.type.kind === 'tier' ? f.type.tier : undefined);
     if (!f || (owner === 'partners' && f.implicit)) {
-      const guess = didYouMean(fv.name.name, [...fields.keys()].filter((k) => !(owner === 'partners' && k === 'id')));
+      const guess = suggest(fv.name.name, [...fields.keys()].filter((k) => !(owner === 'partners' && k === 'id')));
       ck.report(
         error(
           owner === 'partners' ? 'E0204' : 'E0206',
