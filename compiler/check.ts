@@ -6,7 +6,7 @@
  * tiers (checked lazily, so they may be declared in any order; cycles are reported) → pots →
  * rules → tests → warnings → evaluation order. Never throws: a missing child is skipped.
  */
-import { error, type Diagnostic } from '../language/diagnostics.js';
+import { error, sortDiagnostics, type Diagnostic } from '../language/diagnostics.js';
 import { suggest } from './suggest.js';
 import type { Decl, EventDecl, Expr, FieldDecl, FieldRef, Ident, LetDecl, MeasureDecl, NameRef, PayoutDecl, ProgramFile, Span, TierDecl, TypeRef } from '../language/syntax.js';
 import type { CheckedProgram, EventInfo, FieldInfo, Level, LetInfo, MeasureInfo, Symbol, TierInfo, Type, WindowInfo } from './checked.js';
@@ -112,6 +112,7 @@ export class Checker implements Env {
     this.inTest = false;
     unusedAndUnbounded(this, decls);
     this.order(decls);
+    this.out.diagnostics = sortDiagnostics(this.diags);
     return this.out;
   }
 

@@ -175,7 +175,7 @@ export interface TestInfo {
 
 export interface CheckedProgram {
   file: ProgramFile;
-  /** The checker's own diagnostics (errors and warnings), in the order found; sort for display. */
+  /** The checker's own diagnostics (errors and warnings), sorted by position. */
   diagnostics: Diagnostic[];
   header: HeaderInfo;
   partner: { declared: boolean; decl?: PartnerDecl; fields: Map<string, FieldInfo> };
