@@ -201,6 +201,12 @@ export class ExprChecker {
       if (t && i >= 0) return this.levelRef(e, t, i);
     }
     const owners = [...env.tiers.values()].filter((t) => t.levels.some((l) => l.name === e.name));
+    const hinted = tierHint ? env.tiers.get(tierHint) : undefined;
+    if (hinted && dk === undefined && e.name !== 'partner' && ![...env.events.values()].some((ev) => ev.fields.has(e.name))) {
+      const guess = suggest(e.name, hinted.type.levels);
+      this.report(error('E0215', `\`${e.name}\` is not a level of tier \`${hinted.name}\``, e.span, guess ? `did you mean \`${guess}\`?` : `its levels are ${tickList(hinted.type.levels)}`));
+      return { type: ERROR, level: 'program' };
+    }
     if (owners.length === 1 && dk === undefined) {
       return this.levelRef(e, owners[0]!, owners[0]!.levels.findIndex((l) => l.name === e.name));
     }
