@@ -136,13 +136,13 @@ export class ExprChecker {
         return { type: BOOLEAN, level: this.lv(e.value, e.from, e.to) };
       }
       case 'InSet': {
-        const [v, ...ts] = this.checkAligned([e.value, ...e.items], scope, tierHint);
-        e.items.forEach((item, i) => {
+        const [v, ...ts] = this.checkAligned([e.value, ...(e.items ?? [])], scope, tierHint);
+        (e.items ?? []).forEach((item, i) => {
           if (!item) return;
           if (v!.kind === 'enum' && item.kind === 'String') this.member(item, v!);
           else if (!comparable(v!, ts[i]!)) this.mismatch(e.value, v!, item, ts[i]!, item.span);
         });
-        return { type: BOOLEAN, level: this.lv(e.value, ...e.items) };
+        return { type: BOOLEAN, level: this.lv(e.value, ...(e.items ?? [])) };
       }
       case 'If': {
         const c = this.check(e.cond, scope);

@@ -171,3 +171,20 @@ payout g as giftcard
     expect(() => check(file)).not.toThrow();
   });
 });
+
+describe('robustness', () => {
+  it('never throws on the spec example with any span of it cut out', () => {
+    const src = fixture('northwind.incent');
+    let seed = 42;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (let i = 0; i < 300; i++) {
+      const a = rand(src.length);
+      const b = Math.min(src.length, a + 1 + rand(40));
+      const cut = src.slice(0, a) + src.slice(b);
+      expect(() => checkSource(cut), JSON.stringify(src.slice(a, b))).not.toThrow();
+    }
+  });
+});
