@@ -158,7 +158,7 @@ function readDataDir(a: Artifact, dir: string): Map<string, string> {
   return texts;
 }
 
-function evaluate(io: Io, file: string, dir: string, rejectFile: string | undefined): { a: Artifact; ev: Evaluator; results: PeriodResult[] } {
+function evaluate(io: Io, file: string, dir: string, rejectFile: string | undefined, explain?: ReadonlySet<string>): { a: Artifact; ev: Evaluator; results: PeriodResult[] } {
   const a = compileOrFail(io, file);
   const { input, data } = loadData(a, readDataDir(a, dir));
   const fatal = input.problems.filter((p) => p.severity === 'error' && (p.scope === 'file' || rejectFile === undefined));
@@ -174,7 +174,7 @@ function evaluate(io: Io, file: string, dir: string, rejectFile: string | undefi
     if (input.rejected.length) io.err(`${input.rejected.length} record${input.rejected.length === 1 ? '' : 's'} rejected: see ${rejectFile}\n`);
   }
   const ev = new Evaluator(a);
-  const results = ev.run(data);
+  const results = ev.run(data, explain ? { explain } : {});
   return { a, ev, results };
 }
 
@@ -211,7 +211,7 @@ function cmdExplain(io: Io, args: string[]): number {
   const { values, positionals } = parseArgs({ args, options: { data: { type: 'string' }, period: { type: 'string' }, partner: { type: 'string' } }, allowPositionals: true });
   if (positionals.length !== 1) throw new UsageError('incent explain needs one FILE');
   if (!values.data || !values.period || !values.partner) throw new UsageError('incent explain needs --data DIR --period P --partner ID');
-  const { ev, results } = evaluate(io, positionals[0]!, values.data, undefined);
+  const { ev, results } = evaluate(io, positionals[0]!, values.data, undefined, new Set([values.partner]));
   const r = pickPeriod(results, values.period);
   const text = explainPartner(ev, r, values.partner);
   if (text === undefined) throw new UsageError(`--partner ${values.partner}: no such partner in ${r.period}`);

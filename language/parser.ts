@@ -985,6 +985,11 @@ class IncentParser extends EmbeddedActionsParser {
 
   // -------------------------------------------------------------------------------------------
 
+  /** The next token not yet consumed (EOF at the end of the input). */
+  next(): IToken {
+    return this.LA(1);
+  }
+
   private numberLit(n: IToken): S.NumberLit {
     const { value, percent } = numberValue(n.image || '0');
     return { kind: 'Number', text: n.image, value, percent, span: span(n, n) };
@@ -1116,8 +1121,8 @@ export function parse(text: string): ParseResult {
       }
       diagnostics.push(error(exceptionCode(e), message, at, hintFor(e, following)));
     }
-    if (p.errors.length === 0 && p.LA(1).tokenType !== EOF) {
-      const extra = p.LA(1);
+    if (p.errors.length === 0 && p.next().tokenType !== EOF) {
+      const extra = p.next();
       diagnostics.push(error('E0104', `unexpected ${tokenWords(extra)} after the end of the declaration`, span(extra, extra), 'each declaration starts with a keyword such as `rule` or `let`'));
     }
     if (!node) continue;

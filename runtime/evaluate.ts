@@ -54,7 +54,7 @@ export interface PartnerResult {
   values: Record<string, { value: Value; u: ValueKind }>;
   pots: Record<string, PotResult>;
   awards: AwardResult[];
-  /** Why each rule that gave this partner nothing did not fire. */
+  /** Why each rule that gave this partner nothing did not fire (filled when the run was asked to explain). */
   unfired: { rule: string; why: string }[];
 }
 
@@ -69,6 +69,11 @@ export interface PeriodResult {
 export interface RunOptions {
   /** Evaluate only through this period (periods before it are still evaluated, for carried state). */
   through?: string;
+  /**
+   * Also say why each rule that gave a partner nothing did not fire (`PartnerResult.unfired`): for
+   * every partner (`true`) or for some. Off by default: statements do not need it.
+   */
+  explain?: boolean | ReadonlySet<string>;
 }
 
 interface CompiledStep {
@@ -195,7 +200,7 @@ export class Evaluator {
     const state = new RunState(this.rules.length, this.pots.length);
     const out: PeriodResult[] = [];
     for (const p of periods) {
-      out.push(this.evaluatePeriod(p, idx, state, data.rejected ?? 0));
+      out.push(this.evaluatePeriod(p, idx, state, data.rejected ?? 0, opts.explain ?? false));
       if (through !== undefined && formatPeriod(p) === through) break;
     }
     return out;
@@ -209,7 +214,7 @@ export class Evaluator {
     return runPeriods(a.program.period, a.program.start, a.program.end, latest).map(formatPeriod);
   }
 
-  private evaluatePeriod(period: Period, idx: RunIndex, state: RunState, rejected: number): PeriodResult {
+  private evaluatePeriod(period: Period, idx: RunIndex, state: RunState, rejected: number, explain: boolean | ReadonlySet<string>): PeriodResult {
     const a = this.artifact;
     const periodText = formatPeriod(period);
     this.lastIndex = idx;
@@ -278,10 +283,10 @@ export class Evaluator {
       }
     });
 
-    // Why the rules that gave a partner nothing did not fire.
-    this.rules.forEach((rule, ri) => {
+    // Why the rules that gave a partner nothing did not fire (only when asked: it costs a little per partner and rule).
+    if (explain) this.rules.forEach((rule, ri) => {
       for (const partner of idx.partners) {
-        if (accs[ri]!.has(partner.id)) continue;
+        if (accs[ri]!.has(partner.id) || (explain !== true && !explain.has(partner.id))) continue;
         const why = this.whyNot(rule, ri, envs.get(partner.id)!, idx, state, periodText, pFrom, pTo);
         results.get(partner.id)!.unfired.push({ rule: rule.spec.name, why });
       }

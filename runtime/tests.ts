@@ -49,7 +49,7 @@ export function runTest(a: Artifact, t: TestSpec): TestOutcome {
   const ev = new Evaluator(a);
   let results;
   try {
-    results = ev.run(data, { through: t.period });
+    results = ev.run(data, { through: t.period, explain: true });
   } catch (e) {
     return { name: t.name, line: t.line, passed: false, failures: [{ line: t.line, message: (e as Error).message }] };
   }
