@@ -30,7 +30,9 @@ export interface Ctx {
 }
 
 /** Something a trace can say about an evaluation: a named value, or a band reached. */
-export type Note = { kind: 'value'; label: string; value: Value; u: ValueKind } | { kind: 'band'; label: string; subject: string; value: Value; u: ValueKind; rate: Value; rateU: ValueKind };
+export type Note =
+  | { kind: 'value'; label: string; value: Value; u: ValueKind }
+  | { kind: 'band'; label: string; subject: string; value: Value; u: ValueKind; rate: Value; rateU: ValueKind; /** the rate as written, when a literal (`4%`) */ rateSrc?: string };
 
 export type Fn = (ctx: Ctx, notes?: Note[]) => Value;
 
@@ -257,13 +259,14 @@ export function compileIR(ir: IR, env: CompileEnv): Fn {
       const subject = ir.x.src ?? 'value';
       const xu = ir.x.u ?? 'num';
       const vu = ir.values[0]?.u ?? 'num';
+      const literal = (v: IR | undefined) => (v && (v.k === 'num' || v.k === 'money') && v.src ? { rateSrc: v.src } : {});
       if (ir.mode === 'bands') {
         return (ctx, n) => {
           const v = x(ctx, n);
           let i = 0;
           while (i < thresholds.length && N.cmp(v as Num, thresholds[i]!(ctx) as Num) >= 0) i++;
           const r = values[i]!(ctx, n);
-          if (n) n.push({ kind: 'band', label: labels[i] ?? '', subject, value: v, u: xu, rate: r, rateU: vu });
+          if (n) n.push({ kind: 'band', label: labels[i] ?? '', subject, value: v, u: xu, rate: r, rateU: vu, ...literal(ir.values[i]) });
           return r;
         };
       }
@@ -281,7 +284,7 @@ export function compileIR(ir: IR, env: CompileEnv): Fn {
             const rate = values[i]!(ctx, n) as Num;
             if (!N.isZero(part)) {
               total = N.add(total, N.mul(part, rate));
-              if (n) n.push({ kind: 'band', label: labels[i] ?? '', subject, value: part, u: xu, rate, rateU: ir.values[i]?.u ?? vu });
+              if (n) n.push({ kind: 'band', label: labels[i] ?? '', subject, value: part, u: xu, rate, rateU: ir.values[i]?.u ?? vu, ...literal(ir.values[i]) });
             }
           }
           if (upper === undefined || N.cmp(v, upper) < 0) break;
