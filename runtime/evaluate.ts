@@ -121,6 +121,8 @@ export class Evaluator {
   private readonly pots: CompiledPot[];
   private readonly constants: Record<string, Value> = {};
   private readonly kinds: Map<string, ValueKind> = new Map();
+  /** The partner-level `let`s, by name, for traces that say what a let was made of. */
+  private readonly letFns = new Map<string, Fn>();
   readonly format: (v: Value, u: ValueKind | undefined, name?: string) => string;
 
   constructor(artifact: Artifact) {
@@ -151,7 +153,9 @@ export class Evaluator {
         return { step, fns: { by: c(step.by), thresholds: step.thresholds.map(c) } };
       }
       this.kinds.set(step.name, step.valueKind);
-      return { step, fns: { value: c(step.value) } };
+      const value = c(step.value);
+      this.letFns.set(step.name, value);
+      return { step, fns: { value } };
     });
     const digits = artifact.program.minorDigits;
     this.pots = artifact.pots.map((spec) => {
@@ -164,8 +168,9 @@ export class Evaluator {
       return {
         spec,
         digits: d,
-        ...(cap ? { cap } : {}),
-        // A budget is paid in whole units: a fraction of a unit cannot be paid.
+        // Caps and budgets are paid in whole units (cents, points): a fraction of a unit cannot be
+        // paid, so an amount like `cap 100.005 EUR` allows 100.00 — never more than written.
+        ...(cap ? { cap: N.round(cap, d, 'down') } : {}),
         ...(budget ? { budget: N.round(budget, d, 'down') } : {}),
         ...(minimum ? { minimum } : {}),
         ...(spec.denominations ? { denominations: spec.denominations.map((x) => evalConst(x)!).sort((a, b) => N.cmp(b, a)) } : {}),
@@ -618,14 +623,42 @@ export class Evaluator {
     return pot.spec.unit === 'points' ? `${t} points` : `${t} × ${pot.spec.name}`;
   }
 
+  /**
+   * Notes with each `let` that reached a band replaced by what it used, so that a trace says
+   * `hardware_revenue … reaches band "from 500,000 EUR" → 4%` rather than `rebate_rate 0.04`.
+   */
+  private expandLets(notes: Note[], env: PartnerEnv): Note[] {
+    const out: Note[] = [];
+    for (const n of notes) {
+      const fn = n.kind === 'value' ? this.letFns.get(n.label) : undefined;
+      if (fn) {
+        const sub: Note[] = [];
+        try {
+          fn({ p: env }, sub);
+        } catch {
+          /* traces never fail a run */
+        }
+        if (sub.some((x) => x.kind === 'band')) {
+          out.push(...this.expandLets(sub, env));
+          continue;
+        }
+      }
+      out.push(n);
+    }
+    return out;
+  }
+
   private describeNotes(notes: Note[]): string {
     const seen = new Set<string>();
     const parts: string[] = [];
+    // A value that a band note already shows (`x 1,500.00 EUR reaches band …`) is not repeated.
+    const banded = new Set(notes.flatMap((n) => (n.kind === 'band' ? [n.subject] : [])));
     for (const n of notes) {
+      if (n.kind === 'value' && banded.has(n.label)) continue;
       const text =
         n.kind === 'value'
           ? `${n.label} ${this.format(n.value, n.u, n.label)}`
-          : `${n.subject} ${this.format(n.value, n.u)} reaches band "${n.label}" → ${this.format(n.rate, n.rateU)}`;
+          : `${n.subject} ${this.format(n.value, n.u)} reaches band "${readableNumbers(n.label)}" → ${n.rateSrc ?? this.format(n.rate, n.rateU)}`;
       if (!seen.has(text)) {
         seen.add(text);
         parts.push(text);
@@ -657,7 +690,7 @@ export class Evaluator {
           } catch {
             /* traces never fail a run */
           }
-          const d = this.describeNotes(notes);
+          const d = this.describeNotes(this.expandLets(notes, env));
           if (d) parts.push(`first: ${d}`);
         }
       }
@@ -671,7 +704,7 @@ export class Evaluator {
       } catch {
         /* traces never fail a run */
       }
-      const d = this.describeNotes(notes);
+      const d = this.describeNotes(this.expandLets(notes, env));
       if (d) parts.push(d);
     }
     parts.push(this.fmtPot(total, pot));
@@ -722,7 +755,8 @@ export class Evaluator {
     const desc = (x: IR): string => {
       const v = val(x);
       const shown = this.format(v, x.u, x.k === 'ref' ? x.name : undefined);
-      if (x.k === 'num' || x.k === 'money' || x.k === 'str' || x.k === 'bool' || x.k === 'level') return x.src ?? shown;
+      if (x.k === 'num' || x.k === 'money') return x.src ? readableNumbers(x.src) : shown;
+      if (x.k === 'str' || x.k === 'bool' || x.k === 'level') return x.src ?? shown;
       return `${x.src ?? ''} ${shown}`.trim();
     };
     if (f(ctx)) return `${ir.src ?? 'the condition'} holds`;
@@ -754,6 +788,11 @@ const TRACE_EVENTS = 10;
 
 function row0(idx: RunIndex | undefined, kind: string, id: string | undefined): EventRow | undefined {
   return id === undefined ? undefined : idx?.find(kind, id);
+}
+
+/** Numbers in source text as people read them: `from 500_000 EUR` → `from 500,000 EUR`. */
+function readableNumbers(text: string): string {
+  return text.replace(/\b\d[\d_]*(\.\d[\d_]*)?/g, (m) => N.groupDigits(m.replace(/_/g, '')));
 }
 
 function ordinal(n: number): string {
