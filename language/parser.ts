@@ -1134,7 +1134,10 @@ export function parse(text: string): ParseResult {
   }
 
   const file: S.ProgramFile = { kind: 'File', ...(header ? { header } : {}), decls, comments, span: { start: 0, end: text.length } };
-  return { file, diagnostics: dedupe(diagnostics) };
+  // An unterminated string is closed with a `"` that is not in the text: keep every span inside the text.
+  const clamp = (sp: S.Span): S.Span => ({ start: Math.min(sp.start, text.length), end: Math.min(sp.end, text.length) });
+  const inText = diagnostics.map((d) => ({ ...d, span: clamp(d.span), ...(d.related ? { related: d.related.map((r) => ({ ...r, span: clamp(r.span) })) } : {}) }));
+  return { file, diagnostics: dedupe(inText) };
 }
 
 function dedupe(diags: Diagnostic[]): Diagnostic[] {
