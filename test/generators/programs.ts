@@ -518,3 +518,48 @@ const SOUP_TOKENS = [
 export const tokenSoupArb: fc.Arbitrary<string> = fc
   .array(fc.tuple(fc.constantFrom(...SOUP_TOKENS), fc.constantFrom('', ' ', '\n', '\t')), { maxLength: 60 })
   .map((xs) => xs.map(([t, s]) => t + s).join(''));
+
+// ---------------------------------------------------------------------------------------------
+// Syntax-only expressions (not type-correct): every operator, nesting and parenthesisation.
+
+/** A random syntactically valid expression (types are not respected), with random redundant parentheses. */
+export function genSyntaxExpr(r: Rand, depth = 4): Ex {
+  const sub = () => genSyntaxExpr(r, depth - 1);
+  const op = (e: Ex, min: number) => (e.prec < min || r.bool(0.1) ? `(${e.text})` : e.text);
+  const leaves: (() => Ex)[] = [
+    () => ({ text: r.pick(['0', '42', '1_000_000', '1.25', '0.000_1', '2.5%', '100%', '007']), prec: P.primary }),
+    () => ({ text: `${r.pick(['25', '1_000.50', '0.01'])} ${r.pick(['EUR', 'USD'])}`, prec: P.primary }),
+    () => ({ text: r.pick(['2026-01-01', '1999-12-31']), prec: P.primary }),
+    () => ({ text: quoteStr(r.pick(['', 'a', 'say "hi"', 'back\\slash', '#not a comment', 'tab\there'])), prec: P.primary }),
+    () => ({ text: r.pick(['true', 'false', 'x', 'revenue', 'date', 'text', 'cash', 'sale.amount', 'partner.region']), prec: P.primary }),
+  ];
+  if (depth <= 0 || r.bool(0.25)) return r.pick(leaves)();
+  const forms: (() => Ex)[] = [
+    () => {
+      const [o, prec, assoc] = r.pick([
+        ['or', P.or, true], ['and', P.and, true], ['+', P.add, true], ['-', P.add, true], ['*', P.mul, true], ['/', P.mul, true],
+        ['=', P.cmp, false], ['!=', P.cmp, false], ['<', P.cmp, false], ['<=', P.cmp, false], ['>', P.cmp, false], ['>=', P.cmp, false],
+      ] as const);
+      return { text: `${op(sub(), assoc ? prec : P.add)} ${o} ${op(sub(), assoc ? prec + 1 : P.add)}`, prec };
+    },
+    () => ({ text: `not ${op(sub(), P.not)}`, prec: P.not }),
+    () => ({ text: `-${op(sub(), P.neg)}`, prec: P.neg }),
+    () => ({ text: `${op(sub(), P.add)} in ${op(sub(), P.add)}..${op(sub(), P.add)}`, prec: P.cmp }),
+    () => ({ text: `${op(sub(), P.add)} in [${Array.from({ length: r.int(0, 3) }, () => op(sub(), P.add)).join(', ')}]`, prec: P.cmp }),
+    () => ({ text: `if ${sub().text} then ${sub().text} else ${sub().text}`, prec: 0 }),
+    () => ({ text: `${r.pick(['floor', 'ceil', 'round', 'min', 'max', 'abs'])}(${Array.from({ length: r.int(0, 3) }, () => sub().text).join(', ')})`, prec: P.primary }),
+    () => {
+      const entries = Array.from({ length: r.int(0, 4) }, (_, i) => `${r.bool() ? `K${i}` : quoteStr(`k${i}`)}: ${sub().text}`);
+      if (r.bool(0.3)) entries.splice(r.int(0, entries.length), 0, `else: ${sub().text}`);
+      return { text: `lookup ${op(sub(), P.primary)} { ${entries.join(r.pick([', ', ',\n', '\n']))}${entries.length && r.bool(0.2) ? ',' : ''} }`, prec: P.primary };
+    },
+    () => {
+      const bands = Array.from({ length: r.int(0, 3) }, (_, i) => `${i ? 'from' : 'below'} ${op(sub(), P.add)}: ${sub().text}`);
+      return { text: `${r.pick(['bands', 'marginal'])} ${op(sub(), P.primary)} { ${bands.join('\n')} }`, prec: P.primary };
+    },
+  ];
+  return r.pick(forms)();
+}
+
+/** `let x = EXPR` for a random syntax-only expression (parses without errors; may not check). */
+export const syntaxExprArb: fc.Arbitrary<string> = fc.gen().map((g) => genSyntaxExpr(fromGen(g)).text);

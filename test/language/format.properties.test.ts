@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { format } from '../../language/format.js';
 import { parse } from '../../language/parser.js';
-import { messyProgramArb, programArb } from '../generators/programs.js';
+import { messyProgramArb, programArb, syntaxExprArb } from '../generators/programs.js';
 import { commentTexts, meaning } from '../helpers/syntax.js';
 
 const RUNS = Number(process.env['FC_RUNS'] ?? 150);
@@ -70,3 +70,47 @@ describe('formatter properties', () => {
     });
   }
 });
+
+describe('formatter properties on syntax-only expressions (every operator, any nesting)', () => {
+  it('keeps the tree, removes redundant parentheses, and is idempotent', () => {
+    fc.assert(
+      fc.property(syntaxExprArb, (e) => {
+        const text = `let x = ${e}\n`;
+        const before = parse(text);
+        expect(before.diagnostics).toEqual([]);
+        const once = formatted(text);
+        expect(meaning(parse(once).file)).toEqual(meaning(before.file));
+        expect(formatted(once)).toBe(once);
+        // Minimal parentheses: removing any one pair from the output changes the tree or breaks it.
+        const pairs = parenPairs(once);
+        for (const [open, close] of pairs) {
+          const without = once.slice(0, open) + ' ' + once.slice(open + 1, close) + ' ' + once.slice(close + 1);
+          const p = parse(without);
+          const same = p.diagnostics.length === 0 && JSON.stringify(meaning(p.file)) === JSON.stringify(meaning(before.file));
+          const isIfOperand = /^\(\s*if\b/.test(once.slice(open));
+          if (same && !isIfOperand) throw new Error(`redundant parentheses at ${open} in:\n${once}`);
+        }
+      }),
+      { numRuns: RUNS * 2 },
+    );
+  });
+});
+
+/** The grouping parentheses of a text (not those of calls), outside strings and comments. */
+function parenPairs(text: string): [number, number][] {
+  const pairs: [number, number][] = [];
+  const stack: (number | undefined)[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    } else if (c === '#') {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (c === '(') stack.push(/[A-Za-z_]$/.test(text.slice(0, i)) ? undefined : i);
+    else if (c === ')') {
+      const open = stack.pop();
+      if (open !== undefined) pairs.push([open, i]);
+    }
+  }
+  return pairs;
+}
