@@ -1,0 +1,58 @@
+/** The program the evaluator's property and time-zone tests run: every kind of pot, cap, budget and rule. */
+import { header } from './run.js';
+
+export const PROGRAM = `${header()}
+partner { kind: one of "distributor", "reseller" }
+event sale { category: one of "hardware", "software"  amount: money }
+event refund { amount: money }
+measure revenue = sum sale.amount
+measure hw = sum sale.amount where sale.category = "hardware" over last 2 quarters
+tier status by revenue {
+  Member
+  Silver from 1_000 EUR
+  Gold from 5_000 EUR
+}
+let rate = bands hw {
+  below 500 EUR: 1%
+  from 500 EUR: 2.5%
+  from 2_000 EUR: 4%
+}
+payout cash as cash {
+  cap 400 EUR per partner
+  budget 1_000 EUR
+  minimum 20 EUR
+}
+payout plain as cash {
+  cap 150 EUR per partner
+  budget 300 EUR
+}
+payout gift as giftcard {
+  denominations 20 EUR, 50 EUR
+  cap 300 EUR per partner per year
+}
+payout pts as points { budget 700 }
+payout trip as item { value 1_000 EUR }
+rule "Sale" {
+  for each sale
+  award amount * 3% to cash
+  award amount * rate to plain
+}
+rule "Refund" {
+  for each refund
+  award -(amount * 3%) to cash
+}
+rule "Distributor" {
+  for each partner where partner.kind = "distributor" and revenue > 0 EUR
+  award revenue * 1.5% to gift
+}
+rule "Points" {
+  for each sale where category = "hardware"
+  award floor(amount / 1 EUR) to pts
+  cap 300 per event
+}
+rule "Top" {
+  for top 2 partners by revenue where revenue > 0 EUR
+  award 1 to trip
+  award 50 to pts
+}
+`;
