@@ -1,0 +1,31 @@
+// Regenerates examples/*/expected/ from the command line's output:
+//   npx tsx examples/update-expected.mjs [NAME…]
+// For each example: `incent run program.incent --data data --all --format json`, then the stable
+// projection (test/examples/project.ts), one file per period: expected/2026-Q1.json, …
+// Run with tsx (not plain node) because the projection is TypeScript, shared with the test.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expectedText, project } from '../test/examples/project.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const cli = join(here, '..', 'bin', 'incent.js');
+const names = process.argv.slice(2).length
+  ? process.argv.slice(2)
+  : readdirSync(here).filter((n) => existsSync(join(here, n, 'program.incent'))).sort();
+
+for (const name of names) {
+  const dir = join(here, name);
+  const out = execFileSync('node', [cli, 'run', 'program.incent', '--data', 'data', '--all', '--format', 'json'], {
+    cwd: dir,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  const statements = JSON.parse(out);
+  const target = join(dir, 'expected');
+  rmSync(target, { recursive: true, force: true });
+  mkdirSync(target);
+  for (const s of statements) writeFileSync(join(target, `${s.period}.json`), expectedText(project(s)));
+  console.log(`${name}: ${statements.length} periods`);
+}
