@@ -104,7 +104,8 @@ interface CompiledPot {
 /** Accumulated awards of one rule for one partner in one period. */
 interface RuleAcc {
   sums: Num[];
-  events: { id: string; date: string; amounts: Num[] }[];
+  /** The first events (by date, then id) that made the award, for its trace. */
+  events: { row: EventRow; amounts: Num[] }[];
   eventCount: number;
   rank?: number;
   qualifying?: number;
@@ -222,7 +223,7 @@ export class Evaluator {
   private evaluatePeriod(period: Period, idx: RunIndex, state: RunState, rejected: number, explain: boolean | ReadonlySet<string>): PeriodResult {
     const a = this.artifact;
     const periodText = formatPeriod(period);
-    this.lastIndex = idx;
+    this.lastState = state;
     const pFrom = formatDate(windowRange({ kind: 'this period' }, period, a.program.start).from);
     const pTo = formatDate(windowRange({ kind: 'this period' }, period, a.program.start).to);
 
@@ -230,7 +231,17 @@ export class Evaluator {
     const envs = new Map<string, PartnerEnv>();
     for (const partner of idx.partners) {
       const env: PartnerEnv = { id: partner.id, attrs: partner.attrs, vals: Object.create(this.constants) as Record<string, Value> };
-      for (const cs of this.steps) env.vals[cs.step.name] = this.evaluateStep(cs, env, period, idx);
+      for (const cs of this.steps) {
+        const at: { ev?: EventRow } = {};
+        try {
+          env.vals[cs.step.name] = this.evaluateStep(cs, env, period, idx, at);
+        } catch (e) {
+          // Like a rule's errors, a measure's, tier's or let's name what it was evaluating.
+          const what = `${cs.step.kind} ${cs.step.name}`;
+          const ev = cs.step.kind === 'measure' ? cs.step.event : undefined;
+          throw wrapEvalError(e, what, `${at.ev && ev ? `${ev} ${JSON.stringify(at.ev.id)} of ` : ''}partner ${JSON.stringify(partner.id)}`, '');
+        }
+      }
       envs.set(partner.id, env);
     }
 
@@ -439,7 +450,7 @@ export class Evaluator {
     return { period: periodText, partners, totals, cost, rejected };
   }
 
-  private evaluateStep(cs: CompiledStep, env: PartnerEnv, period: Period, idx: RunIndex): Value {
+  private evaluateStep(cs: CompiledStep, env: PartnerEnv, period: Period, idx: RunIndex, at: { ev?: EventRow } = {}): Value {
     const step = cs.step;
     const ctx: Ctx = { p: env };
     if (step.kind === 'let') return cs.fns.value!(ctx);
@@ -454,6 +465,8 @@ export class Evaluator {
     const rows = idx.eventsOf(step.event, env.id, formatDate(range.from), formatDate(range.to));
     const { arg, where, otherwise } = cs.fns;
     const ectx: Ctx = { p: env };
+    // The event being aggregated, for an error message (ectx.ev is set before each use).
+    Object.defineProperty(at, 'ev', { get: () => ectx.ev, configurable: true });
     switch (step.op) {
       case 'sum': {
         let total: Num = N.ZERO;
@@ -525,17 +538,34 @@ export class Evaluator {
     const newAcc = (): RuleAcc => ({ sums: rule.awards.map(() => N.ZERO), events: [], eventCount: 0 });
     const scope = spec.scope;
     if (scope.kind === 'each-event') {
-      const rows = idx.periodEvents(scope.event, pFrom, pTo);
+      // Rows come in input order: sums do not depend on it; `once` and traces use (date, id) order explicitly.
+      let rows = idx.periodEvents(scope.event, pFrom, pTo);
       const onceSet = spec.once ? (spec.once.perPeriod ? new Set<string>() : state.once[ri]!) : undefined;
       const perEventCap = spec.cap?.perEvent ? rule.cap : undefined;
       const ctx: Ctx = { p: undefined as unknown as PartnerEnv };
+      if (onceSet) {
+        // Only the first qualifying event per partner counts: find the qualifying ones, then order them.
+        const qualifying: EventRow[] = [];
+        for (const r of rows) {
+          const env = envs.get(r.partner);
+          if (!env) continue;
+          ctx.p = env;
+          ctx.ev = r;
+          try {
+            if (!rule.where || rule.where(ctx)) qualifying.push(r);
+          } catch (e) {
+            throw wrapEvalError(e, spec.name, `${scope.event} ${JSON.stringify(r.id)} of partner ${JSON.stringify(r.partner)}`);
+          }
+        }
+        rows = qualifying.sort(byDateId);
+      }
       for (const r of rows) {
         const env = envs.get(r.partner);
         if (!env) continue; // unknown partners are rejected when data is loaded
         ctx.p = env;
         ctx.ev = r;
         try {
-          if (rule.where && !rule.where(ctx)) continue;
+          if (!onceSet && rule.where && !rule.where(ctx)) continue;
           if (onceSet) {
             if (onceSet.has(r.partner)) continue;
             onceSet.add(r.partner);
@@ -554,7 +584,7 @@ export class Evaluator {
             acc.sums[ai] = N.add(acc.sums[ai]!, v);
           }
           acc.eventCount++;
-          if (acc.events.length < TRACE_EVENTS) acc.events.push({ id: r.id, date: r.date, amounts });
+          keepFirst(acc.events, { row: r, amounts });
         } catch (e) {
           throw wrapEvalError(e, spec.name, `${scope.event} ${JSON.stringify(r.id)} of partner ${JSON.stringify(r.partner)}`);
         }
@@ -603,6 +633,19 @@ export class Evaluator {
     });
     state.ranks[ri] = new Map(ranked.map((r, i) => [r.env.id, i + 1]));
     state.rankCount[ri] = ranked.length;
+    // Partners whose keys are all equal are tied: the statement says the tie was settled by partner id.
+    const ties = new Map<string, string[]>();
+    const same = (x: Value[], y: Value[]) => x.every((v, i) => compareValues(kinds[i]!, v, y[i]!) === 0);
+    for (let i = 0; i < ranked.length; ) {
+      let j = i + 1;
+      while (j < ranked.length && same(ranked[i]!.keys, ranked[j]!.keys)) j++;
+      if (j - i > 1) {
+        const ids = ranked.slice(i, j).map((r) => r.env.id);
+        for (const id of ids) ties.set(id, ids.filter((x) => x !== id));
+      }
+      i = j;
+    }
+    state.ties[ri] = ties;
     ranked.slice(0, scope.n).forEach((r, i) => {
       const ctx: Ctx = { p: r.env };
       const acc = newAcc();
@@ -675,15 +718,15 @@ export class Evaluator {
       const ev = spec.scope.event;
       const items = acc.events.map((e) => {
         const amount = aws.reduce((s, { ai }) => N.add(s, e.amounts[ai]!), N.ZERO as Num);
-        return `${e.id} (${e.date}) → ${this.fmtPot(amount, pot)}`;
+        return `${e.row.id} (${e.row.date}) → ${this.fmtPot(amount, pot)}`;
       });
       const more = acc.eventCount - acc.events.length;
       parts.push(`${acc.eventCount} ${ev}${acc.eventCount === 1 ? '' : ' events'}: ${items.join('; ')}${more > 0 ? `; and ${more} more` : ''}`);
       // What one award is made of, from the first event.
       const first = acc.events[0];
       if (first) {
-        const row = this.lastIndex?.find(ev, first.id);
-        if (row) {
+        const row = first.row;
+        {
           const notes: Note[] = [];
           try {
             for (const { a } of aws) a.amount({ p: env, ev: row }, notes);
@@ -694,9 +737,9 @@ export class Evaluator {
           if (d) parts.push(`first: ${d}`);
         }
       }
-      if (spec.cap?.perEvent) parts.push(`each capped at ${this.fmtPot(rule.cap!({ p: env, ev: row0(this.lastIndex, ev, first?.id) }) as Num, pot)}`);
+      if (spec.cap?.perEvent) parts.push(`each capped at ${this.fmtPot(rule.cap!({ p: env, ev: first?.row }) as Num, pot)}`);
     } else {
-      if (spec.scope.kind === 'top') parts.push(`ranked ${ordinal(acc.rank!)} of ${acc.qualifying} (top ${spec.scope.n})`);
+      if (spec.scope.kind === 'top') parts.push(`ranked ${ordinal(acc.rank!)} of ${acc.qualifying} (top ${spec.scope.n})${tieText(this.lastState?.ties[this.rules.indexOf(rule)]?.get(env.id))}`);
       const notes: Note[] = [];
       try {
         if (spec.scope.kind === 'top') rule.keys!.forEach((k) => k({ p: env }, notes));
@@ -711,8 +754,8 @@ export class Evaluator {
     return `${spec.name}: ${parts.join(' → ')}${steps.length ? ' → ' + steps.join(' → ') : ''}`;
   }
 
-  /** Set by explain-mode runs so traces can re-evaluate the first event of an award. */
-  private lastIndex: RunIndex | undefined;
+  /** The state of the run being evaluated, for traces (ties of `for top` rules). */
+  private lastState: RunState | undefined;
 
   private whyNot(rule: CompiledRule, ri: number, env: PartnerEnv, idx: RunIndex, state: RunState, periodText: string, pFrom: string, pTo: string): string {
     const spec = rule.spec;
@@ -726,7 +769,7 @@ export class Evaluator {
           return `once per partner: already awarded${when ? ` in ${when}` : ''}`;
         }
         if (rule.where) {
-          const first = rows[0]!;
+          const first = rows.reduce((a, b) => (byDateId(b, a) < 0 ? b : a));
           return `${rows.length} ${scope.event} event${rows.length === 1 ? '' : 's'} in ${periodText}, none where ${scope.where?.src ?? 'the condition holds'}; e.g. ${first.id}: ${this.explainFalse(scope.where!, rule.where, { p: env, ev: first })}`;
         }
         return `no award`;
@@ -739,7 +782,7 @@ export class Evaluator {
       }
       if (scope.kind === 'top') {
         const rank = state.ranks[ri]?.get(env.id);
-        return rank ? `ranked ${ordinal(rank)} of ${state.rankCount[ri]}; only the top ${scope.n} are awarded` : 'not ranked';
+        return rank ? `ranked ${ordinal(rank)} of ${state.rankCount[ri]}${tieText(state.ties[ri]?.get(env.id))}; only the top ${scope.n} are awarded` : 'not ranked';
       }
       return 'no award';
     } catch (e) {
@@ -786,13 +829,27 @@ export class Evaluator {
 
 const TRACE_EVENTS = 10;
 
-function row0(idx: RunIndex | undefined, kind: string, id: string | undefined): EventRow | undefined {
-  return id === undefined ? undefined : idx?.find(kind, id);
+/** Events in the order the spec gives them: by date, then by id. */
+function byDateId(x: EventRow, y: EventRow): number {
+  return x.date < y.date ? -1 : x.date > y.date ? 1 : x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
+}
+
+/** Keeps the TRACE_EVENTS first events by (date, id), whatever order they come in. */
+function keepFirst(list: { row: EventRow; amounts: Num[] }[], item: { row: EventRow; amounts: Num[] }): void {
+  if (list.length === TRACE_EVENTS && byDateId(item.row, list[TRACE_EVENTS - 1]!.row) >= 0) return;
+  let i = list.length;
+  while (i > 0 && byDateId(item.row, list[i - 1]!.row) < 0) i--;
+  list.splice(i, 0, item);
+  if (list.length > TRACE_EVENTS) list.pop();
 }
 
 /** Numbers in source text as people read them: `from 500_000 EUR` → `from 500,000 EUR`. */
 function readableNumbers(text: string): string {
   return text.replace(/\b\d[\d_]*(\.\d[\d_]*)?/g, (m) => N.groupDigits(m.replace(/_/g, '')));
+}
+
+function tieText(tiedWith: string[] | undefined): string {
+  return tiedWith?.length ? `, tied with ${tiedWith.join(', ')} (ties are settled by partner id)` : '';
 }
 
 function ordinal(n: number): string {
@@ -808,8 +865,8 @@ function toWindow(w: WindowSpec): Window {
   return w.form === 'last' ? { kind: 'last' as const, n: w.count, unit: w.unit } : { kind: w.form };
 }
 
-function wrapEvalError(e: unknown, rule: string, where: string): Error {
-  if (e instanceof N.DivisionByZero || e instanceof EvalError) return new EvalError(`rule "${rule}", ${where}: ${e.message.replace(/^division by zero$/, 'division by zero')}`);
+function wrapEvalError(e: unknown, rule: string, where: string, kind = 'rule '): Error {
+  if (e instanceof N.DivisionByZero || e instanceof EvalError) return new EvalError(`${kind}${kind ? JSON.stringify(rule) : rule}, ${where}: ${e.message}`);
   return e as Error;
 }
 
@@ -839,23 +896,31 @@ export function formatValue(v: Value, u: ValueKind | undefined, currency: string
 /** Indexes of the run: partners, events per kind sorted by (date, id), and per partner. */
 class RunIndex {
   readonly partners: PartnerRow[];
-  private readonly byKind = new Map<string, EventRow[]>();
+  /** Events per kind and month (`2026-03`), in input order: a period is a run of whole months. */
+  private readonly byMonth = new Map<string, Map<string, EventRow[]>>();
+  /** Events per kind and partner, by date (for windows). */
   private readonly byPartner = new Map<string, Map<string, EventRow[]>>();
-  private readonly byId = new Map<string, Map<string, EventRow>>();
 
   constructor(data: Dataset, a: Artifact) {
-    const byDateId = (x: EventRow, y: EventRow) => (x.date < y.date ? -1 : x.date > y.date ? 1 : x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
+    const byDate = (x: EventRow, y: EventRow) => (x.date < y.date ? -1 : x.date > y.date ? 1 : 0);
     const ids = new Set<string>();
     for (const ev of a.events) {
-      const rows = [...(data.events[ev.name] ?? EMPTY)].sort(byDateId);
-      this.byKind.set(ev.name, rows);
+      const months = new Map<string, EventRow[]>();
       const per = new Map<string, EventRow[]>();
-      for (const r of rows) {
+      for (const r of data.events[ev.name] ?? EMPTY) {
+        const m = r.date.slice(0, 7);
+        let inMonth = months.get(m);
+        if (!inMonth) months.set(m, (inMonth = []));
+        inMonth.push(r);
         let list = per.get(r.partner);
         if (!list) per.set(r.partner, (list = []));
         list.push(r);
-        ids.add(r.partner);
       }
+      for (const [pid, list] of per) {
+        list.sort(byDate);
+        ids.add(pid);
+      }
+      this.byMonth.set(ev.name, months);
       this.byPartner.set(ev.name, per);
     }
     this.partners = a.partner.declared
@@ -863,25 +928,20 @@ class RunIndex {
       : [...new Set([...data.partners.map((p) => p.id), ...ids])].sort().map((id) => ({ id, attrs: {} }));
   }
 
-  /** A partner's events of one kind dated in [from, to] (ISO dates), in (date, id) order. */
+  /** A partner's events of one kind dated in [from, to] (ISO dates), by date. */
   eventsOf(kind: string, partner: string, from: string, to: string): EventRow[] {
     const rows = this.byPartner.get(kind)?.get(partner);
     if (!rows) return EMPTY;
     return slice(rows, from, to);
   }
 
-  /** All events of one kind dated in [from, to], in (date, id) order. */
+  /** All events of one kind dated in [from, to] (whole months), in no particular order. */
   periodEvents(kind: string, from: string, to: string): EventRow[] {
-    return slice(this.byKind.get(kind) ?? EMPTY, from, to);
-  }
-
-  find(kind: string, id: string): EventRow | undefined {
-    let m = this.byId.get(kind);
-    if (!m) {
-      m = new Map((this.byKind.get(kind) ?? EMPTY).map((r) => [r.id, r]));
-      this.byId.set(kind, m);
-    }
-    return m.get(id);
+    const months = this.byMonth.get(kind);
+    if (!months) return EMPTY;
+    const parts: EventRow[][] = [];
+    for (const [m, rows] of months) if (m >= from.slice(0, 7) && m <= to.slice(0, 7)) parts.push(rows);
+    return parts.length === 1 ? parts[0]! : parts.flat();
   }
 }
 
@@ -909,6 +969,8 @@ class RunState {
   readonly onceWhen: Map<string, string>[];
   readonly ranks: (Map<string, number> | undefined)[];
   readonly rankCount: number[];
+  /** For `for top` rules: the partners each partner is tied with in the current period. */
+  readonly ties: (Map<string, string[]> | undefined)[];
   private readonly carriedBy: Map<string, Num>[];
   private readonly yearly: Map<string, Num>[];
 
@@ -917,6 +979,7 @@ class RunState {
     this.onceWhen = Array.from({ length: rules }, () => new Map());
     this.ranks = Array.from({ length: rules }, () => undefined);
     this.rankCount = Array.from({ length: rules }, () => 0);
+    this.ties = Array.from({ length: rules }, () => undefined);
     this.carriedBy = Array.from({ length: pots }, () => new Map());
     this.yearly = Array.from({ length: pots }, () => new Map());
   }
