@@ -322,13 +322,14 @@ rule "Top" {
     const q1 = period(r, '2026-Q1');
     expect(['P1', 'P2', 'P3', 'P4', 'P5'].map((p) => paid(r, '2026-Q1', p, 'trip'))).toEqual(['1', '1', '0', '1', '0']);
     expect(t(q1.totals.trip!.paid)).toBe('3'); // exactly N
-    expect(why(r, '2026-Q1', 'P3', 'Top')).toBe('ranked 4th of 4; only the top 3 are awarded');
+    expect(why(r, '2026-Q1', 'P3', 'Top')).toBe('ranked 4th of 4, tied with P2 (ties are settled by partner id); only the top 3 are awarded');
     expect(why(r, '2026-Q1', 'P5', 'Top')).toBe('revenue 100.00 EUR < 200 EUR');
-    expect(partner(q1, 'P2').awards[0]!.trace).toContain('ranked 3rd of 4 (top 3)');
+    expect(partner(q1, 'P2').awards[0]!.trace).toContain('ranked 3rd of 4 (top 3), tied with P3 (ties are settled by partner id)');
+    expect(partner(q1, 'P4').awards[0]!.trace).toContain('ranked 2nd of 4 (top 3) →'); // 400 like P2, P3, but n 5: no tie
     expect(t(q1.cost)).toBe('3000'); // 3 trips × 1,000 EUR
   });
 
-  it('division by zero is an evaluation error naming the rule and the record', () => {
+  it('division by zero is an evaluation error naming the rule (or measure, let) and the record', () => {
     const src = `${header()}
 event sale { amount: money  quantity: integer }
 payout cash as cash
@@ -340,8 +341,24 @@ rule "Unit price" {
     expect(() => runProgram(src, { 'sale.csv': `id,partner,date,amount,quantity\nS1,P1,2026-01-02,10,2\nS2,P1,2026-01-03,10,0` })).toThrow(
       /rule "Unit price", sale "S2" of partner "P1": division by zero/,
     );
-    expect(runProgram(src, { 'sale.csv': `id,partner,date,amount,quantity\nS1,P1,2026-01-02,10,4` })[0]!.partners[0]!.pots.cash!.paid).toEqual(expect.anything());
-    expect(paid(runProgram(src, { 'sale.csv': `id,partner,date,amount,quantity\nS1,P1,2026-01-02,10,4` }), '2026-Q1', 'P1', 'cash')).toBe('2.5'); // 10 / 4;
+    expect(paid(runProgram(src, { 'sale.csv': `id,partner,date,amount,quantity\nS1,P1,2026-01-02,10,4` }), '2026-Q1', 'P1', 'cash')).toBe('2.5'); // 10 / 4
+    const lets = `${header()}
+event sale { amount: money  quantity: integer }
+measure units = sum sale.quantity
+measure revenue = sum sale.amount
+let avg_price = revenue / units
+`;
+    // Q1 comes first: P2's only sale is in Q2, so P2's units = 0 in 2026-Q1 (P1: 10 / 2 is fine)
+    expect(() => runProgram(lets, { 'sale.csv': `id,partner,date,amount,quantity\nS1,P1,2026-01-02,10,2\nS2,P2,2026-04-03,10,2` })).toThrow(
+      /let avg_price, partner "P2": division by zero in `revenue \/ units`/,
+    );
+    const measure = `${header()}
+event sale { amount: money  quantity: integer }
+measure per_unit = sum sale.amount / sale.quantity
+`;
+    expect(() => runProgram(measure, { 'sale.csv': `id,partner,date,amount,quantity\nS1,P1,2026-01-02,10,2\nS2,P1,2026-01-03,10,0` })).toThrow(
+      /measure per_unit, sale "S2" of partner "P1": division by zero/,
+    );
   });
 });
 
