@@ -226,3 +226,22 @@ describe('caps that are not whole units', () => {
     checkIdentity(r);
   });
 });
+
+describe('choices the spec leaves open (docs/semantics.md)', () => {
+  it('a negative rule total rounds with the pot mode too: points round toward zero', () => {
+    const r = runProgram(bonusProgram('payout pts as points'), {
+      'bonus.csv': `id,partner,date,pot,amount\nB1,P1,2026-02-01,pts,10\nB2,P1,2026-05-01,pts,-2.5`,
+    });
+    expect(paid(r, '2026-Q1', 'P1', 'pts')).toBe('10');
+    expect(t(pot(r, '2026-Q2', 'P1', 'pts').earned)).toBe('-2'); // −2.5 rounded `down` (toward zero) → −2
+    expect(t(pot(r, '2026-Q2', 'P1', 'pts').carried)).toBe('-2'); // a debt of 2 points
+  });
+  it('a balance of zero pays nothing and is not flagged; a pot cap does not touch negative earnings', () => {
+    const r = runProgram(bonusProgram('payout cash as cash { cap 10 EUR per partner  minimum 5 EUR  approval above 0.01 EUR }'), {
+      'bonus.csv': `id,partner,date,pot,amount\nB1,P1,2026-02-01,cash,-30\nB2,P2,2026-02-01,cash,0`,
+    });
+    expect(adj(pot(r, '2026-Q1', 'P1', 'cash'))).toEqual([]); // −30 is below the cap: untouched
+    expect(t(pot(r, '2026-Q1', 'P1', 'cash').carried)).toBe('-30');
+    expect(pot(r, '2026-Q1', 'P2', 'cash').approval).toBe(false); // paid 0 is not above 0.01
+  });
+});
