@@ -126,6 +126,8 @@ export function compileIR(ir: IR, env: CompileEnv): Fn {
         case '*':
           return (ctx, n) => N.mul(a(ctx, n) as Num, b(ctx, n) as Num);
         case '/': {
+          // Dividing by a literal one (`amount / 1 EUR`) changes the unit, not the value.
+          if ((ir.b.k === 'num' || ir.b.k === 'money') && /^1(\.0*)?$/.test(ir.b.v)) return a;
           const src = ir.src ?? '/';
           return (ctx, n) => {
             const d = b(ctx, n) as Num;

@@ -462,20 +462,24 @@ export class Evaluator {
       return level;
     }
     const range = windowRange(toWindow(step.window), period, this.artifact.program.start);
-    const rows = idx.eventsOf(step.event, env.id, formatDate(range.from), formatDate(range.to));
+    const from = formatDate(range.from);
+    const to = formatDate(range.to);
+    const rows = idx.eventsOf(step.event, env.id, from, to);
     const { arg, where, otherwise } = cs.fns;
     const ectx: Ctx = { p: env };
     // The event being aggregated, for an error message (ectx.ev is set before each use).
     Object.defineProperty(at, 'ev', { get: () => ectx.ev, configurable: true });
     switch (step.op) {
       case 'sum': {
-        let total: Num = N.ZERO;
+        const total = new N.Accumulator();
+        const a = arg!;
         for (const r of rows) {
+          if (r.date < from || r.date > to) continue;
           ectx.ev = r;
           if (where && !where(ectx)) continue;
-          total = N.add(total, arg!(ectx) as Num);
+          total.add(a(ectx) as Num);
         }
-        return total;
+        return total.value();
       }
       case 'count': {
         let n = 0;

@@ -272,3 +272,39 @@ export function fromUnits(u: bigint, digits: number): Num {
   }
   return parseNum(negative ? `-${t}` : t);
 }
+
+/**
+ * A running exact sum that adds on plain integers while the values are Fixed with one scale (no
+ * allocation per value), and falls back to `add` otherwise. `value()` is the exact total.
+ */
+export class Accumulator {
+  private n = 0;
+  private s = -1;
+  private rest: Num | undefined;
+
+  add(v: Num): void {
+    if (v instanceof Fixed && (this.s === v.s || this.s === -1)) {
+      const t = this.n + v.n;
+      if (Math.abs(t) <= MAX) {
+        this.n = t;
+        this.s = v.s;
+        return;
+      }
+    }
+    this.flush();
+    this.rest = this.rest === undefined ? v : add(this.rest, v);
+  }
+
+  private flush(): void {
+    if (this.s === -1) return;
+    const f = new Fixed(this.n, this.s);
+    this.rest = this.rest === undefined ? f : add(this.rest, f);
+    this.n = 0;
+    this.s = -1;
+  }
+
+  value(): Num {
+    this.flush();
+    return this.rest ?? ZERO;
+  }
+}
