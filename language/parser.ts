@@ -1018,7 +1018,8 @@ function startsDeclaration(tokens: IToken[], i: number): boolean {
   const next = tokens[i + 1]?.tokenType;
   if (t === Kw.program) return next === T.StringLit;
   if (t === Kw.partner) return next === T.LBrace;
-  if (t === Kw.event) return next === T.Identifier;
+  // `event from { … }`: a keyword as the name is reported as such, not as a missing declaration.
+  if (t === Kw.event) return next === T.Identifier || (next !== undefined && T.KEYWORDS.some((k) => Kw[k] === next) && tokens[i + 2]?.tokenType === T.LBrace);
   return false;
 }
 
