@@ -4,7 +4,7 @@
  * two-space indent; no column alignment; literals exactly as written; minimal parentheses; comments
  * kept where they were (placed by their offsets against the offsets of the printed tokens).
  *
- * `format(parse(x)) ` never changes the meaning: `parse(format(x))` equals `parse(x)` modulo spans
+ * Formatting never changes the meaning: `parse(format(x))` equals `parse(x)` modulo spans
  * (and the order of the comment list), and formatting formatted text changes nothing.
  */
 import { hasErrors, type Diagnostic } from './diagnostics.js';
