@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { expectedText, project } from '../test/examples/project.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const cli = join(here, '..', 'bin', 'incent.js');
+// INCENT_CLI: another checkout's bin/incent.js (e.g. a clean copy of HEAD while the tree is mid-edit).
+const cli = process.env.INCENT_CLI ?? join(here, '..', 'bin', 'incent.js');
 const names = process.argv.slice(2).length
   ? process.argv.slice(2)
   : readdirSync(here).filter((n) => existsSync(join(here, n, 'program.incent'))).sort();
