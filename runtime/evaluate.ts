@@ -23,6 +23,14 @@ export interface Dataset {
   rejected?: number;
 }
 
+/**
+ * Where a run reads its events from: in-memory rows, or a file read again for each pass. `scan`
+ * calls `each` with every valid event of a kind, in any order; a run scans each kind at most twice.
+ */
+export interface EventSource {
+  scan(kind: string, each: (row: EventRow) => void): void;
+}
+
 export interface Adjustment {
   kind: 'cap' | 'yearly cap' | 'budget';
   amount: Num;
@@ -195,21 +203,38 @@ export class Evaluator {
     this.format = (v, u, name) => formatValue(v, u, currency, digits, u === 'level' ? this.levels.get(tierOfName.get(name ?? '') ?? '') : undefined);
   }
 
-  /** Runs every period of the program over the data and returns one result per period. */
+  /** Runs every period of the program over in-memory data and returns one result per period. */
   run(data: Dataset, opts: RunOptions = {}): PeriodResult[] {
+    const src: EventSource = { scan: (kind, each) => (data.events[kind] ?? EMPTY).forEach(each) };
+    return this.runSource(data.partners, src, { ...opts, rejected: data.rejected ?? 0 });
+  }
+
+  /**
+   * Runs every period over an event source, in two passes over the events, so that memory grows
+   * with the number of partners (and months), not with the number of events:
+   * 1. measures are aggregated per partner and month (a window is a run of whole months); a measure
+   *    whose condition or value uses a partner-level value (a tier, another measure) cannot be, and
+   *    keeps its kind's events in memory instead;
+   * 2. after measures, tiers and lets are known for every period, `for each EVENT` rules are
+   *    evaluated event by event;
+   * then each period is finished in order (partner rules, rule totals, pots), carrying state.
+   */
+  runSource(partners: readonly PartnerRow[], src: EventSource, opts: RunOptions & { rejected?: number } = {}): PeriodResult[] {
     const a = this.artifact;
-    let latest: string | undefined;
-    for (const rows of Object.values(data.events)) for (const r of rows) if (latest === undefined || r.date > latest) latest = r.date;
-    const periods = runPeriods(a.program.period, a.program.start, a.program.end, latest);
-    const through = opts.through;
-    const idx = new RunIndex(data, a);
+    const explain = opts.explain ?? false;
+    const idx = new RunIndex(a, this.steps, partners, explain);
+    // Pass 1.
+    for (const ev of a.events) src.scan(ev.name, (r) => idx.add(ev.name, r));
+    const periods = runPeriods(a.program.period, a.program.start, a.program.end, idx.latest);
+    const last = opts.through === undefined ? periods.length : periods.findIndex((p) => formatPeriod(p) === opts.through) + 1 || periods.length;
+    const run = periods.slice(0, last);
+    const partnerList = idx.partnerList(partners, a.partner.declared);
+    const envs = run.map((p) => this.evaluateEnvs(p, partnerList, idx));
+    // Pass 2.
     const state = new RunState(this.rules.length, this.pots.length);
-    const out: PeriodResult[] = [];
-    for (const p of periods) {
-      out.push(this.evaluatePeriod(p, idx, state, data.rejected ?? 0, opts.explain ?? false));
-      if (through !== undefined && formatPeriod(p) === through) break;
-    }
-    return out;
+    const eventAccs = this.evaluateEventRules(src, run, envs, state);
+    this.lastState = state;
+    return run.map((p, i) => this.evaluatePeriod(p, partnerList, envs[i]!, eventAccs[i]!, idx, state, opts.rejected ?? 0, explain));
   }
 
   /** The periods a run covers, as text (`2026-Q1` …). */
@@ -220,16 +245,10 @@ export class Evaluator {
     return runPeriods(a.program.period, a.program.start, a.program.end, latest).map(formatPeriod);
   }
 
-  private evaluatePeriod(period: Period, idx: RunIndex, state: RunState, rejected: number, explain: boolean | ReadonlySet<string>): PeriodResult {
-    const a = this.artifact;
-    const periodText = formatPeriod(period);
-    this.lastState = state;
-    const pFrom = formatDate(windowRange({ kind: 'this period' }, period, a.program.start).from);
-    const pTo = formatDate(windowRange({ kind: 'this period' }, period, a.program.start).to);
-
-    // 1. Measures, tiers and lets for every partner.
+  /** 1. Measures, tiers and lets for every partner in one period. */
+  private evaluateEnvs(period: Period, partners: readonly PartnerRow[], idx: RunIndex): Map<string, PartnerEnv> {
     const envs = new Map<string, PartnerEnv>();
-    for (const partner of idx.partners) {
+    for (const partner of partners) {
       const env: PartnerEnv = { id: partner.id, attrs: partner.attrs, vals: Object.create(this.constants) as Record<string, Value> };
       for (const cs of this.steps) {
         const at: { ev?: EventRow } = {};
@@ -244,16 +263,116 @@ export class Evaluator {
       }
       envs.set(partner.id, env);
     }
+    return envs;
+  }
 
-    // 2. Awards.
-    const accs: Map<string, RuleAcc>[] = this.rules.map(() => new Map());
-    const unfiredWhy = new Map<string, Map<number, string>>();
-    this.rules.forEach((rule, ri) => this.evaluateRule(rule, ri, envs, idx, state, period, periodText, pFrom, pTo, accs[ri]!));
+  /**
+   * 2. `for each EVENT` rules, in one pass over the events of every period. Sums do not depend on
+   * the order events come in; `once per partner` keeps the first qualifying event by (date, id),
+   * and traces list the first events by (date, id), whatever the input order.
+   */
+  private evaluateEventRules(src: EventSource, periods: readonly Period[], envs: readonly Map<string, PartnerEnv>[], state: RunState): Map<string, RuleAcc>[][] {
+    const a = this.artifact;
+    const accs = periods.map(() => this.rules.map(() => new Map<string, RuleAcc>()));
+    const periodOfMonth = new Map<string, number>();
+    periods.forEach((p, i) => {
+      const r = windowRange({ kind: 'this period' }, p, a.program.start);
+      for (let m = formatDate(r.from).slice(0, 7); m <= formatDate(r.to).slice(0, 7); m = nextMonth(m)) periodOfMonth.set(m, i);
+    });
+    const start = a.program.start;
+    for (const ev of a.events) {
+      const rules = this.rules.map((rule, ri) => ({ rule, ri })).filter(({ rule }) => rule.spec.scope.kind === 'each-event' && rule.spec.scope.event === ev.name);
+      if (rules.length === 0) continue;
+      // `once`: the best candidate so far per partner (and per period for `once per partner per period`).
+      const candidates = rules.map(() => new Map<string, { row: EventRow; pi: number }>());
+      const ctx: Ctx = { p: undefined as unknown as PartnerEnv };
+      src.scan(ev.name, (r) => {
+        if (r.date < start) return; // events before the start count in windows, never earn
+        const pi = periodOfMonth.get(r.date.slice(0, 7));
+        if (pi === undefined) return; // outside the run
+        const env = envs[pi]!.get(r.partner);
+        if (!env) return; // unknown partners are rejected when data is loaded
+        ctx.p = env;
+        ctx.ev = r;
+        for (let k = 0; k < rules.length; k++) {
+          const { rule } = rules[k]!;
+          const spec = rule.spec;
+          try {
+            if (rule.where && !rule.where(ctx)) continue;
+            if (spec.once) {
+              const key = spec.once.perPeriod ? `${pi}\u0000${r.partner}` : r.partner;
+              const best = candidates[k]!.get(key);
+              if (!best || byDateId(r, best.row) < 0) candidates[k]!.set(key, { row: r, pi });
+              continue;
+            }
+            this.addEventAward(rule, accs[pi]![rules[k]!.ri]!, ctx);
+          } catch (e) {
+            throw wrapEvalError(e, spec.name, `${ev.name} ${JSON.stringify(r.id)} of partner ${JSON.stringify(r.partner)}`);
+          }
+        }
+      });
+      rules.forEach(({ rule, ri }, k) => {
+        for (const { row, pi } of candidates[k]!.values()) {
+          const env = envs[pi]!.get(row.partner)!;
+          try {
+            this.addEventAward(rule, accs[pi]![ri]!, { p: env, ev: row });
+          } catch (e) {
+            throw wrapEvalError(e, rule.spec.name, `${ev.name} ${JSON.stringify(row.id)} of partner ${JSON.stringify(row.partner)}`);
+          }
+          if (!rule.spec.once!.perPeriod) {
+            state.once[ri]!.add(row.partner);
+            state.onceWhen[ri]!.set(row.partner, formatPeriod(periods[pi]!));
+          }
+        }
+      });
+    }
+    return accs;
+  }
+
+  /** Adds one event's awards (each limited by `cap … per event`) to a partner's accumulator. */
+  private addEventAward(rule: CompiledRule, accs: Map<string, RuleAcc>, ctx: Ctx): void {
+    const r = ctx.ev!;
+    let acc = accs.get(r.partner);
+    if (!acc) accs.set(r.partner, (acc = { sums: rule.awards.map(() => N.ZERO), events: [], eventCount: 0 }));
+    const perEventCap = rule.spec.cap?.perEvent ? rule.cap : undefined;
+    const amounts: Num[] = [];
+    for (let ai = 0; ai < rule.awards.length; ai++) {
+      let v = rule.awards[ai]!.amount(ctx) as Num;
+      if (perEventCap) {
+        const cap = perEventCap(ctx) as Num;
+        if (N.cmp(v, cap) > 0) v = cap;
+      }
+      amounts.push(v);
+      acc.sums[ai] = N.add(acc.sums[ai]!, v);
+    }
+    acc.eventCount++;
+    keepFirst(acc.events, { row: r, amounts });
+  }
+
+  private evaluatePeriod(
+    period: Period,
+    partners: readonly PartnerRow[],
+    envs: Map<string, PartnerEnv>,
+    accs: Map<string, RuleAcc>[],
+    idx: RunIndex,
+    state: RunState,
+    rejected: number,
+    explain: boolean | ReadonlySet<string>,
+  ): PeriodResult {
+    const a = this.artifact;
+    const periodText = formatPeriod(period);
+    const pFrom = formatDate(windowRange({ kind: 'this period' }, period, a.program.start).from);
+    const pTo = formatDate(windowRange({ kind: 'this period' }, period, a.program.start).to);
+
+    // 2. Awards of partner rules (`for each EVENT` rules were evaluated in the pass over events).
+    this.rules.forEach((rule, ri) => {
+      if (rule.spec.scope.kind !== 'each-event') this.evaluatePartnerRule(rule, ri, envs, state, periodText, accs[ri]!);
+    });
 
     // 3. Rule totals: cap, then one rounding to the pot's unit.
     const results = new Map<string, PartnerResult>();
     const earnedBy = this.pots.map(() => new Map<string, Num>());
-    for (const partner of idx.partners) {
+    for (const partner of partners) {
       const env = envs.get(partner.id)!;
       const tiers: Record<string, string> = {};
       const values: Record<string, { value: Value; u: ValueKind }> = {};
@@ -301,13 +420,12 @@ export class Evaluator {
 
     // Why the rules that gave a partner nothing did not fire (only when asked: it costs a little per partner and rule).
     if (explain) this.rules.forEach((rule, ri) => {
-      for (const partner of idx.partners) {
+      for (const partner of partners) {
         if (accs[ri]!.has(partner.id) || (explain !== true && !explain.has(partner.id))) continue;
         const why = this.whyNot(rule, ri, envs.get(partner.id)!, idx, state, periodText, pFrom, pTo);
         results.get(partner.id)!.unfired.push({ rule: rule.spec.name, why });
       }
     });
-    void unfiredWhy;
 
     // 4–6. Pots: caps, budgets, balances and payments.
     const totals: PeriodResult['totals'] = {};
@@ -317,7 +435,7 @@ export class Evaluator {
       const earnedMap = earnedBy[pi]!;
       const after = new Map<string, Num>();
       const adjustments = new Map<string, Adjustment[]>();
-      for (const partner of idx.partners) {
+      for (const partner of partners) {
         const pid = partner.id;
         const earned = earnedMap.get(pid) ?? N.ZERO;
         const adj: Adjustment[] = [];
@@ -389,7 +507,7 @@ export class Evaluator {
       let tEarned: Num = N.ZERO;
       let tPaid: Num = N.ZERO;
       let tCarried: Num = N.ZERO;
-      for (const partner of idx.partners) {
+      for (const partner of partners) {
         const pid = partner.id;
         const earned = earnedMap.get(pid) ?? N.ZERO;
         const e = after.get(pid)!;
@@ -446,8 +564,8 @@ export class Evaluator {
       else if (pot.spec.unit === 'items' && pot.value) cost = N.add(cost, N.mul(tPaid, pot.value));
     });
 
-    const partners = [...results.values()].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-    return { period: periodText, partners, totals, cost, rejected };
+    const statements = [...results.values()].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+    return { period: periodText, partners: statements, totals, cost, rejected };
   }
 
   private evaluateStep(cs: CompiledStep, env: PartnerEnv, period: Period, idx: RunIndex, at: { ev?: EventRow } = {}): Value {
@@ -464,6 +582,8 @@ export class Evaluator {
     const range = windowRange(toWindow(step.window), period, this.artifact.program.start);
     const from = formatDate(range.from);
     const to = formatDate(range.to);
+    const aggregated = idx.aggregated(step.name, env.id, from.slice(0, 7), to.slice(0, 7));
+    if (aggregated) return aggregated(ctx);
     const rows = idx.eventsOf(step.event, env.id, from, to);
     const { arg, where, otherwise } = cs.fns;
     const ectx: Ctx = { p: env };
@@ -526,75 +646,11 @@ export class Evaluator {
     }
   }
 
-  private evaluateRule(
-    rule: CompiledRule,
-    ri: number,
-    envs: Map<string, PartnerEnv>,
-    idx: RunIndex,
-    state: RunState,
-    period: Period,
-    periodText: string,
-    pFrom: string,
-    pTo: string,
-    accs: Map<string, RuleAcc>,
-  ): void {
+  /** `for each partner` and `for top N partners` in one period. */
+  private evaluatePartnerRule(rule: CompiledRule, ri: number, envs: Map<string, PartnerEnv>, state: RunState, periodText: string, accs: Map<string, RuleAcc>): void {
     const spec = rule.spec;
     const newAcc = (): RuleAcc => ({ sums: rule.awards.map(() => N.ZERO), events: [], eventCount: 0 });
     const scope = spec.scope;
-    if (scope.kind === 'each-event') {
-      // Rows come in input order: sums do not depend on it; `once` and traces use (date, id) order explicitly.
-      let rows = idx.periodEvents(scope.event, pFrom, pTo);
-      const onceSet = spec.once ? (spec.once.perPeriod ? new Set<string>() : state.once[ri]!) : undefined;
-      const perEventCap = spec.cap?.perEvent ? rule.cap : undefined;
-      const ctx: Ctx = { p: undefined as unknown as PartnerEnv };
-      if (onceSet) {
-        // Only the first qualifying event per partner counts: find the qualifying ones, then order them.
-        const qualifying: EventRow[] = [];
-        for (const r of rows) {
-          const env = envs.get(r.partner);
-          if (!env) continue;
-          ctx.p = env;
-          ctx.ev = r;
-          try {
-            if (!rule.where || rule.where(ctx)) qualifying.push(r);
-          } catch (e) {
-            throw wrapEvalError(e, spec.name, `${scope.event} ${JSON.stringify(r.id)} of partner ${JSON.stringify(r.partner)}`);
-          }
-        }
-        rows = qualifying.sort(byDateId);
-      }
-      for (const r of rows) {
-        const env = envs.get(r.partner);
-        if (!env) continue; // unknown partners are rejected when data is loaded
-        ctx.p = env;
-        ctx.ev = r;
-        try {
-          if (!onceSet && rule.where && !rule.where(ctx)) continue;
-          if (onceSet) {
-            if (onceSet.has(r.partner)) continue;
-            onceSet.add(r.partner);
-            if (!spec.once!.perPeriod) state.onceWhen[ri]!.set(r.partner, periodText);
-          }
-          let acc = accs.get(r.partner);
-          if (!acc) accs.set(r.partner, (acc = newAcc()));
-          const amounts: Num[] = [];
-          for (let ai = 0; ai < rule.awards.length; ai++) {
-            let v = rule.awards[ai]!.amount(ctx) as Num;
-            if (perEventCap) {
-              const cap = perEventCap(ctx) as Num;
-              if (N.cmp(v, cap) > 0) v = cap;
-            }
-            amounts.push(v);
-            acc.sums[ai] = N.add(acc.sums[ai]!, v);
-          }
-          acc.eventCount++;
-          keepFirst(acc.events, { row: r, amounts });
-        } catch (e) {
-          throw wrapEvalError(e, spec.name, `${scope.event} ${JSON.stringify(r.id)} of partner ${JSON.stringify(r.partner)}`);
-        }
-      }
-      return;
-    }
     if (scope.kind === 'each-partner') {
       const onceSet = spec.once ? (spec.once.perPeriod ? undefined : state.once[ri]!) : undefined;
       for (const env of envs.values()) {
@@ -616,6 +672,7 @@ export class Evaluator {
       }
       return;
     }
+    if (scope.kind !== 'top') return;
     // top N partners by keys, then partner id.
     const ranked: { env: PartnerEnv; keys: Value[] }[] = [];
     for (const env of envs.values()) {
@@ -897,74 +954,187 @@ export function formatValue(v: Value, u: ValueKind | undefined, currency: string
   }
 }
 
-/** Indexes of the run: partners, events per kind sorted by (date, id), and per partner. */
+/** A measure's running aggregate for one partner and month. */
+interface Bucket {
+  sum?: N.Accumulator;
+  n: number;
+  distinct?: Set<string>;
+  best?: Value;
+}
+
+/** A measure that can be aggregated as events stream by: its condition and value use only the event, the partner's attributes and constants. */
+interface LocalMeasure {
+  step: Step & { kind: 'measure' };
+  where?: Fn;
+  arg?: Fn;
+  otherwise?: Fn;
+  cmp: 'num' | 'str' | 'level' | 'bool';
+  /** Buckets by partner, then by month (`2026-03`). */
+  buckets: Map<string, Map<string, Bucket>>;
+}
+
+/** What pass 1 keeps: month buckets of the measures that allow it, and events only where needed. */
 class RunIndex {
-  readonly partners: PartnerRow[];
-  /** Events per kind and month (`2026-03`), in input order: a period is a run of whole months. */
-  private readonly byMonth = new Map<string, Map<string, EventRow[]>>();
-  /** Events per kind and partner, by date (for windows). */
-  private readonly byPartner = new Map<string, Map<string, EventRow[]>>();
+  latest: string | undefined;
+  private readonly seen = new Set<string>();
+  private readonly localByKind = new Map<string, LocalMeasure[]>();
+  private readonly local = new Map<string, LocalMeasure>();
+  /** Kinds whose events are kept in memory: a measure over them is not local, or explanations need them. */
+  private readonly keep = new Set<string>();
+  private readonly rows = new Map<string, Map<string, EventRow[]>>();
+  private readonly attrs: Map<string, Record<string, Value>>;
+  private readonly ctx: Ctx = { p: { id: '', attrs: {}, vals: {} } };
 
-  constructor(data: Dataset, a: Artifact) {
-    const byDate = (x: EventRow, y: EventRow) => (x.date < y.date ? -1 : x.date > y.date ? 1 : 0);
-    const ids = new Set<string>();
-    for (const ev of a.events) {
-      const months = new Map<string, EventRow[]>();
-      const per = new Map<string, EventRow[]>();
-      for (const r of data.events[ev.name] ?? EMPTY) {
-        const m = r.date.slice(0, 7);
-        let inMonth = months.get(m);
-        if (!inMonth) months.set(m, (inMonth = []));
-        inMonth.push(r);
-        let list = per.get(r.partner);
-        if (!list) per.set(r.partner, (list = []));
-        list.push(r);
-      }
-      for (const [pid, list] of per) {
-        list.sort(byDate);
-        ids.add(pid);
-      }
-      this.byMonth.set(ev.name, months);
-      this.byPartner.set(ev.name, per);
+  constructor(
+    a: Artifact,
+    steps: readonly CompiledStep[],
+    partners: readonly PartnerRow[],
+    private readonly explain: boolean | ReadonlySet<string>,
+  ) {
+    this.attrs = new Map(partners.map((p) => [p.id, p.attrs]));
+    const constants = new Set(a.constants.map((c) => c.name));
+    const isLocal = (ir: IR | undefined) => !ir || !irRefs(ir).some((n) => !constants.has(n));
+    for (const cs of steps) {
+      const st = cs.step;
+      if (st.kind !== 'measure') continue;
+      if (isLocal(st.where) && isLocal(st.arg)) {
+        const m: LocalMeasure = {
+          step: st,
+          ...(cs.fns.where ? { where: cs.fns.where } : {}),
+          ...(cs.fns.arg ? { arg: cs.fns.arg } : {}),
+          ...(cs.fns.otherwise ? { otherwise: cs.fns.otherwise } : {}),
+          cmp: st.value === 'level' ? 'level' : st.value === 'str' || st.value === 'date' ? 'str' : st.value === 'bool' ? 'bool' : 'num',
+          buckets: new Map(),
+        };
+        this.local.set(st.name, m);
+        const list = this.localByKind.get(st.event) ?? [];
+        list.push(m);
+        this.localByKind.set(st.event, list);
+      } else this.keep.add(st.event);
     }
-    this.partners = a.partner.declared
-      ? [...data.partners].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0))
-      : [...new Set([...data.partners.map((p) => p.id), ...ids])].sort().map((id) => ({ id, attrs: {} }));
+    if (explain === true) for (const ev of a.events) this.keep.add(ev.name);
   }
 
-  /** A partner's events of one kind dated in [from, to] (ISO dates), by date. */
+  /** Pass 1: one valid event. */
+  add(kind: string, r: EventRow): void {
+    if (this.latest === undefined || r.date > this.latest) this.latest = r.date;
+    this.seen.add(r.partner);
+    if (this.keep.has(kind) || (this.explain !== true && this.explain !== false && this.explain.has(r.partner))) {
+      let per = this.rows.get(kind);
+      if (!per) this.rows.set(kind, (per = new Map()));
+      let list = per.get(r.partner);
+      if (!list) per.set(r.partner, (list = []));
+      list.push(r);
+    }
+    const measures = this.localByKind.get(kind);
+    if (!measures) return;
+    const ctx = this.ctx;
+    ctx.p.id = r.partner;
+    ctx.p.attrs = this.attrs.get(r.partner) ?? {};
+    ctx.ev = r;
+    const month = r.date.slice(0, 7);
+    for (const m of measures) {
+      try {
+        if (m.where && !m.where(ctx)) continue;
+        let months = m.buckets.get(r.partner);
+        if (!months) m.buckets.set(r.partner, (months = new Map()));
+        let b = months.get(month);
+        if (!b) months.set(month, (b = { n: 0 }));
+        b.n++;
+        switch (m.step.op) {
+          case 'sum':
+          case 'average':
+            (b.sum ??= new N.Accumulator()).add(m.arg!(ctx) as Num);
+            break;
+          case 'count distinct': {
+            const v = m.arg!(ctx);
+            (b.distinct ??= new Set()).add(typeof v === 'object' ? N.toText(v) : String(v));
+            break;
+          }
+          case 'min':
+          case 'max': {
+            const v = m.arg!(ctx);
+            if (b.best === undefined || compareValues(m.cmp, v, b.best) * (m.step.op === 'min' ? -1 : 1) > 0) b.best = v;
+            break;
+          }
+        }
+      } catch (e) {
+        throw wrapEvalError(e, `measure ${m.step.name}`, `${kind} ${JSON.stringify(r.id)} of partner ${JSON.stringify(r.partner)}`, '');
+      }
+    }
+  }
+
+  /** Every partner of the run: the declared ones, or (without a partner declaration) every id events name. */
+  partnerList(partners: readonly PartnerRow[], declared: boolean): PartnerRow[] {
+    if (declared) return [...partners].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+    return [...new Set([...partners.map((p) => p.id), ...this.seen])].sort().map((id) => ({ id, attrs: {} }));
+  }
+
+  /** A local measure's value over the months [from, to] (`YYYY-MM`), or undefined if the measure is not local. */
+  aggregated(name: string, partner: string, from: string, to: string): ((ctx: Ctx) => Value) | undefined {
+    const m = this.local.get(name);
+    if (!m) return undefined;
+    const months = m.buckets.get(partner);
+    let n = 0;
+    const sum = new N.Accumulator();
+    const distinct = new Set<string>();
+    let best: Value | undefined;
+    if (months) {
+      for (const [month, b] of months) {
+        if (month < from || month > to) continue;
+        n += b.n;
+        if (b.sum) sum.add(b.sum.value());
+        if (b.distinct) for (const d of b.distinct) distinct.add(d);
+        if (b.best !== undefined && (best === undefined || compareValues(m.cmp, b.best, best) * (m.step.op === 'min' ? -1 : 1) > 0)) best = b.best;
+      }
+    }
+    switch (m.step.op) {
+      case 'sum':
+        return () => sum.value();
+      case 'count':
+        return () => N.int(n);
+      case 'count distinct':
+        return () => N.int(distinct.size);
+      case 'average':
+        return n === 0 ? (ctx) => m.otherwise!(ctx) : () => N.div(sum.value(), N.int(n));
+      case 'min':
+      case 'max':
+        return best === undefined ? (ctx) => m.otherwise!(ctx) : () => best!;
+    }
+  }
+
+  /** A partner's kept events of one kind dated in [from, to] (ISO dates). */
   eventsOf(kind: string, partner: string, from: string, to: string): EventRow[] {
-    const rows = this.byPartner.get(kind)?.get(partner);
+    const rows = this.rows.get(kind)?.get(partner);
     if (!rows) return EMPTY;
-    return slice(rows, from, to);
-  }
-
-  /** All events of one kind dated in [from, to] (whole months), in no particular order. */
-  periodEvents(kind: string, from: string, to: string): EventRow[] {
-    const months = this.byMonth.get(kind);
-    if (!months) return EMPTY;
-    const parts: EventRow[][] = [];
-    for (const [m, rows] of months) if (m >= from.slice(0, 7) && m <= to.slice(0, 7)) parts.push(rows);
-    return parts.length === 1 ? parts[0]! : parts.flat();
+    return rows.filter((r) => r.date >= from && r.date <= to);
   }
 }
 
-function lowerBound(rows: EventRow[], date: string): number {
-  let lo = 0;
-  let hi = rows.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (rows[mid]!.date < date) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+/** The names a lowered expression refers to (measures, tiers, lets, constants). */
+function irRefs(ir: IR): string[] {
+  const out: string[] = [];
+  const walk = (x: unknown): void => {
+    if (Array.isArray(x)) x.forEach(walk);
+    else if (x && typeof x === 'object') {
+      const o = x as Record<string, unknown>;
+      if (o['k'] === 'ref') out.push(o['name'] as string);
+      for (const v of Object.values(o)) if (v && typeof v === 'object') walk(v);
+    }
+  };
+  walk(ir);
+  return out;
 }
 
-function slice(rows: EventRow[], from: string, to: string): EventRow[] {
-  const i = lowerBound(rows, from);
-  let j = i;
-  while (j < rows.length && rows[j]!.date <= to) j++;
-  return i === 0 && j === rows.length ? rows : rows.slice(i, j);
+/** The month after `YYYY-MM`. */
+function nextMonth(m: string): string {
+  let y = Number(m.slice(0, 4)); // allow-number: a calendar year
+  let mo = Number(m.slice(5, 7)) + 1; // allow-number: a month number
+  if (mo > 12) {
+    mo = 1;
+    y++;
+  }
+  return `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}`;
 }
 
 /** What a run carries from one period to the next. */
