@@ -1,0 +1,219 @@
+/** The `incent` command line: exit codes, output formats, messages for bad usage and bad data. */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.js';
+
+const fixture = (name: string) => new URL(`../fixtures/${name}`, import.meta.url).pathname;
+
+function cli(...argv: string[]): { code: number; out: string; err: string } {
+  let out = '';
+  let err = '';
+  const code = main(argv, { out: (s) => (out += s), err: (s) => (err += s), color: false });
+  return { code, out, err };
+}
+
+function tmp(): string {
+  return mkdtempSync(join(tmpdir(), 'incent-cli-'));
+}
+
+/** A small Northwind data folder. */
+function northwindData(): string {
+  const dir = tmp();
+  writeFileSync(join(dir, 'partners.csv'), 'id,kind,region\nP1,distributor,EMEA\nP2,reseller,AMER\n');
+  writeFileSync(join(dir, 'sale.csv'), 'id,partner,date,sku,category,amount,quantity\nS1,P1,2026-02-10,NW-SW-1,hardware,1500000,1\nS2,P2,2026-03-05,NW-RTR-9,hardware,1234.56,3\n');
+  writeFileSync(join(dir, 'training.csv'), 'id,partner,date,course\nT1,P2,2026-02-01,Router Pro\n');
+  return dir;
+}
+
+describe('incent check', () => {
+  it('a clean program exits 0', () => {
+    const r = cli('check', fixture('northwind.incent'));
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('ok');
+  });
+
+  it('errors exit 1, rendered with location, excerpt, caret and hint; all of them, not only the first', () => {
+    const dir = tmp();
+    const file = join(dir, 'bad.incent');
+    writeFileSync(
+      file,
+      readFileSync(fixture('northwind.incent'), 'utf8')
+        .replace('award floor(amount / 1 EUR) * multiplier to points', 'award floor(amount / 1 EUR) * multiplierr to points')
+        .replace('award 25 EUR * quantity to cash', 'award 25 EUR * quantity to cahs'),
+    );
+    const r = cli('check', file);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/error\[E\d{4}\]: `multiplierr` is not defined/);
+    expect(r.err).toContain('did you mean `multiplier`?');
+    expect(r.err).toMatch(/bad\.incent:\d+:\d+/);
+    expect(r.err).toContain('^^^^^^^^^^^');
+    expect(r.err).toContain('`cahs`');
+    expect(r.err).toContain('2 errors');
+    expect(r.err).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+  });
+
+  it('--format json gives every diagnostic with code, range and hint', () => {
+    const dir = tmp();
+    const file = join(dir, 'bad.incent');
+    writeFileSync(file, readFileSync(fixture('northwind.incent'), 'utf8').replace('to cash\n', 'to cahs\n'));
+    const r = cli('check', '--format', 'json', file);
+    expect(r.code).toBe(1);
+    const diags = JSON.parse(r.out) as { code: string; severity: string; message: string; hint?: string; range: { start: { line: number; column: number } } }[];
+    const d = diags.find((x) => x.message.includes('cahs'))!;
+    expect(d.severity).toBe('error');
+    expect(d.code).toMatch(/^E\d{4}$/);
+    expect(d.hint).toContain('cash');
+    expect(d.range.start.line).toBeGreaterThan(1);
+  });
+
+  it('a missing file is a clear message, exit 2', () => {
+    const r = cli('check', '/nonexistent/x.incent');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('/nonexistent/x.incent: no such file');
+  });
+});
+
+describe('incent fmt', () => {
+  it('--check passes on a formatted file and fails on a messy one; fmt rewrites it to the canonical form', () => {
+    const dir = tmp();
+    const file = join(dir, 'p.incent');
+    copyFileSync(fixture('canonical.incent'), file); // aligned like the spec: not canonical
+    expect(cli('fmt', '--check', file).code).toBe(1);
+    expect(cli('fmt', file).code).toBe(0);
+    const canonical = readFileSync(file, 'utf8');
+    expect(canonical).toContain('measure total = sum sale.amount');
+    expect(cli('fmt', '--check', file).code).toBe(0);
+    writeFileSync(file, canonical.replace('measure total = sum sale.amount', 'measure   total=sum   sale.amount'));
+    const r = cli('fmt', '--check', file);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('not in canonical form');
+    expect(cli('fmt', file).code).toBe(0);
+    expect(cli('fmt', '--check', file).code).toBe(0);
+  });
+
+  it('refuses a file with syntax errors', () => {
+    const dir = tmp();
+    const file = join(dir, 'p.incent');
+    writeFileSync(file, 'let x = (1 +\n');
+    const r = cli('fmt', file);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('syntax errors');
+    expect(readFileSync(file, 'utf8')).toBe('let x = (1 +\n');
+  });
+});
+
+describe('incent test', () => {
+  it('runs the spec example test block', () => {
+    const r = cli('test', fixture('northwind.incent'));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('1 passed, 0 failed');
+  });
+
+  it('a failing expectation shows expected, actual and the trace', () => {
+    const dir = tmp();
+    const file = join(dir, 'p.incent');
+    writeFileSync(file, readFileSync(fixture('northwind.incent'), 'utf8').replace('expect "P1" credit = 50_000 EUR', 'expect "P1" credit = 40_000 EUR'));
+    const r = cli('test', file);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('expected: 40000');
+    expect(r.out).toContain('actual:   50000.00');
+    expect(r.out).toContain('Distributor volume rebate');
+    expect(r.out).toContain('0 passed, 1 failed');
+  });
+});
+
+describe('incent run', () => {
+  it('--format json follows the §11 contract: decimals as strings, partners sorted, every pot for every partner', () => {
+    const r = cli('run', fixture('northwind.incent'), '--data', northwindData(), '--period', '2026-Q1', '--format', 'json');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc.program).toBe('Northwind Partner Rewards');
+    expect(doc.period).toBe('2026-Q1');
+    expect(doc.partners.map((p: { id: string }) => p.id)).toEqual(['P1', 'P2']);
+    for (const p of doc.partners) expect(Object.keys(p.pots).sort()).toEqual(['cash', 'credit', 'points', 'trip']);
+    const p1 = doc.partners[0];
+    expect(p1.tiers.status).toBe('Gold');
+    expect(p1.pots.credit).toMatchObject({ earned: '50000.00', paid: '50000.00', carried: '0.00' });
+    expect(p1.pots.points.paid).toBe('2250000'); // 1,500,000 × 1.5
+    const p2 = doc.partners[1];
+    expect(p2.pots.cash).toMatchObject({ earned: '75.00', paid: '75.00' }); // 25 EUR × 3 routers in March, above the 50 EUR minimum
+    expect(p2.pots.points.paid).toBe('1734'); // floor(1234.56) × 1 + 500 certification
+  });
+
+  it('--all prints one statement per period from the start to the end', () => {
+    const r = cli('run', fixture('northwind.incent'), '--data', northwindData(), '--all', '--format', 'json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).map((d: { period: string }) => d.period)).toEqual(['2026-Q1', '2026-Q2', '2026-Q3', '2026-Q4']);
+  });
+
+  it('table and csv formats; csv escapes cells a spreadsheet would execute', () => {
+    const dir = northwindData();
+    writeFileSync(join(dir, 'partners.csv'), 'id,kind,region\n=HYPERLINK(1),distributor,EMEA\nP2,reseller,AMER\n');
+    writeFileSync(join(dir, 'sale.csv'), 'id,partner,date,sku,category,amount,quantity\nS2,P2,2026-03-05,NW-RTR-9,hardware,1234.56,3\n');
+    const table = cli('run', fixture('northwind.incent'), '--data', dir, '--period', '2026-Q1');
+    expect(table.code).toBe(0);
+    expect(table.out).toContain('Northwind Partner Rewards — 2026-Q1 (EUR)');
+    expect(table.out).toMatch(/P2\s+Member/);
+    const csv = cli('run', fixture('northwind.incent'), '--data', dir, '--period', '2026-Q1', '--format', 'csv');
+    expect(csv.code).toBe(0);
+    expect(csv.out).toContain("'=HYPERLINK(1)");
+    expect(csv.out).not.toMatch(/^=HYPERLINK/m);
+  });
+
+  it('bad records fail the run with every problem as FILE:LINE: field …; --reject sets them aside and says how many', () => {
+    const dir = northwindData();
+    writeFileSync(join(dir, 'sale.csv'), 'id,partner,date,sku,category,amount,quantity\nS1,P1,2026-02-10,X,hardware,"12,50",1\nS2,P2,2026-02-30,X,hardwre,10,1\nS3,P2,2026-03-01,X,hardware,10,1\n');
+    const r = cli('run', fixture('northwind.incent'), '--data', dir);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('sale.csv:2: field "amount": "12,50" is not a decimal amount');
+    expect(r.err).toMatch(/sale\.csv:3: field "date"/);
+    expect(r.err).toMatch(/sale\.csv:3: field "category"/);
+    const rejects = join(tmp(), 'rejected.csv');
+    const ok = cli('run', fixture('northwind.incent'), '--data', dir, '--reject', rejects, '--format', 'json', '--period', '2026-Q1');
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.out).rejected).toBe(2);
+    expect(ok.err).toContain('2 records rejected');
+    const rej = readFileSync(rejects, 'utf8');
+    expect(rej).toContain('not a decimal amount');
+    expect(rej.trim().split('\n')).toHaveLength(3);
+  });
+
+  it('usage errors say what is wrong and show the usage', () => {
+    const r = cli('run', fixture('northwind.incent'));
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('needs --data DIR');
+    expect(cli('run', fixture('northwind.incent'), '--data', northwindData(), '--period', '2026-Q7').err).toContain('expected a period like');
+    expect(cli('frobnicate').err).toContain('unknown command "frobnicate"');
+  });
+});
+
+describe('incent explain', () => {
+  it('prints the awards with traces and why the other rules gave nothing', () => {
+    const r = cli('explain', fixture('northwind.incent'), '--data', northwindData(), '--period', '2026-Q1', '--partner', 'P2');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Router SPIFF');
+    expect(r.out).toContain('Distributor volume rebate: partner.kind "reseller" ≠ "distributor"');
+    expect(r.out).toMatch(/Heroes trip: revenue 1,234\.56 EUR < 500,000 EUR/);
+  });
+
+  it('an unknown partner is a clear message', () => {
+    const r = cli('explain', fixture('northwind.incent'), '--data', northwindData(), '--period', '2026-Q1', '--partner', 'P9');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--partner P9: no such partner');
+  });
+});
+
+describe('the installed command', () => {
+  it('bin/incent.js runs from the repository', () => {
+    const out = execFileSync('node', [new URL('../../bin/incent.js', import.meta.url).pathname, 'check', fixture('canonical.incent')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(out).toBe('');
+    const r = spawnSync('node', [new URL('../../bin/incent.js', import.meta.url).pathname, 'check', fixture('canonical.incent')], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('ok');
+  });
+});
+
+void mkdirSync;
