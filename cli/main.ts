@@ -33,6 +33,24 @@ interface Io {
   out: (s: string) => void;
   err: (s: string) => void;
   color: boolean;
+  /** A terminal on stderr: long runs show their progress there (never on stdout). */
+  tty?: boolean;
+  progressDone?: () => void;
+}
+
+/** Progress on stderr for a run that takes more than a second, on a terminal only. */
+function progressLine(io: Io): ((what: string) => void) | undefined {
+  if (!io.tty) return undefined;
+  const start = Date.now();
+  let shown = false;
+  io.progressDone = () => {
+    if (shown) io.err('\r\x1b[K');
+  };
+  return (what) => {
+    if (Date.now() - start < 1000) return;
+    shown = true;
+    io.err(`\r\x1b[K${what}…`);
+  };
 }
 
 function readSource(path: string): string {
@@ -174,7 +192,8 @@ function evaluate(io: Io, file: string, dir: string, rejectFile: string | undefi
     if (input.rejected.length) io.err(`${input.rejected.length} record${input.rejected.length === 1 ? '' : 's'} rejected: see ${rejectFile}\n`);
   }
   const ev = new Evaluator(a);
-  const results = ev.run(data, explain ? { explain } : {});
+  const results = ev.run(data, { ...(explain ? { explain } : {}), progress: progressLine(io) });
+  io.progressDone?.();
   return { a, ev, results };
 }
 
@@ -271,6 +290,7 @@ export function runCli(): void {
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),
     color: Boolean(process.stderr.isTTY) && !process.env['NO_COLOR'],
+    tty: Boolean(process.stderr.isTTY),
   });
   process.exitCode = code;
 }

@@ -82,6 +82,8 @@ export interface RunOptions {
    * every partner (`true`) or for some. Off by default: statements do not need it.
    */
   explain?: boolean | ReadonlySet<string>;
+  /** Told how far the run has got (events read per pass, periods evaluated), for a progress display. */
+  progress?: (what: string) => void;
 }
 
 interface CompiledStep {
@@ -223,8 +225,15 @@ export class Evaluator {
     const a = this.artifact;
     const explain = opts.explain ?? false;
     const idx = new RunIndex(a, this.steps, partners, explain);
+    const progress = opts.progress;
     // Pass 1.
-    for (const ev of a.events) src.scan(ev.name, (r) => idx.add(ev.name, r));
+    let read = 0;
+    for (const ev of a.events) {
+      src.scan(ev.name, (r) => {
+        idx.add(ev.name, r);
+        if (progress && ++read % 100_000 === 0) progress(`${read.toLocaleString('en-US')} events read`);
+      });
+    }
     const periods = runPeriods(a.program.period, a.program.start, a.program.end, idx.latest);
     const last = opts.through === undefined ? periods.length : periods.findIndex((p) => formatPeriod(p) === opts.through) + 1 || periods.length;
     const run = periods.slice(0, last);
@@ -232,9 +241,14 @@ export class Evaluator {
     const envs = run.map((p) => this.evaluateEnvs(p, partnerList, idx));
     // Pass 2.
     const state = new RunState(this.rules.length, this.pots.length);
+    progress?.(`measures evaluated for ${run.length} period${run.length === 1 ? '' : 's'}`);
     const eventAccs = this.evaluateEventRules(src, run, envs, state);
     this.lastState = state;
-    return run.map((p, i) => this.evaluatePeriod(p, partnerList, envs[i]!, eventAccs[i]!, idx, state, opts.rejected ?? 0, explain));
+    return run.map((p, i) => {
+      const r = this.evaluatePeriod(p, partnerList, envs[i]!, eventAccs[i]!, idx, state, opts.rejected ?? 0, explain);
+      progress?.(`period ${r.period} evaluated (${i + 1} of ${run.length})`);
+      return r;
+    });
   }
 
   /** The periods a run covers, as text (`2026-Q1` …). */

@@ -217,3 +217,22 @@ describe('the installed command', () => {
 });
 
 void mkdirSync;
+
+describe('progress', () => {
+  it('a run on a terminal that takes more than a second shows progress on stderr, never on stdout', async () => {
+    const { vi } = await import('vitest');
+    let t = 0;
+    const spy = vi.spyOn(Date, 'now').mockImplementation(() => (t += 600));
+    let out = '';
+    let err = '';
+    try {
+      const code = main(['run', fixture('northwind.incent'), '--data', northwindData(), '--format', 'json', '--all'], { out: (s) => (out += s), err: (s) => (err += s), color: false, tty: true });
+      expect(code).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(err).toMatch(/period 2026-Q\d evaluated \(\d of 4\)…/);
+    expect(out).not.toContain('evaluated');
+    expect(() => JSON.parse(out)).not.toThrow();
+  });
+});
