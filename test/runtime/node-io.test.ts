@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readDataFolder } from '../../runtime/node-io.js';
 import { loadDataset, formatProblem, type RecordSchema } from '../../runtime/records.js';
+import * as N from '../../runtime/num.js';
 
 const partner: RecordSchema = { file: 'partners', kind: 'partner', currency: 'JPY', fields: [{ name: 'region', type: { enum: ['EMEA', 'APAC'] } }] };
 const sale: RecordSchema = { file: 'sale', kind: 'event', currency: 'JPY', fields: [{ name: 'amount', type: 'money' }, { name: 'note', type: 'text' }] };
@@ -34,12 +35,15 @@ describe('readDataFolder', () => {
     for (const chunkSize of [1, 3, 1 << 20]) {
       const d = await readDataFolder(dir, [partner, sale, training], { chunkSize });
       expect(d.problems).toEqual([]);
-      expect(d.partners!.map((p) => p.values)).toEqual([{ id: 'P1', region: 'EMEA' }, { id: 'P2', region: 'APAC' }]);
-      expect(d.events.get('sale')!.map((r) => [r.line, r.values.amount, r.values.note])).toEqual([
-        [2, '1250', 'multi\nline, "quoted" ✓'],
-        [4, '7', 'plain'],
+      expect(d.partners).toEqual([
+        { id: 'P1', attrs: { region: 'EMEA' } },
+        { id: 'P2', attrs: { region: 'APAC' } },
       ]);
-      expect(d.events.get('training')!.map((r) => r.values.course)).toEqual(['Router Pro', '日本語']);
+      expect(d.events.get('sale')!.map((r) => [r.id, N.toText(r.amount as N.Num), r.note])).toEqual([
+        ['S1', '1250', 'multi\nline, "quoted" ✓'],
+        ['S2', '7', 'plain'],
+      ]);
+      expect(d.events.get('training')!.map((r) => r.course)).toEqual(['Router Pro', '日本語']);
       expect(d).toEqual(loadDataset([partner, sale, training], files));
     }
   });
