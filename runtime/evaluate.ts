@@ -6,6 +6,7 @@
  */
 import type { Artifact, IR, PotSpec, RuleSpec, Step, ValueKind, WindowSpec } from './artifact.js';
 import { compileIR, compareValues, EvalError, type Ctx, type EventRow, type Fn, type Note, type PartnerEnv, type Value } from './compile-ir.js';
+import { compileInt, type IntFn } from './compile-int.js';
 import * as N from './num.js';
 import type { Num } from './num.js';
 import { formatDate, formatPeriod, runPeriods, windowRange, type Period, type Window } from './periods.js';
@@ -596,8 +597,7 @@ export class Evaluator {
     const range = windowRange(toWindow(step.window), period, this.artifact.program.start);
     const from = formatDate(range.from);
     const to = formatDate(range.to);
-    const aggregated = idx.aggregated(step.name, env.id, from.slice(0, 7), to.slice(0, 7));
-    if (aggregated) return aggregated(ctx);
+    if (idx.isLocal(step.name)) return idx.aggregated(step.name, env.id, from, to, ctx);
     const rows = idx.eventsOf(step.event, env.id, from, to);
     const { arg, where, otherwise } = cs.fns;
     const ectx: Ctx = { p: env };
@@ -979,12 +979,22 @@ interface Bucket {
 /** A measure that can be aggregated as events stream by: its condition and value use only the event, the partner's attributes and constants. */
 interface LocalMeasure {
   step: Step & { kind: 'measure' };
+  /** Its position in a month's bucket array. */
+  index: number;
   where?: Fn;
   arg?: Fn;
   otherwise?: Fn;
+  /** The value on the integer fast path, when it can be compiled there (sum and average). */
+  intArg?: IntFn;
+  /** Its place in the typed month store (sum, count and average on the fast path), if it has one. */
+  slot?: number;
   cmp: 'num' | 'str' | 'level' | 'bool';
-  /** Buckets by partner, then by month (`2026-03`). */
-  buckets: Map<string, Map<string, Bucket>>;
+}
+
+/** A month as a number (year × 12 + month − 1), from `YYYY-MM…` without allocating. */
+function monthNumber(date: string): number {
+  const y = (date.charCodeAt(0) - 48) * 1000 + (date.charCodeAt(1) - 48) * 100 + (date.charCodeAt(2) - 48) * 10 + (date.charCodeAt(3) - 48);
+  return y * 12 + (date.charCodeAt(5) - 48) * 10 + (date.charCodeAt(6) - 48) - 1;
 }
 
 /** What pass 1 keeps: month buckets of the measures that allow it, and events only where needed. */
@@ -993,11 +1003,23 @@ class RunIndex {
   private readonly seen = new Set<string>();
   private readonly localByKind = new Map<string, LocalMeasure[]>();
   private readonly local = new Map<string, LocalMeasure>();
+  /** Per partner: per month number, one bucket per local measure. */
+  private readonly buckets = new Map<string, Map<number, (Bucket | undefined)[]>>();
   /** Kinds whose events are kept in memory: a measure over them is not local, or explanations need them. */
   private readonly keep = new Set<string>();
   private readonly rows = new Map<string, Map<string, EventRow[]>>();
   private readonly attrs: Map<string, Record<string, Value>>;
   private readonly ctx: Ctx = { p: { id: '', attrs: {}, vals: {} } };
+  private readonly noAttrs: Record<string, Value> = {};
+  /**
+   * The typed month store: per partner, a Float64Array of [sum, count] per month (from
+   * `monthBase`) and per fast-path measure. Sums are integers at the measure's scale, kept below
+   * 2^53 (a value that would overflow goes to the object buckets instead), so they stay exact.
+   */
+  private readonly store = new Map<string, Float64Array>();
+  private readonly slots: number;
+  private readonly monthBase: number;
+  private readonly monthCap: number;
 
   constructor(
     a: Artifact,
@@ -1008,18 +1030,27 @@ class RunIndex {
     this.attrs = new Map(partners.map((p) => [p.id, p.attrs]));
     const constants = new Set(a.constants.map((c) => c.name));
     const isLocal = (ir: IR | undefined) => !ir || !irRefs(ir).some((n) => !constants.has(n));
+    const levels = new Map(a.tiers.map((t) => [t.name, t.levels]));
+    const fieldScales = new Map(
+      a.events.map((ev) => [ev.name, new Map(ev.fields.flatMap((f) => (f.type === 'money' ? [[f.name, a.program.minorDigits] as const] : f.type === 'integer' ? [[f.name, 0] as const] : [])))]),
+    );
     for (const cs of steps) {
       const st = cs.step;
       if (st.kind !== 'measure') continue;
       if (isLocal(st.where) && isLocal(st.arg)) {
         const m: LocalMeasure = {
           step: st,
+          index: this.local.size,
           ...(cs.fns.where ? { where: cs.fns.where } : {}),
           ...(cs.fns.arg ? { arg: cs.fns.arg } : {}),
           ...(cs.fns.otherwise ? { otherwise: cs.fns.otherwise } : {}),
           cmp: st.value === 'level' ? 'level' : st.value === 'str' || st.value === 'date' ? 'str' : st.value === 'bool' ? 'bool' : 'num',
-          buckets: new Map(),
         };
+        if (st.arg && (st.op === 'sum' || st.op === 'average')) {
+          const scales = fieldScales.get(st.event);
+          const intArg = compileInt(st.arg, { fieldScale: (f) => scales?.get(f), general: (x) => compileIR(x, { levels }) });
+          if (intArg) m.intArg = intArg;
+        }
         this.local.set(st.name, m);
         const list = this.localByKind.get(st.event) ?? [];
         list.push(m);
@@ -1027,12 +1058,36 @@ class RunIndex {
       } else this.keep.add(st.event);
     }
     if (explain === true) for (const ev of a.events) this.keep.add(ev.name);
+    let slots = 0;
+    for (const m of this.local.values()) if ((m.intArg && (m.step.op === 'sum' || m.step.op === 'average')) || m.step.op === 'count') m.slot = slots++;
+    this.slots = slots;
+    // The earliest month any window can reach from the first period, and the months a run spans.
+    const periodMonths = a.program.period === 'month' ? 1 : a.program.period === 'quarter' ? 3 : 12;
+    let lookback = 12;
+    for (const m of this.local.values()) {
+      const w = m.step.window;
+      const unit = w.form === 'last' ? (w.unit === 'periods' ? periodMonths : w.unit === 'months' ? 1 : w.unit === 'quarters' ? 3 : 12) : 0;
+      lookback = Math.max(lookback, w.form === 'last' ? w.count * unit + 12 : w.form === 'previous year' ? 24 : w.form === 'previous period' ? periodMonths + 12 : 12);
+    }
+    this.monthBase = monthNumber(a.program.start) - lookback;
+    this.monthCap = (a.program.end ? monthNumber(a.program.end) - this.monthBase : lookback + 24) + 1;
+  }
+
+  /** The partner's typed array, grown to hold month slot `slot`. */
+  private storeFor(partner: string, slot: number): Float64Array {
+    const width = this.slots * 2;
+    let arr = this.store.get(partner);
+    if (!arr || arr.length < (slot + 1) * width) {
+      const grown = new Float64Array(Math.max(this.monthCap, slot + 12) * width);
+      if (arr) grown.set(arr);
+      this.store.set(partner, (arr = grown));
+    }
+    return arr;
   }
 
   /** Pass 1: one valid event. */
   add(kind: string, r: EventRow): void {
     if (this.latest === undefined || r.date > this.latest) this.latest = r.date;
-    this.seen.add(r.partner);
     if (this.keep.has(kind) || (this.explain !== true && this.explain !== false && this.explain.has(r.partner))) {
       let per = this.rows.get(kind);
       if (!per) this.rows.set(kind, (per = new Map()));
@@ -1041,25 +1096,60 @@ class RunIndex {
       list.push(r);
     }
     const measures = this.localByKind.get(kind);
-    if (!measures) return;
+    if (!measures) {
+      this.seen.add(r.partner);
+      return;
+    }
+    const month = monthNumber(r.date);
+    const slot = month - this.monthBase;
+    const arr = slot >= 0 && this.slots > 0 ? this.storeFor(r.partner, slot) : undefined;
+    const base = slot * this.slots * 2;
+    let row: (Bucket | undefined)[] | undefined;
     const ctx = this.ctx;
     ctx.p.id = r.partner;
-    ctx.p.attrs = this.attrs.get(r.partner) ?? {};
+    ctx.p.attrs = this.attrs.get(r.partner) ?? this.noAttrs;
     ctx.ev = r;
-    const month = r.date.slice(0, 7);
-    for (const m of measures) {
+    for (let i = 0; i < measures.length; i++) {
+      const m = measures[i]!;
       try {
         if (m.where && !m.where(ctx)) continue;
-        let months = m.buckets.get(r.partner);
-        if (!months) m.buckets.set(r.partner, (months = new Map()));
-        let b = months.get(month);
-        if (!b) months.set(month, (b = { n: 0 }));
+        if (arr && m.slot !== undefined) {
+          const at = base + m.slot * 2;
+          if (m.step.op === 'count') {
+            arr[at + 1]!++;
+            continue;
+          }
+          const x = m.intArg!.fn(ctx);
+          const t = arr[at]! + x;
+          if (Math.abs(t) <= Number.MAX_SAFE_INTEGER) {
+            // NaN (not on the fast path) fails the test above and goes to the buckets below.
+            arr[at] = t;
+            arr[at + 1]!++;
+            continue;
+          }
+        }
+        if (!row) {
+          let months = this.buckets.get(r.partner);
+          if (!months) this.buckets.set(r.partner, (months = new Map()));
+          row = months.get(month);
+          if (!row) months.set(month, (row = new Array<Bucket | undefined>(this.local.size)));
+        }
+        const b = (row[m.index] ??= { n: 0 });
         b.n++;
         switch (m.step.op) {
           case 'sum':
-          case 'average':
-            (b.sum ??= new N.Accumulator()).add(m.arg!(ctx) as Num);
+          case 'average': {
+            const sum = (b.sum ??= new N.Accumulator());
+            if (m.intArg) {
+              const x = m.intArg.fn(ctx);
+              if (x === x) {
+                sum.addScaled(x, m.intArg.scale);
+                break;
+              }
+            }
+            sum.add(m.arg!(ctx) as Num);
             break;
+          }
           case 'count distinct': {
             const v = m.arg!(ctx);
             (b.distinct ??= new Set()).add(typeof v === 'object' ? N.toText(v) : String(v));
@@ -1081,39 +1171,62 @@ class RunIndex {
   /** Every partner of the run: the declared ones, or (without a partner declaration) every id events name. */
   partnerList(partners: readonly PartnerRow[], declared: boolean): PartnerRow[] {
     if (declared) return [...partners].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-    return [...new Set([...partners.map((p) => p.id), ...this.seen])].sort().map((id) => ({ id, attrs: {} }));
+    return [...new Set([...partners.map((p) => p.id), ...this.seen, ...this.buckets.keys(), ...this.store.keys()])].sort().map((id) => ({ id, attrs: {} }));
   }
 
-  /** A local measure's value over the months [from, to] (`YYYY-MM`), or undefined if the measure is not local. */
-  aggregated(name: string, partner: string, from: string, to: string): ((ctx: Ctx) => Value) | undefined {
-    const m = this.local.get(name);
-    if (!m) return undefined;
-    const months = m.buckets.get(partner);
+  /** Whether a measure is aggregated by month (else its events are kept). */
+  isLocal(name: string): boolean {
+    return this.local.has(name);
+  }
+
+  /** A local measure's value over the dates [from, to] (whole months). */
+  aggregated(name: string, partner: string, from: string, to: string, ctx: Ctx): Value {
+    const m = this.local.get(name)!;
+    const lo = monthNumber(from);
+    const hi = monthNumber(to);
+    const months = this.buckets.get(partner);
     let n = 0;
-    const sum = new N.Accumulator();
-    const distinct = new Set<string>();
+    let sum: N.Accumulator | undefined;
+    let distinct: Set<string> | undefined;
     let best: Value | undefined;
+    const arr = m.slot !== undefined ? this.store.get(partner) : undefined;
+    if (arr) {
+      const width = this.slots * 2;
+      const first = Math.max(0, lo - this.monthBase);
+      const last = Math.min(arr.length / width - 1, hi - this.monthBase);
+      for (let slot = first; slot <= last; slot++) {
+        const at = slot * width + m.slot! * 2;
+        if (arr[at + 1] === 0) continue;
+        n += arr[at + 1]!;
+        if (m.step.op !== 'count') (sum ??= new N.Accumulator()).addScaled(arr[at]!, m.intArg!.scale);
+      }
+    }
     if (months) {
-      for (const [month, b] of months) {
-        if (month < from || month > to) continue;
+      for (const [month, row] of months) {
+        if (month < lo || month > hi) continue;
+        const b = row[m.index];
+        if (!b) continue;
         n += b.n;
-        if (b.sum) sum.add(b.sum.value());
-        if (b.distinct) for (const d of b.distinct) distinct.add(d);
+        if (b.sum) (sum ??= new N.Accumulator()).add(b.sum.value());
+        if (b.distinct) {
+          distinct ??= new Set();
+          for (const d of b.distinct) distinct.add(d);
+        }
         if (b.best !== undefined && (best === undefined || compareValues(m.cmp, b.best, best) * (m.step.op === 'min' ? -1 : 1) > 0)) best = b.best;
       }
     }
     switch (m.step.op) {
       case 'sum':
-        return () => sum.value();
+        return sum ? sum.value() : N.ZERO;
       case 'count':
-        return () => N.int(n);
+        return N.int(n);
       case 'count distinct':
-        return () => N.int(distinct.size);
+        return N.int(distinct?.size ?? 0);
       case 'average':
-        return n === 0 ? (ctx) => m.otherwise!(ctx) : () => N.div(sum.value(), N.int(n));
+        return n === 0 ? m.otherwise!(ctx) : N.div(sum!.value(), N.int(n));
       case 'min':
       case 'max':
-        return best === undefined ? (ctx) => m.otherwise!(ctx) : () => best!;
+        return best === undefined ? m.otherwise!(ctx) : best;
     }
   }
 

@@ -295,6 +295,19 @@ export class Accumulator {
     this.rest = this.rest === undefined ? v : add(this.rest, v);
   }
 
+  /** Adds n × 10^-s (n a safe integer) without allocating while the scale stays the same. */
+  addScaled(n: number, s: number): void {
+    if (this.s === s || this.s === -1) {
+      const t = this.n + n;
+      if (Math.abs(t) <= MAX) {
+        this.n = t;
+        this.s = s;
+        return;
+      }
+    }
+    this.add(new Fixed(n, s));
+  }
+
   private flush(): void {
     if (this.s === -1) return;
     const f = new Fixed(this.n, this.s);
