@@ -1,0 +1,13 @@
+import { buildPlayground, serve, launch } from '../test/playground/harness.ts';
+const dir = await buildPlayground();
+const srv = await serve(dir);
+const b = await launch();
+const page = await b.newPage({ viewport: { width: 1400, height: 900 } });
+page.on('console', (m) => console.log('console', m.type(), m.text()));
+page.on('pageerror', (e) => console.log('pageerror', e.message));
+await page.goto(srv.url);
+await page.waitForSelector('[data-testid=results] table.statement', { timeout: 30000 }).catch((e) => console.log('no statement', e.message));
+await page.waitForTimeout(1500);
+await page.screenshot({ path: '/tmp/shot1.png' });
+console.log(await page.locator('[data-testid=problems]').innerText());
+await b.close(); await srv.close();

@@ -1,0 +1,106 @@
+/** Messages between the page and its two workers (structured-clone friendly: plain data only). */
+import type { ProgramSchema } from './schema.js';
+import type { CompletionResult, HoverResult } from './service.js';
+import type { Table } from './tables.js';
+
+export interface WireDiagnostic {
+  severity: 'error' | 'warning';
+  code: string;
+  message: string;
+  hint?: string;
+  start: number;
+  end: number;
+  related?: { message: string; start: number; end: number }[];
+}
+
+export type LangRequest =
+  | { type: 'check'; id: number; text: string }
+  | { type: 'complete'; id: number; text: string; offset: number }
+  | { type: 'hover'; id: number; text: string; offset: number }
+  | { type: 'definition'; id: number; text: string; offset: number }
+  | { type: 'format'; id: number; text: string }
+  | { type: 'sample'; id: number; schema: ProgramSchema; seed: number; partners: number; events: number };
+
+export type LangResponse =
+  | { type: 'check'; id: number; diagnostics: WireDiagnostic[]; schema: ProgramSchema; ms: number }
+  | { type: 'complete'; id: number; result: CompletionResult }
+  | { type: 'hover'; id: number; result: HoverResult | null }
+  | { type: 'definition'; id: number; result: { start: number; end: number } | null }
+  | { type: 'format'; id: number; text: string | null; message?: string }
+  | { type: 'sample'; id: number; tables: Record<string, Table> };
+
+export interface RunRequest {
+  type: 'run';
+  id: number;
+  text: string;
+  /** Data files by name (`partners.csv`, `sale.csv`). */
+  files: Record<string, string>;
+  /** The period shown (`2026-Q1`); the latest period with records when absent or unknown. */
+  period?: string;
+  /** The partner to explain (awards' traces and why the other rules gave nothing). */
+  explain?: string;
+}
+
+export interface DataProblem {
+  file: string;
+  line: number;
+  field?: string;
+  severity: 'error' | 'warning';
+  /** Exactly as the command line prints it: `sale.csv:14: field "amount": "12,50" is not a decimal amount`. */
+  text: string;
+}
+
+export interface PotCell {
+  earned: string;
+  paid: string;
+  carried: string;
+  carriedIn: string;
+  approval: boolean;
+  adjustments: { kind: string; amount: string; note: string }[];
+}
+
+export interface PartnerRowResult {
+  id: string;
+  tiers: Record<string, string>;
+  pots: Record<string, PotCell>;
+  /** Money paid, credited or accrued plus items × value (the program's cost, for this partner). */
+  cost: string;
+}
+
+export interface PeriodSummary {
+  period: string;
+  cost: string;
+  partners: number;
+}
+
+export interface PartnerDetail {
+  id: string;
+  period: string;
+  awards: { rule: string; pot: string; amount: string; trace: string }[];
+  unfired: { rule: string; why: string }[];
+  /** Partner-level values (measures, tiers, lets) as the statements print them. */
+  values: Record<string, string>;
+  notes: string[];
+}
+
+export interface RunResult {
+  type: 'run';
+  id: number;
+  /** Why there are no results (program errors, unreadable data…); absent when there are results. */
+  blocked?: string;
+  problems: DataProblem[];
+  rejected: number;
+  records: number;
+  program?: string;
+  currency?: string;
+  pots: { name: string; kind: string; unit: 'money' | 'points' | 'items' }[];
+  tiers: { name: string; levels: string[] }[];
+  periods: PeriodSummary[];
+  /** The period shown. */
+  period?: string;
+  partners: PartnerRowResult[];
+  totals: Record<string, { earned: string; paid: string; carried: string; budget?: string; budgetUsed?: string }>;
+  cost?: string;
+  detail?: PartnerDetail;
+  ms: number;
+}

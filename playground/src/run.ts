@@ -1,0 +1,111 @@
+/**
+ * One evaluation for the page: compile the program, load the data files through the runtime (so
+ * that every invalid record gets the command line's message), run every period, and summarise the
+ * period shown. Invalid records are set aside (like `incent run --reject`) so that the rest still
+ * gives results; the problems list says what was left out. Pure (no DOM): runs in the run worker.
+ */
+import { compile } from '../../compiler/compile.js';
+import type { Artifact } from '../../runtime/artifact.js';
+import { loadData } from '../../runtime/dataset.js';
+import { Evaluator, type PeriodResult } from '../../runtime/evaluate.js';
+import * as N from '../../runtime/num.js';
+import { formatProblem, hasBlockingProblems } from '../../runtime/records.js';
+import { potAmount } from '../../runtime/statement.js';
+import type { PartnerRowResult, RunRequest, RunResult } from './protocol.js';
+
+function itemValue(a: Artifact, pot: string): N.Num | undefined {
+  const v = a.pots.find((p) => p.name === pot)?.value;
+  if (v && (v.k === 'money' || v.k === 'num')) return N.parseNum(v.v);
+  return undefined;
+}
+
+export function runProgram(req: RunRequest): RunResult {
+  const t0 = performance.now();
+  const base: RunResult = { type: 'run', id: req.id, problems: [], rejected: 0, records: 0, pots: [], tiers: [], periods: [], partners: [], totals: {}, ms: 0 };
+  const done = (r: RunResult) => ({ ...r, ms: Math.round(performance.now() - t0) });
+  const compiled = compile(req.text);
+  const a = compiled.artifact;
+  if (!a) return done({ ...base, blocked: 'The program has errors: see the problems.' });
+  base.program = a.program.name;
+  base.currency = a.program.currency;
+  base.pots = a.pots.map((p) => ({ name: p.name, kind: p.kind, unit: p.unit }));
+  base.tiers = a.tiers.map((t) => ({ name: t.name, levels: t.levels }));
+
+  const { input, data } = loadData(a, req.files);
+  base.problems = input.problems.map((p) => ({ file: p.file, line: p.line, ...(p.field !== undefined ? { field: p.field } : {}), severity: p.severity, text: formatProblem(p) }));
+  base.rejected = input.rejected.length;
+  base.records = input.files.reduce((s, f) => s + f.input, 0);
+  if (hasBlockingProblems(input, true)) return done({ ...base, blocked: 'The data cannot be read as declared: see the problems.' });
+
+  const ev = new Evaluator(a);
+  let results: PeriodResult[];
+  try {
+    results = ev.run(data, req.explain ? { explain: new Set([req.explain]) } : {});
+  } catch (e) {
+    return done({ ...base, blocked: `The evaluation stopped: ${(e as Error).message}` });
+  }
+  const digits = a.program.minorDigits;
+  base.periods = results.map((r) => ({ period: r.period, cost: N.toFixedText(r.cost, digits), partners: r.partners.length }));
+  // The period shown: the one asked for, else the latest that has activity, else the first.
+  let shown = results.find((r) => r.period === req.period);
+  if (!shown) {
+    const latest = input.latestDay;
+    const active = results.filter((r) => r.partners.some((p) => p.awards.length > 0));
+    shown = active[active.length - 1] ?? results[0];
+    void latest;
+  }
+  if (!shown) return done({ ...base, blocked: 'No period to evaluate (the program has no start date, or no records).' });
+  base.period = shown.period;
+
+  const money = new Set(a.pots.filter((p) => p.unit === 'money').map((p) => p.name));
+  const items = a.pots.filter((p) => p.unit === 'items');
+  const moneyPaid = (r: PeriodResult) => a.pots.filter((p) => money.has(p.name)).reduce((s, p) => N.add(s, r.totals[p.name]!.paid), N.ZERO as N.Num);
+  const values = new Map(items.map((p) => [p.name, itemValue(a, p.name)]));
+  // A value that is not a literal: derived from the period's cost when one items pot pays.
+  if (items.length === 1 && values.get(items[0]!.name) === undefined) {
+    const paid = shown.totals[items[0]!.name]!.paid;
+    if (!N.isZero(paid)) values.set(items[0]!.name, N.div(N.sub(shown.cost, moneyPaid(shown)), paid));
+  }
+  base.partners = shown.partners.map((p): PartnerRowResult => {
+    let cost: N.Num = N.ZERO;
+    for (const pot of a.pots) {
+      const paid = p.pots[pot.name]!.paid;
+      if (money.has(pot.name)) cost = N.add(cost, paid);
+      else if (pot.unit === 'items' && values.get(pot.name)) cost = N.add(cost, N.mul(paid, values.get(pot.name)!));
+    }
+    return {
+      id: p.id,
+      tiers: p.tiers,
+      pots: Object.fromEntries(
+        a.pots.map((pot) => {
+          const x = p.pots[pot.name]!;
+          const f = (v: N.Num) => potAmount(a, pot.name, v);
+          return [pot.name, { earned: f(x.earned), paid: f(x.paid), carried: f(x.carried), carriedIn: f(x.carriedIn), approval: x.approval, adjustments: x.adjustments.map((j) => ({ kind: j.kind, amount: f(j.amount), note: j.note })) }];
+        }),
+      ),
+      cost: N.toFixedText(N.round(cost, digits, 'half-even'), digits),
+    };
+  });
+  base.totals = Object.fromEntries(
+    a.pots.map((pot) => {
+      const t = shown.totals[pot.name]!;
+      const f = (v: N.Num) => potAmount(a, pot.name, v);
+      return [pot.name, { earned: f(t.earned), paid: f(t.paid), carried: f(t.carried), ...(t.budget ? { budget: f(t.budget), budgetUsed: f(t.budgetUsed ?? N.ZERO) } : {}) }];
+    }),
+  );
+  base.cost = N.toFixedText(shown.cost, digits);
+  if (req.explain) {
+    const p = shown.partners.find((x) => x.id === req.explain);
+    if (p) {
+      base.detail = {
+        id: p.id,
+        period: shown.period,
+        awards: p.awards.map((aw) => ({ rule: aw.rule, pot: aw.pot, amount: potAmount(a, aw.pot, aw.amount), trace: aw.trace })),
+        unfired: p.unfired,
+        values: Object.fromEntries(Object.entries(p.values).map(([k, v]) => [k, ev.format(v.value, v.u, k)])),
+        notes: a.pots.flatMap((pot) => p.pots[pot.name]!.notes.map((n) => `${pot.name}: ${n}`)),
+      };
+    }
+  }
+  return done(base);
+}

@@ -1,0 +1,112 @@
+/** What the data panel and the sample generator need to know of a program: its record declarations. Pure. */
+import type { CheckedProgram } from '../../compiler/checked.js';
+import { walkExpr, type Expr } from '../../language/syntax.js';
+
+export type FieldKind = 'text' | 'integer' | 'decimal' | 'money' | 'date' | 'boolean' | { enum: string[] };
+
+export interface FieldSchema {
+  name: string;
+  type: FieldKind;
+}
+
+export interface TableSchema {
+  /** The data file's base name: `partners` or the event kind. */
+  file: string;
+  kind: 'partner' | 'event';
+  /** Every column a data file has, the implicit ones first (`id`; events: `id`, `partner`, `date`). */
+  fields: FieldSchema[];
+}
+
+export interface ProgramSchema {
+  tables: TableSchema[];
+  currency: string;
+  period: 'month' | 'quarter' | 'year';
+  start: string;
+  end?: string;
+  /**
+   * Values a rule or measure compares a text field with (`sku = "NW-RTR-9"`), by `file.field`,
+   * and money amounts the program mentions (thresholds), for plausible sample data.
+   */
+  textHints: Record<string, string[]>;
+  moneyHints: string[];
+}
+
+function fieldKind(t: import('../../language/syntax.js').TypeRef | undefined, fallback: FieldKind): FieldKind {
+  if (!t) return fallback;
+  if (t.kind === 'EnumType') return { enum: t.members.map((m) => m.value) };
+  const n = t.name.name;
+  return n === 'text' || n === 'integer' || n === 'decimal' || n === 'money' || n === 'date' || n === 'boolean' ? n : 'text';
+}
+
+export function programSchema(c: CheckedProgram): ProgramSchema {
+  const tables: TableSchema[] = [];
+  if (c.partner.declared) {
+    tables.push({
+      file: 'partners',
+      kind: 'partner',
+      fields: [{ name: 'id', type: 'text' }, ...[...c.partner.fields.values()].filter((f) => !f.implicit).map((f) => ({ name: f.name, type: fieldKind(f.decl?.type, 'text') }))],
+    });
+  }
+  for (const ev of c.events.values()) {
+    tables.push({
+      file: ev.name,
+      kind: 'event',
+      fields: [
+        { name: 'id', type: 'text' },
+        { name: 'partner', type: 'text' },
+        { name: 'date', type: 'date' },
+        ...[...ev.fields.values()].filter((f) => !f.implicit).map((f) => ({ name: f.name, type: fieldKind(f.decl?.type, 'text') })),
+      ],
+    });
+  }
+  const textHints: Record<string, string[]> = {};
+  const moneyHints = new Set<string>();
+  const addHint = (key: string, v: string) => {
+    const list = (textHints[key] ??= []);
+    if (!list.includes(v)) list.push(v);
+  };
+  const fieldKey = (e: Expr): string | undefined => {
+    if (e.kind !== 'Name' && e.kind !== 'Field') return undefined;
+    const s = c.refs.get(e);
+    if (s?.kind === 'eventField') return `${s.event}.${s.field}`;
+    if (s?.kind === 'partnerField') return `partners.${s.field}`;
+    return undefined;
+  };
+  const visit = (root: Expr | undefined) =>
+    walkExpr(root, (e) => {
+      if (e.kind === 'Money') moneyHints.add(e.value);
+      if (e.kind === 'Binary' && (e.op === '=' || e.op === '!=')) {
+        const k = fieldKey(e.left) ?? fieldKey(e.right);
+        const lit = e.right.kind === 'String' ? e.right : e.left.kind === 'String' ? e.left : undefined;
+        if (k && lit) addHint(k, lit.value);
+      }
+      if (e.kind === 'InSet') {
+        const k = fieldKey(e.value);
+        if (k) for (const it of e.items) if (it.kind === 'String') addHint(k, it.value);
+      }
+    });
+  for (const m of c.measures.values()) {
+    visit(m.arg);
+    visit(m.where);
+  }
+  for (const t of c.tiers.values()) for (const l of t.levels) visit(l.threshold);
+  for (const l of c.lets.values()) visit(l.decl.value);
+  for (const r of c.rules) {
+    if (r.scope && 'where' in r.scope) visit(r.scope.where);
+    for (const a of r.awards) visit(a.amount);
+  }
+  return {
+    tables,
+    currency: c.header.currency || 'EUR',
+    period: c.header.period,
+    start: c.header.start,
+    ...(c.header.end ? { end: c.header.end } : {}),
+    textHints,
+    moneyHints: [...moneyHints],
+  };
+}
+
+/** A stable key for comparing schemas (the data panel rebuilds only when it changes). */
+export function schemaKey(s: ProgramSchema): string {
+  return JSON.stringify(s.tables);
+}

@@ -1,0 +1,125 @@
+/**
+ * The playground end to end, in headless Chromium (Debian's, driven by playwright-core): the app is
+ * built once into a temp folder and served on 127.0.0.1; one browser, pages reused.
+ */
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { buildPlayground, CHROMIUM, launch, removeDir, serve } from './harness.js';
+
+const SPEC_EXAMPLE = 'spec-example (northwind, small data)';
+
+describe.skipIf(!existsSync(CHROMIUM))('playground in Chromium', () => {
+  let dir: string;
+  let server: { url: string; close: () => Promise<void> };
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const errors: string[] = [];
+
+  const watch = (p: Page) => {
+    p.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    p.on('pageerror', (e) => errors.push(e.message));
+  };
+  const statementRows = (p: Page) => p.locator('[data-testid=results] table.statement tbody tr');
+  const totalsText = (p: Page) => p.locator('[data-testid=results] table.statement tfoot').innerText();
+
+  beforeAll(async () => {
+    dir = await buildPlayground();
+    server = await serve(dir);
+    browser = await launch();
+    context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    page = await context.newPage();
+    watch(page);
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dir) removeDir(dir);
+  });
+
+  it('loads without console errors and shows an example\'s results', async () => {
+    await page.goto(server.url);
+    await expect.poll(() => statementRows(page).count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await page.selectOption('[data-testid=examples]', { label: SPEC_EXAMPLE });
+    await expect.poll(() => statementRows(page).count(), { timeout: 20_000 }).toBe(8);
+    await expect(page.locator('[data-testid=period] option').allInnerTexts()).resolves.toEqual(['2026-Q1', '2026-Q2', '2026-Q3', '2026-Q4']);
+    expect(await page.locator('[data-testid=problems]').innerText()).toContain('No problems.');
+    expect(errors).toEqual([]);
+  });
+
+  it('an error typed into the program shows a marker and a problem; fixing it restores results', async () => {
+    await page.locator('[data-testid=editor] .view-lines').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\nlet broken = revenu');
+    await page.locator('[data-testid=editor] .squiggly-error').first().waitFor({ timeout: 10_000 });
+    await expect.poll(() => page.locator('[data-testid=problems]').innerText()).toContain('`revenu` is not defined');
+    await expect.poll(() => page.locator('[data-testid=results]').innerText()).toContain('The program has errors');
+    await page.keyboard.type('e');
+    await expect.poll(() => page.locator('[data-testid=problems]').innerText(), { timeout: 10_000 }).toContain('Problems (0 errors');
+    await expect.poll(() => statementRows(page).count(), { timeout: 10_000 }).toBe(8);
+    expect(await page.locator('[data-testid=editor] .squiggly-error').count()).toBe(0);
+  });
+
+  it('editing a data cell changes a payout', async () => {
+    await page.selectOption('[data-testid=period]', '2026-Q1');
+    await expect.poll(() => page.locator('[data-testid=period]').inputValue()).toBe('2026-Q1');
+    const before = await totalsText(page);
+    await page.getByRole('tab', { name: 'Data' }).click();
+    await page.locator('[data-testid=data] button[data-file=sale]').click();
+    await page.locator('input[aria-label="sale row 1 category"]').fill('hardware');
+    await page.locator('input[aria-label="sale row 1 amount"]').fill('900000');
+    await page.getByRole('tab', { name: 'Results' }).click();
+    await expect.poll(() => totalsText(page), { timeout: 10_000 }).not.toBe(before);
+    // The row's partner earns hardware points: floor(900000) × its multiplier, at least.
+    const points = (t: string) => Number(t.split('\t').find((c) => /\d/.test(c))!.replace(/,/g, ''));
+    expect(points(await totalsText(page)) - points(before)).toBeGreaterThanOrEqual(900_000 - 50_000);
+  });
+
+  it('a share link restores program and data in a fresh page', async () => {
+    await page.locator('[data-testid=editor] .view-lines').click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.type('# shared-marker\n');
+    await page.waitForTimeout(400);
+    await page.locator('[data-testid=share]').click();
+    await page.locator('[data-testid=share][data-url]').waitFor({ timeout: 10_000 });
+    const url = (await page.locator('[data-testid=share]').getAttribute('data-url'))!;
+    expect(url).toMatch(/#v1\.[A-Za-z0-9_-]+$/);
+    const fresh = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    try {
+      const p = await fresh.newPage();
+      watch(p);
+      await p.goto(url);
+      await expect.poll(() => statementRows(p).count(), { timeout: 30_000 }).toBe(8);
+      expect(await p.locator('[data-testid=editor] .view-lines').innerText()).toContain('shared-marker');
+      await p.getByRole('tab', { name: 'Data' }).click();
+      await p.locator('[data-testid=data] button[data-file=sale]').click();
+      expect(await p.locator('input[aria-label="sale row 1 amount"]').inputValue()).toBe('900000');
+      expect(await p.locator('input[aria-label="sale row 1 category"]').inputValue()).toBe('hardware');
+
+      // Opening a CSV file loads it into its table.
+      await p.locator('[data-testid=open-file]').setInputFiles({
+        name: 'training.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from('id,partner,date,course\nT1,P001,2026-02-01,Router Pro\nT2,P002,2026-02-03,Wi-Fi Design\n'),
+      });
+      await expect.poll(() => p.locator('[data-testid=data] button[data-file=training]').innerText()).toBe('training.csv (2)');
+      expect(await p.locator('input[aria-label="training row 2 course"]').inputValue()).toBe('Wi-Fi Design');
+      expect(await p.locator('[data-testid=problems]').innerText()).toContain('Problems (0 errors');
+    } finally {
+      await fresh.close();
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('shows invalid records with the command line\'s messages', async () => {
+    await page.getByRole('tab', { name: 'Data' }).click();
+    await page.locator('[data-testid=data] button[data-file=sale]').click();
+    await page.locator('input[aria-label="sale row 2 amount"]').fill('12,50');
+    await expect.poll(() => page.locator('[data-testid=problems]').innerText(), { timeout: 10_000 }).toContain('sale.csv:3: field "amount": "12,50" is not a decimal amount');
+    expect(await page.locator('input[aria-label="sale row 2 amount"]').getAttribute('aria-invalid')).toBe('true');
+  });
+});

@@ -1,0 +1,156 @@
+/** The playground's pure parts: tables and pasted CSV, share links, the sample generator, the language service, runs. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { compile } from '../../compiler/compile.js';
+import { loadDataset } from '../../runtime/records.js';
+import { recordSchemas } from '../../runtime/dataset.js';
+import { generateSample, rng } from '../../playground/src/sample.js';
+import { programSchema } from '../../playground/src/schema.js';
+import { complete, definition, hover } from '../../playground/src/service.js';
+import { decodeSession, encodeSession, fromBase64Url, MAX_LINK_CHARS, toBase64Url } from '../../playground/src/share.js';
+import { applyPaste, csvToTable, fileToTable, parsePaste, tableToCsv } from '../../playground/src/tables.js';
+import { runProgram } from '../../playground/src/run.js';
+
+const northwind = readFileSync('test/fixtures/northwind.incent', 'utf8');
+const sampleFiles = Object.fromEntries(['partners', 'sale', 'training'].map((f) => [`${f}.csv`, readFileSync(`playground/samples/northwind/${f}.csv`, 'utf8')]));
+
+describe('pasted cells and CSV', () => {
+  it('reads spreadsheet cells (tabs), CSV with quotes, and semicolons', () => {
+    expect(parsePaste('a\tb\n1\t2\n')).toEqual([['a', 'b'], ['1', '2']]);
+    expect(parsePaste('id,name\r\n1,"Smith, J ""Jo"""\r\n')).toEqual([['id', 'name'], ['1', 'Smith, J "Jo"']]);
+    expect(parsePaste('a;b\n1;2')).toEqual([['a', 'b'], ['1', '2']]);
+    expect(parsePaste('"multi\nline",x')).toEqual([['multi\nline', 'x']]);
+    expect(parsePaste('')).toEqual([]);
+  });
+  it('pastes a block at a cell, growing the table, or appends rows by header', () => {
+    const t = { columns: ['id', 'amount', 'note'], rows: [['1', '5', '']] };
+    expect(applyPaste(t, [['7', 'x'], ['8', 'y']], { row: 0, col: 1 }).rows).toEqual([['1', '7', 'x'], ['', '8', 'y']]);
+    expect(applyPaste(t, [['note', 'id'], ['n', '2']], { row: 0, col: 0 }).rows).toEqual([['1', '5', ''], ['2', '', 'n']]);
+    expect(t.rows).toEqual([['1', '5', '']]); // unchanged
+  });
+  it('round-trips tables through CSV and maps lines to rows (multi-line cells included)', () => {
+    const t = { columns: ['id', 'note'], rows: [['1', 'a\nb'], ['2', 'c,d'], ['3', '']] };
+    const { text, rowOfLine } = tableToCsv(t);
+    expect(csvToTable(text)).toEqual(t);
+    expect([...rowOfLine]).toEqual([[2, 0], [4, 1], [5, 2]]);
+  });
+  it('reads JSON and NDJSON records as tables', () => {
+    expect(fileToTable('sale.json', '[{"id":"S1","amount":12.5,"ok":true},{"id":"S2","note":null}]')).toEqual({ columns: ['id', 'amount', 'ok', 'note'], rows: [['S1', '12.5', 'true', ''], ['S2', '', '', '']] });
+    expect(fileToTable('sale.ndjson', '{"id":"S1"}\n\n{"id":"S2"}\n').rows).toEqual([['S1'], ['S2']]);
+    expect(() => fileToTable('x.json', '{"id":1}')).toThrow();
+  });
+});
+
+describe('share links', () => {
+  it('base64url round-trips bytes', () => {
+    const b = new Uint8Array(300).map((_, i) => (i * 37) & 255);
+    expect(fromBase64Url(toBase64Url(b))).toEqual(b);
+    expect(toBase64Url(b)).toMatch(/^[A-Za-z0-9_-]+$/);
+  });
+  it('carries program and data, and decodes to the same session', async () => {
+    const { hash, dataLeftOut } = await encodeSession({ program: northwind, data: { sale: 'id,partner\nS1,P1\n' } });
+    expect(dataLeftOut).toBe(false);
+    expect(hash.length).toBeLessThan(MAX_LINK_CHARS);
+    expect(await decodeSession(hash)).toEqual({ program: northwind, data: { sale: 'id,partner\nS1,P1\n' }, dataLeftOut: false });
+  });
+  it('leaves out data that would make the link longer than 8 KB, and says so', async () => {
+    const big = Array.from({ length: 4000 }, (_, i) => `S${i},P${(i * 7919) % 1000},${(i * 104729) % 99991}.${i % 100}`).join('\n');
+    const { hash, dataLeftOut } = await encodeSession({ program: northwind, data: { sale: big } });
+    expect(dataLeftOut).toBe(true);
+    const s = await decodeSession(hash);
+    expect(s.program).toBe(northwind);
+    expect(s.data).toBeUndefined();
+    expect(s.dataLeftOut).toBe(true);
+  });
+  it('refuses damaged or foreign links with a readable message', async () => {
+    await expect(decodeSession('#hello')).rejects.toThrow(/not an Incent playground link/);
+    await expect(decodeSession('#v1.!!!')).rejects.toThrow(/damaged/);
+    await expect(decodeSession('#v1.AAAA')).rejects.toThrow(/damaged/);
+    const { hash } = await encodeSession({ program: 'x' });
+    expect((await decodeSession(hash)).program).toBe('x');
+  });
+  it('keeps only strings from a link (no prototype keys, no other types)', async () => {
+    const { deflate } = await import('../../playground/src/share.js');
+    const evil = '#v1.' + (await deflate('{"p":"x","d":{"__proto__":"y"}}'));
+    const s = await decodeSession(evil);
+    expect(Object.getPrototypeOf(s.data)).toBe(null);
+    await expect(decodeSession('#v1.' + (await deflate('{"p":1}')))).rejects.toThrow(/no program/);
+    await expect(decodeSession('#v1.' + (await deflate('{"p":"x","d":{"sale":5}}')))).rejects.toThrow(/bad data/);
+  });
+});
+
+describe('sample data', () => {
+  const schema = programSchema(compile(northwind).checked!);
+  it('is seeded: same seed, same data; another seed, other data', () => {
+    expect(generateSample(schema, { seed: 3 })).toEqual(generateSample(schema, { seed: 3 }));
+    expect(generateSample(schema, { seed: 3 })).not.toEqual(generateSample(schema, { seed: 4 }));
+    const r = rng(1);
+    const xs = Array.from({ length: 1000 }, r);
+    expect(Math.min(...xs)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...xs)).toBeLessThan(1);
+  });
+  it('has every declared column, and every record is valid for the runtime', () => {
+    const t = generateSample(schema, { seed: 11, partners: 20, events: 500 });
+    expect(t['partners']!.columns).toEqual(['id', 'kind', 'region']);
+    expect(t['sale']!.columns).toEqual(['id', 'partner', 'date', 'sku', 'category', 'amount', 'quantity']);
+    expect(t['sale']!.rows).toHaveLength(500);
+    const a = compile(northwind).artifact!;
+    const ds = loadDataset(recordSchemas(a), Object.fromEntries(Object.entries(t).map(([k, v]) => [`${k}.csv`, tableToCsv(v).text])));
+    expect(ds.problems).toEqual([]);
+    // Plausible: the values the rules compare with appear, dates stay in the program.
+    expect(t['sale']!.rows.some((r) => r[3] === 'NW-RTR-9')).toBe(true);
+    expect(t['sale']!.rows.every((r) => r[2]! >= '2026-01-01' && r[2]! <= '2026-12-31')).toBe(true);
+  });
+});
+
+describe('language service', () => {
+  const r = compile(northwind);
+  const at = (needle: string, delta = 0) => northwind.indexOf(needle) + delta;
+  it('completes pots after `to`, fields after a dot, enum values in quotes, levels after a tier comparison', () => {
+    const labels = (text: string) => complete(compile(text), text, text.length).items.map((i) => i.label);
+    expect(labels(northwind + '\nrule "x" {\n  for each sale\n  award 1 to ')).toEqual(expect.arrayContaining(['points', 'cash', 'credit', 'trip']));
+    expect(labels(northwind + '\nlet z = sale.')).toEqual(expect.arrayContaining(['amount', 'category', 'date']));
+    expect(labels(northwind + '\nrule "y" {\n  for each sale where category = "')).toEqual(['hardware', 'software', 'services']);
+    expect(labels(northwind + '\nlet q = if status >= ')).toEqual(['Member', 'Silver', 'Gold']);
+    expect(labels(northwind + '\nrule "w" {\n  for each ')).toEqual(expect.arrayContaining(['sale', 'training', 'partner']));
+    expect(labels(northwind + '\n')).toEqual(expect.arrayContaining(['rule', 'measure', 'payout']));
+    const names = complete(compile(northwind + '\nlet v = rev'), northwind + '\nlet v = rev', northwind.length + 12);
+    expect(names.items.find((i) => i.label === 'revenue')).toMatchObject({ kind: 'measure', detail: 'measure · money (EUR)' });
+    expect(names.replace).toEqual({ start: northwind.length + 9, end: northwind.length + 12 });
+  });
+  it('hovers with type, unit and level, and the declaration', () => {
+    const h = hover(r, northwind, at('multiplier to points', 2))!;
+    expect(h.contents[0]).toContain('**let** `multiplier`: number — partner level');
+    expect(h.contents[1]).toContain('let multiplier = lookup status');
+    expect(h.valueName).toBe('multiplier');
+    expect(hover(r, northwind, at('hardware_revenue * rebate', 1))!.contents[0]).toContain('money (EUR)');
+  });
+  it('goes to definitions: names, pots, events, levels', () => {
+    const def = (needle: string, delta = 1) => {
+      const s = definition(r, at(needle, delta));
+      return s ? northwind.slice(s.start, s.end) + '@' + s.start : undefined;
+    };
+    expect(def('multiplier to')).toBe(`multiplier@${northwind.indexOf('multiplier =')}`);
+    expect(def('to cash', 4)).toBe(`cash@${northwind.indexOf('cash as cash')}`);
+    expect(def('for each training', 10)).toBe(`training@${northwind.indexOf('training {')}`);
+    expect(def('Gold: 1.5')).toBe(`Gold@${northwind.indexOf('Gold   from')}`);
+  });
+});
+
+describe('runs', () => {
+  it('evaluates the sample data, explains a partner, and reports invalid records like the command line', () => {
+    const ok = runProgram({ type: 'run', id: 1, text: northwind, files: sampleFiles, explain: 'P001' });
+    expect(ok.blocked).toBeUndefined();
+    expect(ok.periods.map((p) => p.period)).toEqual(['2026-Q1', '2026-Q2', '2026-Q3', '2026-Q4']);
+    expect(ok.partners).toHaveLength(8);
+    expect(ok.detail?.id).toBe('P001');
+    expect(ok.detail!.awards.length + ok.detail!.unfired.length).toBeGreaterThan(0);
+    const bad = sampleFiles['sale.csv']!.replace(/\n(S0002,[^,]*,[^,]*,[^,]*,[^,]*,)[0-9.]+/, '\n$1"12,50"');
+    const r = runProgram({ type: 'run', id: 2, text: northwind, files: { ...sampleFiles, 'sale.csv': bad } });
+    expect(r.rejected).toBe(1);
+    expect(r.problems.map((p) => p.text)).toEqual(['sale.csv:3: field "amount": "12,50" is not a decimal amount']);
+  });
+  it('says why there is nothing to show', () => {
+    expect(runProgram({ type: 'run', id: 3, text: 'rule', files: {} }).blocked).toMatch(/errors/);
+  });
+});
