@@ -404,8 +404,8 @@ interface KindState {
  * on purpose; slots keep the hash too, so that growing never hashes an id again.
  */
 class IdIndex {
-  private entries = new Int32Array(1024); // entry + 1; 0: free
-  private hashes = new Int32Array(1024);
+  // slot k: [2k] the id's hash (0: free), [2k + 1] the entry; one cache line per probe
+  private slots = new Int32Array(2048);
   private count = 0;
   private readonly seed = (Math.random() * 0x7fffffff) | 0;
 
@@ -415,31 +415,31 @@ class IdIndex {
     for (let k = 0; k < id.length; k++) h = Math.imul(h ^ id.charCodeAt(k), 0x01000193);
     h ^= h >>> 15;
     if (h === 0) h = 1;
-    const mask = this.entries.length - 1;
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const e = this.entries[slot];
+      const e = slots[2 * slot];
       if (e === 0) {
-        this.entries[slot] = entry + 1;
-        this.hashes[slot] = h;
-        if (++this.count * 2 > this.entries.length) this.resize();
+        slots[2 * slot] = h;
+        slots[2 * slot + 1] = entry;
+        if (++this.count * 4 > slots.length) this.resize();
         return -1;
       }
-      if (this.hashes[slot] === h && rows[e - 1].id === id) return e - 1;
+      if (e === h && rows[slots[2 * slot + 1]].id === id) return slots[2 * slot + 1];
     }
   }
 
   private resize(): void {
-    const entries = this.entries;
-    const hashes = this.hashes;
-    this.entries = new Int32Array(entries.length * 2);
-    this.hashes = new Int32Array(entries.length * 2);
-    const mask = this.entries.length - 1;
-    for (let i = 0; i < entries.length; i++) {
-      if (entries[i] === 0) continue;
-      let slot = hashes[i] & mask;
-      while (this.entries[slot] !== 0) slot = (slot + 1) & mask;
-      this.entries[slot] = entries[i];
-      this.hashes[slot] = hashes[i];
+    const old = this.slots;
+    const slots = (this.slots = new Int32Array(old.length * 2));
+    const mask = (slots.length >> 1) - 1;
+    for (let i = 0; i < old.length; i += 2) {
+      const h = old[i];
+      if (h === 0) continue;
+      let slot = h & mask;
+      while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
+      slots[2 * slot] = h;
+      slots[2 * slot + 1] = old[i + 1];
     }
   }
 }
@@ -455,35 +455,91 @@ const C_TEXT = 0;
 const C_SHARED_TEXT = 1;
 const C_DATE = 2;
 const C_NUMBER = 3;
-const C_OTHER = 4;
+const C_INTEGER = 4;
+const C_ENUM = 5;
+const C_OTHER = 6;
 
 /** Most distinct values kept per column for sharing strings (partner ids, SKUs, dates) between records. */
 const SHARE_LIMIT = 1 << 16;
 
 /**
+ * One string per distinct value: open addressing over the values' FNV-1a hashes (cheaper than a
+ * `Map` lookup, which must hash every fresh cell in the runtime). Holds up to SHARE_LIMIT values;
+ * past that, cells are returned as they are.
+ */
+class StringPool {
+  private hashes = new Int32Array(256);
+  private strings: (string | undefined)[] = new Array<string | undefined>(256).fill(undefined);
+  private count = 0;
+
+  share(s: string): string {
+    let h = 0x811c9dc5;
+    for (let k = 0; k < s.length; k++) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193);
+    h ^= h >>> 15;
+    if (h === 0) h = 1;
+    const mask = this.hashes.length - 1;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const e = this.hashes[slot];
+      if (e === 0) {
+        if (this.count >= SHARE_LIMIT) return s;
+        this.hashes[slot] = h;
+        this.strings[slot] = s;
+        if (++this.count * 2 > this.hashes.length) this.resize();
+        return s;
+      }
+      if (e === h) {
+        const t = this.strings[slot]!;
+        if (t === s) return t;
+      }
+    }
+  }
+
+  private resize(): void {
+    const hashes = this.hashes;
+    const strings = this.strings;
+    this.hashes = new Int32Array(hashes.length * 2);
+    this.strings = new Array<string | undefined>(hashes.length * 2).fill(undefined);
+    const mask = this.hashes.length - 1;
+    for (let i = 0; i < hashes.length; i++) {
+      if (hashes[i] === 0) continue;
+      let slot = hashes[i] & mask;
+      while (this.hashes[slot] !== 0) slot = (slot + 1) & mask;
+      this.hashes[slot] = hashes[i];
+      this.strings[slot] = strings[i];
+    }
+  }
+}
+
+/**
  * The CSV fast path: every cell is a string, so the zod object schema's work reduces to the field
- * converters — the same functions, called directly (zod's object machinery costs ~1.5 µs per
- * record). Returns the typed row, or undefined when any cell fails; the caller then goes through
- * zod, which reports every problem. `test/runtime/records.test.ts` checks that both agree.
+ * converters' — done here directly, for the common cases, else by calling the converters (zod's
+ * object machinery costs ~1.5 µs per record). Returns the typed row, or undefined when any cell
+ * fails; the caller then goes through zod, which reports every problem. A property test in
+ * `test/runtime/records.test.ts` checks that this and zod agree on every row.
  *
- * Repeated strings (partner ids and other text except `id`, dates) are shared between records:
- * one string per distinct value (up to SHARE_LIMIT per column), instead of one per cell. A date
- * seen before is known to be valid. Money and decimals go straight to a `Num` (`decimalNum`).
+ * Repeated strings (text other than `id`, such as partner ids and SKUs; dates; enumeration
+ * members) are shared between records: one string per distinct value instead of one per cell.
+ * Money and decimals go straight to a `Num` (`decimalNum`), small integers to shared `Num`s.
  */
 export class FastRow {
   private readonly codes: number[];
-  private readonly shared: Map<string, string>[];
+  private readonly pools: StringPool[];
+  private readonly members: (readonly string[])[];
+  private readonly dates = new Map<number, string>();
   private readonly values: Value[];
   private readonly make: (values: Value[]) => Row;
 
   constructor(private readonly c: CompiledSchema) {
     this.codes = c.fields.map((f) => {
+      if (typeof f.type === 'object') return f.type.enum.length <= 16 ? C_ENUM : C_OTHER;
       if (f.type === 'text') return f.name === 'id' ? C_TEXT : C_SHARED_TEXT;
       if (f.type === 'date') return C_DATE;
       if (f.type === 'decimal' || f.type === 'money') return C_NUMBER;
+      if (f.type === 'integer') return C_INTEGER;
       return C_OTHER;
     });
-    this.shared = c.fields.map(() => new Map<string, string>());
+    this.pools = c.fields.map(() => new StringPool());
+    this.members = c.fields.map((f) => (typeof f.type === 'object' ? f.type.enum : []));
     this.values = c.fields.map(() => '');
     this.make = rowMaker(c.names);
   }
@@ -500,15 +556,50 @@ export class FastRow {
           values[i] = cell;
           break;
         case C_SHARED_TEXT:
+          if (cell === '') return undefined;
+          values[i] = this.pools[i].share(cell);
+          break;
         case C_DATE: {
-          const m = this.shared[i];
-          const hit = m.get(cell);
-          if (hit !== undefined) values[i] = hit;
+          const day = parseDate(cell);
+          if (day === undefined) return undefined;
+          const d = this.dates.get(day);
+          if (d !== undefined) values[i] = d;
           else {
-            if (cell === '' || (codes[i] === C_DATE && parseDate(cell) === undefined)) return undefined;
-            if (m.size < SHARE_LIMIT) m.set(cell, cell);
+            if (this.dates.size < SHARE_LIMIT) this.dates.set(day, cell);
             values[i] = cell;
           }
+          break;
+        }
+        case C_ENUM: {
+          const members = this.members[i];
+          let m: string | undefined;
+          for (let k = 0; k < members.length; k++) {
+            if (members[k] === cell) {
+              m = members[k];
+              break;
+            }
+          }
+          if (m === undefined) return undefined;
+          values[i] = m;
+          break;
+        }
+        case C_INTEGER: {
+          // up to 15 digits, optionally negative; anything else is left to the converter
+          const len = cell.length;
+          let k = len > 0 && cell.charCodeAt(0) === 45 ? 1 : 0;
+          let n = 0;
+          if (k === len || len - k > 15) {
+            const v = this.c.converters[i](cell);
+            if (v instanceof Failure) return undefined;
+            values[i] = v;
+            break;
+          }
+          for (; k < len; k++) {
+            const d = cell.charCodeAt(k) - 48;
+            if (d < 0 || d > 9) return undefined;
+            n = n * 10 + d;
+          }
+          values[i] = intNum(cell.charCodeAt(0) === 45 && n !== 0 ? -n : n);
           break;
         }
         case C_NUMBER: {
@@ -913,24 +1004,33 @@ export class DatasetBuilder {
     for (const st of this.kinds.values()) {
       files.push(...st.files);
       const isEvent = st.kind !== this.partnerKind;
-      const all = st.rejected.size === 0 && st.duplicates.size === 0; // every entry valid
-      const list: EventRow[] = all && isEvent ? (st.rows as EventRow[]) : [];
-      for (let i = 0; i < st.n; i++) {
+      // counts: valid = input - rejected - merged (only the few others are looked at)
+      for (const stats of st.files) stats.valid = stats.input;
+      for (const i of [...st.rejected.keys()].sort((a, b) => a - b)) {
         const stats = st.files[st.fileOf[i]];
-        const status = st.status[i];
-        if (status === VALID) {
-          stats.valid++;
-          if (isEvent) {
-            const r = st.rows[i] as EventRow;
-            if (!all) list.push(r);
-            if (this.partnerKind === undefined) idsFromEvents.add(r.partner);
-            if (latestDate === undefined || r.date > latestDate) latestDate = r.date;
-          }
-        } else if (status === REJECTED) stats.rejected++;
-        else stats.merged++;
+        stats.valid--;
+        stats.rejected++;
+        rejected.push(st.rejected.get(i)!); // in the order read (the sort below is stable)
       }
-      for (const r of st.rejected.values()) rejected.push(r);
-      if (isEvent) events.set(st.kind, list);
+      for (const group of st.duplicates.values()) {
+        for (const i of group) {
+          if (st.status[i] !== MERGED) continue;
+          const stats = st.files[st.fileOf[i]];
+          stats.valid--;
+          stats.merged++;
+        }
+      }
+      if (!isEvent) continue;
+      const all = st.rejected.size === 0 && st.duplicates.size === 0; // every entry valid
+      const list: EventRow[] = all ? (st.rows as EventRow[]) : [];
+      for (let i = 0; i < st.n; i++) {
+        if (!all && st.status[i] !== VALID) continue;
+        const r = st.rows[i] as EventRow;
+        if (!all) list.push(r);
+        if (this.partnerKind === undefined) idsFromEvents.add(r.partner);
+        if (latestDate === undefined || r.date > latestDate) latestDate = r.date;
+      }
+      events.set(st.kind, list);
     }
     if (this.partnerKind === undefined) partnerIds = [...idsFromEvents].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const byPlace = <T extends { file: string; line: number }>(a: T, b: T) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);

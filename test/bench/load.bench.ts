@@ -61,11 +61,12 @@ if (args[0] === '--rss') {
   // child: one load in a fresh process; prints its peak RSS (KiB) and the load time (ms)
   const a = artifact();
   const text = readFileSync(args[1]!, 'utf8');
+  const before = process.memoryUsage().rss;
   const t = performance.now();
   const { input, data } = loadData(a, { 'sale.csv': text });
   const ms = performance.now() - t;
   if (input.problems.length || data.events.sale!.length === 0) throw new Error('unexpected problems');
-  console.log(JSON.stringify({ maxRss: process.resourceUsage().maxRSS, ms, heap: process.memoryUsage().heapUsed }));
+  console.log(JSON.stringify({ maxRss: process.resourceUsage().maxRSS, before, ms, heap: process.memoryUsage().heapUsed }));
 } else {
   const n = Number(args[0] ?? 1_000_000);
   const runs = Number(args[1] ?? 5);
@@ -88,11 +89,11 @@ if (args[0] === '--rss') {
   }
   const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--rss', file], { encoding: 'utf8' });
   if (child.status !== 0) throw new Error(`child failed: ${child.stderr}`);
-  const rss = JSON.parse(child.stdout.trim().split('\n').pop()!) as { maxRss: number; ms: number; heap: number };
+  const rss = JSON.parse(child.stdout.trim().split('\n').pop()!) as { maxRss: number; before: number; ms: number; heap: number };
   const s = median(scan);
   const l = median(load);
   console.log(`${n} lines, ${(text.length / 1e6).toFixed(1)} MB, medians of ${runs} runs`);
   console.log(`  CSV scan (scanCsv):                  ${s.toFixed(0)} ms`);
   console.log(`  loadData (text → evaluator Dataset): ${l.toFixed(0)} ms = ${(l / s).toFixed(1)}× the scan`);
-  console.log(`  fresh process: peak RSS ${mib(rss.maxRss * 1024)} MiB (file text, compile and load), load ${rss.ms.toFixed(0)} ms, heap after ${mib(rss.heap)} MiB`);
+  console.log(`  fresh process: peak RSS ${mib(rss.maxRss * 1024)} MiB (file text, compile and load; ${mib(rss.before)} MiB before the load), load ${rss.ms.toFixed(0)} ms, heap after ${mib(rss.heap)} MiB`);
 }
