@@ -1,6 +1,6 @@
 /**
  * The canonical formatter (`incent fmt`). The rules, and the reasons for each choice, are in
- * docs/format.md. In short: header first, then declarations in source order; one clause per line;
+ * language/REFERENCE.md ("The canonical form"). In short: header first, then declarations in source order; one clause per line;
  * two-space indent; no column alignment; literals exactly as written; minimal parentheses; comments
  * kept where they were (placed by their offsets against the offsets of the printed tokens).
  *

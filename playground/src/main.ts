@@ -253,14 +253,25 @@ const runner = new Runner((r) => {
   say(r.blocked ? '' : `Evaluated ${r.records.toLocaleString('en')} records in ${r.ms} ms`);
 });
 
+/** CSV texts of the tables, kept until a table changes (typing in the program never re-serialises 50,000 records). */
+const csvCache = new Map<string, { table: Table; text: string; rowOfLine: Map<number, number> }>();
+function tableChanged(file?: string): void {
+  if (file === undefined) csvCache.clear();
+  else csvCache.delete(file);
+}
+
 function dataFiles(): Record<string, string> {
   const files: Record<string, string> = {};
   state.rowOfLine.clear();
   for (const t of state.schema?.tables ?? []) {
     const table = withColumns(state.tables.get(t.file), t.fields.map((f) => f.name));
-    const { text, rowOfLine } = tableToCsv(table);
-    files[`${t.file}.csv`] = text;
-    state.rowOfLine.set(t.file, rowOfLine);
+    let c = csvCache.get(t.file);
+    if (!c || c.table !== table) {
+      c = { table, ...tableToCsv(table) };
+      csvCache.set(t.file, c);
+    }
+    files[`${t.file}.csv`] = c.text;
+    state.rowOfLine.set(t.file, c.rowOfLine);
   }
   return files;
 }
@@ -468,6 +479,7 @@ function renderDataTable(): void {
         input.addEventListener('input', () => {
           const t = state.tables.get(file)!;
           t.rows[ri]![ci] = input.value;
+          tableChanged(file);
           scheduleRun();
           save();
         });
@@ -520,6 +532,7 @@ function renderDataTable(): void {
 }
 
 function afterDataChange(): void {
+  tableChanged();
   renderDataTabs();
   renderDataTable();
   scheduleRun();
@@ -889,11 +902,19 @@ shareButton.addEventListener('click', async () => {
   shareButton.dataset['url'] = url;
 });
 
+/** Above this many cells the data is not kept in local storage (it holds a few megabytes): the program is. */
+const MAX_STORED_CELLS = 200_000;
+
 function saveSession(): void {
   const tables: Record<string, Table> = {};
-  for (const [k, v] of state.tables) tables[k] = v;
+  let cells = 0;
+  for (const [k, v] of state.tables) {
+    tables[k] = v;
+    cells += v.rows.length * v.columns.length;
+  }
   const base = { program: model.getValue(), period: state.period, partner: state.partner };
   try {
+    if (cells > MAX_STORED_CELLS) throw new Error('too large');
     localStorage.setItem(STORAGE_KEY, JSON.stringify({ ...base, tables }));
   } catch {
     try {

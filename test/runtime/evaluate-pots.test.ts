@@ -227,7 +227,7 @@ describe('caps that are not whole units', () => {
   });
 });
 
-describe('choices the spec leaves open (docs/semantics.md)', () => {
+describe('choices the spec leaves open (language/REFERENCE.md)', () => {
   it('a negative rule total rounds with the pot mode too: points round toward zero', () => {
     const r = runProgram(bonusProgram('payout pts as points'), {
       'bonus.csv': `id,partner,date,pot,amount\nB1,P1,2026-02-01,pts,10\nB2,P1,2026-05-01,pts,-2.5`,
