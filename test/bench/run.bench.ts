@@ -34,6 +34,7 @@ function prepare(): void {
   mkdirSync(work, { recursive: true });
   writeFileSync(join(work, 'rss.cjs'), "process.on('exit', () => { try { require('fs').writeSync(2, 'MAXRSS_KB ' + process.resourceUsage().maxRSS + '\\n'); } catch {} });\n");
   if (!existsSync(join(peers, 'package.json'))) cpSync(shared, peers, { recursive: true, filter: (p) => !p.includes('node_modules') && !p.includes(`${join(shared, 'data')}`) && !p.includes(`${join(shared, 'results')}`) });
+  mkdirSync(join(peers, 'results'), { recursive: true });
   if (!existsSync(join(peers, 'data', 'sales-1m.csv'))) {
     console.log('generating the peers\' data (node lib/gen.js)…');
     spawnSync('node', ['lib/gen.js'], { cwd: peers, stdio: 'inherit' });
