@@ -43,8 +43,11 @@ function prepare(): void {
     if (!existsSync(join(peers, 'data', `incent-${tag}`, 'sale.csv'))) spawnSync('node', ['to-incent.js', tag], { cwd: peers, stdio: 'inherit' });
   }
   if (!args.has('--no-jre') && !existsSync(join(peers, 'node_modules', 'json-rules-engine'))) {
-    console.log('installing the peers\' dependencies (npm ci)…');
-    spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: peers, stdio: 'inherit' });
+    // The peers' lock file lists platform packages it does not pin, so `npm ci` refuses it: install
+    // just what the json-rules-engine variant needs, at the version the peers' package.json asks for.
+    const wanted = (JSON.parse(readFileSync(join(peers, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies['json-rules-engine'] ?? 'latest';
+    console.log(`installing json-rules-engine@${wanted} for the peers…`);
+    spawnSync('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--ignore-scripts', `json-rules-engine@${wanted}`], { cwd: peers, stdio: 'inherit' });
   }
   console.log('building incent (npm run build)…');
   spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
@@ -96,7 +99,7 @@ function main(): void {
     if (inc.status !== 0) throw new Error(`incent failed: ${inc.stderr}`);
     const ag = agree(floorResults(tag), incentResults(inc.stdout));
     lines.push(
-      `${tag}: incent ${fmt(inc.ms / 1000)} s (${fmt(n / (inc.ms / 1000) / 1e6)} M lines/s, peak ${fmt(inc.rssMiB, 0)} MiB) — ` +
+      `${tag}: incent ${fmt(inc.ms / 1000)} s (${fmt(n / (inc.ms / 1000) / 1e3, 0)}k lines/s, peak ${fmt(inc.rssMiB, 0)} MiB) — ` +
         `floor ${fmt(floor.ms / 1000)} s (peak ${fmt(floor.rssMiB, 0)} MiB) — incent/floor ${fmt(inc.ms / floor.ms, 1)}×; ` +
         `agreement: ${ag.partners - ag.mismatched}/${ag.partners} partners${ag.examples.length ? ' ' + ag.examples.join('; ') : ''}`,
     );
