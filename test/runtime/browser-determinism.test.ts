@@ -1,0 +1,89 @@
+/**
+ * Node versus the browser: the same program and data give byte-identical statements in Node and in
+ * headless Chromium (the runtime bundled for the browser), and in the browser under a time zone far
+ * from UTC.
+ */
+import { build } from 'esbuild';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compile } from '../../compiler/compile.js';
+import { loadData } from '../../runtime/dataset.js';
+import { Evaluator } from '../../runtime/evaluate.js';
+import { statementJson } from '../../runtime/statement.js';
+import { CHROMIUM, launch } from '../playground/harness.js';
+
+const root = new URL('../../', import.meta.url).pathname;
+const example = join(root, 'examples', 'northwind-distributor');
+
+function inputs(): { source: string; texts: Record<string, string> } {
+  const source = readFileSync(join(example, 'program.incent'), 'utf8');
+  const texts: Record<string, string> = {};
+  for (const f of readdirSync(join(example, 'data'))) texts[f] = readFileSync(join(example, 'data', f), 'utf8');
+  return { source, texts };
+}
+
+function inNode(source: string, texts: Record<string, string>): string {
+  const artifact = compile(source).artifact!;
+  const { data } = loadData(artifact, texts);
+  return JSON.stringify(new Evaluator(artifact).run(data).map((r) => statementJson(artifact, r)));
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('Node and the browser agree', () => {
+  let browser: Browser;
+  let bundle: string;
+
+  beforeAll(async () => {
+    const r = await build({
+      stdin: {
+        contents: [
+          "export { compile } from './compiler/compile.ts';",
+          "export { loadData } from './runtime/dataset.ts';",
+          "export { Evaluator } from './runtime/evaluate.ts';",
+          "export { statementJson } from './runtime/statement.ts';",
+        ].join('\n'),
+        resolveDir: root,
+        loader: 'ts',
+      },
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      globalName: 'Incent',
+      write: false,
+      logLevel: 'silent',
+    });
+    bundle = r.outputFiles[0]!.text;
+    browser = await launch();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it.each(['UTC', 'Pacific/Kiritimati', 'America/Los_Angeles'])('statements are byte-identical in Chromium (time zone %s)', async (timezoneId) => {
+    const { source, texts } = inputs();
+    const expected = inNode(source, texts);
+    const context = await browser.newContext({ timezoneId });
+    try {
+      const page = await context.newPage();
+      await page.setContent('<!doctype html><title>determinism</title>');
+      await page.addScriptTag({ content: bundle });
+      const actual = await page.evaluate(
+        ({ source, texts }) => {
+          // eslint-disable-next-line @typescript-eslint/no-explicit-any
+          const I = (globalThis as any).Incent;
+          const artifact = I.compile(source).artifact;
+          const { data } = I.loadData(artifact, texts);
+          // eslint-disable-next-line @typescript-eslint/no-explicit-any
+          return JSON.stringify(new I.Evaluator(artifact).run(data).map((r: any) => I.statementJson(artifact, r)));
+        },
+        { source, texts },
+      );
+      expect(actual.length).toBeGreaterThan(1000);
+      expect(actual).toBe(expected);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});
