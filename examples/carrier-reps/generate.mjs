@@ -1,19 +1,9 @@
 // Writes data/ for the Pixelon rep example: 200 reps, their training modules, device activations
 // and refunds, January–June 2026. Seeded: `node generate.mjs` always writes the same files.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { seeded, pad } from '../lib/random.mjs';
 
-function mulberry32(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rnd = mulberry32(9);
-const int = (lo, hi) => lo + Math.floor(rnd() * (hi - lo + 1));
-const pick = (xs) => xs[Math.floor(rnd() * xs.length)];
-const pad = (n, w = 2) => String(n).padStart(w, '0');
+const { rnd, int, pick } = seeded(9);
 const DAYS = [31, 28, 31, 30, 31, 30];
 // A date as a day of 2026 (0 = 1 January) and back; refunds come 1–14 days after the activation.
 const dateOf = (day) => {

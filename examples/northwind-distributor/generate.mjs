@@ -1,19 +1,9 @@
 // Writes data/ for the Northwind example: 120 partners, their 2025-Q2..2026-Q4 invoice lines and
 // trainings. Seeded, so the same files come out every time: `node generate.mjs`.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { seeded, pad } from '../lib/random.mjs';
 
-function mulberry32(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rnd = mulberry32(2026);
-const int = (lo, hi) => lo + Math.floor(rnd() * (hi - lo + 1));
-const pick = (xs) => xs[Math.floor(rnd() * xs.length)];
-const pad = (n, w = 2) => String(n).padStart(w, '0');
+const { int, pick } = seeded(2026);
 const money = (cents) => `${Math.floor(cents / 100)}.${pad(cents % 100)}`;
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const randomDate = (year, month) => `${year}-${pad(month)}-${pad(int(1, DAYS[month - 1]))}`;

@@ -2,18 +2,9 @@
 // closed deals from 2025-Q4 (the quarter before the program, for Q1's growth) to 2026-Q4.
 // Seeded: `node generate.mjs` always writes the same files.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { seeded, pad } from '../lib/random.mjs';
 
-function mulberry32(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rnd = mulberry32(125);
-const int = (lo, hi) => lo + Math.floor(rnd() * (hi - lo + 1));
-const pad = (n, w = 2) => String(n).padStart(w, '0');
+const { rnd, int } = seeded(125);
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const money = (c) => `${Math.floor(c / 100)}.${pad(c % 100)}`;
 
