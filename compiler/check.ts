@@ -9,6 +9,7 @@
 import { error, sortDiagnostics, type Diagnostic } from '../language/diagnostics.js';
 import { suggest } from './suggest.js';
 import type { Decl, EventDecl, Expr, FieldDecl, FieldRef, Ident, LetDecl, MeasureDecl, NameRef, PayoutDecl, ProgramFile, Span, TierDecl, TypeRef } from '../language/syntax.js';
+import { childExprs } from '../language/syntax.js';
 import type { CheckedProgram, EventInfo, FieldInfo, Level, LetInfo, MeasureInfo, Symbol, TierInfo, Type, WindowInfo } from './checked.js';
 import { ExprChecker, type Env, type ExprScope } from './exprs.js';
 import { checkHeader } from './header.js';
@@ -339,7 +340,7 @@ export class Checker implements Env {
         culprit = x;
         return true;
       }
-      return childExprsSafe(x).some(find);
+      return childExprs(x).some(find);
     };
     find(e);
     const name = culprit.kind === 'Name' ? culprit.name : culprit.kind === 'Field' ? `${culprit.object?.name}.${culprit.field?.name}` : undefined;
@@ -545,36 +546,10 @@ export function collectRefs(e: Expr | undefined): FieldRef[] {
   const walk = (x: Expr | undefined) => {
     if (!x) return;
     if (x.kind === 'Field') out.push(x);
-    for (const c of childExprsSafe(x)) walk(c);
+    for (const c of childExprs(x)) walk(c);
   };
   walk(e);
   return out;
 }
 
-/** Like `childExprs`, but safe on partial trees (missing lists or children). */
-export function childExprsSafe(e: Expr): Expr[] {
-  const all: (Expr | undefined)[] = (() => {
-    switch (e.kind) {
-      case 'Binary':
-        return [e.left, e.right];
-      case 'Unary':
-        return [e.operand];
-      case 'InRange':
-        return [e.value, e.from, e.to];
-      case 'InSet':
-        return [e.value, ...(e.items ?? [])];
-      case 'If':
-        return [e.cond, e.then, e.otherwise];
-      case 'Call':
-        return e.args ?? [];
-      case 'Lookup':
-        return [e.key, ...(e.entries ?? []).map((x) => x?.value), e.otherwise];
-      case 'Bands':
-        return [e.subject, ...(e.bands ?? []).flatMap((b) => [b?.threshold, b?.value])];
-      default:
-        return [];
-    }
-  })();
-  return all.filter((x): x is Expr => !!x);
-}
 

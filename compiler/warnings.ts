@@ -2,7 +2,7 @@
 import { warning } from '../language/diagnostics.js';
 import type { Decl, Expr, Ident, MeasureDecl, RuleCap, StringLit } from '../language/syntax.js';
 import type { Checker } from './check.js';
-import { childExprsSafe } from './check.js';
+import { childExprs } from '../language/syntax.js';
 import { parseDate } from './dates.js';
 
 /** Warns when a measure's `where` can never hold (its value would always be the empty aggregate). */
@@ -120,7 +120,7 @@ function short(e: Expr | undefined): string {
     case 'Name':
       return e.name;
     default:
-      return childExprsSafe(e).length ? 'this' : '…';
+      return childExprs(e).length ? 'this' : '…';
   }
 }
 

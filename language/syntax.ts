@@ -363,28 +363,34 @@ export interface BandsExpr extends Node {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-/** Visits every direct child expression of an expression. */
+/**
+ * The direct child expressions of an expression. Safe on partial trees from error recovery: missing
+ * children and lists are skipped.
+ */
 export function childExprs(e: Expr): Expr[] {
-  switch (e.kind) {
-    case 'Binary':
-      return [e.left, e.right];
-    case 'Unary':
-      return [e.operand];
-    case 'InRange':
-      return [e.value, e.from, e.to];
-    case 'InSet':
-      return [e.value, ...e.items];
-    case 'If':
-      return [e.cond, e.then, e.otherwise];
-    case 'Call':
-      return e.args;
-    case 'Lookup':
-      return [e.key, ...e.entries.map((x) => x.value), ...(e.otherwise ? [e.otherwise] : [])];
-    case 'Bands':
-      return [e.subject, ...e.bands.flatMap((b) => [b.threshold, b.value])];
-    default:
-      return [];
-  }
+  const all: (Expr | undefined)[] = (() => {
+    switch (e.kind) {
+      case 'Binary':
+        return [e.left, e.right];
+      case 'Unary':
+        return [e.operand];
+      case 'InRange':
+        return [e.value, e.from, e.to];
+      case 'InSet':
+        return [e.value, ...(e.items ?? [])];
+      case 'If':
+        return [e.cond, e.then, e.otherwise];
+      case 'Call':
+        return e.args ?? [];
+      case 'Lookup':
+        return [e.key, ...(e.entries ?? []).map((x) => x?.value), e.otherwise];
+      case 'Bands':
+        return [e.subject, ...(e.bands ?? []).flatMap((b) => [b?.threshold, b?.value])];
+      default:
+        return [];
+    }
+  })();
+  return all.filter((x): x is Expr => !!x);
 }
 
 /** Depth-first walk over an expression and all its sub-expressions (parents first). */
