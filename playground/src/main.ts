@@ -99,7 +99,12 @@ const formatButton = h('button', { type: 'button', title: 'Format Document (Shif
 const editorHost = h('div', { class: 'editor', 'data-testid': 'editor', role: 'region', 'aria-label': 'Program editor' });
 const problemsList = h('ul', { class: 'problem-list' });
 const problemsTitle = h('h2', { id: 'problems-title' }, 'Problems');
-const problems = h('section', { class: 'problems', 'data-testid': 'problems', 'aria-labelledby': 'problems-title' }, problemsTitle, problemsList);
+const problems = h(
+  'section',
+  { class: 'problems', 'data-testid': 'problems', 'aria-labelledby': 'problems-title' },
+  h('div', { class: 'problems-head' }, problemsTitle, h('span', { class: 'muted keys' }, 'In the editor: Ctrl+Space completes, F12 goes to a definition, Shift+Alt+F formats, Ctrl+M lets Tab move the focus.')),
+  problemsList,
+);
 
 const tabResults = h('button', { type: 'button', role: 'tab', id: 'tab-results', 'aria-controls': 'panel-results', 'aria-selected': 'true' }, 'Results');
 const tabData = h('button', { type: 'button', role: 'tab', id: 'tab-data', 'aria-controls': 'panel-data', 'aria-selected': 'false', tabindex: -1 }, 'Data');
@@ -110,7 +115,7 @@ const resultsBody = h('div', { class: 'results-body' });
 const results = h(
   'section',
   { class: 'panel', id: 'panel-results', role: 'tabpanel', 'aria-labelledby': 'tab-results', 'data-testid': 'results' },
-  h('div', { class: 'toolbar' }, h('label', {}, 'Period ', periodSelect)),
+  h('div', { class: 'toolbar sticky' }, h('label', {}, 'Period ', periodSelect)),
   resultsBody,
 );
 
@@ -131,7 +136,11 @@ const dataPanel = h(
     h('button', { type: 'button', onclick: () => openPasteDialog() }, 'Paste CSV…'),
     h('button', { type: 'button', onclick: () => downloadTable() }, 'Download CSV'),
     h('button', { type: 'button', onclick: () => addRow() }, 'Add row'),
-    h('span', { class: 'sep' }),
+  ),
+  h(
+    'div',
+    { class: 'toolbar', role: 'group', 'aria-label': 'Sample data' },
+    h('span', { class: 'muted' }, 'Sample data for the declared fields:'),
     h('label', {}, 'seed ', seedInput),
     h('label', {}, 'partners ', partnersInput),
     h('label', {}, 'events ', eventsInput),
@@ -957,6 +966,8 @@ async function start(): Promise<void> {
         showNotice('This link carries the program only: its data was left out because the link would have been too large. The data panel holds generated sample data instead.');
       }
       say('Loaded the shared link.');
+      // From now on the page is a session of its own (saved locally); Share makes a new link.
+      history.replaceState(null, '', location.pathname + location.search);
       return;
     } catch (e) {
       showNotice(`The link could not be opened: ${(e as Error).message}`);

@@ -70,6 +70,15 @@ describe.skipIf(!existsSync(CHROMIUM))('playground in Chromium', () => {
     expect(await page.locator('[data-testid=editor] .squiggly-error').count()).toBe(0);
   });
 
+  it('formats the document with the project\'s formatter', async () => {
+    await page.locator('[data-testid=editor] .view-lines').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\nlet   spaced   =   revenue*2');
+    await page.getByRole('button', { name: 'Format' }).click();
+    await expect.poll(() => page.locator('[data-testid=editor] .view-lines').innerText(), { timeout: 10_000 }).toMatch(/let\sspaced\s=\srevenue\s\*\s2/);
+    await resetToSpecExample();
+  });
+
   it('editing a data cell changes a payout', async () => {
     await page.selectOption('[data-testid=period]', '2026-Q1');
     await expect.poll(() => page.locator('[data-testid=period]').inputValue()).toBe('2026-Q1');
