@@ -74,6 +74,8 @@ const state = {
   schemaKey: '',
   diagnostics: [] as WireDiagnostic[],
   result: undefined as RunResult | undefined,
+  /** The last results that evaluated: shown, marked as stale, while the program has errors. */
+  lastGood: undefined as RunResult | undefined,
   period: undefined as string | undefined,
   partner: undefined as string | undefined,
   dataTab: undefined as string | undefined,
@@ -255,6 +257,7 @@ model.onDidChangeContent(() => {
 
 const runner = new Runner((r) => {
   state.result = r;
+  if (!r.blocked) state.lastGood = r;
   if (r.period) state.period = r.period;
   renderResults();
   renderProblems();
@@ -649,13 +652,17 @@ function selectPartner(id: string | undefined): void {
 }
 
 function renderResults(): void {
-  const r = state.result;
-  if (!r) {
+  const latest = state.result;
+  if (!latest) {
     resultsBody.replaceChildren(h('p', { class: 'empty' }, 'Evaluating…'));
     return;
   }
+  // While the program has errors (typing), the last results stay on screen, marked as stale.
+  const stale = latest.blocked !== undefined && state.lastGood !== undefined && state.diagnostics.some((d) => d.severity === 'error');
+  const r = stale ? state.lastGood! : latest;
   periodSelect.replaceChildren(...r.periods.map((p) => h('option', { value: p.period, selected: p.period === r.period }, p.period)));
-  periodSelect.disabled = r.periods.length === 0;
+  periodSelect.disabled = r.periods.length === 0 || stale;
+  resultsBody.classList.toggle('stale', stale);
   if (r.blocked) {
     resultsBody.replaceChildren(h('p', { class: 'blocked' }, r.blocked));
     return;
@@ -736,6 +743,7 @@ function renderResults(): void {
   const more = shown.length > LIMIT ? h('p', { class: 'muted' }, `Showing ${LIMIT} of ${shown.length} partners; use the search box to find others.`) : null;
 
   resultsBody.replaceChildren(
+    ...(stale ? [h('p', { class: 'blocked stale-note', role: 'status' }, `${latest.blocked} These are the last results, from before the error.`)] : []),
     summary,
     h('h2', {}, `Statement ${r.period ?? ''}`),
     h('div', { class: 'toolbar' }, filter, h('span', { class: 'muted' }, 'Select a partner for its awards, traces and the rules that gave it nothing.')),
@@ -861,6 +869,7 @@ function loadSession(program: string, tables: Map<string, Table>, opts: { period
   state.schemaKey = '';
   state.pages.clear();
   state.result = undefined;
+  state.lastGood = undefined;
   model.setValue(program);
   void runCheck();
 }

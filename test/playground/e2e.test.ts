@@ -63,9 +63,11 @@ describe.skipIf(!existsSync(CHROMIUM))('playground in Chromium', () => {
     await page.keyboard.type('\nlet broken = revenu');
     await page.locator('[data-testid=editor] .squiggly-error').first().waitFor({ timeout: 10_000 });
     await expect.poll(() => page.locator('[data-testid=problems]').innerText()).toContain('`revenu` is not defined');
-    await expect.poll(() => page.locator('[data-testid=results]').innerText()).toContain('The program has errors');
+    // The last results stay, marked as stale, while the program has errors.
+    await expect.poll(() => page.locator('[data-testid=results] .stale-note').innerText()).toContain('The program has errors');
     await page.keyboard.type('e');
     await expect.poll(() => page.locator('[data-testid=problems]').innerText(), { timeout: 10_000 }).toContain('Problems (0 errors');
+    await expect.poll(() => page.locator('[data-testid=results] .stale-note').count(), { timeout: 10_000 }).toBe(0);
     await expect.poll(() => statementRows(page).count(), { timeout: 10_000 }).toBe(8);
     expect(await page.locator('[data-testid=editor] .squiggly-error').count()).toBe(0);
   });
