@@ -347,7 +347,8 @@ function renderProblems(): void {
     items.push(li);
   }
   const r = state.result;
-  const dataProblems = r?.problems ?? [];
+  // While the program has errors the data is not read again: its problems are those of the last run.
+  const dataProblems = (r?.blocked && state.lastGood ? state.lastGood : r)?.problems ?? [];
   for (const p of dataProblems.slice(0, 200)) {
     items.push(
       h(
@@ -436,7 +437,8 @@ function renderDataTabs(): void {
 function cellProblems(file: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
   const lines = state.rowOfLine.get(file);
-  for (const p of state.result?.problems ?? []) {
+  const r = state.result?.blocked && state.lastGood ? state.lastGood : state.result;
+  for (const p of r?.problems ?? []) {
     if (baseName(p.file) !== file || !lines) continue;
     const row = lines.get(p.line);
     if (row === undefined) continue;
