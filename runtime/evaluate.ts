@@ -30,6 +30,15 @@ export interface Dataset {
  */
 export interface EventSource {
   scan(kind: string, each: (row: EventRow) => void): void;
+  /**
+   * Asked once pass 1 has scanned every kind: whether a row it was given turned out invalid, or a
+   * valid one was held back (a source that validates while it reads, and finds a duplicate id
+   * later in the file). Then pass 1 is run again, with a fresh index; by then the source must
+   * know its valid rows (it returns false). May throw, to stop the run (data that must not run).
+   */
+  invalidated?(): boolean;
+  /** How many input records were rejected, when known only once the events are read (after pass 1). */
+  rejected?(): number;
 }
 
 export interface Adjustment {
@@ -225,16 +234,22 @@ export class Evaluator {
   runSource(partners: readonly PartnerRow[], src: EventSource, opts: RunOptions & { rejected?: number } = {}): PeriodResult[] {
     const a = this.artifact;
     const explain = opts.explain ?? false;
-    const idx = new RunIndex(a, this.steps, partners, explain);
     const progress = opts.progress;
-    // Pass 1.
-    let read = 0;
-    for (const ev of a.events) {
-      src.scan(ev.name, (r) => {
-        idx.add(ev.name, r);
-        if (progress && ++read % 100_000 === 0) progress(`${read.toLocaleString('en-US')} events read`);
-      });
+    // Pass 1 (again, with a fresh index, if the source says a row it gave was not valid after all).
+    let idx: RunIndex;
+    for (let attempt = 0; ; attempt++) {
+      idx = new RunIndex(a, this.steps, partners, explain);
+      let read = 0;
+      for (const ev of a.events) {
+        src.scan(ev.name, (r) => {
+          idx.add(ev.name, r);
+          if (progress && ++read % 100_000 === 0) progress(`${read.toLocaleString('en-US')} events read`);
+        });
+      }
+      if (!src.invalidated?.()) break;
+      if (attempt > 0) throw new Error('internal: the event source invalidated pass 1 twice');
     }
+    const rejected = opts.rejected ?? src.rejected?.() ?? 0;
     const periods = runPeriods(a.program.period, a.program.start, a.program.end, idx.latest);
     const last = opts.through === undefined ? periods.length : periods.findIndex((p) => formatPeriod(p) === opts.through) + 1 || periods.length;
     const run = periods.slice(0, last);
@@ -246,7 +261,7 @@ export class Evaluator {
     const eventAccs = this.evaluateEventRules(src, run, envs, state);
     this.lastState = state;
     return run.map((p, i) => {
-      const r = this.evaluatePeriod(p, partnerList, envs[i]!, eventAccs[i]!, idx, state, opts.rejected ?? 0, explain);
+      const r = this.evaluatePeriod(p, partnerList, envs[i]!, eventAccs[i]!, idx, state, rejected, explain);
       progress?.(`period ${r.period} evaluated (${i + 1} of ${run.length})`);
       return r;
     });

@@ -94,6 +94,8 @@ export interface Dataset {
   files: FileStats[];
   /** The day of the latest valid event (for the periods of a run without an `end`). */
   latestDay: Day | undefined;
+  /** Partner ids whose every record was rejected → where the first such record is (`partners.csv:4`). */
+  rejectedPartners: Map<string, string>;
 }
 
 /** `sale.csv:14: field "amount": "12,50" is not a decimal amount` (warnings say `warning:` after the location). */
@@ -102,7 +104,7 @@ export function formatProblem(p: Problem): string {
   return where + (p.severity === 'warning' ? 'warning: ' : '') + reasonText(p.field, p.message);
 }
 
-function reasonText(field: string | undefined, message: string): string {
+export function reasonText(field: string | undefined, message: string): string {
   return field === undefined ? message : `field "${field}": ${message}`;
 }
 
@@ -458,6 +460,7 @@ const C_NUMBER = 3;
 const C_INTEGER = 4;
 const C_ENUM = 5;
 const C_OTHER = 6;
+const C_PLAIN_DATE = 7;
 
 /** Most distinct values kept per column for sharing strings (partner ids, SKUs, dates) between records. */
 const SHARE_LIMIT = 1 << 16;
@@ -529,11 +532,19 @@ export class FastRow {
   private readonly values: Value[];
   private readonly make: (values: Value[]) => Row;
 
-  constructor(private readonly c: CompiledSchema) {
+  /**
+   * `share`: share repeated strings between rows (worth it for rows kept in memory); `partner`:
+   * only the partner ids (rows streamed through: the evaluator looks partners up by id, and a
+   * shared string is hashed once).
+   */
+  constructor(
+    private readonly c: CompiledSchema,
+    share: boolean | 'partner' = true,
+  ) {
     this.codes = c.fields.map((f) => {
       if (typeof f.type === 'object') return f.type.enum.length <= 16 ? C_ENUM : C_OTHER;
-      if (f.type === 'text') return f.name === 'id' ? C_TEXT : C_SHARED_TEXT;
-      if (f.type === 'date') return C_DATE;
+      if (f.type === 'text') return f.name === 'id' || (share !== true && !(share === 'partner' && f.name === 'partner')) ? C_TEXT : C_SHARED_TEXT;
+      if (f.type === 'date') return share === true ? C_DATE : C_PLAIN_DATE;
       if (f.type === 'decimal' || f.type === 'money') return C_NUMBER;
       if (f.type === 'integer') return C_INTEGER;
       return C_OTHER;
@@ -570,6 +581,10 @@ export class FastRow {
           }
           break;
         }
+        case C_PLAIN_DATE:
+          if (parseDate(cell) === undefined) return undefined;
+          values[i] = cell;
+          break;
         case C_ENUM: {
           const members = this.members[i];
           let m: string | undefined;
@@ -639,15 +654,32 @@ function rowMaker(names: readonly string[]): (values: Value[]) => Row {
 }
 
 /**
+ * Where a streaming reader (`node-stream.ts`) takes the records instead of the builder keeping
+ * them: each record as converted, in the order read; the builder keeps nothing per record.
+ */
+export interface RecordSink {
+  /** A valid record's row (`rejected` undefined), or a rejected record's converted fields and its record (whose `raw` is attached just after). */
+  record(line: number, row: Row, rejected: RejectedRecord | undefined): void;
+  /** Records starting on this line are not converted (a later read of a file whose bad lines are known). */
+  skip?(line: number): boolean;
+}
+
+/**
  * Collects the records of a data set file by file, then checks the whole (finish()).
  * Every record read ends up exactly once as valid, rejected, or merged into an identical one.
+ * With a `sink`, records go to it as they are read and nothing per record is kept (finish() is
+ * then not for use); the messages are the same.
  */
 export class DatasetBuilder {
   private readonly kinds = new Map<string, KindState>();
   private readonly partnerKind: string | undefined;
-  private readonly problems: Problem[] = [];
+  /** Every problem in the order found (record problems of whole-dataset checks come after those of reading). */
+  readonly problems: Problem[] = [];
 
-  constructor(schemas: readonly RecordSchema[]) {
+  constructor(
+    schemas: readonly RecordSchema[],
+    private readonly sink?: RecordSink,
+  ) {
     let partnerKind: string | undefined;
     for (const s of schemas) {
       if (this.kinds.has(s.file)) throw new Error(`internal: two schemas for ${s.file}`);
@@ -697,7 +729,11 @@ export class DatasetBuilder {
   }
 
   /** Appends an entry (a valid row, or a rejected record's converted fields); returns its index. */
-  private push(st: KindState, fileIndex: number, line: number, row: Row, status: number): number {
+  private push(st: KindState, fileIndex: number, line: number, row: Row, status: number, rejected?: RejectedRecord): number {
+    if (this.sink) {
+      this.sink.record(line, row, rejected);
+      return -1;
+    }
     const i = st.n++;
     if (i === st.lines.length) {
       const size = i * 2;
@@ -709,6 +745,7 @@ export class DatasetBuilder {
     st.lines[i] = line;
     st.fileOf[i] = fileIndex;
     st.status[i] = status;
+    if (rejected) st.rejected.set(i, rejected);
     const id = row.id;
     if (typeof id === 'string') {
       const first = st.firstById.firstOrAdd(id, i, st.rows);
@@ -754,7 +791,7 @@ export class DatasetBuilder {
     this.problems.push(...reasons.slice(quiet));
     const rejected: RejectedRecord = { kind, file: stats.file, line, raw: undefined, reasons: reasons.map((p) => reasonText(p.field, p.message)) };
     const st = this.state(kind);
-    st.rejected.set(this.push(st, st.files.indexOf(stats), line, partial, REJECTED), rejected);
+    this.push(st, st.files.indexOf(stats), line, partial, REJECTED, rejected);
     return rejected;
   }
 
@@ -767,7 +804,7 @@ export class DatasetBuilder {
     const c = st.compiled;
     const stats = this.newStats(kind, file);
     const fileIndex = st.files.length - 1;
-    const fast = new FastRow(c);
+    const fast = new FastRow(c, this.sink === undefined || 'partner');
     let header: string[] | undefined;
     let columnOf: number[] = [];
     let headerBroken: string | undefined;
@@ -790,6 +827,10 @@ export class DatasetBuilder {
         return;
       }
       const h = header!;
+      if (this.sink?.skip?.(line)) {
+        stats.input++;
+        return;
+      }
       if (headerBroken === undefined && fields.length === h.length) {
         const r = fast.convert(fields, columnOf);
         if (r !== undefined) {
@@ -867,6 +908,10 @@ export class DatasetBuilder {
 
   private jsonElement(kind: string, stats: FileStats, unknownKeys: Set<string>, line: number, v: unknown): void {
     const c = this.state(kind).compiled;
+    if (this.sink?.skip?.(line)) {
+      stats.input++;
+      return;
+    }
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
       const rejected = this.add(kind, stats, line, {}, [{ message: `${show(v)} is not a JSON object` }]);
       if (rejected) rejected.raw = v;
@@ -914,6 +959,10 @@ export class DatasetBuilder {
     let first = true;
     const one = (text: string, at: number): void => {
       if (text.trim() === '') return;
+      if (this.sink?.skip?.(at)) {
+        stats.input++;
+        return;
+      }
       let v: unknown;
       try {
         v = JSON.parse(text);
@@ -989,7 +1038,7 @@ export class DatasetBuilder {
           const p = ks.rows[i].partner;
           if (typeof p !== 'string' || validPartner.has(p)) continue;
           const where = rejectedPartner.get(p);
-          const message = where ? `${show(p)} is a partner whose record was rejected (${where})` : `${show(p)} is not a known partner id (not in ${partnerFiles})`;
+          const message = unknownPartnerMessage(p, where, partnerFiles);
           this.rejectEntry(ks, i, 'partner', message);
         }
       }
@@ -1037,7 +1086,7 @@ export class DatasetBuilder {
     rejected.sort(byPlace);
     const problems = [...this.problems].sort(byPlace); // stable: same-line problems keep their order
     const latestDay = latestDate === undefined ? undefined : parseDate(latestDate);
-    return { partners, partnerIds: partnerIds!, events, problems, rejected, files, latestDay };
+    return { partners, partnerIds: partnerIds!, events, problems, rejected, files, latestDay, rejectedPartners: rejectedPartner };
   }
 
   /** Rejects entry i (valid or already rejected) for one more reason, found by a whole-dataset check. */
@@ -1071,21 +1120,31 @@ export class DatasetBuilder {
       }
       for (const i of group) {
         const others = group.filter((o) => o !== i).map(place);
-        this.rejectEntry(st, i, 'id', `${show(id)} is a duplicate id (also ${others.join(', ')}); every record with this id is rejected, since the records differ`);
+        this.rejectEntry(st, i, 'id', duplicateMessage(id, others));
       }
     }
   }
 }
 
+/** Why an event's partner id is not usable: its record was rejected (at `where`), or there is none in the partner files. */
+export function unknownPartnerMessage(p: string, where: string | undefined, partnerFiles: string): string {
+  return where ? `${show(p)} is a partner whose record was rejected (${where})` : `${show(p)} is not a known partner id (not in ${partnerFiles})`;
+}
+
+/** The message of a duplicate id whose records differ (`others`: the other records' places, by file and line). */
+export function duplicateMessage(id: string, others: readonly string[]): string {
+  return `${show(id)} is a duplicate id (also ${others.join(', ')}); every record with this id is rejected, since the records differ`;
+}
+
 /** Equal typed values (`10` and `10.00 EUR` are the same amount). */
-function sameValue(a: Value, b: Value): boolean {
+export function sameValue(a: Value, b: Value): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object') return false;
   return N.cmp(a, b) === 0;
 }
 
 /** A valid record rejected by a whole-dataset check, as text: its typed values by field name. */
-function rawOfRow(r: Row): Record<string, string> {
+export function rawOfRow(r: Row): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(r)) out[k] = typeof v === 'object' ? N.toText(v) : String(v);
   return out;
