@@ -2,14 +2,14 @@
  * The `incent` command line: check, fmt, test, run, explain. Every user error is a message and an
  * exit code, never a stack trace.
  */
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compile } from '../compiler/compile.js';
 import { diagnosticToJson, renderDiagnostics, SourceText, type Diagnostic } from '../language/diagnostics.js';
 import { format } from '../language/format.js';
 import type { Artifact } from '../runtime/artifact.js';
-import { loadData } from '../runtime/dataset.js';
+import { DataProblemsError, openDataFolder } from '../runtime/node-stream.js';
 import { Evaluator, type PeriodResult } from '../runtime/evaluate.js';
 import { formatProblem } from '../runtime/records.js';
 import { explainPartner, statementCsv, statementJson, statementTable } from '../runtime/statement.js';
@@ -164,36 +164,37 @@ function cmdTest(io: Io, args: string[]): number {
   return failed ? 1 : 0;
 }
 
-/** Reads the data folder's files for a program: `partners.*` and one `EVENT.*` per event kind. */
-function readDataDir(a: Artifact, dir: string): Map<string, string> {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--data ${dir}: no such folder`);
-  const wanted = new Set([...(a.partner.declared ? ['partners'] : []), ...a.events.map((e) => e.name)]);
-  const texts = new Map<string, string>();
-  for (const name of readdirSync(dir)) {
-    const m = /^(.*)\.(csv|json|ndjson)$/.exec(name);
-    if (m && wanted.has(m[1]!)) texts.set(name, readFileSync(join(dir, name), 'utf8'));
-  }
-  return texts;
-}
-
+/**
+ * Runs a program over a data folder, streamed (`runtime/node-stream.ts`): the event files are read
+ * again for each pass of the evaluator, so memory holds the partners, not the records. The data's
+ * problems are all known after the evaluator's first pass; when they stop the run, it fails before
+ * anything is printed, listing every problem.
+ */
 function evaluate(io: Io, file: string, dir: string, rejectFile: string | undefined, explain?: ReadonlySet<string>): { a: Artifact; ev: Evaluator; results: PeriodResult[] } {
   const a = compileOrFail(io, file);
-  const { input, data } = loadData(a, readDataDir(a, dir));
-  const fatal = input.problems.filter((p) => p.severity === 'error' && (p.scope === 'file' || rejectFile === undefined));
-  for (const p of input.problems.filter((q) => q.severity === 'warning')) io.err(`${formatProblem(p)}\n`);
-  if (fatal.length) {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--data ${dir}: no such folder`);
+  const data = openDataFolder(dir, a, { acceptRejects: rejectFile !== undefined });
+  const ev = new Evaluator(a);
+  let results: PeriodResult[];
+  try {
+    results = ev.runSource(data.partners, data, { ...(explain ? { explain } : {}), progress: progressLine(io) });
+  } catch (e) {
+    if (!(e instanceof DataProblemsError)) throw e;
+    io.progressDone?.();
+    const fatal = e.problems.filter((p) => p.severity === 'error' && (p.scope === 'file' || rejectFile === undefined));
+    for (const p of e.problems.filter((q) => q.severity === 'warning')) io.err(`${formatProblem(p)}\n`);
     for (const p of fatal) io.err(`${formatProblem(p)}\n`);
     throw new ExitError(1, `${fatal.length} problem${fatal.length === 1 ? '' : 's'} in the data; nothing was run${rejectFile === undefined ? ' (with --reject FILE the invalid records are set aside and the rest is evaluated)' : ''}`);
   }
-  if (rejectFile !== undefined) {
-    const rows = [formatCsvRow(['file', 'line', 'reasons', 'record'])];
-    for (const r of input.rejected) rows.push(formatCsvRow([r.file, String(r.line), r.reasons.join('; '), JSON.stringify(r.raw)]));
-    writeFileSync(rejectFile, rows.join('\n') + '\n');
-    if (input.rejected.length) io.err(`${input.rejected.length} record${input.rejected.length === 1 ? '' : 's'} rejected: see ${rejectFile}\n`);
-  }
-  const ev = new Evaluator(a);
-  const results = ev.run(data, { ...(explain ? { explain } : {}), progress: progressLine(io) });
   io.progressDone?.();
+  for (const p of data.problems().filter((q) => q.severity === 'warning')) io.err(`${formatProblem(p)}\n`);
+  if (rejectFile !== undefined) {
+    const rejected = data.rejectedRecords();
+    const rows = [formatCsvRow(['file', 'line', 'reasons', 'record'])];
+    for (const r of rejected) rows.push(formatCsvRow([r.file, String(r.line), r.reasons.join('; '), JSON.stringify(r.raw)]));
+    writeFileSync(rejectFile, rows.join('\n') + '\n');
+    if (rejected.length) io.err(`${rejected.length} record${rejected.length === 1 ? '' : 's'} rejected: see ${rejectFile}\n`);
+  }
   return { a, ev, results };
 }
 

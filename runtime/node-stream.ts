@@ -1,0 +1,568 @@
+/**
+ * Node only: a data folder as an `EventSource` that reads the event files again for each pass of
+ * the evaluator instead of holding their records, so that a run's memory grows with the number of
+ * partners (and the rejected records), not with the number of records.
+ *
+ * - `partners.*` is read whole, into memory (partners are few), with `DatasetBuilder`.
+ * - An event file is read synchronously in 1 MiB chunks (CSV through `CsvScanner`, NDJSON line by
+ *   line; a JSON array file is read whole, each time) every time it is scanned, and each record is
+ *   converted again with the same code (`DatasetBuilder` with a `RecordSink`): validation is
+ *   deterministic, so every read agrees, and the messages are those of the in-memory path.
+ * - The first scan of a kind validates while it gives rows to the evaluator (its pass 1). Ids go
+ *   into a compact index: 64-bit hashes in a typed array (8 bytes a slot, at most half full), no
+ *   strings. A record whose hash was seen before is held back (a suspected duplicate). If any was,
+ *   the file is read once more for the records with those hashes only, which are grouped by their
+ *   real ids and resolved as `finish()` does: identical → counted once (the first by line), else
+ *   every record with the id rejected. If that rejects a row already given to the evaluator (or
+ *   releases a held one that was no duplicate after all, a hash collision), `invalidated()` tells
+ *   the evaluator to run pass 1 again.
+ * - Lines that must not be given (rejected, merged, held) are a bitset over line numbers; later
+ *   scans skip them before converting anything.
+ * - Problems are known after the first scan of every kind; `invalidated()` (called by the evaluator
+ *   after pass 1) throws `DataProblemsError` when the data must not run.
+ */
+import { closeSync, fstatSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Artifact } from './artifact.js';
+import type { EventRow } from './compile-ir.js';
+import { recordSchemas } from './dataset.js';
+import type { EventSource, PartnerRow } from './evaluate.js';
+import {
+  compileSchema,
+  DatasetBuilder,
+  duplicateMessage,
+  rawOfRow,
+  reasonText,
+  sameValue,
+  unknownPartnerMessage,
+  type FileStats,
+  type Problem,
+  type RecordSchema,
+  type RecordSink,
+  type RejectedRecord,
+  type Row,
+} from './records.js';
+
+const EXTENSIONS = ['csv', 'json', 'ndjson'] as const;
+type Format = (typeof EXTENSIONS)[number];
+
+/** The data has problems that stop the run: every problem, errors and warnings, sorted by file and line. */
+export class DataProblemsError extends Error {
+  constructor(readonly problems: Problem[]) {
+    super(`${problems.length} problem${problems.length === 1 ? '' : 's'} in the data`);
+    this.name = 'DataProblemsError';
+  }
+}
+
+export interface StreamOptions {
+  /** Bytes per read (default 1 MiB). */
+  chunkSize?: number;
+  /** Record problems do not stop the run (`--reject FILE`); file problems always do. */
+  acceptRejects?: boolean;
+  /** Tests only: keep this many bits of the id hashes, so that distinct ids collide and the verification path runs. */
+  hashBits?: number;
+}
+
+/** Reads a file's text in chunks, decoding UTF-8 strictly (invalid bytes throw a TypeError). */
+function readChunks(path: string, chunkSize: number, push: (text: string) => void): void {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(chunkSize);
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    for (;;) {
+      const n = readSync(fd, buf, 0, chunkSize, null);
+      if (n === 0) break;
+      push(decoder.decode(buf.subarray(0, n), { stream: true }));
+    }
+    push(decoder.decode());
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Reads one file into a builder, as `readDataFolder` does (a file's problems go to the builder). */
+function feed(b: DatasetBuilder, kind: string, name: string, path: string, format: Format, chunkSize: number): void {
+  if (format === 'json') {
+    const bytes = readFileSync(path);
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      b.fileProblem(name, 0, 'is not valid UTF-8 text');
+      return;
+    }
+    b.addJsonText(kind, name, text);
+  } else if (format === 'csv') {
+    const sink = b.csvScanner(kind, name);
+    try {
+      readChunks(path, chunkSize, sink.push);
+      sink.end();
+    } catch (e) {
+      b.csvError(name, e);
+    }
+  } else {
+    const sink = b.ndjsonFile(kind, name);
+    try {
+      readChunks(path, chunkSize, sink.push);
+      sink.end();
+    } catch (e) {
+      if (!(e instanceof TypeError)) throw e;
+      b.fileProblem(name, 0, 'is not valid UTF-8 text');
+    }
+  }
+}
+
+/** Two 32-bit hashes of a string (FNV-1a and a multiplicative one, seeded per run): `h1` never 0. */
+let h1 = 0;
+let h2 = 0;
+function hash(s: string, seed: number, mask: number): void {
+  let a = 0x811c9dc5 ^ seed;
+  let b = 0x9e3779b9 ^ seed;
+  for (let k = 0; k < s.length; k++) {
+    const c = s.charCodeAt(k);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b + c, 0x5bd1e995);
+    b ^= b >>> 13;
+  }
+  a ^= a >>> 15;
+  b ^= b >>> 16;
+  if (mask !== -1) {
+    a &= mask;
+    b = 0;
+  }
+  h1 = a === 0 ? 1 : a;
+  h2 = b;
+}
+
+/** A number that identifies a (h1, h2) pair well enough to pick the records to read again (53 bits). */
+function pairKey(): number {
+  return (h1 >>> 0) * 2097152 + (h2 >>> 11);
+}
+
+/**
+ * The ids seen so far, as 64-bit hashes only: open addressing over an Int32Array of (h1, h2)
+ * pairs, at most half full. A hit is a suspected duplicate, to be verified.
+ */
+class HashIndex {
+  slots = new Int32Array(4096);
+  private count = 0;
+
+  /** Adds the current (h1, h2); whether it was there already. */
+  addCurrent(): boolean {
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
+    for (let slot = h1 & mask; ; slot = (slot + 1) & mask) {
+      const e = slots[2 * slot];
+      if (e === 0) {
+        slots[2 * slot] = h1;
+        slots[2 * slot + 1] = h2;
+        if (++this.count * 4 > slots.length) this.resize();
+        return false;
+      }
+      if (e === h1 && slots[2 * slot + 1] === h2) return true;
+    }
+  }
+
+  private resize(): void {
+    const old = this.slots;
+    const slots = (this.slots = new Int32Array(old.length * 2));
+    const mask = (slots.length >> 1) - 1;
+    for (let i = 0; i < old.length; i += 2) {
+      const h = old[i];
+      if (h === 0) continue;
+      let slot = h & mask;
+      while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
+      slots[2 * slot] = h;
+      slots[2 * slot + 1] = old[i + 1];
+    }
+  }
+}
+
+/** A set of line numbers. */
+class LineSet {
+  words = new Uint32Array(1024);
+
+  add(line: number): void {
+    const w = line >>> 5;
+    if (w >= this.words.length) {
+      const grown = new Uint32Array(Math.max(this.words.length * 2, w + 1));
+      grown.set(this.words);
+      this.words = grown;
+    }
+    this.words[w] |= 1 << (line & 31);
+  }
+
+  delete(line: number): void {
+    const w = line >>> 5;
+    if (w < this.words.length) this.words[w] &= ~(1 << (line & 31));
+  }
+
+  has(line: number): boolean {
+    const w = line >>> 5;
+    return w < this.words.length && (this.words[w] & (1 << (line & 31))) !== 0;
+  }
+}
+
+/** What the folder's partners say about an event's partner id. */
+interface PartnerCheck {
+  /** Why the id is not usable, or undefined when it is (always, without a partner declaration). */
+  why(p: unknown): string | undefined;
+}
+
+/** One event kind's file, read for each scan. */
+class KindStream {
+  validated = false;
+  /** Set when a row given to the evaluator turned out invalid, or a held one valid. */
+  dirty = false;
+  private input = 0;
+  private merged = 0;
+  readonly readProblems: Problem[] = [];
+  readonly duplicateProblems: Problem[] = [];
+  readonly partnerProblems: Problem[] = [];
+  private readonly rejected: RejectedRecord[] = [];
+  private readonly rejectedAt = new Map<number, RejectedRecord>();
+  /** Lines not to give to the evaluator: rejected, merged, held. */
+  private readonly bad = new LineSet();
+  /** Lines held back in the first scan (their id's hash was seen before). */
+  private readonly held = new Set<number>();
+  private readonly suspects = new Set<number>();
+  private readonly index = new HashIndex();
+  private readonly seed = (Math.random() * 0x7fffffff) | 0;
+  private readonly names: string[];
+  private fingerprint = '';
+
+  constructor(
+    readonly schema: RecordSchema,
+    readonly name: string,
+    private readonly path: string,
+    private readonly format: Format,
+    private readonly chunkSize: number,
+    private readonly partners: PartnerCheck,
+    private readonly mask: number,
+  ) {
+    this.names = compileSchema(schema).names;
+  }
+
+  private read(sink: RecordSink): DatasetBuilder {
+    const fd = openSync(this.path, 'r');
+    const st = fstatSync(fd);
+    closeSync(fd);
+    const fingerprint = `${st.size}:${st.mtimeMs}`;
+    if (this.fingerprint === '') this.fingerprint = fingerprint;
+    else if (fingerprint !== this.fingerprint) {
+      throw new DataProblemsError([{ file: this.name, line: 0, message: 'changed while the run was reading it (run again)', severity: 'error', scope: 'file' }]);
+    }
+    const b = new DatasetBuilder([this.schema], sink);
+    feed(b, this.schema.file, this.name, this.path, this.format, this.chunkSize);
+    return b;
+  }
+
+  private partnerReason(r: RejectedRecord, line: number, message: string): void {
+    this.partnerProblems.push({ file: this.name, line, field: 'partner', message, severity: 'error', scope: 'record' });
+    r.reasons.push(reasonText('partner', message));
+  }
+
+  private rejectValid(line: number, row: Row): RejectedRecord {
+    const r: RejectedRecord = { kind: this.schema.file, file: this.name, line, raw: rawOfRow(row), reasons: [] };
+    this.rejected.push(r);
+    this.rejectedAt.set(line, r);
+    this.bad.add(line);
+    return r;
+  }
+
+  /**
+   * The first scan: validates every record, gives the valid ones to `each` (unless `yielding` is
+   * false), resolves suspected duplicates. An exception from `each` is returned, after the file has
+   * been read to its end (so that its problems are all known); `each` gets no more rows after it.
+   */
+  first(each: (row: EventRow) => void, yielding: boolean): unknown {
+    let error: unknown;
+    const sink: RecordSink = {
+      record: (line, row, rejected) => {
+        this.input++;
+        let held = false;
+        const id = row.id;
+        if (typeof id === 'string') {
+          hash(id, this.seed, this.mask);
+          if (this.index.addCurrent()) {
+            held = true;
+            this.held.add(line);
+            this.suspects.add(pairKey());
+            this.bad.add(line);
+          }
+        }
+        if (rejected) {
+          this.rejected.push(rejected);
+          this.rejectedAt.set(line, rejected);
+          this.bad.add(line);
+          if (!held) {
+            const why = this.partners.why(row.partner);
+            if (why !== undefined) this.partnerReason(rejected, line, why);
+          }
+          return;
+        }
+        if (held) return;
+        const why = this.partners.why(row.partner);
+        if (why !== undefined) {
+          this.partnerReason(this.rejectValid(line, row), line, why);
+          return;
+        }
+        if (!yielding) return;
+        try {
+          each(row as EventRow);
+        } catch (e) {
+          error = e;
+          yielding = false;
+        }
+      },
+    };
+    const b = this.read(sink);
+    this.readProblems.push(...b.problems);
+    if (this.suspects.size > 0) this.resolveDuplicates();
+    this.validated = true;
+    return error;
+  }
+
+  /** Reads the records whose id hashes were seen twice, groups them by id, and settles each group as `DatasetBuilder.finish()` does. */
+  private resolveDuplicates(): void {
+    const groups = new Map<string, { line: number; row: Row; valid: boolean }[]>();
+    this.read({
+      record: (line, row, rejected) => {
+        const id = row.id;
+        if (typeof id !== 'string') return;
+        hash(id, this.seed, this.mask);
+        if (!this.suspects.has(pairKey())) return;
+        const g = groups.get(id);
+        const m = { line, row, valid: rejected === undefined };
+        if (g) g.push(m);
+        else groups.set(id, [m]);
+      },
+    });
+    const names = this.names;
+    for (const [id, group] of groups) {
+      const first = group[0]!;
+      if (group.length === 1) {
+        this.release(first.line, first.row);
+        continue;
+      }
+      if (group.every((m) => m.valid && names.every((n) => sameValue(m.row[n], first.row[n])))) {
+        this.release(first.line, first.row);
+        this.merged += group.length - 1; // held, and stay out
+        continue;
+      }
+      for (const m of group) {
+        const message = duplicateMessage(
+          id,
+          group.filter((o) => o !== m).map((o) => `${this.name}:${o.line}`),
+        );
+        this.duplicateProblems.push({ file: this.name, line: m.line, field: 'id', message, severity: 'error', scope: 'record' });
+        const wasHeld = this.held.has(m.line);
+        const why = this.partners.why(m.row.partner);
+        let r = this.rejectedAt.get(m.line);
+        if (r === undefined) {
+          if (!wasHeld) this.dirty = true; // it was given to the evaluator
+          r = this.rejectValid(m.line, m.row);
+        }
+        const reason = reasonText('id', message);
+        if (!wasHeld && why !== undefined) r.reasons.splice(r.reasons.length - 1, 0, reason); // before the partner's, as finish() orders them
+        else {
+          r.reasons.push(reason);
+          if (wasHeld && why !== undefined) this.partnerReason(r, m.line, why);
+        }
+      }
+    }
+  }
+
+  /** A record held back in the first scan that is no duplicate (or the first of identical ones): what it would have been. */
+  private release(line: number, row: Row): void {
+    if (!this.held.has(line)) return; // settled when read
+    const why = this.partners.why(row.partner);
+    const r = this.rejectedAt.get(line);
+    if (r) {
+      if (why !== undefined) this.partnerReason(r, line, why);
+      return;
+    }
+    if (why !== undefined) {
+      this.partnerReason(this.rejectValid(line, row), line, why);
+      return;
+    }
+    this.bad.delete(line);
+    this.dirty = true; // pass 1 did not see it
+  }
+
+  /** A later scan: the valid rows only, converted again; bad lines are skipped unread. */
+  again(each: (row: EventRow) => void): void {
+    this.read({
+      skip: (line) => this.bad.has(line),
+      record: (line, row, rejected) => {
+        if (rejected) throw new Error(`internal: ${this.name}:${line} was valid when first read`);
+        each(row as EventRow);
+      },
+    });
+  }
+
+  stats(): FileStats {
+    const rejected = this.rejected.length;
+    return { kind: this.schema.file, file: this.name, input: this.input, valid: this.input - rejected - this.merged, rejected, merged: this.merged };
+  }
+
+  rejectedRecords(): RejectedRecord[] {
+    return this.rejected;
+  }
+
+  /** What the kind keeps between scans (for tests: nothing per valid record but typed arrays). */
+  retained(): { indexBytes: number; lineSetBytes: number; rejected: number; held: number; suspects: number } {
+    return { indexBytes: this.index.slots.byteLength, lineSetBytes: this.bad.words.byteLength, rejected: this.rejected.length, held: this.held.size, suspects: this.suspects.size };
+  }
+}
+
+const byPlace = <T extends { file: string; line: number }>(a: T, b: T) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
+
+/**
+ * A data folder read as a stream: the partners in memory, the events read again for each scan.
+ * `scan` follows the `EventSource` contract; `problems()`, `rejectedRecords()` and `files()` are
+ * complete once every kind has been scanned once (they read the rest first when it has not).
+ */
+export class DataStream implements EventSource {
+  /** Valid partners sorted by id (declared partners), or none (the evaluator takes the ids that events name). */
+  readonly partners: PartnerRow[];
+  private readonly folderProblems: Problem[] = [];
+  private readonly partnerProblems: Problem[];
+  private readonly partnerRejected: RejectedRecord[];
+  private readonly partnerFiles: FileStats[];
+  private readonly kinds = new Map<string, KindStream>();
+  private readonly acceptRejects: boolean;
+
+  constructor(dir: string, schemas: readonly RecordSchema[], options: StreamOptions = {}) {
+    const chunkSize = options.chunkSize ?? 1 << 20;
+    this.acceptRejects = options.acceptRejects ?? false;
+    const partnerSchema = schemas.find((s) => s.kind === 'partner');
+    const pb = new DatasetBuilder(partnerSchema ? [partnerSchema] : []);
+    const fileProblem = (file: string, message: string, severity: 'error' | 'warning' = 'error') =>
+      this.folderProblems.push({ file, line: 0, message, severity, scope: 'file' });
+    let entries: string[] = [];
+    let readable = true;
+    try {
+      entries = readdirSync(dir);
+    } catch (e) {
+      fileProblem(dir, `cannot read the data folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      readable = false;
+    }
+    const present = new Set(entries);
+    const known = new Set<string>();
+    const files: { schema: RecordSchema; name: string; format: Format }[] = [];
+    for (const s of readable ? schemas : []) {
+      const found = EXTENSIONS.filter((ext) => present.has(`${s.file}.${ext}`));
+      for (const ext of EXTENSIONS) known.add(`${s.file}.${ext}`);
+      if (found.length === 0) {
+        fileProblem(`${s.file}.csv`, `missing file (the program declares ${s.kind === 'partner' ? 'partner' : `event ${s.file}`}; an empty file with a header row is fine)`);
+        continue;
+      }
+      if (found.length > 1) {
+        fileProblem(`${s.file}.${found[0]}`, `more than one file for ${s.file}: ${found.map((e) => `${s.file}.${e}`).join(', ')} (keep one)`);
+        continue;
+      }
+      files.push({ schema: s, name: `${s.file}.${found[0]}`, format: found[0]! });
+    }
+    const declared = schemas.map((s) => s.file).join(', ');
+    for (const f of [...entries].sort()) {
+      if (known.has(f) || !/\.(csv|json|ndjson)$/.test(f)) continue;
+      fileProblem(f, `is not a data file of this program (it reads: ${declared}); it is ignored`, 'warning');
+    }
+    // Partners, whole.
+    const pf = files.find((f) => f.schema.kind === 'partner');
+    if (pf) feed(pb, pf.schema.file, pf.name, join(dir, pf.name), pf.format, chunkSize);
+    const pd = pb.finish();
+    this.partners = pd.partners ?? [];
+    this.partnerProblems = pd.problems;
+    this.partnerRejected = pd.rejected;
+    this.partnerFiles = pd.files;
+    const valid = new Set(this.partners.map((p) => p.id));
+    const partnerFileNames = pd.files.map((f) => f.file).join(', ') || 'the partner file';
+    const check: PartnerCheck = partnerSchema
+      ? { why: (p) => (typeof p !== 'string' || valid.has(p) ? undefined : unknownPartnerMessage(p, pd.rejectedPartners.get(p), partnerFileNames)) }
+      : { why: () => undefined };
+    for (const f of files) {
+      if (f.schema.kind === 'partner') continue;
+      this.kinds.set(f.schema.file, new KindStream(f.schema, f.name, join(dir, f.name), f.format, chunkSize, check, options.hashBits === undefined ? -1 : 2 ** options.hashBits - 1));
+    }
+  }
+
+  /** Whether the problems found so far stop the run. */
+  private fatal(): boolean {
+    return this.problems(false).some((p) => p.severity === 'error' && (p.scope === 'file' || !this.acceptRejects));
+  }
+
+  scan(kind: string, each: (row: EventRow) => void): void {
+    const k = this.kinds.get(kind);
+    if (!k) return;
+    if (k.validated) {
+      k.again(each);
+      return;
+    }
+    const error = k.first(each, !this.fatal());
+    if (error === undefined || k.dirty) return; // a dirty kind's error comes again in pass 1's second run, if the row is valid
+    this.validate(); // data problems come before evaluation errors, as in the in-memory path
+    throw error;
+  }
+
+  /** Reads every kind not read yet; throws `DataProblemsError` when the data must not run. */
+  validate(): void {
+    for (const k of this.kinds.values()) if (!k.validated) k.first(() => {}, false);
+    if (this.fatal()) throw new DataProblemsError(this.problems());
+  }
+
+  invalidated(): boolean {
+    this.validate();
+    let dirty = false;
+    for (const k of this.kinds.values()) {
+      dirty ||= k.dirty;
+      k.dirty = false;
+    }
+    return dirty;
+  }
+
+  rejected(): number {
+    return this.rejectedRecords().length;
+  }
+
+  private complete(): void {
+    for (const k of this.kinds.values()) if (!k.validated) k.first(() => {}, false);
+  }
+
+  /** Every problem, errors and warnings, sorted by file then line (as `DatasetBuilder.finish()` orders them). */
+  problems(complete = true): Problem[] {
+    if (complete) this.complete();
+    const ks = [...this.kinds.values()];
+    const all = [
+      ...this.folderProblems,
+      ...this.partnerProblems,
+      ...ks.flatMap((k) => k.readProblems),
+      ...ks.flatMap((k) => k.duplicateProblems),
+      ...ks.flatMap((k) => k.partnerProblems),
+    ];
+    return all.sort(byPlace);
+  }
+
+  /** Every rejected record with its reasons, sorted by file then line. */
+  rejectedRecords(): RejectedRecord[] {
+    this.complete();
+    return [...this.partnerRejected, ...[...this.kinds.values()].flatMap((k) => k.rejectedRecords())].sort(byPlace);
+  }
+
+  /** Per file: input = valid + rejected + merged. */
+  files(): FileStats[] {
+    this.complete();
+    return [...this.partnerFiles, ...[...this.kinds.values()].filter((k) => k.validated).map((k) => k.stats())];
+  }
+
+  /** What each kind keeps between scans (tests check that nothing grows per valid record but typed arrays). */
+  retained(): Record<string, ReturnType<KindStream['retained']>> {
+    return Object.fromEntries([...this.kinds].map(([kind, k]) => [kind, k.retained()]));
+  }
+}
+
+/** Opens a program's data folder as a stream (see `DataStream`). */
+export function openDataFolder(dir: string, a: Artifact, options: StreamOptions = {}): DataStream {
+  return new DataStream(dir, recordSchemas(a), options);
+}

@@ -1,0 +1,229 @@
+/**
+ * The streamed data folder (`runtime/node-stream.ts`) against the in-memory path (`loadData` +
+ * `Evaluator.run`): byte-identical statements, the same problems, rejected records and counts, on
+ * the examples' data and on generated bad data; nothing kept per valid record.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compile } from '../../compiler/compile.js';
+import type { Artifact } from '../../runtime/artifact.js';
+import { loadData } from '../../runtime/dataset.js';
+import { Evaluator, type EventSource } from '../../runtime/evaluate.js';
+import { DataProblemsError, openDataFolder, type StreamOptions } from '../../runtime/node-stream.js';
+import { formatProblem } from '../../runtime/records.js';
+import { statementJson } from '../../runtime/statement.js';
+
+const root = join(import.meta.dirname, '..', '..');
+let tmp: string;
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'incent-stream-'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function artifact(text: string): Artifact {
+  const r = compile(text);
+  if (!r.artifact) throw new Error(JSON.stringify(r.diagnostics.map((d) => d.message)));
+  return r.artifact;
+}
+
+function texts(dir: string): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const f of readdirSync(dir)) if (/\.(csv|json|ndjson)$/.test(f)) m.set(f, readFileSync(join(dir, f), 'utf8'));
+  return m;
+}
+
+/** Both paths over one folder: statements (JSON text), problems, rejected records, counts. */
+function both(a: Artifact, dir: string, options: StreamOptions = {}) {
+  const { input, data } = loadData(a, texts(dir));
+  const memory = {
+    statements: new Evaluator(a).run(data).map((r) => JSON.stringify(statementJson(a, r))),
+    problems: input.problems.map(formatProblem),
+    rejected: input.rejected,
+    files: input.files,
+  };
+  const s = openDataFolder(dir, a, { acceptRejects: true, ...options });
+  const stream = {
+    statements: new Evaluator(a).runSource(s.partners, s).map((r) => JSON.stringify(statementJson(a, r))),
+    problems: s.problems().map(formatProblem),
+    rejected: s.rejectedRecords(),
+    files: s.files(),
+  };
+  return { memory, stream, source: s };
+}
+
+describe('streamed data folder', () => {
+  const examples = readdirSync(join(root, 'examples')).filter((e) => existsSync(join(root, 'examples', e, 'program.incent')) && existsSync(join(root, 'examples', e, 'data')));
+
+  it('finds the examples', () => expect(examples.length).toBeGreaterThanOrEqual(5));
+
+  for (const ex of examples) {
+    it(`gives the in-memory statements on examples/${ex}`, () => {
+      const a = artifact(readFileSync(join(root, 'examples', ex, 'program.incent'), 'utf8'));
+      const { memory, stream } = both(a, join(root, 'examples', ex, 'data'));
+      expect(stream).toEqual(memory);
+    });
+  }
+
+  const PROGRAM = (partners: boolean) => `program "Stream test" {
+  currency EUR
+  period quarter
+  start 2026-01-01
+  end 2026-12-31
+}
+${partners ? 'partner {\n  region: one of "EMEA", "APAC"\n}\n' : ''}
+event sale {
+  sku: text
+  amount: money
+  quantity: integer
+}
+
+event training {
+  course: text
+}
+
+measure revenue = sum sale.amount
+measure courses = count training
+
+tier status by revenue {
+  Member
+  Gold from 2_000 EUR
+}
+
+payout cash as cash
+
+rule "Per A sale" {
+  for each sale where sku = "A"
+  award amount * 10% to cash
+}
+
+rule "Gold sales" {
+  for each sale where status = Gold
+  award 1 EUR * quantity to cash
+}
+
+rule "Trained" {
+  for each partner where courses >= 2
+  award 5 EUR to cash
+}
+`;
+
+  /** Deterministic pseudo-random numbers. */
+  function rng(seed: number) {
+    let x = seed >>> 0 || 1;
+    return (n: number) => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return (x >>> 0) % n;
+    };
+  }
+
+  /** Sales with every kind of trouble: duplicates (identical, `10` vs `10.00 EUR`, differing, with a bad twin), unknown and rejected partners, bad values, quoted newlines; CRLF and a BOM. */
+  function generated(seed: number, format: 'csv' | 'ndjson' | 'json'): Record<string, string> {
+    const r = rng(seed);
+    const partners = ['\uFEFFid,region', 'P1,EMEA', 'P2,APAC', 'P3,APAC', 'P4,NOWHERE', 'P5,EMEA'];
+    const sales: Record<string, string>[] = [];
+    for (let i = 1; i <= 300; i++) {
+      const kind = r(20);
+      const base = { id: `S${r(250)}`, partner: `P${1 + r(6)}`, date: `2026-${String(1 + r(12)).padStart(2, '0')}-${String(1 + r(28)).padStart(2, '0')}`, sku: ['A', 'B', 'line\nbreak, "q"'][r(3)]!, amount: `${r(900)}.${r(10)}0`, quantity: String(r(9)) };
+      if (kind === 0) base.amount = '12,50';
+      if (kind === 1) base.date = '2026-02-30';
+      if (kind === 2) base.quantity = '';
+      sales.push(base);
+      if (kind === 3) sales.push({ ...base }); // identical duplicate
+      if (kind === 4) sales.push({ ...base, amount: `${base.amount} EUR` }); // the same amount
+      if (kind === 5) sales.push({ ...base, quantity: String(Number(base.quantity) + 1) }); // differs
+      if (kind === 6) sales.push({ ...base, amount: 'x' }); // a bad twin
+    }
+    const cols = ['id', 'partner', 'date', 'sku', 'amount', 'quantity'];
+    const cell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+    const out: Record<string, string> = { 'partners.csv': partners.join('\r\n') + '\r\n' };
+    if (format === 'csv') out['sale.csv'] = '\uFEFF' + [cols.join(','), ...sales.map((s) => cols.map((c) => cell(s[c]!)).join(','))].join('\r\n');
+    else if (format === 'ndjson') out['sale.ndjson'] = sales.map((s) => JSON.stringify(s)).join('\n') + '\n\n{broken\n';
+    else out['sale.json'] = '[\n' + sales.map((s) => '  ' + JSON.stringify(s)).join(',\n') + '\n]\n';
+    const trainings = Array.from({ length: 60 }, (_, i) => JSON.stringify({ id: `T${r(50)}`, partner: `P${1 + r(6)}`, date: '2026-05-0' + (1 + (i % 3)), course: 'C' }));
+    out['training.ndjson'] = trainings.join('\n') + '\n';
+    return out;
+  }
+
+  function folder(name: string, files: Record<string, string>): string {
+    const dir = join(tmp, name);
+    mkdirSync(dir);
+    for (const [f, content] of Object.entries(files)) writeFileSync(join(dir, f), content);
+    return dir;
+  }
+
+  for (const format of ['csv', 'ndjson', 'json'] as const) {
+    for (const partners of [true, false]) {
+      it(`gives the in-memory results on generated bad data (${format}, ${partners ? 'with' : 'without'} partners)`, () => {
+        const a = artifact(PROGRAM(partners));
+        for (const seed of [1, 2, 3]) {
+          const files = generated(seed, format);
+          if (!partners) delete files['partners.csv'];
+          const dir = folder(`gen-${format}-${partners}-${seed}`, files);
+          const { memory, stream, source } = both(a, dir);
+          expect(stream).toEqual(memory);
+          expect(memory.rejected.length).toBeGreaterThan(10);
+          expect(memory.files.some((f) => f.merged > 0)).toBe(true);
+          // the same with every id hash colliding with others: the verification path settles them all
+          expect(both(a, dir, { hashBits: 4 }).stream).toEqual(memory);
+          expect(both(a, dir, { chunkSize: 7 }).stream).toEqual(memory);
+          // every record is evaluated or reported
+          for (const f of stream.files) expect(f.input).toBe(f.valid + f.rejected + f.merged);
+          const given: Record<string, number> = {};
+          for (const kind of ['sale', 'training']) source.scan(kind, () => (given[kind] = (given[kind] ?? 0) + 1));
+          for (const f of stream.files) if (f.kind !== 'partners') expect(given[f.kind] ?? 0).toBe(f.valid);
+        }
+      });
+    }
+  }
+
+  it('a duplicate found late makes the evaluator run pass 1 again, once', () => {
+    const a = artifact(PROGRAM(false));
+    const dir = folder('late', { 'sale.csv': 'id,partner,date,sku,amount,quantity\nS1,P1,2026-01-05,A,100,1\nS2,P1,2026-01-06,A,100,1\nS1,P1,2026-01-05,A,101,1\n', 'training.csv': 'id,partner,date,course\n' });
+    const s = openDataFolder(dir, a, { acceptRejects: true });
+    const scans: string[] = [];
+    const src: EventSource = { scan: (k, each) => (scans.push(k), s.scan(k, each)), invalidated: () => s.invalidated(), rejected: () => s.rejected() };
+    const r = new Evaluator(a).runSource(s.partners, src);
+    expect(scans).toEqual(['sale', 'training', 'sale', 'training', 'sale']);
+    expect(r[0]!.rejected).toBe(2);
+    expect(statementJson(a, r[0]!).partners[0]!.pots['cash']!.earned).toBe('10.00');
+  });
+
+  it('stops before evaluating when the data has problems, listing every one', () => {
+    const a = artifact(PROGRAM(true));
+    const dir = folder('bad', { 'partners.csv': 'id,region\nP1,EMEA\n', 'sale.csv': 'id,partner,date,sku,amount,quantity\nS1,P9,2026-01-05,A,100,1\n', 'training.csv': 'id,partner,date,course\nT1,P1,2026-01-05,\n' });
+    const s = openDataFolder(dir, a);
+    let err: unknown;
+    try {
+      new Evaluator(a).runSource(s.partners, s);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(DataProblemsError);
+    expect((err as DataProblemsError).problems.map(formatProblem)).toEqual(['sale.csv:2: field "partner": "P9" is not a known partner id (not in partners.csv)', 'training.csv:2: field "course": is empty']);
+  });
+
+  it('keeps nothing per valid record but a typed id index and a bitset of lines', () => {
+    const a = artifact(PROGRAM(false));
+    const sizes: number[] = [];
+    for (const n of [5_000, 40_000]) {
+      const lines = ['id,partner,date,sku,amount,quantity'];
+      for (let i = 0; i < n; i++) lines.push(`S${i},P${i % 97},2026-0${1 + (i % 9)}-1${i % 10},A,${i % 1000}.25,${i % 7}`);
+      const dir = folder(`mem-${n}`, { 'sale.csv': lines.join('\n') + '\n', 'training.csv': 'id,partner,date,course\n' });
+      const s = openDataFolder(dir, a);
+      const rows: unknown[] = [];
+      s.scan('sale', (r) => rows.length < 3 && rows.push(r));
+      s.validate();
+      const kept = s.retained()['sale']!;
+      expect(kept.rejected + kept.held + kept.suspects).toBe(0);
+      expect(kept.indexBytes).toBeLessThanOrEqual(32 * n + 32_768); // 8 bytes a slot, at most half full
+      expect(kept.lineSetBytes).toBeLessThanOrEqual(n / 8 + 4096);
+      sizes.push(kept.indexBytes + kept.lineSetBytes);
+      expect(s.files()[0]).toEqual({ kind: 'sale', file: 'sale.csv', input: n, valid: n, rejected: 0, merged: 0 });
+    }
+    expect(sizes[1]! / sizes[0]!).toBeLessThan(16); // linear in n, 8× the records
+  });
+});
