@@ -9,7 +9,7 @@ import { compileIR, compareValues, EvalError, type Ctx, type EventRow, type Fn, 
 import { compileInt, type IntFn } from './compile-int.js';
 import * as N from './num.js';
 import type { Num } from './num.js';
-import { formatDate, formatPeriod, runPeriods, windowRange, type Period, type Window } from './periods.js';
+import { formatDate, formatPeriod, periodOf, runPeriods, windowRange, type Period, type Window } from './periods.js';
 
 export interface PartnerRow {
   id: string;
@@ -139,12 +139,22 @@ export class Evaluator {
   private readonly levels: Map<string, string[]>;
   private readonly steps: CompiledStep[];
   private readonly rules: CompiledRule[];
+  /** The compiled rules, in source order (for the pass that evaluates event rules). */
+  get rulesList(): readonly CompiledRule[] {
+    return this.rules;
+  }
   private readonly pots: CompiledPot[];
   private readonly constants: Record<string, Value> = {};
   private readonly kinds: Map<string, ValueKind> = new Map();
   /** The partner-level `let`s, by name, for traces that say what a let was made of. */
   private readonly letFns = new Map<string, Fn>();
   readonly format: (v: Value, u: ValueKind | undefined, name?: string) => string;
+  /** `for each EVENT` rules that use no partner-level value: evaluated in pass 1. */
+  private readonly earlyRules: CompiledRule[];
+  /** The program's constants, for partner environments made before partner values are known. */
+  get constantValues(): Record<string, Value> {
+    return this.constants;
+  }
 
   constructor(artifact: Artifact) {
     this.artifact = artifact;
@@ -208,6 +218,11 @@ export class Evaluator {
       ...(spec.cap ? { cap: c(spec.cap.amount) } : {}),
       potIndex: spec.awards.map((a) => potIdx.get(a.pot) ?? -1),
     }));
+    const constantNames = new Set(artifact.constants.map((k) => k.name));
+    const local = (ir: IR | undefined) => !ir || irRefs(ir).every((n) => constantNames.has(n));
+    this.earlyRules = this.rules.filter(
+      (r) => r.spec.scope.kind === 'each-event' && local(r.spec.scope.where) && r.spec.awards.every((aw) => local(aw.amount)) && local(r.spec.cap?.amount),
+    );
     const currency = artifact.program.currency;
     const tierOfName = new Map<string, string>();
     for (const t of artifact.tiers) tierOfName.set(t.name, t.name);
@@ -237,12 +252,18 @@ export class Evaluator {
     const progress = opts.progress;
     // Pass 1 (again, with a fresh index, if the source says a row it gave was not valid after all).
     let idx: RunIndex;
+    let early: EventAwards;
     for (let attempt = 0; ; attempt++) {
       idx = new RunIndex(a, this.steps, partners, explain);
+      // `for each EVENT` rules that use only the event, the partner's attributes and constants are
+      // evaluated in pass 1 too, so that their kind need not be read a second time.
+      early = new EventAwards(this, this.earlyRules, partners);
       let read = 0;
       for (const ev of a.events) {
+        const rules = early.rulesFor(ev.name);
         src.scan(ev.name, (r) => {
           idx.add(ev.name, r);
+          if (rules) early.feed(rules, r, early.envOf(r.partner));
           if (progress && ++read % 100_000 === 0) progress(`${read.toLocaleString('en-US')} events read`);
         });
       }
@@ -258,7 +279,7 @@ export class Evaluator {
     // Pass 2.
     const state = new RunState(this.rules.length, this.pots.length);
     progress?.(`measures evaluated for ${run.length} period${run.length === 1 ? '' : 's'}`);
-    const eventAccs = this.evaluateEventRules(src, run, envs, state);
+    const eventAccs = this.evaluateEventRules(src, run, envs, state, early);
     this.lastState = state;
     return run.map((p, i) => {
       const r = this.evaluatePeriod(p, partnerList, envs[i]!, eventAccs[i]!, idx, state, rejected, explain);
@@ -297,61 +318,49 @@ export class Evaluator {
   }
 
   /**
-   * 2. `for each EVENT` rules, in one pass over the events of every period. Sums do not depend on
-   * the order events come in; `once per partner` keeps the first qualifying event by (date, id),
-   * and traces list the first events by (date, id), whatever the input order.
+   * 2. `for each EVENT` rules: those evaluated in pass 1 (`early`) are taken as they are; the others
+   * in one more pass over their kind's events, now that every period's partner values are known.
+   * Sums do not depend on the order events come in; `once per partner` keeps the first qualifying
+   * event by (date, id), and traces list the first events by (date, id), whatever the input order.
    */
-  private evaluateEventRules(src: EventSource, periods: readonly Period[], envs: readonly Map<string, PartnerEnv>[], state: RunState): Map<string, RuleAcc>[][] {
-    const a = this.artifact;
-    const accs = periods.map(() => this.rules.map(() => new Map<string, RuleAcc>()));
-    const periodOfMonth = new Map<string, number>();
-    periods.forEach((p, i) => {
-      const r = windowRange({ kind: 'this period' }, p, a.program.start);
-      for (let m = formatDate(r.from).slice(0, 7); m <= formatDate(r.to).slice(0, 7); m = nextMonth(m)) periodOfMonth.set(m, i);
-    });
-    const start = a.program.start;
-    for (const ev of a.events) {
-      const rules = this.rules.map((rule, ri) => ({ rule, ri })).filter(({ rule }) => rule.spec.scope.kind === 'each-event' && rule.spec.scope.event === ev.name);
-      if (rules.length === 0) continue;
-      // `once`: the best candidate so far per partner (and per period for `once per partner per period`).
-      const candidates = rules.map(() => new Map<string, { row: EventRow; pi: number }>());
-      const ctx: Ctx = { p: undefined as unknown as PartnerEnv };
+  private evaluateEventRules(src: EventSource, periods: readonly Period[], envs: readonly Map<string, PartnerEnv>[], state: RunState, early: EventAwards): Map<string, RuleAcc>[][] {
+    const late = new EventAwards(this, this.rules.filter((r) => r.spec.scope.kind === 'each-event' && !this.earlyRules.includes(r)), []);
+    const index = new Map(periods.map((p, i) => [formatPeriod(p), i]));
+    for (const ev of this.artifact.events) {
+      const rules = late.rulesFor(ev.name);
+      if (!rules) continue;
       src.scan(ev.name, (r) => {
-        if (r.date < start) return; // events before the start count in windows, never earn
-        const pi = periodOfMonth.get(r.date.slice(0, 7));
-        if (pi === undefined) return; // outside the run
+        const pi = index.get(late.periodOf(r.date) ?? '');
+        if (pi === undefined) return; // before the start or outside the run: never earns
         const env = envs[pi]!.get(r.partner);
-        if (!env) return; // unknown partners are rejected when data is loaded
-        ctx.p = env;
-        ctx.ev = r;
-        for (let k = 0; k < rules.length; k++) {
-          const { rule } = rules[k]!;
-          const spec = rule.spec;
-          try {
-            if (rule.where && !rule.where(ctx)) continue;
-            if (spec.once) {
-              const key = spec.once.perPeriod ? `${pi}\u0000${r.partner}` : r.partner;
-              const best = candidates[k]!.get(key);
-              if (!best || byDateId(r, best.row) < 0) candidates[k]!.set(key, { row: r, pi });
-              continue;
-            }
-            this.addEventAward(rule, accs[pi]![rules[k]!.ri]!, ctx);
-          } catch (e) {
-            throw wrapEvalError(e, spec.name, `${ev.name} ${JSON.stringify(r.id)} of partner ${JSON.stringify(r.partner)}`);
-          }
-        }
+        if (env) late.feed(rules, r, env);
       });
-      rules.forEach(({ rule, ri }, k) => {
-        for (const { row, pi } of candidates[k]!.values()) {
-          const env = envs[pi]!.get(row.partner)!;
+    }
+    const accs = periods.map(() => this.rules.map(() => new Map<string, RuleAcc>()));
+    for (const part of [early, late]) {
+      for (const [period, perRule] of part.awards) {
+        const pi = index.get(period);
+        if (pi === undefined) continue;
+        perRule.forEach((m, ri) => {
+          for (const [pid, acc] of m) accs[pi]![ri]!.set(pid, acc);
+        });
+      }
+      // `once`: the winning event of each partner (and period), now that all are known.
+      part.candidates.forEach((byKey, ri) => {
+        const rule = this.rules[ri]!;
+        for (const { row, period } of byKey.values()) {
+          const pi = index.get(period);
+          if (pi === undefined) continue;
+          const env = envs[pi]!.get(row.partner);
+          if (!env) continue;
           try {
             this.addEventAward(rule, accs[pi]![ri]!, { p: env, ev: row });
           } catch (e) {
-            throw wrapEvalError(e, rule.spec.name, `${ev.name} ${JSON.stringify(row.id)} of partner ${JSON.stringify(row.partner)}`);
+            throw wrapEvalError(e, rule.spec.name, `${(rule.spec.scope as { event: string }).event} ${JSON.stringify(row.id)} of partner ${JSON.stringify(row.partner)}`);
           }
           if (!rule.spec.once!.perPeriod) {
             state.once[ri]!.add(row.partner);
-            state.onceWhen[ri]!.set(row.partner, formatPeriod(periods[pi]!));
+            state.onceWhen[ri]!.set(row.partner, period);
           }
         }
       });
@@ -360,7 +369,7 @@ export class Evaluator {
   }
 
   /** Adds one event's awards (each limited by `cap … per event`) to a partner's accumulator. */
-  private addEventAward(rule: CompiledRule, accs: Map<string, RuleAcc>, ctx: Ctx): void {
+  addEventAward(rule: CompiledRule, accs: Map<string, RuleAcc>, ctx: Ctx): void {
     const r = ctx.ev!;
     let acc = accs.get(r.partner);
     if (!acc) accs.set(r.partner, (acc = { sums: rule.awards.map(() => N.ZERO), events: [], eventCount: 0 }));
@@ -983,6 +992,83 @@ export function formatValue(v: Value, u: ValueKind | undefined, currency: string
   }
 }
 
+/** The awards of `for each EVENT` rules as events stream by, per period (by its text) and rule. */
+class EventAwards {
+  /** period → rule index → partner → accumulated awards. */
+  readonly awards = new Map<string, Map<string, RuleAcc>[]>();
+  /** Per rule index, for `once` rules: the best candidate event per partner (or per period and partner). */
+  readonly candidates = new Map<number, Map<string, { row: EventRow; period: string }>>();
+  private readonly byKind = new Map<string, { rule: CompiledRule; ri: number }[]>();
+  private readonly periodByMonth = new Map<number, string>();
+  private readonly envs = new Map<string, PartnerEnv>();
+  private readonly attrs: Map<string, Record<string, Value>>;
+  private readonly ctx: Ctx = { p: undefined as unknown as PartnerEnv };
+
+  constructor(
+    private readonly ev: Evaluator,
+    rules: readonly CompiledRule[],
+    partners: readonly PartnerRow[],
+  ) {
+    const all = ev.rulesList;
+    for (const rule of rules) {
+      const kind = (rule.spec.scope as { event: string }).event;
+      const list = this.byKind.get(kind) ?? [];
+      list.push({ rule, ri: all.indexOf(rule) });
+      this.byKind.set(kind, list);
+    }
+    this.attrs = new Map(partners.map((p) => [p.id, p.attrs]));
+  }
+
+  rulesFor(kind: string): { rule: CompiledRule; ri: number }[] | undefined {
+    return this.byKind.get(kind);
+  }
+
+  /** A partner environment with attributes and constants only (enough for rules that use nothing else). */
+  envOf(partner: string): PartnerEnv {
+    let env = this.envs.get(partner);
+    if (!env) this.envs.set(partner, (env = { id: partner, attrs: this.attrs.get(partner) ?? {}, vals: this.ev.constantValues }));
+    return env;
+  }
+
+  /** The period (text) an event earns in, or undefined before the start or after the end. */
+  periodOf(date: string): string | undefined {
+    const a = this.ev.artifact;
+    if (date < a.program.start || (a.program.end !== undefined && date > a.program.end)) return undefined;
+    const m = monthNumber(date);
+    let p = this.periodByMonth.get(m);
+    if (p === undefined) this.periodByMonth.set(m, (p = formatPeriod(periodOf(a.program.period, date))));
+    return p;
+  }
+
+  feed(rules: readonly { rule: CompiledRule; ri: number }[], r: EventRow, env: PartnerEnv): void {
+    const period = this.periodOf(r.date);
+    if (period === undefined) return; // events before the start count in windows, never earn
+    const ctx = this.ctx;
+    ctx.p = env;
+    ctx.ev = r;
+    for (let k = 0; k < rules.length; k++) {
+      const { rule, ri } = rules[k]!;
+      const spec = rule.spec;
+      try {
+        if (rule.where && !rule.where(ctx)) continue;
+        if (spec.once) {
+          const key = spec.once.perPeriod ? `${period}\u0000${r.partner}` : r.partner;
+          let byKey = this.candidates.get(ri);
+          if (!byKey) this.candidates.set(ri, (byKey = new Map()));
+          const best = byKey.get(key);
+          if (!best || byDateId(r, best.row) < 0) byKey.set(key, { row: r, period });
+          continue;
+        }
+        let perRule = this.awards.get(period);
+        if (!perRule) this.awards.set(period, (perRule = this.ev.rulesList.map(() => new Map())));
+        this.ev.addEventAward(rule, perRule[ri]!, ctx);
+      } catch (e) {
+        throw wrapEvalError(e, spec.name, `${(spec.scope as { event: string }).event} ${JSON.stringify(r.id)} of partner ${JSON.stringify(r.partner)}`);
+      }
+    }
+  }
+}
+
 /** A measure's running aggregate for one partner and month. */
 interface Bucket {
   sum?: N.Accumulator;
@@ -1266,17 +1352,6 @@ function irRefs(ir: IR): string[] {
   };
   walk(ir);
   return out;
-}
-
-/** The month after `YYYY-MM`. */
-function nextMonth(m: string): string {
-  let y = Number(m.slice(0, 4)); // allow-number: a calendar year
-  let mo = Number(m.slice(5, 7)) + 1; // allow-number: a month number
-  if (mo > 12) {
-    mo = 1;
-    y++;
-  }
-  return `${String(y).padStart(4, '0')}-${String(mo).padStart(2, '0')}`;
 }
 
 /** What a run carries from one period to the next. */
