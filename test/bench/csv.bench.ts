@@ -1,4 +1,4 @@
-/** Measures the CSV scanner on the canonical benchmark's data: `npx tsx test/runtime/csv-bench.ts FILE` (generate FILE with /work/shared/bench/peers/to-incent.js). */
+/** Measures the CSV scanner on the canonical benchmark's data: `npx tsx test/bench/csv.bench.ts FILE` (FILE: bench-data/peers/data/incent-1m/sale.csv, written by `npm run bench`). */
 import { readFileSync, createReadStream } from 'node:fs';
 import { scanCsv, CsvScanner } from '../../runtime/csv.js';
 
