@@ -1,7 +1,7 @@
 /** A fast RFC 4180 CSV scanner over strings, whole or in chunks, yielding rows of fields with the line each row starts on. */
 
 /*
- * Measured (2-core machine, Node 20, `npx tsx test/runtime/csv-bench.ts FILE`): 1,000,000 sale
+ * Measured (2-core machine, Node 20, `npx tsx test/bench/csv.bench.ts FILE`): 1,000,000 sale
  * lines of ~58 bytes (58 MB, the canonical benchmark's data): scanCsv over the text 0.19 s (median
  * of 7); from bytes (UTF-8 decode + scan) 0.29 s; CsvScanner fed 1 MiB chunks from a file stream
  * 0.32 s with ~95 MiB heap. (papaparse: 4.8 s on the same data.) Scanning a JS string with

@@ -3,7 +3,7 @@ import { readFileSync, createReadStream } from 'node:fs';
 import { scanCsv, CsvScanner } from '../../runtime/csv.js';
 
 const file = process.argv[2];
-if (!file) throw new Error('usage: tsx test/runtime/csv-bench.ts FILE.csv');
+if (!file) throw new Error('usage: tsx test/bench/csv.bench.ts FILE.csv');
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
