@@ -2,9 +2,8 @@
 import { createReadStream } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DatasetBuilder, type Dataset, type RecordSchema } from './records.js';
+import { chooseDataFiles, DatasetBuilder, type Dataset, type RecordSchema } from './records.js';
 
-const EXTENSIONS = ['csv', 'json', 'ndjson'] as const;
 
 export interface ReadOptions {
   /** Bytes per chunk when streaming (default 1 MiB). */
@@ -36,21 +35,10 @@ export async function readDataFolder(dir: string, schemas: readonly RecordSchema
     return b.finish();
   }
   const present = new Set(entries);
-  const known = new Set<string>();
-  for (const s of schemas) {
-    const found = EXTENSIONS.filter((ext) => present.has(`${s.file}.${ext}`));
-    for (const ext of EXTENSIONS) known.add(`${s.file}.${ext}`);
-    if (found.length === 0) {
-      b.missingFile(s.file, `${s.file}.csv`);
-      continue;
-    }
-    if (found.length > 1) {
-      b.fileProblem(`${s.file}.${found[0]}`, 0, `more than one file for ${s.file}: ${found.map((e) => `${s.file}.${e}`).join(', ')} (keep one)`);
-      continue;
-    }
-    const name = `${s.file}.${found[0]}`;
+  const { files, known } = chooseDataFiles(schemas, (name) => present.has(name), (file, message) => b.fileProblem(file, 0, message));
+  for (const { schema: s, name, format } of files) {
     const path = join(dir, name);
-    if (found[0] === 'json') {
+    if (format === 'json') {
       const bytes = await readFile(path);
       let text: string;
       try {
@@ -60,7 +48,7 @@ export async function readDataFolder(dir: string, schemas: readonly RecordSchema
         continue;
       }
       b.addJsonText(s.file, name, text);
-    } else if (found[0] === 'csv') {
+    } else if (format === 'csv') {
       const sink = b.csvScanner(s.file, name);
       try {
         await streamText(path, chunkSize, sink.push);

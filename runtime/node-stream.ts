@@ -28,8 +28,11 @@ import type { EventRow } from './compile-ir.js';
 import { recordSchemas } from './dataset.js';
 import type { EventSource, PartnerRow } from './evaluate.js';
 import {
+  chooseDataFiles,
   compileSchema,
   DatasetBuilder,
+  growPairTable,
+  type DataFormat,
   duplicateMessage,
   rawOfRow,
   reasonText,
@@ -43,8 +46,7 @@ import {
   type Row,
 } from './records.js';
 
-const EXTENSIONS = ['csv', 'json', 'ndjson'] as const;
-type Format = (typeof EXTENSIONS)[number];
+type Format = DataFormat;
 
 /** The data has problems that stop the run: every problem, errors and warnings, sorted by file and line. */
 export class DataProblemsError extends Error {
@@ -164,17 +166,7 @@ class HashIndex {
   }
 
   private resize(): void {
-    const old = this.slots;
-    const slots = (this.slots = new Int32Array(old.length * 2));
-    const mask = (slots.length >> 1) - 1;
-    for (let i = 0; i < old.length; i += 2) {
-      const h = old[i];
-      if (h === 0) continue;
-      let slot = h & mask;
-      while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
-      slots[2 * slot] = h;
-      slots[2 * slot + 1] = old[i + 1];
-    }
+    this.slots = growPairTable(this.slots);
   }
 }
 
@@ -449,21 +441,7 @@ export class DataStream implements EventSource {
       readable = false;
     }
     const present = new Set(entries);
-    const known = new Set<string>();
-    const files: { schema: RecordSchema; name: string; format: Format }[] = [];
-    for (const s of readable ? schemas : []) {
-      const found = EXTENSIONS.filter((ext) => present.has(`${s.file}.${ext}`));
-      for (const ext of EXTENSIONS) known.add(`${s.file}.${ext}`);
-      if (found.length === 0) {
-        fileProblem(`${s.file}.csv`, `missing file (the program declares ${s.kind === 'partner' ? 'partner' : `event ${s.file}`}; an empty file with a header row is fine)`);
-        continue;
-      }
-      if (found.length > 1) {
-        fileProblem(`${s.file}.${found[0]}`, `more than one file for ${s.file}: ${found.map((e) => `${s.file}.${e}`).join(', ')} (keep one)`);
-        continue;
-      }
-      files.push({ schema: s, name: `${s.file}.${found[0]}`, format: found[0]! });
-    }
+    const { files, known } = chooseDataFiles(readable ? schemas : [], (name) => present.has(name), (file, message) => fileProblem(file, message));
     const declared = schemas.map((s) => s.file).join(', ');
     for (const f of [...entries].sort()) {
       if (known.has(f) || !/\.(csv|json|ndjson)$/.test(f)) continue;

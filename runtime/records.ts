@@ -432,17 +432,7 @@ class IdIndex {
   }
 
   private resize(): void {
-    const old = this.slots;
-    const slots = (this.slots = new Int32Array(old.length * 2));
-    const mask = (slots.length >> 1) - 1;
-    for (let i = 0; i < old.length; i += 2) {
-      const h = old[i];
-      if (h === 0) continue;
-      let slot = h & mask;
-      while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
-      slots[2 * slot] = h;
-      slots[2 * slot + 1] = old[i + 1];
-    }
+    this.slots = growPairTable(this.slots);
   }
 }
 
@@ -725,7 +715,7 @@ export class DatasetBuilder {
 
   /** The kind's file is absent from the data folder. */
   missingFile(kind: string, expected: string): void {
-    this.fileProblem(expected, 0, `missing file (the program declares ${kind === this.partnerKind ? 'partner' : `event ${kind}`}; an empty file with a header row is fine)`);
+    this.fileProblem(expected, 0, missingFileMessage({ file: kind, kind: kind === this.partnerKind ? 'partner' : 'event', fields: [], currency: '' }));
   }
 
   /** Appends an entry (a valid row, or a rejected record's converted fields); returns its index. */
@@ -1198,21 +1188,64 @@ export function jsonArrayElementLines(text: string): number[] {
 export function loadDataset(schemas: readonly RecordSchema[], texts: ReadonlyMap<string, string> | Record<string, string>): Dataset {
   const map = texts instanceof Map ? texts : new Map(Object.entries(texts));
   const b = new DatasetBuilder(schemas);
-  for (const s of schemas) {
-    const found = (['csv', 'json', 'ndjson'] as const).filter((ext) => map.has(`${s.file}.${ext}`));
-    if (found.length === 0) {
-      b.missingFile(s.file, `${s.file}.csv`);
-      continue;
-    }
-    if (found.length > 1) {
-      b.fileProblem(`${s.file}.${found[0]}`, 0, `more than one file for ${s.file}: ${found.map((e) => `${s.file}.${e}`).join(', ')} (keep one)`);
-      continue;
-    }
-    const name = `${s.file}.${found[0]}`;
+  const { files } = chooseDataFiles(schemas, (name) => map.has(name), (file, message) => b.fileProblem(file, 0, message));
+  for (const { schema, name, format } of files) {
     const text = map.get(name)!;
-    if (found[0] === 'csv') b.addCsvText(s.file, name, text);
-    else if (found[0] === 'json') b.addJsonText(s.file, name, text);
-    else b.addNdjsonText(s.file, name, text);
+    if (format === 'csv') b.addCsvText(schema.file, name, text);
+    else if (format === 'json') b.addJsonText(schema.file, name, text);
+    else b.addNdjsonText(schema.file, name, text);
   }
   return b.finish();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared by the in-memory and the streaming readers
+
+/** The extensions a data file may have, in the order they are looked for. */
+export const DATA_EXTENSIONS = ['csv', 'json', 'ndjson'] as const;
+export type DataFormat = (typeof DATA_EXTENSIONS)[number];
+
+/** The message for a declared data file that is absent. */
+export function missingFileMessage(schema: RecordSchema): string {
+  return `missing file (the program declares ${schema.kind === 'partner' ? 'partner' : `event ${schema.file}`}; an empty file with a header row is fine)`;
+}
+
+/**
+ * Which file holds each schema's records among the file names present: exactly one of
+ * `NAME.csv|json|ndjson`. A missing file or several are file problems (`problem(file, message)`).
+ * Also returns every name a schema could use, to warn about stray files.
+ */
+export function chooseDataFiles(
+  schemas: readonly RecordSchema[],
+  present: (name: string) => boolean,
+  problem: (file: string, message: string) => void,
+): { files: { schema: RecordSchema; name: string; format: DataFormat }[]; known: Set<string> } {
+  const files: { schema: RecordSchema; name: string; format: DataFormat }[] = [];
+  const known = new Set<string>();
+  for (const s of schemas) {
+    const found = DATA_EXTENSIONS.filter((ext) => present(`${s.file}.${ext}`));
+    for (const ext of DATA_EXTENSIONS) known.add(`${s.file}.${ext}`);
+    if (found.length === 0) problem(`${s.file}.csv`, missingFileMessage(s));
+    else if (found.length > 1) problem(`${s.file}.${found[0]}`, `more than one file for ${s.file}: ${found.map((e) => `${s.file}.${e}`).join(', ')} (keep one)`);
+    else files.push({ schema: s, name: `${s.file}.${found[0]}`, format: found[0]! });
+  }
+  return { files, known };
+}
+
+/**
+ * Doubles an open-addressing table of [hash, value] pairs of Int32 (hash 0 marks a free slot),
+ * placing each pair again by its hash with linear probing.
+ */
+export function growPairTable(old: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const slots = new Int32Array(old.length * 2);
+  const mask = (slots.length >> 1) - 1;
+  for (let i = 0; i < old.length; i += 2) {
+    const h = old[i]!;
+    if (h === 0) continue;
+    let slot = h & mask;
+    while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
+    slots[2 * slot] = h;
+    slots[2 * slot + 1] = old[i + 1]!;
+  }
+  return slots;
 }
