@@ -3,6 +3,7 @@ import { warning } from '../language/diagnostics.js';
 import type { Decl, Expr, Ident, MeasureDecl, RuleCap, StringLit } from '../language/syntax.js';
 import type { Checker } from './check.js';
 import { childExprs } from '../language/syntax.js';
+import { srcOf } from './exprs.js';
 import { parseDate } from './dates.js';
 
 /** Warns when a measure's `where` can never hold (its value would always be the empty aggregate). */
@@ -106,22 +107,11 @@ function flip(op: string): string {
   return ({ '<': '>', '<=': '>=', '>': '<', '>=': '<=' } as Record<string, string>)[op] ?? op;
 }
 
+/** A literal as written (`srcOf`), `true`/`false`, or `this` for a compound condition. */
 function short(e: Expr | undefined): string {
-  if (!e) return '…';
-  switch (e.kind) {
-    case 'Bool':
-      return String(e.value);
-    case 'Number':
-      return e.text;
-    case 'Money':
-      return `${e.text} ${e.currency}`;
-    case 'Date':
-      return e.value;
-    case 'Name':
-      return e.name;
-    default:
-      return childExprs(e).length ? 'this' : '…';
-  }
+  if (e?.kind === 'Bool') return String(e.value);
+  const text = srcOf(e);
+  return text === '…' && e && childExprs(e).length ? 'this' : text;
 }
 
 /** W0001 (declared but never used) and W0002 (a money pot whose spending nothing bounds). */
