@@ -114,6 +114,8 @@ export function checkTest(ck: Checker, d: TestDecl): void {
     } else if (measure) {
       target = 'measure';
       want = measure.type;
+      // A measure a test expects is observed: it is not "never used" (W0001), even if no rule uses it.
+      ck.used.add(n);
     } else {
       const candidates = [...ck.top.entries()].filter(([, v]) => v.kind === 'pot' || v.kind === 'tier' || v.kind === 'measure').map(([k]) => k);
       const guess = suggest(n, candidates);

@@ -188,3 +188,22 @@ describe('robustness', () => {
     }
   });
 });
+
+describe('W0001 and tests', () => {
+  it('a measure that a test expects is used (no W0001); one that nothing names is not', () => {
+    const src = `${BASE}
+measure activations = count sale
+measure forgotten = count training
+test "T" {
+  period 2026-Q1
+  partner "P1" { kind: "distributor", target: 10 EUR }
+  sale { partner: "P1", date: 2026-02-01, sku: "X", category: "hardware", amount: 1 EUR, quantity: 1 }
+  expect "P1" activations = 1
+}
+`;
+    const r = checkSource(src);
+    const unused = r.diagnostics.filter((d) => d.code === 'W0001').map((d) => spanText(r, d));
+    expect(unused).toContain('forgotten');
+    expect(unused).not.toContain('activations');
+  });
+});
