@@ -10,6 +10,7 @@ import { diagnosticToJson, renderDiagnostics, SourceText, type Diagnostic } from
 import { format } from '../language/format.js';
 import type { Artifact } from '../runtime/artifact.js';
 import { DataProblemsError, openDataFolder } from '../runtime/node-stream.js';
+import { EvalError } from '../runtime/compile-ir.js';
 import { Evaluator, type PeriodResult } from '../runtime/evaluate.js';
 import { formatProblem } from '../runtime/records.js';
 import { explainPartner, statementCsv, statementJson, statementTable } from '../runtime/statement.js';
@@ -271,7 +272,7 @@ export function main(argv: string[], io: Io): number {
       io.err(`incent: ${e.message}\n`);
       return e.code;
     }
-    if (e instanceof Error && (e.name === 'EvalError' || e.constructor.name === 'EvalError')) {
+    if (e instanceof EvalError) {
       io.err(`incent: evaluation error: ${e.message}\n`);
       return 1;
     }
@@ -296,4 +297,3 @@ export function runCli(): void {
   process.exitCode = code;
 }
 
-void basename;

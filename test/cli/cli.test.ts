@@ -1,6 +1,6 @@
 /** The `incent` command line: exit codes, output formats, messages for bad usage and bad data. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -181,6 +181,23 @@ describe('incent run', () => {
     expect(rej.trim().split('\n')).toHaveLength(3);
   });
 
+  it('a division by zero is an evaluation error naming the rule and the record, exit 1, no stack trace', () => {
+    const dir = tmp();
+    const file = join(dir, 'p.incent');
+    writeFileSync(
+      file,
+      'program "Z" {\n  currency EUR\n  period year\n  start 2026-01-01\n}\nevent sale {\n  amount: money\n  units: integer\n}\npayout cash as cash {\n  cap 100 EUR per partner\n}\nrule "Per unit" {\n  for each sale\n  award amount / units to cash\n}\n',
+    );
+    writeFileSync(join(dir, 'sale.csv'), 'id,partner,date,amount,units\nS1,P1,2026-01-05,10,2\nS2,P1,2026-01-06,10,0\n');
+    const r = cli('run', file, '--data', dir);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('evaluation error');
+    expect(r.err).toContain('rule "Per unit"');
+    expect(r.err).toContain('"S2"');
+    expect(r.err).toContain('division by zero');
+    expect(r.err).not.toMatch(/\.ts:\d+/);
+  });
+
   it('usage errors say what is wrong and show the usage', () => {
     const r = cli('run', fixture('northwind.incent'));
     expect(r.code).toBe(2);
@@ -216,7 +233,6 @@ describe('the installed command', () => {
   });
 });
 
-void mkdirSync;
 
 describe('progress', () => {
   it('a run on a terminal that takes more than a second shows progress on stderr, never on stdout', async () => {
