@@ -123,7 +123,8 @@ interface CompiledPot {
 
 /** Accumulated awards of one rule for one partner in one period. */
 interface RuleAcc {
-  sums: Num[];
+  /** Per award: the exact sum of its amounts (an Accumulator, so that order never matters). */
+  sums: N.Accumulator[];
   /** The first events (by date, then id) that made the award, for its trace. */
   events: { row: EventRow; amounts: Num[] }[];
   eventCount: number;
@@ -372,7 +373,7 @@ export class Evaluator {
   addEventAward(rule: CompiledRule, accs: Map<string, RuleAcc>, ctx: Ctx): void {
     const r = ctx.ev!;
     let acc = accs.get(r.partner);
-    if (!acc) accs.set(r.partner, (acc = { sums: rule.awards.map(() => N.ZERO), events: [], eventCount: 0 }));
+    if (!acc) accs.set(r.partner, (acc = { sums: rule.awards.map(() => new N.Accumulator()), events: [], eventCount: 0 }));
     const perEventCap = rule.spec.cap?.perEvent ? rule.cap : undefined;
     const amounts: Num[] = [];
     for (let ai = 0; ai < rule.awards.length; ai++) {
@@ -382,7 +383,7 @@ export class Evaluator {
         if (N.cmp(v, cap) > 0) v = cap;
       }
       amounts.push(v);
-      acc.sums[ai] = N.add(acc.sums[ai]!, v);
+      acc.sums[ai]!.add(v);
     }
     acc.eventCount++;
     keepFirst(acc.events, { row: r, amounts });
@@ -432,9 +433,9 @@ export class Evaluator {
           const pi = rule.potIndex[ai]!;
           const cur = byPot.get(pi);
           if (cur) {
-            cur.total = N.add(cur.total, acc.sums[ai]!);
+            cur.total = N.add(cur.total, acc.sums[ai]!.value());
             cur.awardIdx.push(ai);
-          } else byPot.set(pi, { total: acc.sums[ai]!, awardIdx: [ai] });
+          } else byPot.set(pi, { total: acc.sums[ai]!.value(), awardIdx: [ai] });
         });
         for (const [pi, { total }] of byPot) {
           const pot = this.pots[pi]!;
@@ -687,7 +688,7 @@ export class Evaluator {
   /** `for each partner` and `for top N partners` in one period. */
   private evaluatePartnerRule(rule: CompiledRule, ri: number, envs: Map<string, PartnerEnv>, state: RunState, periodText: string, accs: Map<string, RuleAcc>): void {
     const spec = rule.spec;
-    const newAcc = (): RuleAcc => ({ sums: rule.awards.map(() => N.ZERO), events: [], eventCount: 0 });
+    const newAcc = (): RuleAcc => ({ sums: rule.awards.map(() => new N.Accumulator()), events: [], eventCount: 0 });
     const scope = spec.scope;
     if (scope.kind === 'each-partner') {
       const onceSet = spec.once ? (spec.once.perPeriod ? undefined : state.once[ri]!) : undefined;
@@ -701,7 +702,7 @@ export class Evaluator {
             state.onceWhen[ri]!.set(env.id, periodText);
           }
           const acc = newAcc();
-          rule.awards.forEach((aw, ai) => (acc.sums[ai] = aw.amount(ctx) as Num));
+          rule.awards.forEach((aw, ai) => acc.sums[ai]!.add(aw.amount(ctx) as Num));
           acc.eventCount = 1;
           accs.set(env.id, acc);
         } catch (e) {
@@ -748,7 +749,7 @@ export class Evaluator {
     ranked.slice(0, scope.n).forEach((r, i) => {
       const ctx: Ctx = { p: r.env };
       const acc = newAcc();
-      rule.awards.forEach((aw, ai) => (acc.sums[ai] = aw.amount(ctx) as Num));
+      rule.awards.forEach((aw, ai) => acc.sums[ai]!.add(aw.amount(ctx) as Num));
       acc.rank = i + 1;
       acc.qualifying = ranked.length;
       acc.eventCount = 1;

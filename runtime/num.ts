@@ -274,13 +274,22 @@ export function fromUnits(u: bigint, digits: number): Num {
 }
 
 /**
- * A running exact sum that adds on plain integers while the values are Fixed with one scale (no
- * allocation per value), and falls back to `add` otherwise. `value()` is the exact total.
+ * Wide decimals for sums: enough digits that adding values of up to 34 significant digits (or
+ * exact input data with more) never rounds, so that a sum is exact and does not depend on the
+ * order of its terms; it is rounded once, to 34 digits, when read.
+ */
+const Wide = Dec.clone({ precision: 1000, rounding: Dec.ROUND_HALF_EVEN, toExpNeg: -9e15, toExpPos: 9e15 });
+type Wide = InstanceType<typeof Wide>;
+
+/**
+ * A running exact sum: it adds on plain integers while the values are Fixed with one scale (no
+ * allocation per value), and exactly in wide decimals otherwise. `value()` is the total, rounded
+ * once to 34 significant digits (half-even) — so a sum never depends on the order of its terms.
  */
 export class Accumulator {
   private n = 0;
   private s = -1;
-  private rest: Num | undefined;
+  private wide: Wide | undefined;
 
   add(v: Num): void {
     if (v instanceof Fixed && (this.s === v.s || this.s === -1)) {
@@ -291,8 +300,8 @@ export class Accumulator {
         return;
       }
     }
-    this.flush();
-    this.rest = this.rest === undefined ? v : add(this.rest, v);
+    const w = new Wide(toDec(v).toString());
+    this.wide = this.wide === undefined ? w : this.wide.plus(w);
   }
 
   /** Adds n × 10^-s (n a safe integer) without allocating while the scale stays the same. */
@@ -308,16 +317,10 @@ export class Accumulator {
     this.add(new Fixed(n, s));
   }
 
-  private flush(): void {
-    if (this.s === -1) return;
-    const f = new Fixed(this.n, this.s);
-    this.rest = this.rest === undefined ? f : add(this.rest, f);
-    this.n = 0;
-    this.s = -1;
-  }
-
   value(): Num {
-    this.flush();
-    return this.rest ?? ZERO;
+    const fixed = this.s === -1 ? undefined : new Fixed(this.n, this.s);
+    if (this.wide === undefined) return fixed ?? ZERO;
+    const total = fixed ? this.wide.plus(new Wide(toDec(fixed).toString())) : this.wide;
+    return fromDec(new Dec(total.toSignificantDigits(34, Dec.ROUND_HALF_EVEN).toString()));
   }
 }

@@ -1,0 +1,49 @@
+/** Exact numbers: sums never depend on the order of their terms, even when terms are inexact quotients. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import * as N from '../../runtime/num.js';
+
+const sum = (xs: N.Num[]) => {
+  const a = new N.Accumulator();
+  for (const x of xs) a.add(x);
+  return N.toText(a.value());
+};
+
+describe('Accumulator', () => {
+  it('found by the generated-programs property: 3 × (11 ÷ 3) + 5 + 5 is the same in any order', () => {
+    const third = N.div(N.parseNum('11'), N.parseNum('3')); // 3.666…667 (34 digits)
+    const five = N.parseNum('5.00');
+    expect(sum([third, third, third, five, five])).toBe(sum([five, third, five, third, third]));
+    // Exactly 21.000000000000000000000000000000001 (35 digits), rounded once to 34: 21. Adding in
+    // 34-digit steps gave 21.00000000000000000000000000000001 in one order and 21 in another.
+    expect(sum([third, third, third, five, five])).toBe('21');
+  });
+
+  it('any order of any terms (integers, decimals, 34-digit quotients, huge values) gives one sum', () => {
+    const term = fc.oneof(
+      fc.integer({ min: -1e9, max: 1e9 }).map((n) => N.int(n)),
+      fc.tuple(fc.integer({ min: -1e6, max: 1e6 }), fc.integer({ min: 1, max: 97 })).map(([a, b]) => N.div(N.int(a), N.int(b))),
+      fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map((n) => N.parseNum(n.toString())),
+    );
+    fc.assert(
+      fc.property(fc.array(term, { minLength: 1, maxLength: 30 }), fc.integer(), (xs, seed) => {
+        const shuffled = [...xs].sort((a, b) => ((N.cmp(a, b) * 7919 + seed) % 3) - 1);
+        expect(sum(shuffled)).toBe(sum(xs));
+        expect(sum([...xs].reverse())).toBe(sum(xs));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('stays on the integer fast path for same-scale values and is exact past 2^53', () => {
+    const a = new N.Accumulator();
+    a.add(N.parseNum('9007199254740991'));
+    a.add(N.parseNum('9007199254740991'));
+    expect(N.toText(a.value())).toBe('18014398509481982');
+    const b = new N.Accumulator();
+    b.addScaled(150, 2);
+    b.addScaled(250, 2);
+    expect(b.value()).toBeInstanceOf(N.Fixed);
+    expect(N.toText(b.value())).toBe('4');
+  });
+});
