@@ -821,7 +821,7 @@ export class Evaluator {
         return `${e.row.id} (${e.row.date}) → ${this.fmtPot(amount, pot)}`;
       });
       const more = acc.eventCount - acc.events.length;
-      parts.push(`${acc.eventCount} ${ev}${acc.eventCount === 1 ? '' : ' events'}: ${items.join('; ')}${more > 0 ? `; and ${more} more` : ''}`);
+      parts.push(`${acc.eventCount} ${ev} event${acc.eventCount === 1 ? '' : 's'}: ${items.join('; ')}${more > 0 ? `; and ${more} more` : ''}`);
       // What one award is made of, from the first event.
       const first = acc.events[0];
       if (first) {
