@@ -152,10 +152,6 @@ export class Evaluator {
   readonly format: (v: Value, u: ValueKind | undefined, name?: string) => string;
   /** `for each EVENT` rules that use no partner-level value: evaluated in pass 1. */
   private readonly earlyRules: CompiledRule[];
-  /** The program's constants, for partner environments made before partner values are known. */
-  get constantValues(): Record<string, Value> {
-    return this.constants;
-  }
 
   constructor(artifact: Artifact) {
     this.artifact = artifact;
@@ -255,16 +251,16 @@ export class Evaluator {
     let idx: RunIndex;
     let early: EventAwards;
     for (let attempt = 0; ; attempt++) {
-      idx = new RunIndex(a, this.steps, partners, explain);
+      idx = new RunIndex(a, this.steps, partners, explain, this.constants);
       // `for each EVENT` rules that use only the event, the partner's attributes and constants are
       // evaluated in pass 1 too, so that their kind need not be read a second time.
-      early = new EventAwards(this, this.earlyRules, partners);
+      early = new EventAwards(this, this.earlyRules);
       let read = 0;
       for (const ev of a.events) {
         const rules = early.rulesFor(ev.name);
         src.scan(ev.name, (r) => {
-          idx.add(ev.name, r);
-          if (rules) early.feed(rules, r, early.envOf(r.partner));
+          const env = idx.add(ev.name, r);
+          if (rules) early.feed(rules, r, env);
           if (progress && ++read % 100_000 === 0) progress(`${read.toLocaleString('en-US')} events read`);
         });
       }
@@ -325,7 +321,7 @@ export class Evaluator {
    * event by (date, id), and traces list the first events by (date, id), whatever the input order.
    */
   private evaluateEventRules(src: EventSource, periods: readonly Period[], envs: readonly Map<string, PartnerEnv>[], state: RunState, early: EventAwards): Map<string, RuleAcc>[][] {
-    const late = new EventAwards(this, this.rules.filter((r) => r.spec.scope.kind === 'each-event' && !this.earlyRules.includes(r)), []);
+    const late = new EventAwards(this, this.rules.filter((r) => r.spec.scope.kind === 'each-event' && !this.earlyRules.includes(r)));
     const index = new Map(periods.map((p, i) => [formatPeriod(p), i]));
     for (const ev of this.artifact.events) {
       const rules = late.rulesFor(ev.name);
@@ -1001,14 +997,11 @@ class EventAwards {
   readonly candidates = new Map<number, Map<string, { row: EventRow; period: string }>>();
   private readonly byKind = new Map<string, { rule: CompiledRule; ri: number }[]>();
   private readonly periodByMonth = new Map<number, string>();
-  private readonly envs = new Map<string, PartnerEnv>();
-  private readonly attrs: Map<string, Record<string, Value>>;
   private readonly ctx: Ctx = { p: undefined as unknown as PartnerEnv };
 
   constructor(
     private readonly ev: Evaluator,
     rules: readonly CompiledRule[],
-    partners: readonly PartnerRow[],
   ) {
     const all = ev.rulesList;
     for (const rule of rules) {
@@ -1017,18 +1010,10 @@ class EventAwards {
       list.push({ rule, ri: all.indexOf(rule) });
       this.byKind.set(kind, list);
     }
-    this.attrs = new Map(partners.map((p) => [p.id, p.attrs]));
   }
 
   rulesFor(kind: string): { rule: CompiledRule; ri: number }[] | undefined {
     return this.byKind.get(kind);
-  }
-
-  /** A partner environment with attributes and constants only (enough for rules that use nothing else). */
-  envOf(partner: string): PartnerEnv {
-    let env = this.envs.get(partner);
-    if (!env) this.envs.set(partner, (env = { id: partner, attrs: this.attrs.get(partner) ?? {}, vals: this.ev.constantValues }));
-    return env;
   }
 
   /** The period (text) an event earns in, or undefined before the start or after the end. */
@@ -1102,7 +1087,6 @@ function monthNumber(date: string): number {
 /** What pass 1 keeps: month buckets of the measures that allow it, and events only where needed. */
 class RunIndex {
   latest: string | undefined;
-  private readonly seen = new Set<string>();
   private readonly localByKind = new Map<string, LocalMeasure[]>();
   private readonly local = new Map<string, LocalMeasure>();
   /** Per partner: per month number, one bucket per local measure. */
@@ -1118,7 +1102,8 @@ class RunIndex {
    * `monthBase`) and per fast-path measure. Sums are integers at the measure's scale, kept below
    * 2^53 (a value that would overflow goes to the object buckets instead), so they stay exact.
    */
-  private readonly store = new Map<string, Float64Array>();
+  /** Per partner seen in the events: its environment for pass 1 and its typed month store. */
+  private readonly partnerSlots = new Map<string, { env: PartnerEnv; store?: Float64Array }>();
   private readonly slots: number;
   private readonly monthBase: number;
   private readonly monthCap: number;
@@ -1128,10 +1113,11 @@ class RunIndex {
     steps: readonly CompiledStep[],
     partners: readonly PartnerRow[],
     private readonly explain: boolean | ReadonlySet<string>,
+    private readonly constants: Record<string, Value>,
   ) {
     this.attrs = new Map(partners.map((p) => [p.id, p.attrs]));
-    const constants = new Set(a.constants.map((c) => c.name));
-    const isLocal = (ir: IR | undefined) => !ir || !irRefs(ir).some((n) => !constants.has(n));
+    const constantNames = new Set(a.constants.map((c) => c.name));
+    const isLocal = (ir: IR | undefined) => !ir || !irRefs(ir).some((n) => !constantNames.has(n));
     const levels = new Map(a.tiers.map((t) => [t.name, t.levels]));
     const fieldScales = new Map(
       a.events.map((ev) => [ev.name, new Map(ev.fields.flatMap((f) => (f.type === 'money' ? [[f.name, a.program.minorDigits] as const] : f.type === 'integer' ? [[f.name, 0] as const] : [])))]),
@@ -1176,20 +1162,25 @@ class RunIndex {
   }
 
   /** The partner's typed array, grown to hold month slot `slot`. */
-  private storeFor(partner: string, slot: number): Float64Array {
+  private storeFor(ps: { store?: Float64Array }, slot: number): Float64Array {
     const width = this.slots * 2;
-    let arr = this.store.get(partner);
+    let arr = ps.store;
     if (!arr || arr.length < (slot + 1) * width) {
       const grown = new Float64Array(Math.max(this.monthCap, slot + 12) * width);
       if (arr) grown.set(arr);
-      this.store.set(partner, (arr = grown));
+      ps.store = arr = grown;
     }
     return arr;
   }
 
-  /** Pass 1: one valid event. */
-  add(kind: string, r: EventRow): void {
+  /**
+   * Pass 1: one valid event. Returns the partner's environment for pass 1 (its attributes and the
+   * program's constants: all that rules evaluated in pass 1 may use).
+   */
+  add(kind: string, r: EventRow): PartnerEnv {
     if (this.latest === undefined || r.date > this.latest) this.latest = r.date;
+    let ps = this.partnerSlots.get(r.partner);
+    if (!ps) this.partnerSlots.set(r.partner, (ps = { env: { id: r.partner, attrs: this.attrs.get(r.partner) ?? this.noAttrs, vals: this.constants } }));
     if (this.keep.has(kind) || (this.explain !== true && this.explain !== false && this.explain.has(r.partner))) {
       let per = this.rows.get(kind);
       if (!per) this.rows.set(kind, (per = new Map()));
@@ -1198,18 +1189,14 @@ class RunIndex {
       list.push(r);
     }
     const measures = this.localByKind.get(kind);
-    if (!measures) {
-      this.seen.add(r.partner);
-      return;
-    }
+    if (!measures) return ps.env;
     const month = monthNumber(r.date);
     const slot = month - this.monthBase;
-    const arr = slot >= 0 && this.slots > 0 ? this.storeFor(r.partner, slot) : undefined;
+    const arr = slot >= 0 && this.slots > 0 ? this.storeFor(ps, slot) : undefined;
     const base = slot * this.slots * 2;
     let row: (Bucket | undefined)[] | undefined;
     const ctx = this.ctx;
-    ctx.p.id = r.partner;
-    ctx.p.attrs = this.attrs.get(r.partner) ?? this.noAttrs;
+    ctx.p = ps.env;
     ctx.ev = r;
     for (let i = 0; i < measures.length; i++) {
       const m = measures[i]!;
@@ -1268,12 +1255,13 @@ class RunIndex {
         throw wrapEvalError(e, `measure ${m.step.name}`, `${kind} ${JSON.stringify(r.id)} of partner ${JSON.stringify(r.partner)}`, '');
       }
     }
+    return ps.env;
   }
 
   /** Every partner of the run: the declared ones, or (without a partner declaration) every id events name. */
   partnerList(partners: readonly PartnerRow[], declared: boolean): PartnerRow[] {
     if (declared) return [...partners].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-    return [...new Set([...partners.map((p) => p.id), ...this.seen, ...this.buckets.keys(), ...this.store.keys()])].sort().map((id) => ({ id, attrs: {} }));
+    return [...new Set([...partners.map((p) => p.id), ...this.partnerSlots.keys()])].sort().map((id) => ({ id, attrs: {} }));
   }
 
   /** Whether a measure is aggregated by month (else its events are kept). */
@@ -1291,7 +1279,7 @@ class RunIndex {
     let sum: N.Accumulator | undefined;
     let distinct: Set<string> | undefined;
     let best: Value | undefined;
-    const arr = m.slot !== undefined ? this.store.get(partner) : undefined;
+    const arr = m.slot !== undefined ? this.partnerSlots.get(partner)?.store : undefined;
     if (arr) {
       const width = this.slots * 2;
       const first = Math.max(0, lo - this.monthBase);
