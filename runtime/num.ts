@@ -224,9 +224,9 @@ export function toFixedText(a: Num, digits: number): string {
   if (a instanceof Fixed) {
     let n = a.n;
     let s = a.s;
-    if (s > digits) return toDec(a).toFixed(digits);
+    if (s > digits) return toDec(a).toFixed(digits); // allow-number: decimal.js toFixed on an exact Decimal
     while (s < digits) {
-      if (Math.abs(n * 10) > MAX) return toDec(a).toFixed(digits);
+      if (Math.abs(n * 10) > MAX) return toDec(a).toFixed(digits); // allow-number: decimal.js toFixed
       n *= 10;
       s++;
     }
@@ -238,7 +238,7 @@ export function toFixedText(a: Num, digits: number): string {
     }
     return negative ? `-${t}` : t;
   }
-  const r = a.toFixed(digits);
+  const r = a.toFixed(digits); // allow-number: decimal.js toFixed on an exact Decimal
   return /^-0(\.0*)?$/.test(r) ? r.slice(1) : r;
 }
 
