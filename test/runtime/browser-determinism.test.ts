@@ -3,7 +3,6 @@
  * headless Chromium (the runtime bundled for the browser), and in the browser under a time zone far
  * from UTC.
  */
-import { build } from 'esbuild';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -13,6 +12,7 @@ import { loadData } from '../../runtime/dataset.js';
 import { Evaluator } from '../../runtime/evaluate.js';
 import { statementJson } from '../../runtime/statement.js';
 import { CHROMIUM, launch } from '../playground/harness.js';
+import { browserBundle } from '../helpers/browser-bundle.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const example = join(root, 'examples', 'northwind-distributor');
@@ -35,25 +35,7 @@ describe.skipIf(!existsSync(CHROMIUM))('Node and the browser agree', () => {
   let bundle: string;
 
   beforeAll(async () => {
-    const r = await build({
-      stdin: {
-        contents: [
-          "export { compile } from './compiler/compile.ts';",
-          "export { loadData } from './runtime/dataset.ts';",
-          "export { Evaluator } from './runtime/evaluate.ts';",
-          "export { statementJson } from './runtime/statement.ts';",
-        ].join('\n'),
-        resolveDir: root,
-        loader: 'ts',
-      },
-      bundle: true,
-      platform: 'browser',
-      format: 'iife',
-      globalName: 'Incent',
-      write: false,
-      logLevel: 'silent',
-    });
-    bundle = r.outputFiles[0]!.text;
+    bundle = (await browserBundle('iife')).text;
     browser = await launch();
   }, 120_000);
 
