@@ -277,7 +277,6 @@ export class Evaluator {
     const state = new RunState(this.rules.length, this.pots.length);
     progress?.(`measures evaluated for ${run.length} period${run.length === 1 ? '' : 's'}`);
     const eventAccs = this.evaluateEventRules(src, run, envs, state, early);
-    this.lastState = state;
     return run.map((p, i) => {
       const r = this.evaluatePeriod(p, partnerList, envs[i]!, eventAccs[i]!, idx, state, rejected, explain);
       progress?.(`period ${r.period} evaluated (${i + 1} of ${run.length})`);
@@ -424,14 +423,12 @@ export class Evaluator {
         const res = results.get(pid)!;
         const env = envs.get(pid)!;
         // Sum per pot (a rule may award to several pots).
-        const byPot = new Map<number, { total: Num; awardIdx: number[] }>();
+        const byPot = new Map<number, { total: Num }>();
         rule.awards.forEach((aw, ai) => {
           const pi = rule.potIndex[ai]!;
           const cur = byPot.get(pi);
-          if (cur) {
-            cur.total = N.add(cur.total, acc.sums[ai]!.value());
-            cur.awardIdx.push(ai);
-          } else byPot.set(pi, { total: acc.sums[ai]!.value(), awardIdx: [ai] });
+          if (cur) cur.total = N.add(cur.total, acc.sums[ai]!.value());
+          else byPot.set(pi, { total: acc.sums[ai]!.value() });
         });
         for (const [pi, { total }] of byPot) {
           const pot = this.pots[pi]!;
@@ -446,7 +443,7 @@ export class Evaluator {
           }
           const rounded = N.round(t, pot.digits, pot.spec.rounding);
           if (N.cmp(rounded, t) !== 0) steps.push(`rounded ${pot.spec.rounding} to ${this.fmtPot(rounded, pot)}`);
-          const trace = this.traceAward(rule, acc, env, pot, total, steps);
+          const trace = this.traceAward(rule, acc, env, pot, total, steps, state.ties[ri]?.get(env.id));
           res.awards.push({ rule: rule.spec.name, pot: pot.spec.name, amount: rounded, trace });
           const m = earnedBy[pi]!;
           m.set(pid, N.add(m.get(pid) ?? N.ZERO, rounded));
@@ -806,7 +803,7 @@ export class Evaluator {
     return parts.join(', ');
   }
 
-  private traceAward(rule: CompiledRule, acc: RuleAcc, env: PartnerEnv, pot: CompiledPot, total: Num, steps: string[]): string {
+  private traceAward(rule: CompiledRule, acc: RuleAcc, env: PartnerEnv, pot: CompiledPot, total: Num, steps: string[], tie: Parameters<typeof tieText>[0]): string {
     const spec = rule.spec;
     const parts: string[] = [];
     const aws = rule.awards.map((a, ai) => ({ a, ai })).filter(({ ai }) => rule.potIndex[ai] === this.pots.indexOf(pot));
@@ -835,7 +832,7 @@ export class Evaluator {
       }
       if (spec.cap?.perEvent) parts.push(`each capped at ${this.fmtPot(rule.cap!({ p: env, ev: first?.row }) as Num, pot)}`);
     } else {
-      if (spec.scope.kind === 'top') parts.push(`ranked ${ordinal(acc.rank!)} of ${acc.qualifying} (top ${spec.scope.n})${tieText(this.lastState?.ties[this.rules.indexOf(rule)]?.get(env.id))}`);
+      if (spec.scope.kind === 'top') parts.push(`ranked ${ordinal(acc.rank!)} of ${acc.qualifying} (top ${spec.scope.n})${tieText(tie)}`);
       const notes: Note[] = [];
       try {
         if (spec.scope.kind === 'top') rule.keys!.forEach((k) => k({ p: env }, notes));
@@ -849,9 +846,6 @@ export class Evaluator {
     parts.push(this.fmtPot(total, pot));
     return `${spec.name}: ${parts.join(' → ')}${steps.length ? ' → ' + steps.join(' → ') : ''}`;
   }
-
-  /** The state of the run being evaluated, for traces (ties of `for top` rules). */
-  private lastState: RunState | undefined;
 
   private whyNot(rule: CompiledRule, ri: number, env: PartnerEnv, idx: RunIndex, state: RunState, periodText: string, pFrom: string, pTo: string): string {
     const spec = rule.spec;
