@@ -3,7 +3,7 @@ import { error, type Diagnostic } from '../language/diagnostics.js';
 import { suggest } from './suggest.js';
 import { ROUNDING_MODES, type Header, type HeaderClause, type Ident, type PeriodUnit, type ProgramFile, type RoundingMode, type Span } from '../language/syntax.js';
 import type { HeaderInfo } from './checked.js';
-import { currencyList, minorDigits } from './currency.js';
+import { currencyCodeList, currencyDigits } from '../runtime/money.js';
 import { formatDate, parseDate, periodEnd, periodStart, sameDate, type YMD } from './dates.js';
 
 const PERIOD_UNITS: readonly PeriodUnit[] = ['month', 'quarter', 'year'];
@@ -70,9 +70,9 @@ export function checkHeader(file: ProgramFile, diags: Diagnostic[], checkDate: (
 
   const cur = seen.get('Currency') as Extract<HeaderClause, { kind: 'Currency' }> | undefined;
   if (cur?.code) {
-    const digits = minorDigits(cur.code.name);
+    const digits = currencyDigits(cur.code.name);
     if (digits === undefined) {
-      const guess = suggest(cur.code.name, currencyList());
+      const guess = suggest(cur.code.name, currencyCodeList());
       diags.push(
         error('E0404', `\`${cur.code.name}\` is not an ISO 4217 currency code`, cur.code.span, guess ? `did you mean \`${guess}\`?` : 'write a three-letter ISO 4217 code, e.g. `EUR`, `USD`, `JPY`'),
       );

@@ -207,3 +207,10 @@ test "T" {
     expect(unused).not.toContain('activations');
   });
 });
+
+describe('currencies', () => {
+  it('a code without a minor unit (gold, the test code) is not a currency a program can pay in', () => {
+    const r = checkSource(BASE.replace('currency EUR', 'currency XAU'));
+    expect(r.diagnostics.some((d) => d.severity === 'error' && spanText(r, d) === 'XAU')).toBe(true);
+  });
+});
