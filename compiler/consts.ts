@@ -1,7 +1,7 @@
 /** Constant folding of program-level expressions, for static checks (thresholds increase, amounts positive, conditions that never hold). */
 import { Decimal } from 'decimal.js';
 import type { Expr } from '../language/syntax.js';
-import { parseDate } from './dates.js';
+import { isValidDate } from '../runtime/periods.js';
 
 /** Decimal arithmetic as the spec fixes it: 34 significant digits, half-even. */
 export const Dec = Decimal.clone({ precision: 34, rounding: Decimal.ROUND_HALF_EVEN });
@@ -35,7 +35,7 @@ export function fold(e: Expr | undefined, letValue: LetValue, seen: Set<string> 
     case 'Bool':
       return { kind: 'bool', value: e.value };
     case 'Date':
-      return parseDate(e.value) ? { kind: 'date', value: e.value } : undefined;
+      return isValidDate(e.value) ? { kind: 'date', value: e.value } : undefined;
     case 'String':
       return { kind: 'str', value: e.value };
     case 'Name': {

@@ -4,7 +4,7 @@ import { suggest } from './suggest.js';
 import type { Band, BandsExpr, Binary, Call, Expr, FieldRef, Lookup, NameRef, Span, StringLit } from '../language/syntax.js';
 import type { EventInfo, FieldInfo, Level, Symbol, TierInfo, Type } from './checked.js';
 import { fold, sameExpr, type Const, type LetValue } from './consts.js';
-import { daysInMonth, parseDate } from './dates.js';
+import { daysInMonth, isValidDate } from '../runtime/periods.js';
 import {
   BOOLEAN,
   DATE,
@@ -170,7 +170,7 @@ export class ExprChecker {
   }
 
   checkDate(value: string, span: Span): boolean {
-    if (parseDate(value)) return true;
+    if (isValidDate(value)) return true;
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
     const why = m && Number(m[2]) >= 1 && Number(m[2]) <= 12 ? `that month has ${daysInMonth(Number(m[1]), Number(m[2]))} days` : 'months run from 01 to 12';
     this.report(error('E0310', `\`${value}\` is not a date that exists`, span, `check the day and month: ${why}`));

@@ -4,7 +4,7 @@ import { suggest } from './suggest.js';
 import { ROUNDING_MODES, type Header, type HeaderClause, type Ident, type PeriodUnit, type ProgramFile, type RoundingMode, type Span } from '../language/syntax.js';
 import type { HeaderInfo } from './checked.js';
 import { currencyCodeList, currencyDigits } from '../runtime/money.js';
-import { formatDate, parseDate, periodEnd, periodStart, sameDate, type YMD } from './dates.js';
+import { firstDay, formatDate, isFirstDayOfPeriod, isLastDayOfPeriod, lastDay, periodOf } from '../runtime/periods.js';
 
 const PERIOD_UNITS: readonly PeriodUnit[] = ['month', 'quarter', 'year'];
 
@@ -94,29 +94,25 @@ export function checkHeader(file: ProgramFile, diags: Diagnostic[], checkDate: (
   }
   if (unit) info.period = unit;
 
-  let start: YMD | undefined;
+  let start: string | undefined;
   const st = seen.get('Start') as Extract<HeaderClause, { kind: 'Start' }> | undefined;
   if (st?.date && checkDate(st.date.value, st.date.span)) {
-    start = parseDate(st.date.value)!;
-    info.start = st.date.value;
-    if (unit) {
-      const s = periodStart(start, unit);
-      if (!sameDate(s, start)) {
-        diags.push(error('E0406', `the program must start on ${PERIOD_STARTS[unit]}`, st.date.span, `the ${unit} containing ${st.date.value} starts on ${formatDate(s)}: write \`start ${formatDate(s)}\``));
-      }
+    start = st.date.value;
+    info.start = start;
+    if (unit && !isFirstDayOfPeriod(unit, start)) {
+      const s = formatDate(firstDay(periodOf(unit, start)));
+      diags.push(error('E0406', `the program must start on ${PERIOD_STARTS[unit]}`, st.date.span, `the ${unit} containing ${st.date.value} starts on ${s}: write \`start ${s}\``));
     }
   }
   const en = seen.get('End') as Extract<HeaderClause, { kind: 'End' }> | undefined;
   if (en?.date && checkDate(en.date.value, en.date.span)) {
-    const end = parseDate(en.date.value)!;
+    const end = en.date.value;
     info.end = en.date.value;
     if (start && en.date.value <= info.start) {
       diags.push(error('E0408', `the program ends (${en.date.value}) before it starts (${info.start})`, en.date.span, 'the end must come after the start', st ? [{ span: st.date.span, message: 'the start' }] : []));
-    } else if (unit) {
-      const e = periodEnd(end, unit);
-      if (!sameDate(e, end)) {
-        diags.push(error('E0407', `the program must end on ${PERIOD_ENDS[unit]}`, en.date.span, `the ${unit} containing ${en.date.value} ends on ${formatDate(e)}: write \`end ${formatDate(e)}\``));
-      }
+    } else if (unit && !isLastDayOfPeriod(unit, end)) {
+      const e = formatDate(lastDay(periodOf(unit, end)));
+      diags.push(error('E0407', `the program must end on ${PERIOD_ENDS[unit]}`, en.date.span, `the ${unit} containing ${en.date.value} ends on ${e}: write \`end ${e}\``));
     }
   }
   const rnd = seen.get('Rounding') as Extract<HeaderClause, { kind: 'Rounding' }> | undefined;

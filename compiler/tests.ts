@@ -4,7 +4,7 @@ import { suggest } from './suggest.js';
 import type { Expr, FieldValue, Span, TestDecl, TestItem } from '../language/syntax.js';
 import type { Checker } from './check.js';
 import type { FieldInfo, TestInfo, Type } from './checked.js';
-import { formatDate, parseDate, parsePeriod, periodLabel } from './dates.js';
+import { firstDay, formatDate, formatPeriod, isValidDate, lastDay, parsePeriod, periodOf } from '../runtime/periods.js';
 import { potType } from './payouts.js';
 import { INTEGER, tickList } from './types.js';
 
@@ -21,8 +21,8 @@ export function checkTest(ck: Checker, d: TestDecl): void {
   // period
   const periods = items.filter((i): i is Item<'TestPeriod'> => i.kind === 'TestPeriod');
   if (periods.length === 0) {
-    const start = parseDate(ck.out.header.start);
-    const example = start ? periodLabel(start, ck.out.header.period) : '2026-Q1';
+    const start = ck.out.header.start;
+    const example = isValidDate(start) ? formatPeriod(periodOf(ck.out.header.period, start)) : '2026-Q1';
     ck.report(error('E0433', `test "${name}" has no \`period\``, nameSpan, `say which period it evaluates: \`period ${example}\``));
   }
   for (const extra of periods.slice(1)) {
@@ -37,12 +37,12 @@ export function checkTest(ck: Checker, d: TestDecl): void {
       ck.report(error('E0434', `\`${p.text}\` is not a period`, p.span, 'write a year (`2026`), a quarter (`2026-Q1`) or a month (`2026-03`)'));
     } else if (v.unit !== unit) {
       ck.report(
-        error('E0434', `the program's period is a ${unit}, but \`${p.text}\` is a ${v.unit}`, p.span, `a test evaluates one period of the program: write \`${periodLabel(v.first, unit)}\``),
+        error('E0434', `the program's period is a ${unit}, but \`${p.text}\` is a ${v.unit}`, p.span, `a test evaluates one period of the program: write \`${formatPeriod(periodOf(unit, firstDay(v)))}\``),
       );
-    } else if (start && formatDate(v.last) < start) {
-      ck.report(error('E0434', `\`${p.text}\` is before the program starts (${start})`, p.span, `test a period from \`${periodLabel(parseDate(start)!, unit)}\` on`));
-    } else if (end && formatDate(v.first) > end) {
-      ck.report(error('E0434', `\`${p.text}\` is after the program ends (${end})`, p.span, `test a period up to \`${periodLabel(parseDate(end)!, unit)}\``));
+    } else if (start && formatDate(lastDay(v)) < start) {
+      ck.report(error('E0434', `\`${p.text}\` is before the program starts (${start})`, p.span, `test a period from \`${formatPeriod(periodOf(unit, start))}\` on`));
+    } else if (end && formatDate(firstDay(v)) > end) {
+      ck.report(error('E0434', `\`${p.text}\` is after the program ends (${end})`, p.span, `test a period up to \`${formatPeriod(periodOf(unit, end))}\``));
     }
   }
 

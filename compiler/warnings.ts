@@ -4,7 +4,7 @@ import type { Decl, Expr, Ident, MeasureDecl, RuleCap, StringLit } from '../lang
 import type { Checker } from './check.js';
 import { childExprs } from '../language/syntax.js';
 import { srcOf } from './exprs.js';
-import { parseDate } from './dates.js';
+import { isValidDate } from '../runtime/periods.js';
 
 /** Warns when a measure's `where` can never hold (its value would always be the empty aggregate). */
 export function measureNeverHolds(ck: Checker, d: MeasureDecl): void {
@@ -62,7 +62,7 @@ function neverHolds(ck: Checker, where: Expr, isRule: boolean): string | undefin
     if (e.kind === 'InRange') {
       const a = ck.x.constant(e.from);
       const b = ck.x.constant(e.to);
-      if (a?.kind === 'date' && b?.kind === 'date' && parseDate(a.value) && parseDate(b.value)) {
+      if (a?.kind === 'date' && b?.kind === 'date' && isValidDate(a.value) && isValidDate(b.value)) {
         if (a.value > b.value) return `the range ${a.value}..${b.value} is empty`;
         if (isRule && isEventDate(e.value) && start && (b.value < start || (end && a.value > end))) {
           return `${a.value}..${b.value} lies outside the program (${start}..${end ?? ''})`;
