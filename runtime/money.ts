@@ -1,7 +1,7 @@
-/** Money: ISO 4217 minor units, the spec's seven rounding modes, plain formatting, and an exact safe-integer fast path. */
+/** Money: ISO 4217 minor units, the spec's seven rounding modes, and parsing amounts into exact integers of minor units. */
 import currencyCodes from 'currency-codes';
 import type { Decimal } from 'decimal.js';
-import { Dec, formatDecimal, DECIMAL_LITERAL } from './decimal.js';
+import { Dec } from './decimal.js';
 
 // ---------------------------------------------------------------------------------------------
 // Currencies
@@ -79,51 +79,6 @@ export function roundTo(value: Dec, digits: number, mode: RoundingMode): Dec {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Formatting (for JSON/CSV output: plain, no grouping, no exponent)
-
-/**
- * `value` with exactly `digits` decimals: formatFixed(1250, 2) = "1250.00", (1250, 0) = "1250",
- * (-0.5, 2) = "-0.50". Formatting never rounds: a value with more decimals than `digits` is an
- * internal error (round with roundTo first, with the mode the program says).
- */
-export function formatFixed(value: Dec, digits: number): string {
-  if (value.decimalPlaces() > digits) {
-    throw new Error(`internal: ${formatDecimal(value)} has more than ${digits} decimals; round it first`);
-  }
-  const s = formatDecimal(value);
-  if (digits === 0) return s;
-  const dot = s.indexOf('.');
-  const have = dot < 0 ? 0 : s.length - dot - 1;
-  return (dot < 0 ? s + '.' : s) + '0'.repeat(digits - have);
-}
-
-/** Money with exactly its currency's minor digits: "1250.00" (EUR), "1250" (JPY). Throws if not yet rounded. */
-export function formatMoney(value: Dec, currency: string): string {
-  const digits = currencyDigits(currency);
-  if (digits === undefined) throw new Error(`internal: unknown currency ${currency}`);
-  return formatFixed(value, digits);
-}
-
-/** Points and item counts: an integer, "1250". Throws if `value` is not an integer. */
-export function formatInteger(value: Dec): string {
-  return formatFixed(value, 0);
-}
-
-/**
- * For traces people read (§11): thousands separated by commas, exactly `digits` decimals,
- * e.g. groupThousands("1500000.00") = "1,500,000.00". Takes the output of formatFixed.
- */
-export function groupThousands(plain: string): string {
-  const neg = plain.startsWith('-');
-  const body = neg ? plain.slice(1) : plain;
-  const dot = body.indexOf('.');
-  const intPart = dot < 0 ? body : body.slice(0, dot);
-  let out = '';
-  for (let i = intPart.length; i > 0; i -= 3) out = intPart.slice(Math.max(0, i - 3), i) + (out ? ',' + out : '');
-  return (neg ? '-' : '') + out + (dot < 0 ? '' : body.slice(dot));
-}
-
-// ---------------------------------------------------------------------------------------------
 // Exact integer fast path: amounts as a safe integer count of minor units (cents).
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER; // 9007199254740991
@@ -179,46 +134,3 @@ export function toMinorUnits(text: string, digits: number): number | undefined {
   return neg && v !== 0 ? -v : v;
 }
 
-/**
- * a + b for safe integers, or undefined when the exact sum is not a safe integer. (Exact: when
- * the true sum is within ±MAX_SAFE the double sum is exact; when it is not, the rounded double is
- * at least 2^53 in magnitude, which is not a safe integer.)
- */
-export function addMinor(a: number, b: number): number | undefined {
-  const r = a + b;
-  return Number.isSafeInteger(r) ? r : undefined;
-}
-
-/** a - b for safe integers, or undefined on overflow. */
-export function subMinor(a: number, b: number): number | undefined {
-  const r = a - b;
-  return Number.isSafeInteger(r) ? (r === 0 ? 0 : r) : undefined;
-}
-
-/**
- * a × k for safe integers (minor units × a count), or undefined when the exact product is not a
- * safe integer (same argument as addMinor: rounding is monotonic and 2^53 is representable).
- * The scale is the caller's: cents × count = cents.
- */
-export function mulMinor(a: number, k: number): number | undefined {
-  const r = a * k;
-  return Number.isSafeInteger(r) ? (r === 0 ? 0 : r) : undefined;
-}
-
-/** Minor units back to a plain string with exactly `digits` decimals: (125050, 2) → "1250.50", (-7, 2) → "-0.07". */
-export function formatMinorUnits(units: number, digits: number): string {
-  if (!Number.isSafeInteger(units)) throw new Error(`internal: not a safe integer: ${units}`);
-  const neg = units < 0;
-  let s = String(neg ? -units : units);
-  if (digits === 0) return (neg ? '-' : '') + s;
-  if (s.length <= digits) s = '0'.repeat(digits - s.length + 1) + s;
-  return (neg ? '-' : '') + s.slice(0, s.length - digits) + '.' + s.slice(s.length - digits);
-}
-
-/** Minor units as an exact Dec: (125050, 2) → 1250.5. */
-export function fromMinorUnits(units: number, digits: number): Dec {
-  return new Dec(formatMinorUnits(units, digits));
-}
-
-/** Re-exported so callers of the fast path can check literals the same way. */
-export { DECIMAL_LITERAL, MAX_SAFE };
