@@ -11,7 +11,7 @@ const bundle = join(root, 'dist', 'incent.mjs');
 
 function newestSource() {
   let newest = 0;
-  for (const dir of ['language', 'compiler', 'runtime', 'cli']) {
+  for (const dir of ['core', 'language', 'compiler', 'runtime', 'cli']) {
     const full = join(root, dir);
     if (!existsSync(full)) continue;
     for (const f of readdirSync(full)) if (f.endsWith('.ts')) newest = Math.max(newest, statSync(join(full, f)).mtimeMs);

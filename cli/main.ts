@@ -15,7 +15,7 @@ import { Evaluator, type PeriodResult } from '../runtime/evaluate.js';
 import { formatProblem } from '../runtime/records.js';
 import { explainPartner, statementCsv, statementJson, statementTable } from '../runtime/statement.js';
 import { runTests } from '../runtime/tests.js';
-import { parsePeriod } from '../runtime/periods.js';
+import { parsePeriod } from '../core/periods.js';
 import { formatCsvRow } from '../runtime/csv.js';
 
 const USAGE = `incent — incentive programs as code

@@ -1,11 +1,7 @@
 /** Constant folding of program-level expressions, for static checks (thresholds increase, amounts positive, conditions that never hold). */
-import { Decimal } from 'decimal.js';
 import type { Expr } from '../language/syntax.js';
-import { isValidDate } from '../runtime/periods.js';
-
-/** Decimal arithmetic as the spec fixes it: 34 significant digits, half-even. */
-export const Dec = Decimal.clone({ precision: 34, rounding: Decimal.ROUND_HALF_EVEN });
-export type Dec = Decimal;
+import { Dec } from '../core/decimal.js';
+import { isValidDate } from '../core/periods.js';
 
 export type Const =
   | { kind: 'num'; value: Dec }

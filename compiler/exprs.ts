@@ -4,7 +4,7 @@ import { suggest } from './suggest.js';
 import type { Band, BandsExpr, Binary, Call, Expr, FieldRef, Lookup, NameRef, Span, StringLit } from '../language/syntax.js';
 import type { EventInfo, FieldInfo, Level, Symbol, TierInfo, Type } from './checked.js';
 import { fold, sameExpr, type Const, type LetValue } from './consts.js';
-import { daysInMonth, isValidDate } from '../runtime/periods.js';
+import { daysInMonth, isValidDate } from '../core/periods.js';
 import {
   BOOLEAN,
   DATE,

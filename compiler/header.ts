@@ -3,8 +3,8 @@ import { error, type Diagnostic } from '../language/diagnostics.js';
 import { suggest } from './suggest.js';
 import { ROUNDING_MODES, type Header, type HeaderClause, type Ident, type PeriodUnit, type ProgramFile, type RoundingMode, type Span } from '../language/syntax.js';
 import type { HeaderInfo } from './checked.js';
-import { currencyCodeList, currencyDigits } from '../runtime/money.js';
-import { firstDay, formatDate, isFirstDayOfPeriod, isLastDayOfPeriod, lastDay, periodOf } from '../runtime/periods.js';
+import { currencyCodeList, currencyDigits } from '../core/money.js';
+import { firstDay, formatDate, isFirstDayOfPeriod, isLastDayOfPeriod, lastDay, periodOf } from '../core/periods.js';
 
 const PERIOD_UNITS: readonly PeriodUnit[] = ['month', 'quarter', 'year'];
 

@@ -4,7 +4,7 @@ import { suggest } from './suggest.js';
 import type { Expr, FieldValue, Span, TestDecl, TestItem } from '../language/syntax.js';
 import type { Checker } from './check.js';
 import type { FieldInfo, TestInfo, Type } from './checked.js';
-import { firstDay, formatDate, formatPeriod, isValidDate, lastDay, parsePeriod, periodOf } from '../runtime/periods.js';
+import { firstDay, formatDate, formatPeriod, isValidDate, lastDay, parsePeriod, periodOf } from '../core/periods.js';
 import { potType } from './payouts.js';
 import { INTEGER, tickList } from './types.js';
 

@@ -4,7 +4,7 @@ import type { Decl, Expr, Ident, MeasureDecl, RuleCap, StringLit } from '../lang
 import type { Checker } from './check.js';
 import { childExprs } from '../language/syntax.js';
 import { srcOf } from './exprs.js';
-import { isValidDate } from '../runtime/periods.js';
+import { isValidDate } from '../core/periods.js';
 
 /** Warns when a measure's `where` can never hold (its value would always be the empty aggregate). */
 export function measureNeverHolds(ck: Checker, d: MeasureDecl): void {

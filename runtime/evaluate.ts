@@ -9,7 +9,7 @@ import { compileIR, compareValues, EvalError, type Ctx, type EventRow, type Fn, 
 import { compileInt, type IntFn } from './compile-int.js';
 import * as N from './num.js';
 import type { Num } from './num.js';
-import { formatDate, formatPeriod, periodOf, runPeriods, windowRange, type Period, type Window } from './periods.js';
+import { formatDate, formatPeriod, periodOf, runPeriods, windowRange, type Period, type Window } from '../core/periods.js';
 
 export interface PartnerRow {
   id: string;

@@ -7,8 +7,8 @@
  * does not come out even, an overflow) falls back to Dec, which gives the same value the spec asks
  * for. No binary fraction ever holds a value: `n` is always an integer.
  */
-import { Dec } from './decimal.js';
-import { roundTo, type RoundingMode } from './money.js';
+import { Dec } from '../core/decimal.js';
+import { roundTo, type RoundingMode } from '../core/money.js';
 
 export class Fixed {
   constructor(

@@ -1,8 +1,8 @@
 /** Input records at the boundary: zod schemas generated from record declarations, typed values, every problem of every record, and the whole-dataset checks (duplicates, partners). */
 import { z } from 'zod';
-import { normalizeDecimalLiteral } from './decimal.js';
-import { currencyDigits, toMinorUnits } from './money.js';
-import { parseDate, looksLikeDate, type Day } from './periods.js';
+import { normalizeDecimalLiteral } from '../core/decimal.js';
+import { currencyDigits, toMinorUnits } from '../core/money.js';
+import { parseDate, looksLikeDate, type Day } from '../core/periods.js';
 import { CsvScanner, CsvSyntaxError, scanCsv } from './csv.js';
 import * as N from './num.js';
 import type { EventRow, Value as EvalValue } from './compile-ir.js';

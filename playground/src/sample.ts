@@ -4,8 +4,8 @@
  * program compares them with (`sku = "NW-RTR-9"`) part of the time so that rules fire, and money
  * amounts are scaled to the program's thresholds so that partners spread over the tiers. Pure.
  */
-import { currencyDigits } from '../../runtime/money.js';
-import { dayFromCivil, formatDate, parseDate } from '../../runtime/periods.js';
+import { currencyDigits } from '../../core/money.js';
+import { dayFromCivil, formatDate, parseDate } from '../../core/periods.js';
 import type { FieldSchema, ProgramSchema } from './schema.js';
 import type { Table } from './tables.js';
 

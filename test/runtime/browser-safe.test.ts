@@ -1,11 +1,14 @@
-/** The runtime's core runs in the browser: no Node-only module outside runtime/node-io.ts and runtime/node-stream.ts. */
+/** The runtime and the shared core run in the browser: no Node-only module outside runtime/node-io.ts and runtime/node-stream.ts. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { browserBundle } from '../helpers/browser-bundle.js';
 
-const dir = new URL('../../runtime/', import.meta.url).pathname;
 const NODE_ONLY = new Set(['node-io.ts', 'node-stream.ts']);
-const core = readdirSync(dir).filter((f) => f.endsWith('.ts') && !NODE_ONLY.has(f));
+const core = ['runtime', 'core'].flatMap((d) =>
+  readdirSync(new URL(`../../${d}/`, import.meta.url))
+    .filter((f) => f.endsWith('.ts') && !NODE_ONLY.has(f))
+    .map((f) => `${d}/${f}`),
+);
 
 describe('the runtime in the browser', () => {
   it('the check catches a Node import', () => {
@@ -13,7 +16,7 @@ describe('the runtime in the browser', () => {
   });
 
   it.each(core)('%s imports no Node module', (f) => {
-    const text = readFileSync(dir + f, 'utf8');
+    const text = readFileSync(new URL(`../../${f}`, import.meta.url), 'utf8');
     expect(text).not.toMatch(/from ['"](node:[^'"]+|fs|path|os|child_process|stream|url|util)['"/]/);
   });
 

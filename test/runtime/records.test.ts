@@ -3,7 +3,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { loadDataset, formatProblem, compileSchema, hasBlockingProblems, jsonArrayElementLines, decimalNum, FastRow, type RecordSchema, type Dataset, type Row } from '../../runtime/records.js';
 import { formatCsvRow } from '../../runtime/csv.js';
-import { normalizeDecimalLiteral } from '../../runtime/decimal.js';
+import { normalizeDecimalLiteral } from '../../core/decimal.js';
 import * as N from '../../runtime/num.js';
 
 const partner: RecordSchema = {

@@ -2,7 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { groupDigits, parseNum, toFixedText } from '../../runtime/num.js';
-import { Dec, parseDecimal, formatDecimal, normalizeDecimalLiteral, isDecimalLiteral } from '../../runtime/decimal.js';
+import { Dec, parseDecimal, formatDecimal, normalizeDecimalLiteral, isDecimalLiteral } from '../../core/decimal.js';
 import {
   currencyDigits,
   roundTo,
@@ -10,7 +10,7 @@ import {
   type RoundingMode,
   toMinorUnits,
   isRoundingMode,
-} from '../../runtime/money.js';
+} from '../../core/money.js';
 
 describe('Dec and decimal literals', () => {
   it('is configured: 34 digits, half-even, no exponent notation', () => {

@@ -28,7 +28,7 @@ import {
   type Period,
   type Window,
   type PeriodUnit,
-} from '../../runtime/periods.js';
+} from '../../core/periods.js';
 
 const D = (s: string) => parseDate(s)!;
 const P = (s: string) => parsePeriod(s)!;
