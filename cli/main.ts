@@ -234,7 +234,7 @@ function cmdExplain(io: Io, args: string[]): number {
   if (!values.data || !values.period || !values.partner) throw new UsageError('incent explain needs --data DIR --period P --partner ID');
   const { ev, results } = evaluate(io, positionals[0]!, values.data, undefined, new Set([values.partner]));
   const r = pickPeriod(results, values.period);
-  const text = explainPartner(ev, r, values.partner);
+  const text = explainPartner(ev.artifact, r, values.partner);
   if (text === undefined) throw new UsageError(`--partner ${values.partner}: no such partner in ${r.period}`);
   io.out(text);
   return 0;

@@ -1,7 +1,7 @@
 /** Bridges validated input records (`records.ts`, which already types values as the evaluator reads them) and the evaluator's `Dataset` (`evaluate.ts`). */
 import type { Artifact } from './artifact.js';
 import type { EventRow, Value } from './compile-ir.js';
-import type { Dataset } from './evaluate.js';
+import type { Dataset } from './results.js';
 import { loadDataset, type Dataset as InputDataset, type RecordSchema } from './records.js';
 
 const IMPLICIT_EVENT = new Set(['id', 'partner', 'date']);

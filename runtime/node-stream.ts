@@ -26,7 +26,8 @@ import { join } from 'node:path';
 import type { Artifact } from './artifact.js';
 import type { EventRow } from './compile-ir.js';
 import { recordSchemas } from './dataset.js';
-import type { EventSource, PartnerRow } from './evaluate.js';
+import type { EventSource } from './evaluate.js';
+import type { PartnerRow } from './results.js';
 import {
   chooseDataFiles,
   compileSchema,

@@ -6,7 +6,7 @@ import { parseDate, looksLikeDate, type Day } from '../core/periods.js';
 import { CsvScanner, CsvSyntaxError, scanCsv } from './csv.js';
 import * as N from './num.js';
 import type { EventRow, Value as EvalValue } from './compile-ir.js';
-import type { PartnerRow } from './evaluate.js';
+import type { PartnerRow } from './results.js';
 
 // ---------------------------------------------------------------------------------------------
 // Schema descriptions (independent of the compiler: it translates its declarations into these)

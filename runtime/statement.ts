@@ -3,7 +3,8 @@
  * spreadsheets (cells a spreadsheet would execute are escaped).
  */
 import type { Artifact } from './artifact.js';
-import type { Evaluator, PeriodResult, PotResult } from './evaluate.js';
+import type { PeriodResult, PotResult } from './results.js';
+import { valueFormatter } from './text.js';
 import * as N from './num.js';
 import type { Num } from './num.js';
 
@@ -132,15 +133,15 @@ export function statementCsv(a: Artifact, results: PeriodResult[]): string {
 }
 
 /** Everything about one partner in one period, for `incent explain`. */
-export function explainPartner(ev: Evaluator, r: PeriodResult, partner: string): string | undefined {
-  const a = ev.artifact;
+export function explainPartner(a: Artifact, r: PeriodResult, partner: string): string | undefined {
+  const format = valueFormatter(a);
   const p = r.partners.find((x) => x.id === partner);
   if (!p) return undefined;
   const out: string[] = [`${a.program.name} — partner ${p.id}, ${r.period}`, ''];
   const tiers = Object.entries(p.tiers);
   if (tiers.length) out.push(`tiers: ${tiers.map(([k, v]) => `${k} ${v}`).join(', ')}`);
   const vals = Object.entries(p.values);
-  if (vals.length) out.push(`values: ${vals.map(([k, v]) => `${k} ${ev.format(v.value, v.u, k)}`).join(', ')}`);
+  if (vals.length) out.push(`values: ${vals.map(([k, v]) => `${k} ${format(v.value, v.u, k)}`).join(', ')}`);
   out.push('', 'awards:');
   if (p.awards.length === 0) out.push('  (none)');
   for (const aw of p.awards) out.push(`  ${aw.trace}`);

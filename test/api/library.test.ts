@@ -42,7 +42,7 @@ describe('the library', () => {
     const artifact = compile(source).artifact!;
     const ev = new Evaluator(artifact);
     const r = ev.run(loadData(artifact, texts).data, { explain: new Set(['P2']) });
-    const text = explainPartner(ev, r[0]!, 'P2')!;
+    const text = explainPartner(ev.artifact, r[0]!, 'P2')!;
     expect(text).toContain('Distributor volume rebate: partner.kind "reseller" ≠ "distributor"');
   });
 });

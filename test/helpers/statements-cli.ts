@@ -19,6 +19,6 @@ const out = {
   tz: Intl.DateTimeFormat().resolvedOptions().timeZone,
   offset: new Date(2026, 2, 31, 23, 30).getTimezoneOffset(),
   statements: results.map((r) => statementJson(artifact, r)),
-  explained: results.flatMap((r) => r.partners.map((p) => explainPartner(ev, r, p.id))),
+  explained: results.flatMap((r) => r.partners.map((p) => explainPartner(artifact, r, p.id))),
 };
 process.stdout.write(JSON.stringify(out));

@@ -214,6 +214,25 @@ rule "First sale" {
     expect(why(r, '2026-Q2', 'P1', 'First sale')).toBe('once per partner: already awarded in 2026-Q1');
   });
 
+  it('an explanation describes the state as of its own period: a once rule awarded later is not "already awarded"', () => {
+    const r = runProgram(
+      `${header()}
+event training { course: text }
+payout points as points
+rule "Certified" {
+  for each training where course = "Router Pro"
+  award 500 to points
+  once per partner
+}
+`,
+      { 'training.csv': `id,partner,date,course\nT1,P1,2026-02-05,Wi-Fi Design\nT2,P1,2026-11-05,Router Pro\nT3,P1,2026-12-01,Router Pro` },
+    );
+    expect(paid(r, '2026-Q4', 'P1', 'points')).toBe('500'); // T2, the first Router Pro training
+    // In Q1 the award (in Q4) has not happened yet: the reason is Q1's own training.
+    expect(why(r, '2026-Q1', 'P1', 'Certified')).toBe('1 training event in 2026-Q1, none where course = "Router Pro"; e.g. T1: course "Wi-Fi Design" ≠ "Router Pro"');
+    expect(why(r, '2026-Q2', 'P1', 'Certified')).toBe('no training event in 2026-Q2');
+  });
+
   it('once per partner per period: the first in each period', () => {
     const r = runProgram(
       `${header()}

@@ -1,0 +1,215 @@
+/**
+ * The evaluation plan, made once per program (not per run): every expression compiled to a
+ * closure, the pots' constant options evaluated, and what can be done in the first pass over the
+ * events — the measures aggregated by partner and month as events stream by (those whose
+ * condition and value use only the event, the partner's attributes and constants), with their
+ * integer fast path where it applies, and the `for each EVENT` rules evaluated there too.
+ */
+import type { Artifact, IR, PotSpec, RuleSpec, Step, ValueKind } from './artifact.js';
+import { compileIR, type Ctx, type Fn, type Value } from './compile-ir.js';
+import { compileInt, type IntFn } from './compile-int.js';
+import * as N from './num.js';
+import type { Num } from './num.js';
+
+export interface CompiledStep {
+  step: Step;
+  fns: { arg?: Fn; where?: Fn; otherwise?: Fn; by?: Fn; thresholds?: Fn[]; value?: Fn };
+}
+
+export interface CompiledRule {
+  spec: RuleSpec;
+  /** Its index in the program's rules (source order). */
+  index: number;
+  where?: Fn;
+  keys?: Fn[];
+  awards: { pot: string; amount: Fn; ir: IR }[];
+  cap?: Fn;
+  potIndex: number[];
+}
+
+export interface CompiledPot {
+  spec: PotSpec;
+  digits: number;
+  cap?: Num;
+  budget?: Num;
+  minimum?: Num;
+  denominations?: Num[];
+  approval?: Num;
+  value?: Num;
+}
+
+/** A measure aggregated as events stream by: its condition and value use only the event, the partner's attributes and constants. */
+export interface LocalMeasure {
+  step: Step & { kind: 'measure' };
+  /** Its position in a month's bucket array. */
+  index: number;
+  where?: Fn;
+  arg?: Fn;
+  otherwise?: Fn;
+  /** The value on the integer fast path, when it can be compiled there (sum and average). */
+  intArg?: IntFn;
+  /** Its place in the typed month store (sum, count and average on the fast path), if it has one. */
+  slot?: number;
+  cmp: 'num' | 'str' | 'level' | 'bool';
+}
+
+export class Plan {
+  readonly levels: Map<string, string[]>;
+  /** The program-level constants, evaluated. */
+  readonly constants: Record<string, Value> = {};
+  /** The kind of every named value (constants, measures, tiers, lets). */
+  readonly kinds = new Map<string, ValueKind>();
+  readonly steps: CompiledStep[];
+  readonly rules: CompiledRule[];
+  readonly pots: CompiledPot[];
+  /** The partner-level `let`s, by name, for traces that say what a let was made of. */
+  readonly letFns = new Map<string, Fn>();
+  /** `for each EVENT` rules that use no partner-level value: evaluated in pass 1. */
+  readonly earlyRules: CompiledRule[];
+  /** The other `for each EVENT` rules: evaluated in pass 2, once every period's partner values are known. */
+  readonly lateRules: CompiledRule[];
+  /** The measures aggregated in pass 1, by name and by event kind. */
+  readonly local = new Map<string, LocalMeasure>();
+  readonly localByKind = new Map<string, LocalMeasure[]>();
+  /** Event kinds whose events pass 1 keeps: a measure over them is not local. */
+  readonly keptKinds = new Set<string>();
+  /** Measures in the typed month store: [sum, count] per month each. */
+  readonly slots: number;
+  /** The earliest month (a month number) any window can reach from the first period, and how many months a run's store holds at first. */
+  readonly monthBase: number;
+  readonly monthCap: number;
+
+  constructor(readonly artifact: Artifact) {
+    const a = artifact;
+    this.levels = new Map(a.tiers.map((t) => [t.name, t.levels]));
+    const env = { levels: this.levels };
+    const c = (ir: IR) => compileIR(ir, env);
+    const constCtx: Ctx = { p: { id: '', attrs: {}, vals: this.constants } };
+    for (const k of a.constants) {
+      this.constants[k.name] = c(k.value)(constCtx);
+      this.kinds.set(k.name, k.valueKind);
+    }
+    const evalConst = (ir: IR | undefined) => (ir ? (c(ir)(constCtx) as Num) : undefined);
+    this.steps = a.steps.map((step) => {
+      if (step.kind === 'measure') {
+        this.kinds.set(step.name, step.value);
+        return {
+          step,
+          fns: {
+            ...(step.arg ? { arg: c(step.arg) } : {}),
+            ...(step.where ? { where: c(step.where) } : {}),
+            ...(step.otherwise ? { otherwise: c(step.otherwise) } : {}),
+          },
+        };
+      }
+      if (step.kind === 'tier') {
+        this.kinds.set(step.name, 'level');
+        return { step, fns: { by: c(step.by), thresholds: step.thresholds.map(c) } };
+      }
+      this.kinds.set(step.name, step.valueKind);
+      const value = c(step.value);
+      this.letFns.set(step.name, value);
+      return { step, fns: { value } };
+    });
+    const digits = a.program.minorDigits;
+    this.pots = a.pots.map((spec) => {
+      const d = spec.unit === 'money' ? digits : 0;
+      const cap = evalConst(spec.cap?.amount);
+      const budget = evalConst(spec.budget);
+      const minimum = evalConst(spec.minimum);
+      const approval = evalConst(spec.approval);
+      const value = evalConst(spec.value);
+      return {
+        spec,
+        digits: d,
+        // Caps and budgets are paid in whole units (cents, points): a fraction of a unit cannot be
+        // paid, so an amount like `cap 100.005 EUR` allows 100.00 — never more than written.
+        ...(cap ? { cap: N.round(cap, d, 'down') } : {}),
+        ...(budget ? { budget: N.round(budget, d, 'down') } : {}),
+        ...(minimum ? { minimum } : {}),
+        ...(spec.denominations ? { denominations: spec.denominations.map((x) => evalConst(x)!).sort((x, y) => N.cmp(y, x)) } : {}),
+        ...(approval ? { approval } : {}),
+        ...(value ? { value } : {}),
+      };
+    });
+    const potIdx = new Map(a.pots.map((p, i) => [p.name, i]));
+    this.rules = a.rules.map((spec, index) => ({
+      spec,
+      index,
+      ...(spec.scope.where ? { where: c(spec.scope.where) } : {}),
+      ...(spec.scope.kind === 'top' ? { keys: spec.scope.keys.map(c) } : {}),
+      awards: spec.awards.map((aw) => ({ pot: aw.pot, amount: c(aw.amount), ir: aw.amount })),
+      ...(spec.cap ? { cap: c(spec.cap.amount) } : {}),
+      potIndex: spec.awards.map((aw) => potIdx.get(aw.pot) ?? -1),
+    }));
+
+    // What pass 1 can do: what uses only the event, the partner's attributes and constants.
+    const constantNames = new Set(a.constants.map((k) => k.name));
+    const local = (ir: IR | undefined) => !ir || irRefs(ir).every((n) => constantNames.has(n));
+    const eventRules = this.rules.filter((r) => r.spec.scope.kind === 'each-event');
+    this.earlyRules = eventRules.filter((r) => local(r.spec.scope.where) && r.spec.awards.every((aw) => local(aw.amount)) && local(r.spec.cap?.amount));
+    this.lateRules = eventRules.filter((r) => !this.earlyRules.includes(r));
+    const fieldScales = new Map(
+      a.events.map((ev) => [ev.name, new Map(ev.fields.flatMap((f) => (f.type === 'money' ? [[f.name, digits] as const] : f.type === 'integer' ? [[f.name, 0] as const] : [])))]),
+    );
+    for (const cs of this.steps) {
+      const st = cs.step;
+      if (st.kind !== 'measure') continue;
+      if (!local(st.where) || !local(st.arg)) {
+        this.keptKinds.add(st.event);
+        continue;
+      }
+      const m: LocalMeasure = {
+        step: st,
+        index: this.local.size,
+        ...(cs.fns.where ? { where: cs.fns.where } : {}),
+        ...(cs.fns.arg ? { arg: cs.fns.arg } : {}),
+        ...(cs.fns.otherwise ? { otherwise: cs.fns.otherwise } : {}),
+        cmp: st.value === 'level' ? 'level' : st.value === 'str' || st.value === 'date' ? 'str' : st.value === 'bool' ? 'bool' : 'num',
+      };
+      if (st.arg && (st.op === 'sum' || st.op === 'average')) {
+        const scales = fieldScales.get(st.event);
+        const intArg = compileInt(st.arg, { fieldScale: (f) => scales?.get(f), general: (x) => compileIR(x, env) });
+        if (intArg) m.intArg = intArg;
+      }
+      this.local.set(st.name, m);
+      const list = this.localByKind.get(st.event) ?? [];
+      list.push(m);
+      this.localByKind.set(st.event, list);
+    }
+    let slots = 0;
+    for (const m of this.local.values()) if ((m.intArg && (m.step.op === 'sum' || m.step.op === 'average')) || m.step.op === 'count') m.slot = slots++;
+    this.slots = slots;
+    // The earliest month any window can reach from the first period, and the months a run spans.
+    const periodMonths = a.program.period === 'month' ? 1 : a.program.period === 'quarter' ? 3 : 12;
+    let lookback = 12;
+    for (const m of this.local.values()) {
+      const w = m.step.window;
+      const unit = w.form === 'last' ? (w.unit === 'periods' ? periodMonths : w.unit === 'months' ? 1 : w.unit === 'quarters' ? 3 : 12) : 0;
+      lookback = Math.max(lookback, w.form === 'last' ? w.count * unit + 12 : w.form === 'previous year' ? 24 : w.form === 'previous period' ? periodMonths + 12 : 12);
+    }
+    this.monthBase = monthNumber(a.program.start) - lookback;
+    this.monthCap = (a.program.end ? monthNumber(a.program.end) - this.monthBase : lookback + 24) + 1;
+  }
+}
+
+/** A month as a number (year × 12 + month − 1), from `YYYY-MM…` without allocating. */
+export function monthNumber(date: string): number {
+  const y = (date.charCodeAt(0) - 48) * 1000 + (date.charCodeAt(1) - 48) * 100 + (date.charCodeAt(2) - 48) * 10 + (date.charCodeAt(3) - 48);
+  return y * 12 + (date.charCodeAt(5) - 48) * 10 + (date.charCodeAt(6) - 48) - 1;
+}
+
+/** The names a lowered expression refers to (measures, tiers, lets, constants). */
+export function irRefs(ir: IR): string[] {
+  const out: string[] = [];
+  const walk = (x: unknown): void => {
+    if (Array.isArray(x)) x.forEach(walk);
+    else if (x && typeof x === 'object') {
+      const o = x as Record<string, unknown>;
+      if (o['k'] === 'ref') out.push(o['name'] as string);
+      for (const v of Object.values(o)) if (v && typeof v === 'object') walk(v);
+    }
+  };
+  walk(ir);
+  return out;
+}

@@ -1,0 +1,60 @@
+/** What a run produces, per period: every partner's statement (tiers, values, pots, awards with traces, explanations), the totals and the cost (spec §9 step 7). */
+import type { ValueKind } from './artifact.js';
+import type { EventRow, Value } from './compile-ir.js';
+import type { Num } from './num.js';
+
+export interface PartnerRow {
+  id: string;
+  attrs: Record<string, Value>;
+}
+
+/** Validated input: partners and events by kind, values already typed (numbers and money as `Num`). */
+export interface Dataset {
+  partners: PartnerRow[];
+  events: Record<string, EventRow[]>;
+  /** How many input records were rejected (reported in statements). */
+  rejected?: number;
+}
+
+export interface Adjustment {
+  kind: 'cap' | 'yearly cap' | 'budget';
+  amount: Num;
+  note: string;
+}
+
+export interface PotResult {
+  earned: Num;
+  adjustments: Adjustment[];
+  carriedIn: Num;
+  paid: Num;
+  carried: Num;
+  approval: boolean;
+  /** Giftcard: the cards paid, largest first. */
+  cards?: { denomination: Num; count: number }[];
+  notes: string[];
+}
+
+export interface AwardResult {
+  rule: string;
+  pot: string;
+  amount: Num;
+  trace: string;
+}
+
+export interface PartnerResult {
+  id: string;
+  tiers: Record<string, string>;
+  values: Record<string, { value: Value; u: ValueKind }>;
+  pots: Record<string, PotResult>;
+  awards: AwardResult[];
+  /** Why each rule that gave this partner nothing did not fire (filled when the run was asked to explain). */
+  unfired: { rule: string; why: string }[];
+}
+
+export interface PeriodResult {
+  period: string;
+  partners: PartnerResult[];
+  totals: Record<string, { earned: Num; paid: Num; carried: Num; budget?: Num; budgetUsed?: Num }>;
+  cost: Num;
+  rejected: number;
+}

@@ -1,0 +1,51 @@
+/** What a run carries from one period to the next: balances, yearly cap use, `once per partner`, and the current period's ranks. */
+import * as N from './num.js';
+import type { Num } from './num.js';
+
+export class RunState {
+  /** Per rule: the partners a `once per partner` rule has awarded, and the period (text) of that award. */
+  readonly onceWhen: Map<string, string>[];
+  readonly ranks: (Map<string, number> | undefined)[];
+  readonly rankCount: number[];
+  /** For `for top` rules: the partners each partner is tied with in the current period. */
+  readonly ties: (Map<string, string[]> | undefined)[];
+  private readonly carriedBy: Map<string, Num>[];
+  private readonly yearly: Map<string, Num>[];
+
+  constructor(rules: number, pots: number) {
+    this.onceWhen = Array.from({ length: rules }, () => new Map());
+    this.ranks = Array.from({ length: rules }, () => undefined);
+    this.rankCount = Array.from({ length: rules }, () => 0);
+    this.ties = Array.from({ length: rules }, () => undefined);
+    this.carriedBy = Array.from({ length: pots }, () => new Map());
+    this.yearly = Array.from({ length: pots }, () => new Map());
+  }
+
+  /**
+   * The period in which a `once per partner` rule awarded the partner, if that was before
+   * `period` (periods of one run are texts of one kind, so they sort as text: `2026-Q1` <
+   * `2026-Q4`). Awards of `for each EVENT` rules are settled for the whole run before its first
+   * period is finished, so a later period's award is known early: it does not count yet.
+   */
+  awardedBefore(rule: number, partner: string, period: string): string | undefined {
+    const when = this.onceWhen[rule]!.get(partner);
+    return when !== undefined && when < period ? when : undefined;
+  }
+
+  carried(pot: number, partner: string): Num {
+    return this.carriedBy[pot]!.get(partner) ?? N.ZERO;
+  }
+
+  setCarried(pot: number, partner: string, v: Num): void {
+    this.carriedBy[pot]!.set(partner, v);
+  }
+
+  yearUsed(pot: number, partner: string, year: number): Num {
+    return this.yearly[pot]!.get(`${year}\u0000${partner}`) ?? N.ZERO;
+  }
+
+  addYearUsed(pot: number, partner: string, year: number, v: Num): void {
+    const k = `${year}\u0000${partner}`;
+    this.yearly[pot]!.set(k, N.add(this.yearly[pot]!.get(k) ?? N.ZERO, v));
+  }
+}

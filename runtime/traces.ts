@@ -1,0 +1,194 @@
+/**
+ * Traces and explanations (spec §11): what an award was made of — the events or measures it used
+ * with their values, the band or level reached, every cap and rounding step — and why a rule gave
+ * a partner nothing: the condition that was false with the values that made it so, the rank, or
+ * the earlier award of a `once` rule.
+ */
+import type { IR } from './artifact.js';
+import { compareValues, compileIR, type Ctx, type Fn, type Note, type PartnerEnv, type Value } from './compile-ir.js';
+import * as N from './num.js';
+import type { Num } from './num.js';
+import { byDateId, type RuleAcc, type RunIndex } from './pass1.js';
+import type { CompiledPot, CompiledRule, Plan } from './plan.js';
+import type { RunState } from './run-state.js';
+import { ordinal, potText, readableNumbers, valueFormatter, type ValueFormatter } from './text.js';
+
+export function tieText(tiedWith: readonly string[] | undefined): string {
+  return tiedWith?.length ? `, tied with ${tiedWith.join(', ')} (ties are settled by partner id)` : '';
+}
+
+export class Tracer {
+  readonly format: ValueFormatter;
+  private readonly currency: string;
+
+  constructor(private readonly plan: Plan) {
+    this.format = valueFormatter(plan.artifact);
+    this.currency = plan.artifact.program.currency;
+  }
+
+  potText(v: Num, pot: CompiledPot): string {
+    return potText(v, pot, this.currency);
+  }
+
+  /**
+   * Notes with each `let` that reached a band replaced by what it used, so that a trace says
+   * `hardware_revenue … reaches band "from 500,000 EUR" → 4%` rather than `rebate_rate 0.04`.
+   */
+  private expandLets(notes: Note[], env: PartnerEnv): Note[] {
+    const out: Note[] = [];
+    for (const n of notes) {
+      const fn = n.kind === 'value' ? this.plan.letFns.get(n.label) : undefined;
+      if (fn) {
+        const sub: Note[] = [];
+        try {
+          fn({ p: env }, sub);
+        } catch {
+          /* traces never fail a run */
+        }
+        if (sub.some((x) => x.kind === 'band')) {
+          out.push(...this.expandLets(sub, env));
+          continue;
+        }
+      }
+      out.push(n);
+    }
+    return out;
+  }
+
+  private describeNotes(notes: Note[]): string {
+    const seen = new Set<string>();
+    const parts: string[] = [];
+    // A value that a band note already shows (`x 1,500.00 EUR reaches band …`) is not repeated.
+    const banded = new Set(notes.flatMap((n) => (n.kind === 'band' ? [n.subject] : [])));
+    for (const n of notes) {
+      if (n.kind === 'value' && banded.has(n.label)) continue;
+      const text =
+        n.kind === 'value'
+          ? `${n.label} ${this.format(n.value, n.u, n.label)}`
+          : `${n.subject} ${this.format(n.value, n.u)} reaches band "${readableNumbers(n.label)}" → ${n.rateSrc ?? this.format(n.rate, n.rateU)}`;
+      if (!seen.has(text)) {
+        seen.add(text);
+        parts.push(text);
+      }
+    }
+    return parts.join(', ');
+  }
+
+  /** One award's trace: `RULE: what it used → amount → every step (cap, rounding) that changed it`. */
+  award(rule: CompiledRule, acc: RuleAcc, env: PartnerEnv, pot: CompiledPot, total: Num, steps: string[], tie: readonly string[] | undefined): string {
+    const spec = rule.spec;
+    const parts: string[] = [];
+    const potIndex = this.plan.pots.indexOf(pot);
+    const aws = rule.awards.map((a, ai) => ({ a, ai })).filter(({ ai }) => rule.potIndex[ai] === potIndex);
+    if (spec.scope.kind === 'each-event') {
+      const ev = spec.scope.event;
+      const items = acc.events.map((e) => {
+        const amount = aws.reduce((s, { ai }) => N.add(s, e.amounts[ai]!), N.ZERO as Num);
+        return `${e.row.id} (${e.row.date}) → ${this.potText(amount, pot)}`;
+      });
+      const more = acc.eventCount - acc.events.length;
+      parts.push(`${acc.eventCount} ${ev} event${acc.eventCount === 1 ? '' : 's'}: ${items.join('; ')}${more > 0 ? `; and ${more} more` : ''}`);
+      // What one award is made of, from the first event.
+      const first = acc.events[0];
+      if (first) {
+        const notes: Note[] = [];
+        try {
+          for (const { a } of aws) a.amount({ p: env, ev: first.row }, notes);
+        } catch {
+          /* traces never fail a run */
+        }
+        const d = this.describeNotes(this.expandLets(notes, env));
+        if (d) parts.push(`first: ${d}`);
+      }
+      if (spec.cap?.perEvent) parts.push(`each capped at ${this.potText(rule.cap!({ p: env, ev: first?.row }) as Num, pot)}`);
+    } else {
+      if (spec.scope.kind === 'top') parts.push(`ranked ${ordinal(acc.rank!)} of ${acc.qualifying} (top ${spec.scope.n})${tieText(tie)}`);
+      const notes: Note[] = [];
+      try {
+        if (spec.scope.kind === 'top') rule.keys!.forEach((k) => k({ p: env }, notes));
+        for (const { a } of aws) a.amount({ p: env }, notes);
+      } catch {
+        /* traces never fail a run */
+      }
+      const d = this.describeNotes(this.expandLets(notes, env));
+      if (d) parts.push(d);
+    }
+    parts.push(this.potText(total, pot));
+    return `${spec.name}: ${parts.join(' → ')}${steps.length ? ' → ' + steps.join(' → ') : ''}`;
+  }
+
+  /**
+   * Why a rule gave a partner nothing in a period, as of that period: its events, its
+   * condition, its rank, or an award of a `once` rule in an earlier period.
+   */
+  whyNot(rule: CompiledRule, env: PartnerEnv, idx: RunIndex, state: RunState, period: string, from: string, to: string): string {
+    const spec = rule.spec;
+    const scope = spec.scope;
+    const ri = rule.index;
+    const once = (): string | undefined => {
+      if (!spec.once || spec.once.perPeriod) return undefined;
+      const when = state.awardedBefore(ri, env.id, period);
+      return when === undefined ? undefined : `once per partner: already awarded in ${when}`;
+    };
+    try {
+      if (scope.kind === 'each-event') {
+        const rows = idx.eventsOf(scope.event, env.id, from, to);
+        if (rows.length === 0) return `no ${scope.event} event in ${period}`;
+        const earlier = once();
+        if (earlier) return earlier;
+        if (rule.where) {
+          const first = rows.reduce((a, b) => (byDateId(b, a) < 0 ? b : a));
+          return `${rows.length} ${scope.event} event${rows.length === 1 ? '' : 's'} in ${period}, none where ${scope.where?.src ?? 'the condition holds'}; e.g. ${first.id}: ${this.explainFalse(scope.where!, rule.where, { p: env, ev: first })}`;
+        }
+        return `no award`;
+      }
+      const ctx: Ctx = { p: env };
+      if (rule.where && !rule.where(ctx)) return this.explainFalse(scope.where!, rule.where, ctx);
+      const earlier = once();
+      if (earlier) return earlier;
+      if (scope.kind === 'top') {
+        const rank = state.ranks[ri]?.get(env.id);
+        return rank ? `ranked ${ordinal(rank)} of ${state.rankCount[ri]}${tieText(state.ties[ri]?.get(env.id))}; only the top ${scope.n} are awarded` : 'not ranked';
+      }
+      return 'no award';
+    } catch (e) {
+      return `could not be evaluated: ${(e as Error).message}`;
+    }
+  }
+
+  /** Why a condition is false, with the values that made it so. */
+  private explainFalse(ir: IR, fn: Fn | undefined, ctx: Ctx): string {
+    const env = { levels: this.plan.levels };
+    const f = fn ?? compileIR(ir, env);
+    const val = (x: IR): Value => compileIR(x, env)(ctx);
+    const desc = (x: IR): string => {
+      const v = val(x);
+      const shown = this.format(v, x.u, x.k === 'ref' ? x.name : undefined);
+      if (x.k === 'num' || x.k === 'money') return x.src ? readableNumbers(x.src) : shown;
+      if (x.k === 'str' || x.k === 'bool' || x.k === 'level') return x.src ?? shown;
+      return `${x.src ?? ''} ${shown}`.trim();
+    };
+    if (f(ctx)) return `${ir.src ?? 'the condition'} holds`;
+    switch (ir.k) {
+      case 'and': {
+        const a = compileIR(ir.a, env);
+        return a(ctx) ? this.explainFalse(ir.b, undefined, ctx) : this.explainFalse(ir.a, a, ctx);
+      }
+      case 'or':
+        return `${this.explainFalse(ir.a, undefined, ctx)}, and ${this.explainFalse(ir.b, undefined, ctx)}`;
+      case 'not':
+        return `${ir.a.src ?? 'the condition'} holds`;
+      case 'cmp': {
+        const c = compareValues(ir.t, val(ir.a), val(ir.b));
+        const rel = ir.t === 'num' || ir.t === 'level' || (ir.t === 'str' && ir.a.u === 'date') ? (c < 0 ? '<' : c > 0 ? '>' : '=') : c === 0 ? '=' : '≠';
+        return `${desc(ir.a)} ${rel} ${desc(ir.b)}`;
+      }
+      case 'range':
+        return `${desc(ir.x)} is outside ${desc(ir.lo)}..${desc(ir.hi)}`;
+      case 'set':
+        return `${desc(ir.x)} is not in [${ir.items.map((i) => i.src ?? this.format(val(i), i.u)).join(', ')}]`;
+      default:
+        return `${desc(ir)} is false`;
+    }
+  }
+}
