@@ -9,14 +9,14 @@ import { compile } from '../compiler/compile.js';
 import { diagnosticToJson, renderDiagnostics, SourceText, type Diagnostic } from '../language/diagnostics.js';
 import { format } from '../language/format.js';
 import type { Artifact } from '../runtime/artifact.js';
-import { DataProblemsError, openDataFolder } from '../runtime/node-stream.js';
+import { DataProblemsError, openDataFolder } from '../runtime/data/node-stream.js';
 import { EvalError } from '../runtime/compile-ir.js';
 import { Evaluator, type PeriodResult } from '../runtime/evaluate.js';
-import { formatProblem } from '../runtime/records.js';
+import { formatProblem } from '../runtime/data/problems.js';
 import { explainPartner, statementCsv, statementJson, statementTable } from '../runtime/statement.js';
 import { runTests } from '../runtime/tests.js';
 import { parsePeriod } from '../core/periods.js';
-import { formatCsvRow } from '../runtime/csv.js';
+import { formatCsvRow } from '../runtime/data/csv.js';
 
 const USAGE = `incent — incentive programs as code
 
@@ -166,7 +166,7 @@ function cmdTest(io: Io, args: string[]): number {
 }
 
 /**
- * Runs a program over a data folder, streamed (`runtime/node-stream.ts`): the event files are read
+ * Runs a program over a data folder, streamed (`runtime/data/node-stream.ts`): the event files are read
  * again for each pass of the evaluator, so memory holds the partners, not the records. The data's
  * problems are all known after the evaluator's first pass; when they stop the run, it fails before
  * anything is printed, listing every problem.

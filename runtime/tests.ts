@@ -1,9 +1,9 @@
 /** Runs the `test` blocks of a program (§10): builds each test's data, evaluates, compares expectations. */
 import type { Artifact, TestSpec } from './artifact.js';
-import { loadData } from './dataset.js';
+import { loadData } from './data/load.js';
 import { Evaluator, type PartnerResult } from './evaluate.js';
 import * as N from './num.js';
-import { formatProblem } from './records.js';
+import { formatProblem } from './data/problems.js';
 import { potAmount } from './statement.js';
 
 export interface TestFailure {

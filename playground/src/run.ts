@@ -6,10 +6,11 @@
  */
 import { compile } from '../../compiler/compile.js';
 import type { Artifact } from '../../runtime/artifact.js';
-import { loadData } from '../../runtime/dataset.js';
+import { loadData } from '../../runtime/data/load.js';
 import { Evaluator, type PeriodResult } from '../../runtime/evaluate.js';
 import * as N from '../../runtime/num.js';
-import { formatProblem, hasBlockingProblems } from '../../runtime/records.js';
+import { formatProblem } from '../../runtime/data/problems.js';
+import { hasBlockingProblems } from '../../runtime/data/builder.js';
 import { potAmount } from '../../runtime/statement.js';
 import type { PartnerRowResult, RunRequest, RunResult } from './protocol.js';
 

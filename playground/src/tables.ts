@@ -4,7 +4,7 @@
  * reports problems with the same file names and lines as the command line), and read from CSV,
  * pasted spreadsheet cells (tab-separated) and JSON/NDJSON files. Pure: no DOM.
  */
-import { formatCsvRow, parseCsv } from '../../runtime/csv.js';
+import { formatCsvRow, parseCsv } from '../../runtime/data/csv.js';
 
 export interface Table {
   columns: string[];

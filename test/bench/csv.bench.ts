@@ -1,6 +1,6 @@
 /** Measures the CSV scanner on the canonical benchmark's data: `npx tsx test/bench/csv.bench.ts FILE` (FILE: bench-data/peers/data/incent-1m/sale.csv, written by `npm run bench`). */
 import { readFileSync, createReadStream } from 'node:fs';
-import { scanCsv, CsvScanner } from '../../runtime/csv.js';
+import { scanCsv, CsvScanner } from '../../runtime/data/csv.js';
 
 const file = process.argv[2];
 if (!file) throw new Error('usage: tsx test/bench/csv.bench.ts FILE.csv');

@@ -16,8 +16,8 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compile } from '../../compiler/compile.js';
-import { scanCsv } from '../../runtime/csv.js';
-import { loadData } from '../../runtime/dataset.js';
+import { scanCsv } from '../../runtime/data/csv.js';
+import { loadData } from '../../runtime/data/load.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');

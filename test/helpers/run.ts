@@ -1,11 +1,11 @@
 /** Test helpers for the evaluator: compile a program and run it over inline CSV data, failing loudly. */
 import { compile } from '../../compiler/compile.js';
 import type { Artifact } from '../../runtime/artifact.js';
-import { loadData } from '../../runtime/dataset.js';
+import { loadData } from '../../runtime/data/load.js';
 import { Evaluator, type PartnerResult, type PeriodResult, type PotResult } from '../../runtime/evaluate.js';
 import * as N from '../../runtime/num.js';
 import type { Num } from '../../runtime/num.js';
-import { formatProblem } from '../../runtime/records.js';
+import { formatProblem } from '../../runtime/data/problems.js';
 
 /** Compiles `source`; throws with every error diagnostic when it does not compile. */
 export function compileOrThrow(source: string): Artifact {

@@ -4,7 +4,7 @@
  * e.g. under another time zone.
  */
 import { readFileSync } from 'node:fs';
-import { loadData } from '../../runtime/dataset.js';
+import { loadData } from '../../runtime/data/load.js';
 import { Evaluator } from '../../runtime/evaluate.js';
 import { explainPartner, statementJson } from '../../runtime/statement.js';
 import { compileOrThrow } from './run.js';

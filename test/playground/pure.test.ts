@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/compile.js';
-import { loadDataset } from '../../runtime/records.js';
-import { recordSchemas } from '../../runtime/dataset.js';
+import { loadDataset } from '../../runtime/data/builder.js';
+import { recordSchemas } from '../../runtime/data/load.js';
 import { generateSample, rng } from '../../playground/src/sample.js';
 import { programSchema } from '../../playground/src/schema.js';
 import { complete, definition, hover } from '../../playground/src/service.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/compile.js';
-import { loadData } from '../../runtime/dataset.js';
+import { loadData } from '../../runtime/data/load.js';
 import { Evaluator } from '../../runtime/evaluate.js';
 import { statementJson } from '../../runtime/statement.js';
 import { CHROMIUM, launch } from '../playground/harness.js';

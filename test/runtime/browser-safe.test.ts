@@ -1,13 +1,14 @@
-/** The runtime and the shared core run in the browser: no Node-only module outside runtime/node-io.ts and runtime/node-stream.ts. */
+/** The runtime and the shared core run in the browser: no Node-only module outside runtime/data/node-stream.ts. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { browserBundle } from '../helpers/browser-bundle.js';
 
-const NODE_ONLY = new Set(['node-io.ts', 'node-stream.ts']);
-const core = ['runtime', 'core'].flatMap((d) =>
+const NODE_ONLY = new Set(['runtime/data/node-stream.ts']);
+const core = ['runtime', 'runtime/data', 'core'].flatMap((d) =>
   readdirSync(new URL(`../../${d}/`, import.meta.url))
-    .filter((f) => f.endsWith('.ts') && !NODE_ONLY.has(f))
-    .map((f) => `${d}/${f}`),
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => `${d}/${f}`)
+    .filter((f) => !NODE_ONLY.has(f)),
 );
 
 describe('the runtime in the browser', () => {

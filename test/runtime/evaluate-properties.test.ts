@@ -6,11 +6,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Artifact } from '../../runtime/artifact.js';
-import { loadData } from '../../runtime/dataset.js';
+import { loadData } from '../../runtime/data/load.js';
 import { Evaluator, type PeriodResult } from '../../runtime/evaluate.js';
 import * as N from '../../runtime/num.js';
 import type { Num } from '../../runtime/num.js';
-import { formatProblem } from '../../runtime/records.js';
+import { formatProblem } from '../../runtime/data/problems.js';
 import { statementJson } from '../../runtime/statement.js';
 import { PROGRAM } from '../helpers/property-program.js';
 import { compileOrThrow } from '../helpers/run.js';

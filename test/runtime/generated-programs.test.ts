@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/compile.js';
 import { EvalError } from '../../runtime/compile-ir.js';
-import { loadData } from '../../runtime/dataset.js';
+import { loadData } from '../../runtime/data/load.js';
 import { Evaluator } from '../../runtime/evaluate.js';
 import * as N from '../../runtime/num.js';
 import { statementJson } from '../../runtime/statement.js';

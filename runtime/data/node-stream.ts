@@ -23,29 +23,16 @@
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Artifact } from './artifact.js';
-import type { EventRow } from './compile-ir.js';
-import { recordSchemas } from './dataset.js';
-import type { EventSource } from './evaluate.js';
-import type { PartnerRow } from './results.js';
-import {
-  chooseDataFiles,
-  compileSchema,
-  DatasetBuilder,
-  growPairTable,
-  type DataFormat,
-  duplicateMessage,
-  rawOfRow,
-  reasonText,
-  sameValue,
-  unknownPartnerMessage,
-  type FileStats,
-  type Problem,
-  type RecordSchema,
-  type RecordSink,
-  type RejectedRecord,
-  type Row,
-} from './records.js';
+import type { Artifact } from '../artifact.js';
+import type { EventRow } from '../compile-ir.js';
+import type { EventSource } from '../evaluate.js';
+import type { PartnerRow } from '../results.js';
+import { DatasetBuilder, rawOfRow, sameValue, type RecordSink } from './builder.js';
+import { chooseDataFiles, type DataFormat } from './files.js';
+import { PairTable, stringHash, stringHash2 } from './hash.js';
+import { recordSchemas } from './load.js';
+import { duplicateMessage, reasonText, unknownPartnerMessage, type FileStats, type Problem, type RejectedRecord } from './problems.js';
+import { compileSchema, type RecordSchema, type Row } from './schema.js';
 
 type Format = DataFormat;
 
@@ -115,26 +102,17 @@ function feed(b: DatasetBuilder, kind: string, name: string, path: string, forma
   }
 }
 
-/** Two 32-bit hashes of a string (FNV-1a and a multiplicative one, seeded per run): `h1` never 0. */
+/** The current id's two 32-bit hashes (`h1` never 0): set by `hash`, read by the index and `pairKey`. */
 let h1 = 0;
 let h2 = 0;
 function hash(s: string, seed: number, mask: number): void {
-  let a = 0x811c9dc5 ^ seed;
-  let b = 0x9e3779b9 ^ seed;
-  for (let k = 0; k < s.length; k++) {
-    const c = s.charCodeAt(k);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b + c, 0x5bd1e995);
-    b ^= b >>> 13;
+  if (mask === -1) {
+    h1 = stringHash(s, seed);
+    h2 = stringHash2(s, seed);
+  } else {
+    h1 = stringHash(s, seed) & mask || 1;
+    h2 = 0;
   }
-  a ^= a >>> 15;
-  b ^= b >>> 16;
-  if (mask !== -1) {
-    a &= mask;
-    b = 0;
-  }
-  h1 = a === 0 ? 1 : a;
-  h2 = b;
 }
 
 /** A number that identifies a (h1, h2) pair well enough to pick the records to read again (53 bits). */
@@ -142,32 +120,17 @@ function pairKey(): number {
   return (h1 >>> 0) * 2097152 + (h2 >>> 11);
 }
 
-/**
- * The ids seen so far, as 64-bit hashes only: open addressing over an Int32Array of (h1, h2)
- * pairs, at most half full. A hit is a suspected duplicate, to be verified.
- */
+/** The ids seen so far, as 64-bit hashes only (no strings): a hit is a suspected duplicate, to be verified. */
 class HashIndex {
-  slots = new Int32Array(4096);
-  private count = 0;
+  private readonly table = new PairTable<number>((value, second) => value === second);
+
+  get slots(): Int32Array {
+    return this.table.slots;
+  }
 
   /** Adds the current (h1, h2); whether it was there already. */
   addCurrent(): boolean {
-    const slots = this.slots;
-    const mask = (slots.length >> 1) - 1;
-    for (let slot = h1 & mask; ; slot = (slot + 1) & mask) {
-      const e = slots[2 * slot];
-      if (e === 0) {
-        slots[2 * slot] = h1;
-        slots[2 * slot + 1] = h2;
-        if (++this.count * 4 > slots.length) this.resize();
-        return false;
-      }
-      if (e === h1 && slots[2 * slot + 1] === h2) return true;
-    }
-  }
-
-  private resize(): void {
-    this.slots = growPairTable(this.slots);
+    return this.table.findOrAdd(h1, h2, h2) !== undefined;
   }
 }
 

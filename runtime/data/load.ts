@@ -1,8 +1,9 @@
-/** Bridges validated input records (`records.ts`, which already types values as the evaluator reads them) and the evaluator's `Dataset` (`evaluate.ts`). */
-import type { Artifact } from './artifact.js';
-import type { EventRow, Value } from './compile-ir.js';
-import type { Dataset } from './results.js';
-import { loadDataset, type Dataset as InputDataset, type RecordSchema } from './records.js';
+/** A program's data from texts: its record schemas, and validated input records (`builder.ts`, which already types values as the evaluator reads them) as the evaluator's `Dataset` (`../evaluate.ts`). */
+import type { Artifact } from '../artifact.js';
+import type { EventRow, Value } from '../compile-ir.js';
+import type { Dataset } from '../results.js';
+import { loadDataset, type InputDataset } from './builder.js';
+import type { RecordSchema } from './schema.js';
 
 const IMPLICIT_EVENT = new Set(['id', 'partner', 'date']);
 

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { parseCsv, CsvScanner, CsvSyntaxError, formatCsvRow, type CsvRow } from '../../runtime/csv.js';
+import { parseCsv, CsvScanner, CsvSyntaxError, formatCsvRow, type CsvRow } from '../../../runtime/data/csv.js';
 
 const spectrumDir = dirname(createRequire(import.meta.url).resolve('csv-spectrum/package.json'));
 

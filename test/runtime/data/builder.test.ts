@@ -1,10 +1,14 @@
 /** Tests of input records: typed values, every error message's shape, header and file problems, JSON/NDJSON, duplicates, partners, and that nothing is dropped silently. */
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { loadDataset, formatProblem, compileSchema, hasBlockingProblems, jsonArrayElementLines, decimalNum, FastRow, type RecordSchema, type Dataset, type Row } from '../../runtime/records.js';
-import { formatCsvRow } from '../../runtime/csv.js';
-import { normalizeDecimalLiteral } from '../../core/decimal.js';
-import * as N from '../../runtime/num.js';
+import { loadDataset, hasBlockingProblems, jsonArrayElementLines, type InputDataset as Dataset } from '../../../runtime/data/builder.js';
+import { formatProblem } from '../../../runtime/data/problems.js';
+import { compileSchema, type RecordSchema, type Row } from '../../../runtime/data/schema.js';
+import { decimalNum } from '../../../runtime/data/convert.js';
+import { FastRow } from '../../../runtime/data/fast-row.js';
+import { formatCsvRow } from '../../../runtime/data/csv.js';
+import { normalizeDecimalLiteral } from '../../../core/decimal.js';
+import * as N from '../../../runtime/num.js';
 
 const partner: RecordSchema = {
   file: 'partners',

@@ -7,15 +7,15 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compile } from '../../compiler/compile.js';
-import type { Artifact } from '../../runtime/artifact.js';
-import { loadData } from '../../runtime/dataset.js';
-import { Evaluator, type EventSource } from '../../runtime/evaluate.js';
-import { DataProblemsError, openDataFolder, type StreamOptions } from '../../runtime/node-stream.js';
-import { formatProblem } from '../../runtime/records.js';
-import { statementJson } from '../../runtime/statement.js';
+import { compile } from '../../../compiler/compile.js';
+import type { Artifact } from '../../../runtime/artifact.js';
+import { loadData } from '../../../runtime/data/load.js';
+import { Evaluator, type EventSource } from '../../../runtime/evaluate.js';
+import { DataProblemsError, openDataFolder, type StreamOptions } from '../../../runtime/data/node-stream.js';
+import { formatProblem } from '../../../runtime/data/problems.js';
+import { statementJson } from '../../../runtime/statement.js';
 
-const root = join(import.meta.dirname, '..', '..');
+const root = join(import.meta.dirname, '..', '..', '..');
 let tmp: string;
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'incent-stream-'));
@@ -227,3 +227,67 @@ rule "Trained" {
     expect(sizes[1]! / sizes[0]!).toBeLessThan(16); // linear in n, 8× the records
   });
 });
+
+describe('reading a data folder', () => {
+  const a = () =>
+    artifact(`program "P" {
+  currency JPY
+  period quarter
+  start 2026-01-01
+}
+partner { region: one of "EMEA", "APAC" }
+event sale { amount: money  note: text }
+event training { course: text }
+`);
+  function folder(name: string, files: Record<string, string | Uint8Array>): string {
+    const dir = join(tmp, name);
+    mkdirSync(dir);
+    for (const [f, content] of Object.entries(files)) writeFileSync(join(dir, f), content);
+    return dir;
+  }
+
+  it('reads CSV (BOM, CRLF, quoted line breaks), JSON and NDJSON in chunks of any size, as from text', () => {
+    const dir = folder('folder-formats', {
+      'partners.csv': '\uFEFFid,region\r\nP1,EMEA\r\nP2,APAC\r\n',
+      'sale.csv': 'id,partner,date,amount,note\nS1,P1,2026-01-05,1250 JPY,"multi\nline, ""quoted"" ✓"\nS2,P2,2026-03-31,7,plain\n',
+      'training.ndjson': '{"id":"T1","partner":"P1","date":"2026-02-01","course":"Router Pro"}\n{"id":"T2","partner":"P2","date":"2026-02-02","course":"日本語"}\n',
+    });
+    for (const chunkSize of [1, 3, 1 << 20]) {
+      const { memory, stream, source } = both(a(), dir, { chunkSize });
+      expect(stream).toEqual(memory);
+      expect(source.partners).toEqual([
+        { id: 'P1', attrs: { region: 'EMEA' } },
+        { id: 'P2', attrs: { region: 'APAC' } },
+      ]);
+      const notes: unknown[] = [];
+      source.scan('sale', (r) => notes.push([r.id, r.note]));
+      expect(notes).toEqual([
+        ['S1', 'multi\nline, "quoted" ✓'],
+        ['S2', 'plain'],
+      ]);
+    }
+  });
+
+  it('reports missing, duplicated and stray files, invalid UTF-8 and broken quoting', () => {
+    const dir = folder('folder-files', {
+      'sale.csv': new Uint8Array([...Buffer.from('id,partner,date,amount,note\nS1,P1,2026-01-05,1,caf'), 0xe9, 0x0a]),
+      'training.csv': 'id,partner,date,course\n',
+      'training.json': '[]',
+      'sales.csv': 'id\n',
+      'notes.txt': 'hello',
+    });
+    expect(openDataFolder(dir, a()).problems().map(formatProblem)).toEqual([
+      'partners.csv: missing file (the program declares partner; an empty file with a header row is fine)',
+      'sale.csv: is not valid UTF-8 text',
+      'sales.csv: warning: is not a data file of this program (it reads: partners, sale, training); it is ignored',
+      'training.csv: more than one file for training: training.csv, training.json (keep one)',
+    ]);
+    const q = folder('folder-quote', { 'partners.csv': 'id,region\n', 'training.csv': 'id,partner,date,course\n', 'sale.csv': 'id,partner,date,amount,note\nS1,P1,2026-01-05,1,"open\n' });
+    expect(openDataFolder(q, a()).problems().map(formatProblem)).toEqual(['sale.csv:2: a quoted field is not closed (a `"` is missing)']);
+  });
+
+  it('a folder that does not exist', () => {
+    expect(openDataFolder(join(tmp, 'nope'), a()).problems().map(formatProblem)[0]).toMatch(/nope: cannot read the data folder \(ENOENT\)$/);
+  });
+});
+

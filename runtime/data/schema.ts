@@ -1,0 +1,91 @@
+/** Record schemas: the fields a data file must have (declared and implicit), and their compiled form — one converter per field and the zod schema of a record. */
+import { z } from 'zod';
+import { currencyDigits } from '../../core/money.js';
+import type { Value as EvalValue } from '../compile-ir.js';
+import { converterFor, Failure, type Converter } from './convert.js';
+
+export type FieldType = 'text' | 'integer' | 'decimal' | 'money' | 'date' | 'boolean' | { enum: readonly string[] };
+
+export interface FieldSpec {
+  name: string;
+  type: FieldType;
+}
+
+export interface RecordSchema {
+  /** The base name of the data file: `partners` for partners, the event's name (`sale`) for events. */
+  file: string;
+  kind: 'partner' | 'event';
+  /** The declared fields, without the implicit ones (`id`; for events also `partner` and `date`). */
+  fields: readonly FieldSpec[];
+  /** The program's currency: money values may be followed by this code and no other. */
+  currency: string;
+}
+
+/**
+ * A typed value, as the evaluator reads it: text, dates and enumeration members are strings;
+ * money, decimals and integers `Num` (exact, from `num.ts`); booleans.
+ */
+export type Value = EvalValue;
+
+/**
+ * A valid record, as the evaluator reads it: every field by name, the implicit ones included. For
+ * events this is the evaluator's `EventRow` (`id`, `partner`, `date` and the declared fields); for
+ * partners `id` and the declared fields. Where a valid record was read (file, line) is not kept
+ * with it: only rejected records need their place.
+ */
+export type Row = Record<string, Value>;
+
+const IMPLICIT: Record<'partner' | 'event', FieldSpec[]> = {
+  partner: [{ name: 'id', type: 'text' }],
+  event: [
+    { name: 'id', type: 'text' },
+    { name: 'partner', type: 'text' },
+    { name: 'date', type: 'date' },
+  ],
+};
+
+export interface CompiledSchema {
+  schema: RecordSchema;
+  /** Implicit fields first, then the declared ones. */
+  fields: FieldSpec[];
+  names: string[];
+  converters: Converter[];
+  /** The zod schema of a record: an object of every field (raw strings or JSON values) → typed values. */
+  zod: z.ZodType<Record<string, Value>>;
+}
+
+const compiled = new WeakMap<RecordSchema, CompiledSchema>();
+
+/** Checks a schema description (an internal error if the compiler produced a bad one) and compiles it, once. */
+export function compileSchema(schema: RecordSchema): CompiledSchema {
+  const hit = compiled.get(schema);
+  if (hit) return hit;
+  if (currencyDigits(schema.currency) === undefined) throw new Error(`internal: unknown currency ${schema.currency}`);
+  const fields = [...IMPLICIT[schema.kind], ...schema.fields];
+  const names = fields.map((f) => f.name);
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (seen.has(n)) throw new Error(`internal: field "${n}" is declared twice in ${schema.file} (or is implicit)`);
+    seen.add(n);
+  }
+  for (const f of schema.fields) if (typeof f.type === 'object' && f.type.enum.length === 0) throw new Error(`internal: empty enumeration for ${f.name}`);
+  const converters = fields.map((f) => converterFor(f.type, schema.currency));
+  const shape: Record<string, z.ZodType<Value>> = {};
+  fields.forEach((f, i) => {
+    const convert = converters[i];
+    shape[f.name] = z
+      .unknown()
+      .optional()
+      .transform((v, ctx) => {
+        const r = convert(v);
+        if (r instanceof Failure) {
+          ctx.issues.push({ code: 'custom', message: r.message, input: v });
+          return z.NEVER;
+        }
+        return r;
+      });
+  });
+  const c: CompiledSchema = { schema, fields, names, converters, zod: z.object(shape) as unknown as z.ZodType<Record<string, Value>> };
+  compiled.set(schema, c);
+  return c;
+}
