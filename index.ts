@@ -6,7 +6,7 @@
 export { compile, type CompileResult } from './compiler/compile.js';
 export { format } from './language/format.js';
 export { parse } from './language/parser.js';
-export { renderDiagnostic, renderDiagnostics, diagnosticToJson, SourceText, type Diagnostic, type JsonDiagnostic } from './language/diagnostics.js';
+export { renderDiagnostic, renderDiagnostics, diagnosticToJson, SourceText, type Diagnostic, type JsonDiagnostic } from './core/diagnostics.js';
 export { loadArtifact, ArtifactSchema, ArtifactError, type Artifact } from './runtime/artifact.js';
 export { loadData, recordSchemas, evaluationData } from './runtime/data/load.js';
 export { formatProblem, type Problem, type RejectedRecord } from './runtime/data/problems.js';

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compile } from '../compiler/compile.js';
-import { diagnosticToJson, renderDiagnostics, SourceText, type Diagnostic } from '../language/diagnostics.js';
+import { diagnosticToJson, renderDiagnostics, SourceText, type Diagnostic } from '../core/diagnostics.js';
 import { format } from '../language/format.js';
 import type { Artifact } from '../runtime/artifact.js';
 import { DataProblemsError, openDataFolder } from '../runtime/data/node-stream.js';

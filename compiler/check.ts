@@ -6,7 +6,7 @@
  * tiers (checked lazily, so they may be declared in any order; cycles are reported) → pots →
  * rules → tests → warnings → evaluation order. Never throws: a missing child is skipped.
  */
-import { error, sortDiagnostics, type Diagnostic } from '../language/diagnostics.js';
+import { error, sortDiagnostics, type Diagnostic } from '../core/diagnostics.js';
 import { suggest } from './suggest.js';
 import type { Decl, EventDecl, Expr, FieldDecl, FieldRef, Ident, LetDecl, MeasureDecl, NameRef, PayoutDecl, ProgramFile, Span, TierDecl, TypeRef } from '../language/syntax.js';
 import { childExprs } from '../language/syntax.js';

@@ -1,5 +1,5 @@
 /** The checked program: what the checker proves about a `ProgramFile`, and what the evaluator lowers from. */
-import type { Diagnostic } from '../language/diagnostics.js';
+import type { Diagnostic } from '../core/diagnostics.js';
 import type {
   Award,
   EventDecl,

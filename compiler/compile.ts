@@ -1,5 +1,5 @@
 /** The compiler's pipeline in one call: source text → syntax tree → checked program → artifact. */
-import { hasErrors, sortDiagnostics, type Diagnostic } from '../language/diagnostics.js';
+import { hasErrors, sortDiagnostics, type Diagnostic } from '../core/diagnostics.js';
 import { parse } from '../language/parser.js';
 import type { ProgramFile } from '../language/syntax.js';
 import type { Artifact } from '../runtime/artifact.js';

@@ -1,5 +1,5 @@
 /** Expression checking: name resolution, units (§5), levels, and the lookup/bands/marginal tables. */
-import { error, type Diagnostic } from '../language/diagnostics.js';
+import { error, type Diagnostic } from '../core/diagnostics.js';
 import { suggest } from './suggest.js';
 import type { Band, BandsExpr, Binary, Call, Expr, FieldRef, Lookup, NameRef, Span, StringLit } from '../language/syntax.js';
 import type { EventInfo, FieldInfo, Level, Symbol, TierInfo, Type } from './checked.js';

@@ -1,5 +1,5 @@
 /** Checks the `program "…" { … }` header (§3): required clauses, currency, period, start, end, rounding. */
-import { error, type Diagnostic } from '../language/diagnostics.js';
+import { error, type Diagnostic } from '../core/diagnostics.js';
 import { suggest } from './suggest.js';
 import { ROUNDING_MODES, type Header, type HeaderClause, type Ident, type PeriodUnit, type ProgramFile, type RoundingMode, type Span } from '../language/syntax.js';
 import type { HeaderInfo } from './checked.js';

@@ -1,5 +1,5 @@
 /** Checks payout (pot) declarations (§8): the kind, its options, and the unit of every amount. */
-import { error, warning } from '../language/diagnostics.js';
+import { error, warning } from '../core/diagnostics.js';
 import { suggest } from './suggest.js';
 import { PAYOUT_KINDS, type Expr, type PayoutDecl, type PayoutKind, type PayoutOption } from '../language/syntax.js';
 import type { Checker } from './check.js';

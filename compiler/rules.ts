@@ -1,5 +1,5 @@
 /** Checks rules (§9): one scope, awards to known pots in the pot's unit, caps, `once`, rankings. */
-import { error } from '../language/diagnostics.js';
+import { error } from '../core/diagnostics.js';
 import { suggest } from './suggest.js';
 import type { Award, Once, RuleCap, RuleDecl, Scope } from '../language/syntax.js';
 import type { Checker } from './check.js';

@@ -1,5 +1,5 @@
 /** "Did you mean": the diagnostic model's edit-distance suggestion, plus swapped neighbouring letters (`cahs` → `cash`). */
-import { didYouMean } from '../language/diagnostics.js';
+import { didYouMean } from '../core/diagnostics.js';
 
 export function suggest(name: string, candidates: Iterable<string>): string | undefined {
   const list = [...candidates];

@@ -1,5 +1,5 @@
 /** Checks `test` blocks (§10): the period, partners and events given, and what is expected. */
-import { error } from '../language/diagnostics.js';
+import { error } from '../core/diagnostics.js';
 import { suggest } from './suggest.js';
 import type { Expr, FieldValue, Span, TestDecl, TestItem } from '../language/syntax.js';
 import type { Checker } from './check.js';

@@ -1,5 +1,5 @@
 /** Warnings: unused declarations, unbounded money pots, and conditions that can never hold. */
-import { warning } from '../language/diagnostics.js';
+import { warning } from '../core/diagnostics.js';
 import type { Decl, Expr, Ident, MeasureDecl, RuleCap, StringLit } from '../language/syntax.js';
 import type { Checker } from './check.js';
 import { childExprs } from '../language/syntax.js';

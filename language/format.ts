@@ -7,7 +7,7 @@
  * Formatting never changes the meaning: `parse(format(x))` equals `parse(x)` modulo spans
  * (and the order of the comment list), and formatting formatted text changes nothing.
  */
-import { hasErrors, type Diagnostic } from './diagnostics.js';
+import { hasErrors, type Diagnostic } from '../core/diagnostics.js';
 import { parse } from './parser.js';
 import type * as S from './syntax.js';
 import * as T from './tokens.js';

@@ -6,7 +6,7 @@
  * recovery, so a broken rule never hides the errors of the rules after it.
  */
 import { EmbeddedActionsParser, EOF, type IToken, type IParserErrorMessageProvider, type TokenType, type IRecognitionException } from 'chevrotain';
-import { error, type Diagnostic } from './diagnostics.js';
+import { error, type Diagnostic } from '../core/diagnostics.js';
 import * as T from './tokens.js';
 import type * as S from './syntax.js';
 

@@ -7,11 +7,10 @@
  * field is optional.
  */
 
+import type { Span } from '../core/diagnostics.js';
+
 /** Half-open character range [start, end) into the source text. */
-export interface Span {
-  start: number;
-  end: number;
-}
+export type { Span };
 
 export interface Node {
   span: Span;

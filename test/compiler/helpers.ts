@@ -1,6 +1,6 @@
 /** Test helpers: check Incent source text and find diagnostics by code and by the text under their span. */
 import { parse } from '../../language/parser.js';
-import type { Diagnostic } from '../../language/diagnostics.js';
+import type { Diagnostic } from '../../core/diagnostics.js';
 import { check } from '../../compiler/check.js';
 import type { CheckedProgram } from '../../compiler/checked.js';
 

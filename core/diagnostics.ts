@@ -2,7 +2,11 @@
  * One diagnostic model for every stage (parser, checker, data loading, tests), rendered for people
  * (`renderDiagnostic`) and as JSON (`diagnosticToJson`) for editors and tools.
  */
-import type { Span } from './syntax.js';
+/** A range of a program's text: character offsets, `end` exclusive. */
+export interface Span {
+  start: number;
+  end: number;
+}
 
 export type Severity = 'error' | 'warning';
 
