@@ -12,7 +12,7 @@ import type { Artifact } from '../runtime/artifact.js';
 import { DataProblemsError, openDataFolder } from '../runtime/data/node-stream.js';
 import { EvalError } from '../runtime/compile-ir.js';
 import { Evaluator, type PeriodResult } from '../runtime/evaluate.js';
-import { formatProblem } from '../runtime/data/problems.js';
+import { formatProblem, reasonText } from '../runtime/data/problems.js';
 import { explainPartner, statementCsv, statementJson, statementTable } from '../runtime/statement.js';
 import { runTests } from '../runtime/tests.js';
 import { parsePeriod } from '../core/periods.js';
@@ -192,7 +192,7 @@ function evaluate(io: Io, file: string, dir: string, rejectFile: string | undefi
   if (rejectFile !== undefined) {
     const rejected = data.rejectedRecords();
     const rows = [formatCsvRow(['file', 'line', 'reasons', 'record'])];
-    for (const r of rejected) rows.push(formatCsvRow([r.file, String(r.line), r.reasons.join('; '), JSON.stringify(r.raw)]));
+    for (const r of rejected) rows.push(formatCsvRow([r.file, String(r.line), r.reasons.map(reasonText).join('; '), JSON.stringify(r.raw)]));
     writeFileSync(rejectFile, rows.join('\n') + '\n');
     if (rejected.length) io.err(`${rejected.length} record${rejected.length === 1 ? '' : 's'} rejected: see ${rejectFile}\n`);
   }

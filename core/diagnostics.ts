@@ -1,7 +1,10 @@
 /**
  * One diagnostic model for every stage (parser, checker, data loading, tests), rendered for people
- * (`renderDiagnostic`) and as JSON (`diagnosticToJson`) for editors and tools.
+ * (`renderDiagnostic`) and as JSON (`diagnosticToJson`) for editors and tools. Every code is in
+ * `codes.ts`. A diagnostic is located in the program's text (a span: parser, checker, test
+ * blocks) or in a data file (file, line, field: data problems).
  */
+
 /** A range of a program's text: character offsets, `end` exclusive. */
 export interface Span {
   start: number;
@@ -25,6 +28,32 @@ export interface Diagnostic {
   /** How to fix it. */
   hint?: string;
   related?: RelatedSpan[];
+  /** More to read under it (a failed test's trace), one line each. */
+  notes?: string[];
+}
+
+/** A diagnostic located in a data file rather than in the program: its file, 1-based line (0 for the whole file) and field. */
+export interface DataDiagnostic {
+  severity: Severity;
+  code: string;
+  message: string;
+  hint?: string;
+  file: string;
+  line: number;
+  field?: string;
+}
+
+/**
+ * Text made safe for a terminal: control characters (but tab and line feed), C1 controls,
+ * DEL and the invisible bidirectional controls are shown escaped (`\u001b`), so that data
+ * or program text can never clear the screen, set the title or reorder what is displayed.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+export function isDataDiagnostic(d: Diagnostic | DataDiagnostic): d is DataDiagnostic {
+  return !('span' in d);
 }
 
 export function error(code: string, message: string, span: Span, hint?: string, related?: RelatedSpan[]): Diagnostic {
@@ -77,29 +106,49 @@ export class SourceText {
     return this.text.slice(start, end).replace(/\r$/, '');
   }
 
+  /** The span of a 1-based line's text, without its indentation and line break. */
+  lineSpan(n: number): Span {
+    const text = this.line(n);
+    const start = (this.lineStarts[n - 1] ?? this.text.length) + (text.length - text.trimStart().length);
+    return { start, end: start + text.trim().length };
+  }
+
   get lineCount(): number {
     return this.lineStarts.length;
   }
 }
 
+/** A diagnostic as JSON: in the program (`range`) or in a data file (`line`, and `field` when it is about one). */
 export interface JsonDiagnostic {
   file: string;
   severity: Severity;
   code: string;
   message: string;
   hint?: string;
-  range: { start: { line: number; column: number; offset: number }; end: { line: number; column: number; offset: number } };
-  related?: { message: string; range: JsonDiagnostic['range'] }[];
+  range?: JsonRange;
+  line?: number;
+  field?: string;
+  related?: { message: string; range: JsonRange }[];
 }
 
-function range(src: SourceText, span: Span): JsonDiagnostic['range'] {
+export interface JsonRange {
+  start: { line: number; column: number; offset: number };
+  end: { line: number; column: number; offset: number };
+}
+
+function range(src: SourceText, span: Span): JsonRange {
   return {
     start: { ...src.position(span.start), offset: span.start },
     end: { ...src.position(span.end), offset: span.end },
   };
 }
 
-export function diagnosticToJson(src: SourceText, d: Diagnostic): JsonDiagnostic {
+/** A diagnostic as JSON; `src` is the program's text (unused for a data diagnostic). */
+export function diagnosticToJson(src: SourceText | undefined, d: Diagnostic | DataDiagnostic): JsonDiagnostic {
+  if (isDataDiagnostic(d)) {
+    return { file: d.file, severity: d.severity, code: d.code, message: d.message, ...(d.hint ? { hint: d.hint } : {}), line: d.line, ...(d.field === undefined ? {} : { field: d.field }) };
+  }
+  if (!src) throw new Error('internal: a program diagnostic needs its source text');
   return {
     file: src.path,
     severity: d.severity,
@@ -113,6 +162,8 @@ export function diagnosticToJson(src: SourceText, d: Diagnostic): JsonDiagnostic
 
 export interface RenderOptions {
   color?: boolean;
+  /** Leave the hint out (a list of many data problems gives each code's hint once). */
+  noHint?: boolean;
 }
 
 /**
@@ -125,7 +176,7 @@ export interface RenderOptions {
  *        |         ^^^^^^
  *        = hint: did you mean `revenue`?
  */
-export function renderDiagnostic(src: SourceText, d: Diagnostic, opts: RenderOptions = {}): string {
+export function renderDiagnostic(src: SourceText | undefined, d: Diagnostic | DataDiagnostic, opts: RenderOptions = {}): string {
   const c = opts.color
     ? {
         red: (s: string) => `\x1b[31;1m${s}\x1b[0m`,
@@ -135,25 +186,35 @@ export function renderDiagnostic(src: SourceText, d: Diagnostic, opts: RenderOpt
       }
     : { red: (s: string) => s, yellow: (s: string) => s, blue: (s: string) => s, bold: (s: string) => s };
   const sev = d.severity === 'error' ? c.red(`error[${d.code}]`) : c.yellow(`warning[${d.code}]`);
-  const out: string[] = [`${sev}: ${c.bold(d.message)}`];
+  if (isDataDiagnostic(d)) {
+    // sale.csv:14: field "amount": "12,50" is not a decimal amount — one line, as data problems come many at a time
+    const where = d.line > 0 ? `${d.file}:${d.line}` : d.file;
+    const what = d.field === undefined ? d.message : `field "${d.field}": ${d.message}`;
+    const out = [`${sev}: ${c.bold(printable(`${where}: ${what}`))}`];
+    if (d.hint && !opts.noHint) out.push(`  = hint: ${printable(d.hint)}`);
+    return out.join('\n');
+  }
+  if (!src) throw new Error('internal: a program diagnostic needs its source text');
+  const out: string[] = [`${sev}: ${c.bold(printable(d.message))}`];
   const excerpt = (span: Span, label: string | undefined, arrow: string) => {
     const start = src.position(span.start);
     const end = src.position(Math.max(span.start, span.end));
-    const lineText = src.line(start.line);
+    const lineText = printable(src.line(start.line));
     const gutter = String(start.line).length;
     const pad = ' '.repeat(gutter);
     const caretEnd = end.line === start.line ? end.column : lineText.length + 1;
     const width = Math.max(1, caretEnd - start.column);
     // Tabs keep their width under the caret line.
     const lead = lineText.slice(0, start.column - 1).replace(/[^\t]/g, ' ');
-    out.push(`${pad}${c.blue(arrow)} ${src.path}:${start.line}:${start.column}`);
+    out.push(`${pad}${c.blue(arrow)} ${printable(src.path)}:${start.line}:${start.column}`);
     out.push(`${pad} ${c.blue('|')}`);
     out.push(`${c.blue(String(start.line))} ${c.blue('|')} ${lineText}`);
     out.push(`${pad} ${c.blue('|')} ${lead}${(d.severity === 'error' ? c.red : c.yellow)('^'.repeat(width))}${label ? ' ' + label : ''}`);
   };
   excerpt(d.span, undefined, '-->');
   for (const r of d.related ?? []) excerpt(r.span, r.message, ':::');
-  if (d.hint) out.push(`${' '.repeat(String(src.position(d.span.start).line).length)} = hint: ${d.hint}`);
+  if (d.hint && !opts.noHint) out.push(`${' '.repeat(String(src.position(d.span.start).line).length)} = hint: ${printable(d.hint)}`);
+  for (const note of d.notes ?? []) out.push(`${' '.repeat(String(src.position(d.span.start).line).length)} = ${printable(note)}`);
   return out.join('\n');
 }
 

@@ -4,9 +4,12 @@ import { loadData } from './data/load.js';
 import { Evaluator, type PartnerResult } from './evaluate.js';
 import * as N from './num.js';
 import { formatProblem } from './data/problems.js';
+import { testMessage, type TestCode } from '../core/codes.js';
 import { potAmount } from './statement.js';
 
+/** A failure of a test: a diagnostic (code `T0xxx`) at a line of the program. */
 export interface TestFailure {
+  code: TestCode;
   line: number;
   message: string;
   expected?: string;
@@ -44,21 +47,21 @@ export function runTest(a: Artifact, t: TestSpec): TestOutcome {
     texts[`${ev.name}.json`] = JSON.stringify(rows);
   }
   const { input, data } = loadData(a, texts);
-  for (const p of input.problems) if (p.severity === 'error') failures.push({ line: t.line, message: `test data: ${formatProblem(p)}` });
+  for (const p of input.problems) if (p.severity === 'error') failures.push({ code: 'T0002', line: t.line, message: testMessage('T0002', { problem: formatProblem(p) }) });
   if (failures.length) return { name: t.name, line: t.line, passed: false, failures };
   const ev = new Evaluator(a);
   let results;
   try {
     results = ev.run(data, { through: t.period, explain: true });
   } catch (e) {
-    return { name: t.name, line: t.line, passed: false, failures: [{ line: t.line, message: (e as Error).message }] };
+    return { name: t.name, line: t.line, passed: false, failures: [{ code: 'T0003', line: t.line, message: testMessage('T0003', { error: (e as Error).message }) }] };
   }
   const r = results.find((x) => x.period === t.period);
-  if (!r) return { name: t.name, line: t.line, passed: false, failures: [{ line: t.line, message: `period ${t.period} is not evaluated by this program (it runs ${ev.periods(data).join(', ')})` }] };
+  if (!r) return { name: t.name, line: t.line, passed: false, failures: [{ code: 'T0004', line: t.line, message: testMessage('T0004', { period: t.period, runs: ev.periods(data).join(', ') }) }] };
   for (const x of t.expects) {
     const p = r.partners.find((q) => q.id === x.partner);
     if (!p) {
-      failures.push({ line: x.line, message: `partner "${x.partner}" has no statement in ${t.period}` });
+      failures.push({ code: 'T0005', line: x.line, message: testMessage('T0005', { partner: x.partner, period: t.period }) });
       continue;
     }
     const actual = actualOf(ev, a, p, x.name, x.target);
@@ -68,7 +71,7 @@ export function runTest(a: Artifact, t: TestSpec): TestOutcome {
         ...(x.target === 'pot' ? [...p.pots[x.name]!.adjustments.map((j) => j.note), ...p.pots[x.name]!.notes] : []),
         ...(x.target === 'pot' ? p.unfired.map((u) => `${u.rule}: ${u.why}`) : []),
       ];
-      failures.push({ line: x.line, message: `expect "${x.partner}" ${x.name}`, expected: x.value, actual, trace });
+      failures.push({ code: 'T0001', line: x.line, message: testMessage('T0001', { partner: x.partner, name: x.name, expected: x.value, actual }), expected: x.value, actual, trace });
     }
   }
   return { name: t.name, line: t.line, passed: failures.length === 0, failures };

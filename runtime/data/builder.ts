@@ -8,7 +8,8 @@ import { Failure, MISSING } from './convert.js';
 import { FastRow } from './fast-row.js';
 import { chooseDataFiles } from './files.js';
 import { IdTable } from './hash.js';
-import { duplicateMessage, missingFileMessage, reasonText, show, unknownPartnerMessage, type FileStats, type Problem, type RejectedRecord, type Severity } from './problems.js';
+import { MAX_COLUMNS } from './limits.js';
+import { duplicateId, problem, reason, show, unknownPartner, type FileStats, type Problem, type Reason, type RejectedRecord } from './problems.js';
 import { compileSchema, type CompiledSchema, type RecordSchema, type Row, type Value } from './schema.js';
 
 
@@ -127,6 +128,11 @@ export class DatasetBuilder {
     return st;
   }
 
+  /** The files read so far, with their counts (complete after finish()). */
+  fileStats(): FileStats[] {
+    return [...this.kinds.values()].flatMap((st) => st.files);
+  }
+
   private newStats(kind: string, file: string): FileStats {
     const stats: FileStats = { kind, file, input: 0, valid: 0, rejected: 0, merged: 0 };
     const st = this.state(kind);
@@ -135,14 +141,9 @@ export class DatasetBuilder {
     return stats;
   }
 
-  /** A problem of a whole file (missing file, bad header, broken quoting, bad JSON). */
-  fileProblem(file: string, line: number, message: string, severity: Severity = 'error'): void {
-    this.problems.push({ file, line, message, severity, scope: 'file' });
-  }
-
-  /** The kind's file is absent from the data folder. */
-  missingFile(kind: string, expected: string): void {
-    this.fileProblem(expected, 0, missingFileMessage({ file: kind, kind: kind === this.partnerKind ? 'partner' : 'event', fields: [], currency: '' }));
+  /** A problem of a whole file (missing file, bad header, broken quoting, bad JSON), or a warning about it. */
+  fileProblem(file: string, line: number, r: Reason): void {
+    this.problems.push(problem({ file, line }, r));
   }
 
   /** Appends an entry (a valid row, or a rejected record's converted fields); returns its index. */
@@ -180,7 +181,7 @@ export class DatasetBuilder {
    * `quiet`: they are already reported once for the file, so they only go to the rejected record.
    * Returns the rejected record, if it was rejected, for the caller to attach its raw form.
    */
-  private add(kind: string, stats: FileStats, line: number, obj: Record<string, unknown>, extra: { field?: string; message: string }[], quiet = false): RejectedRecord | undefined {
+  private add(kind: string, stats: FileStats, line: number, obj: Record<string, unknown>, extra: Reason[], quiet = false): RejectedRecord | undefined {
     const st = this.state(kind);
     const c = st.compiled;
     stats.input++;
@@ -191,22 +192,21 @@ export class DatasetBuilder {
     }
     // Rejected: collect every problem, and the values that did convert (for the dataset checks).
     const partial: Row = {};
-    const reasons: Problem[] = [];
-    for (const e of extra) reasons.push({ file: stats.file, line, field: e.field, message: e.message, severity: 'error', scope: 'record' });
+    const reasons: Reason[] = [...extra];
     for (let i = 0; i < c.fields.length; i++) {
       const name = c.names[i];
       const v = c.converters[i](obj[name]);
       if (v instanceof Failure) {
-        if (!(extra.length > 0 && v === MISSING)) reasons.push({ file: stats.file, line, field: name, message: v.message, severity: 'error', scope: 'record' });
+        if (!(extra.length > 0 && v === MISSING)) reasons.push({ ...v.reason, field: name });
       } else partial[name] = v;
     }
     return this.reject(kind, stats, line, partial, reasons, quiet ? extra.length : 0);
   }
 
   /** Records a rejected record; its reasons are problems too, except the first `quiet` ones. */
-  private reject(kind: string, stats: FileStats, line: number, partial: Row, reasons: Problem[], quiet = 0): RejectedRecord {
-    this.problems.push(...reasons.slice(quiet));
-    const rejected: RejectedRecord = { kind, file: stats.file, line, raw: undefined, reasons: reasons.map((p) => reasonText(p.field, p.message)) };
+  private reject(kind: string, stats: FileStats, line: number, partial: Row, reasons: Reason[], quiet = 0): RejectedRecord {
+    for (let i = quiet; i < reasons.length; i++) this.problems.push(problem({ file: stats.file, line }, reasons[i]!));
+    const rejected: RejectedRecord = { kind, file: stats.file, line, raw: undefined, reasons };
     const st = this.state(kind);
     this.push(st, st.files.indexOf(stats), line, partial, REJECTED, rejected);
     return rejected;
@@ -230,14 +230,23 @@ export class DatasetBuilder {
       if (!sawHeader) {
         sawHeader = true;
         header = fields;
+        stats.columns = fields;
+        if (fields.length > MAX_COLUMNS) {
+          this.fileProblem(file, line, reason('D0109', { count: fields.length.toLocaleString('en-US'), limit: MAX_COLUMNS.toLocaleString('en-US') }));
+          headerBroken = 'the header has too many columns';
+          columnOf = c.names.map(() => -1);
+          return;
+        }
         const index = new Map<string, number>();
         fields.forEach((h, i) => {
-          if (index.has(h)) this.fileProblem(file, line, `column "${h}" appears twice in the header`);
+          if (index.has(h)) this.fileProblem(file, line, reason('D0102', { column: h }));
           else index.set(h, i);
         });
         const missing = c.names.filter((n) => !index.has(n));
-        for (const n of missing) this.fileProblem(file, line, `missing column "${n}" (the header has: ${fields.join(', ')})`);
-        for (const h of fields) if (!c.names.includes(h)) this.fileProblem(file, line, `unknown column "${h}" is ignored`, 'warning');
+        const shownHeader = fields.length > 20 ? `${fields.slice(0, 20).join(', ')}, … (${fields.length} columns)` : fields.join(', ');
+        for (const n of missing) this.fileProblem(file, line, reason('D0103', { column: n, header: shownHeader }));
+        const unknown = fields.filter((h) => !c.names.includes(h));
+        if (unknown.length > 0) this.fileProblem(file, line, reason('D0104', { columns: unknown }));
         if (missing.length > 0) headerBroken = `missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}`;
         else if (index.size !== fields.length) headerBroken = 'a column appears twice in the header';
         columnOf = c.names.map((n) => index.get(n) ?? -1);
@@ -256,9 +265,9 @@ export class DatasetBuilder {
           return;
         }
       }
-      const extra: { field?: string; message: string }[] = [];
-      if (headerBroken) extra.push({ message: `not read: ${headerBroken}` });
-      else if (fields.length !== h.length) extra.push({ message: `has ${fields.length} field${fields.length === 1 ? '' : 's'}, the header has ${h.length}` });
+      const extra: Reason[] = [];
+      if (headerBroken) extra.push(reason('D0201', { reason: headerBroken }));
+      else if (fields.length !== h.length) extra.push(reason('D0202', { count: fields.length, header: h.length }));
       const obj: Record<string, unknown> = {};
       for (let i = 0; i < columnOf.length; i++) {
         const k = columnOf[i];
@@ -273,7 +282,7 @@ export class DatasetBuilder {
       }
     };
     const end = (): void => {
-      if (!sawHeader) this.fileProblem(file, 1, 'the file is empty: a CSV file needs a header row that names the fields');
+      if (!sawHeader) this.fileProblem(file, 1, reason('D0101', {}));
     };
     return { row, end };
   }
@@ -292,7 +301,7 @@ export class DatasetBuilder {
   /** Reports an exception from a CsvScanner or from UTF-8 decoding as a problem of the file. */
   csvError(file: string, e: unknown): void {
     if (e instanceof CsvSyntaxError) this.fileProblem(file, e.line, e.reason);
-    else if (e instanceof TypeError) this.fileProblem(file, 0, 'is not valid UTF-8 text');
+    else if (e instanceof TypeError) this.fileProblem(file, 0, reason('D0005', {}));
     else throw e;
   }
 
@@ -330,7 +339,7 @@ export class DatasetBuilder {
       return;
     }
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-      const rejected = this.add(kind, stats, line, {}, [{ message: `${show(v)} is not a JSON object` }]);
+      const rejected = this.add(kind, stats, line, {}, [reason('D0114', { value: show(v) })]);
       if (rejected) rejected.raw = v;
       return;
     }
@@ -338,7 +347,7 @@ export class DatasetBuilder {
     for (const k of Object.keys(o)) {
       if (!c.names.includes(k) && !unknownKeys.has(k)) {
         unknownKeys.add(k);
-        this.fileProblem(stats.file, line, `unknown field "${k}" is ignored`, 'warning');
+        this.fileProblem(stats.file, line, reason('D0113', { key: k }));
       }
     }
     const rejected = this.add(kind, stats, line, o, []);
@@ -355,11 +364,11 @@ export class DatasetBuilder {
     } catch (e) {
       const m = /position (\d+)/.exec((e as Error).message);
       const line = m ? lineAt(text, Number(m[1])) : 1;
-      this.fileProblem(file, line, `is not valid JSON (${(e as Error).message})`);
+      this.fileProblem(file, line, reason('D0111', { reason: (e as Error).message }));
       return;
     }
     if (!Array.isArray(data)) {
-      this.fileProblem(file, 1, 'a JSON data file must be an array of objects ([{...}, {...}])');
+      this.fileProblem(file, 1, reason('D0112', {}));
       return;
     }
     const lines = jsonArrayElementLines(text);
@@ -385,7 +394,7 @@ export class DatasetBuilder {
         v = JSON.parse(text);
       } catch (e) {
         stats.input++;
-        const rejected = this.reject(kind, stats, at, {}, [{ file, line: at, message: `is not valid JSON (${(e as Error).message})`, severity: 'error', scope: 'record' }]);
+        const rejected = this.reject(kind, stats, at, {}, [reason('D0115', { reason: (e as Error).message })]);
         rejected.raw = text;
         return;
       }
@@ -455,8 +464,7 @@ export class DatasetBuilder {
           const p = ks.rows[i].partner;
           if (typeof p !== 'string' || validPartner.has(p)) continue;
           const where = rejectedPartner.get(p);
-          const message = unknownPartnerMessage(p, where, partnerFiles);
-          this.rejectEntry(ks, i, 'partner', message);
+          this.rejectEntry(ks, i, unknownPartner(p, where, partnerFiles));
         }
       }
     }
@@ -468,7 +476,7 @@ export class DatasetBuilder {
     const idsFromEvents = new Set<string>();
     let latestDate: string | undefined; // YYYY-MM-DD: the latest date is the greatest string
     for (const st of this.kinds.values()) {
-      files.push(...st.files);
+      for (const f of st.files) files.push(f);
       const isEvent = st.kind !== this.partnerKind;
       // counts: valid = input - rejected - merged (only the few others are looked at)
       for (const stats of st.files) stats.valid = stats.input;
@@ -507,17 +515,17 @@ export class DatasetBuilder {
   }
 
   /** Rejects entry i (valid or already rejected) for one more reason, found by a whole-dataset check. */
-  private rejectEntry(st: KindState, i: number, field: string, message: string): void {
+  private rejectEntry(st: KindState, i: number, why: Reason): void {
     const file = st.files[st.fileOf[i]].file;
     const line = st.lines[i];
-    this.problems.push({ file, line, field, message, severity: 'error', scope: 'record' });
+    this.problems.push(problem({ file, line }, why));
     let r = st.rejected.get(i);
     if (r === undefined) {
       r = { kind: st.kind, file, line, raw: rawOfRow(st.rows[i]), reasons: [] };
       st.rejected.set(i, r);
       st.status[i] = REJECTED;
     }
-    r.reasons.push(reasonText(field, message));
+    r.reasons.push(why);
   }
 
   private resolveDuplicates(st: KindState): void {
@@ -537,7 +545,7 @@ export class DatasetBuilder {
       }
       for (const i of group) {
         const others = group.filter((o) => o !== i).map(place);
-        this.rejectEntry(st, i, 'id', duplicateMessage(id, others));
+        this.rejectEntry(st, i, duplicateId(id, others));
       }
     }
   }
@@ -606,7 +614,7 @@ export function jsonArrayElementLines(text: string): number[] {
 export function loadDataset(schemas: readonly RecordSchema[], texts: ReadonlyMap<string, string> | Record<string, string>): InputDataset {
   const map = texts instanceof Map ? texts : new Map(Object.entries(texts));
   const b = new DatasetBuilder(schemas);
-  const { files } = chooseDataFiles(schemas, (name) => map.has(name), (file, message) => b.fileProblem(file, 0, message));
+  const { files } = chooseDataFiles(schemas, (name) => map.has(name), (file, why) => b.fileProblem(file, 0, why));
   for (const { schema, name, format } of files) {
     const text = map.get(name)!;
     if (format === 'csv') b.addCsvText(schema.file, name, text);

@@ -4,26 +4,42 @@ import { toMinorUnits } from '../../core/money.js';
 import { parseDate, looksLikeDate } from '../../core/periods.js';
 import * as N from '../num.js';
 import type { FieldType, Value } from './schema.js';
-import { show } from './problems.js';
+import { reason, show, type DataArgs, type Reason } from './problems.js';
+import type { DataCode } from '../../core/codes.js';
+import { MAX_FIELD_CHARS, MAX_SIGNIFICANT_DIGITS } from './limits.js';
 
+/** A value that does not convert: why (a code and its message). */
 export class Failure {
-  constructor(readonly message: string) {}
+  readonly reason: Reason;
+  constructor(code: DataCode, args: DataArgs<DataCode>) {
+    this.reason = reason(code, args as never);
+  }
+  get message(): string {
+    return this.reason.message;
+  }
+}
+
+function fail<C extends DataCode>(code: C, args: DataArgs<C>): Failure {
+  return new Failure(code, args as DataArgs<DataCode>);
 }
 type Converted = Value | Failure;
 export type Converter = (v: unknown) => Converted;
 
-export const MISSING = new Failure('is missing');
-const EMPTY = new Failure('is empty');
+export const MISSING = fail('D0203', {});
+const EMPTY = fail('D0204', {});
 
-
-function jsonNumberFailure(v: number, what: string): Failure {
-  if (Number.isInteger(v)) return new Failure(`${show(v)} is too large to be exact as a JSON number; write it as a string`);
-  return new Failure(`${show(v)} is a JSON number with a fraction, which may not be exact; write ${what} as a string ("…")`);
+function tooLong(v: string): Failure {
+  return fail('D0108', { length: v.length.toLocaleString('en-US'), limit: MAX_FIELD_CHARS.toLocaleString('en-US') });
 }
 
-/** A string, or a failure for a missing/null/empty value, or undefined when it is some other JSON type. */
+function jsonNumberFailure(v: number, what: string): Failure {
+  if (Number.isInteger(v)) return fail('D0209', { value: show(v) });
+  return fail('D0208', { value: show(v), what });
+}
+
+/** A string, or a failure for a missing/null/empty or too long value, or undefined when it is some other JSON type. */
 function preface(v: unknown): string | Failure | undefined {
-  if (typeof v === 'string') return v === '' ? EMPTY : v;
+  if (typeof v === 'string') return v === '' ? EMPTY : v.length > MAX_FIELD_CHARS ? tooLong(v) : v;
   if (v === undefined || v === null) return MISSING;
   return undefined;
 }
@@ -33,7 +49,7 @@ function textConverter(): Converter {
     const s = preface(v);
     if (s !== undefined) return s;
     if (typeof v === 'number' && Number.isSafeInteger(v)) return String(v); // JSON ids like 17
-    return new Failure(`${show(v)} is not text (write it as a string)`);
+    return fail('D0205', { value: show(v) });
   };
 }
 
@@ -91,7 +107,7 @@ function decimalConverter(what: 'decimal' | 'money', currency: string): Converte
     let s = preface(v);
     if (s === undefined) {
       if (typeof v === 'number') return Number.isSafeInteger(v) ? N.parseNum(String(v === 0 ? 0 : v)) : jsonNumberFailure(v, what === 'money' ? 'amounts' : 'decimals');
-      return new Failure(`${show(v)} is not ${noun}`);
+      return fail('D0206', { value: show(v), noun });
     }
     if (s instanceof Failure) return s;
     let number = s;
@@ -102,13 +118,16 @@ function decimalConverter(what: 'decimal' | 'money', currency: string): Converte
         const m = /^(\S+) ([A-Z]{3})$/.exec(s);
         if (m) {
           if (m[2] !== currency) {
-            if (normalizeDecimalLiteral(m[1]) !== undefined) return new Failure(`${show(s)} is in ${m[2]}, not in the program's currency ${currency}`);
+            if (normalizeDecimalLiteral(m[1]) !== undefined) return fail('D0207', { value: show(s), code: m[2], currency });
           } else number = m[1];
         }
       }
     }
     const n = decimalNum(number);
-    return n === undefined ? new Failure(`${show(s)} is not ${noun}`) : n;
+    if (n === undefined) return fail('D0206', { value: show(s), noun });
+    // Beyond decimal128's 34 digits a value could only be kept by rounding it: it is refused instead.
+    if (!(n instanceof N.Fixed) && n.sd() > MAX_SIGNIFICANT_DIGITS) return fail('D0216', { value: show(s), limit: MAX_SIGNIFICANT_DIGITS });
+    return n;
   };
 }
 
@@ -125,27 +144,27 @@ function integerConverter(): Converter {
     if (s === undefined) {
       if (typeof v === 'number') {
         if (Number.isSafeInteger(v)) return intNum(v === 0 ? 0 : v);
-        if (Number.isInteger(v)) return new Failure(`${show(v)} is too large for an integer (the largest is ${Number.MAX_SAFE_INTEGER})`);
+        if (Number.isInteger(v)) return fail('D0211', { value: show(v), largest: String(Number.MAX_SAFE_INTEGER) });
       }
-      return new Failure(`${show(v)} is not an integer`);
+      return fail('D0210', { value: show(v) });
     }
     if (s instanceof Failure) return s;
     if (s.indexOf('.') < 0) {
       const n = toMinorUnits(s, 0); // exactly -?[0-9]+ when there is no `.`
       if (n !== undefined) return intNum(n);
     }
-    if (!/^-?\d+$/.test(s)) return new Failure(`${show(s)} is not an integer`);
-    return new Failure(`${show(s)} is too large for an integer (the largest is ${Number.MAX_SAFE_INTEGER})`);
+    if (!/^-?\d+$/.test(s)) return fail('D0210', { value: show(s) });
+    return fail('D0211', { value: show(s), largest: String(Number.MAX_SAFE_INTEGER) });
   };
 }
 
 function dateConverter(): Converter {
   return (v) => {
     const s = preface(v);
-    if (s === undefined) return new Failure(`${show(v)} is not a date (write YYYY-MM-DD)`);
+    if (s === undefined) return fail('D0212', { value: show(v) });
     if (s instanceof Failure) return s;
     if (parseDate(s) !== undefined) return s;
-    return new Failure(looksLikeDate(s) ? `${show(s)} is not a date that exists` : `${show(s)} is not a date (write YYYY-MM-DD)`);
+    return looksLikeDate(s) ? fail('D0213', { value: show(s) }) : fail('D0212', { value: show(s) });
   };
 }
 
@@ -156,7 +175,7 @@ function booleanConverter(): Converter {
     if (s instanceof Failure) return s;
     if (s === 'true') return true;
     if (s === 'false') return false;
-    return new Failure(`${show(v)} is not a boolean (true or false)`);
+    return fail('D0214', { value: show(v) });
   };
 }
 
@@ -171,7 +190,7 @@ function enumConverter(members: readonly string[]): Converter {
       const m = set.get(s);
       if (m !== undefined) return m;
     }
-    return new Failure(`${show(v)} is not one of ${list}`);
+    return fail('D0215', { value: show(v), members: list });
   };
 }
 

@@ -8,13 +8,16 @@
  * indexOf/charCodeAt/slice beats scanning a Uint8Array, which must decode every field.
  */
 
+import { MAX_LINE_CHARS } from './limits.js';
+import { reason, type Reason } from './problems.js';
+
 /** A CSV syntax error: the file cannot be read past it (its quoting is broken). */
 export class CsvSyntaxError extends Error {
   constructor(
     readonly line: number,
-    readonly reason: string,
+    readonly reason: Reason,
   ) {
-    super(`line ${line}: ${reason}`);
+    super(`line ${line}: ${reason.message}`);
     this.name = 'CsvSyntaxError';
   }
 }
@@ -61,6 +64,7 @@ function scan(s: string, pos: number, line: number, final: boolean, emit: RowHan
       const nl = nextLf;
       if (nextQuote > nl && nextCr >= nl - 1) {
         if (nl === n && !final) break; // the last line may continue in the next chunk
+        if (nl - pos > MAX_LINE_CHARS) throw tooLong(line);
         const end = nextCr === nl - 1 ? nl - 1 : nl;
         const fields: string[] = [];
         let p = pos;
@@ -101,7 +105,7 @@ function scan(s: string, pos: number, line: number, final: boolean, emit: RowHan
         for (;;) {
           const q = s.indexOf('"', i);
           if (q < 0) {
-            if (final) throw new CsvSyntaxError(rowLine, 'a quoted field is not closed (a `"` is missing)');
+            if (final) throw new CsvSyntaxError(rowLine, reason('D0105', {}));
             line = rowLine;
             pos = rowStart;
             break outer;
@@ -149,7 +153,7 @@ function scan(s: string, pos: number, line: number, final: boolean, emit: RowHan
           break;
         }
         if (c === -1) break; // end of input (final, else we would have stopped above)
-        throw new CsvSyntaxError(line, `unexpected ${JSON.stringify(s[pos])} after a closing quote (a quote inside a quoted field is written "")`);
+        throw new CsvSyntaxError(line, reason('D0106', { found: JSON.stringify(s[pos]) }));
       } else {
         // unquoted field: up to a comma or a line break
         let i = pos;
@@ -190,9 +194,14 @@ function scan(s: string, pos: number, line: number, final: boolean, emit: RowHan
         break;
       }
     }
+    if (pos - rowStart > MAX_LINE_CHARS) throw tooLong(rowLine);
     emit(fields, rowLine);
   }
   return { pos, line };
+}
+
+function tooLong(line: number): CsvSyntaxError {
+  return new CsvSyntaxError(line, reason('D0107', { limit: MAX_LINE_CHARS.toLocaleString('en-US') }));
 }
 
 function stripBom(text: string): string {
@@ -227,7 +236,8 @@ export function parseCsv(input: string | Uint8Array): CsvRow[] {
  * Incremental scanning: push chunks of text as they arrive (from a stream), then call end().
  * Each complete row is passed to the handler as soon as it is read, so memory holds one chunk and
  * one partial row, never the whole file. A row is rescanned from its start when it straddles
- * chunks (only rows longer than a chunk cost more than once). For bytes, decode with a streaming
+ * chunks; a row longer than MAX_LINE_CHARS is an error, so the rescans of one row cost at most a
+ * few times its length, and the whole scan stays linear in the file. For bytes, decode with a streaming
  * TextDecoder (`new TextDecoder('utf-8', { fatal: true })`, `decode(chunk, { stream: true })`).
  */
 export class CsvScanner {
@@ -248,6 +258,9 @@ export class CsvScanner {
     const r = scan(text, 0, this.line, false, this.onRow);
     this.buffer = r.pos < text.length ? text.slice(r.pos) : '';
     this.line = r.line;
+    // A row still open after this many characters cannot be a data line: stop here, so that one
+    // unclosed quote never makes every later chunk scan the rest of the file again.
+    if (this.buffer.length > MAX_LINE_CHARS) throw tooLong(r.line);
   }
 
   end(): void {
@@ -269,4 +282,14 @@ export function quoteCsvField(value: string): string {
 export function formatCsvRow(fields: readonly string[]): string {
   if (fields.length === 1 && fields[0] === '') return '""'; // else it would read as an empty line, which is skipped
   return fields.map(quoteCsvField).join(',');
+}
+
+/**
+ * A cell a spreadsheet would run as a formula — starting with `=`, `+`, `-` or `@` (after any
+ * spaces), or with a tab or a carriage return — prefixed with `'`, unless it is a plain number
+ * (`-12.50`). For CSV written for people (statements, rejected records), never for data read back
+ * by a program.
+ */
+export function neutraliseFormula(cell: string): string {
+  return /^[\t\r]|^\s*[=+\-@]/.test(cell) && !/^-?\d+(\.\d+)?$/.test(cell) ? `'${cell}` : cell;
 }

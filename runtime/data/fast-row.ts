@@ -1,6 +1,8 @@
 /** The CSV fast path: a row of string cells straight to a typed row, for the common cells; anything else goes to the converters (and, when a cell fails, to zod for every problem). */
 import { parseDate } from '../../core/periods.js';
+import * as N from '../num.js';
 import { decimalNum, Failure, intNum } from './convert.js';
+import { MAX_FIELD_CHARS } from './limits.js';
 import type { CompiledSchema, Row, Value } from './schema.js';
 import { stringHash } from './hash.js';
 
@@ -110,6 +112,7 @@ export class FastRow {
     const values = this.values;
     for (let i = 0; i < codes.length; i++) {
       const cell = cells[columnOf[i]];
+      if (cell.length > MAX_FIELD_CHARS) return undefined;
       switch (codes[i]) {
         case C_TEXT:
           if (cell === '') return undefined;
@@ -167,8 +170,14 @@ export class FastRow {
           break;
         }
         case C_NUMBER: {
-          // a plain decimal; else money with the currency code (`12.50 EUR`), or a failure
-          const v = decimalNum(cell) ?? this.c.converters[i](cell);
+          // a plain decimal that fits a Fixed; else the converter (money with its code `12.50
+          // EUR`, many digits, a failure)
+          const n = decimalNum(cell);
+          if (n instanceof N.Fixed) {
+            values[i] = n;
+            break;
+          }
+          const v = this.c.converters[i](cell);
           if (v instanceof Failure) return undefined;
           values[i] = v;
           break;

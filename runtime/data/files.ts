@@ -1,5 +1,5 @@
 /** Which file of a data folder (or a set of named texts) holds each schema's records. */
-import { missingFileMessage } from './problems.js';
+import { missingFile, reason, type Reason } from './problems.js';
 import type { RecordSchema } from './schema.js';
 
 /** The extensions a data file may have, in the order they are looked for. */
@@ -13,15 +13,15 @@ export type DataFormat = (typeof DATA_EXTENSIONS)[number];
 export function chooseDataFiles(
   schemas: readonly RecordSchema[],
   present: (name: string) => boolean,
-  problem: (file: string, message: string) => void,
+  problem: (file: string, why: Reason) => void,
 ): { files: { schema: RecordSchema; name: string; format: DataFormat }[]; known: Set<string> } {
   const files: { schema: RecordSchema; name: string; format: DataFormat }[] = [];
   const known = new Set<string>();
   for (const s of schemas) {
     const found = DATA_EXTENSIONS.filter((ext) => present(`${s.file}.${ext}`));
     for (const ext of DATA_EXTENSIONS) known.add(`${s.file}.${ext}`);
-    if (found.length === 0) problem(`${s.file}.csv`, missingFileMessage(s));
-    else if (found.length > 1) problem(`${s.file}.${found[0]}`, `more than one file for ${s.file}: ${found.map((e) => `${s.file}.${e}`).join(', ')} (keep one)`);
+    if (found.length === 0) problem(`${s.file}.csv`, missingFile(s));
+    else if (found.length > 1) problem(`${s.file}.${found[0]}`, reason('D0002', { kind: s.file, files: found.map((e) => `${s.file}.${e}`).join(', ') }));
     else files.push({ schema: s, name: `${s.file}.${found[0]}`, format: found[0]! });
   }
   return { files, known };

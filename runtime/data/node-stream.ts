@@ -31,7 +31,7 @@ import { DatasetBuilder, rawOfRow, sameValue, type RecordSink } from './builder.
 import { chooseDataFiles, type DataFormat } from './files.js';
 import { PairTable, stringHash, stringHash2 } from './hash.js';
 import { recordSchemas } from './load.js';
-import { duplicateMessage, reasonText, unknownPartnerMessage, type FileStats, type Problem, type RejectedRecord } from './problems.js';
+import { duplicateId, problem, reason, unknownPartner, type FileStats, type Problem, type Reason, type RejectedRecord } from './problems.js';
 import { compileSchema, type RecordSchema, type Row } from './schema.js';
 
 type Format = DataFormat;
@@ -78,7 +78,7 @@ function feed(b: DatasetBuilder, kind: string, name: string, path: string, forma
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
-      b.fileProblem(name, 0, 'is not valid UTF-8 text');
+      b.fileProblem(name, 0, reason('D0005', {}));
       return;
     }
     b.addJsonText(kind, name, text);
@@ -97,7 +97,7 @@ function feed(b: DatasetBuilder, kind: string, name: string, path: string, forma
       sink.end();
     } catch (e) {
       if (!(e instanceof TypeError)) throw e;
-      b.fileProblem(name, 0, 'is not valid UTF-8 text');
+      b.fileProblem(name, 0, reason('D0005', {}));
     }
   }
 }
@@ -162,7 +162,7 @@ class LineSet {
 /** What the folder's partners say about an event's partner id. */
 interface PartnerCheck {
   /** Why the id is not usable, or undefined when it is (always, without a partner declaration). */
-  why(p: unknown): string | undefined;
+  why(p: unknown): Reason | undefined;
 }
 
 /** One event kind's file, read for each scan. */
@@ -186,6 +186,8 @@ class KindStream {
   private readonly seed = (Math.random() * 0x7fffffff) | 0;
   private readonly names: string[];
   private fingerprint = '';
+  /** The CSV header, once read. */
+  private columns: string[] | undefined;
 
   constructor(
     readonly schema: RecordSchema,
@@ -206,16 +208,16 @@ class KindStream {
     const fingerprint = `${st.size}:${st.mtimeMs}`;
     if (this.fingerprint === '') this.fingerprint = fingerprint;
     else if (fingerprint !== this.fingerprint) {
-      throw new DataProblemsError([{ file: this.name, line: 0, message: 'changed while the run was reading it (run again)', severity: 'error', scope: 'file' }]);
+      throw new DataProblemsError([problem({ file: this.name, line: 0 }, reason('D0006', {}))]);
     }
     const b = new DatasetBuilder([this.schema], sink);
     feed(b, this.schema.file, this.name, this.path, this.format, this.chunkSize);
     return b;
   }
 
-  private partnerReason(r: RejectedRecord, line: number, message: string): void {
-    this.partnerProblems.push({ file: this.name, line, field: 'partner', message, severity: 'error', scope: 'record' });
-    r.reasons.push(reasonText('partner', message));
+  private partnerReason(r: RejectedRecord, line: number, why: Reason): void {
+    this.partnerProblems.push(problem({ file: this.name, line }, why));
+    r.reasons.push(why);
   }
 
   private rejectValid(line: number, row: Row): RejectedRecord {
@@ -273,7 +275,8 @@ class KindStream {
       },
     };
     const b = this.read(sink);
-    this.readProblems.push(...b.problems);
+    for (const p of b.problems) this.readProblems.push(p);
+    this.columns = b.fileStats()[0]?.columns;
     if (this.suspects.size > 0) this.resolveDuplicates();
     this.validated = true;
     return error;
@@ -307,11 +310,11 @@ class KindStream {
         continue;
       }
       for (const m of group) {
-        const message = duplicateMessage(
+        const duplicate = duplicateId(
           id,
           group.filter((o) => o !== m).map((o) => `${this.name}:${o.line}`),
         );
-        this.duplicateProblems.push({ file: this.name, line: m.line, field: 'id', message, severity: 'error', scope: 'record' });
+        this.duplicateProblems.push(problem({ file: this.name, line: m.line }, duplicate));
         const wasHeld = this.held.has(m.line);
         const why = this.partners.why(m.row.partner);
         let r = this.rejectedAt.get(m.line);
@@ -319,10 +322,9 @@ class KindStream {
           if (!wasHeld) this.dirty = true; // it was given to the evaluator
           r = this.rejectValid(m.line, m.row);
         }
-        const reason = reasonText('id', message);
-        if (!wasHeld && why !== undefined) r.reasons.splice(r.reasons.length - 1, 0, reason); // before the partner's, as finish() orders them
+        if (!wasHeld && why !== undefined) r.reasons.splice(r.reasons.length - 1, 0, duplicate); // before the partner's, as finish() orders them
         else {
-          r.reasons.push(reason);
+          r.reasons.push(duplicate);
           if (wasHeld && why !== undefined) this.partnerReason(r, m.line, why);
         }
       }
@@ -359,7 +361,7 @@ class KindStream {
 
   stats(): FileStats {
     const rejected = this.rejected.length;
-    return { kind: this.schema.file, file: this.name, input: this.input, valid: this.input - rejected - this.merged, rejected, merged: this.merged };
+    return { kind: this.schema.file, file: this.name, input: this.input, valid: this.input - rejected - this.merged, rejected, merged: this.merged, ...(this.columns ? { columns: this.columns } : {}) };
   }
 
   rejectedRecords(): RejectedRecord[] {
@@ -394,22 +396,21 @@ export class DataStream implements EventSource {
     this.acceptRejects = options.acceptRejects ?? false;
     const partnerSchema = schemas.find((s) => s.kind === 'partner');
     const pb = new DatasetBuilder(partnerSchema ? [partnerSchema] : []);
-    const fileProblem = (file: string, message: string, severity: 'error' | 'warning' = 'error') =>
-      this.folderProblems.push({ file, line: 0, message, severity, scope: 'file' });
+    const fileProblem = (file: string, why: Reason) => this.folderProblems.push(problem({ file, line: 0 }, why));
     let entries: string[] = [];
     let readable = true;
     try {
       entries = readdirSync(dir);
     } catch (e) {
-      fileProblem(dir, `cannot read the data folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      fileProblem(dir, reason('D0004', { reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message }));
       readable = false;
     }
     const present = new Set(entries);
-    const { files, known } = chooseDataFiles(readable ? schemas : [], (name) => present.has(name), (file, message) => fileProblem(file, message));
+    const { files, known } = chooseDataFiles(readable ? schemas : [], (name) => present.has(name), fileProblem);
     const declared = schemas.map((s) => s.file).join(', ');
     for (const f of [...entries].sort()) {
       if (known.has(f) || !/\.(csv|json|ndjson)$/.test(f)) continue;
-      fileProblem(f, `is not a data file of this program (it reads: ${declared}); it is ignored`, 'warning');
+      fileProblem(f, reason('D0003', { reads: declared }));
     }
     // Partners, whole.
     const pf = files.find((f) => f.schema.kind === 'partner');
@@ -422,7 +423,7 @@ export class DataStream implements EventSource {
     const valid = new Set(this.partners.map((p) => p.id));
     const partnerFileNames = pd.files.map((f) => f.file).join(', ') || 'the partner file';
     const check: PartnerCheck = partnerSchema
-      ? { why: (p) => (typeof p !== 'string' || valid.has(p) ? undefined : unknownPartnerMessage(p, pd.rejectedPartners.get(p), partnerFileNames)) }
+      ? { why: (p) => (typeof p !== 'string' || valid.has(p) ? undefined : unknownPartner(p, pd.rejectedPartners.get(p), partnerFileNames)) }
       : { why: () => undefined };
     for (const f of files) {
       if (f.schema.kind === 'partner') continue;

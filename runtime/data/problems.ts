@@ -1,15 +1,16 @@
-/** Problems of input data (every one located: file, line, field) and rejected records, with the messages shared by the in-memory and streaming readers. */
+/**
+ * Problems of input data — each a diagnostic with a stable code from `core/codes.ts`, a location
+ * (file, line, field) and the code's message — and rejected records with their reasons; the
+ * messages shared by the in-memory and streaming readers.
+ */
+import { DATA, dataMessage, type DataCode } from '../../core/codes.js';
+import type { DataDiagnostic } from '../../core/diagnostics.js';
 import type { RecordSchema } from './schema.js';
 
 export type Severity = 'error' | 'warning';
 
-export interface Problem {
-  file: string;
-  /** 1-based line; 0 for a problem of the whole file (a missing file). */
-  line: number;
-  field?: string;
-  message: string;
-  severity: Severity;
+/** A data problem: a diagnostic located in a data file. */
+export interface Problem extends DataDiagnostic {
   /**
    * `record`: the record is rejected (with `--reject` the run goes on without it);
    * `file`: the file cannot be read as declared (missing file or column, broken quoting, bad
@@ -18,15 +19,24 @@ export interface Problem {
   scope: 'record' | 'file';
 }
 
+/** Why a record is rejected: a problem without its place. */
+export interface Reason {
+  code: string;
+  field?: string;
+  message: string;
+}
+
 export interface RejectedRecord {
   /** The schema's base name (`sale`, `partners`). */
   kind: string;
   file: string;
   line: number;
-  /** The record as read: CSV cells by column name (all columns), or the JSON value itself. */
+  /**
+   * The record as read: CSV cells by column name in the header's order (cells beyond the header
+   * as `#N`), a JSON object as it was, or the text of a line that is not JSON.
+   */
   raw: unknown;
-  /** Why, each formatted like a problem without its location: `field "amount": "12,50" is not a decimal amount`. */
-  reasons: string[];
+  reasons: Reason[];
 }
 
 export interface FileStats {
@@ -38,18 +48,43 @@ export interface FileStats {
   rejected: number;
   /** Records identical in every field to another with the same id, counted once. */
   merged: number;
+  /** A CSV file's header: its columns as written. */
+  columns?: string[];
+}
+
+/** The arguments of a data code's message. */
+export type DataArgs<C extends DataCode> = Parameters<(typeof DATA)[C]['message']>[0];
+
+/** A reason: a code, its message, and the field it is about. */
+export function reason<C extends DataCode>(code: C, args: DataArgs<C>, field?: string): Reason {
+  return { code, ...(field === undefined ? {} : { field }), message: dataMessage(code, args) };
+}
+
+/** A data problem at a place: its severity and scope come from its code. */
+export function problem(at: { file: string; line: number }, r: Reason): Problem {
+  const info = DATA[r.code as DataCode];
+  return {
+    file: at.file,
+    line: at.line,
+    ...(r.field === undefined ? {} : { field: r.field }),
+    code: r.code,
+    message: r.message,
+    severity: info.severity,
+    scope: info.stage === 'data files' ? 'file' : 'record',
+    ...(info.hint ? { hint: info.hint } : {}),
+  };
 }
 
 /** `sale.csv:14: field "amount": "12,50" is not a decimal amount` (warnings say `warning:` after the location). */
 export function formatProblem(p: Problem): string {
   const where = p.line > 0 ? `${p.file}:${p.line}: ` : `${p.file}: `;
-  return where + (p.severity === 'warning' ? 'warning: ' : '') + reasonText(p.field, p.message);
+  return where + (p.severity === 'warning' ? 'warning: ' : '') + reasonText(p);
 }
 
-export function reasonText(field: string | undefined, message: string): string {
-  return field === undefined ? message : `field "${field}": ${message}`;
+/** A reason (or a problem) without its place: `field "amount": "12,50" is not a decimal amount`. */
+export function reasonText(r: { field?: string; message: string }): string {
+  return r.field === undefined ? r.message : `field "${r.field}": ${r.message}`;
 }
-
 
 /** How a raw value is quoted in a message: strings JSON-quoted, other JSON values as JSON (shortened). */
 export function show(v: unknown): string {
@@ -63,18 +98,16 @@ export function show(v: unknown): string {
 }
 
 /** Why an event's partner id is not usable: its record was rejected (at `where`), or there is none in the partner files. */
-export function unknownPartnerMessage(p: string, where: string | undefined, partnerFiles: string): string {
-  return where ? `${show(p)} is a partner whose record was rejected (${where})` : `${show(p)} is not a known partner id (not in ${partnerFiles})`;
+export function unknownPartner(p: string, where: string | undefined, partnerFiles: string): Reason {
+  return where ? reason('D0303', { id: show(p), where }, 'partner') : reason('D0302', { id: show(p), files: partnerFiles }, 'partner');
 }
 
-/** The message of a duplicate id whose records differ (`others`: the other records' places, by file and line). */
-export function duplicateMessage(id: string, others: readonly string[]): string {
-  return `${show(id)} is a duplicate id (also ${others.join(', ')}); every record with this id is rejected, since the records differ`;
+/** A duplicate id whose records differ (`others`: the other records' places, by file and line). */
+export function duplicateId(id: string, others: readonly string[]): Reason {
+  return reason('D0301', { id: show(id), others: others.join(', ') }, 'id');
 }
 
-
-/** The message for a declared data file that is absent. */
-export function missingFileMessage(schema: RecordSchema): string {
-  return `missing file (the program declares ${schema.kind === 'partner' ? 'partner' : `event ${schema.file}`}; an empty file with a header row is fine)`;
+/** A declared data file that is absent. */
+export function missingFile(schema: RecordSchema): Reason {
+  return reason('D0001', { declares: schema.kind === 'partner' ? 'partner' : `event ${schema.file}` });
 }
-

