@@ -173,7 +173,8 @@ export const DATA = {
   D0114: t<{ value: string }>(record('a JSON record that is not an object'), (a) => `${a.value} is not a JSON object`),
   D0115: t<{ reason: string }>(record('an NDJSON line that is not valid JSON'), (a) => `is not valid JSON (${a.reason})`),
   D0116: t<{ key: string }>(record('a JSON object with a key given twice', 'give each key once'), (a) => `the key "${a.key}" is given twice in this object`),
-  D0117: t<{ limit: string }>(file('JSON nested deeper than the limit'), (a) => `JSON nested deeper than ${a.limit} levels`),
+  D0117: t<{ limit: string }>(file('a JSON file nested deeper than the limit (a record is an object of plain values)'), (a) => `is nested deeper than ${a.limit} levels here; a record is an object of plain values, so the file is not read`),
+  D0118: t<{ limit: string }>(record('an NDJSON line nested deeper than the limit (a record is an object of plain values)'), (a) => `is nested deeper than ${a.limit} levels; a record is an object of plain values`),
   // A record's fields.
   D0201: t<{ reason: string }>(record('a record of a file whose header is broken', 'fix the header'), (a) => `not read: ${a.reason}`),
   D0202: t<{ count: number; header: number }>(record('a CSV row with more or fewer fields than the header', 'quote fields that hold a comma'), (a) => `has ${a.count} field${a.count === 1 ? '' : 's'}, the header has ${a.header}`),

@@ -40,6 +40,8 @@ export interface DataDiagnostic {
   hint?: string;
   file: string;
   line: number;
+  /** When records share a line (a JSON array on one line): the record's number in its file. */
+  record?: number;
   field?: string;
 }
 
@@ -127,6 +129,7 @@ export interface JsonDiagnostic {
   hint?: string;
   range?: JsonRange;
   line?: number;
+  record?: number;
   field?: string;
   related?: { message: string; range: JsonRange }[];
 }
@@ -146,7 +149,7 @@ function range(src: SourceText, span: Span): JsonRange {
 /** A diagnostic as JSON; `src` is the program's text (unused for a data diagnostic). */
 export function diagnosticToJson(src: SourceText | undefined, d: Diagnostic | DataDiagnostic): JsonDiagnostic {
   if (isDataDiagnostic(d)) {
-    return { file: d.file, severity: d.severity, code: d.code, message: d.message, ...(d.hint ? { hint: d.hint } : {}), line: d.line, ...(d.field === undefined ? {} : { field: d.field }) };
+    return { file: d.file, severity: d.severity, code: d.code, message: d.message, ...(d.hint ? { hint: d.hint } : {}), line: d.line, ...(d.record === undefined ? {} : { record: d.record }), ...(d.field === undefined ? {} : { field: d.field }) };
   }
   if (!src) throw new Error('internal: a program diagnostic needs its source text');
   return {
@@ -188,7 +191,7 @@ export function renderDiagnostic(src: SourceText | undefined, d: Diagnostic | Da
   const sev = d.severity === 'error' ? c.red(`error[${d.code}]`) : c.yellow(`warning[${d.code}]`);
   if (isDataDiagnostic(d)) {
     // sale.csv:14: field "amount": "12,50" is not a decimal amount — one line, as data problems come many at a time
-    const where = d.line > 0 ? `${d.file}:${d.line}` : d.file;
+    const where = d.line > 0 ? `${d.file}:${d.line}${d.record === undefined ? '' : ` (record ${d.record})`}` : d.file;
     const what = d.field === undefined ? d.message : `field "${d.field}": ${d.message}`;
     const out = [`${sev}: ${c.bold(printable(`${where}: ${what}`))}`];
     if (d.hint && !opts.noHint) out.push(`  = hint: ${printable(d.hint)}`);

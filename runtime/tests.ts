@@ -69,7 +69,8 @@ export function runTest(a: Artifact, t: TestSpec): TestOutcome {
       const trace = [
         ...p.awards.filter((aw) => x.target !== 'pot' || aw.pot === x.name).map((aw) => aw.trace),
         ...(x.target === 'pot' ? [...p.pots[x.name]!.adjustments.map((j) => j.note), ...p.pots[x.name]!.notes] : []),
-        ...(x.target === 'pot' ? p.unfired.map((u) => `${u.rule}: ${u.why}`) : []),
+        // the rules that could have awarded to this pot and gave nothing, and why
+        ...(x.target === 'pot' ? p.unfired.filter((u) => a.rules.some((r) => r.name === u.rule && r.awards.some((aw) => aw.pot === x.name))).map((u) => `${u.rule}: ${u.why}`) : []),
       ];
       failures.push({ code: 'T0001', line: x.line, message: testMessage('T0001', { partner: x.partner, name: x.name, expected: x.value, actual }), expected: x.value, actual, trace });
     }

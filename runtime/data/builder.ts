@@ -6,10 +6,11 @@ import type { PartnerRow } from '../results.js';
 import { CsvScanner, CsvSyntaxError, scanCsv } from './csv.js';
 import { Failure, MISSING } from './convert.js';
 import { FastRow } from './fast-row.js';
-import { chooseDataFiles } from './files.js';
+import { chooseDataFiles, type DataFormat } from './files.js';
 import { IdTable } from './hash.js';
-import { MAX_COLUMNS } from './limits.js';
-import { duplicateId, problem, reason, show, unknownPartner, type FileStats, type Problem, type Reason, type RejectedRecord } from './problems.js';
+import { jsonStructure, lineAt } from './json.js';
+import { MAX_COLUMNS, MAX_JSON_DEPTH, MAX_LINE_CHARS } from './limits.js';
+import { duplicateId, placeText, problem, reason, show, unknownPartner, type FileStats, type Problem, type Reason, type RecordAt, type RejectedRecord } from './problems.js';
 import { compileSchema, type CompiledSchema, type RecordSchema, type Row, type Value } from './schema.js';
 
 
@@ -46,9 +47,10 @@ const MERGED = 2;
 
 /**
  * The records of one kind, in the order read, as parallel columns: the row (a valid record's typed
- * row; for a rejected one the fields that did convert, for the dataset checks), the line, the
- * file (index into `files`) and the status. Rejected records' details live in `rejected`. Ids are
- * indexed as they arrive: the first index per id, and every index of the ids seen more than once.
+ * row; for a rejected one the fields that did convert, for the dataset checks), the line, its
+ * number in its file, the file (index into `files`) and the status. Rejected records' details live
+ * in `rejected`; records that share their line are numbered in `shared`. Ids are indexed as they
+ * arrive: the first index per id, and every index of the ids seen more than once.
  */
 interface KindState {
   kind: string;
@@ -57,8 +59,10 @@ interface KindState {
   n: number;
   rows: Row[];
   lines: Int32Array;
+  ns: Int32Array;
   fileOf: Uint16Array;
   status: Uint8Array;
+  shared: Map<number, number>;
   rejected: Map<number, RejectedRecord>;
   firstById: IdTable;
   duplicates: Map<string, number[]>;
@@ -73,12 +77,21 @@ function grow<T extends Int32Array | Uint16Array | Uint8Array>(a: T, size: numbe
 /**
  * Where a streaming reader (`node-stream.ts`) takes the records instead of the builder keeping
  * them: each record as converted, in the order read; the builder keeps nothing per record.
+ * Records are known by their number in the file (`at.n`), which every read of a file gives alike.
  */
 export interface RecordSink {
   /** A valid record's row (`rejected` undefined), or a rejected record's converted fields and its record (whose `raw` is attached just after). */
-  record(line: number, row: Row, rejected: RejectedRecord | undefined): void;
-  /** Records starting on this line are not converted (a later read of a file whose bad lines are known). */
-  skip?(line: number): boolean;
+  record(at: RecordAt, row: Row, rejected: RejectedRecord | undefined): void;
+  /** Records with this number are not converted (a later read of a file whose bad records are known). */
+  skip?(n: number): boolean;
+  /** Whether the raw form of the record with this number is wanted: it is given to `raw`, as read, before anything else. */
+  wantRaw?(n: number): boolean;
+  raw?(n: number, raw: unknown): void;
+}
+
+/** A CSV row as read, for a rejected record: its cells (the header is in the file's stats). */
+function csvRaw(fields: readonly string[]): string[] {
+  return [...fields];
 }
 
 /**
@@ -112,8 +125,10 @@ export class DatasetBuilder {
         n: 0,
         rows,
         lines: new Int32Array(1024),
+        ns: new Int32Array(1024),
         fileOf: new Uint16Array(1024),
         status: new Uint8Array(1024),
+        shared: new Map(),
         rejected: new Map(),
         firstById: new IdTable(rows),
         duplicates: new Map(),
@@ -146,21 +161,34 @@ export class DatasetBuilder {
     this.problems.push(problem({ file, line }, r));
   }
 
+  /**
+   * The next record of a file: counts it, and says whether to go on with it (a sink may skip it).
+   * Gives its raw form first, when the sink wants it.
+   */
+  private next(stats: FileStats, raw: () => unknown): boolean {
+    const n = ++stats.input;
+    if (this.sink?.wantRaw?.(n)) this.sink.raw!(n, raw());
+    return !this.sink?.skip?.(n);
+  }
+
   /** Appends an entry (a valid row, or a rejected record's converted fields); returns its index. */
-  private push(st: KindState, fileIndex: number, line: number, row: Row, status: number, rejected?: RejectedRecord): number {
+  private push(st: KindState, fileIndex: number, at: RecordAt, row: Row, status: number, rejected?: RejectedRecord): number {
     if (this.sink) {
-      this.sink.record(line, row, rejected);
+      this.sink.record(at, row, rejected);
       return -1;
     }
     const i = st.n++;
     if (i === st.lines.length) {
       const size = i * 2;
       st.lines = grow(st.lines, size);
+      st.ns = grow(st.ns, size);
       st.fileOf = grow(st.fileOf, size);
       st.status = grow(st.status, size);
     }
     st.rows.push(row);
-    st.lines[i] = line;
+    st.lines[i] = at.line;
+    st.ns[i] = at.n;
+    if (at.record !== undefined) st.shared.set(i, at.record);
     st.fileOf[i] = fileIndex;
     st.status[i] = status;
     if (rejected) st.rejected.set(i, rejected);
@@ -177,17 +205,17 @@ export class DatasetBuilder {
   }
 
   /**
-   * Converts one record. `extra`: problems found before conversion (then the record is rejected);
-   * `quiet`: they are already reported once for the file, so they only go to the rejected record.
-   * Returns the rejected record, if it was rejected, for the caller to attach its raw form.
+   * Converts one record (already counted). `extra`: problems found before conversion (then the
+   * record is rejected); `quiet`: they are already reported once for the file, so they only go to
+   * the rejected record. Returns the rejected record, if it was rejected, for the caller to
+   * attach its raw form.
    */
-  private add(kind: string, stats: FileStats, line: number, obj: Record<string, unknown>, extra: Reason[], quiet = false): RejectedRecord | undefined {
+  private add(kind: string, stats: FileStats, at: RecordAt, obj: Record<string, unknown>, extra: Reason[], quiet = false): RejectedRecord | undefined {
     const st = this.state(kind);
     const c = st.compiled;
-    stats.input++;
     const r = extra.length === 0 ? c.zod.safeParse(obj) : undefined;
     if (r?.success) {
-      this.push(st, st.files.indexOf(stats), line, r.data, VALID);
+      this.push(st, st.files.indexOf(stats), at, r.data, VALID);
       return undefined;
     }
     // Rejected: collect every problem, and the values that did convert (for the dataset checks).
@@ -200,15 +228,15 @@ export class DatasetBuilder {
         if (!(extra.length > 0 && v === MISSING)) reasons.push({ ...v.reason, field: name });
       } else partial[name] = v;
     }
-    return this.reject(kind, stats, line, partial, reasons, quiet ? extra.length : 0);
+    return this.reject(kind, stats, at, partial, reasons, quiet ? extra.length : 0);
   }
 
   /** Records a rejected record; its reasons are problems too, except the first `quiet` ones. */
-  private reject(kind: string, stats: FileStats, line: number, partial: Row, reasons: Reason[], quiet = 0): RejectedRecord {
-    for (let i = quiet; i < reasons.length; i++) this.problems.push(problem({ file: stats.file, line }, reasons[i]!));
-    const rejected: RejectedRecord = { kind, file: stats.file, line, raw: undefined, reasons };
+  private reject(kind: string, stats: FileStats, at: RecordAt, partial: Row, reasons: Reason[], quiet = 0): RejectedRecord {
+    for (let i = quiet; i < reasons.length; i++) this.problems.push(problem({ file: stats.file, ...at }, reasons[i]!));
+    const rejected: RejectedRecord = { kind, file: stats.file, ...at, raw: undefined, reasons };
     const st = this.state(kind);
-    this.push(st, st.files.indexOf(stats), line, partial, REJECTED, rejected);
+    this.push(st, st.files.indexOf(stats), at, partial, REJECTED, rejected);
     return rejected;
   }
 
@@ -253,15 +281,12 @@ export class DatasetBuilder {
         return;
       }
       const h = header!;
-      if (this.sink?.skip?.(line)) {
-        stats.input++;
-        return;
-      }
+      if (!this.next(stats, () => csvRaw(fields))) return;
+      const at: RecordAt = { line, n: stats.input };
       if (headerBroken === undefined && fields.length === h.length) {
         const r = fast.convert(fields, columnOf);
         if (r !== undefined) {
-          stats.input++;
-          this.push(st, fileIndex, line, r, VALID);
+          this.push(st, fileIndex, at, r, VALID);
           return;
         }
       }
@@ -273,13 +298,8 @@ export class DatasetBuilder {
         const k = columnOf[i];
         obj[c.names[i]] = k >= 0 ? fields[k] : undefined;
       }
-      const rejected = this.add(kind, stats, line, obj, extra, headerBroken !== undefined);
-      if (rejected) {
-        // every cell, by column name (cells beyond the header as #N)
-        const raw: Record<string, string> = {};
-        for (let i = 0; i < Math.max(h.length, fields.length); i++) raw[i < h.length ? h[i] : `#${i + 1}`] = fields[i] ?? '';
-        rejected.raw = raw;
-      }
+      const rejected = this.add(kind, stats, at, obj, extra, headerBroken !== undefined);
+      if (rejected) rejected.raw = csvRaw(fields);
     };
     const end = (): void => {
       if (!sawHeader) this.fileProblem(file, 1, reason('D0101', {}));
@@ -332,14 +352,11 @@ export class DatasetBuilder {
     };
   }
 
-  private jsonElement(kind: string, stats: FileStats, unknownKeys: Set<string>, line: number, v: unknown): void {
+  /** One JSON record (an element of an array file, or an NDJSON line), already counted. */
+  private jsonRecord(kind: string, stats: FileStats, unknownKeys: Set<string>, at: RecordAt, v: unknown, extra: Reason[]): void {
     const c = this.state(kind).compiled;
-    if (this.sink?.skip?.(line)) {
-      stats.input++;
-      return;
-    }
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-      const rejected = this.add(kind, stats, line, {}, [reason('D0114', { value: show(v) })]);
+      const rejected = this.add(kind, stats, at, {}, [reason('D0114', { value: show(v) })]);
       if (rejected) rejected.raw = v;
       return;
     }
@@ -347,10 +364,10 @@ export class DatasetBuilder {
     for (const k of Object.keys(o)) {
       if (!c.names.includes(k) && !unknownKeys.has(k)) {
         unknownKeys.add(k);
-        this.fileProblem(stats.file, line, reason('D0113', { key: k }));
+        this.fileProblem(stats.file, at.line, reason('D0113', { key: k }));
       }
     }
-    const rejected = this.add(kind, stats, line, o, []);
+    const rejected = this.add(kind, stats, at, o, extra);
     if (rejected) rejected.raw = v;
   }
 
@@ -358,6 +375,11 @@ export class DatasetBuilder {
   addJsonText(kind: string, file: string, text: string): void {
     const stats = this.newStats(kind, file);
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    const structure = jsonStructure(text, true);
+    if (structure.tooDeep !== undefined) {
+      this.fileProblem(file, structure.tooDeep, reason('D0117', { limit: String(MAX_JSON_DEPTH) }));
+      return;
+    }
     let data: unknown;
     try {
       data = JSON.parse(text);
@@ -371,50 +393,93 @@ export class DatasetBuilder {
       this.fileProblem(file, 1, reason('D0112', {}));
       return;
     }
-    const lines = jsonArrayElementLines(text);
+    const records = structure.records;
     const unknownKeys = new Set<string>();
-    data.forEach((v, i) => this.jsonElement(kind, stats, unknownKeys, lines[i] ?? 1, v));
+    for (let i = 0; i < data.length; i++) {
+      const v: unknown = data[i];
+      if (!this.next(stats, () => v)) continue;
+      const info = records[i];
+      const line = info?.line ?? 1;
+      // Records that start on one line are told apart by their number in the file.
+      const shared = records[i - 1]?.line === line || records[i + 1]?.line === line;
+      const at: RecordAt = { line, n: stats.input, ...(shared ? { record: i + 1 } : {}) };
+      this.jsonRecord(kind, stats, unknownKeys, at, v, info?.duplicateKey === undefined ? [] : [reason('D0116', { key: info.duplicateKey })]);
+    }
   }
 
-  /** An NDJSON reader: push text chunks, then end(). One JSON object per line; empty lines are skipped. */
+  /**
+   * An NDJSON reader: push text chunks, then end(). One JSON object per line (a line ends with
+   * LF, CRLF or a lone CR, as in CSV); empty lines are skipped.
+   */
   ndjsonFile(kind: string, file: string): { push: (chunk: string) => void; end: () => void } {
     const stats = this.newStats(kind, file);
     const unknownKeys = new Set<string>();
     let buffer = '';
     let line = 1;
     let first = true;
+    let failed = false;
     const one = (text: string, at: number): void => {
       if (text.trim() === '') return;
-      if (this.sink?.skip?.(at)) {
-        stats.input++;
+      if (!this.next(stats, () => text)) return;
+      const where: RecordAt = { line: at, n: stats.input };
+      const structure = jsonStructure(text, false);
+      if (structure.tooDeep !== undefined) {
+        const rejected = this.reject(kind, stats, where, {}, [reason('D0118', { limit: String(MAX_JSON_DEPTH) })]);
+        rejected.raw = text;
         return;
       }
       let v: unknown;
       try {
         v = JSON.parse(text);
       } catch (e) {
-        stats.input++;
-        const rejected = this.reject(kind, stats, at, {}, [reason('D0115', { reason: (e as Error).message })]);
+        const rejected = this.reject(kind, stats, where, {}, [reason('D0115', { reason: (e as Error).message })]);
         rejected.raw = text;
         return;
       }
-      this.jsonElement(kind, stats, unknownKeys, at, v);
+      const dup = structure.records[0]?.duplicateKey;
+      this.jsonRecord(kind, stats, unknownKeys, where, v, dup === undefined ? [] : [reason('D0116', { key: dup })]);
+    };
+    /** Takes the complete lines of the buffer; at the end (`final`), the rest too. */
+    const lines = (final: boolean): void => {
+      let start = 0;
+      for (let i = 0; i < buffer.length; i++) {
+        const c = buffer.charCodeAt(i);
+        if (c !== 10 && c !== 13) continue;
+        if (c === 13 && i + 1 === buffer.length && !final) break; // an LF may follow in the next chunk
+        one(buffer.slice(start, i), line++);
+        if (c === 13 && buffer.charCodeAt(i + 1) === 10) i++;
+        start = i + 1;
+      }
+      buffer = buffer.slice(start);
+      if (final && buffer.length > 0) one(buffer, line);
+      else if (buffer.length > MAX_LINE_CHARS) {
+        failed = true;
+        this.fileProblem(file, line, reason('D0107', { limit: MAX_LINE_CHARS.toLocaleString('en-US') }));
+      }
     };
     const push = (chunk: string): void => {
+      if (failed) return;
       if (first && chunk.length > 0) {
         first = false;
         if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
       }
+      // Only the new characters are searched for a line break: a long line costs its length once.
+      const from = Math.max(0, buffer.length - 1);
       buffer += chunk;
-      let start = 0;
-      for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n', start)) {
-        one(buffer.slice(start, nl), line++);
-        start = nl + 1;
+      let k = from;
+      while (k < buffer.length && buffer.charCodeAt(k) !== 10 && buffer.charCodeAt(k) !== 13) k++;
+      if (k === buffer.length) {
+        if (buffer.length > MAX_LINE_CHARS) {
+          failed = true;
+          this.fileProblem(file, line, reason('D0107', { limit: MAX_LINE_CHARS.toLocaleString('en-US') }));
+        }
+        return;
       }
-      buffer = buffer.slice(start);
+      lines(false);
     };
     const end = (): void => {
-      if (buffer.length > 0) one(buffer, line);
+      if (failed) return;
+      lines(true);
       buffer = '';
     };
     return { push, end };
@@ -445,7 +510,7 @@ export class DatasetBuilder {
           valid.push(r);
           validPartner.add(r.id as string);
         } else if (st.status[i] === REJECTED && typeof r.id === 'string' && !rejectedPartner.has(r.id)) {
-          rejectedPartner.set(r.id, `${st.files[st.fileOf[i]].file}:${st.lines[i]}`);
+          rejectedPartner.set(r.id, this.place(st, i));
         }
       }
       valid.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -456,8 +521,11 @@ export class DatasetBuilder {
         return { id: r.id as string, attrs };
       });
       partnerIds = partners.map((p) => p.id);
-      const partnerFiles = st.files.map((f) => f.file).join(', ') || 'the partner file';
-      for (const ks of this.kinds.values()) {
+      const partnerFiles = st.files.map((f) => f.file).join(', ');
+      // Without a readable partner file (missing, several, a broken header), the run stops on that
+      // one problem: events are not each reported as naming an unknown partner.
+      const readable = st.files.length === 1 && !this.problems.some((p) => p.scope === 'file' && p.severity === 'error' && p.file === st.files[0]!.file);
+      if (readable) for (const ks of this.kinds.values()) {
         if (ks.kind === this.partnerKind) continue;
         for (let i = 0; i < ks.n; i++) {
           if (ks.status[i] === MERGED) continue;
@@ -507,21 +575,32 @@ export class DatasetBuilder {
       events.set(st.kind, list);
     }
     if (this.partnerKind === undefined) partnerIds = [...idsFromEvents].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const byPlace = <T extends { file: string; line: number }>(a: T, b: T) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
     rejected.sort(byPlace);
     const problems = [...this.problems].sort(byPlace); // stable: same-line problems keep their order
     const latestDay = latestDate === undefined ? undefined : parseDate(latestDate);
     return { partners, partnerIds: partnerIds!, events, problems, rejected, files, latestDay, rejectedPartners: rejectedPartner };
   }
 
-  /** Rejects entry i (valid or already rejected) for one more reason, found by a whole-dataset check. */
+  /** Where entry i is: its file, line, and record number when it shares its line. */
+  private at(st: KindState, i: number): { file: string } & RecordAt {
+    const record = st.shared.get(i);
+    return { file: st.files[st.fileOf[i]].file, line: st.lines[i], n: st.ns[i], ...(record === undefined ? {} : { record }) };
+  }
+
+  private place(st: KindState, i: number): string {
+    return placeText(this.at(st, i));
+  }
+
+  /**
+   * Rejects entry i (valid or already rejected) for one more reason, found by a whole-dataset
+   * check. A record that was valid has no raw form yet: `loadDataset` reads it again.
+   */
   private rejectEntry(st: KindState, i: number, why: Reason): void {
-    const file = st.files[st.fileOf[i]].file;
-    const line = st.lines[i];
-    this.problems.push(problem({ file, line }, why));
+    const at = this.at(st, i);
+    this.problems.push(problem(at, why));
     let r = st.rejected.get(i);
     if (r === undefined) {
-      r = { kind: st.kind, file, line, raw: rawOfRow(st.rows[i]), reasons: [] };
+      r = { kind: st.kind, ...at, raw: undefined, reasons: [] };
       st.rejected.set(i, r);
       st.status[i] = REJECTED;
     }
@@ -530,12 +609,11 @@ export class DatasetBuilder {
 
   private resolveDuplicates(st: KindState): void {
     const names = st.compiled.names;
-    const place = (i: number) => `${st.files[st.fileOf[i]].file}:${st.lines[i]}`;
     for (const [id, group] of st.duplicates) {
       group.sort((a, b) => {
         const fa = st.files[st.fileOf[a]].file;
         const fb = st.files[st.fileOf[b]].file;
-        return fa < fb ? -1 : fa > fb ? 1 : st.lines[a] - st.lines[b];
+        return fa < fb ? -1 : fa > fb ? 1 : st.ns[a] - st.ns[b];
       });
       const first = st.rows[group[0]];
       const identical = group.every((i) => st.status[i] === VALID && names.every((n) => sameValue(st.rows[i][n], first[n])));
@@ -544,7 +622,7 @@ export class DatasetBuilder {
         continue;
       }
       for (const i of group) {
-        const others = group.filter((o) => o !== i).map(place);
+        const others = group.filter((o) => o !== i).map((o) => this.place(st, o));
         this.rejectEntry(st, i, duplicateId(id, others));
       }
     }
@@ -559,55 +637,32 @@ export function sameValue(a: Value, b: Value): boolean {
   return N.cmp(a, b) === 0;
 }
 
-/** A valid record rejected by a whole-dataset check, as text: its typed values by field name. */
-export function rawOfRow(r: Row): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(r)) out[k] = typeof v === 'object' ? N.toText(v) : String(v);
-  return out;
+/** Problems and records in the order of their place: by file, then line, then number in the file. */
+export function byPlace<T extends { file: string; line: number; n?: number }>(a: T, b: T): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || (a.n ?? 0) - (b.n ?? 0);
 }
 
-/** The 1-based line of a character offset. */
-function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
+/**
+ * Reads the raw form (as written: CSV cells, the JSON value) of the records of one file with
+ * these numbers, feeding the file to a builder that converts nothing (`feed`).
+ */
+export function readRaw(schema: RecordSchema, numbers: ReadonlySet<number>, feed: (b: DatasetBuilder) => void): Map<number, unknown> {
+  const raw = new Map<number, unknown>();
+  const b = new DatasetBuilder([schema], {
+    record: () => {},
+    skip: () => true,
+    wantRaw: (n) => numbers.has(n),
+    raw: (n, r) => raw.set(n, r),
+  });
+  feed(b);
+  return raw;
 }
 
-/** The line on which each element of a top-level JSON array starts (the text must be valid JSON). */
-export function jsonArrayElementLines(text: string): number[] {
-  const out: number[] = [];
-  let line = 1;
-  let depth = 0;
-  let expectElement = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) {
-      line++;
-      continue;
-    }
-    if (c === 32 || c === 9 || c === 13) continue;
-    if (expectElement && c !== 93) {
-      out.push(line);
-      expectElement = false;
-    }
-    if (c === 34) {
-      // skip a string
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 92) i++;
-        else if (d === 34) break;
-      }
-      continue;
-    }
-    if (c === 91 || c === 123) {
-      depth++;
-      if (depth === 1 && c === 91) expectElement = true;
-    } else if (c === 93 || c === 125) {
-      depth--;
-      expectElement = false;
-    } else if (c === 44 && depth === 1) expectElement = true;
-  }
-  return out;
+/** Feeds a whole text to a builder, by format. */
+export function feedText(b: DatasetBuilder, kind: string, name: string, format: DataFormat, text: string): void {
+  if (format === 'csv') b.addCsvText(kind, name, text);
+  else if (format === 'json') b.addJsonText(kind, name, text);
+  else b.addNdjsonText(kind, name, text);
 }
 
 /** Convenience for tests and the browser: a whole data set from texts keyed by file name (`sale.csv`, `partners.json`). */
@@ -615,11 +670,14 @@ export function loadDataset(schemas: readonly RecordSchema[], texts: ReadonlyMap
   const map = texts instanceof Map ? texts : new Map(Object.entries(texts));
   const b = new DatasetBuilder(schemas);
   const { files } = chooseDataFiles(schemas, (name) => map.has(name), (file, why) => b.fileProblem(file, 0, why));
+  for (const { schema, name, format } of files) feedText(b, schema.file, name, format, map.get(name)!);
+  const d = b.finish();
+  // Records rejected by the whole-dataset checks were valid when read: their raw form, as written, is read again.
   for (const { schema, name, format } of files) {
-    const text = map.get(name)!;
-    if (format === 'csv') b.addCsvText(schema.file, name, text);
-    else if (format === 'json') b.addJsonText(schema.file, name, text);
-    else b.addNdjsonText(schema.file, name, text);
+    const missing = d.rejected.filter((r) => r.file === name && r.raw === undefined);
+    if (missing.length === 0) continue;
+    const raw = readRaw(schema, new Set(missing.map((r) => r.n)), (rb) => feedText(rb, schema.file, name, format, map.get(name)!));
+    for (const r of missing) r.raw = raw.get(r.n);
   }
-  return b.finish();
+  return d;
 }

@@ -21,17 +21,17 @@
  * - Problems are known after the first scan of every kind; `invalidated()` (called by the evaluator
  *   after pass 1) throws `DataProblemsError` when the data must not run.
  */
-import { closeSync, fstatSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Artifact } from '../artifact.js';
 import type { EventRow } from '../compile-ir.js';
 import type { EventSource } from '../evaluate.js';
 import type { PartnerRow } from '../results.js';
-import { DatasetBuilder, rawOfRow, sameValue, type RecordSink } from './builder.js';
+import { byPlace, DatasetBuilder, readRaw, sameValue, type RecordSink } from './builder.js';
 import { chooseDataFiles, type DataFormat } from './files.js';
 import { PairTable, stringHash, stringHash2 } from './hash.js';
 import { recordSchemas } from './load.js';
-import { duplicateId, problem, reason, unknownPartner, type FileStats, type Problem, type Reason, type RejectedRecord } from './problems.js';
+import { duplicateId, placeText, problem, reason, unknownPartner, type FileStats, type Problem, type Reason, type RecordAt, type RejectedRecord } from './problems.js';
 import { compileSchema, type RecordSchema, type Row } from './schema.js';
 
 type Format = DataFormat;
@@ -70,36 +70,66 @@ function readChunks(path: string, chunkSize: number, push: (text: string) => voi
   }
 }
 
-/** Reads one file into a builder, as `readDataFolder` does (a file's problems go to the builder). */
-function feed(b: DatasetBuilder, kind: string, name: string, path: string, format: Format, chunkSize: number): void {
-  if (format === 'json') {
-    const bytes = readFileSync(path);
-    let text: string;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      b.fileProblem(name, 0, reason('D0005', {}));
-      return;
-    }
-    b.addJsonText(kind, name, text);
-  } else if (format === 'csv') {
-    const sink = b.csvScanner(kind, name);
-    try {
-      readChunks(path, chunkSize, sink.push);
-      sink.end();
-    } catch (e) {
-      b.csvError(name, e);
-    }
-  } else {
-    const sink = b.ndjsonFile(kind, name);
-    try {
-      readChunks(path, chunkSize, sink.push);
-      sink.end();
-    } catch (e) {
-      if (!(e instanceof TypeError)) throw e;
-      b.fileProblem(name, 0, reason('D0005', {}));
-    }
+/**
+ * What a data file is, before it is opened: only a regular file is read (opening a FIFO would
+ * wait for a writer, a device may never end, a folder is not data). Its fingerprint (size and
+ * time of change) tells later reads whether it changed; undefined when it is not read.
+ */
+function regularFile(b: DatasetBuilder, name: string, path: string): string | undefined {
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    b.fileProblem(name, 0, reason('D0008', { reason: code === 'ELOOP' ? 'ELOOP: a symbolic link that loops' : (code ?? (e as Error).message) }));
+    return undefined;
   }
+  if (!st.isFile()) {
+    b.fileProblem(name, 0, reason('D0007', { what: st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a named pipe' : st.isSocket() ? 'a socket' : 'a device' }));
+    return undefined;
+  }
+  return `${st.size}:${st.mtimeMs}`;
+}
+
+/** Reads one file into a builder (a file's problems go to the builder); returns its fingerprint ('' when it was not read). */
+function feed(b: DatasetBuilder, kind: string, name: string, path: string, format: Format, chunkSize: number): string {
+  const fingerprint = regularFile(b, name, path);
+  if (fingerprint === undefined) return '';
+  try {
+    if (format === 'json') {
+      const bytes = readFileSync(path);
+      let text: string;
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      } catch {
+        b.fileProblem(name, 0, reason('D0005', {}));
+        return fingerprint;
+      }
+      b.addJsonText(kind, name, text);
+    } else if (format === 'csv') {
+      const sink = b.csvScanner(kind, name);
+      try {
+        readChunks(path, chunkSize, sink.push);
+        sink.end();
+      } catch (e) {
+        b.csvError(name, e);
+      }
+    } else {
+      const sink = b.ndjsonFile(kind, name);
+      try {
+        readChunks(path, chunkSize, sink.push);
+        sink.end();
+      } catch (e) {
+        if (!(e instanceof TypeError)) throw e;
+        b.fileProblem(name, 0, reason('D0005', {}));
+      }
+    }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string') throw e;
+    b.fileProblem(name, 0, reason('D0008', { reason: code }));
+  }
+  return fingerprint;
 }
 
 /** The current id's two 32-bit hashes (`h1` never 0): set by `hash`, read by the index and `pairKey`. */
@@ -134,8 +164,8 @@ class HashIndex {
   }
 }
 
-/** A set of line numbers. */
-class LineSet {
+/** A set of record numbers. */
+class BitSet {
   words = new Uint32Array(1024);
 
   add(line: number): void {
@@ -165,7 +195,7 @@ interface PartnerCheck {
   why(p: unknown): Reason | undefined;
 }
 
-/** One event kind's file, read for each scan. */
+/** One event kind's file, read for each scan. Records are known by their number in the file (`n`), which every read gives alike. */
 class KindStream {
   validated = false;
   /** Set when a row given to the evaluator turned out invalid, or a held one valid. */
@@ -177,9 +207,9 @@ class KindStream {
   readonly partnerProblems: Problem[] = [];
   private readonly rejected: RejectedRecord[] = [];
   private readonly rejectedAt = new Map<number, RejectedRecord>();
-  /** Lines not to give to the evaluator: rejected, merged, held. */
-  private readonly bad = new LineSet();
-  /** Lines held back in the first scan (their id's hash was seen before). */
+  /** Records not to give to the evaluator: rejected, merged, held. */
+  private readonly bad = new BitSet();
+  /** Records held back in the first scan (their id's hash was seen before). */
   private readonly held = new Set<number>();
   private readonly suspects = new Set<number>();
   private readonly index = new HashIndex();
@@ -202,29 +232,24 @@ class KindStream {
   }
 
   private read(sink: RecordSink): DatasetBuilder {
-    const fd = openSync(this.path, 'r');
-    const st = fstatSync(fd);
-    closeSync(fd);
-    const fingerprint = `${st.size}:${st.mtimeMs}`;
-    if (this.fingerprint === '') this.fingerprint = fingerprint;
-    else if (fingerprint !== this.fingerprint) {
-      throw new DataProblemsError([problem({ file: this.name, line: 0 }, reason('D0006', {}))]);
-    }
     const b = new DatasetBuilder([this.schema], sink);
-    feed(b, this.schema.file, this.name, this.path, this.format, this.chunkSize);
+    const fingerprint = feed(b, this.schema.file, this.name, this.path, this.format, this.chunkSize);
+    if (this.fingerprint === '') this.fingerprint = fingerprint;
+    else if (fingerprint !== this.fingerprint) throw new DataProblemsError([problem({ file: this.name, line: 0 }, reason('D0006', {}))]);
     return b;
   }
 
-  private partnerReason(r: RejectedRecord, line: number, why: Reason): void {
-    this.partnerProblems.push(problem({ file: this.name, line }, why));
+  private partnerReason(r: RejectedRecord, why: Reason): void {
+    this.partnerProblems.push(problem(r, why));
     r.reasons.push(why);
   }
 
-  private rejectValid(line: number, row: Row): RejectedRecord {
-    const r: RejectedRecord = { kind: this.schema.file, file: this.name, line, raw: rawOfRow(row), reasons: [] };
+  /** Rejects a record that was valid when read (its raw form is read again at the end, with the others'). */
+  private rejectValid(at: RecordAt): RejectedRecord {
+    const r: RejectedRecord = { kind: this.schema.file, file: this.name, ...at, raw: undefined, reasons: [] };
     this.rejected.push(r);
-    this.rejectedAt.set(line, r);
-    this.bad.add(line);
+    this.rejectedAt.set(at.n, r);
+    this.bad.add(at.n);
     return r;
   }
 
@@ -236,7 +261,7 @@ class KindStream {
   first(each: (row: EventRow) => void, yielding: boolean): unknown {
     let error: unknown;
     const sink: RecordSink = {
-      record: (line, row, rejected) => {
+      record: (at, row, rejected) => {
         this.input++;
         let held = false;
         const id = row.id;
@@ -244,25 +269,25 @@ class KindStream {
           hash(id, this.seed, this.mask);
           if (this.index.addCurrent()) {
             held = true;
-            this.held.add(line);
+            this.held.add(at.n);
             this.suspects.add(pairKey());
-            this.bad.add(line);
+            this.bad.add(at.n);
           }
         }
         if (rejected) {
           this.rejected.push(rejected);
-          this.rejectedAt.set(line, rejected);
-          this.bad.add(line);
+          this.rejectedAt.set(at.n, rejected);
+          this.bad.add(at.n);
           if (!held) {
             const why = this.partners.why(row.partner);
-            if (why !== undefined) this.partnerReason(rejected, line, why);
+            if (why !== undefined) this.partnerReason(rejected, why);
           }
           return;
         }
         if (held) return;
         const why = this.partners.why(row.partner);
         if (why !== undefined) {
-          this.partnerReason(this.rejectValid(line, row), line, why);
+          this.partnerReason(this.rejectValid(at), why);
           return;
         }
         if (!yielding) return;
@@ -284,15 +309,15 @@ class KindStream {
 
   /** Reads the records whose id hashes were seen twice, groups them by id, and settles each group as `DatasetBuilder.finish()` does. */
   private resolveDuplicates(): void {
-    const groups = new Map<string, { line: number; row: Row; valid: boolean }[]>();
+    const groups = new Map<string, { at: RecordAt; row: Row; valid: boolean }[]>();
     this.read({
-      record: (line, row, rejected) => {
+      record: (at, row, rejected) => {
         const id = row.id;
         if (typeof id !== 'string') return;
         hash(id, this.seed, this.mask);
         if (!this.suspects.has(pairKey())) return;
         const g = groups.get(id);
-        const m = { line, row, valid: rejected === undefined };
+        const m = { at, row, valid: rejected === undefined };
         if (g) g.push(m);
         else groups.set(id, [m]);
       },
@@ -301,62 +326,70 @@ class KindStream {
     for (const [id, group] of groups) {
       const first = group[0]!;
       if (group.length === 1) {
-        this.release(first.line, first.row);
+        this.release(first.at, first.row);
         continue;
       }
       if (group.every((m) => m.valid && names.every((n) => sameValue(m.row[n], first.row[n])))) {
-        this.release(first.line, first.row);
+        this.release(first.at, first.row);
         this.merged += group.length - 1; // held, and stay out
         continue;
       }
       for (const m of group) {
         const duplicate = duplicateId(
           id,
-          group.filter((o) => o !== m).map((o) => `${this.name}:${o.line}`),
+          group.filter((o) => o !== m).map((o) => placeText({ file: this.name, ...o.at })),
         );
-        this.duplicateProblems.push(problem({ file: this.name, line: m.line }, duplicate));
-        const wasHeld = this.held.has(m.line);
+        this.duplicateProblems.push(problem({ file: this.name, ...m.at }, duplicate));
+        const wasHeld = this.held.has(m.at.n);
         const why = this.partners.why(m.row.partner);
-        let r = this.rejectedAt.get(m.line);
+        let r = this.rejectedAt.get(m.at.n);
         if (r === undefined) {
           if (!wasHeld) this.dirty = true; // it was given to the evaluator
-          r = this.rejectValid(m.line, m.row);
+          r = this.rejectValid(m.at);
         }
         if (!wasHeld && why !== undefined) r.reasons.splice(r.reasons.length - 1, 0, duplicate); // before the partner's, as finish() orders them
         else {
           r.reasons.push(duplicate);
-          if (wasHeld && why !== undefined) this.partnerReason(r, m.line, why);
+          if (wasHeld && why !== undefined) this.partnerReason(r, why);
         }
       }
     }
   }
 
   /** A record held back in the first scan that is no duplicate (or the first of identical ones): what it would have been. */
-  private release(line: number, row: Row): void {
-    if (!this.held.has(line)) return; // settled when read
+  private release(at: RecordAt, row: Row): void {
+    if (!this.held.has(at.n)) return; // settled when read
     const why = this.partners.why(row.partner);
-    const r = this.rejectedAt.get(line);
+    const r = this.rejectedAt.get(at.n);
     if (r) {
-      if (why !== undefined) this.partnerReason(r, line, why);
+      if (why !== undefined) this.partnerReason(r, why);
       return;
     }
     if (why !== undefined) {
-      this.partnerReason(this.rejectValid(line, row), line, why);
+      this.partnerReason(this.rejectValid(at), why);
       return;
     }
-    this.bad.delete(line);
+    this.bad.delete(at.n);
     this.dirty = true; // pass 1 did not see it
   }
 
-  /** A later scan: the valid rows only, converted again; bad lines are skipped unread. */
+  /** A later scan: the valid rows only, converted again; bad records are skipped unread. */
   again(each: (row: EventRow) => void): void {
     this.read({
-      skip: (line) => this.bad.has(line),
-      record: (line, row, rejected) => {
-        if (rejected) throw new Error(`internal: ${this.name}:${line} was valid when first read`);
+      skip: (n) => this.bad.has(n),
+      record: (at, row, rejected) => {
+        if (rejected) throw new Error(`internal: ${placeText({ file: this.name, ...at })} was valid when first read`);
         each(row as EventRow);
       },
     });
+  }
+
+  /** Gives the records rejected after they were read as valid their raw form, as written (one more read, only when there are such records). */
+  private completeRaw(): void {
+    const numbers = new Set(this.rejected.filter((r) => r.raw === undefined).map((r) => r.n));
+    if (numbers.size === 0) return;
+    const raw = readRaw(this.schema, numbers, (b) => feed(b, this.schema.file, this.name, this.path, this.format, this.chunkSize));
+    for (const r of this.rejected) if (r.raw === undefined) r.raw = raw.get(r.n);
   }
 
   stats(): FileStats {
@@ -365,6 +398,7 @@ class KindStream {
   }
 
   rejectedRecords(): RejectedRecord[] {
+    this.completeRaw();
     return this.rejected;
   }
 
@@ -374,7 +408,6 @@ class KindStream {
   }
 }
 
-const byPlace = <T extends { file: string; line: number }>(a: T, b: T) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line);
 
 /**
  * A data folder read as a stream: the partners in memory, the events read again for each scan.
@@ -421,8 +454,11 @@ export class DataStream implements EventSource {
     this.partnerRejected = pd.rejected;
     this.partnerFiles = pd.files;
     const valid = new Set(this.partners.map((p) => p.id));
-    const partnerFileNames = pd.files.map((f) => f.file).join(', ') || 'the partner file';
-    const check: PartnerCheck = partnerSchema
+    const partnerFileNames = pd.files.map((f) => f.file).join(', ');
+    // Without a readable partner file (missing, several, a broken header), the run stops on that
+    // one problem: events are not each reported as naming an unknown partner.
+    const partnersRead = pf !== undefined && !pd.problems.some((p) => p.scope === 'file' && p.severity === 'error');
+    const check: PartnerCheck = partnerSchema && partnersRead
       ? { why: (p) => (typeof p !== 'string' || valid.has(p) ? undefined : unknownPartner(p, pd.rejectedPartners.get(p), partnerFileNames)) }
       : { why: () => undefined };
     for (const f of files) {

@@ -26,14 +26,20 @@ export interface Reason {
   message: string;
 }
 
-export interface RejectedRecord {
+/** Where a record is: its line, its number in its file (1-based, counting every record read), and — when it shares its line with another record (a JSON array on one line) — that number shown too. */
+export interface RecordAt {
+  line: number;
+  n: number;
+  record?: number;
+}
+
+export interface RejectedRecord extends RecordAt {
   /** The schema's base name (`sale`, `partners`). */
   kind: string;
   file: string;
-  line: number;
   /**
-   * The record as read: CSV cells by column name in the header's order (cells beyond the header
-   * as `#N`), a JSON object as it was, or the text of a line that is not JSON.
+   * The record as read: a CSV row's cells (the header is the file's `columns`), a JSON value as
+   * it was, or the text of an NDJSON line that is not JSON.
    */
   raw: unknown;
   reasons: Reason[];
@@ -61,11 +67,12 @@ export function reason<C extends DataCode>(code: C, args: DataArgs<C>, field?: s
 }
 
 /** A data problem at a place: its severity and scope come from its code. */
-export function problem(at: { file: string; line: number }, r: Reason): Problem {
+export function problem(at: { file: string; line: number; record?: number }, r: Reason): Problem {
   const info = DATA[r.code as DataCode];
   return {
     file: at.file,
     line: at.line,
+    ...(at.record === undefined ? {} : { record: at.record }),
     ...(r.field === undefined ? {} : { field: r.field }),
     code: r.code,
     message: r.message,
@@ -77,8 +84,12 @@ export function problem(at: { file: string; line: number }, r: Reason): Problem 
 
 /** `sale.csv:14: field "amount": "12,50" is not a decimal amount` (warnings say `warning:` after the location). */
 export function formatProblem(p: Problem): string {
-  const where = p.line > 0 ? `${p.file}:${p.line}: ` : `${p.file}: `;
-  return where + (p.severity === 'warning' ? 'warning: ' : '') + reasonText(p);
+  return `${placeText(p)}: ${p.severity === 'warning' ? 'warning: ' : ''}${reasonText(p)}`;
+}
+
+/** `sale.csv:14`, `sale.json:1 (record 3)` when records share the line, or `sale.csv` for the whole file. */
+export function placeText(p: { file: string; line: number; record?: number }): string {
+  return p.line > 0 ? `${p.file}:${p.line}${p.record === undefined ? '' : ` (record ${p.record})`}` : p.file;
 }
 
 /** A reason (or a problem) without its place: `field "amount": "12,50" is not a decimal amount`. */

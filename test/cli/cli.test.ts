@@ -118,10 +118,13 @@ describe('incent test', () => {
     writeFileSync(file, readFileSync(fixture('northwind.incent'), 'utf8').replace('expect "P1" credit = 50_000 EUR', 'expect "P1" credit = 40_000 EUR'));
     const r = cli('test', file);
     expect(r.code).toBe(1);
-    expect(r.out).toContain('expected: 40000');
-    expect(r.out).toContain('actual:   50000.00');
-    expect(r.out).toContain('Distributor volume rebate');
+    expect(r.out).toContain('error[T0001]: expect "P1" credit: expected 40000, actual 50000.00');
+    expect(r.out).toMatch(/--> .*p\.incent:\d+:3\n.*\n\d+ \|   expect "P1" credit = 40_000 EUR\n.*\|   \^{31}/);
+    expect(r.out).toContain('= trace: Distributor volume rebate: hardware_revenue 1,500,000.00 EUR reaches band "from 500,000 EUR" → 4% → 60,000.00 EUR → rule cap 50,000.00 EUR');
+    expect(r.out).not.toContain('Router SPIFF'); // it awards cash, not credit
     expect(r.out).toContain('0 passed, 1 failed');
+    const json = JSON.parse(cli('test', '--format', 'json', file).out);
+    expect(json).toMatchObject({ passed: 0, failed: 1, tests: [{ passed: false, failures: [{ code: 'T0001', severity: 'error', range: { start: { column: 3 } } }] }] });
   });
 });
 
@@ -171,14 +174,21 @@ describe('incent run', () => {
     expect(r.err).toContain('sale.csv:2: field "amount": "12,50" is not a decimal amount');
     expect(r.err).toMatch(/sale\.csv:3: field "date"/);
     expect(r.err).toMatch(/sale\.csv:3: field "category"/);
-    const rejects = join(tmp(), 'rejected.csv');
+    const rejects = join(tmp(), 'rejected');
     const ok = cli('run', fixture('northwind.incent'), '--data', dir, '--reject', rejects, '--format', 'json', '--period', '2026-Q1');
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.out).rejected).toBe(2);
     expect(ok.err).toContain('2 records rejected');
-    const rej = readFileSync(rejects, 'utf8');
-    expect(rej).toContain('not a decimal amount');
-    expect(rej.trim().split('\n')).toHaveLength(3);
+    // one file per data file, in its own format: the input's columns, then the line and the reasons
+    expect(readFileSync(join(rejects, 'sale.csv'), 'utf8')).toBe(
+      [
+        'id,partner,date,sku,category,amount,quantity,line,reason',
+        'S1,P1,2026-02-10,X,hardware,"12,50",1,2,"D0206 field ""amount"": ""12,50"" is not a decimal amount"',
+        'S2,P2,2026-02-30,X,hardwre,10,1,3,"D0213 field ""date"": ""2026-02-30"" is not a date that exists; D0215 field ""category"": ""hardwre"" is not one of ""hardware"", ""software"", ""services"""',
+        '',
+      ].join('\n'),
+    );
+    expect(readFileSync(join(rejects, 'partners.csv'), 'utf8')).toBe('id,kind,region,line,reason\n');
   });
 
   it('a division by zero is an evaluation error naming the rule and the record, exit 1, no stack trace', () => {

@@ -1,7 +1,8 @@
 /** Tests of input records: typed values, every error message's shape, header and file problems, JSON/NDJSON, duplicates, partners, and that nothing is dropped silently. */
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { loadDataset, hasBlockingProblems, jsonArrayElementLines, type InputDataset as Dataset } from '../../../runtime/data/builder.js';
+import { loadDataset, hasBlockingProblems, type InputDataset as Dataset } from '../../../runtime/data/builder.js';
+import { jsonArrayElementLines } from '../../../runtime/data/json.js';
 import { formatProblem, reasonText } from '../../../runtime/data/problems.js';
 import { compileSchema, type RecordSchema, type Row } from '../../../runtime/data/schema.js';
 import { decimalNum } from '../../../runtime/data/convert.js';
@@ -113,7 +114,7 @@ describe('error messages (one per problem, every problem of every record)', () =
       [5, ['field "amount": "y" is not a decimal amount']],
     ]);
     expect(d.rejected[0]!.reasons).toEqual([{ code: 'D0206', field: 'amount', message: '"x" is not a decimal amount' }]);
-    expect(d.rejected[0].raw).toMatchObject({ id: 'L1', sku: 'a\nb', amount: 'x' });
+    expect(d.rejected[0].raw).toEqual(['L1', 'P1', '2026-02-10', 'a\nb', 'hardware', 'x', '1', '1', '2026-01-01', 'true']); // the cells as written
   });
 });
 

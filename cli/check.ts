@@ -1,0 +1,45 @@
+/** `incent check`: a program's diagnostics, and with `--data DIR` its data's problems too, as text or JSON. */
+import { compile } from '../compiler/compile.js';
+import { diagnosticToJson, SourceText, type JsonDiagnostic } from '../core/diagnostics.js';
+import { openDataFolder } from '../runtime/data/node-stream.js';
+import { dataFolder } from './data.js';
+import { printDiagnostics, printProblems, summary, UsageError, type Io } from './io.js';
+import { options } from './options.js';
+import { readSource } from './program.js';
+
+export function cmdCheck(io: Io, args: string[]): number {
+  const { values, positionals } = options(args, { format: { type: 'string', default: 'text' }, data: { type: 'string' } });
+  if (positionals.length === 0) throw new UsageError('incent check needs at least one FILE');
+  if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not "${values.format}"`);
+  if (values.data !== undefined && positionals.length !== 1) throw new UsageError('incent check --data DIR checks one program FILE');
+  let failed = false;
+  const json: JsonDiagnostic[] = [];
+  for (const path of positionals) {
+    const text = readSource(path);
+    const r = compile(text);
+    if (r.diagnostics.some((d) => d.severity === 'error')) failed = true;
+    if (values.format === 'json') {
+      const src = new SourceText(path, text);
+      for (const d of r.diagnostics) json.push(diagnosticToJson(src, d));
+    } else {
+      printDiagnostics(io, path, text, r.diagnostics);
+      io.err(`${path}: ${r.diagnostics.length ? summary(r.diagnostics) : 'ok'}\n`);
+    }
+    if (values.data === undefined) continue;
+    if (!r.artifact) {
+      if (values.format === 'text') io.err(`${values.data}: not checked: the program has errors\n`);
+      continue;
+    }
+    const data = openDataFolder(dataFolder(values.data), r.artifact);
+    const problems = data.problems();
+    if (problems.some((p) => p.severity === 'error')) failed = true;
+    if (values.format === 'json') for (const p of problems) json.push(diagnosticToJson(undefined, p));
+    else {
+      printProblems(io, problems);
+      const counts = data.files().map((f) => `${f.file} ${f.input.toLocaleString('en-US')} record${f.input === 1 ? '' : 's'}${f.rejected ? ` (${f.rejected.toLocaleString('en-US')} invalid)` : ''}`);
+      io.err(`${values.data}: ${problems.length ? summary(problems) : 'ok'}${counts.length ? ` — ${counts.join(', ')}` : ''}\n`);
+    }
+  }
+  if (values.format === 'json') io.out(JSON.stringify(json, null, 2) + '\n');
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,56 @@
+/** `incent run` and `incent explain`: statements of a program over a data folder, and one partner's explanation. */
+import { printable } from '../core/diagnostics.js';
+import { parsePeriod } from '../core/periods.js';
+import type { PeriodResult } from '../runtime/evaluate.js';
+import { explainPartner, statementCsv, statementJson, statementTable } from '../runtime/statement.js';
+import { evaluate } from './data.js';
+import { UsageError, type Io } from './io.js';
+import { options } from './options.js';
+import { compileOrFail } from './program.js';
+
+function pickPeriod(results: PeriodResult[], period: string | undefined): PeriodResult {
+  if (period === undefined) return results[results.length - 1]!;
+  if (!parsePeriod(period)) throw new UsageError(`--period ${period}: expected a period like 2026, 2026-Q1 or 2026-03`);
+  const r = results.find((x) => x.period === period);
+  if (!r) throw new UsageError(`--period ${period}: this run covers ${results.map((x) => x.period).join(', ')}`);
+  return r;
+}
+
+export function cmdRun(io: Io, args: string[]): number {
+  const { values, positionals } = options(args, {
+    data: { type: 'string' },
+    period: { type: 'string' },
+    all: { type: 'boolean', default: false },
+    format: { type: 'string', default: 'table' },
+    reject: { type: 'string' },
+  });
+  if (positionals.length !== 1) throw new UsageError('incent run needs one FILE');
+  if (values.data === undefined) throw new UsageError('incent run needs --data DIR');
+  if (values.all && values.period !== undefined) throw new UsageError('give --period P or --all, not both');
+  const fmt = values.format!;
+  if (!['table', 'json', 'csv'].includes(fmt)) throw new UsageError(`--format must be table, json or csv, not "${fmt}"`);
+  if (values.period !== undefined && !parsePeriod(values.period)) throw new UsageError(`--period ${values.period}: expected a period like 2026, 2026-Q1 or 2026-03`);
+  const { artifact: a } = compileOrFail(io, positionals[0]!);
+  const { results } = evaluate(io, a, values.data, values.reject);
+  const chosen = values.all ? results : [pickPeriod(results, values.period)];
+  if (fmt === 'json') {
+    const docs = chosen.map((r) => statementJson(a, r));
+    io.out(JSON.stringify(values.all ? docs : docs[0], null, 2) + '\n');
+  } else if (fmt === 'csv') io.out(statementCsv(a, chosen));
+  else io.out(printable(chosen.map((r) => statementTable(a, r)).join('\n')));
+  return 0;
+}
+
+export function cmdExplain(io: Io, args: string[]): number {
+  const { values, positionals } = options(args, { data: { type: 'string' }, period: { type: 'string' }, partner: { type: 'string' } });
+  if (positionals.length !== 1) throw new UsageError('incent explain needs one FILE');
+  if (values.data === undefined || values.period === undefined || values.partner === undefined) throw new UsageError('incent explain needs --data DIR --period P --partner ID');
+  if (!parsePeriod(values.period)) throw new UsageError(`--period ${values.period}: expected a period like 2026, 2026-Q1 or 2026-03`);
+  const { artifact: a } = compileOrFail(io, positionals[0]!);
+  const { results } = evaluate(io, a, values.data, undefined, new Set([values.partner]));
+  const r = pickPeriod(results, values.period);
+  const text = explainPartner(a, r, values.partner);
+  if (text === undefined) throw new UsageError(`--partner ${printable(values.partner)}: no such partner in ${r.period}`);
+  io.out(printable(text));
+  return 0;
+}
