@@ -1,0 +1,27 @@
+/**
+ * `incent/runtime`: run stored artifacts — load and validate an artifact, validate data, evaluate
+ * periods, read statements, run a program's test blocks. No parser and no compiler (an engine that
+ * runs compiled programs does not load them); everything here runs in Node and in the browser.
+ * Reading a data folder from disk is `incent/node`; compiling is `incent`.
+ *
+ * @module incent/runtime
+ */
+export { loadArtifact, ArtifactSchema, ArtifactError, ARTIFACT_VERSION, type Artifact } from './artifact.js';
+export { loadData, recordSchemas, evaluationData } from './dataset.js';
+export { formatProblem, type Problem, type RejectedRecord, type FileStats, type RecordSchema, type Dataset as InputDataset } from './records.js';
+export {
+  Evaluator,
+  type Dataset,
+  type EventSource,
+  type PartnerRow,
+  type PeriodResult,
+  type PartnerResult,
+  type PotResult,
+  type AwardResult,
+  type Adjustment,
+  type RunOptions,
+} from './evaluate.js';
+export { EvalError, type EventRow, type Value } from './compile-ir.js';
+export { statementJson, statementTable, statementCsv, explainPartner, type StatementJson, type PotJson } from './statement.js';
+export { StatementJsonSchema, StatementsJsonSchema, PotJsonSchema } from './statement-schema.js';
+export { runTests, type TestOutcome, type TestFailure } from './tests.js';
