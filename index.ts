@@ -6,8 +6,9 @@
  * @module incent
  */
 export { compile, type CompileResult } from './compiler/compile.js';
-export { format } from './language/format.js';
-export { parse } from './language/parser.js';
+export { format, type FormatResult } from './language/format.js';
+export { parse, type ParseResult } from './language/parser.js';
+export type { Span } from './language/syntax.js';
 export { renderDiagnostic, renderDiagnostics, diagnosticToJson, SourceText, type Diagnostic, type JsonDiagnostic, type RelatedSpan, type Severity, type RenderOptions } from './language/diagnostics.js';
 export { JsonDiagnosticSchema, JsonDiagnosticsSchema } from './language/diagnostics-schema.js';
 export * from './runtime/index.js';

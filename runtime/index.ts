@@ -6,7 +6,28 @@
  *
  * @module incent/runtime
  */
-export { loadArtifact, ArtifactSchema, ArtifactError, ARTIFACT_VERSION, type Artifact } from './artifact.js';
+export {
+  loadArtifact,
+  ArtifactSchema,
+  ArtifactError,
+  ARTIFACT_VERSION,
+  type Artifact,
+  type FieldSpec,
+  type FieldType,
+  type IR,
+  type IRMeta,
+  type Mode,
+  type PotSpec,
+  type PotUnit,
+  type RuleSpec,
+  type ScopeSpec,
+  type Step,
+  type TestSpec,
+  type ValueKind,
+  type CmpKind,
+  type WindowSpec,
+} from './artifact.js';
+export type { Num, Fixed } from './num.js';
 export { loadData, recordSchemas, evaluationData } from './dataset.js';
 export { formatProblem, type Problem, type RejectedRecord, type FileStats, type RecordSchema, type Dataset as InputDataset } from './records.js';
 export {
