@@ -129,6 +129,7 @@ describe('the packed package', () => {
 import { loadArtifact, Evaluator, type PeriodResult } from 'incent/runtime';
 import { openDataFolder, type StreamOptions } from 'incent/node';
 import pkg from 'incent/package.json' with { type: 'json' };
+import statementSchema from 'incent/schemas/statement.schema.json' with { type: 'json' };
 
 const r = compile('');
 // @ts-expect-error the artifact is there only when the program compiles
@@ -146,7 +147,7 @@ const periods: PeriodResult[] = ev.run({ partners: [], events: {} });
 const opts: StreamOptions = { acceptRejects: true };
 // @ts-expect-error a folder needs a program
 openDataFolder('data');
-export const used = [cost, sev, periods, opts, pkg.version];
+export const used = [cost, sev, periods, opts, pkg.version, statementSchema.title];
 `,
     );
     const nodeTypes = join(repo, 'node_modules', '@types');
@@ -185,6 +186,22 @@ export const used = [cost, sev, periods, opts, pkg.version];
     expect(lines.find((l) => l.startsWith('tests: '))).toMatch(/^tests: [1-9]\d* passed, 0 failed$/);
     // the stored artifact is the JSON the shipped schema describes
     expect(JSON.parse(readFileSync(join(app, 'program.json'), 'utf8')).version).toBe(1);
+  });
+
+  it('exports its package.json and its JSON Schemas, and nothing else of its files', () => {
+    const probe = `const r = {};
+for (const s of ['incent/package.json', 'incent/schemas/statement.schema.json', 'incent/schemas/artifact.schema.json']) r[s] = (await import(s, { with: { type: 'json' } })).default.title ?? 'ok';
+for (const s of ['incent/dist/index.js', 'incent/cli/main.js', 'incent/schemas/nope.json']) r[s] = await import(s).then(() => 'imported', (e) => e.code);
+console.log(JSON.stringify(r));`;
+    const r = JSON.parse(ok(process.execPath, ['--input-type=module', '-e', probe], app)) as Record<string, string>;
+    expect(r).toEqual({
+      'incent/package.json': 'ok',
+      'incent/schemas/statement.schema.json': 'Incent statement',
+      'incent/schemas/artifact.schema.json': 'Incent artifact',
+      'incent/dist/index.js': 'ERR_PACKAGE_PATH_NOT_EXPORTED',
+      'incent/cli/main.js': 'ERR_PACKAGE_PATH_NOT_EXPORTED',
+      'incent/schemas/nope.json': 'ERR_MODULE_NOT_FOUND',
+    });
   });
 
   it('the installed `incent` command checks and runs, with no TypeScript loader', () => {
