@@ -20,7 +20,7 @@ if (existsSync(join(root, 'cli', 'main.ts'))) {
   const built = statSync(bundle).mtimeMs;
   const stale = ['cli', 'core', 'language', 'compiler', 'runtime'].some((dir) => {
     const full = join(root, dir);
-    return existsSync(full) && readdirSync(full).some((f) => f.endsWith('.ts') && statSync(join(full, f)).mtimeMs > built);
+    return existsSync(full) && readdirSync(full, { recursive: true }).some((f) => f.endsWith('.ts') && statSync(join(full, f)).mtimeMs > built);
   });
   if (stale) process.stderr.write('incent: warning: the sources changed since the command was built: run `npm run build`\n');
 }

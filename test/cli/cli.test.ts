@@ -267,11 +267,13 @@ describe('the installed command', () => {
     utimesSync(join(pkg, 'dist', 'incent.mjs'), hourAgo, hourAgo);
     expect(run(pkg)).toMatchObject({ status: 0, stdout: 'ran check x', stderr: '' });
 
-    const checkout = layout({ 'dist/incent.mjs': bundle, 'cli/main.ts': '', 'runtime/evaluate.ts': '' });
+    const checkout = layout({ 'dist/incent.mjs': bundle, 'cli/main.ts': '', 'runtime/evaluate/rules.ts': '' });
     utimesSync(join(checkout, 'dist', 'incent.mjs'), hourAgo, hourAgo);
     expect(run(checkout)).toMatchObject({ status: 0, stdout: 'ran check x', stderr: 'incent: warning: the sources changed since the command was built: run `npm run build`\n' });
 
-    for (const f of ['cli/main.ts', 'runtime/evaluate.ts']) utimesSync(join(checkout, f), hourAgo, hourAgo);
+    utimesSync(join(checkout, 'cli', 'main.ts'), hourAgo, hourAgo);
+    expect(run(checkout).stderr).toContain('warning'); // a source in a subfolder counts too
+    utimesSync(join(checkout, 'runtime', 'evaluate', 'rules.ts'), hourAgo, hourAgo);
     utimesSync(join(checkout, 'dist', 'incent.mjs'), new Date(), new Date());
     expect(run(checkout)).toMatchObject({ status: 0, stdout: 'ran check x', stderr: '' });
   });
