@@ -5,5 +5,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: ['test/bench/**', 'node_modules/**'],
     testTimeout: 60_000,
+    // The `incent` command runs a bundle: build it from the current sources before the tests run it.
+    globalSetup: ['test/helpers/build-cli.ts'],
   },
 });

@@ -1,29 +1,31 @@
 #!/usr/bin/env node
-// The `incent` command. Uses the bundle dist/incent.mjs (`npm run build`) when it is newer than every
-// source file; otherwise runs the TypeScript sources through tsx's loader, so that it works right
-// after `npm install` with no build step and never runs stale code.
+// The `incent` command: runs the bundle dist/incent.mjs (bin/build.js makes it; `npm ci` and `npm pack`
+// build it through `prepare`/`prepack`). Nothing else is loaded: no TypeScript loader, no dev
+// dependency. In a checkout where the bundle is missing or older than the sources, it says so in
+// one line instead of failing with a stack trace or running stale code silently.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bundle = join(root, 'dist', 'incent.mjs');
 
-function newestSource() {
-  let newest = 0;
-  for (const dir of ['core', 'language', 'compiler', 'runtime', 'cli']) {
-    const full = join(root, dir);
-    if (!existsSync(full)) continue;
-    for (const f of readdirSync(full)) if (f.endsWith('.ts')) newest = Math.max(newest, statSync(join(full, f)).mtimeMs);
-  }
-  return newest;
+if (!existsSync(bundle)) {
+  process.stderr.write(`incent: the command is not built (${bundle} is missing): run \`npm run build\` in ${root}\n`);
+  process.exit(1);
 }
 
-if (existsSync(bundle) && statSync(bundle).mtimeMs >= newestSource()) {
-  await import(bundle);
-} else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  const { runCli } = await import('../cli/main.ts');
-  runCli();
+// Only a checkout has the sources (the package ships dist/ alone): there, warn when they are newer.
+if (existsSync(join(root, 'cli', 'main.ts'))) {
+  const built = statSync(bundle).mtimeMs;
+  const stale = ['cli', 'core', 'language', 'compiler', 'runtime'].some((dir) => {
+    const full = join(root, dir);
+    return existsSync(full) && readdirSync(full, { recursive: true }).some((f) => f.endsWith('.ts') && statSync(join(full, f)).mtimeMs > built);
+  });
+  if (stale) process.stderr.write('incent: warning: the sources changed since the command was built: run `npm run build`\n');
 }
+
+// With INCENT_DEBUG set, an internal error's stack trace points into the sources, not the bundle.
+if (process.env.INCENT_DEBUG) process.setSourceMapsEnabled(true);
+
+await import(pathToFileURL(bundle).href);

@@ -12,6 +12,9 @@ import { expectedText, project } from '../test/examples/project.ts';
 const here = dirname(fileURLToPath(import.meta.url));
 // INCENT_CLI: another checkout's bin/incent.js (e.g. a clean copy of HEAD while the tree is mid-edit).
 const cli = process.env.INCENT_CLI ?? join(here, '..', 'bin', 'incent.js');
+// bin/incent.js runs the built bundle: build it from that checkout's current sources first.
+const build = join(dirname(cli), 'build.js');
+if (existsSync(build)) execFileSync('node', [build, '--cli'], { stdio: 'inherit' });
 const names = process.argv.slice(2).length
   ? process.argv.slice(2)
   : readdirSync(here).filter((n) => existsSync(join(here, n, 'program.incent'))).sort();

@@ -1,6 +1,6 @@
 /** The `incent` command line: exit codes, output formats, messages for bad usage and bad data. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -234,15 +234,60 @@ describe('incent explain', () => {
 });
 
 describe('the installed command', () => {
-  it('bin/incent.js runs from the repository', () => {
-    const out = execFileSync('node', [new URL('../../bin/incent.js', import.meta.url).pathname, 'check', fixture('canonical.incent')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const bin = new URL('../../bin/incent.js', import.meta.url).pathname;
+
+  it('bin/incent.js runs the built command (built from the current sources by the tests\' global setup)', () => {
+    const out = execFileSync('node', [bin, 'check', fixture('canonical.incent')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     expect(out).toBe('');
-    const r = spawnSync('node', [new URL('../../bin/incent.js', import.meta.url).pathname, 'check', fixture('canonical.incent')], { encoding: 'utf8' });
+    const r = spawnSync('node', [bin, 'check', fixture('canonical.incent')], { encoding: 'utf8' });
     expect(r.status).toBe(0);
-    expect(r.stderr).toContain('ok');
+    expect(r.stderr).toBe(`${fixture('canonical.incent')}: ok\n`); // no staleness warning: the bundle is fresh
+    const help = spawnSync('node', [bin, '--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('incent run FILE --data DIR');
+  });
+
+  /** A copy of bin/incent.js in a folder laid out like a checkout or a package. */
+  function layout(files: Record<string, string>): string {
+    const dir = tmp();
+    mkdirSync(join(dir, 'bin'));
+    copyFileSync(bin, join(dir, 'bin', 'incent.js'));
+    writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
+    for (const [f, text] of Object.entries(files)) {
+      mkdirSync(join(dir, f, '..'), { recursive: true });
+      writeFileSync(join(dir, f), text);
+    }
+    return dir;
+  }
+
+  it('without a build, it says in one line to run `npm run build` (exit 1, no stack trace)', () => {
+    const dir = layout({ 'cli/main.ts': '' });
+    const r = spawnSync('node', [join(dir, 'bin', 'incent.js'), '--help'], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`incent: the command is not built (${join(dir, 'dist', 'incent.mjs')} is missing): run \`npm run build\` in ${dir}/\n`);
+  });
+
+  it('in a checkout whose sources are newer than the bundle, it warns in one line and runs it; in a package (no sources), it runs it', () => {
+    const bundle = "process.stdout.write('ran ' + process.argv.slice(2).join(' '));";
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    const run = (dir: string) => spawnSync('node', [join(dir, 'bin', 'incent.js'), 'check', 'x'], { encoding: 'utf8' });
+
+    const pkg = layout({ 'dist/incent.mjs': bundle });
+    utimesSync(join(pkg, 'dist', 'incent.mjs'), hourAgo, hourAgo);
+    expect(run(pkg)).toMatchObject({ status: 0, stdout: 'ran check x', stderr: '' });
+
+    const checkout = layout({ 'dist/incent.mjs': bundle, 'cli/main.ts': '', 'runtime/evaluate/rules.ts': '' });
+    utimesSync(join(checkout, 'dist', 'incent.mjs'), hourAgo, hourAgo);
+    expect(run(checkout)).toMatchObject({ status: 0, stdout: 'ran check x', stderr: 'incent: warning: the sources changed since the command was built: run `npm run build`\n' });
+
+    utimesSync(join(checkout, 'cli', 'main.ts'), hourAgo, hourAgo);
+    expect(run(checkout).stderr).toContain('warning'); // a source in a subfolder counts too
+    utimesSync(join(checkout, 'runtime', 'evaluate', 'rules.ts'), hourAgo, hourAgo);
+    utimesSync(join(checkout, 'dist', 'incent.mjs'), new Date(), new Date());
+    expect(run(checkout)).toMatchObject({ status: 0, stdout: 'ran check x', stderr: '' });
   });
 });
-
 
 describe('progress', () => {
   it('a run on a terminal that takes more than a second shows progress on stderr, never on stdout', async () => {

@@ -1,0 +1,43 @@
+/**
+ * The JSON Schemas in schemas/, generated from the zod schemas that validate the same documents
+ * (zod's `z.toJSONSchema`, JSON Schema 2020-12): for those who read Incent's JSON without
+ * TypeScript. `npm run schemas` writes them; they are committed and shipped in the package, and
+ * test/package/schemas.test.ts fails when they differ from what this generates.
+ *
+ * - artifact.schema.json: a compiled program as `loadArtifact` accepts it (`compile().artifact`, stored as JSON);
+ * - statement.schema.json: one period's statement, as `incent run --format json` prints it (`--all`: an array of them);
+ * - diagnostics.schema.json: what `incent check --format json` prints.
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { JsonDiagnosticsSchema } from '../core/diagnostics-schema.js';
+import { ArtifactSchema, IRSchema } from '../runtime/artifact.js';
+import { StatementJsonSchema } from '../runtime/statement-schema.js';
+
+/** Names for the shared definitions (`$defs`): the expression tree is recursive. */
+const names = z.registry<{ id: string }>();
+names.add(IRSchema, { id: 'IR' });
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output', title: string, description: string): string {
+  const { $schema, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, metadata: names });
+  return JSON.stringify({ $schema, title, description, ...rest }, null, 2) + '\n';
+}
+
+/** File name → text of every schema. */
+export function schemaFiles(): Record<string, string> {
+  return {
+    // What loadArtifact accepts (its input): like zod, the schema lets unknown properties through.
+    'artifact.schema.json': jsonSchema(ArtifactSchema, 'input', 'Incent artifact', 'A compiled Incent program (version 1), as compile() produces it and loadArtifact() validates it.'),
+    'statement.schema.json': jsonSchema(StatementJsonSchema, 'output', 'Incent statement', 'One period of a program: partners, their tiers, pots and awards with traces, totals and cost (`incent run --format json`; with --all, an array of these). Amounts are exact decimal strings.'),
+    'diagnostics.schema.json': jsonSchema(JsonDiagnosticsSchema, 'output', 'Incent diagnostics', 'The diagnostics of one or more programs (`incent check --format json`): code, severity, message, optional hint, range and related ranges.'),
+  };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const dir = fileURLToPath(new URL('../schemas/', import.meta.url));
+  for (const [name, text] of Object.entries(schemaFiles())) {
+    writeFileSync(dir + name, text);
+    console.log(`schemas/${name}`);
+  }
+}

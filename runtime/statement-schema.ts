@@ -1,0 +1,48 @@
+/**
+ * The statement JSON (`incent run --format json`, `statementJson`; the contract of the spec's §11)
+ * as a zod schema, for those who read statements from elsewhere (a file, a queue, another service)
+ * and validate them at their boundary. `schemas/statement.schema.json` is generated from it
+ * (`npm run schemas`). The compiler checks that it describes exactly the `StatementJson` type.
+ */
+import { z } from 'zod';
+import type { PotJson, StatementJson } from './statement.js';
+
+/** An exact decimal as statements write it: digits, an optional fraction, an optional minus (`-12.50`); never an exponent. */
+const amount = z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a decimal amount such as "12.50"');
+
+export const PotJsonSchema = z.strictObject({
+  earned: amount,
+  paid: amount,
+  carried: amount,
+  carried_in: amount,
+  adjustments: z.array(z.strictObject({ kind: z.string(), amount, note: z.string() })),
+  approval: z.boolean(),
+  cards: z.array(z.strictObject({ denomination: amount, count: z.number().int().nonnegative() })).optional(),
+});
+
+export const StatementJsonSchema = z.strictObject({
+  program: z.string(),
+  period: z.string().regex(/^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$/, 'expected a period such as 2026, 2026-Q1 or 2026-03'),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code'),
+  partners: z.array(
+    z.strictObject({
+      id: z.string(),
+      tiers: z.record(z.string(), z.string()),
+      pots: z.record(z.string(), PotJsonSchema),
+      awards: z.array(z.strictObject({ rule: z.string(), pot: z.string(), amount, trace: z.string() })),
+    }),
+  ),
+  totals: z.record(z.string(), z.strictObject({ earned: amount, paid: amount, carried: amount, budget: amount.optional(), budget_used: amount.optional() })),
+  cost: amount,
+  rejected: z.number().int().nonnegative(),
+});
+
+/** `incent run --all --format json` prints an array of statements, one per period. */
+export const StatementsJsonSchema = z.array(StatementJsonSchema);
+
+// The schemas and the TypeScript types describe the same JSON: a change to one that is not made to
+// the other fails the type check.
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Assert<T extends true> = T;
+export type _StatementSchemaMatchesType = Assert<Same<z.infer<typeof StatementJsonSchema>, StatementJson>>;
+export type _PotSchemaMatchesType = Assert<Same<z.infer<typeof PotJsonSchema>, PotJson>>;
