@@ -7,7 +7,7 @@
  *   npx tsx test/bench/load.bench.ts [LINES=1000000] [RUNS=5]
  *
  * The data is generated once into bench-data/ (gitignored) with the benchmark's own generator
- * (/work/shared/bench/peers/lib/gen.js, deterministic). Target for 1M lines: under 1.0 s and
+ * (the peers' `lib/gen.js` beside the repository, deterministic). Target for 1M lines: under 1.0 s and
  * under 350 MiB peak RSS.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,7 +21,8 @@ import { loadData } from '../../runtime/data/load.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
-const GEN = '/work/shared/bench/peers/lib/gen.js';
+/** The peers' seeded generator, in a `shared/bench/peers` folder beside the repository (not part of it). */
+const GEN = join(root, '..', 'shared', 'bench', 'peers', 'lib', 'gen.js');
 
 interface GenLine {
   partnerId: string;
@@ -38,6 +39,10 @@ function dataFile(n: number): string {
   const dir = join(root, 'bench-data');
   const file = join(dir, `sale-${n}.csv`);
   if (existsSync(file)) return file;
+  if (!existsSync(GEN)) {
+    console.log(`The peers' data generator is not beside this repository (${GEN} is missing), and ${file} was not made before: nothing to measure.`);
+    process.exit(0);
+  }
   const gen = createRequire(import.meta.url)(GEN) as { lines: (n: number) => Iterable<GenLine> };
   const out: string[] = ['id,partner,date,sku,category,region,amount,quantity'];
   let i = 0;

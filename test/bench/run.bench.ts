@@ -31,6 +31,10 @@ function sh(cmd: string, argv: string[], cwd: string, env: NodeJS.ProcessEnv = {
 }
 
 function prepare(): void {
+  if (!existsSync(join(shared, 'package.json'))) {
+    console.log(`The peers' canonical benchmark is not beside this repository (${shared} is missing): nothing to compare with, so the runtime benchmark is skipped.`);
+    process.exit(0);
+  }
   mkdirSync(work, { recursive: true });
   writeFileSync(join(work, 'rss.cjs'), "process.on('exit', () => { try { require('fs').writeSync(2, 'MAXRSS_KB ' + process.resourceUsage().maxRSS + '\\n'); } catch {} });\n");
   if (!existsSync(join(peers, 'package.json'))) cpSync(shared, peers, { recursive: true, filter: (p) => !p.includes('node_modules') && !p.includes(`${join(shared, 'data')}`) && !p.includes(`${join(shared, 'results')}`) });
