@@ -104,6 +104,8 @@ function scan(s: string, pos: number, line: number, final: boolean, emit: RowHan
         let value = '';
         for (;;) {
           const q = s.indexOf('"', i);
+          // A quote left open makes the rest of the file one field: past the line limit, stop.
+          if ((q < 0 ? n : q) - rowStart > MAX_LINE_CHARS) throw tooLong(rowLine);
           if (q < 0) {
             if (final) throw new CsvSyntaxError(rowLine, reason('D0105', {}));
             line = rowLine;
