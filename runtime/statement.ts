@@ -105,10 +105,14 @@ export function statementTable(a: Artifact, r: PeriodResult): string {
   return out.join('\n') + '\n';
 }
 
-/** Escapes a CSV cell, and neutralises cells a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR). */
+/**
+ * Escapes a CSV cell, and neutralises (prefixes `'` to) a cell a spreadsheet would run as a formula:
+ * one that starts with `=`, `+`, `-` or `@` — also after leading whitespace (` =1`), which
+ * spreadsheets skip — or with a tab or CR; a plain number (`-12.5`) is left as it is.
+ */
 export function csvCell(v: string): string {
   let s = v;
-  if (/^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
+  if (/^(?:\s*[=+\-@]|[\t\r])/.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
