@@ -1,8 +1,8 @@
 /**
  * The Data panel: one editable table per data file the program declares (`partners`, one per event
  * kind), paged, with the declared types in the headers and invalid cells marked; Paste CSV, open or
- * drop CSV/JSON/NDJSON files, Add row, Download CSV, and Generate sample. Also the tables as the
- * runtime's data files (CSV texts, cached per table) for each run.
+ * drop CSV/JSON/NDJSON files, Add row, Download CSV (formulas neutralised: download.ts), and Generate
+ * sample. Also the tables as the runtime's data files (CSV texts, cached per table) for each run.
  */
 import type { App } from './app.js';
 import { h } from './dom.js';
@@ -42,7 +42,7 @@ export function createDataPanel(app: App): DataPanel {
       h('button', { type: 'button', onclick: () => fileInput.click() }, 'Open files…'),
       fileInput,
       h('button', { type: 'button', onclick: () => openPasteDialog() }, 'Paste CSV…'),
-      h('button', { type: 'button', onclick: () => downloadTable() }, 'Download CSV'),
+      h('button', { type: 'button', onclick: () => void downloadTable() }, 'Download CSV'),
       h('button', { type: 'button', onclick: () => addRow() }, 'Add row'),
     ),
     h(
@@ -339,10 +339,12 @@ export function createDataPanel(app: App): DataPanel {
     afterDataChange();
   });
 
-  function downloadTable(): void {
+  async function downloadTable(): Promise<void> {
     const file = state.dataTab;
     if (!file) return;
-    const { text } = tableToCsv(state.tables.get(file)!);
+    // Loaded on first use: csvCell comes with the runtime's decimal numbers, which the page does not otherwise need.
+    const { tableToDownloadCsv } = await import('./download.js');
+    const text = tableToDownloadCsv(state.tables.get(file)!);
     const a = h('a', { href: URL.createObjectURL(new Blob([text], { type: 'text/csv' })), download: `${file}.csv` });
     a.click();
     setTimeout(() => URL.revokeObjectURL(a.href), 1000);

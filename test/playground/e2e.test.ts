@@ -2,7 +2,7 @@
  * The playground end to end, in headless Chromium (Debian's, driven by playwright-core): the app is
  * built once into a temp folder and served on 127.0.0.1; one browser, pages reused.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildPlayground, CHROMIUM, launch, removeDir, serve } from './harness.js';
@@ -186,5 +186,19 @@ describe.skipIf(!existsSync(CHROMIUM))('playground in Chromium', () => {
     await page.locator('input[aria-label="sale row 2 amount"]').fill('12,50');
     await expect.poll(() => page.locator('[data-testid=problems]').innerText(), { timeout: 10_000 }).toContain('sale.csv:3: field "amount": "12,50" is not a decimal amount');
     expect(await page.locator('input[aria-label="sale row 2 amount"]').getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('downloads a table as CSV with the cells a spreadsheet would run as formulas neutralised', async () => {
+    await page.getByRole('tab', { name: 'Data' }).click();
+    await page.locator('[data-testid=data] button[data-file=sale]').click();
+    await page.locator('input[aria-label="sale row 1 sku"]').fill('=HYPERLINK("http://x")');
+    await page.locator('input[aria-label="sale row 2 sku"]').fill(' =1+1');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+    expect(download.suggestedFilename()).toBe('sale.csv');
+    const lines = readFileSync(await download.path(), 'utf8').split('\r\n');
+    expect(lines[0]).toBe('id,partner,date,sku,category,amount,quantity');
+    expect(lines[1]).toContain(`,"'=HYPERLINK(""http://x"")",`);
+    expect(lines[2]).toContain(`,' =1+1,`);
+    await resetToSpecExample();
   });
 });
