@@ -2,14 +2,15 @@
  * The playground end to end, in headless Chromium (Debian's, driven by playwright-core): the app is
  * built once into a temp folder and served on 127.0.0.1; one browser, pages reused.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { buildPlayground, CHROMIUM, launch, removeDir, serve } from './harness.js';
+import { describeInChromium, launch } from '../helpers/chromium.js';
+import { buildPlayground, removeDir, serve } from './harness.js';
 
 const SPEC_EXAMPLE = 'spec-example (northwind, small data)';
 
-describe.skipIf(!existsSync(CHROMIUM))('playground in Chromium', () => {
+describeInChromium('playground in Chromium', () => {
   let dir: string;
   let server: { url: string; close: () => Promise<void> };
   let browser: Browser;
