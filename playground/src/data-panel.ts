@@ -277,7 +277,11 @@ export function createDataPanel(app: App): DataPanel {
     if (!state.schema) return;
     const seed = Number(seedInput.value) || 0;
     app.say('Generating sample data…');
-    const { tables } = await app.lang.ask<'sample'>({ type: 'sample', schema: state.schema, seed, partners: Math.min(100_000, Number(partnersInput.value) || 12), events: Math.min(1_000_000, Number(eventsInput.value) || 0) });
+    const { tables, stopped } = await app.lang.ask<'sample'>({ type: 'sample', schema: state.schema, seed, partners: Math.min(100_000, Number(partnersInput.value) || 12), events: Math.min(1_000_000, Number(eventsInput.value) || 0) });
+    if (stopped) {
+      app.say(''); // the notice says why
+      return;
+    }
     for (const [k, t] of Object.entries(tables)) state.tables.set(k, t);
     state.pages.clear();
     afterDataChange();

@@ -17,6 +17,7 @@ import { createDataPanel } from './data-panel.js';
 import { h } from './dom.js';
 import { createEditor, registerIncent, setDiagnostics } from './editor.js';
 import { createLayout } from './layout.js';
+import { programTooLarge, runTimeoutFrom } from './limits.js';
 import { createProblems } from './problems.js';
 import type { RunResult } from './protocol.js';
 import { createResultsPanel } from './results.js';
@@ -30,8 +31,8 @@ import { debounce, LangClient, Runner } from './workers.js';
 
 const state = createState();
 const status = createStatus();
-const lang = new LangClient();
-const runner = new Runner(showRun);
+const lang = new LangClient(status.showNotice);
+const runner = new Runner(showRun, runTimeoutFrom(location.search), status.showNotice);
 
 const app: App = {
   state,
@@ -79,11 +80,14 @@ const layout = createLayout(document.getElementById('app')!, {
 // ---------------------------------------------------------------------------------------------
 // The editor
 
+// A program too large to check gets no completion, hover, definition or formatting either.
 registerIncent({
-  complete: async (text, offset) => (await lang.ask<'complete'>({ type: 'complete', text, offset })).result,
-  hover: async (text, offset) => (await lang.ask<'hover'>({ type: 'hover', text, offset })).result,
-  definition: async (text, offset) => (await lang.ask<'definition'>({ type: 'definition', text, offset })).result,
+  complete: async (text, offset) => (programTooLarge(text) ? { items: [], replace: { start: offset, end: offset } } : (await lang.ask<'complete'>({ type: 'complete', text, offset })).result),
+  hover: async (text, offset) => (programTooLarge(text) ? null : (await lang.ask<'hover'>({ type: 'hover', text, offset })).result),
+  definition: async (text, offset) => (programTooLarge(text) ? null : (await lang.ask<'definition'>({ type: 'definition', text, offset })).result),
   format: async (text) => {
+    const tooLarge = programTooLarge(text);
+    if (tooLarge) return { text: null, message: tooLarge };
     const r = await lang.ask<'format'>({ type: 'format', text });
     return { text: r.text, ...(r.message ? { message: r.message } : {}) };
   },
@@ -116,15 +120,50 @@ model.onDidChangeContent(() => {
   save();
 });
 
+/** Whether the program was too large at the last check (the notice is shown once, when it becomes so). */
+let tooLarge = false;
+
 async function check(): Promise<void> {
   const v = ++checkVersion;
   const text = model.getValue();
-  const r = await lang.ask<'check'>({ type: 'check', text });
-  if (v !== checkVersion) return;
+  const why = programTooLarge(text);
+  if (why) {
+    notChecked(why);
+    return;
+  }
+  if (tooLarge) {
+    tooLarge = false;
+    status.hideNotice();
+  }
+  const r = await lang.check(text);
+  if (!r || v !== checkVersion) return; // a newer check replaced this one
+  if (r.stopped) {
+    state.unchecked = r.stopped;
+    state.diagnostics = [];
+    setDiagnostics(model, []);
+    problems.render();
+    return;
+  }
+  state.unchecked = undefined;
   state.diagnostics = r.diagnostics;
   setDiagnostics(model, r.diagnostics);
-  if (r.schema.tables.length > 0 || r.diagnostics.every((d) => d.severity !== 'error')) updateSchema(r.schema);
+  const hasErrors = r.diagnostics.some((d) => d.severity === 'error');
+  if (r.schema.tables.length > 0 || !hasErrors) updateSchema(r.schema);
   problems.render();
+}
+
+/** A program too large to check or evaluate: nothing is sent to the workers, and the page says why. */
+function notChecked(why: string): void {
+  runner.cancel();
+  state.unchecked = why;
+  state.diagnostics = [];
+  setDiagnostics(model, []);
+  state.result = { type: 'run', id: 0, blocked: why, problems: [], rejected: 0, records: 0, pots: [], tiers: [], periods: [], partners: [], totals: {}, ms: 0 };
+  results.render();
+  problems.render();
+  status.say('');
+  if (!tooLarge) status.showNotice(why);
+  tooLarge = true;
 }
 
 /** A new schema (other data files or fields): the tables get their columns, and the program runs. */
@@ -147,7 +186,9 @@ function updateSchema(schema: ProgramSchema): void {
 
 function run(): void {
   if (!state.schema) return;
-  runner.run({ text: model.getValue(), files: data.files(), ...(state.period ? { period: state.period } : {}), ...(state.partner ? { explain: state.partner } : {}) });
+  const text = model.getValue();
+  if (programTooLarge(text)) return;
+  runner.run({ text, files: data.files(), ...(state.period ? { period: state.period } : {}), ...(state.partner ? { explain: state.partner } : {}) });
 }
 
 function showRun(r: RunResult): void {

@@ -1,6 +1,7 @@
 /**
- * The Problems list under the editor: the checker's diagnostics (a click moves the cursor there) and
- * the data's invalid records with the command line's messages (a click shows the row in the data panel).
+ * The Problems list under the editor: why the program was not checked (too large, checker stopped),
+ * the checker's diagnostics (a click moves the cursor there) and the data's invalid records with the
+ * command line's messages (a click shows the row in the data panel).
  */
 import type { App } from './app.js';
 import { h } from './dom.js';
@@ -26,6 +27,7 @@ export function createProblems(app: App): Problems {
   function render(): void {
     const { state, model, editor } = app;
     const items: HTMLElement[] = [];
+    if (state.unchecked) items.push(h('li', { class: 'problem error' }, h('span', { class: 'sev' }, 'error'), ' ', h('span', { class: 'msg' }, state.unchecked)));
     for (const d of state.diagnostics) {
       const pos = model.getPositionAt(d.start);
       const li = h(
@@ -63,9 +65,11 @@ export function createProblems(app: App): Problems {
       );
     }
     if (dataProblems.length > MAX_LISTED) items.push(h('li', { class: 'problem' }, `… and ${dataProblems.length - MAX_LISTED} more data problems`));
-    if (r?.blocked && state.diagnostics.every((d) => d.severity !== 'error')) items.push(h('li', { class: 'problem error' }, r.blocked));
-    const errors = state.diagnostics.filter((d) => d.severity === 'error').length + dataProblems.filter((p) => p.severity === 'error').length;
-    const warnings = state.diagnostics.length + dataProblems.length - errors;
+    if (r?.blocked && !state.unchecked && state.diagnostics.every((d) => d.severity !== 'error')) items.push(h('li', { class: 'problem error' }, r.blocked));
+    const programErrors = state.diagnostics.filter((d) => d.severity === 'error').length;
+    const dataErrors = dataProblems.filter((p) => p.severity === 'error').length;
+    const warnings = state.diagnostics.length - programErrors + dataProblems.length - dataErrors;
+    const errors = programErrors + dataErrors + (state.unchecked ? 1 : 0);
     title.textContent = `Problems (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'})`;
     if (items.length === 0) items.push(h('li', { class: 'none' }, 'No problems.'));
     list.replaceChildren(...items);

@@ -11,6 +11,8 @@ export interface PageState {
   schema: ProgramSchema | undefined;
   schemaKey: string;
   diagnostics: WireDiagnostic[];
+  /** Why the program is not checked (too large, or the checker was stopped); shown as a problem. */
+  unchecked: string | undefined;
   result: RunResult | undefined;
   /** The last results that evaluated: shown, marked as stale, while the program has errors. */
   lastGood: RunResult | undefined;
@@ -31,6 +33,7 @@ export function createState(): PageState {
     schema: undefined,
     schemaKey: '',
     diagnostics: [],
+    unchecked: undefined,
     result: undefined,
     lastGood: undefined,
     period: undefined,

@@ -201,4 +201,50 @@ describeInChromium('playground in Chromium', () => {
     expect(lines[2]).toContain(`,' =1+1,`);
     await resetToSpecExample();
   });
+
+
+  it('a program over 1 MiB (an 8 MB one-line program) is neither checked nor evaluated: the page settles with a notice', async () => {
+    // The spec's example on one line, then a sum of 2,000,000 ones: 8 MB on one line, built here.
+    const oneLine = readFileSync('test/fixtures/northwind.incent', 'utf8').split('\n').filter((l) => !l.startsWith('#')).join(' ');
+    const program = `${oneLine} let big = ${'1 + '.repeat(2_000_000)}1`;
+    expect(program.length).toBeGreaterThan(8_000_000);
+    await resetToSpecExample();
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.evaluate((text) => navigator.clipboard.writeText(text), program);
+    await page.locator('[data-testid=editor] .view-lines').click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Control+V');
+    await expect.poll(() => page.locator('.notice').innerText(), { timeout: 60_000 }).toMatch(/^The program is 7\.6 MiB \(8,\d{3},\d{3} bytes\): the playground checks and evaluates programs of at most 1 MiB/);
+    await expect.poll(() => page.locator('[data-testid=results]').innerText(), { timeout: 10_000 }).toContain('The program is 7.6 MiB');
+    expect(await page.locator('[data-testid=results]').innerText()).not.toContain('Evaluating');
+    expect(await page.locator('[data-testid=problems]').innerText()).toMatch(/Problems \(1 error, 0 warnings\)[\s\S]*at most 1 MiB/);
+    // Back under the limit, the program is checked and evaluated again.
+    await page.keyboard.press('Control+Z');
+    await expect.poll(() => statementRows(page).count(), { timeout: 30_000 }).toBe(8);
+    await expect.poll(() => page.locator('.notice').isHidden(), { timeout: 10_000 }).toBe(true);
+    expect(await page.locator('[data-testid=problems]').innerText()).toContain('No problems.');
+  });
+
+  it('an evaluation that does not answer is stopped, its worker restarted, and the page says so', async () => {
+    const fresh = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    try {
+      const p = await fresh.newPage();
+      // A run worker that never answers: it loops forever on every request.
+      const runWorker = /\/run\.worker-[^/]*\.js$/;
+      await p.route(runWorker, (route) => route.fulfill({ contentType: 'text/javascript', body: 'self.onmessage = () => { for (;;) {} };' }));
+      await p.goto(`${server.url}?timeout=3`); // the evaluation's time limit: 3 s instead of 30 s
+      await expect.poll(() => p.locator('[data-testid=results]').innerText(), { timeout: 60_000 }).toContain('The evaluation did not finish within 3 s and was stopped.');
+      expect(await p.locator('.notice').innerText()).toContain('The evaluation did not finish within 3 s and was stopped.');
+      expect(await p.locator('[data-testid=problems]').innerText()).toContain('The evaluation did not finish within 3 s');
+      // With a worker that answers, the next edit evaluates again.
+      await p.unroute(runWorker);
+      await p.locator('[data-testid=editor] .view-lines').click();
+      await p.keyboard.press('Control+End');
+      await p.keyboard.type('\n# again');
+      await expect.poll(() => statementRows(p).count(), { timeout: 60_000 }).toBeGreaterThan(0);
+      await expect.poll(() => p.locator('.status').innerText(), { timeout: 10_000 }).toMatch(/^Evaluated [\d,]+ records/);
+    } finally {
+      await fresh.close();
+    }
+  });
 });
