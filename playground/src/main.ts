@@ -149,6 +149,8 @@ async function check(): Promise<void> {
   setDiagnostics(model, r.diagnostics);
   const hasErrors = r.diagnostics.some((d) => d.severity === 'error');
   if (r.schema.tables.length > 0 || !hasErrors) updateSchema(r.schema);
+  // No schema yet (a first program with errors): the run says why there are no results.
+  else if (!state.schema) run();
   problems.render();
 }
 
@@ -185,7 +187,8 @@ function updateSchema(schema: ProgramSchema): void {
 }
 
 function run(): void {
-  if (!state.schema) return;
+  // Until the first check gives the data's schema, a run would have no data (unless the program has errors).
+  if (!state.schema && !state.diagnostics.some((d) => d.severity === 'error')) return;
   const text = model.getValue();
   if (programTooLarge(text)) return;
   runner.run({ text, files: data.files(), ...(state.period ? { period: state.period } : {}), ...(state.partner ? { explain: state.partner } : {}) });

@@ -3,6 +3,7 @@
  * built once into a temp folder and served on 127.0.0.1; one browser, pages reused.
  */
 import { readFileSync } from 'node:fs';
+import { encodeSession } from '../../playground/src/share.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { describeInChromium, launch } from '../helpers/chromium.js';
@@ -243,6 +244,19 @@ describeInChromium('playground in Chromium', () => {
       await p.keyboard.type('\n# again');
       await expect.poll(() => statementRows(p).count(), { timeout: 60_000 }).toBeGreaterThan(0);
       await expect.poll(() => p.locator('.status').innerText(), { timeout: 10_000 }).toMatch(/^Evaluated [\d,]+ records/);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('a first program with errors shows them, not "Evaluating…" forever', async () => {
+    const { hash } = await encodeSession({ program: 'program "Broken" {\n  currency EUR\n  period quarter\n  start 2026-01-01\n}\n\nlet x = \n' });
+    const fresh = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    try {
+      const p = await fresh.newPage();
+      await p.goto(server.url + hash);
+      await expect.poll(() => p.locator('[data-testid=results]').innerText(), { timeout: 30_000 }).toContain('The program has errors: see the problems.');
+      expect(await p.locator('[data-testid=problems]').innerText()).toMatch(/Problems \([1-9]\d* errors?/);
     } finally {
       await fresh.close();
     }
