@@ -4,8 +4,7 @@ import { compile } from '../compiler/compile.js';
 import type { Artifact } from '../runtime/artifact.js';
 import { ExitError, printDiagnostics, summary, UsageError, type Io } from './io.js';
 
-/** The largest program file read (a program is a page or two of rules; a larger file is a mistake, such as a data file given as the program). */
-export const MAX_PROGRAM_BYTES = 1 << 20;
+import { MAX_PROGRAM_BYTES } from '../core/limits.js';
 
 export function readSource(path: string): string {
   if (path === '') throw new UsageError('a program FILE is an empty path');

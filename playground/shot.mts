@@ -2,7 +2,8 @@
  * Screenshots of the playground for a look at the page (npx tsx playground/shot.mts [OUTDIR]):
  * results, a partner's explanation, the data panel, dark theme, and an editor hover.
  */
-import { buildPlayground, launch, removeDir, serve } from '../test/playground/harness.ts';
+import { launch } from '../test/helpers/chromium.ts';
+import { buildPlayground, removeDir, serve } from '../test/playground/harness.ts';
 
 const out = process.argv[2] ?? '/tmp';
 const dir = await buildPlayground();

@@ -5,6 +5,7 @@
 import type { Artifact } from './artifact.js';
 import type { PeriodResult, PotResult } from './results.js';
 import { valueFormatter } from './text.js';
+import { neutraliseFormula } from './data/csv.js';
 import * as N from './num.js';
 import type { Num } from './num.js';
 
@@ -106,10 +107,13 @@ export function statementTable(a: Artifact, r: PeriodResult): string {
   return out.join('\n') + '\n';
 }
 
-/** Escapes a CSV cell, and neutralises cells a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR). */
+/**
+ * Escapes a CSV cell, and neutralises (prefixes `'` to) a cell a spreadsheet would run as a formula:
+ * one that starts with `=`, `+`, `-` or `@` — also after leading whitespace (` =1`), which
+ * spreadsheets skip — or with a tab or CR; a plain number (`-12.5`) is left as it is.
+ */
 export function csvCell(v: string): string {
-  let s = v;
-  if (/^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`;
+  const s = neutraliseFormula(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

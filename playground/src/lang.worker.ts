@@ -55,7 +55,7 @@ ctx.onmessage = (e) => {
   } catch (err) {
     // Never leave the page waiting: an internal error answers with nothing.
     console.warn('incent language worker:', err);
-    if (m.type === 'check') ctx.postMessage({ type: 'check', id: m.id, diagnostics: [], schema: { tables: [], currency: 'EUR', period: 'quarter', start: '', textHints: {}, moneyHints: [] }, ms: 0 });
+    if (m.type === 'check') ctx.postMessage({ type: 'check', id: m.id, diagnostics: [], schema: { tables: [], currency: 'EUR', period: 'quarter', start: '', textHints: {}, moneyHints: [] }, ms: 0, stopped: `The checker failed on this program (${(err as Error).message}); it is checked again at the next edit.` });
     else if (m.type === 'complete') ctx.postMessage({ type: 'complete', id: m.id, result: { items: [], replace: { start: m.offset, end: m.offset } } });
     else if (m.type === 'sample') ctx.postMessage({ type: 'sample', id: m.id, tables: {} });
     else if (m.type === 'format') ctx.postMessage({ type: 'format', id: m.id, text: null, message: String(err) });

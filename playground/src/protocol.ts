@@ -22,12 +22,13 @@ export type LangRequest =
   | { type: 'sample'; id: number; schema: ProgramSchema; seed: number; partners: number; events: number };
 
 export type LangResponse =
-  | { type: 'check'; id: number; diagnostics: WireDiagnostic[]; schema: ProgramSchema; ms: number }
+  /** `stopped`: the worker was stopped before it answered (see workers.ts), and why. */
+  | { type: 'check'; id: number; diagnostics: WireDiagnostic[]; schema: ProgramSchema; ms: number; stopped?: string }
   | { type: 'complete'; id: number; result: CompletionResult }
   | { type: 'hover'; id: number; result: HoverResult | null }
   | { type: 'definition'; id: number; result: { start: number; end: number } | null }
   | { type: 'format'; id: number; text: string | null; message?: string }
-  | { type: 'sample'; id: number; tables: Record<string, Table> };
+  | { type: 'sample'; id: number; tables: Record<string, Table>; stopped?: string };
 
 export interface RunRequest {
   type: 'run';

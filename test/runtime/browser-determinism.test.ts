@@ -3,15 +3,15 @@
  * headless Chromium (the runtime bundled for the browser), and in the browser under a time zone far
  * from UTC.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { compile } from '../../compiler/compile.js';
 import { loadData } from '../../runtime/data/load.js';
 import { Evaluator } from '../../runtime/evaluate.js';
 import { statementJson } from '../../runtime/statement.js';
-import { CHROMIUM, launch } from '../playground/harness.js';
+import { describeInChromium, launch } from '../helpers/chromium.js';
 import { browserBundle } from '../helpers/browser-bundle.js';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -30,7 +30,7 @@ function inNode(source: string, texts: Record<string, string>): string {
   return JSON.stringify(new Evaluator(artifact).run(data).map((r) => statementJson(artifact, r)));
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('Node and the browser agree', () => {
+describeInChromium('Node and the browser agree', () => {
   let browser: Browser;
   let bundle: string;
 
