@@ -55,6 +55,23 @@ export interface RunOptions {
 
 const EMPTY: EventRow[] = [];
 
+/** One evaluator's pass 1: its index of the events, its early rules, and what it does with a row of a kind (nothing: undefined). */
+interface Pass1 {
+  idx: RunIndex;
+  early: EventAwards;
+  feed(kind: string): ((row: EventRow) => void) | undefined;
+}
+
+/** One evaluator's run after pass 1: its periods, partners, their values per period, state, late rules, and its pass 2 per kind. */
+interface Pass2 {
+  run: Period[];
+  partnerList: PartnerRow[];
+  envs: Map<string, PartnerEnv>[];
+  state: RunState;
+  late: EventAwards;
+  feed(kind: string): ((row: EventRow) => void) | undefined;
+}
+
 export class Evaluator {
   readonly artifact: Artifact;
   private readonly plan: Plan;
@@ -86,24 +103,30 @@ export class Evaluator {
    * then each period is finished in order (partner rules, rule totals, pots), carrying state.
    */
   runSource(partners: readonly PartnerRow[], src: EventSource, opts: RunOptions & { rejected?: number } = {}): PeriodResult[] {
-    const a = this.artifact;
-    const plan = this.plan;
+    return Evaluator.runTogether([this], partners, src, opts)[0]!;
+  }
+
+  /**
+   * Runs several evaluators (several versions of a program, as `incent diff` compares) over one
+   * event source, reading it as one run would: pass 1 scans each kind once and gives every row to
+   * each evaluator's pass 1; pass 2 scans once each kind that any evaluator's late rules need.
+   * The evaluators must read the same records (equal record schemas: `recordSchemas` of their
+   * artifacts), since each is given the rows the source makes. One result list per evaluator, in
+   * order, each equal to what `runSource` gives it alone.
+   */
+  static runTogether(evaluators: readonly Evaluator[], partners: readonly PartnerRow[], src: EventSource, opts: RunOptions & { rejected?: number } = {}): PeriodResult[][] {
     const explain = opts.explain ?? false;
     const progress = opts.progress;
+    const kinds = [...new Set(evaluators.flatMap((ev) => ev.artifact.events.map((e) => e.name)))];
     // Pass 1 (again, with a fresh index, if the source says a row it gave was not valid after all).
-    let idx: RunIndex;
-    let early: EventAwards;
+    let firsts: Pass1[];
     for (let attempt = 0; ; attempt++) {
-      idx = new RunIndex(plan, partners, explain);
-      // `for each EVENT` rules that use only the event, the partner's attributes and constants are
-      // evaluated in pass 1 too, so that their kind need not be read a second time.
-      early = new EventAwards(plan, plan.earlyRules);
+      firsts = evaluators.map((ev) => ev.startPass1(partners, explain));
       let read = 0;
-      for (const ev of a.events) {
-        const rules = early.rulesFor(ev.name);
-        src.scan(ev.name, (r) => {
-          const env = idx.add(ev.name, r);
-          if (rules) early.feed(rules, r, env);
+      for (const kind of kinds) {
+        const feeds = firsts.flatMap((f) => f.feed(kind) ?? []);
+        src.scan(kind, (r) => {
+          for (const feed of feeds) feed(r);
           if (progress && ++read % 100_000 === 0) progress(`${read.toLocaleString('en-US')} events read`);
         });
       }
@@ -111,20 +134,70 @@ export class Evaluator {
       if (attempt > 0) throw new Error('internal: the event source invalidated pass 1 twice');
     }
     const rejected = opts.rejected ?? src.rejected?.() ?? 0;
+    const seconds = evaluators.map((ev, i) => ev.startPass2(partners, firsts[i]!, opts.through));
+    const periods = Math.max(...seconds.map((s) => s.run.length));
+    progress?.(`measures evaluated for ${periods} period${periods === 1 ? '' : 's'}`);
+    // Pass 2: the `for each EVENT` rules that need every period's partner values.
+    for (const kind of kinds) {
+      const feeds = seconds.flatMap((s) => s.feed(kind) ?? []);
+      if (feeds.length) src.scan(kind, (r) => feeds.forEach((feed) => feed(r)));
+    }
+    return evaluators.map((ev, i) => {
+      const { run, partnerList, envs, state, late } = seconds[i]!;
+      const eventAccs = ev.collectEventRules(run, envs, state, firsts[i]!.early, late);
+      return run.map((p, j) => {
+        const r = ev.evaluatePeriod(p, partnerList, envs[j]!, eventAccs[j]!, firsts[i]!.idx, state, rejected, explain);
+        progress?.(`period ${r.period} evaluated (${j + 1} of ${run.length})`);
+        return r;
+      });
+    });
+  }
+
+  /**
+   * Pass 1 over the events: measures aggregated per partner and month (a window is a run of whole
+   * months); a measure whose condition or value uses a partner-level value (a tier, another
+   * measure) cannot be, and keeps its kind's events in memory instead.
+   */
+  private startPass1(partners: readonly PartnerRow[], explain: boolean | ReadonlySet<string>): Pass1 {
+    const plan = this.plan;
+    const idx = new RunIndex(plan, partners, explain);
+    // `for each EVENT` rules that use only the event, the partner's attributes and constants are
+    // evaluated in pass 1 too, so that their kind need not be read a second time.
+    const early = new EventAwards(plan, plan.earlyRules);
+    const feed = (kind: string) => {
+      if (!this.artifact.events.some((e) => e.name === kind)) return undefined;
+      const rules = early.rulesFor(kind);
+      return (r: EventRow) => {
+        const env = idx.add(kind, r);
+        if (rules) early.feed(rules, r, env);
+      };
+    };
+    return { idx, early, feed };
+  }
+
+  /** Measures, tiers and lets for every period of the run; then pass 2 over the kinds whose rules need them. */
+  private startPass2(partners: readonly PartnerRow[], first: Pass1, through: string | undefined): Pass2 {
+    const a = this.artifact;
+    const { idx } = first;
     const periods = runPeriods(a.program.period, a.program.start, a.program.end, idx.latest);
-    const last = opts.through === undefined ? periods.length : periods.findIndex((p) => formatPeriod(p) === opts.through) + 1 || periods.length;
+    const last = through === undefined ? periods.length : periods.findIndex((p) => formatPeriod(p) === through) + 1 || periods.length;
     const run = periods.slice(0, last);
     const partnerList = idx.partnerList(partners, a.partner.declared);
     const envs = run.map((p) => this.evaluateEnvs(p, partnerList, idx));
-    // Pass 2.
-    const state = new RunState(plan.rules.length, plan.pots.length);
-    progress?.(`measures evaluated for ${run.length} period${run.length === 1 ? '' : 's'}`);
-    const eventAccs = this.evaluateEventRules(src, run, envs, state, early);
-    return run.map((p, i) => {
-      const r = this.evaluatePeriod(p, partnerList, envs[i]!, eventAccs[i]!, idx, state, rejected, explain);
-      progress?.(`period ${r.period} evaluated (${i + 1} of ${run.length})`);
-      return r;
-    });
+    const state = new RunState(this.plan.rules.length, this.plan.pots.length);
+    const late = new EventAwards(this.plan, this.plan.lateRules);
+    const index = new Map(run.map((p, i) => [formatPeriod(p), i]));
+    const feed = (kind: string) => {
+      const kindRules = late.rulesFor(kind);
+      if (!kindRules) return undefined;
+      return (r: EventRow) => {
+        const pi = index.get(late.periodOf(r.date) ?? '');
+        if (pi === undefined) return; // before the start or outside the run: never earns
+        const env = envs[pi]!.get(r.partner);
+        if (env) late.feed(kindRules, r, env);
+      };
+    };
+    return { run, partnerList, envs, state, late, feed };
   }
 
   /** The periods a run covers, as text (`2026-Q1` …). */
@@ -234,25 +307,14 @@ export class Evaluator {
   }
 
   /**
-   * 2. `for each EVENT` rules: those evaluated in pass 1 (`early`) are taken as they are; the others
-   * in one more pass over their kind's events, now that every period's partner values are known.
+   * 2. `for each EVENT` rules: those evaluated in pass 1 (`early`) and in pass 2 (`late`), now that
+   * every period's partner values are known, gathered per period and rule.
    * Sums do not depend on the order events come in; `once per partner` keeps the first qualifying
    * event by (date, id), and traces list the first events by (date, id), whatever the input order.
    */
-  private evaluateEventRules(src: EventSource, periods: readonly Period[], envs: readonly Map<string, PartnerEnv>[], state: RunState, early: EventAwards): Map<string, RuleAcc>[][] {
+  private collectEventRules(periods: readonly Period[], envs: readonly Map<string, PartnerEnv>[], state: RunState, early: EventAwards, late: EventAwards): Map<string, RuleAcc>[][] {
     const rules = this.plan.rules;
-    const late = new EventAwards(this.plan, this.plan.lateRules);
     const index = new Map(periods.map((p, i) => [formatPeriod(p), i]));
-    for (const ev of this.artifact.events) {
-      const kindRules = late.rulesFor(ev.name);
-      if (!kindRules) continue;
-      src.scan(ev.name, (r) => {
-        const pi = index.get(late.periodOf(r.date) ?? '');
-        if (pi === undefined) return; // before the start or outside the run: never earns
-        const env = envs[pi]!.get(r.partner);
-        if (env) late.feed(kindRules, r, env);
-      });
-    }
     const accs = periods.map(() => rules.map(() => new Map<string, RuleAcc>()));
     for (const part of [early, late]) {
       for (const [period, perRule] of part.awards) {
