@@ -1,11 +1,12 @@
 /**
- * The `incent` command line: check, fmt, test, run, explain. Every user error is a message and an
+ * The `incent` command line: check, fmt, test, run, explain, diff. Every user error is a message and an
  * exit code, never a stack trace: 0 success, 1 a program, data or test failure, 2 a usage error,
  * 70 an internal error (a bug).
  */
 import { printable } from '../core/diagnostics.js';
 import { EvalError } from '../runtime/compile-ir.js';
 import { cmdCheck } from './check.js';
+import { cmdDiff } from './diff.js';
 import { cmdFmt } from './fmt.js';
 import { ExitError, UsageError, type Io } from './io.js';
 import { cmdExplain, cmdRun } from './run.js';
@@ -21,6 +22,10 @@ usage:
   incent test [--format text|json] FILE…                  run the test blocks
   incent run FILE --data DIR [--period P | --all] [--format table|json|csv] [--reject DIR]
   incent explain FILE --data DIR --period P --partner ID
+  incent diff OLD NEW [--data DIR] [--period P | --all] [--format text|markdown|json] [--exit-code]
+                                                          what changed in meaning, and on data in payouts (OLD, NEW: files or git
+                                                          revisions like main:program.incent; one FILE: against HEAD)
+  incent diff --git PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE   as git's external diff driver
 `;
 
 export function main(argv: string[], io: Io): number {
@@ -37,6 +42,8 @@ export function main(argv: string[], io: Io): number {
         return cmdRun(io, rest);
       case 'explain':
         return cmdExplain(io, rest);
+      case 'diff':
+        return cmdDiff(io, rest);
       case undefined:
       case 'help':
       case '--help':
