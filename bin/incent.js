@@ -18,7 +18,7 @@ if (!existsSync(bundle)) {
 // Only a checkout has the sources (the package ships dist/ alone): there, warn when they are newer.
 if (existsSync(join(root, 'cli', 'main.ts'))) {
   const built = statSync(bundle).mtimeMs;
-  const stale = ['cli', 'core', 'language', 'compiler', 'runtime'].some((dir) => {
+  const stale = ['cli', 'core', 'language', 'compiler', 'runtime', 'review'].some((dir) => {
     const full = join(root, dir);
     return existsSync(full) && readdirSync(full, { recursive: true }).some((f) => f.endsWith('.ts') && statSync(join(full, f)).mtimeMs > built);
   });

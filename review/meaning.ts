@@ -275,6 +275,8 @@ interface Point {
   /** The differing part each side. */
   a?: AnyNode;
   b?: AnyNode;
+  /** An item added or removed inside another item (a field of a test record): that item, each side. */
+  within?: [AnyNode, AnyNode];
 }
 
 function points(a: AnyNode, b: AnyNode, ctxOld: AnyNode, ctxNew: AnyNode, renames: Renames, out: Point[]): void {
@@ -297,9 +299,9 @@ function points(a: AnyNode, b: AnyNode, ctxOld: AnyNode, ctxNew: AnyNode, rename
       for (const [ik, y] of ob) {
         const x = oa.get(ik);
         if (x) points(x, y, x, y, renames, mine);
-        else mine.push({ change: 'added', ctxNew: y, b: y });
+        else mine.push({ change: 'added', ctxNew: y, b: y, within: [a, b] });
       }
-      for (const [ik, x] of oa) if (!ob.has(ik)) mine.push({ change: 'removed', ctxOld: x, a: x });
+      for (const [ik, x] of oa) if (!ob.has(ik)) mine.push({ change: 'removed', ctxOld: x, a: x, within: [a, b] });
     } else if (isNode(va) && isNode(vb)) points(va, vb, ctxOld, ctxNew, renames, mine);
     else if (Array.isArray(va) && Array.isArray(vb) && va.length === vb.length && va.every(isNode) && vb.every(isNode)) {
       va.forEach((x, i) => points(x as AnyNode, vb[i] as AnyNode, ctxOld, ctxNew, renames, mine));
@@ -332,8 +334,11 @@ function clauseChanges(old: Version, neu: Version, o: DeclEntry, n: DeclEntry, r
   const pts: Point[] = [];
   points(o.node, n.node, o.node, n.node, renames, pts);
   return pts.map((p): ClauseChange => {
-    if (p.change === 'added') return { change: 'added', summary: `+ ${clean(neu, p.b!.span)}` };
-    if (p.change === 'removed') return { change: 'removed', summary: `- ${clean(old, p.a!.span)}` };
+    if (p.change !== 'changed') {
+      const summary = p.change === 'added' ? `+ ${clean(neu, p.b!.span)}` : `- ${clean(old, p.a!.span)}`;
+      const [wo, wn] = p.within!;
+      return wo === o.node ? { change: p.change, summary } : { change: p.change, summary, old: clean(old, wo.span), new: clean(neu, wn.span) };
+    }
     // The clause's text from its start (after the declaration's name, for a declaration) to the part that changed.
     const isDecl = p.ctxOld === o.node;
     const from = (v: Version, ctx: AnyNode, entry: DeclEntry) => (ctx === entry.node && entry.nameEnd !== undefined ? entry.nameEnd : ctx.span.start);

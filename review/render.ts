@@ -69,7 +69,9 @@ export function periodSummary(impact: Impact, p: PeriodImpact): string {
 function totalSummary(impact: Impact): string {
   const t = impact.total;
   const cost = isZero(t.cost.delta) ? `cost unchanged (${amount(t.cost.new, money(impact))})` : `cost ${signed(t.cost.delta, money(impact))}${pct(t.cost)}`;
-  return `${plural(impact.periods.length, 'period')}: ${cost}, ${t.affected.toLocaleString('en-US')} of ${plural(t.partners, 'partner')} affected`;
+  const ps = impact.periods;
+  const span = ps.length === 1 ? ps[0]!.period : `${ps[0]!.period} to ${ps[ps.length - 1]!.period} (${ps.length} periods)`;
+  return `${span}: ${cost}, ${t.affected.toLocaleString('en-US')} of ${plural(t.partners, 'partner')} affected`;
 }
 
 /** The report's first line: what the reviewer reads first. */
@@ -128,7 +130,7 @@ export function renderText(r: DiffReport): string {
     out.push('', `What it does to payouts${r.data ? ` (data: ${r.data})` : ''}`);
     const im = r.impact;
     for (const p of im.periods) out.push(...periodText(im, p));
-    if (im.periods.length > 1) out.push('', `Total, ${totalSummary(im)}`, `  cost ${amount(im.total.cost.old, money(im))} → ${amount(im.total.cost.new, money(im))}`);
+    if (im.periods.length > 1) out.push('', `In all, ${totalSummary(im)}`, `  cost ${amount(im.total.cost.old, money(im))} → ${amount(im.total.cost.new, money(im))}`);
   }
   return out.join('\n') + '\n';
 }
