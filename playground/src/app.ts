@@ -27,7 +27,9 @@ export interface App {
   /** A message in the notice bar, until dismissed. */
   showNotice(message: string): void;
   hideNotice(): void;
-  selectTab(which: 'results' | 'data'): void;
+  selectTab(which: 'results' | 'data' | 'compare'): void;
+  /** The Compare tab's baseline: a program just loaded (an example, a shared link, the last session) and what to call it. */
+  setBaseline(program: string, label: string): void;
   /** Selects a partner (its explanation) or none, and evaluates again. */
   selectPartner(id: string | undefined): void;
   /** Shows a data problem's row in the data panel. */

@@ -6,6 +6,7 @@
  * This file wires the parts together and holds the pipeline: an edit → a check (diagnostics and the
  * data tables' schema) → a run → the results. The parts: layout.ts (the page's frame and tabs),
  * editor.ts (Monaco), workers.ts (the workers), problems.ts, results.ts and charts.ts, data-panel.ts,
+ * compare.ts (the Compare tab: the program against a baseline, as `incent diff` compares them),
  * session.ts (examples, share links, local storage), theme.ts, status.ts.
  *
  * Everything the page shows from a program, its data or a shared link goes in as text
@@ -13,6 +14,7 @@
  */
 import './styles.css';
 import type { App } from './app.js';
+import { createCompare } from './compare.js';
 import { createDataPanel } from './data-panel.js';
 import { h } from './dom.js';
 import { createEditor, registerIncent, setDiagnostics } from './editor.js';
@@ -51,6 +53,7 @@ const app: App = {
   showNotice: status.showNotice,
   hideNotice: status.hideNotice,
   selectTab: (which) => layout.selectTab(which),
+  setBaseline: (program, label) => compare.setBaseline(program, label),
   selectPartner(id) {
     state.partner = id;
     results.render();
@@ -67,6 +70,7 @@ const sessions = createSessions(app);
 const problems = createProblems(app);
 const results = createResultsPanel(app);
 const data = createDataPanel(app);
+const compare = createCompare({ text: () => model.getValue(), files: () => data.files(), period: () => state.period }, runTimeoutFrom(location.search));
 const formatButton = h('button', { type: 'button', title: 'Format Document (Shift+Alt+F)' }, 'Format');
 const layout = createLayout(document.getElementById('app')!, {
   header: [sessions.examples, formatButton, sessions.share, theme.button, status.line],
@@ -74,6 +78,8 @@ const layout = createLayout(document.getElementById('app')!, {
   problems: problems.element,
   results: results.element,
   data: data.element,
+  compare: compare.element,
+  onSelect: (which) => compare.setVisible(which === 'compare'),
   dialogs: [data.dialog],
 });
 
@@ -192,6 +198,7 @@ function run(): void {
   const text = model.getValue();
   if (programTooLarge(text)) return;
   runner.run({ text, files: data.files(), ...(state.period ? { period: state.period } : {}), ...(state.partner ? { explain: state.partner } : {}) });
+  compare.run();
 }
 
 function showRun(r: RunResult): void {

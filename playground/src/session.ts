@@ -29,7 +29,7 @@ export function createSessions(app: App): Sessions {
   const examples = h('select', { 'aria-label': 'Examples', 'data-testid': 'examples' }, h('option', { value: '', text: 'Examples…' }), ...EXAMPLES.map((e, i) => h('option', { value: String(i), text: e.name })));
   const share = h('button', { type: 'button', 'data-testid': 'share', title: 'Copy a link with the program and its data' }, 'Share');
 
-  function load(program: string, tables: Map<string, Table>, opts: { period?: string; partner?: string } = {}): void {
+  function load(program: string, tables: Map<string, Table>, label: string, opts: { period?: string; partner?: string } = {}): void {
     state.tables = tables;
     state.period = opts.period;
     state.partner = opts.partner;
@@ -38,6 +38,7 @@ export function createSessions(app: App): Sessions {
     state.result = undefined;
     state.lastGood = undefined;
     app.model.setValue(program);
+    app.setBaseline(program, label);
     void app.check();
   }
 
@@ -60,7 +61,7 @@ export function createSessions(app: App): Sessions {
     app.say(`Loading ${ex.name}…`);
     const files = await ex.data();
     app.hideNotice();
-    load(ex.program, tablesFromFiles(files));
+    load(ex.program, tablesFromFiles(files), `the example ${ex.name}`);
     if (Object.keys(files).length === 0) state.sampleWhenReady = true;
     app.say(`Loaded example ${ex.name}`);
   });
@@ -131,7 +132,7 @@ export function createSessions(app: App): Sessions {
     if (location.hash.length > 1) {
       try {
         const s: Session & { dataLeftOut: boolean } = await decodeSession(location.hash);
-        load(s.program, tablesFromFiles(Object.fromEntries(Object.entries(s.data ?? {}).map(([k, v]) => [`${k}.csv`, v]))));
+        load(s.program, tablesFromFiles(Object.fromEntries(Object.entries(s.data ?? {}).map(([k, v]) => [`${k}.csv`, v]))), 'the shared link');
         if (s.dataLeftOut) {
           state.sampleWhenReady = true;
           app.showNotice('This link carries the program only: its data was left out because the link would have been too large. The data panel holds generated sample data instead.');
@@ -146,11 +147,11 @@ export function createSessions(app: App): Sessions {
     }
     const last = stored();
     if (last) {
-      load(last.program, last.tables, last);
+      load(last.program, last.tables, 'the last session', last);
       return;
     }
     const ex = EXAMPLES.find((e) => e.name === 'northwind-distributor') ?? EXAMPLES[0]!;
-    load(ex.program, tablesFromFiles(await ex.data()));
+    load(ex.program, tablesFromFiles(await ex.data()), `the example ${ex.name}`);
   }
 
   return { examples, share, save, start };

@@ -83,6 +83,30 @@ describeInChromium('playground in Chromium', () => {
     await resetToSpecExample();
   });
 
+  it('Compare: the program against the loaded example, with incent diff\'s changes and impact, updated as one types; a pinned version becomes the baseline', async () => {
+    await page.selectOption('[data-testid=period]', '2026-Q1');
+    await page.getByRole('tab', { name: 'Compare' }).click();
+    const report = () => page.locator('[data-testid=compare-report]').innerText();
+    const headline = () => page.locator('[data-testid=compare-headline]').innerText();
+    expect(await page.locator('[data-testid=compare-baseline]').innerText()).toBe(`the example ${SPEC_EXAMPLE}`);
+    await expect.poll(report, { timeout: 20_000 }).toContain('no change in meaning');
+    await expect.poll(headline).toContain('2026-Q1: cost unchanged');
+    // The Router SPIFF pays 30 EUR instead of 25 EUR.
+    const line = page.locator('[data-testid=editor] .view-line', { hasText: 'award 25 EUR' });
+    await line.locator('span', { hasText: '25' }).first().dblclick({ position: { x: 4, y: 5 } });
+    await page.keyboard.type('30');
+    await expect.poll(report, { timeout: 20_000 }).toContain('award 25 EUR → 30 EUR');
+    await expect.poll(headline).toMatch(/^2026-Q1: cost \+[\d,.]+ EUR \(\+[\d.]+%\), \d+ of 8 partners affected$/);
+    expect(await report()).toContain('rule "Router SPIFF"');
+    // Pinned: the edited version is the baseline, so nothing has changed since.
+    await page.locator('[data-testid=compare-pin]').click();
+    await expect.poll(() => page.locator('[data-testid=compare-baseline]').innerText()).toMatch(/^the version pinned at \d\d:\d\d$/);
+    await expect.poll(report, { timeout: 20_000 }).toContain('no change in meaning');
+    await page.getByRole('tab', { name: 'Results' }).click();
+    await resetToSpecExample();
+    expect(errors).toEqual([]);
+  });
+
   it('editing a data cell changes a payout', async () => {
     await page.selectOption('[data-testid=period]', '2026-Q1');
     await expect.poll(() => page.locator('[data-testid=results] h2', { hasText: 'Statement' }).innerText()).toBe('Statement 2026-Q1');
