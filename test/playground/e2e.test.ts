@@ -93,7 +93,11 @@ describeInChromium('playground in Chromium', () => {
     await expect.poll(headline).toContain('2026-Q1: cost unchanged');
     // The Router SPIFF pays 30 EUR instead of 25 EUR.
     const line = page.locator('[data-testid=editor] .view-line', { hasText: 'award 25 EUR' });
-    await line.locator('span', { hasText: '25' }).first().dblclick({ position: { x: 4, y: 5 } });
+    await line.click();
+    await page.keyboard.press('Home'); // the line's first character: `award`
+    for (let i = 0; i < 'award '.length; i++) await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Shift+ArrowRight');
     await page.keyboard.type('30');
     await expect.poll(report, { timeout: 20_000 }).toContain('award 25 EUR → 30 EUR');
     await expect.poll(headline).toMatch(/^2026-Q1: cost \+[\d,.]+ EUR \(\+[\d.]+%\), \d+ of 8 partners affected$/);
