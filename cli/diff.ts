@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { compile } from '../compiler/compile.js';
+import { printable } from '../core/diagnostics.js';
 import { MAX_PROGRAM_BYTES } from '../core/limits.js';
 import { parsePeriod } from '../core/periods.js';
 import type { Artifact } from '../runtime/artifact.js';
@@ -21,7 +22,6 @@ import { dataFolder } from './data.js';
 import { ExitError, plural, printDiagnostics, printProblems, progressLine, summary, UsageError, type Io } from './io.js';
 import { options } from './options.js';
 import { readSource } from './program.js';
-import { printable } from '../core/diagnostics.js';
 
 /** One side of the comparison: what to call it, and its text. */
 interface Side {

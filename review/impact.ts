@@ -168,13 +168,14 @@ function periodImpact(period: string, oa: Artifact, or: PeriodResult | undefined
   const digits = na.program.minorDigits;
   const potNames = [...new Set([...oa.pots.map((p) => p.name), ...na.pots.map((p) => p.name)])];
   const spec = (name: string) => (na.pots.find((p) => p.name === name) ?? oa.pots.find((p) => p.name === name))!;
+  const digitsOf = (name: string) => potDigits(na.pots.some((p) => p.name === name) ? na : oa, spec(name));
   const side = (name: string): PotImpact['in'] => (oa.pots.some((p) => p.name === name) ? (na.pots.some((p) => p.name === name) ? 'both' : 'old') : 'new');
   const oById = new Map((or?.partners ?? []).map((p) => [p.id, p]));
   const nById = new Map((nr?.partners ?? []).map((p) => [p.id, p]));
   const ids = [...new Set([...oById.keys(), ...nById.keys()])].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
 
   const pots: PotImpact[] = potNames.map((name) => {
-    const d = potDigits(na.pots.some((p) => p.name === name) ? na : oa, spec(name));
+    const d = digitsOf(name);
     const t = (r: PeriodResult | undefined) => r?.totals[name];
     return {
       pot: name,
@@ -197,7 +198,7 @@ function periodImpact(period: string, oa: Artifact, or: PeriodResult | undefined
     const changedPots: PartnerImpact['pots'] = [];
     let changed = false;
     for (const name of potNames) {
-      const d = potDigits(na.pots.some((p) => p.name === name) ? na : oa, spec(name));
+      const d = digitsOf(name);
       const po = o?.pots[name] ?? EMPTY_POT;
       const pn = n?.pots[name] ?? EMPTY_POT;
       const moved = N.cmp(po.earned, pn.earned) !== 0 || N.cmp(po.paid, pn.paid) !== 0;
@@ -231,7 +232,7 @@ function periodImpact(period: string, oa: Artifact, or: PeriodResult | undefined
       const a = ro.get(key) ?? N.ZERO;
       const b = rn.get(key) ?? N.ZERO;
       if (N.cmp(a, b) === 0) continue;
-      const d = potDigits(na.pots.some((p) => p.name === pot) ? na : oa, spec(pot));
+      const d = digitsOf(pot);
       rules.push({ rule, pot, old: N.toFixedText(a, d), new: N.toFixedText(b, d) });
     }
     const fired = (m: Map<string, Num>) => new Set([...m].filter(([, v]) => !N.isZero(v)).map(([k]) => k.split('\u0000')[0]!));

@@ -341,9 +341,9 @@ function clauseChanges(old: Version, neu: Version, o: DeclEntry, n: DeclEntry, r
     }
     // The clause's text from its start (after the declaration's name, for a declaration) to the part that changed.
     const isDecl = p.ctxOld === o.node;
-    const from = (v: Version, ctx: AnyNode, entry: DeclEntry) => (ctx === entry.node && entry.nameEnd !== undefined ? entry.nameEnd : ctx.span.start);
-    const oldFrom = from(old, p.ctxOld!, o);
-    const newFrom = from(neu, p.ctxNew!, n);
+    const from = (ctx: AnyNode, entry: DeclEntry) => (ctx === entry.node && entry.nameEnd !== undefined ? entry.nameEnd : ctx.span.start);
+    const oldFrom = from(p.ctxOld!, o);
+    const newFrom = from(p.ctxNew!, n);
     const whole = p.a === p.ctxOld;
     const oldPart = whole ? clean(old, { start: oldFrom, end: p.a!.span.end }) : clean(old, p.a!.span);
     const newPart = whole ? clean(neu, { start: newFrom, end: p.b!.span.end }) : clean(neu, p.b!.span);
