@@ -25,6 +25,8 @@ export const JsonDiagnosticSchema = z.strictObject({
   record: z.number().int().min(1).optional(),
   field: z.string().optional(),
   related: z.array(z.strictObject({ message: z.string(), range })).optional(),
+  /** More to read under it, one line each (a failed test's trace). */
+  notes: z.array(z.string()).optional(),
 });
 
 /** What `incent check --format json` prints: every diagnostic of every file, in order. */

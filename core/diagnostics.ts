@@ -132,6 +132,7 @@ export interface JsonDiagnostic {
   record?: number;
   field?: string;
   related?: { message: string; range: JsonRange }[];
+  notes?: string[];
 }
 
 export interface JsonRange {
@@ -160,6 +161,7 @@ export function diagnosticToJson(src: SourceText | undefined, d: Diagnostic | Da
     ...(d.hint ? { hint: d.hint } : {}),
     range: range(src, d.span),
     ...(d.related?.length ? { related: d.related.map((r) => ({ message: r.message, range: range(src, r.span) })) } : {}),
+    ...(d.notes?.length ? { notes: d.notes } : {}),
   };
 }
 

@@ -8,7 +8,7 @@ import { Failure, MISSING } from './convert.js';
 import { FastRow } from './fast-row.js';
 import { chooseDataFiles, type DataFormat } from './files.js';
 import { IdTable } from './hash.js';
-import { jsonStructure, lineAt } from './json.js';
+import { jsonError, jsonStructure, lineAt } from './json.js';
 import { MAX_COLUMNS, MAX_JSON_DEPTH, MAX_LINE_CHARS } from './limits.js';
 import { duplicateId, placeText, problem, reason, show, unknownPartner, type FileStats, type Problem, type Reason, type RecordAt, type RejectedRecord } from './problems.js';
 import { compileSchema, type CompiledSchema, type RecordSchema, type Row, type Value } from './schema.js';
@@ -386,7 +386,7 @@ export class DatasetBuilder {
     } catch (e) {
       const m = /position (\d+)/.exec((e as Error).message);
       const line = m ? lineAt(text, Number(m[1])) : 1;
-      this.fileProblem(file, line, reason('D0111', { reason: (e as Error).message }));
+      this.fileProblem(file, line, reason('D0111', { reason: jsonError(e as Error) }));
       return;
     }
     if (!Array.isArray(data)) {
@@ -432,7 +432,7 @@ export class DatasetBuilder {
       try {
         v = JSON.parse(text);
       } catch (e) {
-        const rejected = this.reject(kind, stats, where, {}, [reason('D0115', { reason: (e as Error).message })]);
+        const rejected = this.reject(kind, stats, where, {}, [reason('D0115', { reason: jsonError(e as Error) })]);
         rejected.raw = text;
         return;
       }

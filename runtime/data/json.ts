@@ -106,3 +106,12 @@ export function lineAt(text: string, offset: number): number {
   for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
   return line;
 }
+
+/**
+ * What JSON.parse says is wrong, without the parts that repeat the input or give an offset (the
+ * line is given apart): `Unexpected token ']'`, `Expected double-quoted property name`.
+ */
+export function jsonError(e: Error): string {
+  const m = /^(.*?)(?: in JSON)? at position \d+/.exec(e.message) ?? /^(Unexpected token .*?), ".*" is not valid JSON$/s.exec(e.message);
+  return m ? m[1]! : e.message;
+}
