@@ -895,11 +895,11 @@ export class Evaluator {
     if (f(ctx)) return `${ir.src ?? 'the condition'} holds`;
     switch (ir.k) {
       case 'and': {
-        const a = compileIR(ir.a, env);
-        return a(ctx) ? this.explainFalse(ir.b, undefined, ctx) : this.explainFalse(ir.a, a, ctx);
+        const i = ir.args.findIndex((x) => !compileIR(x, env)(ctx)); // the first operand that is false
+        return i < 0 ? `${ir.src ?? 'the condition'} holds` : this.explainFalse(ir.args[i]!, undefined, ctx);
       }
       case 'or':
-        return `${this.explainFalse(ir.a, undefined, ctx)}, and ${this.explainFalse(ir.b, undefined, ctx)}`;
+        return ir.args.map((x) => this.explainFalse(x, undefined, ctx)).join(', and ');
       case 'not':
         return `${ir.a.src ?? 'the condition'} holds`;
       case 'cmp': {
@@ -1151,6 +1151,7 @@ class RunIndex {
       const unit = w.form === 'last' ? (w.unit === 'periods' ? periodMonths : w.unit === 'months' ? 1 : w.unit === 'quarters' ? 3 : 12) : 0;
       lookback = Math.max(lookback, w.form === 'last' ? w.count * unit + 12 : w.form === 'previous year' ? 24 : w.form === 'previous period' ? periodMonths + 12 : 12);
     }
+    lookback = Math.min(lookback, 132); // months before go to the buckets: a window of up to 100 years must not size every partner's store
     this.monthBase = monthNumber(a.program.start) - lookback;
     this.monthCap = (a.program.end ? monthNumber(a.program.end) - this.monthBase : lookback + 24) + 1;
   }
