@@ -420,7 +420,7 @@ export class Checker implements Env {
         else badArg('numbers, money or dates', `\`${d.op}\` picks the smallest or largest of ordered values`);
         break;
     }
-    if (!m.event && !d.event && (d.arg || d.where)) {
+    if (!m.event && !d.event && (d.arg || d.where) && !argErr) {
       this.report(
         error('E0224', `measure \`${name}\` uses no event field, so it has no events to aggregate`, (d.arg ?? d.where)!.span, 'aggregate a field of an event, e.g. `sum sale.amount`, or count events: `count sale`'),
       );

@@ -194,6 +194,8 @@ export class ExprChecker {
         return this.lookup(e, scope);
       case 'Bands':
         return this.bands(e, scope);
+      case 'Skipped':
+        return { type: ERROR, level: P }; // reported by the parser (E0107)
     }
     return { type: ERROR, level: P };
   }
@@ -805,7 +807,8 @@ export class ExprChecker {
     }
     const t1 = first.threshold;
     const f1 = froms[0]!.threshold;
-    if (t1 && f1) {
+    const ok = (x: Expr) => this.env.types.get(x)?.kind !== 'error'; // an error there is reported already
+    if (t1 && f1 && ok(t1) && ok(f1)) {
       const a = this.constant(t1);
       const b = this.constant(f1);
       const same = a?.kind === 'num' && b?.kind === 'num' ? a.value.eq(b.value) : !a && !b && sameExpr(t1, f1);

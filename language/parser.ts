@@ -134,10 +134,10 @@ class IncentParser extends EmbeddedActionsParser {
   /**
    * Parses a construct that opens a nesting level (`f` starts at its first token). Past
    * MAX_NESTING levels it reports E0107 once, skips the rest of the expression without recursion
-   * and gives undefined: a missing operand, which the checker accepts silently, so one mistake
+   * and gives a `Skipped` node in its place, which the checker accepts silently, so one mistake
    * gives one error. This keeps the parser's recursion, and every later stage's, bounded.
    */
-  private nest<R>(f: () => R): R | undefined {
+  private nest<R>(f: () => R): R | S.Skipped {
     if (this.RECORDING_PHASE) return f();
     if (this.nesting >= MAX_NESTING) {
       const at = this.LA(1);
@@ -150,7 +150,7 @@ class IncentParser extends EmbeddedActionsParser {
         ),
       );
       this.skipExpression();
-      return undefined;
+      return { kind: 'Skipped', span: span(at, this.LA(0)) };
     }
     this.nesting++;
     try {
@@ -897,7 +897,7 @@ class IncentParser extends EmbeddedActionsParser {
               {
                 ALT: () => {
                   const items: S.Expr[] = [];
-                  const close = this.nest(() => {
+                  this.nest(() => {
                     this.CONSUME(T.LBracket);
                     this.MANY_SEP({
                       SEP: T.Comma,

@@ -235,7 +235,8 @@ export type Expr =
   | IfExpr
   | Call
   | Lookup
-  | BandsExpr;
+  | BandsExpr
+  | Skipped;
 
 export interface NumberLit extends Node {
   kind: 'Number';
@@ -358,6 +359,16 @@ export interface BandsExpr extends Node {
   mode: 'bands' | 'marginal';
   subject: Expr;
   bands: Band[];
+}
+
+/**
+ * An expression the parser skipped because it nests past the limit (E0107, reported): it stands
+ * where the expression was, so that the checker knows one was written, and has the error type
+ * (accepted everywhere without another diagnostic). A tree with one never reaches the formatter
+ * or the lowering (it has a syntax error).
+ */
+export interface Skipped extends Node {
+  kind: 'Skipped';
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -54,6 +54,34 @@ describe('nesting: at most 64 levels (E0107)', () => {
     }
   });
 
+  it('in every place an expression goes, a too deep one is one error: it is skipped, not missing', () => {
+    const D = (inner: string) => nest(70, '(', ')', inner);
+    const places = [
+      `let x = ${D('1')}`,
+      `measure m2 = sum ${D('sale.amount')}`,
+      `measure m2 = sum sale.amount where ${D('sale.amount > 1 EUR')}`,
+      `measure m2 = max sale.amount else ${D('0 EUR')}`,
+      `tier t2 by ${D('revenue')} {\n  A\n  B from 5 EUR\n}\nlet u = lookup t2 { A: 1, B: 2 }`,
+      `tier t2 by revenue {\n  A\n  B from ${D('5 EUR')}\n}\nlet u = lookup t2 { A: 1, B: 2 }`,
+      `let b = bands revenue {\n  below ${D('1 EUR')}: 1\n  from 1 EUR: 2\n}`,
+      `let b = bands revenue {\n  below 1 EUR: ${D('1')}\n  from 1 EUR: 2\n}`,
+      `payout p2 as giftcard {\n  denominations ${D('5 EUR')}, 10 EUR\n}\nrule "R2" {\n  for each sale\n  award 1 EUR to p2\n}`,
+      `rule "R2" {\n  for each sale where ${D('amount > 1 EUR')}\n  award 1 to points\n}`,
+      `rule "R2" {\n  for each sale\n  award ${D('1')} to points\n  cap ${D('5')}\n}`,
+      `rule "R2" {\n  for top 3 partners by ${D('revenue')}\n  award 1 to trip\n}`,
+      `test "T2" {\n  period 2026-Q1\n  partner "P1" { kind: "reseller", target: ${D('5 EUR')} }\n  expect "P1" cash = ${D('0 EUR')}\n}`,
+      `let x = lookup status { Member: ${D('1')}, Silver: 2, Gold: 3 }`,
+      `let x = if ${D('true')} then 1 else 2`,
+    ];
+    for (const place of places) {
+      const text = `${BASE}\n${place}\n`;
+      const errors = compile(text).diagnostics.filter((d) => d.severity === 'error');
+      const deep = (place.match(/\({70}/g) ?? []).length;
+      expect(errors.map((d) => d.code), place).toEqual(Array(deep).fill('E0107'));
+      for (const d of errors) expect(text.slice(d.span.start, d.span.end)).toBe('(');
+    }
+  });
+
   it('the rest of the file is parsed as usual: an error after a too deep expression is still reported', () => {
     const text = `let x = ${nest(100, '(', ')')} + 1\nlet y = (1 + 2\nlet z = 3\n`;
     expect(parse(text).diagnostics.map((d) => [d.code, d.message])).toEqual([
