@@ -68,6 +68,13 @@ export function fold(e: Expr | undefined, letConst: LetConst): Const | undefined
   }
 }
 
+/** A literal as written in a test (`5 EUR`, `-2.5`, `"reseller"`, `2026-01-05`, `true`): lowered as its text, without folding. */
+export function isLiteral(e: Expr | undefined): boolean {
+  if (!e) return false;
+  if (e.kind === 'Unary') return e.op === '-' && (e.operand?.kind === 'Number' || e.operand?.kind === 'Money');
+  return e.kind === 'Number' || e.kind === 'Money' || e.kind === 'Date' || e.kind === 'String' || e.kind === 'Bool';
+}
+
 /** One binary operation of folded operands. */
 function binary(e: Binary, l: Const | undefined, r: Const | undefined): Const | undefined {
   if (e.op === 'and' || e.op === 'or') {

@@ -8,6 +8,8 @@ import { ARTIFACT_VERSION } from '../runtime/artifact.js';
 import type { Binary, BinaryOp, Expr } from '../language/syntax.js';
 import { leftSpine } from '../language/syntax.js';
 import type { CheckedProgram, FieldInfo, Type } from './checked.js';
+import { fold, isLiteral, type Const } from './consts.js';
+import { formatDecimal } from '../core/decimal.js';
 
 export class LoweringError extends Error {}
 
@@ -241,25 +243,25 @@ export function lower(c: CheckedProgram, source: string): Artifact {
     }
   }
 
-  const literal = (e: Expr): string | boolean => {
-    switch (e.kind) {
-      case 'Number':
-      case 'Money':
-      case 'Date':
-      case 'String':
-        return e.value;
-      case 'Bool':
-        return e.value;
-      case 'Name':
-        return e.name;
-      case 'Unary':
-        if (e.op === '-') {
-          const v = literal(e.operand);
-          return typeof v === 'string' ? (v.startsWith('-') ? v.slice(1) : `-${v}`) : v;
-        }
-        break;
+  // The values of the program-level lets, folded dependencies first (for test values that use them).
+  let constants: Map<string, Const | undefined> | undefined;
+  const constantOf = (e: Expr): Const | undefined => {
+    if (!constants) {
+      const folded = new Map<string, Const | undefined>();
+      for (const name of c.programOrder) folded.set(name, fold(c.lets.get(name)!.decl.value, (n) => folded.get(n)));
+      constants = folded;
     }
-    throw new LoweringError(`a test value must be a literal: \`${text(e)}\``);
+    const known = constants;
+    return fold(e, (n) => known.get(n));
+  };
+  /** A test value: a literal as written, a tier level by name, or the value of a constant the checker computed (E0438 otherwise). */
+  const literal = (e: Expr): string | boolean => {
+    if (e.kind === 'Name' && c.refs.get(e)?.kind === 'level') return e.name;
+    if (isLiteral(e)) return e.kind === 'Unary' ? `-${(e.operand as { value: string }).value}`.replace(/^--/, '') : (e as { value: string | boolean }).value;
+    const v = constantOf(e);
+    if (v?.kind === 'num') return formatDecimal(v.value);
+    if (v?.kind === 'bool' || v?.kind === 'str' || v?.kind === 'date') return v.value;
+    throw new LoweringError(`internal: the test value \`${text(e)}\` was not computed (the program has errors)`);
   };
   const lineOf = (offset: number) => source.slice(0, offset).split('\n').length;
   const tests: TestSpec[] = c.tests.map((t) => ({

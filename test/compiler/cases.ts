@@ -317,6 +317,13 @@ export const tests: Case[] = [
     'curse',
     'event `training` has no field `curse`',
   ),
+  c(
+    'a test value the checker cannot compute',
+    'E0438',
+    'test "T" {\n  period 2026-Q1\n  partner "P1" { kind: "reseller", target: abs(-5 EUR) }\n}',
+    'abs(-5 EUR)',
+    'a test value must be computed before the run, but the checker cannot compute this one',
+  ),
 ];
 
 export const warnings: Case[] = [
