@@ -77,8 +77,9 @@ export interface IRMeta {
 
 const src = z.string().optional();
 const u = ValueKindSchema.optional();
+// Discriminated by `k`: each node is checked against its own kind only (a plain union tries every kind).
 export const IRSchema: z.ZodType<IR> = z.lazy(() =>
-  z.union([
+  z.discriminatedUnion('k', [
     z.object({ k: z.literal('num'), v: z.string(), src, u }),
     z.object({ k: z.literal('money'), v: z.string(), src, u }),
     z.object({ k: z.literal('str'), v: z.string(), src, u }),
