@@ -9,14 +9,17 @@
 import { error, sortDiagnostics, type Diagnostic } from '../core/diagnostics.js';
 import { suggest } from './suggest.js';
 import type { Decl, EventDecl, Expr, FieldDecl, FieldRef, Ident, LetDecl, MeasureDecl, NameRef, PayoutDecl, ProgramFile, Span, TierDecl, TypeRef } from '../language/syntax.js';
-import { childExprs } from '../language/syntax.js';
+import { findExpr, walkExpr } from '../language/syntax.js';
 import type { CheckedProgram, EventInfo, FieldInfo, Level, LetInfo, MeasureInfo, Symbol, TierInfo, Type, WindowInfo } from './checked.js';
 import { ExprChecker, type Env, type ExprScope } from './exprs.js';
+import { fold, type Const } from './consts.js';
+import { MAX_CYCLE_FOLLOWED, MAX_WINDOW_MONTHS } from '../core/limits.js';
+import { formatPeriod, isValidDate, periodOf, windowFirstMonth, windowMonths } from '../core/periods.js';
 import { checkHeader } from './header.js';
 import { checkPot } from './payouts.js';
 import { checkRule } from './rules.js';
 import { checkTest } from './tests.js';
-import { BOOLEAN, DATE, ERROR, INTEGER, NUMBER, TEXT, describe, isOrdered, money, tickList } from './types.js';
+import { BOOLEAN, DATE, ERROR, INTEGER, NUMBER, TEXT, describe, grouped, isOrdered, money, tickList } from './types.js';
 import { measureNeverHolds, unusedAndUnbounded } from './warnings.js';
 
 export type { CheckedProgram } from './checked.js';
@@ -91,9 +94,7 @@ export class Checker implements Env {
     this.out.header = checkHeader(this.file, this.diags, (v, s) => this.x.checkDate(v, s));
     this.currency = this.out.header.currency;
     this.collect(decls);
-    for (const d of decls) {
-      if ((d.kind === 'LetDecl' || d.kind === 'MeasureDecl' || d.kind === 'TierDecl') && d.name && this.top.get(d.name.name)?.decl === d) this.ensure(d.name.name);
-    }
+    for (const name of this.dependencyOrder(decls)) this.ensure(name);
     for (const d of decls) if (d.kind === 'PayoutDecl') checkPot(this, d);
     const ruleNames = new Map<string, Span>();
     const testNames = new Map<string, Span>();
@@ -255,12 +256,26 @@ export class Checker implements Env {
     return [...this.top.entries()].filter(([, v]) => v.kind === 'let' || v.kind === 'measure' || v.kind === 'tier').map(([k]) => k);
   }
 
-  letValue = (name: string): Expr | undefined => {
+  /** The folded values of the program-level lets checked so far. */
+  private readonly letConsts = new Map<string, Const | undefined>();
+  private readonly folding = new Set<string>();
+
+  /**
+   * The constant value of a program-level let (for thresholds, amounts, conditions), folded once:
+   * lets are checked dependencies first, so folding a let finds its dependencies folded already.
+   */
+  letConst = (name: string): Const | undefined => {
     const t = this.top.get(name);
     if (t?.kind !== 'let') return undefined;
     const info = this.out.lets.get(name);
     if (info && info.level !== 'program') return undefined;
-    return (t.decl as LetDecl).value;
+    if (this.letConsts.has(name)) return this.letConsts.get(name);
+    if (this.folding.has(name)) return undefined; // a cycle, reported as E0210
+    this.folding.add(name);
+    const c = fold((t.decl as LetDecl).value, this.letConst);
+    this.folding.delete(name);
+    if (info) this.letConsts.set(name, c);
+    return c;
   };
 
   /** Marks a declaration as used by the program's logic. */
@@ -333,16 +348,7 @@ export class Checker implements Env {
   /** Reports the first name in `e` that makes it vary, where a constant is required. */
   requireConstant(e: Expr | undefined, what: string): boolean {
     if (!e || this.x.level(e) === 'program') return true;
-    let culprit: Expr = e;
-    const find = (x: Expr | undefined): boolean => {
-      if (!x) return false;
-      if ((x.kind === 'Name' || x.kind === 'Field') && this.x.level(x) !== 'program') {
-        culprit = x;
-        return true;
-      }
-      return childExprs(x).some(find);
-    };
-    find(e);
+    const culprit = findExpr(e, (x) => (x.kind === 'Name' || x.kind === 'Field') && this.x.level(x) !== 'program') ?? e;
     const name = culprit.kind === 'Name' ? culprit.name : culprit.kind === 'Field' ? `${culprit.object?.name}.${culprit.field?.name}` : undefined;
     this.report(
       error(
@@ -363,6 +369,9 @@ export class Checker implements Env {
     const type = this.x.check(d.value, scope);
     const info: LetInfo = { name: d.name.name, decl: d, type, level: this.x.level(d.value) };
     this.out.lets.set(d.name.name, info);
+    // A constant is computed once at the start of a run: fold it now, so that a computation that
+    // leaves the size of numbers is a diagnostic (E0322) rather than an error of every run.
+    if (info.level === 'program') this.x.reportOverflow(this.letConst(d.name.name));
   }
 
   private checkMeasure(d: MeasureDecl): void {
@@ -411,7 +420,7 @@ export class Checker implements Env {
         else badArg('numbers, money or dates', `\`${d.op}\` picks the smallest or largest of ordered values`);
         break;
     }
-    if (!m.event && !d.event && (d.arg || d.where)) {
+    if (!m.event && !d.event && (d.arg || d.where) && !argErr) {
       this.report(
         error('E0224', `measure \`${name}\` uses no event field, so it has no events to aggregate`, (d.arg ?? d.where)!.span, 'aggregate a field of an event, e.g. `sum sale.amount`, or count events: `count sale`'),
       );
@@ -445,6 +454,7 @@ export class Checker implements Env {
           if (w.count) this.report(error('E0412', `\`last ${w.count.text}\` needs a whole number of ${w.unit} above zero`, w.count.span, `write e.g. \`last 4 ${w.unit}\``));
         } else window = { form: 'last', count: Number(n), unit: w.unit };
       } else window = { form: w.form };
+      if (!this.windowInRange(window, w.span)) window = { form: 'this period' };
     }
     const info: MeasureInfo = {
       name,
@@ -459,6 +469,34 @@ export class Checker implements Env {
     };
     this.out.measures.set(name, info);
     measureNeverHolds(this, d);
+  }
+
+  /**
+   * E0412 for a window that reaches back further than a window may (MAX_WINDOW_MONTHS), or
+   * before 0001-01-01 from the program's first period (the calendar's first day).
+   */
+  private windowInRange(w: WindowInfo, at: Span): boolean {
+    const { period, start } = this.out.header;
+    if (w.form === 'last') {
+      const months = windowMonths({ n: w.count, unit: w.unit }, period);
+      if (months > MAX_WINDOW_MONTHS) {
+        const span = !Number.isSafeInteger(months) ? 'thousands of years' : months % 12 === 0 ? `${grouped(months / 12)} years` : `${grouped(months)} months`;
+        this.report(
+          error('E0412', `this window spans ${span}, but a window spans at most ${MAX_WINDOW_MONTHS / 12} years`, at, 'use a shorter window, or `program to date` for everything since the program started'),
+        );
+        return false;
+      }
+    }
+    if (!isValidDate(start)) return true;
+    const first = periodOf(period, start);
+    const kind = w.form === 'last' ? { kind: 'last' as const, n: w.count, unit: w.unit } : { kind: w.form };
+    if (windowFirstMonth(kind, first) < 12) {
+      this.report(
+        error('E0412', `this window reaches back before 0001-01-01 from the program's first period (${formatPeriod(first)})`, at, 'Incent counts dates from 0001-01-01: start the program later, or use a shorter window'),
+      );
+      return false;
+    }
+    return true;
   }
 
   unknownEvent(id: Ident): void {
@@ -515,22 +553,151 @@ export class Checker implements Env {
     });
   }
 
+  /** The names of the lets, measures and tiers, in source order (the first declaration of each name). */
+  private valueDecls(decls: Decl[]): string[] {
+    return decls.flatMap((d) => ((d.kind === 'LetDecl' || d.kind === 'MeasureDecl' || d.kind === 'TierDecl') && d.name && this.top.get(d.name.name)?.decl === d ? [d.name.name] : []));
+  }
+
+  /**
+   * The lets, measures and tiers in an order where each comes after the names it uses, as far as
+   * cycles allow, so that checking them in this order goes from one declaration into another
+   * only a step deep however long a chain of lets is (`ensure` recurses into what a declaration
+   * uses). The uses are the names written in each declaration; the order comes from Tarjan's
+   * strongly connected components, computed without recursion. The members of a cycle keep their
+   * source order, so a cycle is reported from its first declaration; a cycle of more than
+   * MAX_CYCLE_FOLLOWED declarations is reported here (E0210) and its members are not checked.
+   */
+  private dependencyOrder(decls: Decl[]): string[] {
+    const names = this.valueDecls(decls);
+    const index = new Map(names.map((n, i) => [n, i]));
+    const uses = names.map((n) => {
+      const d = this.top.get(n)!.decl;
+      const roots =
+        d.kind === 'LetDecl' ? [d.value] : d.kind === 'MeasureDecl' ? [d.arg, d.where, d.otherwise] : d.kind === 'TierDecl' ? [d.by, ...(d.levels ?? []).map((l) => l?.threshold)] : [];
+      const out = new Set<number>();
+      for (const r of roots)
+        walkExpr(r, (x) => {
+          const j = x.kind === 'Name' ? index.get(x.name) : undefined;
+          if (j !== undefined) out.add(j);
+        });
+      return [...out];
+    });
+    // Tarjan's algorithm with an explicit stack.
+    const order: number[] = new Array(names.length).fill(-1);
+    const low: number[] = new Array(names.length).fill(0);
+    const onStack: boolean[] = new Array(names.length).fill(false);
+    const stack: number[] = [];
+    const out: string[] = [];
+    let counter = 0;
+    for (let root = 0; root < names.length; root++) {
+      if (order[root] !== -1) continue;
+      const frames: { v: number; i: number }[] = [{ v: root, i: 0 }];
+      order[root] = low[root] = counter++;
+      stack.push(root);
+      onStack[root] = true;
+      while (frames.length > 0) {
+        const f = frames[frames.length - 1]!;
+        const next = uses[f.v]!;
+        if (f.i < next.length) {
+          const w = next[f.i++]!;
+          if (order[w] === -1) {
+            order[w] = low[w] = counter++;
+            stack.push(w);
+            onStack[w] = true;
+            frames.push({ v: w, i: 0 });
+          } else if (onStack[w]) low[f.v] = Math.min(low[f.v]!, order[w]!);
+          continue;
+        }
+        frames.pop();
+        if (frames.length > 0) {
+          const parent = frames[frames.length - 1]!.v;
+          low[parent] = Math.min(low[parent]!, low[f.v]!);
+        }
+        if (low[f.v] !== order[f.v]) continue;
+        const members: number[] = [];
+        let w: number;
+        do {
+          w = stack.pop()!;
+          onStack[w] = false;
+          members.push(w);
+        } while (w !== f.v);
+        members.sort((a, b) => a - b);
+        if (members.length > MAX_CYCLE_FOLLOWED) this.longCycle(members.map((m) => names[m]!), uses, names, index);
+        else for (const m of members) out.push(names[m]!);
+      }
+    }
+    return out;
+  }
+
+  /** E0210 for a cycle too long to follow name by name: reported at its first declaration, which is then not checked, nor the others. */
+  private longCycle(members: string[], uses: number[][], names: string[], index: Map<string, number>): void {
+    // The shortest way from the first member back to itself (breadth first).
+    const first = index.get(members[0]!)!;
+    const inCycle = new Set(members.map((m) => index.get(m)!));
+    const from = new Map<number, number>();
+    const queue = [first];
+    let last = -1;
+    for (let k = 0; k < queue.length && last < 0; k++) {
+      for (const w of uses[queue[k]!]!) {
+        if (!inCycle.has(w)) continue;
+        if (w === first) {
+          last = queue[k]!;
+          break;
+        }
+        if (!from.has(w)) {
+          from.set(w, queue[k]!);
+          queue.push(w);
+        }
+      }
+    }
+    const path: string[] = [];
+    for (let v = last; v !== first && v >= 0; v = from.get(v)!) path.push(names[v]!);
+    path.push(names[first]!);
+    path.reverse();
+    const shown = path.length > 6 ? [...path.slice(0, 3), '…', ...path.slice(-2)] : path;
+    const name = names[first]!;
+    const decl = this.top.get(name)!.decl;
+    this.report(
+      error(
+        'E0210',
+        `\`${name}\` depends on itself through ${path.length} declarations: ${[...shown, name].map((n) => (n === '…' ? n : `\`${n}\``)).join(' → ')}`,
+        (decl.name as Ident).span,
+        'a value cannot be computed from itself: break the cycle by computing one of them from other values',
+      ),
+    );
+    for (const m of members) {
+      this.state.set(m, 'done');
+      this.used.add(m);
+    }
+  }
+
   // -------------------------------------------------------------------------------------------
   // Evaluation order
 
+  /** Dependencies first (depth first, dependencies by name), without recursion: a chain of lets may be long. */
   private order(decls: Decl[]): void {
     const done = new Set<string>();
     const list: string[] = [];
-    const visit = (n: string, path: Set<string>) => {
+    const path = new Set<string>();
+    const stack: { n: string; deps: string[]; i: number }[] = [];
+    const enter = (n: string) => {
       if (done.has(n) || path.has(n)) return;
       path.add(n);
-      for (const dep of [...(this.deps.get(n) ?? [])].sort()) visit(dep, path);
-      path.delete(n);
-      done.add(n);
-      list.push(n);
+      stack.push({ n, deps: [...(this.deps.get(n) ?? [])].sort(), i: 0 });
     };
-    for (const d of decls) {
-      if ((d.kind === 'LetDecl' || d.kind === 'MeasureDecl' || d.kind === 'TierDecl') && d.name && this.top.get(d.name.name)?.decl === d) visit(d.name.name, new Set());
+    for (const name of this.valueDecls(decls)) {
+      enter(name);
+      while (stack.length > 0) {
+        const top = stack[stack.length - 1]!;
+        if (top.i < top.deps.length) {
+          enter(top.deps[top.i++]!);
+          continue;
+        }
+        stack.pop();
+        path.delete(top.n);
+        done.add(top.n);
+        list.push(top.n);
+      }
     }
     for (const n of list) {
       const l = this.out.lets.get(n);
@@ -543,12 +710,9 @@ export class Checker implements Env {
 /** The qualified field references (`sale.amount`) in an expression, in source order. */
 export function collectRefs(e: Expr | undefined): FieldRef[] {
   const out: FieldRef[] = [];
-  const walk = (x: Expr | undefined) => {
-    if (!x) return;
+  walkExpr(e, (x) => {
     if (x.kind === 'Field') out.push(x);
-    for (const c of childExprs(x)) walk(c);
-  };
-  walk(e);
+  });
   return out;
 }
 

@@ -27,15 +27,15 @@ export function ruleNeverHolds(ck: Checker, where: Expr): void {
 function neverHolds(ck: Checker, where: Expr, isRule: boolean): string | undefined {
   const c = ck.x.constant(where);
   if (c?.kind === 'bool' && !c.value) return 'it is always false';
+  // The conjuncts, in source order (a loop, not recursion: `a and b and …` may be long).
   const conj: Expr[] = [];
-  const flat = (e: Expr | undefined) => {
-    if (!e) return;
-    if (e.kind === 'Binary' && e.op === 'and') {
-      flat(e.left);
-      flat(e.right);
-    } else conj.push(e);
-  };
-  flat(where);
+  const todo: (Expr | undefined)[] = [where];
+  while (todo.length > 0) {
+    const e = todo.pop();
+    if (!e) continue;
+    if (e.kind === 'Binary' && e.op === 'and') todo.push(e.right, e.left);
+    else conj.push(e);
+  }
   const { start, end } = ck.out.header;
   const isEventDate = (e: Expr | undefined) => {
     if (!e || (e.kind !== 'Name' && e.kind !== 'Field')) return false;

@@ -188,6 +188,7 @@ export class Plan {
       const unit = w.form === 'last' ? (w.unit === 'periods' ? periodMonths : w.unit === 'months' ? 1 : w.unit === 'quarters' ? 3 : 12) : 0;
       lookback = Math.max(lookback, w.form === 'last' ? w.count * unit + 12 : w.form === 'previous year' ? 24 : w.form === 'previous period' ? periodMonths + 12 : 12);
     }
+    lookback = Math.min(lookback, 132); // months before go to the buckets: a window of up to 100 years must not size every partner's store
     this.monthBase = monthNumber(a.program.start) - lookback;
     this.monthCap = (a.program.end ? monthNumber(a.program.end) - this.monthBase : lookback + 24) + 1;
   }
