@@ -192,6 +192,7 @@ export const DATA = {
   D0214: t<{ value: string }>(record('a value that is not a boolean', 'write true or false'), (a) => `${a.value} is not a boolean (true or false)`),
   D0215: t<{ value: string; members: string }>(record('a value outside its enumeration'), (a) => `${a.value} is not one of ${a.members}`),
   D0216: t<{ value: string; limit: number }>(record('a number with more significant digits than the limit'), (a) => `${a.value} has more than ${a.limit} significant digits (the most an exact decimal holds)`),
+  D0217: t<{ value: string; limit: string }>(record('a number outside the size of numbers (10^-34 ≤ |x| < 10^34, or zero)'), (a) => `${a.value} is outside the size of numbers: other than zero, a number is at least 10^-${a.limit} and below 10^${a.limit} in size`),
   // The whole data set.
   D0301: t<{ id: string; others: string }>(set('an id given to records that differ', 'give every record its own id; records identical in every field count once'), (a) => `${a.id} is a duplicate id (also ${a.others}); every record with this id is rejected, since the records differ`),
   D0302: t<{ id: string; files: string }>(set('an event of a partner that is not in the partner file', 'add the partner, or correct the id'), (a) => `${a.id} is not a known partner id (not in ${a.files})`),
