@@ -2,9 +2,10 @@
  * Every diagnostic code Incent gives, in one table: the program's (syntax `E00xx`/`E01xx`, names
  * `E02xx`, units `E03xx`, declarations and static rules `E04xx`, warnings `W00xx`), the data's
  * (`D0xxx`), the test blocks' (`T0xxx`) and evaluation's (`R0xxx`). Each has a severity, the stage
- * that gives it, what it means and the usual fix. Data, test and evaluation codes also carry their
- * message template here; the checker builds its messages where it finds the problem (they name
- * what it found there), and `test/compiler/cases.ts` pins each one.
+ * that gives it, what it means and the usual fix. Data and test codes also carry their message
+ * template here; the checker and the evaluator build their messages where they find the problem
+ * (they name what they found there: the names, the values, the rule and the record), and tests pin
+ * each one (`test/compiler/cases.ts`, `test/runtime/data/cases.ts`, …).
  *
  * The reference's code tables (`language/REFERENCE.md`) are generated from this table and the
  * tested examples (`npm run reference`); a test fails when they differ.
@@ -210,8 +211,12 @@ export const TESTS = {
 
 /** Codes of evaluation errors: a run stops and names the rule (or measure, tier, let), the partner and the record. */
 export const EVALUATION = {
-  R0001: t<Record<string, never>>({ severity: 'error', stage: 'evaluation', what: 'a division by zero', hint: 'guard the division: `if x = 0 then … else y / x`' }, () => 'division by zero'),
-} as const;
+  R0001: { severity: 'error', stage: 'evaluation', what: 'a division by zero', hint: 'guard the division: `if x = 0 then 0 else y / x`' },
+  R0002: { severity: 'error', stage: 'evaluation', what: 'a result outside the size of numbers (10^-34 ≤ |x| < 10^34, or zero)', hint: 'bound the computation (a cap, `min`, `max`), or check the data that feeds it' },
+  R0003: { severity: 'error', stage: 'evaluation', what: 'a lookup with no entry for a value', hint: 'add the entry, or `else: VALUE`' },
+} as const satisfies Record<string, CodeInfo>;
+
+export type EvaluationCode = keyof typeof EVALUATION;
 
 export type DataCode = keyof typeof DATA;
 export type TestCode = keyof typeof TESTS;

@@ -5,6 +5,7 @@
  */
 import type { CmpKind, IR, ValueKind } from './artifact.js';
 import { inRange as withinRange, magnitudeText, rangeRule } from '../core/limits.js';
+import type { EvaluationCode } from '../core/codes.js';
 import * as N from './num.js';
 import type { Num } from './num.js';
 
@@ -37,7 +38,16 @@ export type Note =
 
 export type Fn = (ctx: Ctx, notes?: Note[]) => Value;
 
-export class EvalError extends Error {}
+/** An evaluation error: a stable code (`R0xxx`, core/codes.ts) and what went wrong, named by the rule, partner and record once wrapped (errors.ts). */
+export class EvalError extends Error {
+  constructor(
+    readonly code: EvaluationCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EvalError';
+  }
+}
 
 export interface Formatter {
   (v: Value, u: ValueKind | undefined): string;
@@ -78,7 +88,7 @@ function clip(text: string): string {
 function inRange(v: Num, what: string, step?: string): Num {
   if (v instanceof N.Fixed || withinRange(v)) return v;
   const where = step ? `\`${clip(what)}\` reaches ${magnitudeText(v)} at \`${step}\`` : `\`${clip(what)}\` is ${magnitudeText(v)}`;
-  throw new EvalError(`${where}, but ${rangeRule(v)}`);
+  throw new EvalError('R0002', `${where}, but ${rangeRule(v)}`);
 }
 
 /** Whether an IR is a literal one (`1`, `1 EUR`): dividing by it changes the unit, not the value. */
@@ -111,7 +121,7 @@ function arith(ir: Extract<IR, { k: 'arith' }>, c: (x: IR) => Fn): Fn {
       case '/':
         return (ctx, n) => {
           const d = b(ctx, n) as Num;
-          if (N.isZero(d)) throw new EvalError(`division by zero in \`${clip(src)}\`: \`${divisor}\` is zero`);
+          if (N.isZero(d)) throw new EvalError('R0001', `division by zero in \`${clip(src)}\`: \`${divisor}\` is zero`);
           return inRange(N.div(a(ctx, n) as Num, d), src);
         };
     }
@@ -126,7 +136,7 @@ function arith(ir: Extract<IR, { k: 'arith' }>, c: (x: IR) => Fn): Fn {
   return (ctx, n) => {
     for (const i of divisors) {
       const d = bs[i]!(ctx, n) as Num;
-      if (N.isZero(d)) throw new EvalError(`division by zero in \`${clip(src)}\`: \`${clip(rest[i]!.b.src ?? 'the divisor')}\` is zero`);
+      if (N.isZero(d)) throw new EvalError('R0001', `division by zero in \`${clip(src)}\`: \`${clip(rest[i]!.b.src ?? 'the divisor')}\` is zero`);
       vals[i] = d;
     }
     let v = a(ctx, n) as Num;
@@ -179,7 +189,7 @@ export function compileIR(ir: IR, env: CompileEnv): Fn {
       const u = ir.u ?? 'str';
       return (ctx, notes) => {
         const ev = ctx.ev;
-        if (!ev) throw new EvalError(`internal: event field \`${f}\` used where no event is in scope`);
+        if (!ev) throw new Error(`internal: event field \`${f}\` used where no event is in scope`);
         const v = ev[f]!;
         if (notes) notes.push({ kind: 'value', label, value: v, u });
         return v;
@@ -321,7 +331,7 @@ export function compileIR(ir: IR, env: CompileEnv): Fn {
       return (ctx, n) => {
         const k = key(ctx, n) as string | number;
         const f = table.get(k) ?? otherwise;
-        if (!f) throw new EvalError(`\`${src}\` has no entry for ${JSON.stringify(k)}`);
+        if (!f) throw new EvalError('R0003', `\`${src}\` has no entry for ${JSON.stringify(k)}`);
         return f(ctx, n);
       };
     }
@@ -369,5 +379,5 @@ export function compileIR(ir: IR, env: CompileEnv): Fn {
       };
     }
   }
-  throw new EvalError(`internal: unknown expression ${(ir as { k: string }).k}`);
+  throw new Error(`internal: unknown expression ${(ir as { k: string }).k}`);
 }
