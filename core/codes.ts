@@ -26,12 +26,14 @@ export interface CodeInfo {
 const PROGRAM = {
   E0001: { severity: 'error', stage: 'syntax', what: 'a character that starts no token', hint: 'remove it; comments start with `#`' },
   E0002: { severity: 'error', stage: 'syntax', what: 'a string without its closing quote', hint: 'close the string with `"` on the same line' },
+  E0005: { severity: 'error', stage: 'syntax', what: 'a program over the size limit (4,000,000 characters)', hint: 'split it into smaller programs; data belongs in data files' },
   E0101: { severity: 'error', stage: 'syntax', what: 'a token other than the one the grammar needs (a keyword where a name is expected, a missing bracket)' },
   E0102: { severity: 'error', stage: 'syntax', what: 'none of the alternatives the grammar allows here fits' },
   E0103: { severity: 'error', stage: 'syntax', what: 'a list that needs at least one item is empty' },
   E0104: { severity: 'error', stage: 'syntax', what: 'tokens left after a complete declaration', hint: 'remove them, or start a new declaration' },
   E0105: { severity: 'error', stage: 'syntax', what: 'something that is not a declaration at the top level' },
   E0106: { severity: 'error', stage: 'syntax', what: 'a second `program` header', hint: 'keep one header per file' },
+  E0107: { severity: 'error', stage: 'syntax', what: 'an expression nested more than 64 levels deep', hint: 'give an inner part a name with `let` and use the name' },
   E0199: { severity: 'error', stage: 'syntax', what: 'an internal parser failure (a bug in Incent)', hint: 'please report it with the program' },
 
   E0201: { severity: 'error', stage: 'names', what: 'an unknown name', hint: 'declare it, or correct its spelling' },
@@ -77,6 +79,9 @@ const PROGRAM = {
   E0319: { severity: 'error', stage: 'units', what: 'an amount in another unit than its pot’s' },
   E0320: { severity: 'error', stage: 'units', what: 'a value of the wrong type for its place' },
   E0321: { severity: 'error', stage: 'units', what: 'an aggregate of values it cannot add' },
+  E0322: { severity: 'error', stage: 'units', what: 'a computation of constants outside the size of numbers (10^-34 ≤ |x| < 10^34, or zero)' },
+  E0323: { severity: 'error', stage: 'units', what: 'a number with more than 34 significant digits', hint: 'write it with at most 34 significant digits' },
+  E0324: { severity: 'error', stage: 'units', what: 'a number outside the size of numbers (10^-34 ≤ |x| < 10^34, or zero)' },
 
   E0401: { severity: 'error', stage: 'declarations', what: 'a program without its header' },
   E0402: { severity: 'error', stage: 'declarations', what: 'a header without a required clause' },
@@ -89,7 +94,7 @@ const PROGRAM = {
   E0409: { severity: 'error', stage: 'declarations', what: 'an unknown rounding mode' },
   E0410: { severity: 'error', stage: 'declarations', what: 'a `min`, `max` or `average` without `else`' },
   E0411: { severity: 'error', stage: 'declarations', what: 'a `sum` or `count` with `else`' },
-  E0412: { severity: 'error', stage: 'declarations', what: 'a window of no periods' },
+  E0412: { severity: 'error', stage: 'declarations', what: 'a window of no periods, of more than 100 years, or reaching before 0001-01-01' },
   E0413: { severity: 'error', stage: 'declarations', what: 'a tier level with a threshold it must not have, or without one it needs' },
   E0414: { severity: 'error', stage: 'declarations', what: 'tier thresholds that do not increase' },
   E0416: { severity: 'error', stage: 'declarations', what: 'a tier without levels' },
@@ -114,6 +119,7 @@ const PROGRAM = {
   E0435: { severity: 'error', stage: 'declarations', what: 'a test record without a required field' },
   E0436: { severity: 'error', stage: 'declarations', what: 'an expectation of something that is not a pot, a tier or a measure' },
   E0437: { severity: 'error', stage: 'declarations', what: 'an expectation about a partner the test does not have' },
+  E0438: { severity: 'error', stage: 'declarations', what: 'a test value the checker cannot compute before the run', hint: 'write the value as a literal' },
 
   W0001: { severity: 'warning', stage: 'warnings', what: 'a declaration that nothing uses', hint: 'remove it, or use it' },
   W0002: { severity: 'warning', stage: 'warnings', what: 'a money pot with no cap and no budget', hint: 'add `cap …` or `budget …`, so that the pot cannot overspend' },

@@ -1271,6 +1271,13 @@ export function parse(text: string): ParseResult {
       diagnostics.push(error('E0199', `the parser stopped unexpectedly here (${(e as Error).message}); please report this`, span(seg[0]!, seg[0]!)));
     }
     diagnostics.push(...p.limitDiagnostics);
+    // A character that starts no token (E0001) was left out of the tokens: the syntax errors that
+    // follow it in its declaration are usually that one mistake again (`5 @ 2` reads as `5 2`),
+    // so they are not reported; fixing the character shows whatever else is wrong.
+    const segStart = seg[0]!.startOffset;
+    const segEnd = span(seg[seg.length - 1]!, seg[seg.length - 1]!).end;
+    const badChar = lexed.errors.find((e) => e.offset >= segStart && e.offset < segEnd)?.offset;
+    const syntax: Diagnostic[] = [];
     for (const e of p.errors) {
       const tok = e.token;
       let at = span(tok, tok);
@@ -1281,12 +1288,13 @@ export function parse(text: string): ParseResult {
         at = { start: last.end, end: last.end };
         if (following) message = message.replace('the end of the file', `${tokenWords(following)}`);
       }
-      diagnostics.push(error(exceptionCode(e), message, at, hintFor(e, following)));
+      syntax.push(error(exceptionCode(e), message, at, hintFor(e, following)));
     }
     if (p.errors.length === 0 && p.next().tokenType !== EOF) {
       const extra = p.next();
-      diagnostics.push(error('E0104', `unexpected ${tokenWords(extra)} after the end of the declaration`, span(extra, extra), 'each declaration starts with a keyword such as `rule` or `let`'));
+      syntax.push(error('E0104', `unexpected ${tokenWords(extra)} after the end of the declaration`, span(extra, extra), 'each declaration starts with a keyword such as `rule` or `let`'));
     }
+    for (const d of syntax) if (badChar === undefined || d.span.start < badChar) diagnostics.push(d);
     if (!node) continue;
     if (node.kind === 'Header') {
       if (header) {
