@@ -2,7 +2,8 @@
 import { error } from '../core/diagnostics.js';
 import { suggest } from './suggest.js';
 import type { Expr, FieldValue, Span, TestDecl, TestItem } from '../language/syntax.js';
-import type { Checker } from './check.js';
+import type { CheckContext } from './context.js';
+import type { ExprScope } from './exprs.js';
 import type { FieldInfo, TestInfo, Type } from './checked.js';
 import { firstDay, formatDate, formatPeriod, isValidDate, lastDay, parsePeriod, periodOf } from '../core/periods.js';
 import { fold, isLiteral } from './consts.js';
@@ -11,7 +12,7 @@ import { INTEGER, tickList } from './types.js';
 
 type Item<K extends TestItem['kind']> = Extract<TestItem, { kind: K }>;
 
-export function checkTest(ck: Checker, d: TestDecl): void {
+export function checkTest(ck: CheckContext, d: TestDecl): void {
   const name = d.name?.value ?? '';
   const nameSpan = d.name?.span ?? d.span;
   const items = (d.items ?? []).filter((i) => !!i);
@@ -147,11 +148,11 @@ function partnerHint(id: string, known: Map<string, unknown>): string {
 
 /** Checks `FIELD: VALUE` pairs against the fields they fill; returns the values by field name. */
 function values(
-  ck: Checker,
+  ck: CheckContext,
   fvs: FieldValue[],
   fields: Map<string, FieldInfo>,
   owner: string,
-  scope: ReturnType<Checker['noEvent']>,
+  scope: ExprScope,
   unknownHint?: (f: string) => string,
 ): Map<string, Expr> {
   const out = new Map<string, Expr>();
@@ -191,7 +192,7 @@ function values(
  * and conditions of literals and constant `let`s) — the test's data is made of those values
  * before the run. A function call or a division by zero is not computed.
  */
-function computable(ck: Checker, v: Expr, t: Type): void {
+function computable(ck: CheckContext, v: Expr, t: Type): void {
   if (t.kind === 'error' || t.kind === 'tier' || isLiteral(v)) return;
   const c = fold(v, ck.letConst);
   if (c?.kind === 'overflow') ck.x.reportOverflow(c); // E0322, not also E0438
