@@ -370,7 +370,12 @@ class Printer {
         this.ident(w, n.name);
         w.put(' by ');
         this.expr(w, n.by);
-        this.block(w, n.by?.span.end ?? n.name.span.end, n.span, n.levels, (lv, i) => {
+        // The levels, then the option `down at most …` (§12.3), wherever the source had it.
+        this.block(w, n.by?.span.end ?? n.name.span.end, n.span, [...n.levels, ...(n.down ?? [])], (lv, i) => {
+          if (lv.kind === 'TierDown') {
+            this.tierDown(w, lv);
+            return;
+          }
           this.ident(w, lv.name);
           if (lv.threshold) {
             w.put(' from ');
@@ -424,12 +429,24 @@ class Printer {
     w.put('}', close, true);
   }
 
+  /** `down at most N level[s] per period|year`: `level` after 1, `levels` otherwise. */
+  private tierDown(w: Writer, d: S.TierDown): void {
+    w.put('down at most', d.span.start);
+    w.put(' ');
+    w.put(d.count.text, d.count.span.start);
+    w.put(` ${d.count.value === '1' ? 'level' : 'levels'} per ${d.per}`);
+  }
+
   private fieldDecl(w: Writer, f: S.FieldDecl): void {
     this.ident(w, f.name);
     w.put(': ');
     const t = f.type;
     if (t.kind === 'SimpleType') this.ident(w, t.name);
-    else {
+    else if (t.kind === 'RefType') {
+      w.put('ref', t.span.start);
+      w.put(' ');
+      this.ident(w, t.event);
+    } else {
       w.put('one of', t.span.start);
       w.put(' ');
       t.members.forEach((m, i) => {
@@ -485,6 +502,7 @@ class Printer {
         break;
       case 'PotBudget':
         amount('budget', o.amount);
+        if (o.order) w.put(` ${o.order}`);
         break;
       case 'PotMinimum':
         amount('minimum', o.amount);
@@ -549,7 +567,12 @@ class Printer {
         if (c.perEvent) w.put(' per event');
         break;
       case 'Once':
-        w.put(c.perPeriod ? 'once per partner per period' : 'once per partner', c.span.start);
+        w.put('once per partner', c.span.start);
+        if (c.key) {
+          w.put(' and ');
+          this.ident(w, c.key);
+        }
+        if (c.perPeriod) w.put(' per period');
         break;
     }
   }
@@ -606,9 +629,12 @@ class Printer {
     w.put(quote(s.value), s.span.start);
   }
 
-  /** An operand: parenthesised when it binds less tightly than `min`, or when it is an `if`. */
+  /**
+   * An operand: parenthesised when it binds less tightly than `min`, or when it is an `if` or a
+   * running total with a `where` (whose condition would otherwise take in what follows).
+   */
   private sub(w: Writer, e: S.Expr, min: number, operand = true): void {
-    const paren = prec(e) < min || (operand && e.kind === 'If');
+    const paren = prec(e) < min || (operand && (e.kind === 'If' || (e.kind === 'Running' && e.where !== undefined)));
     if (paren) w.put('(');
     this.expr(w, e);
     if (paren) w.put(')');
@@ -636,7 +662,23 @@ class Printer {
         w.put(e.name, e.span.start);
         break;
       case 'Field':
-        w.put(`${e.object.name}.${e.field.name}`, e.span.start);
+        w.put([e.object, ...(e.via ?? []), e.field].map((x) => x.name).join('.'), e.span.start);
+        break;
+      case 'Previous':
+        w.put('previous', e.span.start);
+        w.put(' ');
+        this.ident(w, e.name);
+        break;
+      case 'At':
+        this.ident(w, e.name);
+        w.put(' at ');
+        this.sub(w, e.date, PRIMARY);
+        break;
+      case 'Running':
+        this.running(w, e);
+        break;
+      case 'Interpolate':
+        this.interpolate(w, e);
         break;
       case 'Binary': {
         // A chain (`a + b - c`) is printed in a loop: it is a tree as deep as it is long. The loop
@@ -757,6 +799,60 @@ class Printer {
       w.put(': ');
       this.expr(w, e.otherwise);
     }
+    if (oneLine) w.put(' }', close);
+    else {
+      w.nl(indent);
+      w.put('}', close, true);
+    }
+  }
+
+  /** `running sum X [where C] [over W]`: X a primary, C a condition without `and`/`or` (those are parenthesised). */
+  private running(w: Writer, e: S.Running): void {
+    w.put(`running ${e.op}`, e.span.start);
+    if (e.arg) {
+      w.put(' ');
+      this.sub(w, e.arg, PRIMARY);
+    }
+    if (e.where) {
+      w.put(' where ');
+      this.sub(w, e.where, 3, false);
+    }
+    if (e.window) {
+      w.put(' over ');
+      w.put(e.window.form === 'last' ? `last ${e.window.count.text} ${e.window.unit}` : e.window.form, e.window.span.start);
+    }
+  }
+
+  /** `interpolate X { P1: V1, P2: V2 }` on one line when it fits (as a lookup), else one point per line. */
+  private interpolate(w: Writer, e: S.Interpolate): void {
+    w.put('interpolate', e.span.start);
+    w.put(' ');
+    const col = w.column - 'interpolate '.length;
+    this.sub(w, e.subject, PRIMARY);
+    const open = this.find('{', e.subject.span.end);
+    const close = e.span.end - 1;
+    const comments = this.hasCommentIn(open, close);
+    if (e.points.length === 0 && !comments) {
+      w.put(' {', open);
+      w.put('}', close);
+      return;
+    }
+    let oneLine = this.forceFlat;
+    if (!oneLine && !comments) {
+      const text = this.flat(e);
+      oneLine = text !== undefined && col + text.length <= MAX_WIDTH;
+    }
+    const indent = w.cur.indent;
+    w.put(oneLine ? ' { ' : ' {', open);
+    e.points.forEach((pt, i) => {
+      if (oneLine) {
+        if (i) w.put(', ');
+      } else w.nl(indent + 1);
+      this.sub(w, pt.at, 5, false);
+      w.put(': ');
+      this.expr(w, pt.value);
+      if (!oneLine && i < e.points.length - 1) w.put(',');
+    });
     if (oneLine) w.put(' }', close);
     else {
       w.nl(indent);

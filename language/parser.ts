@@ -40,6 +40,8 @@ const RULE_WORDS: Record<string, string> = {
   periodUnit: 'a period (`month`, `quarter` or `year`)',
   windowUnit: '`periods`, `months`, `quarters` or `years`',
   fieldName: 'a field name',
+  tierItem: 'a tier level such as `Silver from 250_000 EUR`, or `down at most N levels per period|year`',
+  running: 'a running total (`running sum EXPR` or `running count`)',
 };
 
 function tokenWords(tok: IToken): string {
@@ -79,7 +81,7 @@ const CURRENCY_CODE = /^[A-Z]{3}$/;
 const FUNCTION_TOKENS = new Set<TokenType>([Kw.floor, Kw.ceil, Kw.round, Kw.min, Kw.max, Kw.abs]);
 /** Tokens that join two operands: binary operators, `in` and `..` (for skipping an expression). */
 const BINARY_TOKENS = new Set<TokenType>([
-  T.Plus, T.Minus, T.Star, T.Slash, T.Equals, T.NotEquals, T.Less, T.LessEq, T.Greater, T.GreaterEq, Kw.and, Kw.or, Kw.in, T.DotDot,
+  T.Plus, T.Minus, T.Star, T.Slash, T.Equals, T.NotEquals, T.Less, T.LessEq, T.Greater, T.GreaterEq, Kw.and, Kw.or, Kw.in, T.DotDot, Kw.at,
 ]);
 
 function span(first: IToken, last: IToken): S.Span {
@@ -125,6 +127,8 @@ class IncentParser extends EmbeddedActionsParser {
   nesting = 0;
   /** Diagnostics of the parser's own limits (E0107), collected per declaration. */
   readonly limitDiagnostics: Diagnostic[] = [];
+  /** A contextual word (`most`, `level`, `served`…) where another name was written, collected per declaration (E0101). */
+  readonly wordDiagnostics: Diagnostic[] = [];
 
   constructor() {
     super(T.allTokens, { recoveryEnabled: true, errorMessageProvider: messages, maxLookahead: 3 });
@@ -176,8 +180,17 @@ class IncentParser extends EmbeddedActionsParser {
       const tt = this.LA(1).tokenType;
       if (tt === EOF) return;
       if (expectOperand) {
-        if (tt === T.Minus || tt === Kw.not) {
+        if (tt === T.Minus || tt === Kw.not || tt === Kw.previous) {
           this.SKIP_TOKEN();
+          continue;
+        }
+        if (tt === Kw.running) {
+          this.SKIP_TOKEN();
+          if (this.LA(1).tokenType === Kw.sum) this.SKIP_TOKEN();
+          else if (this.LA(1).tokenType === Kw.count) {
+            this.SKIP_TOKEN();
+            expectOperand = false;
+          }
           continue;
         }
         if (tt === Kw.if) {
@@ -185,7 +198,7 @@ class IncentParser extends EmbeddedActionsParser {
           this.SKIP_TOKEN();
           continue;
         }
-        if (tt === Kw.lookup || tt === Kw.bands || tt === Kw.marginal) {
+        if (tt === Kw.lookup || tt === Kw.bands || tt === Kw.marginal || tt === Kw.interpolate) {
           blocks++;
           this.SKIP_TOKEN();
           continue;
@@ -201,7 +214,7 @@ class IncentParser extends EmbeddedActionsParser {
           if (cur.tokenType === T.Identifier && CURRENCY_CODE.test(cur.image) && !n.image.endsWith('%')) this.SKIP_TOKEN();
         } else if (tt === T.Identifier || tt === Kw.partner) {
           this.SKIP_TOKEN();
-          if (this.LA(1).tokenType === T.Dot) {
+          while (this.LA(1).tokenType === T.Dot) {
             this.SKIP_TOKEN();
             if (this.LA(1).tokenType === T.Identifier) this.SKIP_TOKEN();
           }
@@ -240,6 +253,19 @@ class IncentParser extends EmbeddedActionsParser {
       this.SKIP_TOKEN();
       if (depth <= 0) return;
     }
+  }
+
+  /**
+   * A contextual word (tokens.ts's CONTEXTUAL_WORDS): an identifier read as a word of the
+   * language. Where the grammar has already decided on the construct (`down at …`), another name
+   * is reported here (E0101) rather than derailing the declaration.
+   */
+  private word(w: string, tok: IToken): void {
+    this.ACTION(() => {
+      if (tok.image !== w && tok.image !== undefined && !Number.isNaN(tok.startOffset)) {
+        this.wordDiagnostics.push(error('E0101', `expected \`${w}\`, found \`${tok.image}\``, span(tok, tok), `write \`${w}\` here`));
+      }
+    });
   }
 
   private ident(tok: IToken): S.Ident {
@@ -396,7 +422,16 @@ class IncentParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const name = this.CONSUME(T.Identifier);
-          return this.ACTION(() => ({ kind: 'SimpleType', name: this.ident(name), span: span(name, name) }) as S.TypeRef)!;
+          // `ref EVENT` (§12.3): `ref` followed by a name that is not the next field's (`b:`).
+          const target = this.OPTION({
+            GATE: () => name.image === 'ref' && this.LA(1).tokenType === T.Identifier && this.LA(2).tokenType !== T.Colon,
+            DEF: () => this.CONSUME2(T.Identifier),
+          });
+          return this.ACTION(() =>
+            target
+              ? ({ kind: 'RefType', event: this.ident(target), span: span(name, target) } as S.TypeRef)
+              : ({ kind: 'SimpleType', name: this.ident(name), span: span(name, name) } as S.TypeRef),
+          )!;
         },
       },
     ]),
@@ -553,20 +588,55 @@ class IncentParser extends EmbeddedActionsParser {
     const by = this.SUBRULE(this.expr);
     this.CONSUME(T.LBrace);
     const levels: S.TierLevel[] = [];
+    const down: S.TierDown[] = [];
     this.MANY(() => {
-      const lv = this.CONSUME2(T.Identifier);
-      let threshold: S.Expr | undefined;
-      this.OPTION(() => {
-        this.CONSUME(Kw.from);
-        threshold = this.SUBRULE2(this.expr);
+      const item = this.SUBRULE(this.tierItem);
+      this.ACTION(() => {
+        if (item?.kind === 'TierDown') down.push(item);
+        else if (item) levels.push(item);
       });
-      this.OPTION2(() => this.CONSUME(T.Comma));
-      this.ACTION(() =>
-        levels.push({ kind: 'TierLevel', name: this.ident(lv), ...(threshold ? { threshold } : {}), span: joinSpans(span(lv, lv), threshold?.span) }),
-      );
     });
     this.CONSUME(T.RBrace);
-    return this.ACTION(() => ({ kind: 'TierDecl', name: this.ident(name), by, levels, span: this.from(kw) }) as S.TierDecl)!;
+    return this.ACTION(() => ({ kind: 'TierDecl', name: this.ident(name), by, levels, ...(down.length ? { down } : {}), span: this.from(kw) }) as S.TierDecl)!;
+  });
+
+  /** A tier level (`Silver from 250_000 EUR`), or the option `down at most N level[s] per period|year` (§12.3). */
+  tierItem = this.RULE('tierItem', (): S.TierLevel | S.TierDown =>
+    this.OR<S.TierLevel | S.TierDown>([
+      {
+        GATE: () => this.LA(1).image === 'down' && this.LA(2).tokenType === Kw.at,
+        ALT: () => this.SUBRULE(this.tierDown),
+      },
+      {
+        ALT: () => {
+          const lv = this.CONSUME2(T.Identifier);
+          let threshold: S.Expr | undefined;
+          this.OPTION(() => {
+            this.CONSUME(Kw.from);
+            threshold = this.SUBRULE2(this.expr);
+          });
+          this.OPTION2(() => this.CONSUME(T.Comma));
+          return this.ACTION(() => ({ kind: 'TierLevel', name: this.ident(lv), ...(threshold ? { threshold } : {}), span: joinSpans(span(lv, lv), threshold?.span) }) as S.TierLevel)!;
+        },
+      },
+    ]),
+  );
+
+  /** `down at most N level[s] per period|year`. */
+  tierDown = this.RULE('tierDown', (): S.TierDown => {
+    const kw = this.CONSUME(T.Identifier);
+    this.word('down', kw);
+    this.CONSUME(Kw.at);
+    this.word('most', this.CONSUME2(T.Identifier));
+    const n = this.CONSUME(T.NumberLit);
+    const unit = this.CONSUME3(T.Identifier);
+    this.ACTION(() => {
+      if (unit.image !== 'level' && unit.image !== 'levels') this.word(n.image === '1' ? 'level' : 'levels', unit);
+    });
+    this.CONSUME(Kw.per);
+    const per = this.OR([{ ALT: () => (this.CONSUME(Kw.period), 'period' as const) }, { ALT: () => (this.CONSUME(Kw.year), 'year' as const) }]);
+    this.OPTION(() => this.CONSUME(T.Comma));
+    return this.ACTION(() => ({ kind: 'TierDown', count: this.numberLit(n), per, span: this.from(kw) }) as S.TierDown)!;
   });
 
   payoutDecl = this.RULE('payoutDecl', (): S.PayoutDecl => {
@@ -619,7 +689,8 @@ class IncentParser extends EmbeddedActionsParser {
         ALT: () => {
           const kw = this.CONSUME(Kw.budget);
           const amount = this.SUBRULE2(this.expr);
-          return this.ACTION(() => ({ kind: 'PotBudget', amount, span: this.from(kw) }) as S.PayoutOption)!;
+          const order = this.OPTION3({ GATE: () => this.LA(1).image === 'first' || this.LA(1).image === 'pro', DEF: () => this.SUBRULE(this.budgetOrder) });
+          return this.ACTION(() => ({ kind: 'PotBudget', amount, ...(order ? { order } : {}), span: this.from(kw) }) as S.PayoutOption)!;
         },
       },
       {
@@ -660,6 +731,20 @@ class IncentParser extends EmbeddedActionsParser {
       },
     ]),
   );
+
+  /** A budget's order (§12.5): `first come first served` or `pro rata`. */
+  budgetOrder = this.RULE('budgetOrder', (): S.BudgetOrder => {
+    const first = this.CONSUME(T.Identifier);
+    if (first.image === 'pro') {
+      this.word('rata', this.CONSUME2(T.Identifier));
+      return 'pro rata';
+    }
+    this.word('first', first);
+    this.word('come', this.CONSUME3(T.Identifier));
+    this.word('first', this.CONSUME4(T.Identifier));
+    this.word('served', this.CONSUME5(T.Identifier));
+    return 'first come first served';
+  });
 
   ruleDecl = this.RULE('ruleDecl', (): S.RuleDecl => {
     const kw = this.CONSUME(Kw.rule);
@@ -705,12 +790,17 @@ class IncentParser extends EmbeddedActionsParser {
           this.CONSUME2(Kw.per);
           this.CONSUME(Kw.partner);
           let perPeriod = false;
+          // `once per partner and FIELD` (§12.2)
+          const key = this.OPTION3(() => {
+            this.CONSUME(Kw.and);
+            return this.CONSUME2(T.Identifier);
+          });
           this.OPTION2(() => {
             this.CONSUME3(Kw.per);
             this.CONSUME(Kw.period);
             perPeriod = true;
           });
-          return this.ACTION(() => ({ kind: 'Once', perPeriod, span: this.from(kw) }) as S.RuleClause)!;
+          return this.ACTION(() => ({ kind: 'Once', perPeriod, ...(key ? { key: this.ident(key) } : {}), span: this.from(kw) }) as S.RuleClause)!;
         },
       },
     ]),
@@ -1007,20 +1097,10 @@ class IncentParser extends EmbeddedActionsParser {
           return this.ACTION(() => ({ kind: 'Field', object: this.ident(obj), field: this.ident(field), span: span(obj, field) }) as S.Expr)!;
         },
       },
-      {
-        ALT: () => {
-          const name = this.CONSUME2(T.Identifier);
-          const field = this.OPTION2(() => {
-            this.CONSUME2(T.Dot);
-            return this.CONSUME3(T.Identifier);
-          });
-          return this.ACTION(() =>
-            field
-              ? ({ kind: 'Field', object: this.ident(name), field: this.ident(field), span: span(name, field) } as S.Expr)
-              : ({ kind: 'Name', name: name.image, span: span(name, name) } as S.Expr),
-          )!;
-        },
-      },
+      { ALT: () => this.SUBRULE(this.nameOrPath) },
+      { ALT: () => this.SUBRULE(this.previous) },
+      { ALT: () => this.SUBRULE(this.running) },
+      { ALT: () => this.SUBRULE(this.interpolate) },
       {
         ALT: () =>
           this.nest(() => {
@@ -1070,6 +1150,83 @@ class IncentParser extends EmbeddedActionsParser {
       { ALT: () => this.SUBRULE(this.bands) },
     ]),
   );
+
+  /**
+   * A name (`revenue`), a field (`sale.amount`), a path through `ref` fields (§12.3:
+   * `refund.activation.reward`), or a name's value at a date (`rate at sale.date`).
+   */
+  nameOrPath = this.RULE('nameOrPath', (): S.Expr => {
+    const name = this.CONSUME2(T.Identifier);
+    const parts: IToken[] = [];
+    this.MANY(() => {
+      this.CONSUME2(T.Dot);
+      const p = this.CONSUME3(T.Identifier);
+      this.ACTION(() => parts.push(p));
+    });
+    const date = this.OPTION({ GATE: () => parts.length === 0, DEF: () => this.nest(() => (this.CONSUME(Kw.at), this.SUBRULE(this.primary))) });
+    return this.ACTION(() => {
+      if (parts.length === 0) {
+        const ref: S.Expr = { kind: 'Name', name: name.image, span: span(name, name) };
+        return date ? ({ kind: 'At', name: this.ident(name), date, span: this.from(name) } as S.Expr) : ref;
+      }
+      const last = parts[parts.length - 1]!;
+      const via = parts.slice(0, -1).map((p) => this.ident(p));
+      return { kind: 'Field', object: this.ident(name), ...(via.length ? { via } : {}), field: this.ident(last), span: span(name, last) } as S.Expr;
+    })!;
+  });
+
+  /** `previous NAME` (§12.3). */
+  previous = this.RULE('previous', (): S.Expr => {
+    const kw = this.CONSUME(Kw.previous);
+    const name = this.CONSUME(T.Identifier);
+    return this.ACTION(() => ({ kind: 'Previous', name: this.ident(name), span: this.from(kw) }) as S.Expr)!;
+  });
+
+  /** `running sum EXPR [where COND] [over WINDOW]`, `running count [where COND] [over WINDOW]` (§12.2). */
+  running = this.RULE('running', (): S.Expr => this.nest(() => this.runningBody())!);
+
+  private runningBody(): S.Expr {
+    const kw = this.CONSUME(Kw.running);
+    let op: 'sum' | 'count' = 'sum';
+    let arg: S.Expr | undefined;
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(Kw.sum);
+          arg = this.SUBRULE(this.primary);
+        },
+      },
+      { ALT: () => (this.CONSUME(Kw.count), (op = 'count')) },
+    ]);
+    const where = this.OPTION(() => {
+      this.CONSUME(Kw.where);
+      return this.SUBRULE(this.notExpr);
+    });
+    const window = this.OPTION2(() => {
+      this.CONSUME(Kw.over);
+      return this.SUBRULE(this.window);
+    });
+    return this.ACTION(() => ({ kind: 'Running', op, ...(arg ? { arg } : {}), ...(where ? { where } : {}), ...(window ? { window } : {}), span: this.from(kw) }) as S.Expr)!;
+  }
+
+  /** `interpolate X { P1: V1, P2: V2, … }` (§12.3). */
+  interpolate = this.RULE('interpolate', (): S.Expr => this.nest(() => this.interpolateBody())!);
+
+  private interpolateBody(): S.Expr {
+    const kw = this.CONSUME(Kw.interpolate);
+    const subject = this.SUBRULE(this.primary);
+    this.CONSUME(T.LBrace);
+    const points: S.InterpPoint[] = [];
+    this.MANY(() => {
+      const at = this.SUBRULE(this.additive);
+      this.CONSUME(T.Colon);
+      const value = this.SUBRULE(this.expr);
+      this.OPTION(() => this.CONSUME(T.Comma));
+      this.ACTION(() => points.push({ kind: 'InterpPoint', at, value, span: joinSpans(at?.span, value?.span) }));
+    });
+    this.CONSUME(T.RBrace);
+    return this.ACTION(() => ({ kind: 'Interpolate', subject, points, span: this.from(kw) }) as S.Expr)!;
+  }
 
   lookup = this.RULE('lookup', (): S.Expr => this.nest(() => this.lookupBody())!);
 
@@ -1263,6 +1420,7 @@ export function parse(text: string): ParseResult {
     p.input = seg;
     p.nesting = 0;
     p.limitDiagnostics.length = 0;
+    p.wordDiagnostics.length = 0;
     let node: S.Decl | S.Header | undefined;
     try {
       node = p.declaration();
@@ -1294,6 +1452,7 @@ export function parse(text: string): ParseResult {
       const extra = p.next();
       syntax.push(error('E0104', `unexpected ${tokenWords(extra)} after the end of the declaration`, span(extra, extra), 'each declaration starts with a keyword such as `rule` or `let`'));
     }
+    if (p.errors.length === 0) syntax.push(...p.wordDiagnostics);
     for (const d of syntax) if (badChar === undefined || d.span.start < badChar) diagnostics.push(d);
     if (!node) continue;
     if (node.kind === 'Header') {

@@ -84,7 +84,9 @@ export type TypeRef =
   /** `text`, `integer`, `decimal`, `money`, `date`, `boolean` — the word as written. */
   | (Node & { kind: 'SimpleType'; name: Ident })
   /** `one of "a", "b", …` */
-  | (Node & { kind: 'EnumType'; members: StringLit[] });
+  | (Node & { kind: 'EnumType'; members: StringLit[] })
+  /** `ref EVENT` (§12.3): the id of a record of another event kind. */
+  | (Node & { kind: 'RefType'; event: Ident });
 
 export interface PartnerDecl extends Node {
   kind: 'PartnerDecl';
@@ -130,6 +132,15 @@ export interface TierDecl extends Node {
   name: Ident;
   by: Expr;
   levels: TierLevel[];
+  /** `down at most N level[s] per period|year` (§12.3), written among the levels; several only after a mistake (the checker reports it). */
+  down?: TierDown[];
+}
+
+/** A tier option: a partner's level falls at most `count` levels below its level at the end of the previous period or year. */
+export interface TierDown extends Node {
+  kind: 'TierDown';
+  count: NumberLit;
+  per: 'period' | 'year';
 }
 
 export interface TierLevel extends Node {
@@ -151,10 +162,13 @@ export interface PayoutDecl extends Node {
   options?: PayoutOption[];
 }
 
+export type BudgetOrder = 'first come first served' | 'pro rata';
+
 export type PayoutOption =
   | (Node & { kind: 'PotRounding'; mode: Ident })
   | (Node & { kind: 'PotCap'; amount: Expr; per?: 'period' | 'year' })
-  | (Node & { kind: 'PotBudget'; amount: Expr })
+  /** `budget X [first come first served | pro rata]` (§12.5); `order` is absent when none is written (pro rata). */
+  | (Node & { kind: 'PotBudget'; amount: Expr; order?: BudgetOrder })
   | (Node & { kind: 'PotMinimum'; amount: Expr })
   | (Node & { kind: 'PotDenominations'; values: Expr[] })
   | (Node & { kind: 'PotApproval'; amount: Expr })
@@ -189,6 +203,8 @@ export interface RuleCap extends Node {
 export interface Once extends Node {
   kind: 'Once';
   perPeriod: boolean;
+  /** `once per partner and FIELD` (§12.2): the first qualifying event per partner and value of FIELD. */
+  key?: Ident;
 }
 
 export interface TestDecl extends Node {
@@ -235,6 +251,10 @@ export type Expr =
   | Call
   | Lookup
   | BandsExpr
+  | Interpolate
+  | Running
+  | Previous
+  | AtDate
   | Skipped;
 
 export interface NumberLit extends Node {
@@ -278,10 +298,16 @@ export interface NameRef extends Node {
   name: string;
 }
 
-/** `partner.region` or `sale.amount`. `object` is `partner` or an event kind's name. */
+/**
+ * `partner.region` or `sale.amount`. `object` is `partner` or an event kind's name — or, inside a
+ * scope of an event kind, a `ref` field of that event (`activation.reward` for each refund).
+ * `via` are the `ref` fields in between of a longer path (§12.3): `refund.activation.reward` has
+ * object `refund`, via `[activation]`, field `reward`.
+ */
 export interface FieldRef extends Node {
   kind: 'Field';
   object: Ident;
+  via?: Ident[];
   field: Ident;
 }
 
@@ -360,6 +386,47 @@ export interface BandsExpr extends Node {
   bands: Band[];
 }
 
+/** One point of an `interpolate` table: at `at`, the value is `value`. */
+export interface InterpPoint extends Node {
+  kind: 'InterpPoint';
+  at: Expr;
+  value: Expr;
+}
+
+/** `interpolate X { P1: V1, P2: V2, … }` (§12.3): linear between consecutive points. */
+export interface Interpolate extends Node {
+  kind: 'Interpolate';
+  subject: Expr;
+  points: InterpPoint[];
+}
+
+/**
+ * `running sum EXPR [where COND] [over WINDOW]` or `running count [where COND] [over WINDOW]`
+ * (§12.2): inside `for each EVENT`, the partner's total over the events of that kind in the window
+ * that come before this one in (date, id) order.
+ */
+export interface Running extends Node {
+  kind: 'Running';
+  op: 'sum' | 'count';
+  /** The summed value (absent for `count`). */
+  arg?: Expr;
+  where?: Expr;
+  window?: Window;
+}
+
+/** `previous NAME` (§12.3): a tier's, measure's or partner-level let's value in the previous period. */
+export interface Previous extends Node {
+  kind: 'Previous';
+  name: Ident;
+}
+
+/** `NAME at DATE` (§12.3): a partner-level value in the period that contains the date. */
+export interface AtDate extends Node {
+  kind: 'At';
+  name: Ident;
+  date: Expr;
+}
+
 /**
  * An expression the parser skipped because it nests past the limit (E0107, reported): it stands
  * where the expression was, so that the checker knows one was written, and has the error type
@@ -396,6 +463,12 @@ export function childExprs(e: Expr): Expr[] {
         return [e.key, ...(e.entries ?? []).map((x) => x?.value), e.otherwise];
       case 'Bands':
         return [e.subject, ...(e.bands ?? []).flatMap((b) => [b?.threshold, b?.value])];
+      case 'Interpolate':
+        return [e.subject, ...(e.points ?? []).flatMap((p) => [p?.at, p?.value])];
+      case 'Running':
+        return [e.arg, e.where];
+      case 'At':
+        return [e.date];
       default:
         return [];
     }

@@ -13,6 +13,8 @@ export const KEYWORDS = [
   'let', 'measure', 'sum', 'count', 'distinct', 'average', 'min', 'max', 'where', 'over', 'else',
   'this', 'previous', 'year', 'to', 'last', 'periods', 'months', 'quarters', 'years',
   'tier', 'by', 'from', 'below', 'lookup', 'bands', 'marginal',
+  // v0.2 (§12.2, §12.3): interpolating tables, running totals, a value at a date.
+  'interpolate', 'running', 'at',
   'payout', 'as', 'cap', 'per', 'budget', 'minimum', 'denominations', 'approval', 'above', 'value',
   'rule', 'for', 'each', 'top', 'partners', 'then', 'award', 'once',
   'test', 'expect',
@@ -74,6 +76,14 @@ export const allTokens: TokenType[] = [
 ];
 
 export const lexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: false });
+
+/**
+ * Contextual words (§12.2, §12.3, §12.5): ordinary names everywhere, read as words of the language
+ * only where the grammar expects them — `ref EVENT` (a field type), `down at most N level[s] per
+ * period|year` (a tier option), `first come first served` and `pro rata` (a budget's order). They
+ * are not reserved, so a field or a let may still be called `first` or `level`.
+ */
+export const CONTEXTUAL_WORDS = ['ref', 'down', 'most', 'level', 'levels', 'first', 'come', 'served', 'pro', 'rata'] as const;
 
 /** Words that start a top-level declaration (used to resynchronise after a syntax error). */
 export const DECLARATION_WORDS = ['program', 'partner', 'event', 'let', 'measure', 'tier', 'payout', 'rule', 'test'] as const;

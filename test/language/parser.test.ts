@@ -20,7 +20,17 @@ function ex(e: S.Expr | undefined): string {
     case 'Name':
       return e.name;
     case 'Field':
-      return `${e.object.name}.${e.field.name}`;
+      return [e.object, ...(e.via ?? []), e.field].map((x) => x.name).join('.');
+    case 'Interpolate':
+      return `(interpolate ${ex(e.subject)} {${e.points.map((p) => `${ex(p.at)}: ${ex(p.value)}`).join(', ')}})`;
+    case 'Running': {
+      const w = e.window;
+      return `(running ${e.op}${e.arg ? ` ${ex(e.arg)}` : ''}${e.where ? ` where ${ex(e.where)}` : ''}${w ? ` over ${w.form === 'last' ? `last ${w.count.text} ${w.unit}` : w.form}` : ''})`;
+    }
+    case 'Previous':
+      return `(previous ${e.name.name})`;
+    case 'At':
+      return `(at ${e.name.name} ${ex(e.date)})`;
     case 'Binary':
       return `(${e.op} ${ex(e.left)} ${ex(e.right)})`;
     case 'Unary':
@@ -165,7 +175,7 @@ describe('declarations', () => {
 
   it('partner and event fields, with every type', () => {
     const p = only<S.PartnerDecl>('partner { kind: one of "a", "b" region: text, n: integer d: decimal m: money on: date ok: boolean }');
-    expect(p.fields.map((f) => `${f.name.name}:${f.type.kind === 'EnumType' ? f.type.members.map((m) => m.value).join('|') : f.type.name.name}`)).toEqual([
+    expect(p.fields.map((f) => `${f.name.name}:${f.type.kind === 'EnumType' ? f.type.members.map((m) => m.value).join('|') : f.type.kind === 'RefType' ? `ref ${f.type.event.name}` : f.type.name.name}`)).toEqual([
       'kind:a|b', 'region:text', 'n:integer', 'd:decimal', 'm:money', 'on:date', 'ok:boolean',
     ]);
     const e = only<S.EventDecl>('event sale { amount: money }');
@@ -286,6 +296,70 @@ describe('declarations', () => {
   it('type names and payout kinds are ordinary names', () => {
     const r = parse('payout cash as cash\nlet date = text + money\nevent integer { decimal: boolean }');
     expect(r.diagnostics).toEqual([]);
+  });
+});
+
+describe('v0.2 constructs (§12.2, §12.3, §12.5)', () => {
+  it.each([
+    // paths through `ref` fields
+    ['refund.activation.reward', 'refund.activation.reward'],
+    ['a.b.c.d + 1', '(+ a.b.c.d 1)'],
+    // running totals: a simple operand; the condition takes no `and`/`or`
+    ['running sum amount >= 10_000 EUR', '(>= (running sum amount) 10000EUR)'],
+    ['running sum amount * 2', '(* (running sum amount) 2)'],
+    ['running sum (amount * 2)', '(running sum (* amount 2))'],
+    ['running count', '(running count)'],
+    ['running count where promo over year to date', '(running count where promo over year to date)'],
+    ['running sum amount where not promo over last 3 months', '(running sum amount where (not promo) over last 3 months)'],
+    ['running sum amount where a = 1 and b', '(and (running sum amount where (= a 1)) b)'],
+    ['(running count where a >= 1) >= 3', '(>= (running count where (>= a 1)) 3)'],
+    ['bands running sum amount over year to date { below 1 EUR: 1 from 1 EUR: 2 }', '(bands (running sum amount over year to date) {below 1EUR: 1, from 1EUR: 2})'],
+    // previous values, values at a date
+    ['previous status >= Gold', '(>= (previous status) Gold)'],
+    ['previous revenue + revenue', '(+ (previous revenue) revenue)'],
+    ['rate at sale.date * amount', '(* (at rate sale.date) amount)'],
+    ['rate at refund.activation.date', '(at rate refund.activation.date)'],
+    ['lookup status at d { Gold: 1, else: 0 }', '(lookup (at status d) {Gold: 1, else: 0})'],
+    // interpolation: commas optional, points are additive
+    ['interpolate attainment { 80%: 2%, 120%: 6% }', '(interpolate attainment {0.8(%): 0.02(%), 1.2(%): 0.06(%)})'],
+    ['interpolate x { 1: 2 3 + 1: 4 }', '(interpolate x {1: 2, (+ 3 1): 4})'],
+  ])('%s', (src, want) => expect(parseExpr(src)).toBe(want));
+
+  it('`ref` fields', () => {
+    const e = only<S.EventDecl>('event refund { activation: ref activation, ref: text  b: ref\n c: text }');
+    expect(e.fields.map((f) => `${f.name.name}:${f.type.kind === 'RefType' ? `ref ${f.type.event.name}` : f.type.kind === 'SimpleType' ? f.type.name.name : 'enum'}`)).toEqual([
+      'activation:ref activation', 'ref:text', 'b:ref', 'c:text',
+    ]);
+  });
+
+  it('tiers that fall at most N levels, anywhere among the levels', () => {
+    const t = only<S.TierDecl>('tier status by r { down at most 1 level per year Member Silver from 1 EUR down at most 2 levels per period }');
+    expect(t.levels.map((l) => l.name.name)).toEqual(['Member', 'Silver']);
+    expect(t.down!.map((d) => `${d.count.text} ${d.per}`)).toEqual(['1 year', '2 period']);
+    // `down` is still a level name elsewhere
+    expect(only<S.TierDecl>('tier t by r { down up from 1 EUR }').levels.map((l) => l.name.name)).toEqual(['down', 'up']);
+  });
+
+  it('budgets served first come first served, or pro rata', () => {
+    const p = only<S.PayoutDecl>('payout cash as cash { budget 5 EUR first come first served cap 1 EUR budget 6 EUR pro rata budget 7 EUR }');
+    expect(p.options!.map((o) => (o.kind === 'PotBudget' ? `${ex(o.amount)} ${o.order ?? '-'}` : o.kind))).toEqual(['5EUR first come first served', 'PotCap', '6EUR pro rata', '7EUR -']);
+  });
+
+  it('once per partner and FIELD', () => {
+    const r = only<S.RuleDecl>('rule "m" { for each module award 1 to points once per partner and code once per partner and code per period }');
+    expect(r.clauses.filter((c): c is S.Once => c.kind === 'Once').map((c) => `${c.key?.name} ${c.perPeriod}`)).toEqual(['code false', 'code true']);
+  });
+
+  it('contextual words stay ordinary names', () => {
+    expect(parse('let first = 1\nlet level = first + 2\nlet most = level\nevent ref { served: text }').diagnostics).toEqual([]);
+  });
+
+  it('a contextual word misspelt is one error at the word', () => {
+    const diags = (src: string) => parse(src).diagnostics.map((d) => [d.code, src.slice(d.span.start, d.span.end), d.message]);
+    expect(diags('tier t by r { A B from 1 EUR down at lest 1 level per year }')).toEqual([['E0101', 'lest', 'expected `most`, found `lest`']]);
+    expect(diags('tier t by r { A B from 1 EUR down at most 2 lvls per year }')).toEqual([['E0101', 'lvls', 'expected `levels`, found `lvls`']]);
+    expect(diags('payout p as cash { budget 5 EUR first come first sreved }')).toEqual([['E0101', 'sreved', 'expected `served`, found `sreved`']]);
+    expect(diags('payout p as cash { budget 5 EUR pro rat }')).toEqual([['E0101', 'rat', 'expected `rata`, found `rat`']]);
   });
 });
 
