@@ -7,13 +7,14 @@
  * is skipped.
  */
 import { error, sortDiagnostics, type Diagnostic } from '../core/diagnostics.js';
-import type { Decl, Expr, FieldRef, Ident, LetDecl, MeasureDecl, NameRef, ProgramFile, Span, TierDecl } from '../language/syntax.js';
+import type { Decl, Expr, FieldRef, Ident, LetDecl, MeasureDecl, NameRef, ProgramFile, Span, TierDecl, Window } from '../language/syntax.js';
 import { findExpr } from '../language/syntax.js';
-import type { CheckedProgram, FieldInfo, Level, Symbol, Type } from './checked.js';
+import type { CheckedProgram, FieldInfo, LetInfo, Level, Symbol, Type, WindowInfo } from './checked.js';
 import type { CheckContext, TopDecl, TopKind } from './context.js';
 import { fold, type Const } from './consts.js';
 import { collectDeclarations } from './declarations.js';
-import { checkLet, checkMeasure, checkTier } from './definitions.js';
+import { checkLet, checkMeasure, checkTier, checkWindow } from './definitions.js';
+import { checkRefFields, recheckPrevious } from './memory.js';
 import { ExprChecker, type ExprScope } from './exprs.js';
 import { checkHeader } from './header.js';
 import { dependencyOrder, evaluationOrder } from './order.js';
@@ -30,7 +31,10 @@ export type { CheckedProgram } from './checked.js';
 const STAGES: readonly { name: string; run: (ck: Checker, decls: readonly Decl[]) => void }[] = [
   { name: 'header', run: (ck) => ck.checkHeader() },
   { name: 'declarations: names, fields, tier levels', run: collectDeclarations },
+  { name: '`ref` fields: known event kinds, no circle', run: checkRefFields },
   { name: 'lets, measures and tiers, dependencies first', run: (ck, decls) => dependencyOrder(ck, decls).forEach((name) => ck.ensure(name)) },
+  // must follow the lets, measures and tiers: `previous X` of one checked later is checked again, with X's type
+  { name: 'previous values of names checked later', run: (ck) => recheckPrevious(ck, ck.pendingPrevious) },
   { name: 'pots', run: (ck, decls) => decls.forEach((d) => d.kind === 'PayoutDecl' && checkPot(ck, d)) },
   { name: 'rules', run: (ck, decls) => ck.checkRules(decls) },
   { name: 'tests', run: (ck, decls) => ck.checkTests(decls) },
@@ -88,6 +92,7 @@ class Checker implements CheckContext {
       tests: [],
       programOrder: [],
       partnerOrder: [],
+      eventOrder: [],
       types: this.types,
       levels: this.levels,
       refs: this.refs,
@@ -131,6 +136,38 @@ class Checker implements CheckContext {
       checkTest(this, d);
     }
     this.inTest = false;
+  }
+
+  /** The lets, measures and tiers whose check met `previous X` with X not checked yet (recheckPrevious checks them again). */
+  readonly pendingPrevious = new Set<string>();
+
+  letInfo(name: string): LetInfo | undefined {
+    return this.out.lets.get(name);
+  }
+
+  checkWindow(w: Window): WindowInfo {
+    return checkWindow(this, w);
+  }
+
+  /**
+   * `previous NAME`: the type of NAME, with no dependency (its value is the previous period's).
+   * A tier's type is known from its levels; a measure or let checked already gives its own; one
+   * not checked yet is not checked from here (it may use this declaration in the same period,
+   * which is no cycle): its type is unknown for now (`error`, accepted silently), and the
+   * declaration that asked is checked again once every one has been (recheckPrevious).
+   */
+  usePrevious(name: string, _at: Ident): { type: Type; level: Level } {
+    const caller = this.stack[this.stack.length - 1];
+    if (caller?.name !== name) this.markUsed(name); // its own previous value does not make a declaration used
+    const kind = this.top.get(name)?.kind;
+    if (kind === 'tier') return { type: this.out.tiers.get(name)!.type, level: 'partner' };
+    if (this.state.get(name) !== 'done') {
+      if (caller) this.pendingPrevious.add(caller.name);
+      return { type: ERROR, level: 'partner' };
+    }
+    if (kind === 'measure') return { type: this.out.measures.get(name)?.type ?? ERROR, level: 'partner' };
+    const l = this.out.lets.get(name);
+    return { type: l?.type ?? ERROR, level: l?.level ?? 'partner' };
   }
 
   dependencies(name: string): ReadonlySet<string> {

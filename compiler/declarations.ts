@@ -73,12 +73,22 @@ function fields(ck: CheckContext, decls: FieldDecl[], into: Map<string, FieldInf
       continue;
     }
     spans.set(name, f.name.span);
+    // `ref EVENT` (§12.3): text (an id) that names a record of the kind; the kind is checked once every kind is known.
+    if (f.type?.kind === 'RefType') {
+      if (owner === 'partner') {
+        ck.report(error('E0226', `a partner field cannot be a \`ref\``, f.type.span, 'a `ref` field names a record of another event kind from an event: declare it in an `event`, or keep the id as `text`'));
+        into.set(name, { name, type: TEXT, implicit: false, decl: f });
+        continue;
+      }
+      into.set(name, { name, type: TEXT, implicit: false, decl: f, ...(f.type.event ? { ref: f.type.event.name } : {}) });
+      continue;
+    }
     into.set(name, { name, type: typeRef(ck, f.type, name), implicit: false, decl: f });
   }
 }
 
 function typeRef(ck: CheckContext, t: TypeRef | undefined, field: string): Type {
-  if (!t) return ERROR;
+  if (!t || t.kind === 'RefType') return t ? TEXT : ERROR;
   if (t.kind === 'EnumType') {
     const members: string[] = [];
     for (const m of t.members ?? []) {

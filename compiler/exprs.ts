@@ -1,9 +1,9 @@
 /** Expression checking: name resolution, units (§5), levels, and the lookup/bands/marginal tables. */
 import { error, type Diagnostic } from '../core/diagnostics.js';
 import { suggest } from './suggest.js';
-import type { Band, BandsExpr, Binary, Call, Expr, FieldRef, Lookup, MoneyLit, NameRef, NumberLit, Span, StringLit } from '../language/syntax.js';
-import { leftSpine } from '../language/syntax.js';
-import type { EventInfo, FieldInfo, Level, Symbol, TierInfo, Type } from './checked.js';
+import type { AtDate, Band, BandsExpr, Binary, Call, Expr, FieldRef, Ident, Interpolate, Lookup, MoneyLit, NameRef, NumberLit, Previous, Running, Span, StringLit, Window } from '../language/syntax.js';
+import { findExpr, leftSpine } from '../language/syntax.js';
+import type { EventInfo, FieldInfo, LetInfo, Level, Symbol, TierInfo, Type, WindowInfo } from './checked.js';
 import { fold, sameExpr, type Const, type LetConst } from './consts.js';
 import { decimalTextProblem, MAX_DIGITS, MAX_EXPONENT, magnitudeText, rangeRule } from '../core/limits.js';
 import { daysInMonth, isValidDate } from '../core/periods.js';
@@ -43,14 +43,28 @@ export interface Env {
   letConst: LetConst;
   /** Every declared name usable as a value, for "did you mean". */
   valueNames(): string[];
+  /** A let checked so far (its level, and for an event-level let its event kind). */
+  letInfo(name: string): LetInfo | undefined;
+  /** The type of a let, measure or tier for `previous NAME`: no dependency (it is the previous period's value). */
+  usePrevious(name: string, at: Ident): { type: Type; level: Level };
+  /** A window checked like a measure's (E0412), normalized. */
+  checkWindow(w: Window): WindowInfo;
 }
 
 /** Where an expression is checked. */
 export interface ExprScope {
   /** The event kind whose fields are in scope unqualified (`for each sale`, `count sale`). */
   event?: string;
-  /** Set inside a measure: the event kind aggregated, inferred from the fields used. */
-  measure?: { name: string; event?: string; eventSpan?: Span };
+  /**
+   * Set inside a measure, and inside a let (`owner: 'let'`, §12.2): the event kind aggregated (or
+   * whose fields the let uses), inferred from the fields used; `running` is set when a let uses a
+   * running total.
+   */
+  measure?: { name: string; event?: string; eventSpan?: Span; owner?: 'measure' | 'let'; running?: boolean };
+  /** Where `running sum|count` may be written (§12.2): the clauses of a `for each EVENT` rule, a let. */
+  running?: boolean;
+  /** Inside a running total's value or condition: each event's own values only. */
+  inRunning?: boolean;
   /** How to fix an event field used where no event is in scope. */
   noEventHint: string;
   /** What the place is called in messages: `a \`let\``, `a tier's \`by\``… */
@@ -194,6 +208,14 @@ export class ExprChecker {
         return this.lookup(e, scope);
       case 'Bands':
         return this.bands(e, scope);
+      case 'Interpolate':
+        return this.interpolate(e, scope);
+      case 'Running':
+        return this.running(e, scope);
+      case 'Previous':
+        return this.previous(e);
+      case 'At':
+        return this.atDate(e, scope);
       case 'Skipped':
         return { type: ERROR, level: P }; // reported by the parser (E0107)
     }
@@ -255,7 +277,8 @@ export class ExprChecker {
     const dk = env.declKind(e.name);
     if (dk === 'let' || dk === 'measure' || dk === 'tier') {
       env.refs.set(e, { kind: dk, name: e.name });
-      return env.use(e.name, e);
+      const r = env.use(e.name, e);
+      return dk === 'let' ? this.letInScope(e, e.name, r, scope) : r;
     }
     // 3. Tier levels: the tier being compared first, then any tier that has the level.
     if (tierHint) {
@@ -368,7 +391,15 @@ export class ExprChecker {
       env.refs.set(e, { kind: 'partnerField', field: fname });
       return { type: f.type, level: 'partner' };
     }
+    // A `ref` field of the event in scope leads to the record it names (§12.3): `activation.reward`.
+    const inScopeKind = scope.event ?? scope.measure?.event;
+    const scopeField = inScopeKind ? env.events.get(inScopeKind)?.fields.get(obj) : undefined;
+    if (scopeField?.ref) return this.path(e, inScopeKind!, [e.object, ...(e.via ?? [])], scope);
     const ev = env.events.get(obj);
+    if (!ev && scopeField) {
+      this.report(error('E0214', `\`${obj}\` is ${describe(scopeField.type)}, it has no fields`, e.object.span, 'only a `ref` field leads to another record: `sale: ref sale`'));
+      return { type: ERROR, level: 'event' };
+    }
     if (!ev) {
       const guess = suggest(obj, ['partner', ...env.events.keys()]);
       const dk = env.declKind(obj);
@@ -382,7 +413,17 @@ export class ExprChecker {
       );
       return { type: ERROR, level: 'program' };
     }
+    if (e.via?.length) {
+      if (!this.qualifiedKind(e, obj, scope)) return { type: ERROR, level: 'event' };
+      return this.path(e, obj, e.via, scope);
+    }
     const f = ev.fields.get(fname);
+    // An event-level let of this kind reads like one of its fields (§12.2): `activation.reward`.
+    if (!f && env.declKind(fname) === 'let' && env.letInfo(fname)?.event === obj) {
+      env.refs.set(e, { kind: 'let', name: fname });
+      const r = env.use(fname, { kind: 'Name', name: fname, span: e.field.span });
+      return this.qualifiedKind(e, obj, scope) ? this.letInScope(e, fname, r, scope) : { type: ERROR, level: 'event' };
+    }
     if (!f) {
       const guess = suggest(fname, ev.fields.keys());
       this.report(
@@ -390,38 +431,160 @@ export class ExprChecker {
       );
       return { type: ERROR, level: 'event' };
     }
+    if (!this.qualifiedKind(e, obj, scope)) return { type: ERROR, level: scope.event || scope.measure ? 'event' : 'program' };
+    return this.eventField(e, obj, f);
+  }
+
+  /**
+   * Whether the event kind `obj`, named first in `obj.…`, may be read here: it is the kind in
+   * scope, or (in a measure or a let whose kind is not known yet) becomes it. Reports E0212,
+   * E0208 or E0207 otherwise.
+   */
+  private qualifiedKind(e: FieldRef, obj: string, scope: ExprScope): boolean {
+    const written = [e.object, ...(e.via ?? []), e.field].map((x) => x?.name).join('.');
     if (scope.measure && !scope.event) {
       const m = scope.measure;
       if (m.event && m.event !== obj) {
+        const what = m.owner === 'let' ? `let \`${m.name}\`` : `measure \`${m.name}\``;
         this.report(
           error(
             'E0212',
-            `measure \`${m.name}\` mixes two event kinds: \`${m.event}\` and \`${obj}\``,
+            `${what} mixes two event kinds: \`${m.event}\` and \`${obj}\``,
             e.span,
-            'a measure aggregates one event kind: write one measure per kind and combine them in a `let`',
+            m.owner === 'let'
+              ? 'a let uses the fields of one event kind: write one let per kind, or read the other kind through a `ref` field'
+              : 'a measure aggregates one event kind: write one measure per kind and combine them in a `let`',
             m.eventSpan ? [{ span: m.eventSpan, message: `\`${m.event}\` is used here` }] : [],
           ),
         );
-        return { type: ERROR, level: 'event' };
+        return false;
       }
       m.event = obj;
       m.eventSpan ??= e.span;
-      return this.eventField(e, obj, f);
+      return true;
     }
     const inScope = scope.event ?? scope.measure?.event;
-    if (inScope === obj) return this.eventField(e, obj, f);
+    if (inScope === obj) return true;
     if (inScope) {
+      const via = this.refFieldTo(inScope, obj);
       this.report(
         error(
           'E0208',
-          `\`${obj}.${fname}\` is a field of \`${obj}\`, but ${scope.measure ? `this measure aggregates \`${inScope}\`` : `this rule runs for each \`${inScope}\``}`,
+          `\`${written}\` is a field of \`${obj}\`, but ${scope.measure ? `this measure aggregates \`${inScope}\`` : `this rule runs for each \`${inScope}\``}`,
           e.span,
-          scope.measure ? `a measure aggregates one event kind; use a separate measure for \`${obj}\`` : `aggregate \`${obj}\` in a measure and use the measure here`,
+          via
+            ? `read it through the \`ref\` field: \`${via}.${[...(e.via ?? []), e.field].map((x) => x?.name).join('.')}\``
+            : scope.measure
+              ? `a measure aggregates one event kind; use a separate measure for \`${obj}\``
+              : `aggregate \`${obj}\` in a measure and use the measure here`,
+        ),
+      );
+      return false;
+    }
+    this.report(error('E0207', `\`${written}\` is an event field, but no event is in scope in ${scope.place}`, e.span, scope.noEventHint));
+    return false;
+  }
+
+  /** A `ref` field of `kind` that leads to `target`, if there is one (for hints). */
+  private refFieldTo(kind: string, target: string): string | undefined {
+    for (const f of this.env.events.get(kind)?.fields.values() ?? []) if (f.ref === target) return f.name;
+    return undefined;
+  }
+
+  /**
+   * A path through `ref` fields (§12.3) from a record of `base`: each hop must be a `ref` field,
+   * the end a field or an event-level let of the last kind. `base` is already known to be in scope.
+   */
+  private path(e: FieldRef, base: string, hops: Ident[], scope: ExprScope): { type: Type; level: Level } {
+    const env = this.env;
+    let kind = base;
+    const steps: { field: string; event: string }[] = [];
+    for (const h of hops) {
+      if (!h) return { type: ERROR, level: 'event' };
+      const f = env.events.get(kind)?.fields.get(h.name);
+      if (!f) {
+        const guess = suggest(h.name, env.events.get(kind)?.fields.keys() ?? []);
+        this.report(error('E0206', `event \`${kind}\` has no field \`${h.name}\``, h.span, guess ? `did you mean \`${guess}\`?` : `its fields are ${tickList([...(env.events.get(kind)?.fields.keys() ?? [])])}`));
+        return { type: ERROR, level: 'event' };
+      }
+      if (!f.ref) {
+        this.report(error('E0214', `\`${kind}.${h.name}\` is ${describe(f.type)}, it has no fields`, h.span, 'only a `ref` field leads to another record: `sale: ref sale`'));
+        return { type: ERROR, level: 'event' };
+      }
+      steps.push({ field: h.name, event: f.ref });
+      kind = f.ref;
+    }
+    const fname = e.field?.name;
+    if (fname === undefined) return { type: ERROR, level: 'event' };
+    const f = env.events.get(kind)?.fields.get(fname);
+    if (f) {
+      env.refs.set(e, { kind: 'path', event: base, hops: steps, target: { kind: 'eventField', event: kind, field: fname } });
+      return { type: f.type, level: 'event' };
+    }
+    if (env.declKind(fname) === 'let' && env.letInfo(fname)?.event === kind) {
+      const r = env.use(fname, { kind: 'Name', name: fname, span: e.field.span });
+      if (env.letInfo(fname)?.running) {
+        this.report(error('E0440', `\`${fname}\` uses a running total, which is known only for the events a \`for each ${kind}\` rule awards`, e.field.span, 'read the fields it is made of instead, or compute the running total in the rule'));
+        return { type: ERROR, level: 'event' };
+      }
+      if (scope.measure && !scope.event) scope.measure.event ??= base;
+      env.refs.set(e, { kind: 'path', event: base, hops: steps, target: { kind: 'let', name: fname } });
+      return { type: r.type, level: 'event' };
+    }
+    const guess = suggest(fname, env.events.get(kind)?.fields.keys() ?? []);
+    this.report(error('E0206', `event \`${kind}\` has no field \`${fname}\``, e.field.span, guess ? `did you mean \`${guess}\`?` : `its fields are ${tickList([...(env.events.get(kind)?.fields.keys() ?? [])])}`));
+    return { type: ERROR, level: 'event' };
+  }
+
+  /**
+   * A let used here: a program- or partner-level one anywhere; an event-level one (§12.2) only
+   * where its event kind is in scope, like a field of that kind (E0207, E0208, E0212 otherwise);
+   * one that uses a running total only in a `for each EVENT` rule (E0440).
+   */
+  private letInScope(e: NameRef | FieldRef, name: string, r: { type: Type; level: Level }, scope: ExprScope): { type: Type; level: Level } {
+    if (r.level !== 'event') return r;
+    const info = this.env.letInfo(name);
+    const kind = info?.event;
+    if (!kind) return { type: ERROR, level: 'event' }; // its own error is reported
+    if (info.running && scope.inRunning) {
+      this.report(error('E0441', `\`${name}\` uses a running total, and a running total cannot add up running totals`, e.span, 'add up the event\'s own values: its fields, the partner\'s fields and constants'));
+      return { type: ERROR, level: 'event' };
+    }
+    if (info.running && !scope.running) {
+      this.report(error('E0440', `\`${name}\` uses a running total, which is known only inside a \`for each ${kind}\` rule`, e.span, 'use it in the rule\'s `where`, `award` or `cap … per event`'));
+      return { type: ERROR, level: 'event' };
+    }
+    if (scope.measure && !scope.event) {
+      const m = scope.measure;
+      if (m.event && m.event !== kind) {
+        const what = m.owner === 'let' ? `let \`${m.name}\`` : `measure \`${m.name}\``;
+        this.report(
+          error('E0212', `${what} mixes two event kinds: \`${m.event}\` and \`${kind}\` (through \`${name}\`)`, e.span, 'use the fields of one event kind; read another kind through a `ref` field', m.eventSpan ? [{ span: m.eventSpan, message: `\`${m.event}\` is used here` }] : []),
+        );
+        return { type: ERROR, level: 'event' };
+      }
+      m.event ??= kind;
+      m.eventSpan ??= e.span;
+      if (info.running) m.running = true;
+      return r;
+    }
+    const inScope = scope.event;
+    if (inScope === kind) return r;
+    if (inScope) {
+      const via = this.refFieldTo(inScope, kind);
+      this.report(
+        error(
+          'E0208',
+          `\`${name}\` is computed from each \`${kind}\` event, but this rule runs for each \`${inScope}\``,
+          e.span,
+          via ? `read it through the \`ref\` field: \`${via}.${name}\`` : `aggregate it in a measure over \`${kind}\` and use the measure here`,
         ),
       );
       return { type: ERROR, level: 'event' };
     }
-    this.report(error('E0207', `\`${obj}.${fname}\` is an event field, but no event is in scope in ${scope.place}`, e.span, scope.noEventHint));
+    this.report(
+      error('E0207', `\`${name}\` is computed from each \`${kind}\` event, but no event is in scope in ${scope.place}`, e.span, `use it inside \`for each ${kind}\`, or add it up in a measure: \`measure total_${name} = sum ${kind}.${name}\``),
+    );
     return { type: ERROR, level: 'program' };
   }
 
@@ -786,6 +949,198 @@ export class ExprChecker {
     return { type: ERROR, level };
   }
 
+  // -------------------------------------------------------------------------------------------
+  // v0.2: interpolating tables, running totals, previous values, values at a date (§12.2, §12.3)
+
+  /**
+   * `interpolate X { P1: V1, … }`: X and the points of one unit (number or money), the points
+   * constants that increase, at least two of them; the values of one unit (number or money). The
+   * result is a decimal of the values' unit (interpolating between whole numbers gives fractions).
+   */
+  private interpolate(e: Interpolate, scope: ExprScope): { type: Type; level: Level } {
+    const st = this.check(e.subject, scope);
+    const points = (e.points ?? []).filter((p) => !!p);
+    let valueType: Type | undefined;
+    let firstValue: Expr | undefined;
+    let prev: { v: Const & { kind: 'num' }; e: Expr } | undefined;
+    for (const p of points) {
+      const pt = this.check(p.at, scope);
+      if (p.at && pt.kind !== 'error' && st.kind !== 'error' && !unify(pt, st)) {
+        this.report(
+          error(
+            'E0317',
+            `this point is ${describe(pt)}, but \`interpolate\` reads ${describe(st)}`,
+            p.at.span,
+            st.kind === 'money' && pt.kind === 'number' && p.at.kind === 'Number' ? `write \`${p.at.text} ${st.currency}\`` : 'the points have the unit of the value interpolated',
+          ),
+        );
+      } else if (p.at && this.level(p.at) !== 'program') {
+        const culprit = findVarying(p.at, (x) => this.level(x)) ?? p.at;
+        this.report(error('E0223', `the points of \`interpolate\` must be constants, but \`${srcOf(culprit)}\` is different for every partner`, culprit.span, 'write numbers, percentages or amounts, or `let`s that use only constants'));
+      } else if (p.at) {
+        const c = this.constant(p.at);
+        if (c?.kind === 'num') {
+          if (prev && !c.value.gt(prev.v.value)) {
+            this.report(
+              error('E0420', `interpolation points must increase: \`${srcOf(p.at)}\` is not above \`${srcOf(prev.e)}\``, p.at.span, 'order the points from the lowest to the highest, without repeats', [
+                { span: prev.e.span, message: 'the previous point' },
+              ]),
+            );
+          }
+          prev = { v: c, e: p.at };
+        }
+      }
+      const vt = this.check(p.value, scope);
+      if (!p.value || vt.kind === 'error') continue;
+      if (vt.kind !== 'number' && vt.kind !== 'money') {
+        this.report(error('E0317', `\`interpolate\` needs values that are numbers or money, but this is ${describe(vt)}`, p.value.span, 'a value between two points is computed from the values on either side'));
+        continue;
+      }
+      if (!valueType) {
+        valueType = vt;
+        firstValue = p.value;
+      } else {
+        const u = unify(valueType, vt);
+        if (u) valueType = u;
+        else
+          this.report(
+            error('E0316', `the values of this \`interpolate\` differ: this is ${describe(vt)}, the first is ${describe(valueType)}`, p.value.span, 'give every point a value of one unit', [
+              { span: firstValue!.span, message: `this is ${describe(valueType)}` },
+            ]),
+          );
+      }
+    }
+    const level = this.lv(e.subject, ...points.flatMap((p) => [p.at, p.value]));
+    if (st.kind !== 'error' && st.kind !== 'number' && st.kind !== 'money' && e.subject) {
+      this.report(error('E0317', `\`interpolate\` needs a number or money, but this is ${describe(st)}`, e.subject.span, 'interpolate over a measure or another amount, e.g. `interpolate attainment { … }`'));
+      return { type: ERROR, level };
+    }
+    if (points.length < 2) {
+      this.report(error('E0442', `\`interpolate\` needs at least two points, but ${points.length === 1 ? 'one is' : 'none are'} given`, e.span, 'give the points between which values are interpolated, e.g. `interpolate attainment { 80%: 2%, 120%: 6% }`'));
+    }
+    const t = valueType?.kind === 'number' ? NUMBER : valueType;
+    return { type: t ?? ERROR, level };
+  }
+
+  /**
+   * `running sum X [where C] [over W]`, `running count [where C] [over W]` (§12.2): only in a
+   * `for each EVENT` rule's clauses or in a let (E0440); X and C are each event's own values — its
+   * fields, the partner's fields and constants (E0441) — so that the totals are made in the pass
+   * over the events, before any period's partner values are known.
+   */
+  private running(e: Running, scope: ExprScope): { type: Type; level: Level } {
+    const letScope = scope.measure?.owner === 'let' ? scope.measure : undefined;
+    const kind = scope.event ?? letScope?.event;
+    const inner: ExprScope = { ...scope, inRunning: true };
+    const argType = this.check(e.arg, inner);
+    const whereType = this.check(e.where, inner);
+    this.expectBoolean(e.where, whereType, '`where`');
+    if (e.window) this.env.checkWindow(e.window);
+    if (scope.inRunning) {
+      this.report(error('E0441', 'a running total cannot add up running totals', e.span, 'add up the event\'s own values: its fields, the partner\'s fields and constants'));
+      return { type: ERROR, level: 'event' };
+    }
+    if (!scope.running || !kind) {
+      const where = scope.measure?.owner === 'measure' ? `a measure (\`${scope.measure.name}\`)` : scope.place;
+      this.report(
+        error(
+          'E0440',
+          letScope && !kind ? `\`running ${e.op}\` in \`let ${letScope.name}\` needs the let to read its event's fields` : `\`running ${e.op}\` is known only inside a \`for each EVENT\` rule, not in ${where}`,
+          e.span,
+          letScope && !kind
+            ? `name the event kind in the total, e.g. \`running sum sale.amount\``
+            : 'a running total adds up the events of the rule\'s kind before each one: use it in the `where`, an `award` or `cap … per event` of a `for each EVENT` rule',
+        ),
+      );
+      return { type: ERROR, level: 'event' };
+    }
+    if (letScope) letScope.running = true;
+    for (const x of [e.arg, e.where]) {
+      const culprit = x && this.notOwnValue(x);
+      if (culprit) {
+        this.report(
+          error(
+            'E0441',
+            `a running total adds up each event's own values, but \`${culprit.text}\` ${culprit.why}`,
+            culprit.span,
+            'use the event\'s fields, the partner\'s fields and constants inside the running total, and partner-level values outside it: `running sum amount + revenue`',
+          ),
+        );
+        return { type: ERROR, level: 'event' };
+      }
+    }
+    if (e.op === 'count') return { type: INTEGER, level: 'event' };
+    if (argType.kind === 'number' || argType.kind === 'money') return { type: argType, level: 'event' };
+    if (argType.kind !== 'error' && e.arg) this.report(error('E0321', `\`running sum\` needs numbers or money, but this is ${describe(argType)}`, e.arg.span, 'sum an amount or a quantity, e.g. `running sum amount`; to count events write `running count`'));
+    return { type: ERROR, level: 'event' };
+  }
+
+  /** The first part of a running total's value or condition that is not an event's own value, with why. */
+  private notOwnValue(e: Expr): { text: string; why: string; span: Span } | undefined {
+    let found: { text: string; why: string; span: Span } | undefined;
+    findExprIn(e, (x) => {
+      if (x.kind === 'Previous' || x.kind === 'At') {
+        found = { text: x.kind === 'Previous' ? `previous ${x.name?.name}` : `${x.name?.name} at …`, why: 'is a value of a period', span: x.span };
+        return true;
+      }
+      if (x.kind !== 'Name' && x.kind !== 'Field') return false;
+      const sym = this.env.refs.get(x);
+      const text = x.kind === 'Name' ? x.name : [x.object, ...(x.via ?? []), x.field].map((i) => i?.name).join('.');
+      if (sym?.kind === 'measure' || sym?.kind === 'tier') found = { text, why: `is a ${sym.kind}, computed per period`, span: x.span };
+      else if (sym?.kind === 'path') found = { text, why: 'is read through a `ref` field', span: x.span };
+      else if (sym?.kind === 'let') {
+        const l = this.env.letInfo(sym.name);
+        if (l?.level === 'partner') found = { text, why: 'is a let computed per period', span: x.span };
+      }
+      return found !== undefined;
+    });
+    return found;
+  }
+
+  /** `previous NAME` (§12.3): a tier's, measure's or partner-level let's value in the previous period (E0225 for anything else). */
+  private previous(e: Previous): { type: Type; level: Level } {
+    const name = e.name?.name;
+    if (name === undefined) return { type: ERROR, level: 'partner' };
+    if (!this.periodValue(e.name, '`previous`')) return { type: ERROR, level: 'partner' };
+    const r = this.env.usePrevious(name, e.name);
+    if (r.level === 'event') {
+      this.report(error('E0225', `\`previous\` needs a value per period, but \`${name}\` is computed from each event`, e.name.span, 'use `previous` with a measure, a tier or a let of partner-level values'));
+      return { type: ERROR, level: 'partner' };
+    }
+    return { type: r.type, level: 'partner' };
+  }
+
+  /** `NAME at DATE` (§12.3): a partner-level value in the period that contains the date. */
+  private atDate(e: AtDate, scope: ExprScope): { type: Type; level: Level } {
+    const name = e.name?.name;
+    const dt = this.check(e.date, scope);
+    if (e.date && dt.kind !== 'date' && dt.kind !== 'error') {
+      this.report(error('E0320', `\`${name} at …\` needs a date, but this is ${describe(dt)}`, e.date.span, 'give the date of the period, e.g. `rate at sale.date`'));
+    }
+    const level = maxLevel('partner', this.level(e.date));
+    if (name === undefined || !this.periodValue(e.name, '`at`')) return { type: ERROR, level };
+    const r = this.env.use(name, { kind: 'Name', name, span: e.name.span });
+    if (r.level === 'event') {
+      this.report(error('E0225', `\`at\` needs a value per period, but \`${name}\` is computed from each event`, e.name.span, 'use `at` with a measure, a tier or a let of partner-level values'));
+      return { type: ERROR, level };
+    }
+    return { type: r.type, level };
+  }
+
+  /** Whether a name is a let, measure or tier (E0201 for an unknown name, E0225 for a pot, an event or a field). */
+  private periodValue(id: Ident, what: string): boolean {
+    const dk = this.env.declKind(id.name);
+    if (dk === 'let' || dk === 'measure' || dk === 'tier') return true;
+    if (dk === undefined && id.name !== 'partner') {
+      const guess = suggest(id.name, this.env.valueNames());
+      this.report(error('E0201', `\`${id.name}\` is not defined`, id.span, guess ? `did you mean \`${guess}\`?` : `${what} needs a measure, a tier or a let`));
+      return false;
+    }
+    const is = dk === 'pot' ? 'a pot' : dk === 'event' ? 'an event kind' : 'the partner';
+    this.report(error('E0225', `${what} needs a measure, a tier or a let, but \`${id.name}\` is ${is}`, id.span, `${what} reads the value a measure, tier or let had in a period`));
+    return false;
+  }
+
   /** `below T1` first, then `from` bands; the first `from` is T1; constant thresholds increase. */
   private bandShape(e: BandsExpr, bands: Band[]): void {
     if (bands.length === 0) return;
@@ -834,6 +1189,18 @@ export class ExprChecker {
       prev = { v: c, e: b.threshold };
     }
   }
+}
+
+/** The first name or field in `e` whose level is not the program's (what makes a value vary). */
+function findVarying(e: Expr, level: (x: Expr) => Level): Expr | undefined {
+  let found: Expr | undefined;
+  findExprIn(e, (x) => (x.kind === 'Name' || x.kind === 'Field' || x.kind === 'Previous' || x.kind === 'At') && level(x) !== 'program' && (found = x) !== undefined);
+  return found;
+}
+
+/** Depth-first search (parents first) for an expression for which `test` holds. */
+function findExprIn(e: Expr, test: (x: Expr) => boolean): void {
+  findExpr(e, test);
 }
 
 function spanOf(a: Expr, b: Expr): Span {

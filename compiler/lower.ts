@@ -3,9 +3,9 @@
  * Resolves every name to where its value lives and every comparison to how it compares, so that
  * the runtime never looks at the syntax tree.
  */
-import type { Artifact, CmpKind, FieldSpec, FieldType, IR, Step, TestSpec, ValueKind } from '../runtime/artifact.js';
+import type { Artifact, CmpKind, FieldSpec, FieldType, IR, RunningSpec, Step, TestSpec, ValueKind, WindowSpec } from '../runtime/artifact.js';
 import { ARTIFACT_VERSION } from '../runtime/artifact.js';
-import type { Binary, BinaryOp, Expr } from '../language/syntax.js';
+import type { Binary, BinaryOp, Expr, Window } from '../language/syntax.js';
 import { leftSpine } from '../language/syntax.js';
 import type { CheckedProgram, FieldInfo, Type } from './checked.js';
 import { fold, isLiteral, type Const } from './consts.js';
@@ -68,13 +68,25 @@ function fieldType(t: Type): FieldType {
 }
 
 function fields(map: Map<string, FieldInfo>): FieldSpec[] {
-  return [...map.values()].map((f) => ({ name: f.name, type: fieldType(f.type) }));
+  return [...map.values()].map((f) => ({ name: f.name, type: f.ref ? { ref: f.ref } : fieldType(f.type) }));
+}
+
+/** A window as written, normalized (the checker has validated it). */
+function windowSpec(w: Window | undefined): WindowSpec {
+  if (!w) return { form: 'this period' };
+  return w.form === 'last' ? { form: 'last', count: Number(w.count.value), unit: w.unit } : { form: w.form };
 }
 
 export function lower(c: CheckedProgram, source: string): Artifact {
   const text = (e: { span: { start: number; end: number } }) => source.slice(e.span.start, e.span.end);
   const type = (e: Expr) => c.types.get(e);
   const tierLevels = (tier: string) => c.tiers.get(tier)?.levels.map((l) => l.name) ?? [];
+  /** The running totals met while lowering, in order (`running` nodes refer to them by index). */
+  const running: RunningSpec[] = [];
+  /** The event kind a running total counts: the rule's (while its clauses are lowered) or its let's. */
+  let runningKind = '';
+  /** A let's value: an event-level let's is computed on the event in scope (`elet`), any other's is the partner's (`ref`). */
+  const letRef = (name: string, src: string): IR => (c.lets.get(name)?.level === 'event' ? { k: 'elet', name, src } : { k: 'ref', name, src });
 
   const ir = (e: Expr | undefined): IR => {
     if (!e) throw new LoweringError('internal: an expression is missing (the program has errors)');
@@ -101,9 +113,20 @@ export function lower(c: CheckedProgram, source: string): Artifact {
         if (!sym) throw new LoweringError(`internal: \`${src}\` was not resolved`);
         switch (sym.kind) {
           case 'let':
+            return letRef(sym.name, src);
           case 'measure':
           case 'tier':
             return { k: 'ref', name: sym.name, src };
+          case 'path': {
+            // From the last record back to the event in scope: each hop reads its `ref` field on the record before it.
+            const t = sym.target;
+            let node: IR = t.kind === 'eventField' ? { k: 'efield', f: t.field, src } : { k: 'elet', name: t.name, src };
+            node.u = valueKind(type(e));
+            for (let h = sym.hops.length - 1; h >= 0; h--) {
+              node = { k: 'deref', f: sym.hops[h]!.field, kind: sym.hops[h]!.event, a: node, src, u: valueKind(type(e)) };
+            }
+            return node;
+          }
           case 'level':
             return { k: 'level', tier: sym.tier, i: sym.index, src };
           case 'partnerField':
@@ -165,6 +188,17 @@ export function lower(c: CheckedProgram, source: string): Artifact {
           labels: ordered.map((b) => `${b.bound} ${text(b.threshold)}`),
           src,
         };
+      }
+      case 'Interpolate':
+        return { k: 'interp', x: ir(e.subject), points: e.points.map((p) => ir(p.at)), values: e.points.map((p) => ir(p.value)), labels: e.points.map((p) => text(p.at)), src };
+      case 'Previous':
+        return { k: 'prev', name: e.name.name, src };
+      case 'At':
+        return { k: 'at', name: e.name.name, date: ir(e.date), src };
+      case 'Running': {
+        if (!runningKind) throw new LoweringError('internal: a running total outside a rule or an event-level let');
+        running.push({ event: runningKind, op: e.op, ...(e.arg ? { arg: ir(e.arg) } : {}), ...(e.where ? { where: ir(e.where) } : {}), window: windowSpec(e.window) });
+        return { k: 'running', i: running.length - 1, src };
       }
     }
     throw new LoweringError(`internal: cannot lower \`${src}\``);
@@ -234,6 +268,7 @@ export function lower(c: CheckedProgram, source: string): Artifact {
         levels: t.levels.map((l) => l.name),
         thresholds: t.levels.slice(1).map((l) => ir(l.threshold)),
         byKind: valueKind(t.byType),
+        ...(t.down ? { down: t.down } : {}),
       });
       continue;
     }
@@ -242,6 +277,14 @@ export function lower(c: CheckedProgram, source: string): Artifact {
       steps.push({ kind: 'let', name, value: ir(l.decl.value), valueKind: valueKind(l.type), ...(l.type.kind === 'tier' ? { tier: l.type.tier } : {}) });
     }
   }
+
+  const eventLets = c.eventOrder.map((name) => {
+    const l = c.lets.get(name)!;
+    runningKind = l.event ?? '';
+    const value = ir(l.decl.value);
+    runningKind = '';
+    return { name, event: l.event ?? '', value, valueKind: valueKind(l.type) };
+  });
 
   // The values of the program-level lets, folded dependencies first (for test values that use them).
   let constants: Map<string, Const | undefined> | undefined;
@@ -299,6 +342,7 @@ export function lower(c: CheckedProgram, source: string): Artifact {
       rounding: p.rounding,
       ...(p.cap ? { cap: { amount: ir(p.cap.amount), per: p.cap.per } } : {}),
       ...(p.budget ? { budget: ir(p.budget) } : {}),
+      ...(p.budget && p.budgetOrder === 'first come first served' ? { budgetOrder: 'first come first served' as const } : {}),
       ...(p.minimum ? { minimum: ir(p.minimum) } : {}),
       ...(p.denominations ? { denominations: p.denominations.map(ir) } : {}),
       ...(p.approval ? { approval: ir(p.approval) } : {}),
@@ -306,6 +350,7 @@ export function lower(c: CheckedProgram, source: string): Artifact {
     })),
     rules: c.rules.map((r) => {
       const s = r.scope!;
+      runningKind = s.kind === 'ForEachEvent' ? s.event.name : '';
       const scope =
         s.kind === 'ForEachEvent'
           ? { kind: 'each-event' as const, event: s.event.name, ...(s.where ? { where: ir(s.where) } : {}) }
@@ -319,14 +364,18 @@ export function lower(c: CheckedProgram, source: string): Artifact {
                 keyKinds: [s.by, ...s.thenBy].map((k) => valueKind(type(k))),
                 ...(s.where ? { where: ir(s.where) } : {}),
               };
-      return {
+      const rule = {
         name: r.name,
         scope,
         awards: r.awards.map((a) => ({ pot: a.pot.name, amount: ir(a.amount) })),
         ...(r.cap ? { cap: { amount: ir(r.cap.amount), perEvent: r.cap.perEvent } } : {}),
-        ...(r.once ? { once: { perPeriod: r.once.perPeriod } } : {}),
+        ...(r.once ? { once: { perPeriod: r.once.perPeriod, ...(r.onceKey ? { key: ir(r.onceKey) } : {}) } } : {}),
       };
+      runningKind = '';
+      return rule;
     }),
+    eventLets,
+    running,
     tests,
   };
 }

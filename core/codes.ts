@@ -60,6 +60,9 @@ const PROGRAM = {
   E0222: { severity: 'error', stage: 'names', what: 'an implicit field declared' },
   E0223: { severity: 'error', stage: 'names', what: 'a value that must be a constant varies by partner' },
   E0224: { severity: 'error', stage: 'names', what: 'a measure that uses no event field' },
+  E0225: { severity: 'error', stage: 'names', what: '`previous NAME` or `NAME at DATE` of something that has no value per period', hint: 'use a measure, a tier or a let of partner-level values' },
+  E0226: { severity: 'error', stage: 'names', what: 'a partner field declared as a `ref`', hint: 'declare `ref` fields in events; keep a partner’s id of a record as `text`' },
+  E0227: { severity: 'error', stage: 'names', what: '`ref` fields that lead from a kind back to itself', hint: 'keep one of the fields as `text`' },
 
   E0301: { severity: 'error', stage: 'units', what: 'arithmetic on money and a number, or on money and money, that has no meaning', hint: 'write money with its currency (`5 EUR`), or divide money by money for a number' },
   E0302: { severity: 'error', stage: 'units', what: 'arithmetic on something that is not a number or money' },
@@ -74,7 +77,7 @@ const PROGRAM = {
   E0311: { severity: 'error', stage: 'units', what: 'an order asked of values that have none' },
   E0315: { severity: 'error', stage: 'units', what: 'a lookup keyed by something other than a tier or an enumeration' },
   E0316: { severity: 'error', stage: 'units', what: 'table values of two units' },
-  E0317: { severity: 'error', stage: 'units', what: 'a band threshold of another unit, or bands over something without an order' },
+  E0317: { severity: 'error', stage: 'units', what: 'a band threshold or an interpolation point of another unit, or bands or `interpolate` over something that is not a number or money' },
   E0318: { severity: 'error', stage: 'units', what: 'marginal rates in money over money' },
   E0319: { severity: 'error', stage: 'units', what: 'an amount in another unit than its pot’s' },
   E0320: { severity: 'error', stage: 'units', what: 'a value of the wrong type for its place' },
@@ -101,10 +104,10 @@ const PROGRAM = {
   E0417: { severity: 'error', stage: 'declarations', what: 'a lookup that misses a key' },
   E0418: { severity: 'error', stage: 'declarations', what: 'bands or marginal rates that do not start with `below`, or have only `below`' },
   E0419: { severity: 'error', stage: 'declarations', what: 'a first `from` threshold that is not the `below` threshold' },
-  E0420: { severity: 'error', stage: 'declarations', what: 'band thresholds that do not increase' },
+  E0420: { severity: 'error', stage: 'declarations', what: 'band thresholds or interpolation points that do not increase' },
   E0421: { severity: 'error', stage: 'declarations', what: 'an unknown payout kind' },
   E0422: { severity: 'error', stage: 'declarations', what: 'a pot option that its kind does not take' },
-  E0423: { severity: 'error', stage: 'declarations', what: 'a pot option given twice' },
+  E0423: { severity: 'error', stage: 'declarations', what: 'a pot option, or a tier’s `down at most`, given twice' },
   E0424: { severity: 'error', stage: 'declarations', what: 'a pot amount that must be above zero, or a denomination listed twice' },
   E0425: { severity: 'error', stage: 'declarations', what: 'a gift-card pot without denominations' },
   E0426: { severity: 'error', stage: 'declarations', what: 'a rule without a scope, or with several' },
@@ -120,6 +123,12 @@ const PROGRAM = {
   E0436: { severity: 'error', stage: 'declarations', what: 'an expectation of something that is not a pot, a tier or a measure' },
   E0437: { severity: 'error', stage: 'declarations', what: 'an expectation about a partner the test does not have' },
   E0438: { severity: 'error', stage: 'declarations', what: 'a test value the checker cannot compute before the run', hint: 'write the value as a literal' },
+  E0439: { severity: 'error', stage: 'declarations', what: '`once per partner and FIELD` in a rule that is not `for each EVENT`', hint: 'write `once per partner`: a partner rule awards once per partner' },
+  E0440: { severity: 'error', stage: 'declarations', what: 'a running total outside a `for each EVENT` rule (a measure, a partner-level value), or a let that uses one read there', hint: 'use it in the `where`, an `award` or `cap … per event` of a `for each EVENT` rule' },
+  E0441: { severity: 'error', stage: 'declarations', what: 'a running total of something other than each event’s own values (a measure, a tier, a value of a period, a record read through a `ref`, another running total)', hint: 'add up the event’s fields, the partner’s fields and constants; use partner-level values outside the running total' },
+  E0442: { severity: 'error', stage: 'declarations', what: 'an `interpolate` with fewer than two points', hint: 'give at least the two points between which values are interpolated' },
+  E0443: { severity: 'error', stage: 'units', what: 'a let whose unit comes only from its own previous value', hint: 'give it a value of its unit where it starts: `if … then previous x + 1 else 0`' },
+  E0444: { severity: 'error', stage: 'declarations', what: 'a `down at most N levels` whose N is not a whole number', hint: 'write a whole number of levels, e.g. `down at most 1 level per year`' },
 
   W0001: { severity: 'warning', stage: 'warnings', what: 'a declaration that nothing uses', hint: 'remove it, or use it' },
   W0002: { severity: 'warning', stage: 'warnings', what: 'a money pot with no cap and no budget', hint: 'add `cap …` or `budget …`, so that the pot cannot overspend' },
@@ -204,6 +213,8 @@ export const DATA = {
   D0301: t<{ id: string; others: string }>(set('an id given to records that differ', 'give every record its own id; records identical in every field count once'), (a) => `${a.id} is a duplicate id (also ${a.others}); every record with this id is rejected, since the records differ`),
   D0302: t<{ id: string; files: string }>(set('an event of a partner that is not in the partner file', 'add the partner, or correct the id'), (a) => `${a.id} is not a known partner id (not in ${a.files})`),
   D0303: t<{ id: string; where: string }>(set('an event of a partner whose record was rejected', 'fix the partner’s record'), (a) => `${a.id} is a partner whose record was rejected (${a.where})`),
+  D0304: t<{ id: string; kind: string; files: string }>(set('a `ref` field that names no record of its kind', 'add the record, or correct the id'), (a) => `${a.id} is not a known ${a.kind} id (not in ${a.files})`),
+  D0305: t<{ id: string; kind: string; where: string }>(set('a `ref` field that names a record that was rejected', 'fix the record it names'), (a) => `${a.id} is a ${a.kind} whose record was rejected (${a.where})`),
 } as const;
 
 /** Codes of `incent test`: a test block's expectation, data or run. Located at the test's line in the program. */
@@ -220,6 +231,7 @@ export const EVALUATION = {
   R0001: { severity: 'error', stage: 'evaluation', what: 'a division by zero', hint: 'guard the division: `if x = 0 then 0 else y / x`' },
   R0002: { severity: 'error', stage: 'evaluation', what: 'a result outside the size of numbers (10^-34 ≤ |x| < 10^34, or zero)', hint: 'bound the computation (a cap, `min`, `max`), or check the data that feeds it' },
   R0003: { severity: 'error', stage: 'evaluation', what: 'a lookup with no entry for a value', hint: 'add the entry, or `else: VALUE`' },
+  R0004: { severity: 'error', stage: 'evaluation', what: '`NAME at DATE` for a date after the period being evaluated', hint: 'read values of periods already evaluated: check the date, or bound it (`min(date, …)`)' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type EvaluationCode = keyof typeof EVALUATION;
