@@ -8,13 +8,19 @@
  */
 import { z } from 'zod';
 
-/** 2: a chain of operands is one node (`arith` with its `rest`, `and`/`or` with their `args`), instead of one node per operator. */
-export const ARTIFACT_VERSION = 2;
+/**
+ * 2: a chain of operands is one node (`arith` with its `rest`, `and`/`or` with their `args`), instead of one node per operator.
+ * 3: v0.2's §12.2, §12.3 and §12.5 — `ref` fields, event-level lets, running totals, interpolation,
+ * previous values and values at a date, tiers that fall at most N levels, budgets served in order.
+ */
+export const ARTIFACT_VERSION = 3;
 
-export type FieldType = 'text' | 'integer' | 'decimal' | 'money' | 'date' | 'boolean' | { enum: string[] };
+/** `{ ref: KIND }`: the id of a record of another event kind (§12.3), validated against that kind's ids. */
+export type FieldType = 'text' | 'integer' | 'decimal' | 'money' | 'date' | 'boolean' | { enum: string[] } | { ref: string };
 const FieldTypeSchema: z.ZodType<FieldType> = z.union([
   z.enum(['text', 'integer', 'decimal', 'money', 'date', 'boolean']),
   z.object({ enum: z.array(z.string()) }),
+  z.object({ ref: z.string() }),
 ]);
 
 export interface FieldSpec {
@@ -68,7 +74,19 @@ export type IR = IRMeta & (
   /** A lookup keyed by tier-level index (`level`) or enum value (`str`). */
   | { k: 'lookup'; t: 'level' | 'str'; key: IR; keys: (string | number)[]; values: IR[]; otherwise?: IR; src?: string }
   /** `bands`/`marginal`: thresholds[i] starts band i+1; values[0] is the `below` band. */
-  | { k: 'bands'; mode: 'bands' | 'marginal'; x: IR; thresholds: IR[]; values: IR[]; labels: string[]; src?: string });
+  | { k: 'bands'; mode: 'bands' | 'marginal'; x: IR; thresholds: IR[]; values: IR[]; labels: string[]; src?: string }
+  /** An event-level let (§12.2) of the event in scope (the artifact's `eventLets`). */
+  | { k: 'elet'; name: string; src?: string }
+  /** `a` evaluated on the record of kind `kind` whose id the `ref` field `f` of the event in scope holds (§12.3). */
+  | { k: 'deref'; f: string; kind: string; a: IR; src?: string }
+  /** `previous NAME`: the partner's value of a measure, tier or let in the previous period (§12.3). */
+  | { k: 'prev'; name: string; src?: string }
+  /** `NAME at DATE`: the partner's value of a measure, tier or let in the period that contains the date (§12.3). */
+  | { k: 'at'; name: string; date: IR; src?: string }
+  /** The running total `i` of the artifact's `running`, for the event in scope (§12.2). */
+  | { k: 'running'; i: number; src?: string }
+  /** `interpolate X { P: V … }`: linear between consecutive points (§12.3); `labels` are the points as written. */
+  | { k: 'interp'; x: IR; points: IR[]; values: IR[]; labels: string[]; src?: string });
 
 export interface IRMeta {
   src?: string;
@@ -119,6 +137,12 @@ export const IRSchema: z.ZodType<IR> = z.lazy(() =>
       src,
       u,
     }),
+    z.object({ k: z.literal('elet'), name: z.string(), src, u }),
+    z.object({ k: z.literal('deref'), f: z.string(), kind: z.string(), a: IRSchema, src, u }),
+    z.object({ k: z.literal('prev'), name: z.string(), src, u }),
+    z.object({ k: z.literal('at'), name: z.string(), date: IRSchema, src, u }),
+    z.object({ k: z.literal('running'), i: z.number().int().nonnegative(), src, u }),
+    z.object({ k: z.literal('interp'), x: IRSchema, points: z.array(IRSchema).min(2), values: z.array(IRSchema).min(2), labels: z.array(z.string()), src, u }),
   ]),
 ) as z.ZodType<IR>;
 
@@ -145,7 +169,8 @@ export type Step =
       /** For `count distinct`: how to make a key of a value. */
       keyKind?: ValueKind;
     }
-  | { kind: 'tier'; name: string; by: IR; levels: string[]; thresholds: IR[]; byKind: ValueKind }
+  /** `down`: the level falls at most `count` levels below its level at the end of the previous period or year (§12.3). */
+  | { kind: 'tier'; name: string; by: IR; levels: string[]; thresholds: IR[]; byKind: ValueKind; down?: { count: number; per: 'period' | 'year' } }
   | { kind: 'let'; name: string; value: IR; valueKind: ValueKind; tier?: string };
 
 const StepSchema: z.ZodType<Step> = z.union([
@@ -161,7 +186,15 @@ const StepSchema: z.ZodType<Step> = z.union([
     value: ValueKindSchema,
     keyKind: ValueKindSchema.optional(),
   }),
-  z.object({ kind: z.literal('tier'), name: z.string(), by: IRSchema, levels: z.array(z.string()).min(1), thresholds: z.array(IRSchema), byKind: ValueKindSchema }),
+  z.object({
+    kind: z.literal('tier'),
+    name: z.string(),
+    by: IRSchema,
+    levels: z.array(z.string()).min(1),
+    thresholds: z.array(IRSchema),
+    byKind: ValueKindSchema,
+    down: z.object({ count: z.number().int().nonnegative(), per: z.enum(['period', 'year']) }).optional(),
+  }),
   z.object({ kind: z.literal('let'), name: z.string(), value: IRSchema, valueKind: ValueKindSchema, tier: z.string().optional() }),
 ]);
 
@@ -175,6 +208,8 @@ export interface PotSpec {
   /** Program-level amounts, lowered to IR (evaluated once per run). */
   cap?: { amount: IR; per: 'period' | 'year' };
   budget?: IR;
+  /** §12.5: the budget is served in the order of the awards (absent: shared pro rata, §9). */
+  budgetOrder?: 'first come first served';
   minimum?: IR;
   denominations?: IR[];
   approval?: IR;
@@ -187,6 +222,7 @@ const PotSchema: z.ZodType<PotSpec> = z.object({
   rounding: ModeSchema,
   cap: z.object({ amount: IRSchema, per: z.enum(['period', 'year']) }).optional(),
   budget: IRSchema.optional(),
+  budgetOrder: z.literal('first come first served').optional(),
   minimum: IRSchema.optional(),
   denominations: z.array(IRSchema).optional(),
   approval: IRSchema.optional(),
@@ -208,15 +244,26 @@ export interface RuleSpec {
   scope: ScopeSpec;
   awards: { pot: string; amount: IR }[];
   cap?: { amount: IR; perEvent: boolean };
-  once?: { perPeriod: boolean };
+  /** `key`: `once per partner and FIELD` (§12.2), the field's value of the event in scope. */
+  once?: { perPeriod: boolean; key?: IR };
 }
 const RuleSchema: z.ZodType<RuleSpec> = z.object({
   name: z.string(),
   scope: ScopeSchema,
   awards: z.array(z.object({ pot: z.string(), amount: IRSchema })).min(1),
   cap: z.object({ amount: IRSchema, perEvent: z.boolean() }).optional(),
-  once: z.object({ perPeriod: z.boolean() }).optional(),
+  once: z.object({ perPeriod: z.boolean(), key: IRSchema.optional() }).optional(),
 });
+
+/** A running total (§12.2): what it adds up over the events of `event` before each one, in a window of the event's period. */
+export interface RunningSpec {
+  event: string;
+  op: 'sum' | 'count';
+  arg?: IR;
+  where?: IR;
+  window: WindowSpec;
+}
+const RunningSchema: z.ZodType<RunningSpec> = z.object({ event: z.string(), op: z.enum(['sum', 'count']), arg: IRSchema.optional(), where: IRSchema.optional(), window: WindowSchema });
 
 export interface TestSpec {
   name: string;
@@ -253,6 +300,10 @@ export interface Artifact {
   constants: { name: string; value: IR; valueKind: ValueKind }[];
   /** Measures, tiers and partner-level lets, dependencies first. */
   steps: Step[];
+  /** Event-level lets (§12.2), each after the ones it uses: evaluated on an event of `event`, with the partner's values of its period. */
+  eventLets: { name: string; event: string; value: IR; valueKind: ValueKind }[];
+  /** Running totals (§12.2), referred to by `running` nodes. */
+  running: RunningSpec[];
   tiers: { name: string; levels: string[] }[];
   pots: PotSpec[];
   rules: RuleSpec[];
@@ -274,6 +325,8 @@ export const ArtifactSchema: z.ZodType<Artifact> = z.object({
   events: z.array(z.object({ name: z.string(), fields: z.array(FieldSpecSchema) })),
   constants: z.array(z.object({ name: z.string(), value: IRSchema, valueKind: ValueKindSchema })),
   steps: z.array(StepSchema),
+  eventLets: z.array(z.object({ name: z.string(), event: z.string(), value: IRSchema, valueKind: ValueKindSchema })),
+  running: z.array(RunningSchema),
   tiers: z.array(z.object({ name: z.string(), levels: z.array(z.string()) })),
   pots: z.array(PotSchema),
   rules: z.array(RuleSchema),

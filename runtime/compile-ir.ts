@@ -24,6 +24,27 @@ export interface PartnerEnv {
   attrs: Record<string, Value>;
   /** Measures, tiers and lets computed for this partner and period, and the program's constants. */
   vals: Record<string, Value>;
+  /** `previous NAME` (§12.3): the values of the previous period (in the first, the values before the program). */
+  prev?: Record<string, Value>;
+  /** What a period's values may reach beyond the partner and the event (§12.2, §12.3): absent in the first pass. */
+  run?: RunLinks;
+  /** `down at most N … per year` (§12.3): each such tier's level at the end of the previous year, while the year lasts. */
+  anchors?: Record<string, number>;
+  /** The tiers held up by `down at most N`: the level the partner reached, and the level it falls from. */
+  held?: Record<string, { computed: number; anchor: number }>;
+}
+
+/**
+ * The run's indexes that v0.2's expressions read (`runtime/links.ts`): the records that `ref`
+ * fields name, the running totals of each event, and a partner's values in other periods.
+ */
+export interface RunLinks {
+  /** The record of `kind` with this id (named by a `ref` field; the data was validated, so there is one). */
+  deref(kind: string, id: string): EventRow;
+  /** Running total `i` (the artifact's `running`) for this event. */
+  running(i: number, ev: EventRow): Value;
+  /** The partner's value of a measure, tier or let in the period that contains `date`. */
+  valueAt(env: PartnerEnv, name: string, date: string): Value;
 }
 
 export interface Ctx {
@@ -34,6 +55,8 @@ export interface Ctx {
 /** Something a trace can say about an evaluation: a named value, or a band reached. */
 export type Note =
   | { kind: 'value'; label: string; value: Value; u: ValueKind }
+  /** `interpolate`: the value of `subject` fell between two points (`lo`, `hi` as written) and gave `value`. */
+  | { kind: 'interp'; subject: string; x: Value; xu: ValueKind; lo: string; hi: string; value: Value; u: ValueKind }
   | { kind: 'band'; label: string; subject: string; value: Value; u: ValueKind; rate: Value; rateU: ValueKind; /** the rate as written, when a literal (`4%`) */ rateSrc?: string };
 
 export type Fn = (ctx: Ctx, notes?: Note[]) => Value;
@@ -73,6 +96,10 @@ export function compareValues(t: CmpKind, a: Value, b: Value): number {
 export interface CompileEnv {
   /** Level names by tier, for lookups keyed by level and for notes. */
   levels: Map<string, string[]>;
+  /** Event-level lets by name (§12.2): their value, compiled once per environment. */
+  eventLets?: Map<string, IR>;
+  /** The compiled event-level lets (filled as they are first met). */
+  compiledLets?: Map<string, Fn>;
 }
 
 /** A source text for a message: long ones (a chain of thousands of operands) are cut in the middle. */
@@ -160,6 +187,80 @@ function arith(ir: Extract<IR, { k: 'arith' }>, c: (x: IR) => Fn): Fn {
       v = inRange(v, src, steps[i]);
     }
     return v;
+  };
+}
+
+/**
+ * An event-level let (§12.2), on the event in scope: compiled once per environment. For a trace it
+ * says its value (`reward 25.00 USD`), or, when it reached a band, what the band was made of.
+ */
+function eventLet(ir: Extract<IR, { k: 'elet' }>, env: CompileEnv): Fn {
+  const { name } = ir;
+  const label = ir.src ?? name;
+  const u = ir.u ?? 'num';
+  const compiled = (env.compiledLets ??= new Map());
+  let f: Fn | undefined;
+  const get = (): Fn => {
+    if (f) return f;
+    f = compiled.get(name);
+    if (!f) {
+      const value = env.eventLets?.get(name);
+      if (!value) throw new Error(`internal: no event-level let \`${name}\``);
+      f = compileIR(value, env); // lets never use themselves (the checker finds cycles)
+      compiled.set(name, f);
+    }
+    return f;
+  };
+  return (ctx, notes) => {
+    if (!notes) return get()(ctx);
+    const sub: Note[] = [];
+    const v = get()(ctx, sub);
+    if (sub.some((x) => x.kind === 'band' || x.kind === 'interp')) notes.push(...sub);
+    else notes.push({ kind: 'value', label, value: v, u });
+    return v;
+  };
+}
+
+/**
+ * `interpolate X { P1: V1, … }` (§12.3): below P1 the first value, above the last point the last;
+ * between Pi and Pi+1, Vi + (X − Pi) × (Vi+1 − Vi) ÷ (Pi+1 − Pi), computed in that order (only the
+ * division can round, to 34 digits). The points are constants that increase (checked).
+ */
+function interpolate(ir: Extract<IR, { k: 'interp' }>, c: (x: IR) => Fn): Fn {
+  const x = c(ir.x);
+  const points = ir.points.map(c);
+  const values = ir.values.map(c);
+  const labels = ir.labels;
+  const what = ir.src ?? 'interpolate';
+  const subject = ir.x.src ?? 'value';
+  const xu = ir.x.u ?? 'num';
+  const u = ir.u ?? 'num';
+  const last = points.length - 1;
+  return (ctx, n) => {
+    const v = x(ctx, n) as Num;
+    let i = 0;
+    while (i <= last && N.cmp(v, points[i]!(ctx) as Num) >= 0) i++;
+    // i: the number of points at or below v
+    let r: Num;
+    let lo: string;
+    let hi: string;
+    if (i === 0 || i > last) {
+      const k = i === 0 ? 0 : last;
+      r = values[k]!(ctx, n) as Num;
+      lo = hi = labels[k] ?? '';
+    } else {
+      const p0 = points[i - 1]!(ctx) as Num;
+      const p1 = points[i]!(ctx) as Num;
+      const v0 = values[i - 1]!(ctx, n) as Num;
+      const v1 = values[i]!(ctx, n) as Num;
+      const span = N.sub(p1, p0);
+      if (N.isZero(span)) throw new EvalError('R0001', `division by zero in \`${clip(what)}\`: two points are equal`);
+      r = inRange(N.add(v0, inRange(N.div(inRange(N.mul(N.sub(v, p0), N.sub(v1, v0)), what), span), what)), what);
+      lo = labels[i - 1] ?? '';
+      hi = labels[i] ?? '';
+    }
+    if (n) n.push({ kind: 'interp', subject, x: v, xu, lo, hi, value: r, u });
+    return r;
   };
 }
 
@@ -335,6 +436,54 @@ export function compileIR(ir: IR, env: CompileEnv): Fn {
         return f(ctx, n);
       };
     }
+    case 'elet':
+      return eventLet(ir, env);
+    case 'deref': {
+      const a = c(ir.a);
+      const { f, kind } = ir;
+      return (ctx, n) => {
+        const ev = ctx.ev;
+        if (!ev || !ctx.p.run) throw new Error(`internal: \`${ir.src ?? f}\` read where no event or no run is in scope`);
+        return a({ p: ctx.p, ev: ctx.p.run.deref(kind, ev[f] as string) }, n);
+      };
+    }
+    case 'prev': {
+      const { name } = ir;
+      const label = ir.src ?? `previous ${name}`;
+      const u = ir.u ?? 'num';
+      return (ctx, notes) => {
+        const prev = ctx.p.prev;
+        if (!prev) throw new Error(`internal: \`${label}\` read where no previous period is known`);
+        const v = prev[name]!;
+        if (notes) notes.push({ kind: 'value', label, value: v, u });
+        return v;
+      };
+    }
+    case 'at': {
+      const { name } = ir;
+      const date = c(ir.date);
+      const label = ir.src ?? name;
+      const u = ir.u ?? 'num';
+      return (ctx, notes) => {
+        if (!ctx.p.run) throw new Error(`internal: \`${label}\` read in the first pass`);
+        const v = ctx.p.run.valueAt(ctx.p, name, date(ctx, notes) as string);
+        if (notes) notes.push({ kind: 'value', label, value: v, u });
+        return v;
+      };
+    }
+    case 'running': {
+      const { i } = ir;
+      const label = ir.src ?? 'running total';
+      const u = ir.u ?? 'num';
+      return (ctx, notes) => {
+        if (!ctx.ev || !ctx.p.run) throw new Error(`internal: \`${label}\` read where no event or no run is in scope`);
+        const v = ctx.p.run.running(i, ctx.ev);
+        if (notes) notes.push({ kind: 'value', label, value: v, u });
+        return v;
+      };
+    }
+    case 'interp':
+      return interpolate(ir, c);
     case 'bands': {
       const x = c(ir.x);
       const thresholds = ir.thresholds.map(c);

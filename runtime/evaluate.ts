@@ -8,7 +8,7 @@
  * (`pass1.ts`), the settlement of pots (`settle.ts`), traces and explanations (`traces.ts`), and
  * what a run carries between periods (`run-state.ts`).
  */
-import { compareValues, type Ctx, type EventRow, type PartnerEnv, type Value } from './compile-ir.js';
+import { compareValues, type Ctx, type EventRow, type PartnerEnv, type RunLinks, type Value } from './compile-ir.js';
 import type { Artifact, ValueKind, WindowSpec } from './artifact.js';
 import * as N from './num.js';
 import type { Num } from './num.js';
@@ -18,7 +18,12 @@ import { addEventAward, EventAwards, newRuleAcc, RunIndex, type RuleAcc } from '
 import { Plan, type CompiledRule, type CompiledStep } from './plan.js';
 import type { Adjustment, Dataset, PartnerResult, PartnerRow, PeriodResult } from './results.js';
 import { RunState } from './run-state.js';
-import { applyBudget, applyPotCap, settleBalance } from './settle.js';
+import { applyBudget, applyFirstCome, applyPotCap, settleBalance } from './settle.js';
+import { awardsToPot } from './first-come.js';
+import { BEFORE_PROGRAM, RunShared } from './links.js';
+import { heldLevel } from './memory.js';
+import { RefIndex } from './refs.js';
+import { RunningIndex } from './running.js';
 import { Tracer } from './traces.js';
 import type { ValueFormatter } from './text.js';
 
@@ -59,7 +64,21 @@ const EMPTY: EventRow[] = [];
 interface Pass1 {
   idx: RunIndex;
   early: EventAwards;
+  /** The records read through `ref` fields, and the running totals (§12.2, §12.3). */
+  refs: RefIndex;
+  running: RunningIndex;
   feed(kind: string): ((row: EventRow) => void) | undefined;
+}
+
+/** What evaluating one period's partner values reads of the others (§12.3). */
+interface PeriodContext {
+  links: RunLinks;
+  /** The previous period's environments (none in the first period). */
+  prev?: Map<string, PartnerEnv>;
+  /** What `previous` reads: the previous period's environments, or in the first those before the program. */
+  previous?: Map<string, PartnerEnv>;
+  /** Whether the period starts a calendar year (that is not the run's first). */
+  newYear: boolean;
 }
 
 /** One evaluator's run after pass 1: its periods, partners, their values per period, state, late rules, and its pass 2 per kind. */
@@ -117,7 +136,7 @@ export class Evaluator {
   static runTogether(evaluators: readonly Evaluator[], partners: readonly PartnerRow[], src: EventSource, opts: RunOptions & { rejected?: number } = {}): PeriodResult[][] {
     const explain = opts.explain ?? false;
     const progress = opts.progress;
-    const kinds = [...new Set(evaluators.flatMap((ev) => ev.artifact.events.map((e) => e.name)))];
+    const kinds = scanOrder(evaluators.map((ev) => ev.artifact));
     // Pass 1 (again, with a fresh index, if the source says a row it gave was not valid after all).
     let firsts: Pass1[];
     for (let attempt = 0; ; attempt++) {
@@ -164,15 +183,33 @@ export class Evaluator {
     // `for each EVENT` rules that use only the event, the partner's attributes and constants are
     // evaluated in pass 1 too, so that their kind need not be read a second time.
     const early = new EventAwards(plan, plan.earlyRules);
+    const refs = new RefIndex(plan.derefKinds);
+    const running = new RunningIndex(plan.running, this.artifact.program.period, this.artifact.program.start);
     const feed = (kind: string) => {
       if (!this.artifact.events.some((e) => e.name === kind)) return undefined;
       const rules = early.rulesFor(kind);
+      const totals = plan.runningByKind.get(kind);
+      const keep = refs.keeps(kind);
+      if (!totals && !keep) {
+        return (r: EventRow) => {
+          const env = idx.add(kind, r);
+          if (rules) early.feed(rules, r, env);
+        };
+      }
+      // v0.2: the records read through `ref` fields, and the running totals' events (§12.2, §12.3).
+      const ctx: Ctx = { p: undefined as unknown as PartnerEnv };
       return (r: EventRow) => {
         const env = idx.add(kind, r);
         if (rules) early.feed(rules, r, env);
+        if (keep) refs.add(kind, r);
+        if (totals) {
+          ctx.p = env;
+          ctx.ev = r;
+          running.add(totals, ctx);
+        }
       };
     };
-    return { idx, early, feed };
+    return { idx, early, refs, running, feed };
   }
 
   /** Measures, tiers and lets for every period of the run; then pass 2 over the kinds whose rules need them. */
@@ -183,7 +220,17 @@ export class Evaluator {
     const last = through === undefined ? periods.length : periods.findIndex((p) => formatPeriod(p) === through) + 1 || periods.length;
     const run = periods.slice(0, last);
     const partnerList = idx.partnerList(partners, a.partner.declared);
-    const envs = run.map((p) => this.evaluateEnvs(p, partnerList, idx));
+    first.running.finish();
+    // Period after period: each reads the one before it (`previous`, tiers that fall at most N
+    // levels) and the ones before it (`NAME at DATE`).
+    const shared = new RunShared(run, a.program.period, first.refs, first.running);
+    const envs = shared.envs;
+    const before = this.plan.usesPrevious ? this.beforeProgram(partnerList) : undefined;
+    run.forEach((p, k) => {
+      const prev = envs[k - 1];
+      const previous = prev ?? before;
+      envs.push(this.evaluateEnvs(p, partnerList, idx, { links: shared.forPeriod(k), ...(prev ? { prev } : {}), ...(previous ? { previous } : {}), newYear: k > 0 && p.year !== run[k - 1]!.year }));
+    });
     const state = new RunState(this.plan.rules.length, this.plan.pots.length);
     const late = new EventAwards(this.plan, this.plan.lateRules);
     const index = new Map(run.map((p, i) => [formatPeriod(p), i]));
@@ -208,15 +255,49 @@ export class Evaluator {
     return runPeriods(a.program.period, a.program.start, a.program.end, latest).map(formatPeriod);
   }
 
-  /** 1. Measures, tiers and lets for every partner in one period. */
-  private evaluateEnvs(period: Period, partners: readonly PartnerRow[], idx: RunIndex): Map<string, PartnerEnv> {
+  /**
+   * The partner values before the program (§12.3): what `previous NAME` reads in the first period —
+   * every measure on no events (zero, or its `else`), every tier and let computed from those; a
+   * `previous` met there reads the value of its kind where nothing is known (zero, false, "", the
+   * base level, the program's start), so nothing goes back further.
+   */
+  private beforeProgram(partners: readonly PartnerRow[]): Map<string, PartnerEnv> {
     const envs = new Map<string, PartnerEnv>();
     for (const partner of partners) {
-      const env: PartnerEnv = { id: partner.id, attrs: partner.attrs, vals: Object.create(this.plan.constants) as Record<string, Value> };
+      const env: PartnerEnv = { id: partner.id, attrs: partner.attrs, vals: Object.create(this.plan.constants) as Record<string, Value>, prev: this.plan.defaults, run: BEFORE_PROGRAM };
+      const ctx: Ctx = { p: env };
+      for (const cs of this.plan.steps) {
+        const step = cs.step;
+        try {
+          if (step.kind === 'measure') env.vals[step.name] = step.op === 'sum' || step.op === 'count' || step.op === 'count distinct' ? N.ZERO : cs.fns.otherwise!(ctx);
+          else env.vals[step.name] = step.kind === 'let' ? cs.fns.value!(ctx) : this.tierLevel(step, cs, ctx);
+        } catch (e) {
+          throw wrapEvalError(e, `${step.kind} ${step.name}`, `partner ${JSON.stringify(partner.id)}, before the program`, '');
+        }
+      }
+      envs.set(partner.id, env);
+    }
+    return envs;
+  }
+
+  /** 1. Measures, tiers and lets for every partner in one period. */
+  private evaluateEnvs(period: Period, partners: readonly PartnerRow[], idx: RunIndex, pc: PeriodContext): Map<string, PartnerEnv> {
+    const envs = new Map<string, PartnerEnv>();
+    for (const partner of partners) {
+      const previous = pc.previous?.get(partner.id);
+      const prevPeriod = pc.prev?.get(partner.id);
+      const env: PartnerEnv = {
+        id: partner.id,
+        attrs: partner.attrs,
+        vals: Object.create(this.plan.constants) as Record<string, Value>,
+        ...(previous ? { prev: previous.vals } : {}),
+        run: pc.links,
+      };
       for (const cs of this.plan.steps) {
         const at: { ev?: EventRow } = {};
         try {
-          env.vals[cs.step.name] = this.evaluateStep(cs, env, period, idx, at);
+          const v = this.evaluateStep(cs, env, period, idx, at);
+          env.vals[cs.step.name] = cs.step.kind === 'tier' && cs.step.down ? heldLevel(cs.step, v as number, env, prevPeriod, pc.newYear) : v;
         } catch (e) {
           // Like a rule's errors, a measure's, tier's or let's name what it was evaluating.
           const what = `${cs.step.kind} ${cs.step.name}`;
@@ -233,13 +314,7 @@ export class Evaluator {
     const step = cs.step;
     const ctx: Ctx = { p: env };
     if (step.kind === 'let') return cs.fns.value!(ctx);
-    if (step.kind === 'tier') {
-      const v = cs.fns.by!(ctx);
-      let level = 0;
-      const th = cs.fns.thresholds!;
-      for (let i = 0; i < th.length; i++) if (compareValues(step.byKind === 'level' ? 'level' : step.byKind === 'date' || step.byKind === 'str' ? 'str' : 'num', v, th[i]!(ctx)) >= 0) level = i + 1;
-      return level;
-    }
+    if (step.kind === 'tier') return this.tierLevel(step, cs, ctx);
     const range = windowRange(toWindow(step.window), period, this.artifact.program.start);
     const from = formatDate(range.from);
     const to = formatDate(range.to);
@@ -306,6 +381,15 @@ export class Evaluator {
     }
   }
 
+  /** A tier's level: the highest whose threshold its `by` reaches. */
+  private tierLevel(step: CompiledStep['step'] & { kind: 'tier' }, cs: CompiledStep, ctx: Ctx): number {
+    const v = cs.fns.by!(ctx);
+    let level = 0;
+    const th = cs.fns.thresholds!;
+    for (let i = 0; i < th.length; i++) if (compareValues(step.byKind === 'level' ? 'level' : step.byKind === 'date' || step.byKind === 'str' ? 'str' : 'num', v, th[i]!(ctx)) >= 0) level = i + 1;
+    return level;
+  }
+
   /**
    * 2. `for each EVENT` rules: those evaluated in pass 1 (`early`) and in pass 2 (`late`), now that
    * every period's partner values are known, gathered per period and rule.
@@ -327,7 +411,7 @@ export class Evaluator {
       // `once`: the winning event of each partner (and period), now that all are known.
       part.candidates.forEach((byKey, ri) => {
         const rule = rules[ri]!;
-        for (const { row, period } of byKey.values()) {
+        for (const { row, period, key } of byKey.values()) {
           const pi = index.get(period);
           if (pi === undefined) continue;
           const env = envs[pi]!.get(row.partner);
@@ -337,7 +421,13 @@ export class Evaluator {
           } catch (e) {
             throw wrapEvalError(e, rule.spec.name, `${(rule.spec.scope as { event: string }).event} ${JSON.stringify(row.id)} of partner ${JSON.stringify(row.partner)}`);
           }
-          if (!rule.spec.once!.perPeriod) state.onceWhen[ri]!.set(row.partner, period);
+          if (key !== undefined) {
+            const byPartner = state.onceKeys[ri]!;
+            let keys = byPartner.get(row.partner);
+            if (!keys) byPartner.set(row.partner, (keys = new Map()));
+            const when = keys.get(key);
+            if (when === undefined || period < when) keys.set(key, period);
+          } else if (!rule.spec.once!.perPeriod) state.onceWhen[ri]!.set(row.partner, period);
         }
       });
     }
@@ -508,7 +598,11 @@ export class Evaluator {
         after.set(pid, capped.after);
         adjustments.set(pid, capped.adjustment ? [capped.adjustment] : []);
       }
-      const budgetUsed = pot.budget ? applyBudget(pot, after, adjustments, currency) : undefined;
+      const budgetUsed = !pot.budget
+        ? undefined
+        : pot.spec.budgetOrder
+          ? applyFirstCome(pot, after, adjustments, awardsToPot(rules, accs, pi, pTo), currency)
+          : applyBudget(pot, after, adjustments, currency);
       let tEarned: Num = N.ZERO;
       let tPaid: Num = N.ZERO;
       let tCarried: Num = N.ZERO;
@@ -542,6 +636,33 @@ export class Evaluator {
     const statements = [...results.values()].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
     return { period: periodText, partners: statements, totals, cost, rejected };
   }
+}
+
+/**
+ * The order in which a run reads the event kinds: a kind whose records `ref` fields name before the
+ * kinds that name them (§12.3: a streamed folder then knows a kind's valid ids when it checks the
+ * records that name them, without reading it one more time); otherwise the order declared.
+ */
+function scanOrder(artifacts: readonly Artifact[]): string[] {
+  const kinds = [...new Set(artifacts.flatMap((a) => a.events.map((e) => e.name)))];
+  const targets = new Map<string, Set<string>>();
+  for (const a of artifacts) {
+    for (const ev of a.events) {
+      for (const f of ev.fields) if (typeof f.type === 'object' && 'ref' in f.type) (targets.get(ev.name) ?? targets.set(ev.name, new Set()).get(ev.name)!).add(f.type.ref);
+    }
+  }
+  const out: string[] = [];
+  const done = new Set<string>();
+  const visit = (k: string, depth: number) => {
+    if (done.has(k) || depth > kinds.length) return; // `ref` fields never go in a circle (checked); the bound is for a damaged artifact
+    for (const t of targets.get(k) ?? []) visit(t, depth + 1);
+    if (!done.has(k) && kinds.includes(k)) {
+      done.add(k);
+      out.push(k);
+    }
+  };
+  for (const k of kinds) visit(k, 0);
+  return out;
 }
 
 function toWindow(w: WindowSpec): Window {

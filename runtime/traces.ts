@@ -45,7 +45,7 @@ export class Tracer {
         } catch {
           /* traces never fail a run */
         }
-        if (sub.some((x) => x.kind === 'band')) {
+        if (sub.some((x) => x.kind === 'band' || x.kind === 'interp')) {
           out.push(...this.expandLets(sub, env));
           continue;
         }
@@ -59,13 +59,17 @@ export class Tracer {
     const seen = new Set<string>();
     const parts: string[] = [];
     // A value that a band note already shows (`x 1,500.00 EUR reaches band …`) is not repeated.
-    const banded = new Set(notes.flatMap((n) => (n.kind === 'band' ? [n.subject] : [])));
+    const banded = new Set(notes.flatMap((n) => (n.kind === 'band' || n.kind === 'interp' ? [n.subject] : [])));
     for (const n of notes) {
       if (n.kind === 'value' && banded.has(n.label)) continue;
       const text =
         n.kind === 'value'
           ? `${n.label} ${this.format(n.value, n.u, n.label)}`
-          : `${n.subject} ${this.format(n.value, n.u)} reaches band "${readableNumbers(n.label)}" → ${n.rateSrc ?? this.format(n.rate, n.rateU)}`;
+          : n.kind === 'interp'
+            ? n.lo === n.hi
+              ? `${n.subject} ${this.format(n.x, n.xu)} is beyond the points: the value at ${readableNumbers(n.lo)} → ${this.format(n.value, n.u)}`
+              : `${n.subject} ${this.format(n.x, n.xu)} is between ${readableNumbers(n.lo)} and ${readableNumbers(n.hi)}: interpolated → ${this.format(n.value, n.u)}`
+            : `${n.subject} ${this.format(n.value, n.u)} reaches band "${readableNumbers(n.label)}" → ${n.rateSrc ?? this.format(n.rate, n.rateU)}`;
       if (!seen.has(text)) {
         seen.add(text);
         parts.push(text);
@@ -158,7 +162,7 @@ export class Tracer {
 
   /** Why a condition is false, with the values that made it so. */
   private explainFalse(ir: IR, fn: Fn | undefined, ctx: Ctx): string {
-    const env = { levels: this.plan.levels };
+    const env = this.plan.compileEnv;
     const f = fn ?? compileIR(ir, env);
     const val = (x: IR): Value => compileIR(x, env)(ctx);
     const desc = (x: IR): string => {
