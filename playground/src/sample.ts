@@ -64,9 +64,12 @@ export function generateSample(schema: ProgramSchema, opts: SampleOptions): Reco
     const m = 10 ** digits;
     return (Math.max(1, Math.round(v * m)) / m).toFixed(digits);
   };
+  // Event ids are the kind's initial and a number (below), so a `ref` field names one of them.
+  const width = Math.max(4, String(nEvents).length);
+  const refId = (kind: string) => (nEvents === 0 ? '' : `${kind.slice(0, 1).toUpperCase()}${pad(1 + Math.floor(r() * nEvents), width)}`);
   const value = (file: string, f: FieldSchema, i: number, scale: number): string => {
     const t = f.type;
-    if (typeof t === 'object') return pick(t.enum);
+    if (typeof t === 'object') return 'ref' in t ? refId(t.ref) : pick(t.enum);
     switch (t) {
       case 'money':
         return money(scale);
@@ -99,7 +102,6 @@ export function generateSample(schema: ProgramSchema, opts: SampleOptions): Reco
       // Events go to partners in proportion to their size; ids are the kind's initial and a number.
       const total = size.reduce((a, b) => a + b, 0);
       const prefix = t.file.slice(0, 1).toUpperCase();
-      const width = Math.max(4, String(nEvents).length);
       for (let i = 0; i < nEvents; i++) {
         let x = r() * total;
         let p = 0;

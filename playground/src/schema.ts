@@ -2,7 +2,8 @@
 import type { CheckedProgram } from '../../compiler/checked.js';
 import { walkExpr, type Expr } from '../../language/syntax.js';
 
-export type FieldKind = 'text' | 'integer' | 'decimal' | 'money' | 'date' | 'boolean' | { enum: string[] };
+/** `{ ref: KIND }`: the id of a record of another event kind (§12.3). */
+export type FieldKind = 'text' | 'integer' | 'decimal' | 'money' | 'date' | 'boolean' | { enum: string[] } | { ref: string };
 
 export interface FieldSchema {
   name: string;
@@ -34,6 +35,7 @@ export interface ProgramSchema {
 function fieldKind(t: import('../../language/syntax.js').TypeRef | undefined, fallback: FieldKind): FieldKind {
   if (!t) return fallback;
   if (t.kind === 'EnumType') return { enum: t.members.map((m) => m.value) };
+  if (t.kind === 'RefType') return { ref: t.event.name };
   const n = t.name.name;
   return n === 'text' || n === 'integer' || n === 'decimal' || n === 'money' || n === 'date' || n === 'boolean' ? n : 'text';
 }

@@ -10,7 +10,7 @@ import { chooseDataFiles, type DataFormat } from './files.js';
 import { IdTable } from './hash.js';
 import { jsonError, jsonStructure, lineAt } from './json.js';
 import { MAX_COLUMNS, MAX_JSON_DEPTH, MAX_LINE_CHARS } from './limits.js';
-import { duplicateId, placeText, problem, reason, show, unknownPartner, type FileStats, type Problem, type Reason, type RecordAt, type RejectedRecord } from './problems.js';
+import { duplicateId, placeText, problem, reason, show, unknownPartner, unknownRecord, type FileStats, type Problem, type Reason, type RecordAt, type RejectedRecord } from './problems.js';
 import { compileSchema, type CompiledSchema, type RecordSchema, type Row, type Value } from './schema.js';
 
 
@@ -537,6 +537,9 @@ export class DatasetBuilder {
       }
     }
 
+    // 2b. `ref` fields (§12.3), the named kinds first
+    for (const kind of refOrder(this.kinds)) this.checkRefs(this.state(kind));
+
     // 3. results
     const events = new Map<string, EventRow[]>();
     const rejected: RejectedRecord[] = [];
@@ -607,6 +610,41 @@ export class DatasetBuilder {
     r.reasons.push(why);
   }
 
+  /**
+   * The `ref` fields of a kind (§12.3): each record that is not merged names a valid record of the
+   * field's kind, else it is rejected (D0304, or D0305 when that record was rejected). A named kind
+   * whose file could not be read (missing, broken header) stops the run on that problem alone.
+   */
+  private checkRefs(st: KindState): void {
+    const refs = refFields(st.compiled);
+    if (refs.length === 0) return;
+    for (const { field, kind } of refs) {
+      const target = this.kinds.get(kind);
+      if (!target || target.files.length !== 1 || this.problems.some((p) => p.scope === 'file' && p.severity === 'error' && p.file === target.files[0]!.file)) continue;
+      const { valid, rejected } = this.idsOf(target);
+      const files = target.files.map((f) => f.file).join(', ');
+      for (let i = 0; i < st.n; i++) {
+        if (st.status[i] === MERGED) continue;
+        const id = st.rows[i][field];
+        if (typeof id !== 'string' || valid.has(id)) continue;
+        this.rejectEntry(st, i, unknownRecord(id, kind, field, rejected.get(id), files));
+      }
+    }
+  }
+
+  /** A kind's ids: of its valid records, and of its rejected ones (where the first such record is). */
+  private idsOf(st: KindState): { valid: Set<string>; rejected: Map<string, string> } {
+    const valid = new Set<string>();
+    const rejected = new Map<string, string>();
+    for (let i = 0; i < st.n; i++) {
+      const id = st.rows[i].id;
+      if (typeof id !== 'string') continue;
+      if (st.status[i] === VALID) valid.add(id);
+      else if (st.status[i] === REJECTED && !rejected.has(id)) rejected.set(id, this.place(st, i));
+    }
+    return { valid, rejected };
+  }
+
   private resolveDuplicates(st: KindState): void {
     const names = st.compiled.names;
     for (const [id, group] of st.duplicates) {
@@ -629,6 +667,26 @@ export class DatasetBuilder {
   }
 }
 
+
+/** The `ref` fields of a record schema (§12.3), with the kind each names. */
+export function refFields(c: CompiledSchema): { field: string; kind: string }[] {
+  return c.fields.flatMap((f) => (typeof f.type === 'object' && 'ref' in f.type ? [{ field: f.name, kind: f.type.ref }] : []));
+}
+
+/** Kinds with `ref` fields, each after the kinds it names (they never go in a circle: the checker sees to it). */
+function refOrder(kinds: ReadonlyMap<string, KindState>): string[] {
+  const out: string[] = [];
+  const done = new Set<string>();
+  const visit = (k: string, depth: number): void => {
+    const st = kinds.get(k);
+    if (!st || done.has(k) || depth > kinds.size) return;
+    for (const r of refFields(st.compiled)) visit(r.kind, depth + 1);
+    done.add(k);
+    out.push(k);
+  };
+  for (const k of kinds.keys()) visit(k, 0);
+  return out;
+}
 
 /** Equal typed values (`10` and `10.00 EUR` are the same amount). */
 export function sameValue(a: Value, b: Value): boolean {

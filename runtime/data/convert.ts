@@ -202,7 +202,7 @@ function enumConverter(members: readonly string[]): Converter {
 }
 
 export function converterFor(type: FieldType, currency: string): Converter {
-  if (typeof type === 'object') return enumConverter(type.enum);
+  if (typeof type === 'object') return 'ref' in type ? textConverter() : enumConverter(type.enum);
   switch (type) {
     case 'text':
       return textConverter();

@@ -93,7 +93,7 @@ export class FastRow {
     share: boolean | 'partner' = true,
   ) {
     this.codes = c.fields.map((f) => {
-      if (typeof f.type === 'object') return f.type.enum.length <= 16 ? C_ENUM : C_OTHER;
+      if (typeof f.type === 'object') return 'ref' in f.type ? C_TEXT : f.type.enum.length <= 16 ? C_ENUM : C_OTHER;
       if (f.type === 'text') return f.name === 'id' || (share !== true && !(share === 'partner' && f.name === 'partner')) ? C_TEXT : C_SHARED_TEXT;
       if (f.type === 'date') return share === true ? C_DATE : C_PLAIN_DATE;
       if (f.type === 'decimal' || f.type === 'money') return C_NUMBER;
@@ -101,7 +101,7 @@ export class FastRow {
       return C_OTHER;
     });
     this.pools = c.fields.map(() => new StringPool());
-    this.members = c.fields.map((f) => (typeof f.type === 'object' ? f.type.enum : []));
+    this.members = c.fields.map((f) => (typeof f.type === 'object' && 'enum' in f.type ? f.type.enum : []));
     this.values = c.fields.map(() => '');
     this.make = rowMaker(c.names);
   }

@@ -27,11 +27,11 @@ import type { Artifact } from '../artifact.js';
 import type { EventRow } from '../compile-ir.js';
 import type { EventSource } from '../evaluate.js';
 import type { PartnerRow } from '../results.js';
-import { byPlace, DatasetBuilder, readRaw, sameValue, type RecordSink } from './builder.js';
+import { byPlace, DatasetBuilder, readRaw, refFields, sameValue, type RecordSink } from './builder.js';
 import { chooseDataFiles, type DataFormat } from './files.js';
 import { PairTable, stringHash, stringHash2 } from './hash.js';
 import { recordSchemas } from './load.js';
-import { duplicateId, placeText, problem, reason, unknownPartner, type FileStats, type Problem, type Reason, type RecordAt, type RejectedRecord } from './problems.js';
+import { duplicateId, placeText, problem, reason, unknownPartner, unknownRecord, type FileStats, type Problem, type Reason, type RecordAt, type RejectedRecord } from './problems.js';
 import { compileSchema, type RecordSchema, type Row } from './schema.js';
 
 type Format = DataFormat;
@@ -195,6 +195,14 @@ interface PartnerCheck {
   why(p: unknown): Reason | undefined;
 }
 
+/**
+ * The whole-set checks of a record after its id's (duplicates): its partner, then its `ref`
+ * fields (§12.3) — the reasons it is rejected, in the order `DatasetBuilder.finish()` gives them.
+ */
+interface SetCheck {
+  why(row: Row): Reason[];
+}
+
 /** One event kind's file, read for each scan. Records are known by their number in the file (`n`), which every read gives alike. */
 class KindStream {
   validated = false;
@@ -218,6 +226,14 @@ class KindStream {
   private fingerprint = '';
   /** The CSV header, once read. */
   private columns: string[] | undefined;
+  /**
+   * For a kind that `ref` fields name (§12.3): the ids of its valid records (exact strings: what a
+   * named kind keeps per record), and of its rejected ones with where the first such record is.
+   */
+  readonly validIds: Set<string> | undefined;
+  private readonly rejectedIds = new Map<string, { n: number; at: string }>();
+  /** The record checks after duplicates (partner, `ref` fields): set by the folder once the kinds are known. */
+  checks: SetCheck;
 
   constructor(
     readonly schema: RecordSchema,
@@ -225,10 +241,29 @@ class KindStream {
     private readonly path: string,
     private readonly format: Format,
     private readonly chunkSize: number,
-    private readonly partners: PartnerCheck,
+    partners: PartnerCheck,
     private readonly mask: number,
+    named: boolean,
   ) {
     this.names = compileSchema(schema).names;
+    this.checks = { why: (row) => (partners.why(row.partner) ? [partners.why(row.partner)!] : []) };
+    this.validIds = named ? new Set() : undefined;
+  }
+
+  /** Whether the file was read as declared (no problem of the whole file): only then are `ref`s to it checked. */
+  readable(): boolean {
+    return this.validated && !this.readProblems.some((p) => p.scope === 'file' && p.severity === 'error');
+  }
+
+  /** The rejected records' ids, where the first such record of each is (for D0305). */
+  rejectedIdAt(id: string): string | undefined {
+    return this.rejectedIds.get(id)?.at;
+  }
+
+  private noteRejected(id: unknown, at: RecordAt): void {
+    if (typeof id !== 'string') return;
+    const prev = this.rejectedIds.get(id);
+    if (!prev || at.n < prev.n) this.rejectedIds.set(id, { n: at.n, at: placeText({ file: this.name, ...at }) });
   }
 
   private read(sink: RecordSink): DatasetBuilder {
@@ -242,6 +277,10 @@ class KindStream {
   private partnerReason(r: RejectedRecord, why: Reason): void {
     this.partnerProblems.push(problem(r, why));
     r.reasons.push(why);
+  }
+
+  private setReasons(r: RejectedRecord, why: readonly Reason[]): void {
+    for (const w of why) this.partnerReason(r, w);
   }
 
   /** Rejects a record that was valid when read (its raw form is read again at the end, with the others'). */
@@ -278,18 +317,18 @@ class KindStream {
           this.rejected.push(rejected);
           this.rejectedAt.set(at.n, rejected);
           this.bad.add(at.n);
-          if (!held) {
-            const why = this.partners.why(row.partner);
-            if (why !== undefined) this.partnerReason(rejected, why);
-          }
+          this.noteRejected(id, at);
+          if (!held) this.setReasons(rejected, this.checks.why(row));
           return;
         }
         if (held) return;
-        const why = this.partners.why(row.partner);
-        if (why !== undefined) {
-          this.partnerReason(this.rejectValid(at), why);
+        const why = this.checks.why(row);
+        if (why.length > 0) {
+          this.noteRejected(id, at);
+          this.setReasons(this.rejectValid(at), why);
           return;
         }
+        this.validIds?.add(id as string);
         if (!yielding) return;
         try {
           each(row as EventRow);
@@ -341,16 +380,20 @@ class KindStream {
         );
         this.duplicateProblems.push(problem({ file: this.name, ...m.at }, duplicate));
         const wasHeld = this.held.has(m.at.n);
-        const why = this.partners.why(m.row.partner);
+        const why = this.checks.why(m.row);
         let r = this.rejectedAt.get(m.at.n);
         if (r === undefined) {
-          if (!wasHeld) this.dirty = true; // it was given to the evaluator
+          if (!wasHeld) {
+            this.dirty = true; // it was given to the evaluator
+            this.validIds?.delete(id);
+          }
           r = this.rejectValid(m.at);
         }
-        if (!wasHeld && why !== undefined) r.reasons.splice(r.reasons.length - 1, 0, duplicate); // before the partner's, as finish() orders them
+        this.noteRejected(id, m.at);
+        if (!wasHeld && why.length > 0) r.reasons.splice(r.reasons.length - why.length, 0, duplicate); // before the partner's and the refs', as finish() orders them
         else {
           r.reasons.push(duplicate);
-          if (wasHeld && why !== undefined) this.partnerReason(r, why);
+          if (wasHeld) this.setReasons(r, why);
         }
       }
     }
@@ -359,16 +402,18 @@ class KindStream {
   /** A record held back in the first scan that is no duplicate (or the first of identical ones): what it would have been. */
   private release(at: RecordAt, row: Row): void {
     if (!this.held.has(at.n)) return; // settled when read
-    const why = this.partners.why(row.partner);
+    const why = this.checks.why(row);
     const r = this.rejectedAt.get(at.n);
     if (r) {
-      if (why !== undefined) this.partnerReason(r, why);
+      this.setReasons(r, why);
       return;
     }
-    if (why !== undefined) {
-      this.partnerReason(this.rejectValid(at), why);
+    if (why.length > 0) {
+      this.noteRejected(row.id, at);
+      this.setReasons(this.rejectValid(at), why);
       return;
     }
+    this.validIds?.add(row.id as string);
     this.bad.delete(at.n);
     this.dirty = true; // pass 1 did not see it
   }
@@ -461,10 +506,41 @@ export class DataStream implements EventSource {
     const check: PartnerCheck = partnerSchema && partnersRead
       ? { why: (p) => (typeof p !== 'string' || valid.has(p) ? undefined : unknownPartner(p, pd.rejectedPartners.get(p), partnerFileNames)) }
       : { why: () => undefined };
+    const named = new Set(schemas.flatMap((s) => refFields(compileSchema(s)).map((r) => r.kind)));
     for (const f of files) {
       if (f.schema.kind === 'partner') continue;
-      this.kinds.set(f.schema.file, new KindStream(f.schema, f.name, join(dir, f.name), f.format, chunkSize, check, options.hashBits === undefined ? -1 : 2 ** options.hashBits - 1));
+      this.kinds.set(f.schema.file, new KindStream(f.schema, f.name, join(dir, f.name), f.format, chunkSize, check, options.hashBits === undefined ? -1 : 2 ** options.hashBits - 1, named.has(f.schema.file)));
     }
+    // `ref` fields (§12.3): a record names a valid record of the field's kind (that kind is read
+    // first: `scan` and `validate` see to it), unless that kind's file cannot be read.
+    for (const k of this.kinds.values()) {
+      const refs = refFields(compileSchema(k.schema)).map((r) => ({ ...r, target: this.kinds.get(r.kind) }));
+      if (refs.length === 0) continue;
+      const partnerWhy = k.checks.why;
+      k.checks = {
+        why: (row) => {
+          const out = partnerWhy(row);
+          for (const r of refs) {
+            const t = r.target;
+            if (!t || !t.readable()) continue;
+            const id = row[r.field];
+            if (typeof id !== 'string' || t.validIds!.has(id)) continue;
+            out.push(unknownRecord(id, r.kind, r.field, t.rejectedIdAt(id), t.name));
+          }
+          return out;
+        },
+      };
+      this.targets.set(k.schema.file, refs.flatMap((r) => (r.target ? [r.target] : [])));
+    }
+  }
+
+  /** Per kind with `ref` fields, the kinds it names: read (validated) before it. */
+  private readonly targets = new Map<string, KindStream[]>();
+
+  /** Validates the kinds a kind names through `ref` fields, then nothing more (their own scan gives their rows). */
+  private first(k: KindStream, each: (row: EventRow) => void, yielding: boolean, depth = 0): unknown {
+    for (const t of this.targets.get(k.schema.file) ?? []) if (!t.validated && depth <= this.kinds.size) this.first(t, () => {}, false, depth + 1);
+    return k.first(each, yielding);
   }
 
   /** Whether the problems found so far stop the run. */
@@ -479,7 +555,7 @@ export class DataStream implements EventSource {
       k.again(each);
       return;
     }
-    const error = k.first(each, !this.fatal());
+    const error = this.first(k, each, !this.fatal());
     if (error === undefined || k.dirty) return; // a dirty kind's error comes again in pass 1's second run, if the row is valid
     this.validate(); // data problems come before evaluation errors, as in the in-memory path
     throw error;
@@ -487,7 +563,7 @@ export class DataStream implements EventSource {
 
   /** Reads every kind not read yet; throws `DataProblemsError` when the data must not run. */
   validate(): void {
-    for (const k of this.kinds.values()) if (!k.validated) k.first(() => {}, false);
+    for (const k of this.kinds.values()) if (!k.validated) this.first(k, () => {}, false);
     if (this.fatal()) throw new DataProblemsError(this.problems());
   }
 
@@ -506,7 +582,7 @@ export class DataStream implements EventSource {
   }
 
   private complete(): void {
-    for (const k of this.kinds.values()) if (!k.validated) k.first(() => {}, false);
+    for (const k of this.kinds.values()) if (!k.validated) this.first(k, () => {}, false);
   }
 
   /** Every problem, errors and warnings, sorted by file then line (as `DatasetBuilder.finish()` orders them). */

@@ -113,6 +113,11 @@ export function unknownPartner(p: string, where: string | undefined, partnerFile
   return where ? reason('D0303', { id: show(p), where }, 'partner') : reason('D0302', { id: show(p), files: partnerFiles }, 'partner');
 }
 
+/** Why a `ref` field's id is not usable (§12.3): its record was rejected (at `where`), or there is none of its kind. */
+export function unknownRecord(id: string, kind: string, field: string, where: string | undefined, files: string): Reason {
+  return where ? reason('D0305', { id: show(id), kind, where }, field) : reason('D0304', { id: show(id), kind, files }, field);
+}
+
 /** A duplicate id whose records differ (`others`: the other records' places, by file and line). */
 export function duplicateId(id: string, others: readonly string[]): Reason {
   return reason('D0301', { id: show(id), others: others.join(', ') }, 'id');

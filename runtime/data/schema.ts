@@ -4,7 +4,8 @@ import { currencyDigits } from '../../core/money.js';
 import type { Value as EvalValue } from '../compile-ir.js';
 import { converterFor, Failure, type Converter } from './convert.js';
 
-export type FieldType = 'text' | 'integer' | 'decimal' | 'money' | 'date' | 'boolean' | { enum: readonly string[] };
+/** `{ ref: KIND }` (§12.3): text, the id of a record of another event kind (checked against that kind's ids by the whole-set checks). */
+export type FieldType = 'text' | 'integer' | 'decimal' | 'money' | 'date' | 'boolean' | { enum: readonly string[] } | { ref: string };
 
 export interface FieldSpec {
   name: string;
@@ -68,7 +69,7 @@ export function compileSchema(schema: RecordSchema): CompiledSchema {
     if (seen.has(n)) throw new Error(`internal: field "${n}" is declared twice in ${schema.file} (or is implicit)`);
     seen.add(n);
   }
-  for (const f of schema.fields) if (typeof f.type === 'object' && f.type.enum.length === 0) throw new Error(`internal: empty enumeration for ${f.name}`);
+  for (const f of schema.fields) if (typeof f.type === 'object' && 'enum' in f.type && f.type.enum.length === 0) throw new Error(`internal: empty enumeration for ${f.name}`);
   const converters = fields.map((f) => converterFor(f.type, schema.currency));
   const shape: Record<string, z.ZodType<Value>> = {};
   fields.forEach((f, i) => {
