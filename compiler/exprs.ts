@@ -1041,11 +1041,10 @@ export class ExprChecker {
       return { type: ERROR, level: 'event' };
     }
     if (!scope.running || !kind) {
-      const where = scope.measure?.owner === 'measure' ? `a measure (\`${scope.measure.name}\`)` : scope.place;
       this.report(
         error(
           'E0440',
-          letScope && !kind ? `\`running ${e.op}\` in \`let ${letScope.name}\` needs the let to read its event's fields` : `\`running ${e.op}\` is known only inside a \`for each EVENT\` rule, not in ${where}`,
+          letScope && !kind ? `\`running ${e.op}\` in \`let ${letScope.name}\` needs the let to read its event's fields` : `\`running ${e.op}\` is known only inside a \`for each EVENT\` rule, not in ${scope.place}`,
           e.span,
           letScope && !kind
             ? `name the event kind in the total, e.g. \`running sum sale.amount\``

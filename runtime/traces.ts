@@ -5,10 +5,10 @@
  * the earlier award of a `once` rule.
  */
 import type { IR } from './artifact.js';
-import { compareValues, compileIR, type Ctx, type Fn, type Note, type PartnerEnv, type Value } from './compile-ir.js';
+import { compareValues, compileIR, type Ctx, type EventRow, type Fn, type Note, type PartnerEnv, type Value } from './compile-ir.js';
 import * as N from './num.js';
 import type { Num } from './num.js';
-import { byDateId, type RuleAcc, type RunIndex } from './pass1.js';
+import { byDateId, onceKeyText, type RuleAcc, type RunIndex } from './pass1.js';
 import type { CompiledPot, CompiledRule, Plan } from './plan.js';
 import type { RunState } from './run-state.js';
 import { ordinal, potText, readableNumbers, valueFormatter, type ValueFormatter } from './text.js';
@@ -140,6 +140,8 @@ export class Tracer {
         if (rows.length === 0) return `no ${scope.event} event in ${period}`;
         const earlier = once();
         if (earlier) return earlier;
+        const keyed = this.onceKeys(rule, env, rows, state, period);
+        if (keyed) return keyed;
         if (rule.where) {
           const first = rows.reduce((a, b) => (byDateId(b, a) < 0 ? b : a));
           return `${rows.length} ${scope.event} event${rows.length === 1 ? '' : 's'} in ${period}, none where ${scope.where?.src ?? 'the condition holds'}; e.g. ${first.id}: ${this.explainFalse(scope.where!, rule.where, { p: env, ev: first })}`;
@@ -158,6 +160,29 @@ export class Tracer {
     } catch (e) {
       return `could not be evaluated: ${(e as Error).message}`;
     }
+  }
+
+  /**
+   * `once per partner and FIELD` (§12.2): when every qualifying event of the period has a value
+   * awarded in an earlier period, which values and when.
+   */
+  private onceKeys(rule: CompiledRule, env: PartnerEnv, rows: readonly EventRow[], state: RunState, period: string): string | undefined {
+    const spec = rule.spec;
+    if (!rule.onceKey || !spec.once || spec.once.perPeriod || spec.scope.kind !== 'each-event') return undefined;
+    const awarded = state.onceKeys[rule.index]?.get(env.id);
+    const keys = new Map<string, string>();
+    for (const ev of rows) {
+      const ctx: Ctx = { p: env, ev };
+      if (rule.where && !rule.where(ctx)) continue;
+      const k = onceKeyText(rule.onceKey(ctx));
+      const when = awarded?.get(k);
+      if (when === undefined || when >= period) return undefined;
+      keys.set(k, when);
+    }
+    if (keys.size === 0) return undefined;
+    const name = spec.once.key?.src ?? 'the field';
+    const list = [...keys].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, when]) => `${k} in ${when}`);
+    return `once per partner and ${name}: every ${name} of its ${spec.scope.event} events in ${period} was awarded before (${list.join(', ')})`;
   }
 
   /** Why a condition is false, with the values that made it so. */

@@ -20,7 +20,6 @@ export const names: Case[] = [
   c('an unknown partner field', 'E0204', 'let k = partner.kinds', 'kinds', 'partners have no field `kinds`'),
   c('an unknown event kind', 'E0205', 'rule "R" {\n  for each sales\n  award 1 to points\n}', 'sales', '`sales` is not an event kind'),
   c('an unknown event field', 'E0206', 'measure m = sum sale.amout', 'amout', 'event `sale` has no field `amout`'),
-  c('an event field in a let', 'E0207', 'let y = sale.amount', 'sale.amount', '`sale.amount` is an event field, but no event is in scope in `let y`'),
   c(
     'an event field in a rule for each partner',
     'E0207',
@@ -79,6 +78,19 @@ export const names: Case[] = [
   ),
   c('a pot cap that varies', 'E0223', 'payout x as cash { cap revenue per partner }', 'revenue', 'the cap of pot `x` must be a constant, but `revenue` is different for every partner'),
   c('a measure with no event field', 'E0224', 'measure m = sum 5', '5', 'measure `m` uses no event field, so it has no events to aggregate'),
+  // v0.2: event-level lets, `ref` fields, previous values (§12.2, §12.3)
+  c('a let of an event in a rule for each partner', 'E0207', 'let bonus = sale.amount * 2%\nrule "R" {\n  for each partner\n  award bonus to cash\n}', 'bonus', '`bonus` is computed from each `sale` event, but no event is in scope in rule "R"'),
+  c('a let of an event in a rule for another kind', 'E0208', 'let bonus = sale.amount * 2%\nrule "R" {\n  for each training\n  award bonus to cash\n}', 'bonus', '`bonus` is computed from each `sale` event, but this rule runs for each `training`'),
+  c('a let over two event kinds', 'E0212', 'let mix = if training.course = "x" then sale.amount else 0 EUR', 'sale.amount', 'let `mix` mixes two event kinds: `training` and `sale`'),
+  c('an unknown field through a ref', 'E0206', 'event ret { sale: ref sale }\nrule "R" {\n  for each ret\n  award -ret.sale.amout to cash\n}', 'amout', 'event `sale` has no field `amout`'),
+  c('a path through a field that is not a ref', 'E0214', 'event ret { sale: ref sale  note: text }\nrule "R" {\n  for each ret\n  award ret.note.amount to cash\n}', 'note', '`ret.note` is text, it has no fields'),
+  c('a ref to an unknown kind', 'E0205', 'event ret { sale: ref sael }', 'sael', '`sael` is not an event kind'),
+  c('previous of a pot', 'E0225', 'let p = previous cash', 'cash', '`previous` needs a measure, a tier or a let, but `cash` is a pot'),
+  c('previous of a let of an event', 'E0225', 'let bonus = sale.amount * 2%\nlet p = previous bonus', 'bonus', '`previous` needs a value per period, but `bonus` is computed from each event'),
+  c('a value at a date of a let of an event', 'E0225', 'let bonus = sale.amount * 2%\nlet p = bonus at 2026-01-05', 'bonus', '`at` needs a value per period, but `bonus` is computed from each event'),
+  c('a ref on partners', 'E0226', '!program "T" {\n  currency EUR\n  period year\n  start 2026-01-01\n}\nevent sale { amount: money }\npartner { best: ref sale }', 'ref sale', 'a partner field cannot be a `ref`'),
+  c('a ref to its own kind', 'E0227', 'event ret { original: ref ret }', 'ref ret', '`ret.original` names a record of its own kind, `ret`'),
+  c('refs in a circle', 'E0227', 'event a { b: ref b }\nevent b { a: ref a }', 'ref b', '`ref` fields go in a circle: `a` → `b` → `a`'),
 ];
 
 export const units: Case[] = [
@@ -172,6 +184,13 @@ export const units: Case[] = [
     '0.000_000_000_000_000_000_000_000_000_000_000_01',
     'this number is too small: a number other than zero must be at least 10^-34 in size',
   ),
+  // v0.2 (§12.2, §12.3)
+  c('an interpolation point of another unit', 'E0317', 'let r = interpolate revenue { 100: 1%, 200 EUR: 2% }', '100', 'this point is a number, but `interpolate` reads money (EUR)'),
+  c('interpolated values of two units', 'E0316', 'let r = interpolate revenue { 100 EUR: 1%, 200 EUR: 2 EUR }', '2 EUR', 'the values of this `interpolate` differ: this is money (EUR), the first is a number'),
+  c('interpolating text', 'E0317', 'let r = interpolate revenue { 100 EUR: "a", 200 EUR: "b" }', '"a"', '`interpolate` needs values that are numbers or money, but this is text'),
+  c('a value at something that is not a date', 'E0320', 'let s = status at 5', '5', '`status at …` needs a date, but this is a number'),
+  c('a running sum of text', 'E0321', 'rule "R" {\n  for each sale where running sum sku > 1\n  award 1 to points\n}', 'sku', '`running sum` needs numbers or money, but this is text'),
+  c('a let computed only from its previous value', 'E0443', 'let loop = previous loop + 1', 'loop', 'the unit of `loop` cannot be known: it is computed only from previous values of itself'),
 ];
 
 export const header = (clauses: string) => `program "T" {\n${clauses}\n}\nevent sale { amount: money }\nmeasure m = sum sale.amount`;
@@ -271,6 +290,19 @@ export const declarations: Case[] = [
     '"P2"',
     'there is no partner "P2" in this test',
   ),
+  // v0.2 (§12.2, §12.3)
+  c('interpolation points that do not increase', 'E0420', 'let r = interpolate revenue { 200 EUR: 1%, 100 EUR: 2% }', '100 EUR', 'interpolation points must increase: `100 EUR` is not above `200 EUR`'),
+  c('an interpolation point that varies', 'E0223', 'let r = interpolate revenue { partner.target: 1%, 100 EUR: 2% }', 'partner.target', 'the points of `interpolate` must be constants, but `partner.target` is different for every partner'),
+  c('an interpolation with one point', 'E0442', 'let r = interpolate revenue { 100 EUR: 1% }', 'interpolate revenue { 100 EUR: 1% }', '`interpolate` needs at least two points, but one is given'),
+  c('`down at most` twice', 'E0423', 'tier t by revenue {\n  A\n  B from 1 EUR\n  down at most 1 level per year\n  down at most 2 levels per period\n}', 'down at most 2 levels per period', 'tier `t` gives `down at most` twice'),
+  c('`down at most` a fraction', 'E0444', 'tier t by revenue {\n  A\n  B from 1 EUR\n  down at most 1.5 levels per year\n}', '1.5', '`down at most 1.5` needs a whole number of levels'),
+  c('once per partner and a field, for each partner', 'E0439', 'rule "R" {\n  for each partner\n  award 1 to points\n  once per partner and kind\n}', 'kind', '`once per partner and …` needs a rule `for each EVENT`'),
+  c('once per partner and an unknown field', 'E0206', 'rule "R" {\n  for each sale\n  award 1 to points\n  once per partner and skus\n}', 'skus', 'event `sale` has no field `skus`'),
+  c('a running total in a measure', 'E0440', 'measure m = sum sale.amount where running count > 1', 'running count', '`running count` is known only inside a `for each EVENT` rule, not in measure `m`'),
+  c('a running total in a rule for each partner', 'E0440', 'rule "R" {\n  for each partner where running count > 1\n  award 1 to points\n}', 'running count', '`running count` is known only inside a `for each EVENT` rule, not in rule "R"'),
+  c('a let with a running total in a measure', 'E0440', 'let seen = running count where sale.amount > 0 EUR\nmeasure m = count sale where seen > 2', 'seen', '`seen` uses a running total, which is known only inside a `for each sale` rule'),
+  c('a running total of a measure', 'E0441', 'rule "R" {\n  for each sale where (running count where revenue > 5 EUR) > 2\n  award 1 to points\n}', 'revenue', "a running total adds up each event's own values, but `revenue` is a measure, computed per period"),
+  c('a running total of running totals', 'E0441', 'rule "R" {\n  for each sale where running sum (running sum amount) > 5 EUR\n  award 1 to points\n}', 'running sum amount', 'a running total cannot add up running totals'),
 ];
 
 export const tests: Case[] = [
