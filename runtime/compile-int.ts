@@ -7,7 +7,7 @@
  * makes the closure return NaN — which every later operation propagates — so the caller evaluates
  * that event with the general (decimal) closure instead. Only operations that are exact on
  * integers are compiled: +, −, ×, unary −, floor, ceil, abs, division by a literal one, `if`,
- * `lookup`, and min/max; anything else (division, `round`, bands, partner-level values) is left to
+ * `lookup`, min/max, and event-level lets made of these; anything else (division, `round`, bands, partner-level values) is left to
  * the general path (`compileInt` returns undefined).
  */
 import type { IR } from './artifact.js';
@@ -25,6 +25,8 @@ export interface IntEnv {
   fieldScale(field: string): number | undefined;
   /** A general closure for conditions and lookup keys. */
   general(ir: IR): (ctx: Ctx) => unknown;
+  /** An event-level let's value (§12.2), compiled in place on the fast path. */
+  eventLet?(name: string): IR | undefined;
 }
 
 const MAX = Number.MAX_SAFE_INTEGER;
@@ -201,6 +203,11 @@ export function compileInt(ir: IR, env: IntEnv): IntFn | undefined {
           return f ? f(ctx) : NaN; // a missing entry is reported by the general path
         },
       };
+    }
+    case 'elet': {
+      // An event-level let is its expression on the event in scope (lets never use themselves).
+      const value = env.eventLet?.(ir.name);
+      return value ? c(value) : undefined;
     }
     case 'min':
     case 'max': {

@@ -92,8 +92,11 @@ export class Plan {
   readonly derefKinds = new Set<string>();
   /** Whether an expression reads `previous NAME` (§12.3): the values before the program are then computed. */
   readonly usesPrevious: boolean;
-  /** The value of each measure, tier and let's kind where nothing is known (inside the values before the program). */
-  readonly defaults: Record<string, Value> = {};
+  /**
+   * The value of each measure, tier and let's kind where nothing is known (what `previous` reads
+   * inside the values before the program); a constant is the same in every period.
+   */
+  readonly defaults: Record<string, Value>;
 
   constructor(readonly artifact: Artifact) {
     const a = artifact;
@@ -170,6 +173,7 @@ export class Plan {
       if (x.k === 'prev') usesPrevious = true;
     });
     this.usesPrevious = usesPrevious;
+    this.defaults = Object.create(this.constants) as Record<string, Value>;
     for (const st of a.steps) {
       const kind = st.kind === 'measure' ? st.value : st.kind === 'tier' ? 'level' : st.valueKind;
       this.defaults[st.name] = kind === 'num' || kind === 'money' ? N.ZERO : kind === 'bool' ? false : kind === 'level' ? 0 : kind === 'date' ? a.program.start : '';
@@ -203,7 +207,7 @@ export class Plan {
       };
       if (st.arg && (st.op === 'sum' || st.op === 'average')) {
         const scales = fieldScales.get(st.event);
-        const intArg = compileInt(st.arg, { fieldScale: (f) => scales?.get(f), general: (x) => compileIR(x, env) });
+        const intArg = compileInt(st.arg, { fieldScale: (f) => scales?.get(f), general: (x) => compileIR(x, env), eventLet: (n) => eventLets.get(n) });
         if (intArg) m.intArg = intArg;
       }
       this.local.set(st.name, m);

@@ -68,6 +68,8 @@ export interface Env {
   moneyMeasures: string[];
   /** Tiers and their levels, lowest first. */
   tiers: { name: string; levels: string[] }[];
+  /** Event-level lets of `sale` by type (§12.2). */
+  eventLets?: Record<'number' | 'money', string[]>;
 }
 
 export const STANDARD_ENV: Env = {
@@ -95,6 +97,7 @@ export function standardPrelude(env: Env = STANDARD_ENV): string {
 const PARTNER_DECL = 'partner {\n  kind: one of "distributor", "reseller"\n  region: one of "EMEA", "AMER", "APAC"\n  target: money\n}';
 const SALE_DECL = 'event sale {\n  sku: text\n  category: one of "hardware", "software", "services"\n  amount: money\n  quantity: integer\n}';
 const TRAINING_DECL = 'event training {\n  course: text\n  hours: decimal\n}';
+const RET_DECL = 'event ret {\n  sale: ref sale\n}';
 const CATEGORIES = ['hardware', 'software', 'services'];
 const KINDS = ['distributor', 'reseller'];
 const REGIONS = ['EMEA', 'AMER', 'APAC'];
@@ -139,6 +142,8 @@ export interface Scope {
   level: Level;
   /** Inside `for each sale` / a measure over `sale`: bare field names are allowed. */
   event?: 'sale';
+  /** In a `for each sale` rule's clauses: running totals are allowed (§12.2). */
+  rule?: boolean;
 }
 
 function leaf(r: Rand, ty: Ty, s: Scope): Ex {
@@ -147,17 +152,26 @@ function leaf(r: Rand, ty: Ty, s: Scope): Ex {
   const choices: (() => Ex)[] = [];
   const ev = s.level === 'event' ? s.event : undefined;
   const field = (f: string) => (ev && r.bool() ? f : `sale.${f}`);
+  // v0.2: event-level lets (bare or as `sale.NAME`), previous values, values at the event's date,
+  // running totals in a rule's clauses.
+  const eventLet = (t: 'number' | 'money') => (ev && env.eventLets?.[t].length ? [() => prim(field(r.pick(env.eventLets![t])))] : []);
+  const previous = (t: 'number' | 'money') => (s.level !== 'program' && env.names[t].length ? [() => prim(`previous ${r.pick(env.names[t])}`)] : []);
+  const at = (t: 'number' | 'money') => (ev && env.names[t].length ? [() => prim(`${r.pick(env.names[t])} at ${field('date')}`)] : []);
   switch (ty) {
     case 'number':
       choices.push(() => prim(numberText(r)), () => prim(percentText(r)));
       if (s.level !== 'program' && env.names.number.length) choices.push(() => prim(r.pick(env.names.number)));
       if (ev) choices.push(() => prim(field('quantity')));
+      choices.push(...eventLet('number'), ...previous('number'), ...at('number'));
+      if (ev && s.rule) choices.push(() => prim(`(running count${r.bool() ? ` where ${field('category')} = ${quoteStr(r.pick(CATEGORIES))}` : ''}${r.bool() ? ` over ${r.pick(['year to date', 'last 2 months', 'this period'])}` : ''})`));
       break;
     case 'money':
       choices.push(() => prim(moneyText(r, env)));
       if (s.level !== 'program' && env.names.money.length) choices.push(() => prim(r.pick(env.names.money)));
       if (s.level !== 'program' && env.partner) choices.push(() => prim('partner.target'));
       if (ev) choices.push(() => prim(field('amount')));
+      choices.push(...eventLet('money'), ...previous('money'), ...at('money'));
+      if (ev && s.rule) choices.push(() => prim(`running sum ${field('amount')}${r.bool() ? ` over ${r.pick(['year to date', 'last 2 months', 'program to date'])}` : ''}`));
       break;
     case 'bool':
       choices.push(() => prim(r.pick(['true', 'false'])));
@@ -340,6 +354,8 @@ export function genProgram(r: Rand): string {
     out.push(`measure trainings = count training where course = ${quoteStr(r.pick(['Router Pro', 'Basics']))}`);
     env.names.number.push('trainings');
   }
+  const ret = r.bool(0.3);
+  if (ret) out.push(RET_DECL);
 
   // Tiers.
   const nTiers = r.int(0, 2);
@@ -352,6 +368,7 @@ export function genProgram(r: Rand): string {
       t += r.int(1, 100) * 1000;
       return `${l} from ${t.toLocaleString('en').replace(/,/g, r.pick(['_', '']))} ${currency}`;
     });
+    if (r.bool(0.3)) rows.push(`down at most ${r.int(0, 2)} ${r.pick(['level', 'levels'])} per ${r.pick(['period', 'year'])}`);
     out.push(`tier ${name} by ${r.pick(env.moneyMeasures)} {\n${rows.join('\n')}\n}`);
     env.tiers.push({ name, levels });
   }
@@ -365,6 +382,27 @@ export function genProgram(r: Rand): string {
     out.push(`let l${i} = ${genExpr(r, ty, { env, level }, 3).text}`);
     env.names[ty].push(`l${i}`);
   }
+  // v0.2 lets: interpolation, previous values (§12.3), event-level lets of `sale` (§12.2).
+  if (r.bool(0.3)) {
+    const p1 = r.int(1, 20) * 100;
+    out.push(`let interp = interpolate ${r.pick(env.moneyMeasures)} { ${p1} ${currency}: ${percentText(r)}, ${p1 + r.int(1, 20) * 100} ${currency}: ${percentText(r)} }`);
+    env.names.number.push('interp');
+  }
+  if (r.bool(0.3)) {
+    const ty = r.pick(['number', 'money'] as const);
+    if (env.names[ty].length) {
+      out.push(`let before = previous ${r.pick(env.names[ty])}`);
+      env.names[ty].push('before');
+    }
+  }
+  env.eventLets = { number: [], money: [] };
+  const nEventLets = r.int(0, 2);
+  for (let i = 0; i < nEventLets; i++) {
+    const ty = r.pick(['number', 'money'] as const);
+    const factor = genExpr(r, 'number', { env, level: r.bool() ? 'program' : 'partner' }, 2);
+    out.push(`let e${i} = ${ty === 'money' ? 'sale.amount' : 'sale.quantity'} * ${wrap(r, factor, P.neg)}`);
+    env.eventLets[ty].push(`e${i}`);
+  }
 
   // Pots.
   const pots: Pot[] = [{ name: 'points', kind: 'points' }, { name: 'cash', kind: 'cash' }];
@@ -376,7 +414,7 @@ export function genProgram(r: Rand): string {
     if (p.kind === 'item' && r.bool(0.8)) opts.push(`value ${moneyText(r, env, true)}`);
     if (r.bool(0.3)) opts.push(`rounding ${r.pick(['half-even', 'down', 'up', 'floor'])}`);
     if (r.bool(0.4)) opts.push(`cap ${amt()} per partner${r.pick(['', ' per period', ' per year'])}`);
-    if (r.bool(0.3)) opts.push(`budget ${amt()}`);
+    if (r.bool(0.3)) opts.push(`budget ${amt()}${r.pick(['', '', ' first come first served', ' pro rata'])}`);
     if (r.bool(0.3)) opts.push(`minimum ${amt()}`);
     if (r.bool(0.2)) opts.push(`approval above ${amt()}`);
     out.push(opts.length || r.bool(0.1) ? `payout ${p.name} as ${p.kind} {\n${opts.join('\n')}\n}` : `payout ${p.name} as ${p.kind}`);
@@ -386,10 +424,17 @@ export function genProgram(r: Rand): string {
   const nRules = r.int(1, 4);
   for (let i = 0; i < nRules; i++) {
     const lines: string[] = [];
-    const scopeKind = r.int(0, 2);
+    const scopeKind = r.int(0, ret ? 3 : 2);
     let scope: Scope;
+    if (scopeKind === 3) {
+      // A return reads its sale through the `ref` (§12.3).
+      const pot = r.pick(pots);
+      const amount = potTy(pot) === 'money' ? `-${r.pick(['sale.amount', ...(env.eventLets?.money.map((n) => `sale.${n}`) ?? [])])}` : `-(sale.quantity * ${r.int(1, 5)})`;
+      out.push(`rule ${quoteStr(`Return ${i}`)} {\nfor each ret${r.bool(0.3) ? ` where sale.category = ${quoteStr(r.pick(CATEGORIES))}` : ''}\naward ${amount} to ${pot.name}\n}`);
+      continue;
+    }
     if (scopeKind === 0) {
-      scope = saleScope;
+      scope = { ...saleScope, rule: true };
       lines.push(`for each sale${r.bool(0.7) ? ` where ${genExpr(r, 'bool', scope, 2).text}` : ''}`);
     } else if (scopeKind === 1) {
       scope = partnerScope;
@@ -411,7 +456,7 @@ export function genProgram(r: Rand): string {
       const amount = potTy(pot) === 'money' ? moneyText(r, env, true) : numberText(r, { positive: true, integer: true });
       lines.push(`cap ${amount}${scopeKind === 0 && r.bool() ? ' per event' : ''}`);
     }
-    if (scopeKind !== 2 && r.bool(0.2)) lines.push(`once per partner${r.bool() ? ' per period' : ''}`);
+    if (scopeKind !== 2 && r.bool(0.2)) lines.push(`once per partner${scopeKind === 0 && r.bool() ? ' and category' : ''}${r.bool() ? ' per period' : ''}`);
     if (r.bool(0.3)) lines.reverse(); // clause order is free
     out.push(`rule ${quoteStr(`Rule ${i}${r.pick(['', ' \\"quoted\\"', ' ünï'])}`)} {\n${lines.join('\n')}\n}`);
   }
@@ -531,7 +576,8 @@ export function genSyntaxExpr(r: Rand, depth = 4): Ex {
     () => ({ text: `${r.pick(['25', '1_000.50', '0.01'])} ${r.pick(['EUR', 'USD'])}`, prec: P.primary }),
     () => ({ text: r.pick(['2026-01-01', '1999-12-31']), prec: P.primary }),
     () => ({ text: quoteStr(r.pick(['', 'a', 'say "hi"', 'back\\slash', '#not a comment', 'tab\there'])), prec: P.primary }),
-    () => ({ text: r.pick(['true', 'false', 'x', 'revenue', 'date', 'text', 'cash', 'sale.amount', 'partner.region']), prec: P.primary }),
+    () => ({ text: r.pick(['true', 'false', 'x', 'revenue', 'date', 'text', 'cash', 'sale.amount', 'partner.region', 'refund.sale.amount', 'a.b.c', 'first', 'level']), prec: P.primary }),
+    () => ({ text: r.pick(['previous revenue', 'previous status', 'rate at sale.date', 'status at (d)', 'x at 2026-01-01']), prec: P.primary }),
   ];
   if (depth <= 0 || r.bool(0.25)) return r.pick(leaves)();
   const forms: (() => Ex)[] = [
@@ -557,6 +603,19 @@ export function genSyntaxExpr(r: Rand, depth = 4): Ex {
       const bands = Array.from({ length: r.int(0, 3) }, (_, i) => `${i ? 'from' : 'below'} ${op(sub(), P.add)}: ${sub().text}`);
       return { text: `${r.pick(['bands', 'marginal'])} ${op(sub(), P.primary)} { ${bands.join('\n')} }`, prec: P.primary };
     },
+    // v0.2: interpolation, running totals (the value a primary, the condition without `and`/`or`), values at a date
+    () => {
+      const points = Array.from({ length: r.int(0, 3) }, () => `${op(sub(), P.add)}: ${sub().text}`);
+      return { text: `interpolate ${op(sub(), P.primary)} { ${points.join(r.pick([', ', '\n', ' ']))} }`, prec: P.primary };
+    },
+    () => {
+      const where = r.bool() ? ` where ${op(sub(), P.not)}` : '';
+      const over = r.bool() ? ` over ${r.pick(['this period', 'year to date', 'last 3 months', 'previous year'])}` : '';
+      const text = `running ${r.bool() ? `sum ${op(sub(), P.primary)}` : 'count'}${where}${over}`;
+      // with a `where`, as an operand it needs its parentheses (the condition would take in what follows)
+      return { text: where ? `(${text})` : text, prec: P.primary };
+    },
+    () => ({ text: `${r.pick(['rate', 'status', 'x'])} at ${op(sub(), P.primary)}`, prec: P.primary }),
   ];
   return r.pick(forms)();
 }

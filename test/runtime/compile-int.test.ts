@@ -7,8 +7,10 @@ import { compileIR, type Ctx, type EventRow } from '../../runtime/compile-ir.js'
 import * as N from '../../runtime/num.js';
 import { runProgram } from '../helpers/run.js';
 
-const env = { levels: new Map<string, string[]>() };
-const intEnv = { fieldScale: (f: string) => (f === 'amount' ? 2 : f === 'qty' ? 0 : undefined), general: (ir: IR) => compileIR(ir, env) };
+// An event-level let (§12.2) `bonus = amount * qty - 1`: on the fast path it is compiled in place.
+const eventLets = new Map<string, IR>([['bonus', { k: 'arith', a: { k: 'efield', f: 'amount' }, rest: [{ op: '*', b: { k: 'efield', f: 'qty' } }, { op: '-', b: { k: 'num', v: '1' } }] }]]);
+const env = { levels: new Map<string, string[]>(), eventLets };
+const intEnv = { fieldScale: (f: string) => (f === 'amount' ? 2 : f === 'qty' ? 0 : undefined), general: (ir: IR) => compileIR(ir, env), eventLet: (n: string) => eventLets.get(n) };
 
 const decimal = fc
   .tuple(fc.bigInt({ min: -(10n ** 17n), max: 10n ** 17n }), fc.integer({ min: 0, max: 4 }))
@@ -24,6 +26,7 @@ const leaf: fc.Arbitrary<IR> = fc.oneof(
   fc.constant<IR>({ k: 'efield', f: 'amount' }),
   fc.constant<IR>({ k: 'efield', f: 'qty' }),
   fc.constant<IR>({ k: 'efield', f: 'rate' }),
+  fc.constant<IR>({ k: 'elet', name: 'bonus' }),
 );
 
 const expr: fc.Arbitrary<IR> = fc.letrec<{ e: IR }>((tie) => ({

@@ -25,6 +25,7 @@ const files = {
     'S7,P1,2026-12-31,software,99.99',
   ].join('\n') + '\n',
   'refund.csv': 'id,partner,date,amount\nR1,P2,2026-07-01,800\n',
+  'return.csv': 'id,partner,date,sale\nT1,P2,2026-04-01,S3\nT2,P1,2027-01-01,S7\n',
 };
 
 function runIn(tz: string): { tz: string; offset: number; statements: unknown; explained: string[] } {
