@@ -49,6 +49,8 @@ export interface Env {
   usePrevious(name: string, at: Ident): { type: Type; level: Level };
   /** A window checked like a measure's (E0412), normalized. */
   checkWindow(w: Window): WindowInfo;
+  /** Marks a declaration as used by the program's logic (an event kind read through a `ref` field). */
+  markUsed(name: string): void;
 }
 
 /** Where an expression is checked. */
@@ -65,6 +67,8 @@ export interface ExprScope {
   running?: boolean;
   /** Inside a running total's value or condition: each event's own values only. */
   inRunning?: boolean;
+  /** A rule whose scope is missing (reported): a running total there says nothing more. */
+  noScope?: boolean;
   /** How to fix an event field used where no event is in scope. */
   noEventHint: string;
   /** What the place is called in messages: `a \`let\``, `a tier's \`by\``… */
@@ -513,6 +517,7 @@ export class ExprChecker {
       }
       steps.push({ field: h.name, event: f.ref });
       kind = f.ref;
+      env.markUsed(kind); // its records are read: the kind is used
     }
     const fname = e.field?.name;
     if (fname === undefined) return { type: ERROR, level: 'event' };
@@ -1040,6 +1045,7 @@ export class ExprChecker {
       this.report(error('E0441', 'a running total cannot add up running totals', e.span, 'add up the event\'s own values: its fields, the partner\'s fields and constants'));
       return { type: ERROR, level: 'event' };
     }
+    if (scope.noScope) return { type: ERROR, level: 'event' };
     if (!scope.running || !kind) {
       this.report(
         error(

@@ -45,6 +45,7 @@ export function checkRule(ck: CheckContext, d: RuleDecl): void {
     `rule "${name}"`,
     'this rule runs once per partner: aggregate the events in a measure (`measure total = sum sale.amount`), or write the rule `for each EVENT`',
   );
+  if (scopes.length === 0) inner = { ...inner, noScope: true };
   const partnerScope = inner;
   if (scopeClause?.kind === 'ForEachEvent' && scopeClause.event) {
     const ev = scopeClause.event.name;

@@ -21,7 +21,7 @@ import { RunState } from './run-state.js';
 import { applyBudget, applyFirstCome, applyPotCap, settleBalance } from './settle.js';
 import { awardsToPot } from './first-come.js';
 import { BEFORE_PROGRAM, RunShared } from './links.js';
-import { heldLevel } from './memory.js';
+import { heldLevel, heldNotes } from './memory.js';
 import { RefIndex } from './refs.js';
 import { RunningIndex } from './running.js';
 import { Tracer } from './traces.js';
@@ -539,7 +539,8 @@ export class Evaluator {
         if (cs.step.kind === 'tier') tiers[cs.step.name] = cs.step.levels[v as number] ?? '';
         else values[cs.step.name] = { value: v, u: this.plan.kinds.get(cs.step.name) ?? 'num' };
       }
-      results.set(partner.id, { id: partner.id, tiers, values, pots: {}, awards: [], unfired: [] });
+      const held = heldNotes(this.artifact.steps, env);
+      results.set(partner.id, { id: partner.id, tiers, values, pots: {}, awards: [], unfired: [], ...(held ? { held } : {}) });
     }
     for (const rule of rules) {
       for (const [pid, acc] of accs[rule.index]!) {

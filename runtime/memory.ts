@@ -6,6 +6,20 @@
 import type { Step } from './artifact.js';
 import type { PartnerEnv } from './compile-ir.js';
 
+/** Why each tier held by `down at most N` has its level, for an explanation: `status Silver: it reached Member, …`. */
+export function heldNotes(steps: readonly Step[], env: PartnerEnv): Record<string, string> | undefined {
+  if (!env.held) return undefined;
+  const out: Record<string, string> = {};
+  for (const st of steps) {
+    const h = env.held[st.name];
+    if (st.kind !== 'tier' || !st.down || !h) continue;
+    const n = st.down.count;
+    const held = st.levels[env.vals[st.name] as number] ?? '';
+    out[st.name] = `${st.name} ${held}: it reached ${st.levels[h.computed] ?? ''}, and falls at most ${n} level${n === 1 ? '' : 's'} below ${st.levels[h.anchor] ?? ''}, its level at the end of the previous ${st.down.per}`;
+  }
+  return out;
+}
+
 /**
  * A tier's level after `down at most N`: never more than N levels below its level at the end of
  * the previous period (`per period`), or at the end of the previous calendar year (`per year`:

@@ -158,6 +158,9 @@ rule "Level" {
     expect(['2025-Q1', '2025-Q2', '2025-Q3', '2025-Q4', '2026-Q1', '2026-Q2'].map((p) => tier(r, p, 'P1', 'status'))).toEqual([
       'Platinum', 'Member', 'Member', 'Gold', 'Silver', 'Silver',
     ]);
+    // an explanation says why
+    expect(partner(period(r, '2026-Q2'), 'P1').held).toEqual({ status: 'status Silver: it reached Member, and falls at most 1 level below Gold, its level at the end of the previous year' });
+    expect(partner(period(r, '2025-Q4'), 'P1').held).toBeUndefined();
   });
 
   it('down at most 0 levels per year: a level reached is kept through the next year', () => {
