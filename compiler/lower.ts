@@ -313,9 +313,19 @@ export function lower(c: CheckedProgram, source: string): Artifact {
     period: t.period ?? '',
     partners: t.partners.map((p) => ({ id: p.id, fields: Object.fromEntries([...p.fields].map(([k, v]) => [k, literal(v)])) })),
     events: t.events.map((ev) => ({ event: ev.event, fields: Object.fromEntries([...ev.fields].map(([k, v]) => [k, literal(v)])) })),
-    expects: t.expects.map((x) => ({ partner: x.partner, name: x.name, target: x.target, value: String(literal(x.value)), line: lineOf(x.span.start) })),
+    expects: t.expects.map((x) => ({ partner: x.partner, name: x.name, target: x.target, ...(x.figure ? { figure: x.figure } : {}), value: String(literal(x.value)), line: lineOf(x.span.start) })),
   }));
 
+  // §13.1: redemption rules, lowered apart from the rules that award.
+  const redemptions = c.rules
+    .filter((r) => r.redeem && r.scope?.kind === 'ForEachEvent')
+    .map((r) => {
+      const s = r.scope as Extract<typeof r.scope, { kind: 'ForEachEvent' }>;
+      runningKind = s.event.name;
+      const spec = { name: r.name, event: s.event.name, ...(s.where ? { where: ir(s.where) } : {}), amount: ir(r.redeem!.amount), pot: r.redeem!.pot.name };
+      runningKind = '';
+      return spec;
+    });
   return {
     version: ARTIFACT_VERSION,
     program: {
@@ -347,8 +357,10 @@ export function lower(c: CheckedProgram, source: string): Artifact {
       ...(p.denominations ? { denominations: p.denominations.map(ir) } : {}),
       ...(p.approval ? { approval: ir(p.approval) } : {}),
       ...(p.value ? { value: ir(p.value) } : {}),
+      ...(p.expire ? { expire: p.expire } : {}),
+      ...(p.expire || p.redeemed ? { lots: true } : {}),
     })),
-    rules: c.rules.map((r) => {
+    rules: c.rules.filter((r) => !r.redeem).map((r) => {
       const s = r.scope!;
       runningKind = s.kind === 'ForEachEvent' ? s.event.name : '';
       const scope =
@@ -376,6 +388,7 @@ export function lower(c: CheckedProgram, source: string): Artifact {
     }),
     eventLets,
     running,
+    ...(redemptions.length ? { redemptions } : {}),
     tests,
   };
 }

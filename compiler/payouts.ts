@@ -26,7 +26,11 @@ const OPTION_WORDS: Record<PayoutOption['kind'], string> = {
   PotDenominations: 'denominations',
   PotApproval: 'approval above',
   PotValue: 'value',
+  PotExpire: 'expire after',
 };
+
+/** Kinds of pots that keep a balance in the program (§13.1): what they credit can expire or be redeemed. */
+export const LEDGER_KINDS: readonly PayoutKind[] = ['points', 'credit', 'fund'];
 
 /**
  * Reports an amount whose unit does not match the pot's: `the pot \`points\` takes a number of
@@ -160,6 +164,22 @@ export function checkPot(ck: CheckContext, d: PayoutDecl): void {
         const ok = only('item');
         const e = amount(o.amount, 'value', true);
         if (e && ok) pot.value = e;
+        break;
+      }
+      case 'PotExpire': {
+        if (kind && !LEDGER_KINDS.includes(kind)) {
+          ck.report(
+            error('E0422', `\`expire after\` is only for pots that keep a balance (\`points\`, \`credit\`, \`fund\`), but \`${name}\` is a \`${kind}\` pot`, o.span, 'remove it: what this pot pays leaves the program, so nothing stays to expire'),
+          );
+          break;
+        }
+        const c = o.count;
+        if (!c) break;
+        if (!/^\d+$/.test(c.value) || c.percent || !(Number(c.value) >= 1) || Number(c.value) > 1200) {
+          ck.report(error('E0445', `\`expire after ${c.text} ${o.unit}\` needs a whole number above zero (at most 1200)`, c.span, `write a whole number, e.g. \`expire after 12 ${o.unit}\``));
+          break;
+        }
+        pot.expire = { count: Number(c.value), unit: o.unit };
         break;
       }
       case 'PotDenominations': {

@@ -513,6 +513,12 @@ class Printer {
       case 'PotValue':
         amount('value', o.amount);
         break;
+      case 'PotExpire':
+        w.put('expire after', o.span.start);
+        w.put(' ');
+        w.put(o.count.text, o.count.span.start);
+        w.put(` ${o.unit}`);
+        break;
       case 'PotDenominations':
         w.put('denominations', o.span.start);
         w.put(' ');
@@ -560,6 +566,13 @@ class Printer {
         w.put(' to ');
         this.ident(w, c.pot);
         break;
+      case 'Redeem':
+        w.put('redeem', c.span.start);
+        w.put(' ');
+        this.expr(w, c.amount);
+        w.put(' from ');
+        this.ident(w, c.pot);
+        break;
       case 'RuleCap':
         w.put('cap', c.span.start);
         w.put(' ');
@@ -600,6 +613,10 @@ class Printer {
         this.string(w, t.partner);
         w.put(' ');
         this.ident(w, t.name);
+        if (t.figure) {
+          w.put(' ');
+          this.ident(w, t.figure);
+        }
         w.put(' = ');
         this.expr(w, t.value);
         break;

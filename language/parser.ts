@@ -23,8 +23,8 @@ const RULE_WORDS: Record<string, string> = {
   typeRef: 'a type (`text`, `integer`, `decimal`, `money`, `date`, `boolean` or `one of "a", "b"`)',
   measureDecl: 'an aggregate (`sum`, `count`, `count distinct`, `min`, `max` or `average`)',
   window: 'a window (`this period`, `previous period`, `year to date`, `previous year`, `last N months|quarters|years|periods` or `program to date`)',
-  payoutOption: 'a payout option (`rounding`, `cap`, `budget`, `minimum`, `denominations`, `approval above` or `value`)',
-  ruleClause: 'a rule clause (`for each …`, `for top …`, `award … to …`, `cap …` or `once per partner`)',
+  payoutOption: 'a payout option (`rounding`, `cap`, `budget`, `minimum`, `denominations`, `approval above`, `value` or `expire after`)',
+  ruleClause: 'a rule clause (`for each …`, `for top …`, `award … to …`, `redeem … from …`, `cap …` or `once per partner`)',
   scope: 'a scope (`for each EVENT`, `for each partner` or `for top N partners by …`)',
   testItem: 'a test line (`period …`, `partner "ID" { … }`, an event, or `expect …`)',
   primary: 'an expression',
@@ -729,8 +729,20 @@ class IncentParser extends EmbeddedActionsParser {
           return this.ACTION(() => ({ kind: 'PotValue', amount, span: this.from(kw) }) as S.PayoutOption)!;
         },
       },
+      // §13.1: `expire after N months|periods` (contextual words).
+      { GATE: () => this.LA(1).image === 'expire', ALT: () => this.SUBRULE(this.potExpire) },
     ]),
   );
+
+  /** `expire after N months|periods` (§13.1). */
+  potExpire = this.RULE('potExpire', (): S.PayoutOption => {
+    const kw = this.CONSUME(T.Identifier);
+    this.word('expire', kw);
+    this.word('after', this.CONSUME2(T.Identifier));
+    const n = this.CONSUME(T.NumberLit);
+    const unit = this.OR([{ ALT: () => (this.CONSUME(Kw.months), 'months' as const) }, { ALT: () => (this.CONSUME(Kw.periods), 'periods' as const) }]);
+    return this.ACTION(() => ({ kind: 'PotExpire', count: this.numberLit(n), unit, span: this.from(kw) }) as S.PayoutOption)!;
+  });
 
   /** A budget's order (§12.5): `first come first served` or `pro rata`. */
   budgetOrder = this.RULE('budgetOrder', (): S.BudgetOrder => {
@@ -801,6 +813,18 @@ class IncentParser extends EmbeddedActionsParser {
             perPeriod = true;
           });
           return this.ACTION(() => ({ kind: 'Once', perPeriod, ...(key ? { key: this.ident(key) } : {}), span: this.from(kw) }) as S.RuleClause)!;
+        },
+      },
+      {
+        // §13.1: `redeem EXPR from POT` (a contextual word).
+        GATE: () => this.LA(1).image === 'redeem',
+        ALT: () => {
+          const kw = this.CONSUME3(T.Identifier);
+          this.word('redeem', kw);
+          const amount = this.SUBRULE3(this.expr);
+          this.CONSUME(Kw.from);
+          const pot = this.CONSUME4(T.Identifier);
+          return this.ACTION(() => ({ kind: 'Redeem', amount, pot: this.ident(pot), span: this.from(kw) }) as S.RuleClause)!;
         },
       },
     ]),
@@ -900,9 +924,11 @@ class IncentParser extends EmbeddedActionsParser {
           const kw = this.CONSUME(Kw.expect);
           const id = this.CONSUME2(T.StringLit);
           const name = this.CONSUME2(T.Identifier);
+          // §13.1: a pot's figure (`balance`, `expired`, …), validated by the checker.
+          const figure = this.OPTION(() => this.CONSUME3(T.Identifier));
           this.CONSUME(T.Equals);
           const value = this.SUBRULE(this.expr);
-          return this.ACTION(() => ({ kind: 'Expect', partner: this.str(id), name: this.ident(name), value, span: this.from(kw) }) as S.TestItem)!;
+          return this.ACTION(() => ({ kind: 'Expect', partner: this.str(id), name: this.ident(name), ...(figure ? { figure: this.ident(figure) } : {}), value, span: this.from(kw) }) as S.TestItem)!;
         },
       },
     ]),

@@ -172,7 +172,9 @@ export type PayoutOption =
   | (Node & { kind: 'PotMinimum'; amount: Expr })
   | (Node & { kind: 'PotDenominations'; values: Expr[] })
   | (Node & { kind: 'PotApproval'; amount: Expr })
-  | (Node & { kind: 'PotValue'; amount: Expr });
+  | (Node & { kind: 'PotValue'; amount: Expr })
+  /** `expire after N months|periods` (§13.1). */
+  | (Node & { kind: 'PotExpire'; count: NumberLit; unit: 'months' | 'periods' });
 
 export interface RuleDecl extends Node {
   kind: 'RuleDecl';
@@ -181,7 +183,7 @@ export interface RuleDecl extends Node {
   clauses: RuleClause[];
 }
 
-export type RuleClause = Scope | Award | RuleCap | Once;
+export type RuleClause = Scope | Award | RuleCap | Once | Redeem;
 
 export type Scope =
   | (Node & { kind: 'ForEachEvent'; event: Ident; where?: Expr })
@@ -190,6 +192,13 @@ export type Scope =
 
 export interface Award extends Node {
   kind: 'Award';
+  amount: Expr;
+  pot: Ident;
+}
+
+/** `redeem EXPR from POT` (§13.1): takes from the partner's lots in the pot, oldest first. */
+export interface Redeem extends Node {
+  kind: 'Redeem';
   amount: Expr;
   pot: Ident;
 }
@@ -217,7 +226,8 @@ export type TestItem =
   | (Node & { kind: 'TestPeriod'; period: PeriodLit })
   | (Node & { kind: 'TestPartner'; id: StringLit; fields: FieldValue[] })
   | (Node & { kind: 'TestEvent'; event: Ident; fields: FieldValue[] })
-  | (Node & { kind: 'Expect'; partner: StringLit; name: Ident; value: Expr });
+  /** `figure`: `expect "P1" stars balance = 50` (§13.1) — a pot's figure other than the amount paid. */
+  | (Node & { kind: 'Expect'; partner: StringLit; name: Ident; figure?: Ident; value: Expr });
 
 export interface FieldValue extends Node {
   kind: 'FieldValue';

@@ -214,6 +214,10 @@ export interface PotSpec {
   denominations?: IR[];
   approval?: IR;
   value?: IR;
+  /** §13.1: what the pot credits in a period forms a lot, removed at the end of the period this long after it. */
+  expire?: { count: number; unit: 'months' | 'periods' };
+  /** §13.1: the pot keeps lots (it has `expire`, or a rule redeems from it). */
+  lots?: boolean;
 }
 const PotSchema: z.ZodType<PotSpec> = z.object({
   name: z.string(),
@@ -227,6 +231,36 @@ const PotSchema: z.ZodType<PotSpec> = z.object({
   denominations: z.array(IRSchema).optional(),
   approval: IRSchema.optional(),
   value: IRSchema.optional(),
+  expire: z.object({ count: z.number().int().min(1).max(1200), unit: z.enum(['months', 'periods']) }).optional(),
+  lots: z.boolean().optional(),
+});
+
+/** A redemption rule (§13.1): for each event of `event` whose `where` holds, `amount` taken from the partner's lots in `pot`, oldest first. */
+export interface RedemptionSpec {
+  name: string;
+  event: string;
+  where?: IR;
+  amount: IR;
+  pot: string;
+}
+const RedemptionSchema: z.ZodType<RedemptionSpec> = z.object({ name: z.string(), event: z.string(), where: IRSchema.optional(), amount: IRSchema, pot: z.string() });
+
+/** What a test expects (§10); `figure` (§13.1): a pot's figure other than the amount paid. */
+export interface ExpectSpec {
+  partner: string;
+  name: string;
+  target: 'pot' | 'tier' | 'measure';
+  figure?: 'balance' | 'expired' | 'redeemed' | 'carried';
+  value: string;
+  line: number;
+}
+const ExpectSchema: z.ZodType<ExpectSpec> = z.object({
+  partner: z.string(),
+  name: z.string(),
+  target: z.enum(['pot', 'tier', 'measure']),
+  figure: z.enum(['balance', 'expired', 'redeemed', 'carried']).optional(),
+  value: z.string(),
+  line: z.number().int(),
 });
 
 export type ScopeSpec =
@@ -272,7 +306,7 @@ export interface TestSpec {
   period: string;
   partners: { id: string; fields: Record<string, string | boolean> }[];
   events: { event: string; fields: Record<string, string | boolean> }[];
-  expects: { partner: string; name: string; target: 'pot' | 'tier' | 'measure'; value: string; line: number }[];
+  expects: ExpectSpec[];
 }
 const TestSchema: z.ZodType<TestSpec> = z.object({
   name: z.string(),
@@ -280,7 +314,7 @@ const TestSchema: z.ZodType<TestSpec> = z.object({
   period: z.string(),
   partners: z.array(z.object({ id: z.string(), fields: z.record(z.string(), z.union([z.string(), z.boolean()])) })),
   events: z.array(z.object({ event: z.string(), fields: z.record(z.string(), z.union([z.string(), z.boolean()])) })),
-  expects: z.array(z.object({ partner: z.string(), name: z.string(), target: z.enum(['pot', 'tier', 'measure']), value: z.string(), line: z.number().int() })),
+  expects: z.array(ExpectSchema),
 });
 
 export interface Artifact {
@@ -307,6 +341,8 @@ export interface Artifact {
   tiers: { name: string; levels: string[] }[];
   pots: PotSpec[];
   rules: RuleSpec[];
+  /** Redemption rules (§13.1), in source order; absent when there are none. */
+  redemptions?: RedemptionSpec[];
   tests: TestSpec[];
 }
 
@@ -330,6 +366,7 @@ export const ArtifactSchema: z.ZodType<Artifact> = z.object({
   tiers: z.array(z.object({ name: z.string(), levels: z.array(z.string()) })),
   pots: z.array(PotSchema),
   rules: z.array(RuleSchema),
+  redemptions: z.array(RedemptionSchema).optional(),
   tests: z.array(TestSchema),
 }) as z.ZodType<Artifact>;
 

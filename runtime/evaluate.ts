@@ -25,6 +25,7 @@ import { heldLevel, heldNotes } from './memory.js';
 import { RefIndex } from './refs.js';
 import { RunningIndex } from './running.js';
 import { Tracer } from './traces.js';
+import { Ledger, LedgerProblemsError, usesLedger, type LedgerProblem } from './ledger/ledger.js';
 import type { ValueFormatter } from './text.js';
 
 export type { Adjustment, AwardResult, Dataset, PartnerResult, PartnerRow, PeriodResult, PotResult } from './results.js';
@@ -56,6 +57,12 @@ export interface RunOptions {
   explain?: boolean | ReadonlySet<string>;
   /** Told how far the run has got (events read per pass, periods evaluated), for a progress display. */
   progress?: (what: string) => void;
+  /**
+   * §13.1: set aside the redemptions that cannot be applied (a data problem of their record) and
+   * count them as rejected; without it, such a redemption fails the run (`LedgerProblemsError`,
+   * thrown once every period is evaluated, with every problem).
+   */
+  rejectRedemptions?: boolean | ((problems: readonly LedgerProblem[]) => void);
 }
 
 const EMPTY: EventRow[] = [];
@@ -164,11 +171,18 @@ export class Evaluator {
     return evaluators.map((ev, i) => {
       const { run, partnerList, envs, state, late } = seconds[i]!;
       const eventAccs = ev.collectEventRules(run, envs, state, firsts[i]!.early, late);
-      return run.map((p, j) => {
+      const results = run.map((p, j) => {
         const r = ev.evaluatePeriod(p, partnerList, envs[j]!, eventAccs[j]!, firsts[i]!.idx, state, rejected, explain);
         progress?.(`period ${r.period} evaluated (${j + 1} of ${run.length})`);
         return r;
       });
+      // §13.1: redemptions that could not be applied are data problems of their records.
+      const problems = state.ledger?.problems ?? [];
+      if (problems.length && !opts.rejectRedemptions) throw new LedgerProblemsError(problems);
+      if (problems.length && typeof opts.rejectRedemptions === 'function') opts.rejectRedemptions(problems);
+      const records = new Set(problems.map((q) => `${q.kind}\u0000${q.id}`)).size;
+      if (records) for (const r of results) r.rejected += records;
+      return results;
     });
   }
 
@@ -234,10 +248,14 @@ export class Evaluator {
     const state = new RunState(this.plan.rules.length, this.plan.pots.length);
     const late = new EventAwards(this.plan, this.plan.lateRules);
     const index = new Map(run.map((p, i) => [formatPeriod(p), i]));
+    if (usesLedger(a)) state.ledger = new Ledger(this.plan, a.program.currency);
     const feed = (kind: string) => {
       const kindRules = late.rulesFor(kind);
-      if (!kindRules) return undefined;
+      // §13.1: the redemptions of the kind, for the periods of the run.
+      const redeem = state.ledger?.feedFor(kind, (period, partner) => envs[index.get(period) ?? -1]?.get(partner));
+      if (!kindRules) return redeem;
       return (r: EventRow) => {
+        redeem?.(r);
         const pi = index.get(late.periodOf(r.date) ?? '');
         if (pi === undefined) return; // before the start or outside the run: never earns
         const env = envs[pi]!.get(r.partner);
@@ -615,6 +633,7 @@ export class Evaluator {
         const carriedIn = state.carried(pi, pid);
         const pay = settleBalance(pot, N.add(carriedIn, e), currency);
         state.setCarried(pi, pid, pay.carried);
+        const ledger = state.ledger?.settle(pi, pot, pid, period, pay.paid, pay.notes); // §13.1
         results.get(pid)!.pots[name] = {
           earned,
           adjustments: adjustments.get(pid)!,
@@ -624,6 +643,7 @@ export class Evaluator {
           approval: pay.approval,
           ...(pay.cards ? { cards: pay.cards } : {}),
           notes: pay.notes,
+          ...(ledger ? { ledger } : {}),
         };
         tEarned = N.add(tEarned, earned);
         tPaid = N.add(tPaid, pay.paid);

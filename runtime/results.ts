@@ -2,6 +2,7 @@
 import type { ValueKind } from './artifact.js';
 import type { EventRow, Value } from './compile-ir.js';
 import type { Num } from './num.js';
+import type { LedgerFigures } from './ledger/ledger.js';
 
 export interface PartnerRow {
   id: string;
@@ -32,6 +33,8 @@ export interface PotResult {
   /** Giftcard: the cards paid, largest first. */
   cards?: { denomination: Num; count: number }[];
   notes: string[];
+  /** §13.1: a pot that keeps lots — its lots, balance, redeemed, expired and expiring figures. */
+  ledger?: LedgerFigures;
 }
 
 export interface AwardResult {

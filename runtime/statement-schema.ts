@@ -18,6 +18,16 @@ export const PotJsonSchema = z.strictObject({
   adjustments: z.array(z.strictObject({ kind: z.string(), amount, note: z.string() })),
   approval: z.boolean(),
   cards: z.array(z.strictObject({ denomination: amount, count: z.number().int().nonnegative() })).optional(),
+  /** §13.1: a pot that keeps lots. */
+  ledger: z
+    .strictObject({
+      balance: amount,
+      redeemed: amount,
+      expired: amount,
+      expiring: z.strictObject({ amount, on: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
+      lots: z.array(z.strictObject({ period: z.string(), remaining: amount, expires: z.string().optional() })),
+    })
+    .optional(),
 });
 
 export const StatementJsonSchema = z.strictObject({

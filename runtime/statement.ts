@@ -8,6 +8,7 @@ import { valueFormatter } from './text.js';
 import { neutraliseFormula } from './data/csv.js';
 import * as N from './num.js';
 import type { Num } from './num.js';
+import { ledgerJson, ledgerLine, type LedgerJson } from './ledger/statement.js';
 
 export interface PotJson {
   earned: string;
@@ -17,6 +18,8 @@ export interface PotJson {
   adjustments: { kind: string; amount: string; note: string }[];
   approval: boolean;
   cards?: { denomination: string; count: number }[];
+  /** §13.1: a pot that keeps lots. */
+  ledger?: LedgerJson;
 }
 
 export interface StatementJson {
@@ -54,6 +57,7 @@ function potJson(a: Artifact, name: string, r: PotResult): PotJson {
     adjustments: r.adjustments.map((x) => ({ kind: x.kind, amount: f(x.amount), note: x.note })),
     approval: r.approval,
     ...(r.cards ? { cards: r.cards.map((c) => ({ denomination: f(c.denomination), count: c.count })) } : {}),
+    ...(r.ledger ? { ledger: ledgerJson(r.ledger, f) } : {}),
   };
 }
 
@@ -158,6 +162,7 @@ export function explainPartner(a: Artifact, r: PeriodResult, partner: string): s
     const x = p.pots[pot.name]!;
     const f = (v: Num) => N.groupDigits(potAmount(a, pot.name, v));
     out.push(`  ${pot.name}: earned ${f(x.earned)}, carried in ${f(x.carriedIn)}, paid ${f(x.paid)}, carried out ${f(x.carried)}${x.approval ? ', needs approval' : ''}`);
+    if (x.ledger) out.push(`    ${ledgerLine(x.ledger, f)}`);
     for (const adj of x.adjustments) out.push(`    ${adj.kind} ${f(adj.amount)}: ${adj.note}`);
     for (const n of x.notes) out.push(`    ${n}`);
   }

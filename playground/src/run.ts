@@ -12,6 +12,8 @@ import * as N from '../../runtime/num.js';
 import { formatProblem } from '../../runtime/data/problems.js';
 import { hasBlockingProblems } from '../../runtime/data/builder.js';
 import { potAmount } from '../../runtime/statement.js';
+import type { LedgerProblem } from '../../runtime/ledger/ledger.js';
+import { placeLedgerProblems } from '../../runtime/ledger/place.js';
 import type { PartnerRowResult, RunRequest, RunResult } from './protocol.js';
 
 function itemValue(a: Artifact, pot: string): N.Num | undefined {
@@ -40,10 +42,17 @@ export function runProgram(req: RunRequest): RunResult {
 
   const ev = new Evaluator(a);
   let results: PeriodResult[];
+  // §13.1: redemptions that cannot be applied are left out, like invalid records, and listed with the problems.
+  let unapplied: readonly LedgerProblem[] = [];
   try {
-    results = ev.run(data, req.explain ? { explain: new Set([req.explain]) } : {});
+    results = ev.run(data, { ...(req.explain ? { explain: new Set([req.explain]) } : {}), rejectRedemptions: (found) => (unapplied = found) });
   } catch (e) {
     return done({ ...base, blocked: `The evaluation stopped: ${(e as Error).message}` });
+  }
+  if (unapplied.length) {
+    const placed = placeLedgerProblems((name) => req.files[name], a, unapplied).problems;
+    base.problems.push(...placed.map((p) => ({ file: p.file, line: p.line, severity: p.severity, text: formatProblem(p) })));
+    base.rejected += new Set(unapplied.map((q) => `${q.kind}\u0000${q.id}`)).size;
   }
   const digits = a.program.minorDigits;
   base.periods = results.map((r) => ({ period: r.period, cost: N.toFixedText(r.cost, digits), partners: r.partners.length }));

@@ -302,10 +302,45 @@ export const declarations: Case[] = [
   c('a running total in a rule for each partner', 'E0440', 'rule "R" {\n  for each partner where running count > 1\n  award 1 to points\n}', 'running count', '`running count` is known only inside a `for each EVENT` rule, not in rule "R"'),
   c('a let with a running total in a measure', 'E0440', 'let seen = running count where sale.amount > 0 EUR\nmeasure m = count sale where seen > 2', 'seen', '`seen` uses a running total, which is known only inside a `for each sale` rule'),
   c('a running total of a measure', 'E0441', 'rule "R" {\n  for each sale where (running count where revenue > 5 EUR) > 2\n  award 1 to points\n}', 'revenue', "a running total adds up each event's own values, but `revenue` is a measure, computed per period"),
+  c('`expire after` zero months', 'E0445', 'payout stars as points {\n  expire after 0 months\n}', '0', '`expire after 0 months` needs a whole number above zero (at most 1200)'),
+  c('`expire after` a fraction of periods', 'E0445', 'payout stars as points {\n  expire after 1.5 periods\n}', '1.5', '`expire after 1.5 periods` needs a whole number above zero (at most 1200)'),
+  c(
+    '`expire after` on a cash pot',
+    'E0422',
+    'payout bonus as cash {\n  cap 5 EUR per partner\n  expire after 12 months\n}',
+    'expire after 12 months',
+    '`expire after` is only for pots that keep a balance (`points`, `credit`, `fund`), but `bonus` is a `cash` pot',
+  ),
+  c('a redemption for each partner', 'E0446', 'rule "R" {\n  for each partner\n  redeem 5 from points\n}', 'redeem 5 from points', '`redeem` needs a rule `for each EVENT`, but rule "R" is for each partner'),
+  c('a rule that redeems and awards', 'E0447', 'rule "R" {\n  for each sale\n  redeem quantity from points\n  award 1 to points\n}', 'award 1 to points', 'rule "R" redeems, and has an `award` too'),
+  c('a rule that redeems twice', 'E0447', 'rule "R" {\n  for each sale\n  redeem quantity from points\n  redeem 1 from points\n}', 'redeem 1 from points', 'rule "R" redeems, and has a second `redeem` too'),
+  c('a redemption from a cash pot', 'E0449', 'rule "R" {\n  for each sale\n  redeem amount from cash\n}', 'cash', '`cash` is a `cash` pot: what it pays leaves the program, so nothing stays to redeem'),
+  c('a redemption in another unit than its pot', 'E0319', 'rule "R" {\n  for each sale\n  redeem amount from points\n}', 'amount', 'the redemption from pot `points` must be a number of points, but this is money (EUR)'),
   c('a running total of running totals', 'E0441', 'rule "R" {\n  for each sale where running sum (running sum amount) > 5 EUR\n  award 1 to points\n}', 'running sum amount', 'a running total cannot add up running totals'),
 ];
 
 export const tests: Case[] = [
+  c(
+    'an expected figure that pots do not have',
+    'E0448',
+    'rule "R" {\n  for each sale\n  redeem quantity from points\n}\ntest "T" {\n  period 2026-Q1\n  sale { partner: "P1", date: 2026-01-05, sku: "A", category: "hardware", amount: 1 EUR, quantity: 1 }\n  expect "P1" points balanse = 1\n}',
+    'balanse',
+    '`balanse` is not a figure of a pot',
+  ),
+  c(
+    'an expected balance of a pot without lots',
+    'E0448',
+    'test "T" {\n  period 2026-Q1\n  sale { partner: "P1", date: 2026-01-05, sku: "A", category: "hardware", amount: 1 EUR, quantity: 1 }\n  expect "P1" points expired = 1\n}',
+    'expired',
+    'pot `points` keeps no lots, so it has no `expired`',
+  ),
+  c(
+    'an expected figure of a tier',
+    'E0448',
+    'test "T" {\n  period 2026-Q1\n  sale { partner: "P1", date: 2026-01-05, sku: "A", category: "hardware", amount: 1 EUR, quantity: 1 }\n  expect "P1" status balance = Gold\n}',
+    'balance',
+    '`balance` is a figure of a pot; a tier has one value',
+  ),
   c(
     'a test value of the wrong type',
     'E0320',

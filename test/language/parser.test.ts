@@ -234,6 +234,8 @@ describe('declarations', () => {
             return `cap ${ex(o.amount)}${o.per ? ' per ' + o.per : ''}`;
           case 'PotDenominations':
             return `denominations ${o.values.map(ex).join(' ')}`;
+          case 'PotExpire':
+            return `expire after ${o.count.text} ${o.unit}`;
           default:
             return `${o.kind} ${ex(o.amount)}`;
         }

@@ -1,0 +1,188 @@
+/**
+ * The ledger of a run (§13.1): the lots of every pot that keeps them, the redemptions of each
+ * period, and what each period does to a partner's lots — in this order, once the pot's payment
+ * of the period is known (§9 step 6):
+ * 1. what the pot credits in the period (its `paid`) forms a lot dated by the period;
+ * 2. the period's redemptions, in (date, event id, rule) order, take from the oldest lots first; a
+ *    redemption above the balance at that point, below zero, or not a whole number of the pot's
+ *    unit is a data problem of its record (D0401, D0402) and is not applied at all;
+ * 3. the lots that expire at the end of the period are removed (what they still held is
+ *    `expired`).
+ * A redemption of a period may thus use what the period credits: earnings are settled per period.
+ */
+import { compileIR, type Ctx, type EventRow, type Fn, type PartnerEnv } from '../compile-ir.js';
+import type { Artifact, RedemptionSpec } from '../artifact.js';
+import { wrapEvalError } from '../errors.js';
+import * as N from '../num.js';
+import type { Num } from '../num.js';
+import type { CompiledPot, Plan } from '../plan.js';
+import { formatDate, formatPeriod, lastDay, nextPeriod, periodOf, type Period } from '../../core/periods.js';
+import { dataMessage } from '../../core/codes.js';
+import { potText } from '../text.js';
+import { LotBook } from './lots.js';
+
+/** A pot's ledger figures for a partner in a period (`PotResult.ledger`). */
+export interface LedgerFigures {
+  /** The lots kept at the end of the period, oldest first. */
+  lots: { period: string; remaining: Num; expires?: string }[];
+  /** What the lots hold at the end of the period. */
+  balance: Num;
+  /** What the period's redemptions took. */
+  redeemed: Num;
+  /** What the lots that expired at the end of the period still held. */
+  expired: Num;
+  /** What expires at the end of the next period, unless redeemed before (the line partners read). */
+  expiring: Num;
+  /** The next period's last day (`2026-06-30`). */
+  expiringOn: string;
+}
+
+/** A redemption the ledger did not apply: a data problem of its record. */
+export interface LedgerProblem {
+  /** The record's event kind, id, partner and date. */
+  kind: string;
+  id: string;
+  partner: string;
+  date: string;
+  rule: string;
+  code: 'D0401' | 'D0402';
+  message: string;
+}
+
+/** Thrown at the end of a run whose redemptions were not all applied, when it was not asked to reject them. */
+export class LedgerProblemsError extends Error {
+  constructor(readonly problems: readonly LedgerProblem[]) {
+    super(problems.map((p) => `${p.kind} ${JSON.stringify(p.id)} (partner ${JSON.stringify(p.partner)}, ${p.date}): ${p.message}`).join('\n'));
+    this.name = 'LedgerProblemsError';
+  }
+}
+
+interface CompiledRedemption {
+  spec: RedemptionSpec;
+  /** Its position among the redemption rules (source order). */
+  index: number;
+  pot: number;
+  where?: Fn;
+  amount: Fn;
+}
+
+interface Redemption {
+  rule: CompiledRedemption;
+  row: EventRow;
+  amount: Num;
+}
+
+/** Whether a program has anything for the ledger to do. */
+export function usesLedger(a: Artifact): boolean {
+  return a.pots.some((p) => p.lots) || (a.redemptions?.length ?? 0) > 0;
+}
+
+export class Ledger {
+  readonly problems: LedgerProblem[] = [];
+  private readonly books: (LotBook | undefined)[];
+  private readonly rules: CompiledRedemption[];
+  /** The redemptions of each period (text), by pot, by partner. */
+  private readonly byPeriod = new Map<string, Map<number, Map<string, Redemption[]>>>();
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly currency: string,
+  ) {
+    const a = plan.artifact;
+    this.books = a.pots.map((p) => (p.lots ? new LotBook() : undefined));
+    const potIdx = new Map(a.pots.map((p, i) => [p.name, i]));
+    this.rules = (a.redemptions ?? []).map((spec, index) => ({
+      spec,
+      index,
+      pot: potIdx.get(spec.pot) ?? -1,
+      ...(spec.where ? { where: compileIR(spec.where, plan.compileEnv) } : {}),
+      amount: compileIR(spec.amount, plan.compileEnv),
+    }));
+  }
+
+  /**
+   * What pass 2 does with an event of `kind` (undefined: nothing): each redemption rule of the
+   * kind whose `where` holds records the event's amount, for the period containing its date.
+   * Events outside the run (before its start, after its last period) redeem nothing, as they earn nothing.
+   */
+  feedFor(kind: string, envOf: (period: string, partner: string) => PartnerEnv | undefined): ((row: EventRow) => void) | undefined {
+    const rules = this.rules.filter((r) => r.spec.event === kind);
+    if (!rules.length) return undefined;
+    const unit = this.plan.artifact.program.period;
+    const ctx: Ctx = { p: undefined as unknown as PartnerEnv };
+    return (row) => {
+      const period = formatPeriod(periodOf(unit, row.date));
+      const env = envOf(period, row.partner);
+      if (!env) return;
+      ctx.p = env;
+      ctx.ev = row;
+      for (const rule of rules) {
+        try {
+          if (rule.where && !rule.where(ctx)) continue;
+          const amount = rule.amount(ctx) as Num;
+          let perPot = this.byPeriod.get(period);
+          if (!perPot) this.byPeriod.set(period, (perPot = new Map()));
+          let perPartner = perPot.get(rule.pot);
+          if (!perPartner) perPot.set(rule.pot, (perPartner = new Map()));
+          const list = perPartner.get(row.partner);
+          if (list) list.push({ rule, row, amount });
+          else perPartner.set(row.partner, [{ rule, row, amount }]);
+        } catch (e) {
+          throw wrapEvalError(e, rule.spec.name, `${kind} ${JSON.stringify(row.id)} of partner ${JSON.stringify(row.partner)}`);
+        }
+      }
+    };
+  }
+
+  /**
+   * A partner's ledger in one pot for one period (the steps in the file's comment), once the pot has
+   * credited `credited`; undefined for a pot without lots. `notes` gets the lines an explanation shows.
+   */
+  settle(potIndex: number, pot: CompiledPot, partner: string, period: Period, credited: Num, notes: string[]): LedgerFigures | undefined {
+    const book = this.books[potIndex];
+    if (!book) return undefined;
+    const fmt = (v: Num) => potText(v, pot, this.currency);
+    const periodText = formatPeriod(period);
+    book.credit(partner, period, credited, pot.spec.expire);
+    let redeemed: Num = N.ZERO;
+    const list = this.byPeriod.get(periodText)?.get(potIndex)?.get(partner);
+    if (list) {
+      list.sort((x, y) => cmpText(x.row.date, y.row.date) || cmpText(x.row.id, y.row.id) || x.rule.index - y.rule.index);
+      for (const r of list) {
+        const why = N.sign(r.amount) < 0 ? 'below zero' : N.cmp(N.round(r.amount, pot.digits, 'down'), r.amount) !== 0 ? `not a whole number of ${pot.spec.unit === 'money' ? `${this.currency} in its minor unit` : pot.spec.unit}` : undefined;
+        if (why) {
+          this.problem(r, 'D0402', dataMessage('D0402', { amount: fmt(r.amount), pot: pot.spec.name, why }));
+          continue;
+        }
+        const balance = book.balance(partner);
+        const taken = book.redeem(partner, r.amount);
+        if (!taken) {
+          this.problem(r, 'D0401', dataMessage('D0401', { amount: fmt(r.amount), balance: fmt(balance), pot: pot.spec.name }));
+          continue;
+        }
+        redeemed = N.add(redeemed, r.amount);
+        const from = taken.map((t) => `${fmt(t.amount)} of the lot of ${t.period}`).join(', ');
+        notes.push(`${r.rule.spec.name}: ${r.row.id} (${r.row.date}) redeems ${fmt(r.amount)}${from ? `, taken from ${from}` : ''}`);
+      }
+    }
+    let expired: Num = N.ZERO;
+    for (const t of book.expire(partner, periodText)) {
+      expired = N.add(expired, t.amount);
+      notes.push(`${fmt(t.amount)} of the lot of ${t.period} expired at the end of ${periodText}`);
+    }
+    const next = nextPeriod(period);
+    const expiring = book.expiringAt(partner, formatPeriod(next));
+    const expiringOn = formatDate(lastDay(next));
+    if (N.sign(expiring) > 0) notes.push(`${fmt(expiring)} expire on ${expiringOn} unless redeemed before`);
+    const lots = book.lots(partner).map((l) => ({ period: l.period, remaining: l.remaining, ...(l.expires ? { expires: l.expires } : {}) }));
+    return { lots, balance: book.balance(partner), redeemed, expired, expiring, expiringOn };
+  }
+
+  private problem(r: Redemption, code: LedgerProblem['code'], message: string): void {
+    this.problems.push({ kind: r.rule.spec.event, id: r.row.id, partner: r.row.partner, date: r.row.date, rule: r.rule.spec.name, code, message });
+  }
+}
+
+function cmpText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

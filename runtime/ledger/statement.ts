@@ -1,0 +1,30 @@
+/** The ledger's figures (§13.1) in statements: the JSON contract's fields of a pot with lots, and the line an explanation shows. */
+import * as N from '../num.js';
+import type { Num } from '../num.js';
+import type { LedgerFigures } from './ledger.js';
+
+/** The JSON fields of a pot that keeps lots (absent for other pots); amounts written as the pot's other amounts. */
+export interface LedgerJson {
+  balance: string;
+  redeemed: string;
+  expired: string;
+  expiring: { amount: string; on: string };
+  lots: { period: string; remaining: string; expires?: string }[];
+}
+
+export function ledgerJson(l: LedgerFigures, f: (v: Num) => string): LedgerJson {
+  return {
+    balance: f(l.balance),
+    redeemed: f(l.redeemed),
+    expired: f(l.expired),
+    expiring: { amount: f(l.expiring), on: l.expiringOn },
+    lots: l.lots.map((x) => ({ period: x.period, remaining: f(x.remaining), ...(x.expires ? { expires: x.expires } : {}) })),
+  };
+}
+
+/** `balance 70 in 2 lots (2026-01: 20, expires at the end of 2026-04; 2026-02: 50, …), redeemed 30, expired 0; 20 expire on 2026-03-31` */
+export function ledgerLine(l: LedgerFigures, f: (v: Num) => string): string {
+  const lots = l.lots.map((x) => `${x.period}: ${f(x.remaining)}${x.expires ? `, expires at the end of ${x.expires}` : ''}`).join('; ');
+  const parts = [`balance ${f(l.balance)}${l.lots.length ? ` in ${l.lots.length} lot${l.lots.length === 1 ? '' : 's'} (${lots})` : ''}`, `redeemed ${f(l.redeemed)}`, `expired ${f(l.expired)}`];
+  return parts.join(', ') + (N.sign(l.expiring) > 0 ? `; ${f(l.expiring)} expire on ${l.expiringOn}` : '');
+}
