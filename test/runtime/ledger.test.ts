@@ -238,6 +238,36 @@ describe('properties', () => {
     );
   });
 
+  it('row order never matters: redemptions are applied in (date, id) order whatever the order of the records', () => {
+    const src = program('expire after 2 months');
+    const a = compileOrThrow(src);
+    const row = fc.record({ partner: fc.constantFrom('P1', 'P2'), month: fc.integer({ min: 1, max: 6 }), day: fc.constantFrom(1, 15), amount: fc.integer({ min: 0, max: 40 }) });
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 10 }), fc.array(row, { maxLength: 10 }), fc.array(fc.nat(), { minLength: 1, maxLength: 10 }), (buys, uses, seed) => {
+        const date = (x: { month: number; day: number }) => `2026-0${x.month}-${String(x.day).padStart(2, '0')}`;
+        const lines = (rows: string[]) => {
+          const out = [...rows];
+          for (let i = out.length - 1; i > 0; i--) {
+            const j = seed[i % seed.length]! % (i + 1);
+            [out[i], out[j]] = [out[j]!, out[i]!];
+          }
+          return out;
+        };
+        const files = (shuffle: boolean) => {
+          const b = buys.map((x, i) => `S${i},${x.partner},${date(x)},${x.amount}`);
+          const u = uses.map((x, i) => `R${i},${x.partner},${date(x)},${x.amount}`);
+          return { 'purchase.csv': `id,partner,date,amount\n${(shuffle ? lines(b) : b).join('\n')}\n`, 'redemption.csv': `id,partner,date,stars\n${(shuffle ? lines(u) : u).join('\n')}\n` };
+        };
+        const once = (shuffle: boolean) => {
+          const { results, problems } = run(src, files(shuffle), { reject: true });
+          return { statements: results.map((r) => statementJson(a, r)), problems: problems.map((p) => p.id) };
+        };
+        expect(once(true)).toEqual(once(false));
+      }),
+      { numRuns: 30 },
+    );
+  });
+
   it('over a run, what a pot credits is exactly once redeemed, expired or in the lots at the end', () => {
     const src = program('expire after 3 months');
     const row = fc.record({ partner: fc.constantFrom('P1', 'P2'), month: fc.integer({ min: 1, max: 12 }), day: fc.integer({ min: 1, max: 28 }), amount: fc.integer({ min: 0, max: 60 }) });
