@@ -170,13 +170,15 @@ export interface PotInfo {
   value?: Expr;
   /** `expire after N months|periods` (§13.1). */
   expire?: { count: number; unit: 'months' | 'periods' };
+  /** `hold N days|months` (§13.2). */
+  hold?: { count: number; unit: 'days' | 'months' };
   /** Whether a rule redeems from it (§13.1): with `expire`, the pot keeps lots. */
   redeemed?: boolean;
 }
 
 /** What a test can expect of a pot besides the amount paid (§13.1). */
-export type PotFigure = 'balance' | 'expired' | 'redeemed' | 'carried';
-export const POT_FIGURES: readonly PotFigure[] = ['balance', 'expired', 'redeemed', 'carried'];
+export type PotFigure = 'balance' | 'expired' | 'redeemed' | 'carried' | 'pending' | 'available';
+export const POT_FIGURES: readonly PotFigure[] = ['balance', 'expired', 'redeemed', 'carried', 'pending', 'available'];
 
 export interface RuleInfo {
   name: string;

@@ -359,6 +359,7 @@ export function lower(c: CheckedProgram, source: string): Artifact {
       ...(p.value ? { value: ir(p.value) } : {}),
       ...(p.expire ? { expire: p.expire } : {}),
       ...(p.expire || p.redeemed ? { lots: true } : {}),
+      ...(p.hold ? { hold: p.hold } : {}),
     })),
     rules: c.rules.filter((r) => !r.redeem).map((r) => {
       const s = r.scope!;

@@ -27,6 +27,7 @@ const OPTION_WORDS: Record<PayoutOption['kind'], string> = {
   PotApproval: 'approval above',
   PotValue: 'value',
   PotExpire: 'expire after',
+  PotHold: 'hold',
 };
 
 /** Kinds of pots that keep a balance in the program (§13.1): what they credit can expire or be redeemed. */
@@ -180,6 +181,17 @@ export function checkPot(ck: CheckContext, d: PayoutDecl): void {
           break;
         }
         pot.expire = { count: Number(c.value), unit: o.unit };
+        break;
+      }
+      case 'PotHold': {
+        const c = o.count;
+        if (!c) break;
+        const most = o.unit === 'days' ? 36_600 : 1200;
+        if (!/^\d+$/.test(c.value) || c.percent || !(Number(c.value) >= 1) || Number(c.value) > most) {
+          ck.report(error('E0450', `\`hold ${c.text} ${o.unit}\` needs a whole number above zero (at most ${most.toLocaleString('en-US')})`, c.span, `write a whole number, e.g. \`hold 30 days\``));
+          break;
+        }
+        pot.hold = { count: Number(c.value), unit: o.unit };
         break;
       }
       case 'PotDenominations': {

@@ -206,9 +206,9 @@ function computable(ck: CheckContext, v: Expr, t: Type): void {
 }
 
 /**
- * A pot's figure in `expect "ID" POT FIGURE = VALUE` (§13.1): `carried` of any pot; `balance`,
- * `expired` and `redeemed` of a pot that keeps lots (`expire after`, or redeemed from). E0448
- * otherwise (a tier or a measure has no figures).
+ * A pot's figure in `expect "ID" POT FIGURE = VALUE` (§13.1, §13.2): `carried` of any pot;
+ * `balance`, `expired` and `redeemed` of a pot that keeps lots (`expire after`, or redeemed from);
+ * `pending` and `available` of a pot with `hold`. E0448 otherwise (a tier or a measure has no figures).
  */
 function potFigure(ck: CheckContext, word: Ident, pot: PotInfo | undefined, target: string | undefined): PotFigure | undefined {
   const w = word.name;
@@ -223,7 +223,11 @@ function potFigure(ck: CheckContext, word: Ident, pot: PotInfo | undefined, targ
     return undefined;
   }
   const f = w as PotFigure;
-  if (f !== 'carried' && !pot.expire && !pot.redeemed) {
+  if ((f === 'pending' || f === 'available') && !pot.hold) {
+    ck.report(error('E0448', `pot \`${pot.name}\` holds nothing, so it has no \`${f}\``, word.span, `a pot holds its awards with \`hold N days\`; expect what it pays (\`expect "…" ${pot.name} = …\`) or carries`));
+    return undefined;
+  }
+  if ((f === 'balance' || f === 'expired' || f === 'redeemed') && !pot.expire && !pot.redeemed) {
     ck.report(error('E0448', `pot \`${pot.name}\` keeps no lots, so it has no \`${f}\``, word.span, `a pot keeps lots when it has \`expire after N months\` or a rule redeems from it; expect what it pays (\`expect "…" ${pot.name} = …\`) or carries`));
     return undefined;
   }

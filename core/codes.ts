@@ -132,8 +132,9 @@ const PROGRAM = {
   E0445: { severity: 'error', stage: 'declarations', what: 'an `expire after N months|periods` whose N is not a whole number above zero', hint: 'write a whole number, e.g. `expire after 12 months`' },
   E0446: { severity: 'error', stage: 'declarations', what: 'a `redeem` in a rule that is not `for each EVENT`', hint: 'redeem in a rule `for each EVENT` over the records of redemptions, e.g. `for each redemption`' },
   E0447: { severity: 'error', stage: 'declarations', what: 'a rule that redeems and also awards, has a `cap` or `once`, or redeems twice', hint: 'a redemption rule has its scope, an optional `where`, and one `redeem`: put awards in another rule' },
-  E0448: { severity: 'error', stage: 'declarations', what: 'an expectation of a figure a pot does not have (a word other than `balance`, `expired`, `redeemed` or `carried`, or lots of a pot that keeps none)' },
+  E0448: { severity: 'error', stage: 'declarations', what: 'an expectation of a figure a pot does not have (a word other than `balance`, `expired`, `redeemed`, `carried`, `pending` or `available`, lots of a pot that keeps none, or what a pot without `hold` holds)' },
   E0449: { severity: 'error', stage: 'declarations', what: 'a `redeem` from a pot that keeps no balance (cash, gift cards, items)', hint: 'redeem from a `points`, `credit` or `fund` pot' },
+  E0450: { severity: 'error', stage: 'declarations', what: 'a `hold N days|months` whose N is not a whole number above zero', hint: 'write a whole number, e.g. `hold 30 days`' },
 
   W0001: { severity: 'warning', stage: 'warnings', what: 'a declaration that nothing uses', hint: 'remove it, or use it' },
   W0002: { severity: 'warning', stage: 'warnings', what: 'a money pot with no cap and no budget', hint: 'add `cap …` or `budget …`, so that the pot cannot overspend' },

@@ -513,6 +513,12 @@ class Printer {
       case 'PotValue':
         amount('value', o.amount);
         break;
+      case 'PotHold':
+        w.put('hold', o.span.start);
+        w.put(' ');
+        w.put(o.count.text, o.count.span.start);
+        w.put(` ${o.unit}`);
+        break;
       case 'PotExpire':
         w.put('expire after', o.span.start);
         w.put(' ');

@@ -23,7 +23,7 @@ const RULE_WORDS: Record<string, string> = {
   typeRef: 'a type (`text`, `integer`, `decimal`, `money`, `date`, `boolean` or `one of "a", "b"`)',
   measureDecl: 'an aggregate (`sum`, `count`, `count distinct`, `min`, `max` or `average`)',
   window: 'a window (`this period`, `previous period`, `year to date`, `previous year`, `last N months|quarters|years|periods` or `program to date`)',
-  payoutOption: 'a payout option (`rounding`, `cap`, `budget`, `minimum`, `denominations`, `approval above`, `value` or `expire after`)',
+  payoutOption: 'a payout option (`rounding`, `cap`, `budget`, `minimum`, `denominations`, `approval above`, `value`, `expire after` or `hold`)',
   ruleClause: 'a rule clause (`for each …`, `for top …`, `award … to …`, `redeem … from …`, `cap …` or `once per partner`)',
   scope: 'a scope (`for each EVENT`, `for each partner` or `for top N partners by …`)',
   testItem: 'a test line (`period …`, `partner "ID" { … }`, an event, or `expect …`)',
@@ -731,8 +731,27 @@ class IncentParser extends EmbeddedActionsParser {
       },
       // §13.1: `expire after N months|periods` (contextual words).
       { GATE: () => this.LA(1).image === 'expire', ALT: () => this.SUBRULE(this.potExpire) },
+      // §13.2: `hold N days|months`.
+      { GATE: () => this.LA(1).image === 'hold', ALT: () => this.SUBRULE(this.potHold) },
     ]),
   );
+
+  /** `hold N days|months` (§13.2). */
+  potHold = this.RULE('potHold', (): S.PayoutOption => {
+    const kw = this.CONSUME(T.Identifier);
+    this.word('hold', kw);
+    const n = this.CONSUME(T.NumberLit);
+    const unit = this.OR([
+      { ALT: () => (this.CONSUME(Kw.months), 'months' as const) },
+      {
+        ALT: () => {
+          this.word('days', this.CONSUME2(T.Identifier));
+          return 'days' as const;
+        },
+      },
+    ]);
+    return this.ACTION(() => ({ kind: 'PotHold', count: this.numberLit(n), unit, span: this.from(kw) }) as S.PayoutOption)!;
+  });
 
   /** `expire after N months|periods` (§13.1). */
   potExpire = this.RULE('potExpire', (): S.PayoutOption => {

@@ -174,7 +174,9 @@ export type PayoutOption =
   | (Node & { kind: 'PotApproval'; amount: Expr })
   | (Node & { kind: 'PotValue'; amount: Expr })
   /** `expire after N months|periods` (§13.1). */
-  | (Node & { kind: 'PotExpire'; count: NumberLit; unit: 'months' | 'periods' });
+  | (Node & { kind: 'PotExpire'; count: NumberLit; unit: 'months' | 'periods' })
+  /** `hold N days|months` (§13.2). */
+  | (Node & { kind: 'PotHold'; count: NumberLit; unit: 'days' | 'months' });
 
 export interface RuleDecl extends Node {
   kind: 'RuleDecl';

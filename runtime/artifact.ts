@@ -218,6 +218,8 @@ export interface PotSpec {
   expire?: { count: number; unit: 'months' | 'periods' };
   /** §13.1: the pot keeps lots (it has `expire`, or a rule redeems from it). */
   lots?: boolean;
+  /** §13.2: an award from an event dated D is pending until D + this, then available. */
+  hold?: { count: number; unit: 'days' | 'months' };
 }
 const PotSchema: z.ZodType<PotSpec> = z.object({
   name: z.string(),
@@ -233,6 +235,7 @@ const PotSchema: z.ZodType<PotSpec> = z.object({
   value: IRSchema.optional(),
   expire: z.object({ count: z.number().int().min(1).max(1200), unit: z.enum(['months', 'periods']) }).optional(),
   lots: z.boolean().optional(),
+  hold: z.object({ count: z.number().int().min(1).max(36_600), unit: z.enum(['days', 'months']) }).optional(),
 });
 
 /** A redemption rule (§13.1): for each event of `event` whose `where` holds, `amount` taken from the partner's lots in `pot`, oldest first. */
@@ -250,7 +253,7 @@ export interface ExpectSpec {
   partner: string;
   name: string;
   target: 'pot' | 'tier' | 'measure';
-  figure?: 'balance' | 'expired' | 'redeemed' | 'carried';
+  figure?: 'balance' | 'expired' | 'redeemed' | 'carried' | 'pending' | 'available';
   value: string;
   line: number;
 }
@@ -258,7 +261,7 @@ const ExpectSchema: z.ZodType<ExpectSpec> = z.object({
   partner: z.string(),
   name: z.string(),
   target: z.enum(['pot', 'tier', 'measure']),
-  figure: z.enum(['balance', 'expired', 'redeemed', 'carried']).optional(),
+  figure: z.enum(['balance', 'expired', 'redeemed', 'carried', 'pending', 'available']).optional(),
   value: z.string(),
   line: z.number().int(),
 });

@@ -625,13 +625,17 @@ export class Evaluator {
       let tEarned: Num = N.ZERO;
       let tPaid: Num = N.ZERO;
       let tCarried: Num = N.ZERO;
+      state.ledger?.startPot(pi, rules, accs, pTo); // §13.2
       for (const partner of partners) {
         const pid = partner.id;
         const earned = earnedMap.get(pid) ?? N.ZERO;
         const e = after.get(pid)!;
         if (pot.cap && pot.spec.cap!.per === 'year') state.addYearUsed(pi, pid, period.year, e);
         const carriedIn = state.carried(pi, pid);
-        const pay = settleBalance(pot, N.add(carriedIn, e), currency);
+        const holdNotes: string[] = [];
+        const held = state.ledger?.hold(pi, pot, pid, pTo, e, holdNotes); // §13.2
+        const pay = settleBalance(pot, N.add(carriedIn, held ? held.enters : e), currency);
+        pay.notes.unshift(...holdNotes);
         state.setCarried(pi, pid, pay.carried);
         const ledger = state.ledger?.settle(pi, pot, pid, period, pay.paid, pay.notes); // §13.1
         results.get(pid)!.pots[name] = {
@@ -644,6 +648,7 @@ export class Evaluator {
           ...(pay.cards ? { cards: pay.cards } : {}),
           notes: pay.notes,
           ...(ledger ? { ledger } : {}),
+          ...(held ? { hold: held.figures } : {}),
         };
         tEarned = N.add(tEarned, earned);
         tPaid = N.add(tPaid, pay.paid);

@@ -3,6 +3,7 @@ import type { ValueKind } from './artifact.js';
 import type { EventRow, Value } from './compile-ir.js';
 import type { Num } from './num.js';
 import type { LedgerFigures } from './ledger/ledger.js';
+import type { HoldFigures } from './ledger/holds.js';
 
 export interface PartnerRow {
   id: string;
@@ -35,6 +36,8 @@ export interface PotResult {
   notes: string[];
   /** §13.1: a pot that keeps lots — its lots, balance, redeemed, expired and expiring figures. */
   ledger?: LedgerFigures;
+  /** §13.2: a pot that holds — what is pending, what became available, what was cancelled. */
+  hold?: HoldFigures;
 }
 
 export interface AwardResult {

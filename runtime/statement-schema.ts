@@ -28,6 +28,15 @@ export const PotJsonSchema = z.strictObject({
       lots: z.array(z.strictObject({ period: z.string(), remaining: amount, expires: z.string().optional() })),
     })
     .optional(),
+  /** §13.2: a pot that holds its awards. */
+  hold: z
+    .strictObject({
+      pending: amount,
+      available: amount,
+      cancelled: amount,
+      releases: z.array(z.strictObject({ on: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), amount })),
+    })
+    .optional(),
 });
 
 export const StatementJsonSchema = z.strictObject({

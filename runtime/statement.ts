@@ -8,7 +8,7 @@ import { valueFormatter } from './text.js';
 import { neutraliseFormula } from './data/csv.js';
 import * as N from './num.js';
 import type { Num } from './num.js';
-import { ledgerJson, ledgerLine, type LedgerJson } from './ledger/statement.js';
+import { holdJson, holdLine, ledgerJson, ledgerLine, type HoldJson, type LedgerJson } from './ledger/statement.js';
 
 export interface PotJson {
   earned: string;
@@ -20,6 +20,8 @@ export interface PotJson {
   cards?: { denomination: string; count: number }[];
   /** §13.1: a pot that keeps lots. */
   ledger?: LedgerJson;
+  /** §13.2: a pot that holds its awards. */
+  hold?: HoldJson;
 }
 
 export interface StatementJson {
@@ -58,6 +60,7 @@ function potJson(a: Artifact, name: string, r: PotResult): PotJson {
     approval: r.approval,
     ...(r.cards ? { cards: r.cards.map((c) => ({ denomination: f(c.denomination), count: c.count })) } : {}),
     ...(r.ledger ? { ledger: ledgerJson(r.ledger, f) } : {}),
+    ...(r.hold ? { hold: holdJson(r.hold, f) } : {}),
   };
 }
 
@@ -162,6 +165,7 @@ export function explainPartner(a: Artifact, r: PeriodResult, partner: string): s
     const x = p.pots[pot.name]!;
     const f = (v: Num) => N.groupDigits(potAmount(a, pot.name, v));
     out.push(`  ${pot.name}: earned ${f(x.earned)}, carried in ${f(x.carriedIn)}, paid ${f(x.paid)}, carried out ${f(x.carried)}${x.approval ? ', needs approval' : ''}`);
+    if (x.hold) out.push(`    ${holdLine(x.hold, f)}`);
     if (x.ledger) out.push(`    ${ledgerLine(x.ledger, f)}`);
     for (const adj of x.adjustments) out.push(`    ${adj.kind} ${f(adj.amount)}: ${adj.note}`);
     for (const n of x.notes) out.push(`    ${n}`);

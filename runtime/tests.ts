@@ -32,6 +32,7 @@ function actualOf(ev: Evaluator, a: Artifact, p: PartnerResult, name: string, ta
   if (target === 'pot') {
     const pot = p.pots[name]!;
     if (figure === 'carried') return potAmount(a, name, pot.carried);
+    if (figure === 'pending' || figure === 'available') return potAmount(a, name, pot.hold?.[figure] ?? N.ZERO);
     if (figure) return potAmount(a, name, pot.ledger?.[figure] ?? N.ZERO);
     return potAmount(a, name, pot.paid);
   }

@@ -20,6 +20,9 @@ import { formatDate, formatPeriod, lastDay, nextPeriod, periodOf, type Period } 
 import { dataMessage } from '../../core/codes.js';
 import { potText } from '../text.js';
 import { LotBook } from './lots.js';
+import { HoldBook, type HeldAward, type HoldFigures } from './holds.js';
+import type { RuleAcc } from '../pass1.js';
+import type { CompiledRule } from '../plan.js';
 
 /** A pot's ledger figures for a partner in a period (`PotResult.ledger`). */
 export interface LedgerFigures {
@@ -74,12 +77,15 @@ interface Redemption {
 
 /** Whether a program has anything for the ledger to do. */
 export function usesLedger(a: Artifact): boolean {
-  return a.pots.some((p) => p.lots) || (a.redemptions?.length ?? 0) > 0;
+  return a.pots.some((p) => p.lots || p.hold) || (a.redemptions?.length ?? 0) > 0;
 }
 
 export class Ledger {
   readonly problems: LedgerProblem[] = [];
   private readonly books: (LotBook | undefined)[];
+  /** §13.2: the pending amounts of each pot that holds, and the awards of the period being settled, by partner. */
+  private readonly holds: (HoldBook | undefined)[];
+  private readonly awardsNow: (Map<string, HeldAward[]> | undefined)[];
   private readonly rules: CompiledRedemption[];
   /** The redemptions of each period (text), by pot, by partner. */
   private readonly byPeriod = new Map<string, Map<number, Map<string, Redemption[]>>>();
@@ -90,6 +96,8 @@ export class Ledger {
   ) {
     const a = plan.artifact;
     this.books = a.pots.map((p) => (p.lots ? new LotBook() : undefined));
+    this.holds = a.pots.map((p, i) => (p.hold ? new HoldBook(p.hold, plan.pots[i]!.digits) : undefined));
+    this.awardsNow = a.pots.map(() => undefined);
     const potIdx = new Map(a.pots.map((p, i) => [p.name, i]));
     this.rules = (a.redemptions ?? []).map((spec, index) => ({
       spec,
@@ -176,6 +184,41 @@ export class Ledger {
     if (N.sign(expiring) > 0) notes.push(`${fmt(expiring)} expire on ${expiringOn} unless redeemed before`);
     const lots = book.lots(partner).map((l) => ({ period: l.period, remaining: l.remaining, ...(l.expires ? { expires: l.expires } : {}) }));
     return { lots, balance: book.balance(partner), redeemed, expired, expiring, expiringOn };
+  }
+
+  /**
+   * §13.2, before a held pot's balances of a period are settled: the period's awards to the pot, by
+   * partner (every event's award is kept for such a pot, with what its `ref` fields name).
+   */
+  startPot(potIndex: number, rules: readonly CompiledRule[], accs: readonly Map<string, RuleAcc>[], lastDay: string): void {
+    if (!this.holds[potIndex]) return;
+    const by = new Map<string, HeldAward[]>();
+    const add = (pid: string, aw: HeldAward) => {
+      const list = by.get(pid);
+      if (list) list.push(aw);
+      else by.set(pid, [aw]);
+    };
+    for (const rule of rules) {
+      const ais = rule.potIndex.flatMap((p, ai) => (p === potIndex ? [ai] : []));
+      if (ais.length === 0) continue;
+      const scope = rule.spec.scope;
+      for (const [pid, acc] of accs[rule.index]!) {
+        if (scope.kind === 'each-event') {
+          for (const e of acc.all ?? []) add(pid, { kind: scope.event, id: e.id, date: e.date, rule: rule.index, amount: ais.reduce((s, ai) => N.add(s, e.amounts[ai]!), N.ZERO as Num), ...(e.refs ? { refs: e.refs } : {}) });
+        } else add(pid, { kind: '', id: '', date: lastDay, rule: rule.index, amount: ais.reduce((s, ai) => N.add(s, acc.sums[ai]!.value()), N.ZERO as Num) });
+      }
+    }
+    this.awardsNow[potIndex] = by;
+  }
+
+  /**
+   * §13.2: what a held pot's earnings of the period (after §9's adjustments) put in the partner's
+   * balance now, and its figures (`holds.ts`); undefined for a pot that does not hold.
+   */
+  hold(potIndex: number, pot: CompiledPot, partner: string, lastDay: string, earnings: Num, notes: string[]): { enters: Num; figures: HoldFigures } | undefined {
+    const book = this.holds[potIndex];
+    if (!book) return undefined;
+    return book.settle(partner, lastDay, earnings, this.awardsNow[potIndex]?.get(partner) ?? [], notes, (v) => potText(v, pot, this.currency));
   }
 
   private problem(r: Redemption, code: LedgerProblem['code'], message: string): void {

@@ -2,6 +2,7 @@
 import * as N from '../num.js';
 import type { Num } from '../num.js';
 import type { LedgerFigures } from './ledger.js';
+import type { HoldFigures } from './holds.js';
 
 /** The JSON fields of a pot that keeps lots (absent for other pots); amounts written as the pot's other amounts. */
 export interface LedgerJson {
@@ -27,4 +28,22 @@ export function ledgerLine(l: LedgerFigures, f: (v: Num) => string): string {
   const lots = l.lots.map((x) => `${x.period}: ${f(x.remaining)}${x.expires ? `, expires at the end of ${x.expires}` : ''}`).join('; ');
   const parts = [`balance ${f(l.balance)}${l.lots.length ? ` in ${l.lots.length} lot${l.lots.length === 1 ? '' : 's'} (${lots})` : ''}`, `redeemed ${f(l.redeemed)}`, `expired ${f(l.expired)}`];
   return parts.join(', ') + (N.sign(l.expiring) > 0 ? `; ${f(l.expiring)} expire on ${l.expiringOn}` : '');
+}
+
+/** The JSON fields of a pot that holds (§13.2; absent for other pots). */
+export interface HoldJson {
+  pending: string;
+  available: string;
+  cancelled: string;
+  releases: { on: string; amount: string }[];
+}
+
+export function holdJson(h: HoldFigures, f: (v: Num) => string): HoldJson {
+  return { pending: f(h.pending), available: f(h.available), cancelled: f(h.cancelled), releases: h.releases.map((r) => ({ on: r.on, amount: f(r.amount) })) };
+}
+
+/** `pending 100.00 (60.00 available on 2026-02-09, 40.00 on 2026-03-01), available 25.00, cancelled 0.00` (amounts as `f` writes them) */
+export function holdLine(h: HoldFigures, f: (v: Num) => string): string {
+  const when = h.releases.map((r, i) => `${f(r.amount)}${i === 0 ? ' available' : ''} on ${r.on}`).join(', ');
+  return `pending ${f(h.pending)}${when ? ` (${when})` : ''}, available ${f(h.available)}, cancelled ${f(h.cancelled)}`;
 }

@@ -311,6 +311,7 @@ export const declarations: Case[] = [
     'expire after 12 months',
     '`expire after` is only for pots that keep a balance (`points`, `credit`, `fund`), but `bonus` is a `cash` pot',
   ),
+  c('`hold` zero days', 'E0450', 'payout bonus as cash {\n  cap 5 EUR per partner\n  hold 0 days\n}', '0', '`hold 0 days` needs a whole number above zero (at most 36,600)'),
   c('a redemption for each partner', 'E0446', 'rule "R" {\n  for each partner\n  redeem 5 from points\n}', 'redeem 5 from points', '`redeem` needs a rule `for each EVENT`, but rule "R" is for each partner'),
   c('a rule that redeems and awards', 'E0447', 'rule "R" {\n  for each sale\n  redeem quantity from points\n  award 1 to points\n}', 'award 1 to points', 'rule "R" redeems, and has an `award` too'),
   c('a rule that redeems twice', 'E0447', 'rule "R" {\n  for each sale\n  redeem quantity from points\n  redeem 1 from points\n}', 'redeem 1 from points', 'rule "R" redeems, and has a second `redeem` too'),
@@ -333,6 +334,13 @@ export const tests: Case[] = [
     'test "T" {\n  period 2026-Q1\n  sale { partner: "P1", date: 2026-01-05, sku: "A", category: "hardware", amount: 1 EUR, quantity: 1 }\n  expect "P1" points expired = 1\n}',
     'expired',
     'pot `points` keeps no lots, so it has no `expired`',
+  ),
+  c(
+    'an expected pending amount of a pot without a hold',
+    'E0448',
+    'test "T" {\n  period 2026-Q1\n  sale { partner: "P1", date: 2026-01-05, sku: "A", category: "hardware", amount: 1 EUR, quantity: 1 }\n  expect "P1" cash pending = 1 EUR\n}',
+    'pending',
+    'pot `cash` holds nothing, so it has no `pending`',
   ),
   c(
     'an expected figure of a tier',

@@ -236,6 +236,8 @@ describe('declarations', () => {
             return `denominations ${o.values.map(ex).join(' ')}`;
           case 'PotExpire':
             return `expire after ${o.count.text} ${o.unit}`;
+          case 'PotHold':
+            return `hold ${o.count.text} ${o.unit}`;
           default:
             return `${o.kind} ${ex(o.amount)}`;
         }
