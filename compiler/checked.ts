@@ -170,6 +170,8 @@ export interface PotInfo {
   value?: Expr;
   /** `expire after N months|periods` (§13.1). */
   expire?: { count: number; unit: 'months' | 'periods' };
+  /** `draw … per period …` (§13.3). */
+  draw?: { amount: Expr; recoverable: boolean; window?: { count: number; from: Expr }; where?: Expr };
   /** `hold N days|months` (§13.2). */
   hold?: { count: number; unit: 'days' | 'months' };
   /** Whether a rule redeems from it (§13.1): with `expire`, the pot keeps lots. */

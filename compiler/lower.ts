@@ -360,6 +360,9 @@ export function lower(c: CheckedProgram, source: string): Artifact {
       ...(p.expire ? { expire: p.expire } : {}),
       ...(p.expire || p.redeemed ? { lots: true } : {}),
       ...(p.hold ? { hold: p.hold } : {}),
+      ...(p.draw
+        ? { draw: { amount: ir(p.draw.amount), recoverable: p.draw.recoverable, ...(p.draw.window ? { window: { count: p.draw.window.count, from: ir(p.draw.window.from) } } : {}), ...(p.draw.where ? { where: ir(p.draw.where) } : {}) } }
+        : {}),
     })),
     rules: c.rules.filter((r) => !r.redeem).map((r) => {
       const s = r.scope!;

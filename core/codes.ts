@@ -135,6 +135,7 @@ const PROGRAM = {
   E0448: { severity: 'error', stage: 'declarations', what: 'an expectation of a figure a pot does not have (a word other than `balance`, `expired`, `redeemed`, `carried`, `pending` or `available`, lots of a pot that keeps none, or what a pot without `hold` holds)' },
   E0449: { severity: 'error', stage: 'declarations', what: 'a `redeem` from a pot that keeps no balance (cash, gift cards, items)', hint: 'redeem from a `points`, `credit` or `fund` pot' },
   E0450: { severity: 'error', stage: 'declarations', what: 'a `hold N days|months` whose N is not a whole number above zero', hint: 'write a whole number, e.g. `hold 30 days`' },
+  E0451: { severity: 'error', stage: 'declarations', what: 'a `draw … for N periods` whose N is not a whole number above zero', hint: 'write a whole number, e.g. `for 6 periods from partner.hired`' },
 
   W0001: { severity: 'warning', stage: 'warnings', what: 'a declaration that nothing uses', hint: 'remove it, or use it' },
   W0002: { severity: 'warning', stage: 'warnings', what: 'a money pot with no cap and no budget', hint: 'add `cap …` or `budget …`, so that the pot cannot overspend' },

@@ -513,6 +513,20 @@ class Printer {
       case 'PotValue':
         amount('value', o.amount);
         break;
+      case 'PotDraw':
+        amount('draw', o.amount);
+        w.put(` per period ${o.recoverable ? 'recoverable' : 'non-recoverable'}`);
+        if (o.window) {
+          w.put(' for ');
+          w.put(o.window.count.text, o.window.count.span.start);
+          w.put(' periods from ');
+          this.expr(w, o.window.from);
+        }
+        if (o.where) {
+          w.put(' where ');
+          this.expr(w, o.where);
+        }
+        break;
       case 'PotHold':
         w.put('hold', o.span.start);
         w.put(' ');

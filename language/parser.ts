@@ -23,7 +23,7 @@ const RULE_WORDS: Record<string, string> = {
   typeRef: 'a type (`text`, `integer`, `decimal`, `money`, `date`, `boolean` or `one of "a", "b"`)',
   measureDecl: 'an aggregate (`sum`, `count`, `count distinct`, `min`, `max` or `average`)',
   window: 'a window (`this period`, `previous period`, `year to date`, `previous year`, `last N months|quarters|years|periods` or `program to date`)',
-  payoutOption: 'a payout option (`rounding`, `cap`, `budget`, `minimum`, `denominations`, `approval above`, `value`, `expire after` or `hold`)',
+  payoutOption: 'a payout option (`rounding`, `cap`, `budget`, `minimum`, `denominations`, `approval above`, `value`, `expire after`, `hold` or `draw`)',
   ruleClause: 'a rule clause (`for each …`, `for top …`, `award … to …`, `redeem … from …`, `cap …` or `once per partner`)',
   scope: 'a scope (`for each EVENT`, `for each partner` or `for top N partners by …`)',
   testItem: 'a test line (`period …`, `partner "ID" { … }`, an event, or `expect …`)',
@@ -733,8 +733,47 @@ class IncentParser extends EmbeddedActionsParser {
       { GATE: () => this.LA(1).image === 'expire', ALT: () => this.SUBRULE(this.potExpire) },
       // §13.2: `hold N days|months`.
       { GATE: () => this.LA(1).image === 'hold', ALT: () => this.SUBRULE(this.potHold) },
+      // §13.3: `draw AMOUNT per period recoverable|non-recoverable [for N periods from DATE] [where COND]`.
+      { GATE: () => this.LA(1).image === 'draw', ALT: () => this.SUBRULE(this.potDraw) },
     ]),
   );
+
+  /** `draw AMOUNT per period recoverable|non-recoverable [for N periods from DATE] [where COND]` (§13.3). */
+  potDraw = this.RULE('potDraw', (): S.PayoutOption => {
+    const kw = this.CONSUME(T.Identifier);
+    this.word('draw', kw);
+    const amount = this.SUBRULE(this.expr);
+    this.CONSUME(Kw.per);
+    this.CONSUME(Kw.period);
+    const first = this.CONSUME2(T.Identifier);
+    let recoverable = true;
+    this.OPTION(() => {
+      this.CONSUME(T.Minus);
+      this.word('recoverable', this.CONSUME3(T.Identifier));
+      recoverable = false;
+    });
+    this.ACTION(() => this.word(recoverable ? 'recoverable' : 'non', first));
+    const window = this.OPTION2(() => {
+      this.CONSUME(Kw.for);
+      const n = this.CONSUME(T.NumberLit);
+      this.CONSUME(Kw.periods);
+      this.CONSUME(Kw.from);
+      const from = this.SUBRULE2(this.expr);
+      return { count: n, from };
+    });
+    const where = this.OPTION3(() => this.SUBRULE(this.whereClause));
+    return this.ACTION(
+      () =>
+        ({
+          kind: 'PotDraw',
+          amount,
+          recoverable,
+          ...(window ? { window: { count: this.numberLit(window.count), from: window.from } } : {}),
+          ...(where ? { where } : {}),
+          span: this.from(kw),
+        }) as S.PayoutOption,
+    )!;
+  });
 
   /** `hold N days|months` (§13.2). */
   potHold = this.RULE('potHold', (): S.PayoutOption => {

@@ -176,7 +176,9 @@ export type PayoutOption =
   /** `expire after N months|periods` (§13.1). */
   | (Node & { kind: 'PotExpire'; count: NumberLit; unit: 'months' | 'periods' })
   /** `hold N days|months` (§13.2). */
-  | (Node & { kind: 'PotHold'; count: NumberLit; unit: 'days' | 'months' });
+  | (Node & { kind: 'PotHold'; count: NumberLit; unit: 'days' | 'months' })
+  /** `draw AMOUNT per period recoverable|non-recoverable [for N periods from DATE] [where COND]` (§13.3). */
+  | (Node & { kind: 'PotDraw'; amount: Expr; recoverable: boolean; window?: { count: NumberLit; from: Expr }; where?: Expr });
 
 export interface RuleDecl extends Node {
   kind: 'RuleDecl';

@@ -218,6 +218,8 @@ export interface PotSpec {
   expire?: { count: number; unit: 'months' | 'periods' };
   /** §13.1: the pot keeps lots (it has `expire`, or a rule redeems from it). */
   lots?: boolean;
+  /** §13.3: a payment below `amount` (partner-level) is topped up to it, while the draw applies; recoverable top-ups are a debt. */
+  draw?: { amount: IR; recoverable: boolean; window?: { count: number; from: IR }; where?: IR };
   /** §13.2: an award from an event dated D is pending until D + this, then available. */
   hold?: { count: number; unit: 'days' | 'months' };
 }
@@ -236,6 +238,7 @@ const PotSchema: z.ZodType<PotSpec> = z.object({
   expire: z.object({ count: z.number().int().min(1).max(1200), unit: z.enum(['months', 'periods']) }).optional(),
   lots: z.boolean().optional(),
   hold: z.object({ count: z.number().int().min(1).max(36_600), unit: z.enum(['days', 'months']) }).optional(),
+  draw: z.object({ amount: IRSchema, recoverable: z.boolean(), window: z.object({ count: z.number().int().min(1).max(1200), from: IRSchema }).optional(), where: IRSchema.optional() }).optional(),
 });
 
 /** A redemption rule (§13.1): for each event of `event` whose `where` holds, `amount` taken from the partner's lots in `pot`, oldest first. */

@@ -637,6 +637,7 @@ export class Evaluator {
         const pay = settleBalance(pot, N.add(carriedIn, held ? held.enters : e), currency);
         pay.notes.unshift(...holdNotes);
         state.setCarried(pi, pid, pay.carried);
+        const draw = state.ledger?.draw(pi, pot, envs.get(pid)!, period, pay); // §13.3
         const ledger = state.ledger?.settle(pi, pot, pid, period, pay.paid, pay.notes); // §13.1
         results.get(pid)!.pots[name] = {
           earned,
@@ -649,6 +650,7 @@ export class Evaluator {
           notes: pay.notes,
           ...(ledger ? { ledger } : {}),
           ...(held ? { hold: held.figures } : {}),
+          ...(draw ? { draw } : {}),
         };
         tEarned = N.add(tEarned, earned);
         tPaid = N.add(tPaid, pay.paid);

@@ -4,6 +4,7 @@ import type { EventRow, Value } from './compile-ir.js';
 import type { Num } from './num.js';
 import type { LedgerFigures } from './ledger/ledger.js';
 import type { HoldFigures } from './ledger/holds.js';
+import type { DrawFigures } from './ledger/draws.js';
 
 export interface PartnerRow {
   id: string;
@@ -38,6 +39,8 @@ export interface PotResult {
   ledger?: LedgerFigures;
   /** §13.2: a pot that holds — what is pending, what became available, what was cancelled. */
   hold?: HoldFigures;
+  /** §13.3: a pot with a draw — its top-up, recovery, forgiveness and outstanding debt. */
+  draw?: DrawFigures;
 }
 
 export interface AwardResult {

@@ -28,6 +28,8 @@ export const PotJsonSchema = z.strictObject({
       lots: z.array(z.strictObject({ period: z.string(), remaining: amount, expires: z.string().optional() })),
     })
     .optional(),
+  /** §13.3: a pot with a draw. */
+  draw: z.strictObject({ applies: z.boolean(), top_up: amount, recovered: amount, forgiven: amount, debt: amount }).optional(),
   /** §13.2: a pot that holds its awards. */
   hold: z
     .strictObject({

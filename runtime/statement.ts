@@ -8,7 +8,7 @@ import { valueFormatter } from './text.js';
 import { neutraliseFormula } from './data/csv.js';
 import * as N from './num.js';
 import type { Num } from './num.js';
-import { holdJson, holdLine, ledgerJson, ledgerLine, type HoldJson, type LedgerJson } from './ledger/statement.js';
+import { drawJson, drawLine, holdJson, holdLine, ledgerJson, ledgerLine, type DrawJson, type HoldJson, type LedgerJson } from './ledger/statement.js';
 
 export interface PotJson {
   earned: string;
@@ -22,6 +22,8 @@ export interface PotJson {
   ledger?: LedgerJson;
   /** §13.2: a pot that holds its awards. */
   hold?: HoldJson;
+  /** §13.3: a pot with a draw. */
+  draw?: DrawJson;
 }
 
 export interface StatementJson {
@@ -61,6 +63,7 @@ function potJson(a: Artifact, name: string, r: PotResult): PotJson {
     ...(r.cards ? { cards: r.cards.map((c) => ({ denomination: f(c.denomination), count: c.count })) } : {}),
     ...(r.ledger ? { ledger: ledgerJson(r.ledger, f) } : {}),
     ...(r.hold ? { hold: holdJson(r.hold, f) } : {}),
+    ...(r.draw ? { draw: drawJson(r.draw, f) } : {}),
   };
 }
 
@@ -166,6 +169,7 @@ export function explainPartner(a: Artifact, r: PeriodResult, partner: string): s
     const f = (v: Num) => N.groupDigits(potAmount(a, pot.name, v));
     out.push(`  ${pot.name}: earned ${f(x.earned)}, carried in ${f(x.carriedIn)}, paid ${f(x.paid)}, carried out ${f(x.carried)}${x.approval ? ', needs approval' : ''}`);
     if (x.hold) out.push(`    ${holdLine(x.hold, f)}`);
+    if (x.draw) out.push(`    ${drawLine(x.draw, f)}`);
     if (x.ledger) out.push(`    ${ledgerLine(x.ledger, f)}`);
     for (const adj of x.adjustments) out.push(`    ${adj.kind} ${f(adj.amount)}: ${adj.note}`);
     for (const n of x.notes) out.push(`    ${n}`);

@@ -21,6 +21,8 @@ import { dataMessage } from '../../core/codes.js';
 import { potText } from '../text.js';
 import { LotBook } from './lots.js';
 import { HoldBook, type HeldAward, type HoldFigures } from './holds.js';
+import { DrawBook, drawLastPeriod, type DrawFigures } from './draws.js';
+import type { Payment } from '../settle.js';
 import type { RuleAcc } from '../pass1.js';
 import type { CompiledRule } from '../plan.js';
 
@@ -77,7 +79,7 @@ interface Redemption {
 
 /** Whether a program has anything for the ledger to do. */
 export function usesLedger(a: Artifact): boolean {
-  return a.pots.some((p) => p.lots || p.hold) || (a.redemptions?.length ?? 0) > 0;
+  return a.pots.some((p) => p.lots || p.hold || p.draw) || (a.redemptions?.length ?? 0) > 0;
 }
 
 export class Ledger {
@@ -86,6 +88,8 @@ export class Ledger {
   /** §13.2: the pending amounts of each pot that holds, and the awards of the period being settled, by partner. */
   private readonly holds: (HoldBook | undefined)[];
   private readonly awardsNow: (Map<string, HeldAward[]> | undefined)[];
+  /** §13.3: each drawing pot's debts and compiled draw. */
+  private readonly draws: ({ book: DrawBook; amount: Fn; from?: Fn; count?: number; where?: Fn } | undefined)[];
   private readonly rules: CompiledRedemption[];
   /** The redemptions of each period (text), by pot, by partner. */
   private readonly byPeriod = new Map<string, Map<number, Map<string, Redemption[]>>>();
@@ -98,6 +102,16 @@ export class Ledger {
     this.books = a.pots.map((p) => (p.lots ? new LotBook() : undefined));
     this.holds = a.pots.map((p, i) => (p.hold ? new HoldBook(p.hold, plan.pots[i]!.digits) : undefined));
     this.awardsNow = a.pots.map(() => undefined);
+    this.draws = a.pots.map((p) =>
+      p.draw
+        ? {
+            book: new DrawBook(p.draw.recoverable),
+            amount: compileIR(p.draw.amount, plan.compileEnv),
+            ...(p.draw.window ? { from: compileIR(p.draw.window.from, plan.compileEnv), count: p.draw.window.count } : {}),
+            ...(p.draw.where ? { where: compileIR(p.draw.where, plan.compileEnv) } : {}),
+          }
+        : undefined,
+    );
     const potIdx = new Map(a.pots.map((p, i) => [p.name, i]));
     this.rules = (a.redemptions ?? []).map((spec, index) => ({
       spec,
@@ -219,6 +233,35 @@ export class Ledger {
     const book = this.holds[potIndex];
     if (!book) return undefined;
     return book.settle(partner, lastDay, earnings, this.awardsNow[potIndex]?.get(partner) ?? [], notes, (v) => potText(v, pot, this.currency));
+  }
+
+  /**
+   * §13.3: a drawing pot's payment to a partner in a period after the draw (`pay.paid` and
+   * `pay.approval` are updated, `pay.notes` told), and its figures; undefined for a pot without a draw.
+   */
+  draw(potIndex: number, pot: CompiledPot, env: PartnerEnv, period: Period, pay: Payment): DrawFigures | undefined {
+    const d = this.draws[potIndex];
+    if (!d) return undefined;
+    const ctx: Ctx = { p: env };
+    let amount: Num;
+    let applies = true;
+    let ends = false;
+    try {
+      amount = N.round(d.amount(ctx) as Num, pot.digits, pot.spec.rounding);
+      if (d.where && !d.where(ctx)) applies = false;
+      if (d.from) {
+        const w = drawLastPeriod(period.unit, d.from(ctx) as string, d.count!);
+        const p = formatPeriod(period);
+        if (p < w.first || p > w.last) applies = false;
+        ends = p === w.last && pot.spec.draw!.recoverable;
+      }
+    } catch (e) {
+      throw wrapEvalError(e, `the draw of pot \`${pot.spec.name}\``, `partner ${JSON.stringify(env.id)}`, '');
+    }
+    const r = d.book.settle(env.id, pay.paid, amount, applies, ends, pay.notes, (v) => potText(v, pot, this.currency));
+    pay.paid = r.paid;
+    pay.approval = pot.approval !== undefined && N.cmp(pay.paid, pot.approval) > 0;
+    return r.figures;
   }
 
   private problem(r: Redemption, code: LedgerProblem['code'], message: string): void {

@@ -3,6 +3,7 @@ import * as N from '../num.js';
 import type { Num } from '../num.js';
 import type { LedgerFigures } from './ledger.js';
 import type { HoldFigures } from './holds.js';
+import type { DrawFigures } from './draws.js';
 
 /** The JSON fields of a pot that keeps lots (absent for other pots); amounts written as the pot's other amounts. */
 export interface LedgerJson {
@@ -46,4 +47,22 @@ export function holdJson(h: HoldFigures, f: (v: Num) => string): HoldJson {
 export function holdLine(h: HoldFigures, f: (v: Num) => string): string {
   const when = h.releases.map((r, i) => `${f(r.amount)}${i === 0 ? ' available' : ''} on ${r.on}`).join(', ');
   return `pending ${f(h.pending)}${when ? ` (${when})` : ''}, available ${f(h.available)}, cancelled ${f(h.cancelled)}`;
+}
+
+/** The JSON fields of a pot with a draw (§13.3; absent for other pots). */
+export interface DrawJson {
+  applies: boolean;
+  top_up: string;
+  recovered: string;
+  forgiven: string;
+  debt: string;
+}
+
+export function drawJson(d: DrawFigures, f: (v: Num) => string): DrawJson {
+  return { applies: d.applies, top_up: f(d.topUp), recovered: f(d.recovered), forgiven: f(d.forgiven), debt: f(d.debt) };
+}
+
+/** `draw: top-up 1,500.00, recovered 0.00, forgiven 0.00, debt 1,500.00` (or `draw does not apply: …`). */
+export function drawLine(d: DrawFigures, f: (v: Num) => string): string {
+  return `draw${d.applies ? '' : ' (does not apply this period)'}: top-up ${f(d.topUp)}, recovered ${f(d.recovered)}, forgiven ${f(d.forgiven)}, debt ${f(d.debt)}`;
 }

@@ -312,6 +312,8 @@ export const declarations: Case[] = [
     '`expire after` is only for pots that keep a balance (`points`, `credit`, `fund`), but `bonus` is a `cash` pot',
   ),
   c('`hold` zero days', 'E0450', 'payout bonus as cash {\n  cap 5 EUR per partner\n  hold 0 days\n}', '0', '`hold 0 days` needs a whole number above zero (at most 36,600)'),
+  c('a draw for no periods', 'E0451', 'payout pay as cash {\n  cap 5 EUR per partner\n  draw 2 EUR per period recoverable for 0 periods from 2026-01-01\n}', '0', '`draw … for 0 periods` needs a whole number of periods above zero (at most 1200)'),
+  c('a draw on a points pot', 'E0422', 'payout stars as points {\n  draw 2 per period non-recoverable\n}', 'draw 2 per period non-recoverable', '`draw` is only for money pots, but `stars` is a `points` pot'),
   c('a redemption for each partner', 'E0446', 'rule "R" {\n  for each partner\n  redeem 5 from points\n}', 'redeem 5 from points', '`redeem` needs a rule `for each EVENT`, but rule "R" is for each partner'),
   c('a rule that redeems and awards', 'E0447', 'rule "R" {\n  for each sale\n  redeem quantity from points\n  award 1 to points\n}', 'award 1 to points', 'rule "R" redeems, and has an `award` too'),
   c('a rule that redeems twice', 'E0447', 'rule "R" {\n  for each sale\n  redeem quantity from points\n  redeem 1 from points\n}', 'redeem 1 from points', 'rule "R" redeems, and has a second `redeem` too'),

@@ -238,6 +238,8 @@ describe('declarations', () => {
             return `expire after ${o.count.text} ${o.unit}`;
           case 'PotHold':
             return `hold ${o.count.text} ${o.unit}`;
+          case 'PotDraw':
+            return `draw ${ex(o.amount)}`;
           default:
             return `${o.kind} ${ex(o.amount)}`;
         }
