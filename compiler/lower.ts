@@ -372,7 +372,15 @@ export function lower(c: CheckedProgram, source: string): Artifact {
           ? { kind: 'each-event' as const, event: s.event.name, ...(s.where ? { where: ir(s.where) } : {}) }
           : s.kind === 'ForEachPartner'
             ? { kind: 'each-partner' as const, ...(s.where ? { where: ir(s.where) } : {}) }
-            : {
+            : s.kind === 'ForRandom'
+              ? {
+                  kind: 'random' as const,
+                  n: Math.min(Number(s.count.value), Number.MAX_SAFE_INTEGER),
+                  ...(s.weight ? { weight: ir(s.weight) } : {}),
+                  seed: s.seed.value,
+                  ...(s.where ? { where: ir(s.where) } : {}),
+                }
+              : {
                 kind: 'top' as const,
                 // At most every partner is ranked: a count beyond the safe integers means the same.
                 n: Math.min(Number(s.count.value), Number.MAX_SAFE_INTEGER),

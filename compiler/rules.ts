@@ -13,7 +13,7 @@ export function checkRule(ck: CheckContext, d: RuleDecl): void {
   const name = d.name?.value ?? '';
   const nameSpan = d.name?.span ?? d.span;
   const clauses = (d.clauses ?? []).filter((c) => !!c);
-  const scopes = clauses.filter((c): c is Scope => c.kind === 'ForEachEvent' || c.kind === 'ForEachPartner' || c.kind === 'ForTop');
+  const scopes = clauses.filter((c): c is Scope => c.kind === 'ForEachEvent' || c.kind === 'ForEachPartner' || c.kind === 'ForTop' || c.kind === 'ForRandom');
   const awards = clauses.filter((c): c is Award => c.kind === 'Award');
   const caps = clauses.filter((c): c is RuleCap => c.kind === 'RuleCap');
   const onces = clauses.filter((c): c is Once => c.kind === 'Once');
@@ -68,6 +68,7 @@ export function checkRule(ck: CheckContext, d: RuleDecl): void {
       }
     }
   }
+  if (scopeClause?.kind === 'ForRandom') checkRandom(ck, scopeClause, partnerScope);
   const where = scopeClause && 'where' in scopeClause ? scopeClause.where : undefined;
   if (where) {
     const t = ck.x.check(where, inner);
@@ -130,6 +131,8 @@ export function checkRule(ck: CheckContext, d: RuleDecl): void {
   const once = onces[0];
   if (once && scopeClause?.kind === 'ForTop') {
     ck.report(error('E0430', '`once per partner` does not go with `for top`', once.span, 'a ranking awards the top partners of each period; remove `once per partner`, or use `for each partner`'));
+  } else if (once && scopeClause?.kind === 'ForRandom') {
+    ck.report(error('E0430', '`once per partner` does not go with `for random`', once.span, 'a draw awards its winners of each period; remove `once per partner`, or give past winners no entries with `weighted by`'));
   } else if (once?.key) onceKey(ck, info, once, scopeClause, inner);
 }
 
@@ -167,7 +170,7 @@ function checkRedeem(ck: CheckContext, info: RuleInfo, redeems: Redeem[], others
   const name = info.name;
   const first = redeems[0]!;
   if (scope && scope.kind !== 'ForEachEvent') {
-    ck.report(error('E0446', `\`redeem\` needs a rule \`for each EVENT\`, but rule "${name}" is ${scope.kind === 'ForTop' ? 'a ranking' : 'for each partner'}`, first.span, 'redeem for each record of a redemption: `for each redemption`'));
+    ck.report(error('E0446', `\`redeem\` needs a rule \`for each EVENT\`, but rule "${name}" is ${scope.kind === 'ForTop' ? 'a ranking' : scope.kind === 'ForRandom' ? 'a random draw' : 'for each partner'}`, first.span, 'redeem for each record of a redemption: `for each redemption`'));
   }
   for (const extra of [...redeems.slice(1), ...others]) {
     const what = extra.kind === 'Redeem' ? 'a second `redeem`' : extra.kind === 'Award' ? 'an `award`' : extra.kind === 'RuleCap' ? 'a `cap`' : '`once per partner`';
@@ -188,4 +191,22 @@ function checkRedeem(ck: CheckContext, info: RuleInfo, redeems: Redeem[], others
     return;
   }
   if (checkPotAmount(ck, pot, first.amount, t, `the redemption from pot \`${pot.name}\``)) pot.redeemed = true;
+}
+
+/**
+ * `for random N partners [weighted by EXPR] seed "TEXT"` (§13.5): N a whole number above zero
+ * (E0452); the weight a partner-level number (whole and not below zero: checked per partner when
+ * the rule runs).
+ */
+function checkRandom(ck: CheckContext, s: Extract<Scope, { kind: 'ForRandom' }>, partnerScope: ExprScope): void {
+  const c = s.count;
+  if (c && (!/^\d+$/.test(c.value) || Number(c.value) < 1 || c.percent)) {
+    ck.report(error('E0452', `\`for random ${c.text}\` needs a whole number of partners above zero`, c.span, 'write e.g. `for random 3 partners seed "Summer 2026"`'));
+  }
+  if (s.weight) {
+    const t = ck.x.check(s.weight, partnerScope);
+    if (t.kind !== 'error' && t.kind !== 'number') {
+      ck.report(error('E0320', `the weight of a draw must be a number of entries, but this is ${describe(t)}`, s.weight.span, 'weigh by a whole number, e.g. `weighted by floor(revenue / 100 EUR)`'));
+    }
+  }
 }

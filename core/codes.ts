@@ -136,6 +136,7 @@ const PROGRAM = {
   E0449: { severity: 'error', stage: 'declarations', what: 'a `redeem` from a pot that keeps no balance (cash, gift cards, items)', hint: 'redeem from a `points`, `credit` or `fund` pot' },
   E0450: { severity: 'error', stage: 'declarations', what: 'a `hold N days|months` whose N is not a whole number above zero', hint: 'write a whole number, e.g. `hold 30 days`' },
   E0451: { severity: 'error', stage: 'declarations', what: 'a `draw … for N periods` whose N is not a whole number above zero', hint: 'write a whole number, e.g. `for 6 periods from partner.hired`' },
+  E0452: { severity: 'error', stage: 'declarations', what: 'a random draw of no partners', hint: 'write a whole number above zero, e.g. `for random 3 partners seed "Summer 2026"`' },
 
   W0001: { severity: 'warning', stage: 'warnings', what: 'a declaration that nothing uses', hint: 'remove it, or use it' },
   W0002: { severity: 'warning', stage: 'warnings', what: 'a money pot with no cap and no budget', hint: 'add `cap …` or `budget …`, so that the pot cannot overspend' },
@@ -248,6 +249,7 @@ export const EVALUATION = {
   R0002: { severity: 'error', stage: 'evaluation', what: 'a result outside the size of numbers (10^-34 ≤ |x| < 10^34, or zero)', hint: 'bound the computation (a cap, `min`, `max`), or check the data that feeds it' },
   R0003: { severity: 'error', stage: 'evaluation', what: 'a lookup with no entry for a value', hint: 'add the entry, or `else: VALUE`' },
   R0004: { severity: 'error', stage: 'evaluation', what: '`NAME at DATE` for a date after the period being evaluated', hint: 'read values of periods already evaluated: check the date, or bound it (`min(date, …)`)' },
+  R0005: { severity: 'error', stage: 'evaluation', what: 'a draw’s weight that is not a whole number of entries at least zero', hint: 'weigh by a whole number: `floor(…)`, `max(0, …)`' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type EvaluationCode = keyof typeof EVALUATION;

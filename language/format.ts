@@ -579,6 +579,19 @@ class Printer {
         }
         where(c.where);
         break;
+      case 'ForRandom':
+        w.put('for random', c.span.start);
+        w.put(' ');
+        w.put(c.count.text, c.count.span.start);
+        w.put(' partners');
+        if (c.weight) {
+          w.put(' weighted by ');
+          this.expr(w, c.weight);
+        }
+        w.put(' seed ');
+        this.string(w, c.seed);
+        where(c.where);
+        break;
       case 'Award':
         w.put('award', c.span.start);
         w.put(' ');

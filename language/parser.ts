@@ -932,6 +932,26 @@ class IncentParser extends EmbeddedActionsParser {
           )!;
         },
       },
+      {
+        // §13.5: `for random N partners [weighted by EXPR] seed "TEXT" [where COND]` (contextual words).
+        GATE: () => this.LA(1).image === 'random',
+        ALT: () => {
+          this.word('random', this.CONSUME4(T.Identifier));
+          const n = this.CONSUME2(T.NumberLit);
+          this.CONSUME2(Kw.partners);
+          const weight = this.OPTION4(() => {
+            this.word('weighted', this.CONSUME5(T.Identifier));
+            this.CONSUME3(Kw.by);
+            return this.SUBRULE4(this.expr);
+          });
+          this.word('seed', this.CONSUME6(T.Identifier));
+          const seed = this.CONSUME(T.StringLit);
+          const where = this.OPTION5(() => this.SUBRULE4(this.whereClause));
+          return this.ACTION(
+            () => ({ kind: 'ForRandom', count: this.numberLit(n), ...(weight ? { weight } : {}), seed: this.str(seed), ...(where ? { where } : {}), span: this.from(kw) }) as S.Scope,
+          )!;
+        },
+      },
     ]);
   });
 

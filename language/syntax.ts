@@ -192,7 +192,9 @@ export type RuleClause = Scope | Award | RuleCap | Once | Redeem;
 export type Scope =
   | (Node & { kind: 'ForEachEvent'; event: Ident; where?: Expr })
   | (Node & { kind: 'ForEachPartner'; where?: Expr })
-  | (Node & { kind: 'ForTop'; count: NumberLit; by: Expr; thenBy: Expr[]; where?: Expr });
+  | (Node & { kind: 'ForTop'; count: NumberLit; by: Expr; thenBy: Expr[]; where?: Expr })
+  /** `for random N partners [weighted by EXPR] seed "TEXT" [where COND]` (§13.5). */
+  | (Node & { kind: 'ForRandom'; count: NumberLit; weight?: Expr; seed: StringLit; where?: Expr });
 
 export interface Award extends Node {
   kind: 'Award';

@@ -79,10 +79,11 @@ export const lexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensu
 
 /**
  * Contextual words of the ledger (§13.1–§13.3): `expire after N months|periods`, `hold N
- * days|months` and `draw X per period recoverable|non-recoverable …` (pot options), `redeem EXPR from POT` (a rule clause), and the figures a test can
+ * days|months` and `draw X per period recoverable|non-recoverable …` (pot options), `for random N
+ * partners [weighted by X] seed "TEXT"` (§13.5, a rule's scope), `redeem EXPR from POT` (a rule clause), and the figures a test can
  * expect of a pot (`expect "P1" stars balance = 50`, `… pending = 100`).
  */
-export const LEDGER_WORDS = ['expire', 'after', 'redeem', 'balance', 'expired', 'redeemed', 'carried', 'hold', 'days', 'pending', 'available', 'draw', 'recoverable', 'non'] as const;
+export const LEDGER_WORDS = ['expire', 'after', 'redeem', 'balance', 'expired', 'redeemed', 'carried', 'hold', 'days', 'pending', 'available', 'draw', 'recoverable', 'non', 'random', 'weighted', 'seed'] as const;
 
 /**
  * Contextual words (§12.2, §12.3, §12.5): ordinary names everywhere, read as words of the language

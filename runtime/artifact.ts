@@ -272,11 +272,14 @@ const ExpectSchema: z.ZodType<ExpectSpec> = z.object({
 export type ScopeSpec =
   | { kind: 'each-event'; event: string; where?: IR }
   | { kind: 'each-partner'; where?: IR }
-  | { kind: 'top'; n: number; keys: IR[]; keyKinds: ValueKind[]; where?: IR };
+  | { kind: 'top'; n: number; keys: IR[]; keyKinds: ValueKind[]; where?: IR }
+  /** §13.5: a seeded draw of N partners, weighted by entries (absent: one each). */
+  | { kind: 'random'; n: number; weight?: IR; seed: string; where?: IR };
 const ScopeSchema: z.ZodType<ScopeSpec> = z.union([
   z.object({ kind: z.literal('each-event'), event: z.string(), where: IRSchema.optional() }),
   z.object({ kind: z.literal('each-partner'), where: IRSchema.optional() }),
   z.object({ kind: z.literal('top'), n: z.number().int().positive(), keys: z.array(IRSchema).min(1), keyKinds: z.array(ValueKindSchema), where: IRSchema.optional() }),
+  z.object({ kind: z.literal('random'), n: z.number().int().positive(), weight: IRSchema.optional(), seed: z.string(), where: IRSchema.optional() }),
 ]);
 
 export interface RuleSpec {

@@ -26,6 +26,7 @@ import { RefIndex } from './refs.js';
 import { RunningIndex } from './running.js';
 import { Tracer } from './traces.js';
 import { Ledger, LedgerProblemsError, usesLedger, type LedgerProblem } from './ledger/ledger.js';
+import { randomPartners, type DrawOutcome } from './ledger/random-rule.js';
 import type { ValueFormatter } from './text.js';
 
 export type { Adjustment, AwardResult, Dataset, PartnerResult, PartnerRow, PeriodResult, PotResult } from './results.js';
@@ -477,6 +478,10 @@ export class Evaluator {
       }
       return;
     }
+    if (scope.kind === 'random') {
+      state.drawn[ri] = randomPartners(this.plan, rule, envs.values(), periodText, accs); // §13.5
+      return;
+    }
     if (scope.kind !== 'top') return;
     // top N partners by keys, then partner id.
     const ranked: { env: PartnerEnv; keys: Value[] }[] = [];
@@ -662,7 +667,8 @@ export class Evaluator {
     });
 
     const statements = [...results.values()].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-    return { period: periodText, partners: statements, totals, cost, rejected };
+    const draws = state.drawn.filter((d) => d?.period === periodText) as DrawOutcome[]; // §13.5
+    return { period: periodText, partners: statements, totals, cost, rejected, ...(draws.length ? { draws } : {}) };
   }
 }
 

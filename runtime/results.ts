@@ -5,6 +5,7 @@ import type { Num } from './num.js';
 import type { LedgerFigures } from './ledger/ledger.js';
 import type { HoldFigures } from './ledger/holds.js';
 import type { DrawFigures } from './ledger/draws.js';
+import type { DrawOutcome } from './ledger/random-rule.js';
 
 export interface PartnerRow {
   id: string;
@@ -68,4 +69,6 @@ export interface PeriodResult {
   totals: Record<string, { earned: Num; paid: Num; carried: Num; budget?: Num; budgetUsed?: Num }>;
   cost: Num;
   rejected: number;
+  /** §13.5: what each `for random` rule drew in the period. */
+  draws?: DrawOutcome[];
 }

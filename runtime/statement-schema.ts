@@ -56,6 +56,19 @@ export const StatementJsonSchema = z.strictObject({
   totals: z.record(z.string(), z.strictObject({ earned: amount, paid: amount, carried: amount, budget: amount.optional(), budget_used: amount.optional() })),
   cost: amount,
   rejected: z.number().int().nonnegative(),
+  /** §13.5: the seeded draws of the period. */
+  draws: z
+    .array(
+      z.strictObject({
+        rule: z.string(),
+        seed: z.string(),
+        winners_asked: z.number().int().positive(),
+        tickets: z.string().regex(/^\d+$/),
+        entrants: z.array(z.strictObject({ partner: z.string(), tickets: z.string().regex(/^\d+$/) })),
+        winners: z.array(z.strictObject({ partner: z.string(), draw: z.number().int().nonnegative(), ticket: z.string().regex(/^\d+$/), of: z.string().regex(/^\d+$/), counter: z.number().int().nonnegative() })),
+      }),
+    )
+    .optional(),
 });
 
 /** `incent run --all --format json` prints an array of statements, one per period. */

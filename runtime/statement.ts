@@ -8,7 +8,7 @@ import { valueFormatter } from './text.js';
 import { neutraliseFormula } from './data/csv.js';
 import * as N from './num.js';
 import type { Num } from './num.js';
-import { drawJson, drawLine, holdJson, holdLine, ledgerJson, ledgerLine, type DrawJson, type HoldJson, type LedgerJson } from './ledger/statement.js';
+import { drawJson, drawLine, holdJson, holdLine, ledgerJson, ledgerLine, seededDrawJson, type DrawJson, type HoldJson, type LedgerJson, type SeededDrawJson } from './ledger/statement.js';
 
 export interface PotJson {
   earned: string;
@@ -39,6 +39,8 @@ export interface StatementJson {
   totals: Record<string, { earned: string; paid: string; carried: string; budget?: string; budget_used?: string }>;
   cost: string;
   rejected: number;
+  /** §13.5: the seeded draws of the period. */
+  draws?: SeededDrawJson[];
 }
 
 function potDigits(a: Artifact, pot: string): number {
@@ -87,6 +89,7 @@ export function statementJson(a: Artifact, r: PeriodResult): StatementJson {
     ),
     cost: N.toFixedText(r.cost, a.program.minorDigits),
     rejected: r.rejected,
+    ...(r.draws ? { draws: r.draws.map(seededDrawJson) } : {}),
   };
 }
 

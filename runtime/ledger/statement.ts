@@ -4,6 +4,7 @@ import type { Num } from '../num.js';
 import type { LedgerFigures } from './ledger.js';
 import type { HoldFigures } from './holds.js';
 import type { DrawFigures } from './draws.js';
+import type { DrawOutcome } from './random-rule.js';
 
 /** The JSON fields of a pot that keeps lots (absent for other pots); amounts written as the pot's other amounts. */
 export interface LedgerJson {
@@ -65,4 +66,25 @@ export function drawJson(d: DrawFigures, f: (v: Num) => string): DrawJson {
 /** `draw: top-up 1,500.00, recovered 0.00, forgiven 0.00, debt 1,500.00` (or `draw does not apply: …`). */
 export function drawLine(d: DrawFigures, f: (v: Num) => string): string {
   return `draw${d.applies ? '' : ' (does not apply this period)'}: top-up ${f(d.topUp)}, recovered ${f(d.recovered)}, forgiven ${f(d.forgiven)}, debt ${f(d.debt)}`;
+}
+
+/** A seeded draw of the period in the JSON (§13.5): enough to recompute it (`examples/sweepstakes/verify-draw.mjs`). */
+export interface SeededDrawJson {
+  rule: string;
+  seed: string;
+  winners_asked: number;
+  tickets: string;
+  entrants: { partner: string; tickets: string }[];
+  winners: { partner: string; draw: number; ticket: string; of: string; counter: number }[];
+}
+
+export function seededDrawJson(o: DrawOutcome): SeededDrawJson {
+  return {
+    rule: o.rule,
+    seed: o.seed,
+    winners_asked: o.n,
+    tickets: String(o.entrants.reduce((s, e) => s + e.weight, 0n)),
+    entrants: o.entrants.map((e) => ({ partner: e.id, tickets: String(e.weight) })),
+    winners: o.winners.map((w) => ({ partner: w.id, draw: w.draw, ticket: String(w.ticket), of: String(w.of), counter: w.counter })),
+  };
 }
