@@ -5,10 +5,11 @@
  * period containing that date. A clawback from an event whose `ref` field names an event whose
  * award is still pending (on the clawback's date) cancels that pending amount first; the rest of
  * it is an ordinary clawback (§9 step 6). In each period, for each partner and held pot:
- * 1. cancellations: the period's negative awards, in (date, id) order, each through its `ref`
- *    fields (in their order), cancel what is pending of the named events' awards and still pending
- *    on the clawback's date; what is cancelled is added back to the period's earnings, since the
- *    clawback is taken from the pending amount instead;
+ * 1. cancellations: the period's negative awards, in (date, id) order, each rounded to the pot's
+ *    unit with its rounding mode and then through its event's `ref` fields (in their order),
+ *    cancel what is pending of the named events' awards and still pending on the clawback's date;
+ *    what is cancelled is added back to the period's earnings, since the clawback is taken from
+ *    the pending amount instead;
  * 2. the earnings so corrected, when above zero, are shared among the period's awards earliest
  *    first (`claimsOf`, as a first-come budget shares them: a cap or a clawback takes from the
  *    latest awards); each award's share is pending until its event's date + N (a partner-level
@@ -21,6 +22,7 @@ import * as N from '../num.js';
 import type { Num } from '../num.js';
 import { civilFromDay, dayFromCivil, daysInMonth, formatDate, toDay } from '../../core/periods.js';
 import { claimsOf } from '../settle.js';
+import type { RoundingMode } from '../../core/money.js';
 
 /** An award of a period to a held pot, with what `ref` fields of its event name (`kind\0id`). */
 export interface HeldAward {
@@ -78,6 +80,7 @@ export class HoldBook {
   constructor(
     private readonly hold: { count: number; unit: 'days' | 'months' },
     private readonly digits: number,
+    private readonly rounding: RoundingMode,
   ) {}
 
   pending(partner: string): readonly Pending[] {
@@ -96,7 +99,8 @@ export class HoldBook {
     let cancelled: Num = N.ZERO;
     for (const aw of ordered) {
       if (N.sign(aw.amount) >= 0 || !aw.refs) continue;
-      let left = N.neg(aw.amount);
+      // In whole units of the pot (its rounding mode), as the period's earnings are: what is cancelled is added back to them.
+      let left = N.round(N.neg(aw.amount), this.digits, this.rounding);
       for (const key of aw.refs) {
         for (const p of list) {
           if (N.sign(left) <= 0) break;

@@ -100,7 +100,7 @@ export class Ledger {
   ) {
     const a = plan.artifact;
     this.books = a.pots.map((p) => (p.lots ? new LotBook() : undefined));
-    this.holds = a.pots.map((p, i) => (p.hold ? new HoldBook(p.hold, plan.pots[i]!.digits) : undefined));
+    this.holds = a.pots.map((p, i) => (p.hold ? new HoldBook(p.hold, plan.pots[i]!.digits, p.rounding) : undefined));
     this.awardsNow = a.pots.map(() => undefined);
     this.draws = a.pots.map((p) =>
       p.draw

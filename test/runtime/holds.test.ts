@@ -116,6 +116,15 @@ describe('holds (§13.2)', () => {
     expect(text).toContain('60.00 EUR of sale S1 (2026-01-10), held until 2026-02-09, is now available');
   });
 
+  it('a clawback of a fraction of a cent cancels whole cents (the pot’s rounding), so the balance stays in cents', () => {
+    // S1: 10% × 1,234.56 = 123.456 → the January rule total 123.46 (half-even), pending until 2026-02-09.
+    // F1 (5 February): −10% × 987.65 = −98.765 → cancels 98.76 (half-even) of S1's pending; the February rule
+    // total is −98.76 too, so the earnings after the cancellation are 0; S1's 24.70 left is paid on the 9th.
+    const r = run({ 'sale.csv': 'id,partner,date,amount\nS1,P1,2026-01-10,1234.56\n', 'refund.csv': 'id,partner,date,sale,amount\nF1,P1,2026-02-05,S1,987.65\n' });
+    const feb = pot(r, '2026-02', 'P1', 'cash');
+    expect([t(feb.hold!.cancelled), t(feb.hold!.available), t(feb.paid), t(feb.carried)]).toEqual(['98.76', '24.7', '24.7', '0']);
+  });
+
   it('D + N: days count on; months clamp to the last day of the month', () => {
     expect(releaseDate('2026-01-10', 30, 'days')).toBe('2026-02-09');
     expect(releaseDate('2026-12-20', 30, 'days')).toBe('2027-01-19');
