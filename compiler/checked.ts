@@ -179,8 +179,8 @@ export interface PotInfo {
 }
 
 /** What a test can expect of a pot besides the amount paid (§13.1). */
-export type PotFigure = 'balance' | 'expired' | 'redeemed' | 'carried' | 'pending' | 'available';
-export const POT_FIGURES: readonly PotFigure[] = ['balance', 'expired', 'redeemed', 'carried', 'pending', 'available'];
+export type PotFigure = 'balance' | 'expired' | 'redeemed' | 'carried' | 'pending' | 'available' | 'cancelled' | 'debt';
+export const POT_FIGURES: readonly PotFigure[] = ['balance', 'expired', 'redeemed', 'carried', 'pending', 'available', 'cancelled', 'debt'];
 
 export interface RuleInfo {
   name: string;

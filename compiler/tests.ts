@@ -208,7 +208,8 @@ function computable(ck: CheckContext, v: Expr, t: Type): void {
 /**
  * A pot's figure in `expect "ID" POT FIGURE = VALUE` (§13.1, §13.2): `carried` of any pot;
  * `balance`, `expired` and `redeemed` of a pot that keeps lots (`expire after`, or redeemed from);
- * `pending` and `available` of a pot with `hold`. E0448 otherwise (a tier or a measure has no figures).
+ * `pending`, `available` and `cancelled` of a pot with `hold`; `debt` of a pot with a draw. E0448
+ * otherwise (a tier or a measure has no figures).
  */
 function potFigure(ck: CheckContext, word: Ident, pot: PotInfo | undefined, target: string | undefined): PotFigure | undefined {
   const w = word.name;
@@ -223,7 +224,11 @@ function potFigure(ck: CheckContext, word: Ident, pot: PotInfo | undefined, targ
     return undefined;
   }
   const f = w as PotFigure;
-  if ((f === 'pending' || f === 'available') && !pot.hold) {
+  if (f === 'debt' && !pot.draw) {
+    ck.report(error('E0448', `pot \`${pot.name}\` has no draw, so it has no \`debt\``, word.span, `a pot has a draw debt with \`draw … per period recoverable\`; expect what it pays (\`expect "…" ${pot.name} = …\`) or carries`));
+    return undefined;
+  }
+  if ((f === 'pending' || f === 'available' || f === 'cancelled') && !pot.hold) {
     ck.report(error('E0448', `pot \`${pot.name}\` holds nothing, so it has no \`${f}\``, word.span, `a pot holds its awards with \`hold N days\`; expect what it pays (\`expect "…" ${pot.name} = …\`) or carries`));
     return undefined;
   }

@@ -83,7 +83,7 @@ export const lexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensu
  * partners [weighted by X] seed "TEXT"` (§13.5, a rule's scope), `redeem EXPR from POT` (a rule clause), and the figures a test can
  * expect of a pot (`expect "P1" stars balance = 50`, `… pending = 100`).
  */
-export const LEDGER_WORDS = ['expire', 'after', 'redeem', 'balance', 'expired', 'redeemed', 'carried', 'hold', 'days', 'pending', 'available', 'draw', 'recoverable', 'non', 'random', 'weighted', 'seed'] as const;
+export const LEDGER_WORDS = ['expire', 'after', 'redeem', 'balance', 'expired', 'redeemed', 'carried', 'hold', 'days', 'pending', 'available', 'draw', 'recoverable', 'non', 'random', 'weighted', 'seed', 'cancelled', 'debt'] as const;
 
 /**
  * Contextual words (§12.2, §12.3, §12.5): ordinary names everywhere, read as words of the language

@@ -256,7 +256,7 @@ export interface ExpectSpec {
   partner: string;
   name: string;
   target: 'pot' | 'tier' | 'measure';
-  figure?: 'balance' | 'expired' | 'redeemed' | 'carried' | 'pending' | 'available';
+  figure?: 'balance' | 'expired' | 'redeemed' | 'carried' | 'pending' | 'available' | 'cancelled' | 'debt';
   value: string;
   line: number;
 }
@@ -264,7 +264,7 @@ const ExpectSchema: z.ZodType<ExpectSpec> = z.object({
   partner: z.string(),
   name: z.string(),
   target: z.enum(['pot', 'tier', 'measure']),
-  figure: z.enum(['balance', 'expired', 'redeemed', 'carried', 'pending', 'available']).optional(),
+  figure: z.enum(['balance', 'expired', 'redeemed', 'carried', 'pending', 'available', 'cancelled', 'debt']).optional(),
   value: z.string(),
   line: z.number().int(),
 });

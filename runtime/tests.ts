@@ -32,7 +32,8 @@ function actualOf(ev: Evaluator, a: Artifact, p: PartnerResult, name: string, ta
   if (target === 'pot') {
     const pot = p.pots[name]!;
     if (figure === 'carried') return potAmount(a, name, pot.carried);
-    if (figure === 'pending' || figure === 'available') return potAmount(a, name, pot.hold?.[figure] ?? N.ZERO);
+    if (figure === 'pending' || figure === 'available' || figure === 'cancelled') return potAmount(a, name, pot.hold?.[figure] ?? N.ZERO);
+    if (figure === 'debt') return potAmount(a, name, pot.draw?.debt ?? N.ZERO);
     if (figure) return potAmount(a, name, pot.ledger?.[figure] ?? N.ZERO);
     return potAmount(a, name, pot.paid);
   }
