@@ -14,6 +14,13 @@ import { hasBlockingProblems } from '../../runtime/data/builder.js';
 import { potAmount } from '../../runtime/statement.js';
 import type { LedgerProblem } from '../../runtime/ledger/ledger.js';
 import { placeLedgerProblems } from '../../runtime/ledger/place.js';
+import { drawLine, holdLine, ledgerLine } from '../../runtime/ledger/statement.js';
+import type { PotResult } from '../../runtime/results.js';
+
+/** §13: the ledger's figures of a pot (lots, holds, draws), as `incent explain` shows them. */
+function ledgerLines(x: PotResult, f: (v: N.Num) => string): string[] {
+  return [...(x.hold ? [holdLine(x.hold, f)] : []), ...(x.draw ? [drawLine(x.draw, f)] : []), ...(x.ledger ? [ledgerLine(x.ledger, f)] : [])];
+}
 import type { PartnerRowResult, RunRequest, RunResult } from './protocol.js';
 
 function itemValue(a: Artifact, pot: string): N.Num | undefined {
@@ -113,7 +120,7 @@ export function runProgram(req: RunRequest): RunResult {
         awards: p.awards.map((aw) => ({ rule: aw.rule, pot: aw.pot, amount: potAmount(a, aw.pot, aw.amount), trace: aw.trace })),
         unfired: p.unfired,
         values: Object.fromEntries(Object.entries(p.values).map(([k, v]) => [k, ev.format(v.value, v.u, k)])),
-        notes: a.pots.flatMap((pot) => p.pots[pot.name]!.notes.map((n) => `${pot.name}: ${n}`)),
+        notes: a.pots.flatMap((pot) => [...ledgerLines(p.pots[pot.name]!, (v) => potAmount(a, pot.name, v)), ...p.pots[pot.name]!.notes].map((n) => `${pot.name}: ${n}`)),
       };
     }
   }
