@@ -18,14 +18,14 @@ import { addEventAward, EventAwards, newRuleAcc, RunIndex, type RuleAcc } from '
 import { Plan, type CompiledRule, type CompiledStep } from './plan.js';
 import type { Adjustment, Dataset, PartnerResult, PartnerRow, PeriodResult } from './results.js';
 import { RunState } from './run-state.js';
-import { applyBudget, applyFirstCome, applyPotCap, settleBalance } from './settle.js';
+import { applyBudget, applyFirstCome, applyPotCap } from './settle.js';
 import { awardsToPot } from './first-come.js';
 import { BEFORE_PROGRAM, RunShared } from './links.js';
 import { heldLevel, heldNotes } from './memory.js';
 import { RefIndex } from './refs.js';
 import { RunningIndex } from './running.js';
 import { Tracer } from './traces.js';
-import { Ledger, LedgerProblemsError, usesLedger, type LedgerProblem } from './ledger/ledger.js';
+import { Ledger, LedgerProblemsError, settlePartner, usesLedger, type LedgerProblem } from './ledger/ledger.js';
 import { randomPartners, type DrawOutcome } from './ledger/random-rule.js';
 import type { ValueFormatter } from './text.js';
 
@@ -637,13 +637,9 @@ export class Evaluator {
         const e = after.get(pid)!;
         if (pot.cap && pot.spec.cap!.per === 'year') state.addYearUsed(pi, pid, period.year, e);
         const carriedIn = state.carried(pi, pid);
-        const holdNotes: string[] = [];
-        const held = state.ledger?.hold(pi, pot, pid, pTo, e, holdNotes); // §13.2
-        const pay = settleBalance(pot, N.add(carriedIn, held ? held.enters : e), currency);
-        pay.notes.unshift(...holdNotes);
+        // §9 step 6, with the ledger's holds, draws and lots (§13) when the program has them.
+        const { pay, figures } = settlePartner(state.ledger, pi, pot, envs.get(pid)!, period, pTo, carriedIn, e, currency);
         state.setCarried(pi, pid, pay.carried);
-        const draw = state.ledger?.draw(pi, pot, envs.get(pid)!, period, pay); // §13.3
-        const ledger = state.ledger?.settle(pi, pot, pid, period, pay.paid, pay.notes); // §13.1
         results.get(pid)!.pots[name] = {
           earned,
           adjustments: adjustments.get(pid)!,
@@ -653,9 +649,7 @@ export class Evaluator {
           approval: pay.approval,
           ...(pay.cards ? { cards: pay.cards } : {}),
           notes: pay.notes,
-          ...(ledger ? { ledger } : {}),
-          ...(held ? { hold: held.figures } : {}),
-          ...(draw ? { draw } : {}),
+          ...figures,
         };
         tEarned = N.add(tEarned, earned);
         tPaid = N.add(tPaid, pay.paid);

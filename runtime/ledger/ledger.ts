@@ -22,7 +22,7 @@ import { potText } from '../text.js';
 import { LotBook } from './lots.js';
 import { HoldBook, type HeldAward, type HoldFigures } from './holds.js';
 import { DrawBook, drawLastPeriod, type DrawFigures } from './draws.js';
-import type { Payment } from '../settle.js';
+import { settleBalance, type Payment } from '../settle.js';
 import type { RuleAcc } from '../pass1.js';
 import type { CompiledRule } from '../plan.js';
 
@@ -271,4 +271,32 @@ export class Ledger {
 
 function cmpText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * §9 step 6 for one partner and pot, with the ledger when the program has one: the hold (§13.2)
+ * decides what of the period's earnings `e` (after §9's adjustments) enters the balance; the
+ * balance (carried in + that) is paid or carried (§9); the draw (§13.3) tops the payment up or
+ * recovers from it; what is paid forms a lot (§13.1). Returns the payment and the ledger's figures
+ * for the pot's statement (none without a ledger).
+ */
+export function settlePartner(
+  ledger: Ledger | undefined,
+  potIndex: number,
+  pot: CompiledPot,
+  env: PartnerEnv,
+  period: Period,
+  lastDay: string,
+  carriedIn: Num,
+  e: Num,
+  currency: string,
+): { pay: Payment; figures: { ledger?: LedgerFigures; hold?: HoldFigures; draw?: DrawFigures } } {
+  if (!ledger) return { pay: settleBalance(pot, N.add(carriedIn, e), currency), figures: {} };
+  const holdNotes: string[] = [];
+  const held = ledger.hold(potIndex, pot, env.id, lastDay, e, holdNotes);
+  const pay = settleBalance(pot, N.add(carriedIn, held ? held.enters : e), currency);
+  pay.notes.unshift(...holdNotes);
+  const draw = ledger.draw(potIndex, pot, env, period, pay);
+  const lots = ledger.settle(potIndex, pot, env.id, period, pay.paid, pay.notes);
+  return { pay, figures: { ...(lots ? { ledger: lots } : {}), ...(held ? { hold: held.figures } : {}), ...(draw ? { draw } : {}) } };
 }
