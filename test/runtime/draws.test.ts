@@ -4,6 +4,8 @@
  * a draw that applies only where its condition holds. Every figure is worked out by hand beside it.
  */
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import * as N from '../../runtime/num.js';
 import { compileOrThrow, header, period, pot, t } from '../helpers/run.js';
 import { loadData } from '../../runtime/data/load.js';
 import { Evaluator, type PeriodResult } from '../../runtime/evaluate.js';
@@ -107,5 +109,31 @@ describe('a guarantee, and a draw with a condition', () => {
     // Without `for`, the draw never ends: A's debt is still being recovered in May (1,000 is not above 2,000: topped up again).
     // January 1,500 + February 800 − March 1,000 − April 500 = 800; May: 1,000 → top-up 1,000 → debt 1,800.
     expect(t(pot(r, '2026-05', 'A', 'commission').draw!.debt)).toBe('1800');
+  });
+});
+
+describe('property', () => {
+  it('every recoverable top-up is recovered, forgiven or still owed; a payment is never below the draw while it applies', () => {
+    const sale = fc.record({ partner: fc.constantFrom('A', 'B'), month: fc.integer({ min: 1, max: 12 }), amount: fc.integer({ min: 0, max: 60_000 }) });
+    fc.assert(
+      fc.property(fc.array(sale, { maxLength: 14 }), fc.boolean(), (ss, windowed) => {
+        const rows = ss.map((s, i) => `S${i},${s.partner},2026-${String(s.month).padStart(2, '0')}-10,${s.amount}`);
+        const { results } = run(`draw 2_000 EUR per period recoverable${windowed ? ' for 4 periods from partner.hired' : ''}`, `id,partner,date,amount\n${rows.join('\n')}\n`);
+        for (const id of ['A', 'B']) {
+          let topUps: N.Num = N.ZERO;
+          let back: N.Num = N.ZERO;
+          let debt: N.Num = N.ZERO;
+          for (const r of results) {
+            const x = r.partners.find((p) => p.id === id)!.pots['commission']!;
+            topUps = N.add(topUps, x.draw!.topUp);
+            back = N.add(N.add(back, x.draw!.recovered), x.draw!.forgiven);
+            debt = x.draw!.debt;
+            if (x.draw!.applies) expect(N.cmp(x.paid, N.int(2000))).toBeGreaterThanOrEqual(0);
+          }
+          expect(t(N.add(back, debt))).toBe(t(topUps));
+        }
+      }),
+      { numRuns: 40 },
+    );
   });
 });
