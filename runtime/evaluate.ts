@@ -225,10 +225,13 @@ export class Evaluator {
     // levels) and the ones before it (`NAME at DATE`).
     const shared = new RunShared(run, a.program.period, first.refs, first.running);
     const envs = shared.envs;
-    const before = this.plan.usesPrevious ? this.beforeProgram(partnerList) : undefined;
+    const plan = this.plan;
+    const before = plan.usesPrevious ? this.beforeProgram(partnerList) : undefined;
+    const holds = plan.steps.some((cs) => cs.step.kind === 'tier' && cs.step.down);
     run.forEach((p, k) => {
-      const prev = envs[k - 1];
-      const previous = prev ?? before;
+      // Only what the program reads: previous values, the levels a tier holds.
+      const prev = holds ? envs[k - 1] : undefined;
+      const previous = plan.usesPrevious ? (envs[k - 1] ?? before) : undefined;
       envs.push(this.evaluateEnvs(p, partnerList, idx, { links: shared.forPeriod(k), ...(prev ? { prev } : {}), ...(previous ? { previous } : {}), newYear: k > 0 && p.year !== run[k - 1]!.year }));
     });
     const state = new RunState(this.plan.rules.length, this.plan.pots.length);
