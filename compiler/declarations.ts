@@ -76,7 +76,7 @@ function fields(ck: CheckContext, decls: FieldDecl[], into: Map<string, FieldInf
     // `ref EVENT` (§12.3): text (an id) that names a record of the kind; the kind is checked once every kind is known.
     if (f.type?.kind === 'RefType') {
       if (owner === 'partner') {
-        ck.report(error('E0226', `a partner field cannot be a \`ref\``, f.type.span, 'a `ref` field names a record of another event kind from an event: declare it in an `event`, or keep the id as `text`'));
+        ck.report(error('E0229', `a partner field cannot be a \`ref\``, f.type.span, 'a `ref` field names a record of another event kind from an event: declare it in an `event`, or keep the id as `text`'));
         into.set(name, { name, type: TEXT, implicit: false, decl: f });
         continue;
       }

@@ -1102,14 +1102,14 @@ export class ExprChecker {
     return found;
   }
 
-  /** `previous NAME` (§12.3): a tier's, measure's or partner-level let's value in the previous period (E0225 for anything else). */
+  /** `previous NAME` (§12.3): a tier's, measure's or partner-level let's value in the previous period (E0228 for anything else). */
   private previous(e: Previous): { type: Type; level: Level } {
     const name = e.name?.name;
     if (name === undefined) return { type: ERROR, level: 'partner' };
     if (!this.periodValue(e.name, '`previous`')) return { type: ERROR, level: 'partner' };
     const r = this.env.usePrevious(name, e.name);
     if (r.level === 'event') {
-      this.report(error('E0225', `\`previous\` needs a value per period, but \`${name}\` is computed from each event`, e.name.span, 'use `previous` with a measure, a tier or a let of partner-level values'));
+      this.report(error('E0228', `\`previous\` needs a value per period, but \`${name}\` is computed from each event`, e.name.span, 'use `previous` with a measure, a tier or a let of partner-level values'));
       return { type: ERROR, level: 'partner' };
     }
     return { type: r.type, level: 'partner' };
@@ -1126,13 +1126,13 @@ export class ExprChecker {
     if (name === undefined || !this.periodValue(e.name, '`at`')) return { type: ERROR, level };
     const r = this.env.use(name, { kind: 'Name', name, span: e.name.span });
     if (r.level === 'event') {
-      this.report(error('E0225', `\`at\` needs a value per period, but \`${name}\` is computed from each event`, e.name.span, 'use `at` with a measure, a tier or a let of partner-level values'));
+      this.report(error('E0228', `\`at\` needs a value per period, but \`${name}\` is computed from each event`, e.name.span, 'use `at` with a measure, a tier or a let of partner-level values'));
       return { type: ERROR, level };
     }
     return { type: r.type, level };
   }
 
-  /** Whether a name is a let, measure or tier (E0201 for an unknown name, E0225 for a pot, an event or a field). */
+  /** Whether a name is a let, measure or tier (E0201 for an unknown name, E0228 for a pot, an event or a field). */
   private periodValue(id: Ident, what: string): boolean {
     const dk = this.env.declKind(id.name);
     if (dk === 'let' || dk === 'measure' || dk === 'tier') return true;
@@ -1142,7 +1142,7 @@ export class ExprChecker {
       return false;
     }
     const is = dk === 'pot' ? 'a pot' : dk === 'event' ? 'an event kind' : 'the partner';
-    this.report(error('E0225', `${what} needs a measure, a tier or a let, but \`${id.name}\` is ${is}`, id.span, `${what} reads the value a measure, tier or let had in a period`));
+    this.report(error('E0228', `${what} needs a measure, a tier or a let, but \`${id.name}\` is ${is}`, id.span, `${what} reads the value a measure, tier or let had in a period`));
     return false;
   }
 

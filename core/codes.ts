@@ -60,9 +60,9 @@ const PROGRAM = {
   E0222: { severity: 'error', stage: 'names', what: 'an implicit field declared' },
   E0223: { severity: 'error', stage: 'names', what: 'a value that must be a constant varies by partner' },
   E0224: { severity: 'error', stage: 'names', what: 'a measure that uses no event field' },
-  E0225: { severity: 'error', stage: 'names', what: '`previous NAME` or `NAME at DATE` of something that has no value per period', hint: 'use a measure, a tier or a let of partner-level values' },
-  E0226: { severity: 'error', stage: 'names', what: 'a partner field declared as a `ref`', hint: 'declare `ref` fields in events; keep a partner’s id of a record as `text`' },
   E0227: { severity: 'error', stage: 'names', what: '`ref` fields that lead from a kind back to itself', hint: 'keep one of the fields as `text`' },
+  E0228: { severity: 'error', stage: 'names', what: '`previous NAME` or `NAME at DATE` of something that has no value per period', hint: 'use a measure, a tier or a let of partner-level values' },
+  E0229: { severity: 'error', stage: 'names', what: 'a partner field declared as a `ref`', hint: 'declare `ref` fields in events; keep a partner’s id of a record as `text`' },
 
   E0301: { severity: 'error', stage: 'units', what: 'arithmetic on money and a number, or on money and money, that has no meaning', hint: 'write money with its currency (`5 EUR`), or divide money by money for a number' },
   E0302: { severity: 'error', stage: 'units', what: 'arithmetic on something that is not a number or money' },
@@ -231,7 +231,7 @@ export const EVALUATION = {
   R0001: { severity: 'error', stage: 'evaluation', what: 'a division by zero', hint: 'guard the division: `if x = 0 then 0 else y / x`' },
   R0002: { severity: 'error', stage: 'evaluation', what: 'a result outside the size of numbers (10^-34 ≤ |x| < 10^34, or zero)', hint: 'bound the computation (a cap, `min`, `max`), or check the data that feeds it' },
   R0003: { severity: 'error', stage: 'evaluation', what: 'a lookup with no entry for a value', hint: 'add the entry, or `else: VALUE`' },
-  R0004: { severity: 'error', stage: 'evaluation', what: '`NAME at DATE` for a date after the period being evaluated', hint: 'read values of periods already evaluated: check the date, or bound it (`min(date, …)`)' },
+  R0005: { severity: 'error', stage: 'evaluation', what: '`NAME at DATE` for a date after the period being evaluated', hint: 'read values of periods already evaluated: check the date, or bound it (`min(date, …)`)' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type EvaluationCode = keyof typeof EVALUATION;

@@ -43,7 +43,7 @@ export const RUN_CASES: RunCase[] = [
     message: 'let squared, partner "P1": `total * total` is 1 × 10^38, but numbers must stay below 10^34 in size',
   },
   {
-    code: 'R0004',
+    code: 'R0005',
     title: 'a value at a date after the period evaluated',
     program: `${header}measure total = sum sale.amount\nlet rate = bands total {\n  below 1_000 EUR: 1%\n  from 1_000 EUR: 2%\n}\npayout cash as cash\nrule "At year end" {\n  for each sale\n  award amount * (rate at 2026-12-31) to cash\n}\n`,
     data: { 'sale.csv': 'id,partner,date,amount,units\nS1,P1,2026-01-05,100,1\n' },
