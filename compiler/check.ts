@@ -13,6 +13,7 @@ import type { CheckedProgram, FieldInfo, Level, Symbol, Type } from './checked.j
 import type { CheckContext, TopDecl, TopKind } from './context.js';
 import { fold, type Const } from './consts.js';
 import { collectDeclarations } from './declarations.js';
+import { checkFieldOptions } from './fields.js';
 import { checkLet, checkMeasure, checkTier } from './definitions.js';
 import { ExprChecker, type ExprScope } from './exprs.js';
 import { checkHeader } from './header.js';
@@ -31,6 +32,7 @@ const STAGES: readonly { name: string; run: (ck: Checker, decls: readonly Decl[]
   { name: 'header', run: (ck) => ck.checkHeader() },
   { name: 'declarations: names, fields, tier levels', run: collectDeclarations },
   { name: 'lets, measures and tiers, dependencies first', run: (ck, decls) => dependencyOrder(ck, decls).forEach((name) => ck.ensure(name)) },
+  { name: 'field options: columns and defaults', run: checkFieldOptions },
   { name: 'pots', run: (ck, decls) => decls.forEach((d) => d.kind === 'PayoutDecl' && checkPot(ck, d)) },
   { name: 'rules', run: (ck, decls) => ck.checkRules(decls) },
   { name: 'tests', run: (ck, decls) => ck.checkTests(decls) },

@@ -107,6 +107,9 @@ function prec(e: S.Expr): number {
       }
     case 'Unary':
       return e.op === 'not' ? 3 : 7;
+    case 'Duration':
+      // `N days` is read after its count's primary, like a unary operator: `-30 days` is `-(30 days)`.
+      return 7;
     case 'InRange':
     case 'InSet':
       return 4;
@@ -375,9 +378,10 @@ class Printer {
           if (lv.threshold) {
             w.put(' from ');
             this.expr(w, lv.threshold);
-            // `Silver from 100` followed by a level named like a currency (`VIP`) would read as money.
+            // `Silver from 100` followed by a level named like a currency (`VIP`) would read as money;
+            // a threshold that ends with a keyword used as a name needs what follows it to be one.
             const next = n.levels[i + 1];
-            if (next && CURRENCY_LIKE.test(next.name.name) && /\d$/.test(lineText(w.cur))) w.put(',');
+            if (next && ((CURRENCY_LIKE.test(next.name.name) && /\d$/.test(lineText(w.cur))) || endsWithKeywordName(lv.threshold))) w.put(',');
           }
         });
         break;
@@ -424,6 +428,7 @@ class Printer {
     w.put('}', close, true);
   }
 
+  /** `name: type`, then its options in their order: `from "Column"`, `default VALUE`. */
   private fieldDecl(w: Writer, f: S.FieldDecl): void {
     this.ident(w, f.name);
     w.put(': ');
@@ -436,6 +441,22 @@ class Printer {
         if (i) w.put(', ');
         this.string(w, m);
       });
+    }
+    this.fieldOptions(w, f);
+  }
+
+  private fieldOptions(w: Writer, f: S.FieldDecl): void {
+    if (f.column) {
+      w.put(' from', this.findBack('from', f.column.span.start));
+      w.put(' ');
+      this.string(w, f.column);
+    }
+    if (f.default) {
+      w.put(' default', this.findBack('default', f.default.span.start));
+      w.put(' ');
+      this.sub(w, f.default, 5);
+      // The next field's name cannot follow a keyword used as a name: keep a comma there.
+      if (endsWithKeywordName(f.default)) w.put(',');
     }
   }
 
@@ -606,9 +627,16 @@ class Printer {
     w.put(quote(s.value), s.span.start);
   }
 
-  /** An operand: parenthesised when it binds less tightly than `min`, or when it is an `if`. */
-  private sub(w: Writer, e: S.Expr, min: number, operand = true): void {
-    const paren = prec(e) < min || (operand && e.kind === 'If');
+  /**
+   * An operand: parenthesised when it binds less tightly than `min`, or when it is an `if`
+   * (`operand`); `arithmetic`: an operand of `+ - * /`, unary `-` or a duration's count, where a
+   * `days between` is parenthesised too (its second date is an additive expression, which would
+   * take in what follows: `(days between a and b) * 2`); `inOr`: an operand of `or`, where an `and`
+   * keeps its parentheses (`a or (b and c)`: reviewers read the grouping, not the precedence).
+   */
+  private sub(w: Writer, e: S.Expr, min: number, operand = true, ctx: { arithmetic?: boolean; inOr?: boolean } = {}): void {
+    const paren =
+      prec(e) < min || (operand && e.kind === 'If') || (ctx.arithmetic === true && e.kind === 'DaysBetween') || (ctx.inOr === true && e.kind === 'Binary' && e.op === 'and');
     if (paren) w.put('(');
     this.expr(w, e);
     if (paren) w.put(')');
@@ -644,13 +672,15 @@ class Printer {
         // source nests (at most MAX_NESTING levels, since parentheses are only printed where the
         // source needed them).
         const chain: S.Binary[] = [e];
-        for (let x = e.left; x?.kind === 'Binary' && prec(x) >= operandPrec(chain[chain.length - 1]!.op)[0]; x = x.left) chain.push(x);
+        const joins = (x: S.Binary, op: S.BinaryOp) => prec(x) >= operandPrec(op)[0] && !(op === 'or' && x.op === 'and');
+        for (let x = e.left; x?.kind === 'Binary' && joins(x, chain[chain.length - 1]!.op); x = x.left) chain.push(x);
         const innermost = chain[chain.length - 1]!;
-        this.sub(w, innermost.left, operandPrec(innermost.op)[0]);
+        const ctx = (op: S.BinaryOp) => ({ arithmetic: op === '+' || op === '-' || op === '*' || op === '/', inOr: op === 'or' });
+        this.sub(w, innermost.left, operandPrec(innermost.op)[0], true, ctx(innermost.op));
         for (let i = chain.length - 1; i >= 0; i--) {
           const n = chain[i]!;
           w.put(` ${n.op} `);
-          this.sub(w, n.right, operandPrec(n.op)[1]);
+          this.sub(w, n.right, operandPrec(n.op)[1], true, ctx(n.op));
         }
         break;
       }
@@ -660,8 +690,22 @@ class Printer {
           this.sub(w, e.operand, 3);
         } else {
           w.put('-', e.span.start);
-          this.sub(w, e.operand, 7);
+          this.sub(w, e.operand, 7, true, { arithmetic: true });
         }
+        break;
+      case 'Duration':
+        this.sub(w, e.count, PRIMARY, true, { arithmetic: true });
+        w.put(` ${e.word}`);
+        break;
+      case 'DaysBetween':
+        w.put('days between', e.span.start);
+        w.put(' ');
+        this.sub(w, e.from, 5);
+        w.put(' and ');
+        this.sub(w, e.to, 5);
+        break;
+      case 'PeriodBound':
+        w.put(`period.${e.bound}`, e.span.start);
         break;
       case 'InRange':
         this.sub(w, e.value, 5);
@@ -789,6 +833,37 @@ class Printer {
     w.put('}', close, true);
   }
 }
+
+/** Whether an expression ends with a keyword used as a name (`… + value`): what follows it must be able to follow an operand (a comma, not the next level's name). */
+function endsWithKeywordName(e: S.Expr | undefined): boolean {
+  let x = e;
+  for (;;) {
+    if (!x) return false;
+    switch (x.kind) {
+      case 'Name':
+        return KEYWORD_NAMES.has(x.name);
+      case 'Binary':
+        x = x.right;
+        break;
+      case 'Unary':
+        x = x.operand;
+        break;
+      case 'InRange':
+        x = x.to;
+        break;
+      case 'If':
+        x = x.otherwise;
+        break;
+      case 'DaysBetween':
+        x = x.to;
+        break;
+      default:
+        return false;
+    }
+  }
+}
+
+const KEYWORD_NAMES: ReadonlySet<string> = new Set(T.KEYWORDS);
 
 /** A string literal for a value: `"` and `\` escaped, line breaks and tabs as `\n` and `\t`. */
 export function quote(value: string): string {

@@ -8,11 +8,11 @@
  * (`pass1.ts`), the settlement of pots (`settle.ts`), traces and explanations (`traces.ts`), and
  * what a run carries between periods (`run-state.ts`).
  */
-import { compareValues, type Ctx, type EventRow, type PartnerEnv, type Value } from './compile-ir.js';
+import { compareValues, PERIOD_END, PERIOD_START, type Ctx, type EventRow, type PartnerEnv, type Value } from './compile-ir.js';
 import type { Artifact, ValueKind, WindowSpec } from './artifact.js';
 import * as N from './num.js';
 import type { Num } from './num.js';
-import { formatDate, formatPeriod, runPeriods, windowRange, type Period, type Window } from '../core/periods.js';
+import { firstDay, formatDate, formatPeriod, lastDay, runPeriods, windowRange, type Period, type Window } from '../core/periods.js';
 import { wrapEvalError } from './errors.js';
 import { addEventAward, EventAwards, newRuleAcc, RunIndex, type RuleAcc } from './pass1.js';
 import { Plan, type CompiledRule, type CompiledStep } from './plan.js';
@@ -211,8 +211,12 @@ export class Evaluator {
   /** 1. Measures, tiers and lets for every partner in one period. */
   private evaluateEnvs(period: Period, partners: readonly PartnerRow[], idx: RunIndex): Map<string, PartnerEnv> {
     const envs = new Map<string, PartnerEnv>();
+    const start = formatDate(firstDay(period));
+    const end = formatDate(lastDay(period));
     for (const partner of partners) {
       const env: PartnerEnv = { id: partner.id, attrs: partner.attrs, vals: Object.create(this.plan.constants) as Record<string, Value> };
+      env.vals[PERIOD_START] = start;
+      env.vals[PERIOD_END] = end;
       for (const cs of this.plan.steps) {
         const at: { ev?: EventRow } = {};
         try {

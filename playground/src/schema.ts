@@ -20,7 +20,7 @@ export interface TableSchema {
 export interface ProgramSchema {
   tables: TableSchema[];
   currency: string;
-  period: 'month' | 'quarter' | 'year';
+  period: 'month' | 'quarter' | 'half' | 'year';
   start: string;
   end?: string;
   /**

@@ -37,6 +37,12 @@ function ex(e: S.Expr | undefined): string {
       return `(lookup ${ex(e.key)} {${[...e.entries.map((x) => `${x.key.kind === 'String' ? JSON.stringify(x.key.value) : x.key.name}: ${ex(x.value)}`), ...(e.otherwise ? [`else: ${ex(e.otherwise)}`] : [])].join(', ')}})`;
     case 'Bands':
       return `(${e.mode} ${ex(e.subject)} {${e.bands.map((b) => `${b.bound} ${ex(b.threshold)}: ${ex(b.value)}`).join(', ')}})`;
+    case 'Duration':
+      return `(${e.word} ${ex(e.count)})`;
+    case 'DaysBetween':
+      return `(days ${ex(e.from)} ${ex(e.to)})`;
+    case 'PeriodBound':
+      return `period.${e.bound}`;
     case 'Skipped':
       return '…';
   }
@@ -312,7 +318,7 @@ describe('syntax errors', () => {
     const d = diags(src);
     expect(d.map((x) => [x.code, x.start])).toEqual([
       ['E0102', src.indexOf('\nlet y')],
-      ['E0102', src.indexOf('to p')],
+      ['E0108', src.indexOf('to p')],
       ['E0101', src.indexOf('}\nfoo')],
       ['E0104', src.indexOf('foo')],
       ['E0106', src.indexOf('program "b"')],
