@@ -35,7 +35,20 @@ export interface Ctx {
 /** Something a trace can say about an evaluation: a named value, or a band reached. */
 export type Note =
   | { kind: 'value'; label: string; value: Value; u: ValueKind }
-  | { kind: 'band'; label: string; subject: string; value: Value; u: ValueKind; rate: Value; rateU: ValueKind; /** the rate as written, when a literal (`4%`) */ rateSrc?: string };
+  | {
+      kind: 'band';
+      label: string;
+      subject: string;
+      /** `bands`: the subject's value; `marginal`: the part of it inside this band (a slice). */
+      value: Value;
+      u: ValueKind;
+      rate: Value;
+      rateU: ValueKind;
+      /** the rate as written, when a literal (`4%`) */
+      rateSrc?: string;
+      /** A slice of a `marginal` subject, rather than the band a `bands` subject reached. */
+      slice?: true;
+    };
 
 export type Fn = (ctx: Ctx, notes?: Note[]) => Value;
 
@@ -415,7 +428,7 @@ export function compileIR(ir: IR, env: CompileEnv): Fn {
             const rate = values[i]!(ctx, n) as Num;
             if (!N.isZero(part)) {
               total = inRange(N.add(total, inRange(N.mul(part, rate), what)), what);
-              if (n) n.push({ kind: 'band', label: labels[i] ?? '', subject, value: part, u: xu, rate, rateU: ir.values[i]?.u ?? vu, ...literal(ir.values[i]) });
+              if (n) n.push({ kind: 'band', label: labels[i] ?? '', subject, value: part, u: xu, rate, rateU: ir.values[i]?.u ?? vu, ...literal(ir.values[i]), slice: true });
             }
           }
           if (upper === undefined || N.cmp(v, upper) < 0) break;
