@@ -256,12 +256,14 @@ class Checker implements CheckContext {
   /** Reports the first name in `e` that makes it vary, where a constant is required. */
   requireConstant(e: Expr | undefined, what: string): boolean {
     if (!e || this.x.level(e) === 'program') return true;
-    const culprit = findExpr(e, (x) => (x.kind === 'Name' || x.kind === 'Field') && this.x.level(x) !== 'program') ?? e;
-    const name = culprit.kind === 'Name' ? culprit.name : culprit.kind === 'Field' ? `${culprit.object?.name}.${culprit.field?.name}` : undefined;
+    const culprit = findExpr(e, (x) => (x.kind === 'Name' || x.kind === 'Field' || x.kind === 'PeriodBound') && this.x.level(x) !== 'program') ?? e;
+    const name =
+      culprit.kind === 'Name' ? culprit.name : culprit.kind === 'Field' ? `${culprit.object?.name}.${culprit.field?.name}` : culprit.kind === 'PeriodBound' ? `period.${culprit.bound}` : undefined;
+    const varies = culprit.kind === 'PeriodBound' ? 'in every period' : 'for every partner';
     this.report(
       error(
         'E0223',
-        `${what} must be a constant${name ? `, but \`${name}\` is different for every partner` : ''}`,
+        `${what} must be a constant${name ? `, but \`${name}\` is different ${varies}` : ''}`,
         culprit.span,
         'use a number or an amount of money, or a `let` that uses only constants',
       ),

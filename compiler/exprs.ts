@@ -541,7 +541,9 @@ export class ExprChecker {
     const hint =
       d.kind === 'date'
         ? otherType.kind === 'number'
-          ? `say what the number counts: \`${n ?? 'N'} days\` or \`${n ?? 'N'} months\``
+          ? n === '1'
+            ? 'say what the number counts: `1 day` or `1 month`'
+            : `say what the number counts: \`${n ?? 'N'} days\` or \`${n ?? 'N'} months\``
           : 'a date moves by a number of days or months: `date + 30 days`'
         : otherType.kind === 'number'
           ? `write the number in ${unit} too: \`${n ?? 'N'} ${unit}\``

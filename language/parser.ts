@@ -417,10 +417,11 @@ class IncentParser extends EmbeddedActionsParser {
   });
 
   /** `from "Column header"`: the CSV column or JSON key a field is read from (§12.1). */
-  fieldColumn = this.RULE('fieldColumn', (): S.StringLit => {
+  fieldColumn = this.RULE('fieldColumn', (): S.StringLit | undefined => {
     this.CONSUME(Kw.from);
     const s = this.CONSUME(T.StringLit);
-    return this.ACTION(() => this.str(s))!;
+    // A string the parser inserted to recover from its absence (reported) is no column.
+    return this.ACTION(() => (s.isInsertedInRecovery ? undefined : this.str(s)));
   });
 
   /** `default VALUE`: what an empty cell or a missing key stands for (§12.1). Additive, so that another option may follow. */
@@ -431,7 +432,7 @@ class IncentParser extends EmbeddedActionsParser {
 
   /** A field name: any word, keywords included (`value: money`, `partner` in test records; §12.1). */
   fieldName = this.RULE('fieldName', (): S.Ident => {
-    const tok = this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(T.AnyKeyword) }]);
+    const tok = this.CONSUME(T.Word);
     return this.ACTION(() => this.ident(tok))!;
   });
 
@@ -750,8 +751,8 @@ class IncentParser extends EmbeddedActionsParser {
           const kw = this.CONSUME(Kw.award);
           const amount = this.SUBRULE(this.expr);
           this.CONSUME(Kw.to);
-          const pot = this.CONSUME(T.Identifier);
-          return this.ACTION(() => ({ kind: 'Award', amount, pot: this.ident(pot), span: this.from(kw) }) as S.RuleClause)!;
+          const pot = this.SUBRULE(this.fieldName); // any word: a keyword is no pot, which the checker says
+          return this.ACTION(() => ({ kind: 'Award', amount, pot, span: this.from(kw) }) as S.RuleClause)!;
         },
       },
       {
@@ -799,10 +800,12 @@ class IncentParser extends EmbeddedActionsParser {
               },
             },
             {
+              // Any word: a keyword is no event kind, which the checker says (one diagnostic, no cascade).
+              IGNORE_AMBIGUITIES: true,
               ALT: () => {
-                const ev = this.CONSUME(T.Identifier);
+                const ev = this.SUBRULE(this.fieldName);
                 const where = this.OPTION2(() => this.SUBRULE2(this.whereClause));
-                return this.ACTION(() => ({ kind: 'ForEachEvent', event: this.ident(ev), ...(where ? { where } : {}), span: this.from(kw) }) as S.Scope)!;
+                return this.ACTION(() => ({ kind: 'ForEachEvent', event: ev, ...(where ? { where } : {}), span: this.from(kw) }) as S.Scope)!;
               },
             },
           ]);
@@ -877,10 +880,10 @@ class IncentParser extends EmbeddedActionsParser {
         ALT: () => {
           const kw = this.CONSUME(Kw.expect);
           const id = this.CONSUME2(T.StringLit);
-          const name = this.CONSUME2(T.Identifier);
+          const name = this.SUBRULE(this.fieldName); // any word: the checker says what it is not
           this.CONSUME(T.Equals);
           const value = this.SUBRULE(this.expr);
-          return this.ACTION(() => ({ kind: 'Expect', partner: this.str(id), name: this.ident(name), value, span: this.from(kw) }) as S.TestItem)!;
+          return this.ACTION(() => ({ kind: 'Expect', partner: this.str(id), name, value, span: this.from(kw) }) as S.TestItem)!;
         },
       },
     ]),
@@ -1345,8 +1348,11 @@ function keywordForExpression(e: IRecognitionException, seg: IToken[]): Diagnost
   );
 }
 
-function hintFor(e: IRecognitionException, following: IToken | undefined): string | undefined {
+function hintFor(e: IRecognitionException, following: IToken | undefined, previous: IToken | undefined): string | undefined {
   const tok = e.token;
+  if (e.message.startsWith('expected `:`') && (previous?.tokenType === Kw.from || previous?.tokenType === Kw.default)) {
+    return 'a field\'s options come after its type, in this order: `from "Column header"`, then `default VALUE`';
+  }
   if (tok.tokenType === EOF) return e.message.includes('`}`') ? 'a `{` is missing its `}`' : following ? 'the declaration ends before it is complete' : undefined;
   if (e.message.includes('expected `=`') && tok.image === '==') return 'write `=` for equality';
   const kwName = T.KEYWORDS.find((k) => k === tok.image);
@@ -1454,7 +1460,8 @@ export function parse(text: string): ParseResult {
         at = { start: last.end, end: last.end };
         if (following) message = message.replace('the end of the file', `${tokenWords(following)}`);
       }
-      syntax.push(keywordForExpression(e, seg) ?? error(exceptionCode(e), message, at, hintFor(e, following)));
+      const previous = seg[seg.findIndex((t) => t === tok) - 1];
+      syntax.push(keywordForExpression(e, seg) ?? error(exceptionCode(e), message, at, hintFor(e, following, previous)));
     }
     if (p.errors.length === 0 && p.next().tokenType !== EOF) {
       const extra = p.next();

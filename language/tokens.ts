@@ -4,7 +4,10 @@
  */
 import { createToken, Lexer, type TokenType } from 'chevrotain';
 
-export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: 'a name' });
+/** Any word: an identifier or a keyword (a field, an event kind or a pot written where a name is expected; the checker says what it is not). */
+export const Word = createToken({ name: 'Word', pattern: Lexer.NA, label: 'a name' });
+
+export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: 'a name', categories: [Word] });
 
 /** Every reserved word, in the order the formatter and the editor list them. */
 export const KEYWORDS = [
@@ -41,7 +44,7 @@ const keywordTokens = Object.fromEntries(
       pattern: new RegExp(`${k}\\b`),
       longer_alt: Identifier,
       label: `\`${k}\``,
-      categories: EXPRESSION_KEYWORDS.includes(k) ? [AnyKeyword] : [AnyKeyword, BareKeyword],
+      categories: EXPRESSION_KEYWORDS.includes(k) ? [AnyKeyword, Word] : [AnyKeyword, BareKeyword, Word],
     }),
   ]),
 ) as Record<Keyword, TokenType>;
@@ -92,7 +95,7 @@ export const allTokens: TokenType[] = [
   Identifier,
   LBrace, RBrace, LParen, RParen, LBracket, RBracket, Comma, Colon, DotDot, Dot,
   NotEquals, LessEq, GreaterEq, Less, Greater, Equals, Plus, Minus, Star, Slash,
-  AnyKeyword, BareKeyword,
+  AnyKeyword, BareKeyword, Word,
 ];
 
 export const lexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: false });

@@ -660,9 +660,13 @@ export function sameValue(a: Value, b: Value): boolean {
   return N.cmp(a, b) === 0;
 }
 
-/** Problems and records in the order of their place: by file, then line, then number in the file. */
-export function byPlace<T extends { file: string; line: number; n?: number }>(a: T, b: T): number {
-  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || (a.n ?? 0) - (b.n ?? 0);
+/**
+ * Problems and records in the order of their place: by file, then line, then number in the file
+ * (a rejected record's `n`; a problem's `record` when records share a line, as in a JSON array on
+ * one line, so that the problems of its records are in record order however they were found).
+ */
+export function byPlace<T extends { file: string; line: number; n?: number; record?: number }>(a: T, b: T): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || (a.n ?? a.record ?? 0) - (b.n ?? b.record ?? 0);
 }
 
 /**

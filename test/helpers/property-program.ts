@@ -1,9 +1,13 @@
-/** The program the evaluator's property and time-zone tests run: every kind of pot, cap, budget and rule. */
+/**
+ * The program the evaluator's property and time-zone tests run: every kind of pot, cap, budget and
+ * rule; a column read under another header and a field with a default (§12.1); dates moved by days
+ * and months, days between two dates, and the period's bounds (§12.4).
+ */
 import { header } from './run.js';
 
 export const PROGRAM = `${header()}
 partner { kind: one of "distributor", "reseller" }
-event sale { category: one of "hardware", "software"  amount: money }
+event sale { category: one of "hardware", "software"  amount: money from "Amount (€)"  shipped: date default 2026-06-30 }
 event refund { amount: money }
 measure revenue = sum sale.amount
 measure hw = sum sale.amount where sale.category = "hardware" over last 2 quarters
@@ -49,6 +53,14 @@ rule "Points" {
   for each sale where category = "hardware"
   award floor(amount / 1 EUR) to pts
   cap 300 per event
+}
+rule "Quick delivery" {
+  for each sale where days between date and shipped <= 30 and date + 1 month >= period.start + 1 month
+  award 5 to pts
+}
+rule "Late in the period" {
+  for each sale where shipped > period.end - 10 days
+  award 1 to pts
 }
 rule "Top" {
   for top 2 partners by revenue where revenue > 0 EUR
