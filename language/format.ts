@@ -825,7 +825,7 @@ class Printer {
       w.nl(indent + 1);
       w.put(b.bound, b.span.start);
       w.put(' ');
-      this.sub(w, b.threshold, 5, false);
+      this.sub(w, b.threshold, thresholdNeedsParens(b.threshold) ? PRIMARY + 1 : 5, false);
       w.put(': ');
       this.expr(w, b.value);
     }
@@ -836,29 +836,52 @@ class Printer {
 
 /** Whether an expression ends with a keyword used as a name (`… + value`): what follows it must be able to follow an operand (a comma, not the next level's name). */
 function endsWithKeywordName(e: S.Expr | undefined): boolean {
+  const x = rightmost(e);
+  return x?.kind === 'Name' && KEYWORD_NAMES.has(x.name);
+}
+
+/**
+ * Whether a band threshold must keep its parentheses: `:` follows it, which cannot follow a
+ * keyword used as a name, and after a duration's unit makes the unit a field name (`{ a: 1 days: 2 }`).
+ */
+function thresholdNeedsParens(e: S.Expr | undefined): boolean {
+  const x = rightmost(e);
+  return x?.kind === 'Duration' || (x?.kind === 'Name' && KEYWORD_NAMES.has(x.name));
+}
+
+/**
+ * The expression printed last in `e` (its rightmost operand, down the tree), where what follows `e`
+ * meets it; undefined when `e` ends with a parenthesis. Mirrors the parentheses `sub` prints.
+ */
+function rightmost(e: S.Expr | undefined): S.Expr | undefined {
   let x = e;
+  const paren = (y: S.Expr | undefined, min: number, arithmetic: boolean) => !y || prec(y) < min || y.kind === 'If' || (arithmetic && y.kind === 'DaysBetween');
   for (;;) {
-    if (!x) return false;
+    if (!x) return undefined;
     switch (x.kind) {
-      case 'Name':
-        return KEYWORD_NAMES.has(x.name);
-      case 'Binary':
+      case 'Binary': {
+        const arithmetic = x.op === '+' || x.op === '-' || x.op === '*' || x.op === '/';
+        if (paren(x.right, operandPrec(x.op)[1], arithmetic) || (x.op === 'or' && x.right.kind === 'Binary' && x.right.op === 'and')) return undefined;
         x = x.right;
         break;
+      }
       case 'Unary':
+        if (paren(x.operand, x.op === 'not' ? 3 : 7, x.op === '-')) return undefined;
         x = x.operand;
         break;
       case 'InRange':
+        if (paren(x.to, 5, false)) return undefined;
         x = x.to;
         break;
       case 'If':
         x = x.otherwise;
         break;
       case 'DaysBetween':
+        if (paren(x.to, 5, false)) return undefined;
         x = x.to;
         break;
       default:
-        return false;
+        return x;
     }
   }
 }
