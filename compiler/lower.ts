@@ -67,8 +67,14 @@ function fieldType(t: Type): FieldType {
   }
 }
 
-function fields(map: Map<string, FieldInfo>): FieldSpec[] {
-  return [...map.values()].map((f) => ({ name: f.name, type: f.ref ? { ref: f.ref } : fieldType(f.type) }));
+/** The fields of a record: each with its column when mapped (`from "…"`), its default, lowered like a test value, and the kind a `ref` field names. */
+function fields(map: Map<string, FieldInfo>, literal: (e: Expr) => string | boolean): FieldSpec[] {
+  return [...map.values()].map((f) => ({
+    name: f.name,
+    type: f.ref ? { ref: f.ref } : fieldType(f.type),
+    ...(f.column !== f.name ? { column: f.column } : {}),
+    ...(f.default ? { default: literal(f.default) } : {}),
+  }));
 }
 
 /** A window as written, normalized (the checker has validated it). */
@@ -175,6 +181,13 @@ export function lower(c: CheckedProgram, source: string): Artifact {
           src,
         };
       }
+      case 'Duration':
+        // A duration is its number of days or months: the unit is known where it meets a date (`dateadd`).
+        return { ...ir(e.count), src };
+      case 'DaysBetween':
+        return { k: 'days', a: ir(e.from), b: ir(e.to), src };
+      case 'PeriodBound':
+        return { k: 'period', bound: e.bound, src };
       case 'Bands': {
         const below = e.bands.find((b) => b.bound === 'below');
         const froms = e.bands.filter((b) => b.bound === 'from');
@@ -219,9 +232,18 @@ export function lower(c: CheckedProgram, source: string): Artifact {
     let acc = ir(below);
     while (i >= 0) {
       const n = spine[i]!;
-      if (n.op === '+' || n.op === '-' || n.op === '*' || n.op === '/') {
+      const nt = type(n);
+      if ((n.op === '+' || n.op === '-') && nt?.kind === 'date') {
+        // A date moved by a duration (§12.4): `d ± n days|months`, or `n days + d`.
+        const lt = type(n.left);
+        const [d, dur] = lt?.kind === 'date' ? [acc, n.right] : [ir(n.right), n.left];
+        const unit = (type(dur) as { unit: 'days' | 'months' }).unit;
+        acc = { k: 'dateadd', d, n: lt?.kind === 'date' ? ir(dur) : acc, unit, neg: n.op === '-', src: text(n), u: 'date' };
+        below = n;
+        i--;
+      } else if (n.op === '+' || n.op === '-' || n.op === '*' || n.op === '/') {
         const rest: Extract<IR, { k: 'arith' }>['rest'] = [];
-        for (; i >= 0 && isArith(spine[i]!.op); i--) rest.push({ op: spine[i]!.op as '+', b: ir(spine[i]!.right) });
+        for (; i >= 0 && isArith(spine[i]!.op) && type(spine[i]!)?.kind !== 'date'; i--) rest.push({ op: spine[i]!.op as '+', b: ir(spine[i]!.right) });
         below = spine[i + 1]!;
         acc = { k: 'arith', a: acc, rest, src: text(below), u: valueKind(type(below)) };
       } else if (n.op === 'and' || n.op === 'or') {
@@ -327,8 +349,8 @@ export function lower(c: CheckedProgram, source: string): Artifact {
       ...(c.header.end ? { end: c.header.end } : {}),
       rounding: c.header.rounding,
     },
-    partner: { declared: c.partner.declared, fields: fields(c.partner.fields) },
-    events: [...c.events.values()].map((ev) => ({ name: ev.name, fields: fields(ev.fields) })),
+    partner: { declared: c.partner.declared, fields: fields(c.partner.fields, literal) },
+    events: [...c.events.values()].map((ev) => ({ name: ev.name, fields: fields(ev.fields, literal) })),
     constants: c.programOrder.map((name) => {
       const l = c.lets.get(name)!;
       return { name, value: ir(l.decl.value), valueKind: valueKind(l.type) };

@@ -8,11 +8,11 @@
  * (`pass1.ts`), the settlement of pots (`settle.ts`), traces and explanations (`traces.ts`), and
  * what a run carries between periods (`run-state.ts`).
  */
-import { compareValues, type Ctx, type EventRow, type PartnerEnv, type RunLinks, type Value } from './compile-ir.js';
+import { compareValues, PERIOD_END, PERIOD_START, type Ctx, type EventRow, type PartnerEnv, type RunLinks, type Value } from './compile-ir.js';
 import type { Artifact, ValueKind, WindowSpec } from './artifact.js';
 import * as N from './num.js';
 import type { Num } from './num.js';
-import { formatDate, formatPeriod, runPeriods, windowRange, type Period, type Window } from '../core/periods.js';
+import { firstDay, formatDate, formatPeriod, lastDay, previousPeriod, runPeriods, windowRange, type Period, type Window } from '../core/periods.js';
 import { wrapEvalError } from './errors.js';
 import { addEventAward, EventAwards, newRuleAcc, RunIndex, type RuleAcc } from './pass1.js';
 import { Plan, type CompiledRule, type CompiledStep } from './plan.js';
@@ -226,7 +226,7 @@ export class Evaluator {
     const shared = new RunShared(run, a.program.period, first.refs, first.running);
     const envs = shared.envs;
     const plan = this.plan;
-    const before = plan.usesPrevious ? this.beforeProgram(partnerList) : undefined;
+    const before = plan.usesPrevious ? this.beforeProgram(partnerList, run[0]!) : undefined;
     const holds = plan.steps.some((cs) => cs.step.kind === 'tier' && cs.step.down);
     run.forEach((p, k) => {
       // Only what the program reads: previous values, the levels a tier holds.
@@ -262,12 +262,18 @@ export class Evaluator {
    * The partner values before the program (§12.3): what `previous NAME` reads in the first period —
    * every measure on no events (zero, or its `else`), every tier and let computed from those; a
    * `previous` met there reads the value of its kind where nothing is known (zero, false, "", the
-   * base level, the program's start), so nothing goes back further.
+   * base level, the program's start), so nothing goes back further. `period.start` and
+   * `period.end` there are the bounds of the period before the first.
    */
-  private beforeProgram(partners: readonly PartnerRow[]): Map<string, PartnerEnv> {
+  private beforeProgram(partners: readonly PartnerRow[], first: Period): Map<string, PartnerEnv> {
     const envs = new Map<string, PartnerEnv>();
+    const before = previousPeriod(first);
+    const start = formatDate(firstDay(before));
+    const end = formatDate(lastDay(before));
     for (const partner of partners) {
       const env: PartnerEnv = { id: partner.id, attrs: partner.attrs, vals: Object.create(this.plan.constants) as Record<string, Value>, prev: this.plan.defaults, run: BEFORE_PROGRAM };
+      env.vals[PERIOD_START] = start;
+      env.vals[PERIOD_END] = end;
       const ctx: Ctx = { p: env };
       for (const cs of this.plan.steps) {
         const step = cs.step;
@@ -286,6 +292,8 @@ export class Evaluator {
   /** 1. Measures, tiers and lets for every partner in one period. */
   private evaluateEnvs(period: Period, partners: readonly PartnerRow[], idx: RunIndex, pc: PeriodContext): Map<string, PartnerEnv> {
     const envs = new Map<string, PartnerEnv>();
+    const start = formatDate(firstDay(period));
+    const end = formatDate(lastDay(period));
     for (const partner of partners) {
       const previous = pc.previous?.get(partner.id);
       const prevPeriod = pc.prev?.get(partner.id);
@@ -296,6 +304,8 @@ export class Evaluator {
         ...(previous ? { prev: previous.vals } : {}),
         run: pc.links,
       };
+      env.vals[PERIOD_START] = start;
+      env.vals[PERIOD_END] = end;
       for (const cs of this.plan.steps) {
         const at: { ev?: EventRow } = {};
         try {

@@ -9,6 +9,7 @@ import type { Artifact, IR, PotSpec, RuleSpec, Step, ValueKind } from './artifac
 import { compileIR, type CompileEnv, type Ctx, type Fn, type Value } from './compile-ir.js';
 import { compileInt, type IntFn } from './compile-int.js';
 import * as N from './num.js';
+import { monthsPer } from '../core/periods.js';
 import type { Num } from './num.js';
 import type { CompiledRunning } from './running.js';
 
@@ -219,7 +220,7 @@ export class Plan {
     for (const m of this.local.values()) if ((m.intArg && (m.step.op === 'sum' || m.step.op === 'average')) || m.step.op === 'count') m.slot = slots++;
     this.slots = slots;
     // The earliest month any window can reach from the first period, and the months a run spans.
-    const periodMonths = a.program.period === 'month' ? 1 : a.program.period === 'quarter' ? 3 : 12;
+    const periodMonths = monthsPer(a.program.period);
     let lookback = 12;
     for (const m of this.local.values()) {
       const w = m.step.window;
@@ -281,6 +282,7 @@ export function irRefs(ir: IR): string[] {
     else if (x && typeof x === 'object') {
       const o = x as Record<string, unknown>;
       if (o['k'] === 'ref') out.push(o['name'] as string);
+      if (o['k'] === 'period') out.push(`period.${o['bound'] as string}`); // different in every period: never a constant
       for (const v of Object.values(o)) if (v && typeof v === 'object') walk(v);
     }
   };

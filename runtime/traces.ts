@@ -58,10 +58,13 @@ export class Tracer {
   private describeNotes(notes: Note[]): string {
     const seen = new Set<string>();
     const parts: string[] = [];
-    // A value that a band note already shows (`x 1,500.00 EUR reaches band …`) is not repeated.
-    const banded = new Set(notes.flatMap((n) => (n.kind === 'band' || n.kind === 'interp' ? [n.subject] : [])));
+    // A value that a band or interpolation note already shows (`x 1,500.00 EUR reaches band …`) is
+    // not repeated; a marginal subject is shown whole, then its slices (`revenue 3,000.00 USD,
+    // 1,000.00 USD of it in band "below 1,000 USD" × 1%, …`), so that the slice is not taken for the measure.
+    const banded = new Set(notes.flatMap((n) => ((n.kind === 'band' && !n.slice) || n.kind === 'interp' ? [n.subject] : [])));
     for (const n of notes) {
       if (n.kind === 'value' && banded.has(n.label)) continue;
+      const rate = n.kind === 'band' ? (n.rateSrc ?? this.format(n.rate, n.rateU)) : '';
       const text =
         n.kind === 'value'
           ? `${n.label} ${this.format(n.value, n.u, n.label)}`
@@ -69,7 +72,9 @@ export class Tracer {
             ? n.lo === n.hi
               ? `${n.subject} ${this.format(n.x, n.xu)} is beyond the points: the value at ${readableNumbers(n.lo)} → ${this.format(n.value, n.u)}`
               : `${n.subject} ${this.format(n.x, n.xu)} is between ${readableNumbers(n.lo)} and ${readableNumbers(n.hi)}: interpolated → ${this.format(n.value, n.u)}`
-            : `${n.subject} ${this.format(n.value, n.u)} reaches band "${readableNumbers(n.label)}" → ${n.rateSrc ?? this.format(n.rate, n.rateU)}`;
+            : n.slice
+              ? `${this.format(n.value, n.u)} of ${n.subject} in band "${readableNumbers(n.label)}" × ${rate}`
+              : `${n.subject} ${this.format(n.value, n.u)} reaches band "${readableNumbers(n.label)}" → ${rate}`;
       if (!seen.has(text)) {
         seen.add(text);
         parts.push(text);
@@ -207,6 +212,13 @@ export class Tracer {
         return ir.args.map((x) => this.explainFalse(x, undefined, ctx)).join(', and ');
       case 'not':
         return `${ir.a.src ?? 'the condition'} holds`;
+      case 'if': {
+        // The branch taken was false: why; when it is a literal (`… else false`), why it was taken.
+        const c = val(ir.c) === true;
+        const taken = c ? ir.a : ir.b;
+        if (taken.k === 'bool') return c ? `${ir.c.src ?? 'the condition'} holds` : this.explainFalse(ir.c, undefined, ctx);
+        return this.explainFalse(taken, undefined, ctx);
+      }
       case 'cmp': {
         const c = compareValues(ir.t, val(ir.a), val(ir.b));
         const rel = ir.t === 'num' || ir.t === 'level' || (ir.t === 'str' && ir.a.u === 'date') ? (c < 0 ? '<' : c > 0 ? '>' : '=') : c === 0 ? '=' : '≠';

@@ -27,12 +27,12 @@ import type { Artifact } from '../artifact.js';
 import type { EventRow } from '../compile-ir.js';
 import type { EventSource } from '../evaluate.js';
 import type { PartnerRow } from '../results.js';
-import { byPlace, DatasetBuilder, readRaw, refFields, sameValue, type RecordSink } from './builder.js';
+import { byPlace, DatasetBuilder, readRaw, refFields, sameValue, withColumn, type RecordSink } from './builder.js';
 import { chooseDataFiles, type DataFormat } from './files.js';
 import { PairTable, stringHash, stringHash2 } from './hash.js';
 import { recordSchemas } from './load.js';
 import { duplicateId, placeText, problem, reason, unknownPartner, unknownRecord, type FileStats, type Problem, type Reason, type RecordAt, type RejectedRecord } from './problems.js';
-import { compileSchema, type RecordSchema, type Row } from './schema.js';
+import { compileSchema, type CompiledSchema, type RecordSchema, type Row } from './schema.js';
 
 type Format = DataFormat;
 
@@ -223,6 +223,7 @@ class KindStream {
   private readonly index = new HashIndex();
   private readonly seed = (Math.random() * 0x7fffffff) | 0;
   private readonly names: string[];
+  private readonly compiled: CompiledSchema;
   private fingerprint = '';
   /** The CSV header, once read. */
   private columns: string[] | undefined;
@@ -245,7 +246,8 @@ class KindStream {
     private readonly mask: number,
     named: boolean,
   ) {
-    this.names = compileSchema(schema).names;
+    this.compiled = compileSchema(schema);
+    this.names = this.compiled.names;
     this.checks = { why: (row) => (partners.why(row.partner) ? [partners.why(row.partner)!] : []) };
     this.validIds = named ? new Set() : undefined;
   }
@@ -274,7 +276,8 @@ class KindStream {
     return b;
   }
 
-  private partnerReason(r: RejectedRecord, why: Reason): void {
+  private partnerReason(r: RejectedRecord, reason: Reason): void {
+    const why = withColumn(this.compiled, reason);
     this.partnerProblems.push(problem(r, why));
     r.reasons.push(why);
   }
@@ -374,9 +377,12 @@ class KindStream {
         continue;
       }
       for (const m of group) {
-        const duplicate = duplicateId(
-          id,
-          group.filter((o) => o !== m).map((o) => placeText({ file: this.name, ...o.at })),
+        const duplicate = withColumn(
+          this.compiled,
+          duplicateId(
+            id,
+            group.filter((o) => o !== m).map((o) => placeText({ file: this.name, ...o.at })),
+          ),
         );
         this.duplicateProblems.push(problem({ file: this.name, ...m.at }, duplicate));
         const wasHeld = this.held.has(m.at.n);

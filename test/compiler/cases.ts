@@ -53,6 +53,7 @@ export const names: Case[] = [
   ),
   c('a pot used as a value', 'E0213', 'let z = cash * 2', 'cash', '`cash` is a pot, not a value'),
   c('a field of a measure', 'E0214', 'let z = revenue.amount', 'revenue', '`revenue` is a measure, it has no fields'),
+  c('a part of the period it does not have', 'E0214', 'let z = period.middle', 'middle', 'the period has no `middle`: it has `period.start` and `period.end`'),
   c('a field of an unknown object', 'E0214', 'let z = sael.amount', 'sael', '`sael` is neither `partner` nor an event kind'),
   c('an unknown tier level in a lookup', 'E0215', 'let m = lookup status { Member: 1, Silvr: 2, Gold: 3 }', 'Silvr', '`Silvr` is not a level of tier `status`'),
   c('a level of two tiers', 'E0216', 'tier medal by revenue {\n  Bronze\n  Gold from 5 EUR\n}\nlet g = Gold', 'Gold', '`Gold` is a level of more than one tier: `status` and `medal`'),
@@ -68,6 +69,8 @@ export const names: Case[] = [
   c('a lookup key given twice', 'E0220', 'let m = lookup status { Member: 1, Silver: 2, Gold: 3, Gold: 4 }', 'Gold', '`Gold` is given twice in this `lookup`'),
   c('an unknown type', 'E0221', 'event ret { amount: mony }', 'mony', '`mony` is not a type'),
   c('an implicit field declared', 'E0222', 'event ret { date: date }', 'date', '`date` is an implicit field of every event'),
+  c('an implicit field mapped with another type', 'E0222', 'event ret { date: text from "Day" }', 'text', '`date` is an implicit field of every event, of type date'),
+  c('an implicit field with a default', 'E0222', 'event ret { partner: text from "Customer" default "P1" }', '"P1"', '`partner` is an implicit field of every event: it takes no default'),
   c('the partner id declared', 'E0222', '!program "T" {\n  currency EUR\n  period year\n  start 2026-01-01\n}\npartner { id: text }', 'id', '`id` is an implicit field of every partner'),
   c(
     'a tier threshold that varies',
@@ -77,6 +80,7 @@ export const names: Case[] = [
     'a threshold of tier `t` must be a constant, but `partner.target` is different for every partner',
   ),
   c('a pot cap that varies', 'E0223', 'payout x as cash { cap revenue per partner }', 'revenue', 'the cap of pot `x` must be a constant, but `revenue` is different for every partner'),
+  c('a field default that varies', 'E0223', 'event ret { refund: money default revenue }', 'revenue', 'the default of `refund` must be a constant, but `revenue` is different for every partner'),
   c('a measure with no event field', 'E0224', 'measure m = sum 5', '5', 'measure `m` uses no event field, so it has no events to aggregate'),
   // v0.2: event-level lets, `ref` fields, previous values (§12.2, §12.3)
   c('a let of an event in a rule for each partner', 'E0207', 'let bonus = sale.amount * 2%\nrule "R" {\n  for each partner\n  award bonus to cash\n}', 'bonus', '`bonus` is computed from each `sale` event, but no event is in scope in rule "R"'),
@@ -91,6 +95,17 @@ export const names: Case[] = [
   c('a ref on partners', 'E0229', '!program "T" {\n  currency EUR\n  period year\n  start 2026-01-01\n}\nevent sale { amount: money }\npartner { best: ref sale }', 'ref sale', 'a partner field cannot be a `ref`'),
   c('a ref to its own kind', 'E0227', 'event ret { original: ref ret }', 'ref ret', '`ret.original` names a record of its own kind, `ret`'),
   c('refs in a circle', 'E0227', 'event a { b: ref b }\nevent b { a: ref a }', 'ref b', '`ref` fields go in a circle: `a` → `b` → `a`'),
+  c(
+    'a keyword alone where the event in scope has no such field',
+    'E0225',
+    'event claim { value: money }\nrule "R" {\n  for each sale where value > 5 EUR\n  award 1 to points\n}',
+    'value',
+    '`value` is a keyword; alone it names a field of the event in scope, but `sale` has no field `value`',
+  ),
+  // (`let v = value` is an event-level let of `claim`, §12.2: not an error)
+  c('a keyword alone where no event is in scope', 'E0225', 'event claim { value: money }\nrule "R" {\n  for each partner where value > 5 EUR\n  award 1 to points\n}', 'value', '`value` is a keyword; alone it names a field of the event in scope, but no event is in scope in rule "R"'),
+  c('two fields read from one column', 'E0226', 'event ret { amount: money  net: money from "amount" }', '"amount"', 'event `ret` reads the column "amount" for two fields: `amount` and `net`'),
+  c('a column without a name', 'E0226', 'event ret { amount: money from "" }', '""', 'the column of `amount` has no name'),
 ];
 
 export const units: Case[] = [
@@ -100,6 +115,10 @@ export const units: Case[] = [
   c('number ÷ money', 'E0301', 'let a = 2 / revenue', '2 / revenue', 'cannot divide a number by money (EUR)'),
   c('arithmetic on an enumeration', 'E0302', 'let a = partner.kind + 1', 'partner.kind', '`+` needs numbers or money, but this is a `kind` (one of "distributor", "reseller")'),
   c('negating text', 'E0302', 'measure m = sum -sale.sku', 'sale.sku', '`-` needs a number or money, but this is text'),
+  c('a number added to a date', 'E0302', 'rule "R" {\n  for each sale where date + 30 > 2026-02-01\n  award 1 to points\n}', 'date + 30', '`+` cannot combine a date with a number'),
+  c('a date subtracted from a date', 'E0302', 'let d = 2026-03-01 - 2026-01-01', '2026-03-01 - 2026-01-01', '`-` cannot subtract a date from a date'),
+  c('days and months together', 'E0302', 'let d = 2026-01-01 + (1 month + 10 days)', '1 month + 10 days', '`+` cannot combine a number of days and a number of months'),
+  c('a duration times a decimal', 'E0302', 'let d = 2026-01-01 + 1.5 * 2 days', '1.5', '`*` multiplies a number of days only by a whole number, but this is a number'),
   c('comparing money with a number', 'E0303', 'let a = revenue > 5', 'revenue > 5', 'cannot compare money (EUR) with a number'),
   c(
     'comparing levels of two tiers',
@@ -152,6 +171,10 @@ export const units: Case[] = [
     'the cap of rule "R" (on pot `cash`) must be money (EUR), but this is a number',
   ),
   c('a measure default of another unit', 'E0320', 'measure m = max sale.amount else 0', '0', 'the `else` of measure `m` must be money (EUR), but this is a number'),
+  c('a field default of another unit', 'E0320', 'event ret { refund: money default 0 }', '0', 'the default of `refund` must be money (EUR), but this is a number'),
+  c('a field default that is not whole', 'E0320', 'event ret { units: integer default 1.5 }', '1.5', 'the default of `units` must be a whole number, but this is `1.5`'),
+  c('a number of days that is not whole', 'E0320', 'let d = 2026-01-01 + 1.5 days', '1.5', 'the number of days must be a whole number, but this is a decimal number'),
+  c('days between numbers', 'E0320', 'let n = days between 5 and 2026-01-01', '5', '`days between` counts the days from one date to another, but this is a number'),
   c('a tier by text', 'E0320', 'tier t by partner.kind {\n  A\n  B from 1\n}', 'partner.kind', 'tier `t` must be by a number or money, but this is a `kind` (one of "distributor", "reseller")'),
   c('a tier threshold of another unit', 'E0320', 'tier t by revenue {\n  A\n  B from 5\n}', '5', 'a threshold of tier `t` must be money (EUR), but this is a number'),
   c('a sum of text', 'E0321', 'measure m = sum sale.sku', 'sale.sku', '`sum` needs numbers or money, but this is text'),
@@ -277,6 +300,13 @@ export const declarations: Case[] = [
   ),
   c('a partner without fields', 'E0435', 'test "T" {\n  period 2026-Q1\n  partner "P1" { kind: "reseller" }\n}', '"P1"', 'partner "P1" is missing `target`'),
   c(
+    'an empty text without a default',
+    'E0435',
+    'test "T" {\n  period 2026-Q1\n  sale { partner: "P1", date: 2026-01-05, sku: "", category: "hardware", amount: 5 EUR, quantity: 1 }\n}',
+    '""',
+    '`sku` is empty, but it has no `default`',
+  ),
+  c(
     'expecting something that is not a pot, tier or measure',
     'E0436',
     'test "T" {\n  period 2026-Q1\n  partner "P1" { kind: "reseller", target: 5 EUR }\n  expect "P1" csh = 0 EUR\n}',
@@ -356,6 +386,7 @@ export const tests: Case[] = [
     'abs(-5 EUR)',
     'a test value must be computed before the run, but the checker cannot compute this one',
   ),
+  c('a field default the checker cannot compute', 'E0438', 'event ret { refund: money default abs(-5 EUR) }', 'abs(-5 EUR)', 'a default must be computed before the run, but the checker cannot compute this one'),
 ];
 
 export const warnings: Case[] = [

@@ -20,6 +20,7 @@ event sale {
   shipped: date
   promo: boolean
   note: text
+  channel: text from "Sales Channel" default "direct"
 }
 
 payout cash as cash {
@@ -77,6 +78,7 @@ export const DATA_CASES: DataCase[] = [
   { code: 'D0107', title: 'a line above 1 MiB', files: sale(`S1,P1,2026-01-05,10,1,2026-01-06,true,"${'x'.repeat(1 << 20)}"`), problem: 'sale.csv:2: a line longer than 1,048,576 characters starts here (the limit of a data line); the file is not read past it' },
   { code: 'D0108', title: 'a value above 65,536 characters', files: sale(`S1,P1,2026-01-05,10,1,2026-01-06,true,${'x'.repeat(70_000)}`), problem: 'sale.csv:2: field "note": is 70,000 characters long; the limit of a value is 65,536' },
   { code: 'D0109', title: 'a header above 10,000 columns', files: { 'sale.csv': `${SALES}${',c'.repeat(10_000)}\n` }, problem: 'sale.csv:1: the header has 10,008 columns; the limit is 10,000' },
+  { code: 'D0119', title: 'a field with a default whose column is absent', files: sale(ok), problem: 'sale.csv:1: warning: no column "Sales Channel" for field "channel": every record takes the field\'s default' },
   { code: 'D0111', title: 'a JSON file that is not JSON', files: { 'sale.json': '[{"id": "S1",]' }, problem: 'sale.json:1: is not valid JSON (Expected double-quoted property name)' },
   { code: 'D0112', title: 'a JSON file that is not an array', files: { 'sale.json': '{"id": "S1"}' }, problem: 'sale.json:1: a JSON data file must be an array of objects ([{...}, {...}])' },
   { code: 'D0113', title: 'an unknown JSON key', files: { 'sale.json': '[{"id":"S1","partner":"P1","date":"2026-01-05","amount":"10","units":1,"shipped":"2026-01-06","promo":true,"note":"x","region":"EMEA"}]' }, problem: 'sale.json:1: warning: unknown field "region" is ignored' },
