@@ -499,7 +499,7 @@ const COMMENT_TEXTS = ['', ' note', ' TODO: check with finance', '# double', ' "
 
 /** Splits a program into tokens and comments, keeping each token's text (a cheap lexer for messifying). */
 export function tokenTexts(text: string): string[] {
-  const re = /"(?:[^"\\\r\n]|\\.)*"|#[^\r\n]*|\d{4}-\d{2}-\d{2}|\d{4}-(?:Q\d|\d{2})|\d(?:_?\d)*(?:\.\d(?:_?\d)*)?%?|half-(?:even|up|down)\b|[A-Za-z_][A-Za-z0-9_]*|\.\.|!=|<=|>=|[{}()[\],:.<>=+\-*/]/g;
+  const re = /"(?:[^"\\\r\n]|\\.)*"|#[^\r\n]*|\d{4}-\d{2}-\d{2}|\d{4}-(?:Q\d|H\d|\d{2})|\d(?:_?\d)*(?:\.\d(?:_?\d)*)?%?|half-(?:even|up|down)\b|[A-Za-z_][A-Za-z0-9_]*|\.\.|!=|<=|>=|[{}()[\],:.<>=+\-*/]/g;
   return text.match(re) ?? [];
 }
 
