@@ -13,7 +13,7 @@ import { formatDecimal } from '../core/decimal.js';
 
 export class LoweringError extends Error {}
 
-function isArith(op: BinaryOp): boolean {
+function isArith(op: BinaryOp): op is '+' | '-' | '*' | '/' {
   return op === '+' || op === '-' || op === '*' || op === '/';
 }
 
@@ -241,9 +241,9 @@ export function lower(c: CheckedProgram, source: string): Artifact {
         acc = { k: 'dateadd', d, n: lt?.kind === 'date' ? ir(dur) : acc, unit, neg: n.op === '-', src: text(n), u: 'date' };
         below = n;
         i--;
-      } else if (n.op === '+' || n.op === '-' || n.op === '*' || n.op === '/') {
+      } else if (isArith(n.op)) {
         const rest: Extract<IR, { k: 'arith' }>['rest'] = [];
-        for (; i >= 0 && isArith(spine[i]!.op) && type(spine[i]!)?.kind !== 'date'; i--) rest.push({ op: spine[i]!.op as '+', b: ir(spine[i]!.right) });
+        for (; i >= 0 && isArith(spine[i]!.op) && type(spine[i]!)?.kind !== 'date'; i--) rest.push({ op: spine[i]!.op as '+' | '-' | '*' | '/', b: ir(spine[i]!.right) });
         below = spine[i + 1]!;
         acc = { k: 'arith', a: acc, rest, src: text(below), u: valueKind(type(below)) };
       } else if (n.op === 'and' || n.op === 'or') {
