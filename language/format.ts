@@ -701,7 +701,7 @@ class Printer {
       case 'At':
         this.ident(w, e.name);
         w.put(' at ');
-        this.sub(w, e.date, PRIMARY);
+        this.sub(w, e.date, PRIMARY, true, { arithmetic: true });
         break;
       case 'Running':
         this.running(w, e);
@@ -856,11 +856,17 @@ class Printer {
     w.put(`running ${e.op}`, e.span.start);
     if (e.arg) {
       w.put(' ');
-      this.sub(w, e.arg, PRIMARY);
+      // a running total at the right end of the value would take this one's `where` or `over`
+      let open = false;
+      if (e.where || e.window) rightmost(e.arg, (x) => (open ||= x.kind === 'Running' && !x.window && !(e.window && x.where)));
+      this.sub(w, e.arg, open ? PRIMARY + 1 : PRIMARY, true, { arithmetic: true });
     }
     if (e.where) {
       w.put(' where ');
-      this.sub(w, e.where, 3, false);
+      // a running total without a window at the right end of the condition would take this one's `over`
+      let open = false;
+      if (e.window) rightmost(e.where, (x) => (open ||= x.kind === 'Running' && !x.window));
+      this.sub(w, e.where, open ? PRIMARY + 1 : 3, false);
     }
     if (e.window) {
       w.put(' over ');
@@ -893,7 +899,8 @@ class Printer {
       if (oneLine) {
         if (i) w.put(', ');
       } else w.nl(indent + 1);
-      this.sub(w, pt.at, 5, false);
+      // like a band threshold, a point that ends with a keyword used as a name or a duration's unit keeps its parentheses before `:`
+      this.sub(w, pt.at, thresholdNeedsParens(pt.at) ? PRIMARY + 1 : 5, false);
       w.put(': ');
       this.expr(w, pt.value);
       if (!oneLine && i < e.points.length - 1) w.put(',');
@@ -938,7 +945,7 @@ function endsWithKeywordName(e: S.Expr | undefined): boolean {
 }
 
 /**
- * Whether a band threshold must keep its parentheses: `:` follows it, which cannot follow a
+ * Whether a band threshold (or an interpolation point) must keep its parentheses: `:` follows it, which cannot follow a
  * keyword used as a name, and after a duration's unit makes the unit a field name (`{ a: 1 days: 2 }`).
  */
 function thresholdNeedsParens(e: S.Expr | undefined): boolean {
@@ -950,11 +957,12 @@ function thresholdNeedsParens(e: S.Expr | undefined): boolean {
  * The expression printed last in `e` (its rightmost operand, down the tree), where what follows `e`
  * meets it; undefined when `e` ends with a parenthesis. Mirrors the parentheses `sub` prints.
  */
-function rightmost(e: S.Expr | undefined): S.Expr | undefined {
+function rightmost(e: S.Expr | undefined, visit?: (x: S.Expr) => void): S.Expr | undefined {
   let x = e;
   const paren = (y: S.Expr | undefined, min: number, arithmetic: boolean) => !y || prec(y) < min || y.kind === 'If' || (arithmetic && y.kind === 'DaysBetween');
   for (;;) {
     if (!x) return undefined;
+    visit?.(x);
     switch (x.kind) {
       case 'Binary': {
         const arithmetic = x.op === '+' || x.op === '-' || x.op === '*' || x.op === '/';
@@ -976,6 +984,20 @@ function rightmost(e: S.Expr | undefined): S.Expr | undefined {
       case 'DaysBetween':
         if (paren(x.to, 5, false)) return undefined;
         x = x.to;
+        break;
+      case 'At':
+        if (paren(x.date, PRIMARY, true)) return undefined;
+        x = x.date;
+        break;
+      case 'Running':
+        if (x.window) return x;
+        if (x.where) {
+          if (paren(x.where, 3, false)) return undefined;
+          x = x.where;
+        } else if (x.arg) {
+          if (paren(x.arg, PRIMARY, true)) return undefined;
+          x = x.arg;
+        } else return x;
         break;
       default:
         return x;

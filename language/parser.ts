@@ -1438,7 +1438,7 @@ const NAME_EXPECTED_AFTER = new Set<TokenType>([Kw.let, Kw.measure, Kw.tier, Kw.
 /** Tokens after which an expression is expected (an operand). */
 const OPERAND_EXPECTED_AFTER = new Set<TokenType>([
   ...BINARY_TOKENS, T.LParen, T.LBracket, T.Comma, Kw.where, Kw.by, Kw.then, Kw.else, Kw.if, Kw.not, Kw.sum, Kw.distinct, Kw.min, Kw.max, Kw.average,
-  Kw.lookup, Kw.bands, Kw.marginal, Kw.between,
+  Kw.lookup, Kw.bands, Kw.marginal, Kw.between, Kw.interpolate, Kw.at,
 ]);
 
 /** Whether the token at `i` starts a top-level declaration (only meaningful at brace depth 0). */

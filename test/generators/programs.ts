@@ -678,8 +678,16 @@ export function genSyntaxExpr(r: Rand, depth = 4): Ex {
     },
     // v0.2: interpolation, running totals (the value a primary, the condition without `and`/`or`), values at a date
     () => {
-      const points = Array.from({ length: r.int(0, 3) }, () => `${op(sub(), P.add)}: ${sub().text}`);
-      return { text: `interpolate ${op(sub(), P.primary)} { ${points.join(r.pick([', ', '\n', ' ']))} }`, prec: P.primary };
+      // a point that ends with a keyword used as a name or a duration's unit is parenthesised, like a band threshold
+      const point = () => {
+        const t = op(sub(), P.add);
+        return ENDS_WITH_KEYWORD.test(t) || /\b(day|month)$/.test(t) ? `(${t})` : t;
+      };
+      const points = Array.from({ length: r.int(0, 3) }, () => `${point()}: ${sub().text}`);
+      // Points may be separated by a newline or a space only where the next point cannot continue the
+      // value before it (`0\n-1: 2` is `0 - 1: 2`; `x\n(1): 2` is a call), and a keyword used as a name ends no value.
+      const safe = !points.slice(1).some((p) => /^[-(]/.test(p)) && !points.some((p) => ENDS_WITH_KEYWORD.test(p));
+      return { text: `interpolate ${op(sub(), P.primary)} { ${points.join(r.pick(safe ? [', ', '\n', ' '] : [', ', ',\n']))} }`, prec: P.primary };
     },
     () => {
       const where = r.bool() ? ` where ${op(sub(), P.not)}` : '';

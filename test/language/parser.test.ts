@@ -434,6 +434,13 @@ describe('§12.1: any column is usable', () => {
     expect(diags('let x = 1\ntier').map((d) => d.code)).toEqual(['E0101']);
   });
 
+  it('a bare keyword is an operand after interpolate and at (§12.3), as after lookup', () => {
+    for (const src of ['let x = interpolate tier {}\n', 'let x = interpolate tier { 1: 2, 3: 4 }\nlet y = 1\n', 'let x = rate at tier\ntier t by r { A }\n']) {
+      expect(diags(src), src).toEqual([]);
+    }
+    expect(ex(only<S.LetDecl>('let x = interpolate tier { 1: 2, 3: 4 }').value)).toMatch(/^\(?interpolate tier/);
+  });
+
   it('a field may be named by any keyword, and has options after its type: from "Column", default VALUE', () => {
     const d = only<S.EventDecl>('event sale { value: money from "Net Amount (€)" default 0 EUR  year: integer, count: integer default 1  tier: text default ""  from: text  default: boolean  start: date  end: date  period: text  partner: text from "Customer ID" }');
     expect(d.fields.map((f) => [f.name.name, f.type.kind === 'SimpleType' ? f.type.name.name : 'enum', f.column?.value, f.default ? ex(f.default) : undefined])).toEqual([
