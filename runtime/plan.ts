@@ -262,15 +262,15 @@ export function walkIR(root: unknown, visit: (ir: IR) => void): void {
 /**
  * Whether an expression uses only the event, the partner's attributes and constants (pass 1 can
  * evaluate it): no partner-level value, no previous value or value at a date, no running total
- * (known after pass 1), no record read through a `ref` (its index is complete after pass 1). An
- * event-level let is looked into.
+ * (known after pass 1), no record read through a `ref` (its index is complete after pass 1), no
+ * bound of the period (`period.start`, §12.4: different in every period). An event-level let is looked into.
  */
 export function irLocal(ir: IR, constants: ReadonlySet<string>, eventLets: ReadonlyMap<string, IR>, seen = new Set<string>()): boolean {
   let local = true;
   walkIR(ir, (x) => {
     if (!local) return;
     if (x.k === 'ref') local = constants.has(x.name);
-    else if (x.k === 'prev' || x.k === 'at' || x.k === 'running' || x.k === 'deref') local = false;
+    else if (x.k === 'prev' || x.k === 'at' || x.k === 'running' || x.k === 'deref' || x.k === 'period') local = false;
     else if (x.k === 'elet' && !seen.has(x.name)) {
       seen.add(x.name);
       const v = eventLets.get(x.name);
