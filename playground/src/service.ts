@@ -333,7 +333,7 @@ interface Tok {
 }
 
 const DECL_SNIPPETS: CompletionItem[] = [
-  { label: 'program', kind: 'snippet', insertText: 'program "${1:Name}" {\n  currency ${2:EUR}\n  period ${3|quarter,month,year|}\n  start ${4:2026-01-01}\n}', snippet: true, detail: 'the program header' },
+  { label: 'program', kind: 'snippet', insertText: 'program "${1:Name}" {\n  currency ${2:EUR}\n  period ${3|quarter,month,half,year|}\n  start ${4:2026-01-01}\n}', snippet: true, detail: 'the program header' },
   { label: 'partner', kind: 'snippet', insertText: 'partner {\n  ${1:region}: ${2:text}\n}', snippet: true, detail: 'partner attributes' },
   { label: 'event', kind: 'snippet', insertText: 'event ${1:sale} {\n  ${2:amount}: ${3:money}\n}', snippet: true, detail: 'an event kind' },
   { label: 'let', kind: 'snippet', insertText: 'let ${1:name} = ${2:1}', snippet: true, detail: 'a named value' },
@@ -360,6 +360,10 @@ const EXPR_SNIPPETS: CompletionItem[] = [
   { label: 'running count', kind: 'snippet', insertText: 'running count', detail: 'how many events came before this one (in a for each rule)', sortText: '~running count' },
   { label: 'interpolate', kind: 'snippet', insertText: 'interpolate ${1:attainment} { ${2:80%}: ${3:2%}, ${4:120%}: ${5:6%} }', snippet: true, detail: 'linear between points', sortText: '~interpolate' },
   { label: 'previous', kind: 'keyword', insertText: 'previous ', detail: 'a value in the previous period', sortText: '~previous' },
+  // §12.4: dates
+  { label: 'days between', kind: 'snippet', insertText: 'days between ${1:date} and ${2:period.end}', snippet: true, detail: 'the number of days from one date to another', sortText: '~days between' },
+  { label: 'period.start', kind: 'keyword', detail: 'the first day of the period evaluated', sortText: '~period.start' },
+  { label: 'period.end', kind: 'keyword', detail: 'the last day of the period evaluated', sortText: '~period.end' },
 ];
 const TIER_OPTIONS: CompletionItem[] = [
   { label: 'down at most', kind: 'snippet', insertText: 'down at most ${1:1} level per ${2|year,period|}', snippet: true, detail: 'a level falls at most N levels a period or a year' },
@@ -376,7 +380,7 @@ const POT_OPTIONS: CompletionItem[] = [
   { label: 'approval above', kind: 'keyword', insertText: 'approval above ' },
   { label: 'value', kind: 'keyword', insertText: 'value ' },
 ];
-const WINDOWS = ['this period', 'previous period', 'year to date', 'previous year', 'program to date', 'last 4 quarters', 'last 12 months', 'last 2 years'];
+const WINDOWS = ['this period', 'previous period', 'year to date', 'half to date', 'previous year', 'program to date', 'last 4 quarters', 'last 12 months', 'last 2 years'];
 const EXPR_KEYWORDS = ['and', 'or', 'not', 'in', 'if', 'then', 'else', 'true', 'false', 'lookup', 'bands', 'marginal', 'where', 'over', 'by', 'to', 'per', 'below', 'from', 'at'];
 const FUNCTIONS = ['floor', 'ceil', 'round', 'min', 'max', 'abs'];
 const AGGREGATES = ['sum', 'count', 'count distinct', 'min', 'max', 'average'];
