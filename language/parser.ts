@@ -111,8 +111,12 @@ function unescapeString(image: string): string {
 }
 
 class IncentParser extends EmbeddedActionsParser {
-  constructor() {
-    super(T.allTokens, { recoveryEnabled: true, errorMessageProvider: messages, maxLookahead: 3 });
+  /**
+   * Chevrotain's grammar validations (ambiguities, left recursion, …) cost ~60 ms at every start of
+   * the command, for a grammar that does not change: they run in the tests (`checkGrammar`).
+   */
+  constructor(validate = false) {
+    super(T.allTokens, { recoveryEnabled: true, errorMessageProvider: messages, maxLookahead: 3, skipValidations: !validate });
     this.performSelfAnalysis();
   }
 
@@ -998,6 +1002,12 @@ class IncentParser extends EmbeddedActionsParser {
   private binary(op: S.BinaryOp, left: S.Expr, right: S.Expr): S.Expr {
     return { kind: 'Binary', op, left, right, span: joinSpans(left?.span, right?.span) };
   }
+}
+
+/** Builds the lexer and the parser with chevrotain's validations (they throw on a grammar error): for the tests. */
+export function checkGrammar(): void {
+  T.validatingLexer();
+  new IncentParser(true);
 }
 
 let shared: IncentParser | undefined;

@@ -7,8 +7,9 @@
  * playground and engineers' services can run a program without the compiler.
  */
 import { z } from 'zod';
+import { ARTIFACT_VERSION } from './artifact-version.js';
 
-export const ARTIFACT_VERSION = 1;
+export { ARTIFACT_VERSION };
 
 export type FieldType = 'text' | 'integer' | 'decimal' | 'money' | 'date' | 'boolean' | { enum: string[] };
 const FieldTypeSchema: z.ZodType<FieldType> = z.union([

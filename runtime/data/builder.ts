@@ -213,9 +213,9 @@ export class DatasetBuilder {
   private add(kind: string, stats: FileStats, at: RecordAt, obj: Record<string, unknown>, extra: Reason[], quiet = false): RejectedRecord | undefined {
     const st = this.state(kind);
     const c = st.compiled;
-    const r = extra.length === 0 ? c.zod.safeParse(obj) : undefined;
-    if (r?.success) {
-      this.push(st, st.files.indexOf(stats), at, r.data, VALID);
+    const row = extra.length === 0 ? c.parse(obj) : undefined;
+    if (row !== undefined) {
+      this.push(st, st.files.indexOf(stats), at, row, VALID);
       return undefined;
     }
     // Rejected: collect every problem, and the values that did convert (for the dataset checks).
