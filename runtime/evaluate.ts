@@ -15,6 +15,9 @@ import type { Num } from './num.js';
 import { formatDate, formatPeriod, runPeriods, windowRange, type Period, type Window } from '../core/periods.js';
 import { wrapEvalError } from './errors.js';
 import { addEventAward, EventAwards, newRuleAcc, RunIndex, type RuleAcc } from './pass1.js';
+import { KindKernel, together, type ColumnReader } from './fast-pass1.js';
+import { recordSchemas } from './data/load.js';
+import { compileSchema, type FieldSpec } from './data/schema.js';
 import { Plan, type CompiledRule, type CompiledStep } from './plan.js';
 import type { Adjustment, Dataset, PartnerResult, PartnerRow, PeriodResult } from './results.js';
 import { RunState } from './run-state.js';
@@ -39,6 +42,12 @@ export interface EventSource {
   invalidated?(): boolean;
   /** How many input records were rejected, when known only once the events are read (after pass 1). */
   rejected?(): number;
+  /**
+   * `scan`, as columns (optional): the kind's valid events as batches for the column kernels'
+   * `reader` (`fast-pass1.ts`), and as rows those the batches cannot hold; false (nothing read)
+   * when the source cannot read that kind so — then `scan` is called.
+   */
+  scanColumns?(kind: string, reader: ColumnReader): boolean;
 }
 
 export interface RunOptions {
@@ -60,6 +69,8 @@ interface Pass1 {
   idx: RunIndex;
   early: EventAwards;
   feed(kind: string): ((row: EventRow) => void) | undefined;
+  /** The kind's column kernel (`fast-pass1.ts`), when pass 1 can read it as columns. */
+  kernel(kind: string): KindKernel | undefined;
 }
 
 /** One evaluator's run after pass 1: its periods, partners, their values per period, state, late rules, and its pass 2 per kind. */
@@ -123,8 +134,14 @@ export class Evaluator {
     for (let attempt = 0; ; attempt++) {
       firsts = evaluators.map((ev) => ev.startPass1(partners, explain));
       let read = 0;
+      const counted = progress ? (n: number) => {
+        if (Math.floor((read + n) / 100_000) > Math.floor(read / 100_000)) progress(`${(Math.floor((read + n) / 100_000) * 100_000).toLocaleString('en-US')} events read`);
+        read += n;
+      } : undefined;
       for (const kind of kinds) {
         const feeds = firsts.flatMap((f) => f.feed(kind) ?? []);
+        const reader = src.scanColumns && feeds.length ? together(firsts.map((f) => f.kernel(kind)), counted) : undefined;
+        if (reader && src.scanColumns!(kind, reader)) continue;
         src.scan(kind, (r) => {
           for (const feed of feeds) feed(r);
           if (progress && ++read % 100_000 === 0) progress(`${read.toLocaleString('en-US')} events read`);
@@ -172,7 +189,17 @@ export class Evaluator {
         if (rules) early.feed(rules, r, env);
       };
     };
-    return { idx, early, feed };
+    const kernel = (kind: string) => {
+      const f = feed(kind);
+      return f && KindKernel.build(plan, kind, this.eventFields(kind), idx, early, f, explain);
+    };
+    return { idx, early, feed, kernel };
+  }
+
+  /** An event kind's fields as its data file has them (the implicit `id`, `partner`, `date` first): the columns a kernel reads. */
+  private eventFields(kind: string): readonly FieldSpec[] {
+    const schema = recordSchemas(this.artifact).find((s) => s.kind === 'event' && s.file === kind);
+    return schema ? compileSchema(schema).fields : [];
   }
 
   /** Measures, tiers and lets for every period of the run; then pass 2 over the kinds whose rules need them. */

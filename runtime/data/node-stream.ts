@@ -27,9 +27,13 @@ import type { Artifact } from '../artifact.js';
 import type { EventRow } from '../compile-ir.js';
 import type { EventSource } from '../evaluate.js';
 import type { PartnerRow } from '../results.js';
-import { byPlace, DatasetBuilder, readRaw, sameValue, type RecordSink } from './builder.js';
+import { byPlace, DatasetBuilder, readRaw, sameValue, type CsvFile, type RecordSink } from './builder.js';
+import { ByteRows, GENERAL, readCsvBytes, TOOK, type PlainLines } from './bytes.js';
+import { BATCH, PartnerTable, type ColumnBatch, type ColumnNeeds } from './columns.js';
+import { FastRow } from './fast-row.js';
 import { chooseDataFiles, type DataFormat } from './files.js';
-import { PairTable, stringHash, stringHash2 } from './hash.js';
+import { stringHash, stringHash2 } from './hash.js';
+import { currencyDigits } from '../../core/money.js';
 import { recordSchemas } from './load.js';
 import { duplicateId, placeText, problem, reason, unknownPartner, type FileStats, type Problem, type Reason, type RecordAt, type RejectedRecord } from './problems.js';
 import { compileSchema, type RecordSchema, type Row } from './schema.js';
@@ -91,12 +95,18 @@ function regularFile(b: DatasetBuilder, name: string, path: string): string | un
   return `${st.size}:${st.mtimeMs}`;
 }
 
-/** Reads one file into a builder (a file's problems go to the builder); returns its fingerprint ('' when it was not read). */
-function feed(b: DatasetBuilder, kind: string, name: string, path: string, format: Format, chunkSize: number): string {
+/**
+ * Reads one file into a builder (a file's problems go to the builder); returns its fingerprint ('' when it was not read).
+ * `plain`: a CSV file is read on bytes (`bytes.ts`), its plain lines given to the handler this makes.
+ */
+function feed(b: DatasetBuilder, kind: string, name: string, path: string, format: Format, chunkSize: number, plain?: (f: CsvFile) => PlainLines): string {
   const fingerprint = regularFile(b, name, path);
   if (fingerprint === undefined) return '';
   try {
-    if (format === 'json') {
+    if (format === 'csv' && plain) {
+      const f = b.csvFile(kind, name);
+      readCsvBytes(path, chunkSize, f, plain(f), (e) => b.csvError(name, e));
+    } else if (format === 'json') {
       const bytes = readFileSync(path);
       let text: string;
       try {
@@ -150,17 +160,52 @@ function pairKey(): number {
   return (h1 >>> 0) * 2097152 + (h2 >>> 11);
 }
 
-/** The ids seen so far, as 64-bit hashes only (no strings): a hit is a suspected duplicate, to be verified. */
+/**
+ * The ids seen so far, as 64-bit hashes only (no strings): a hit is a suspected duplicate, to be
+ * verified. Open addressing over [h1, h2] pairs (h1 never 0; 0 marks a free slot), at most half
+ * full; sized at first for the records a file of its size may hold (`expect`), doubled past that.
+ */
 class HashIndex {
-  private readonly table = new PairTable<number>((value, second) => value === second);
+  slots = new Int32Array(2048);
+  private count = 0;
 
-  get slots(): Int32Array {
-    return this.table.slots;
+  /** Room for about `records` ids without growing (a guess from the file's size: it saves the rehashing of a growing table). */
+  expect(records: number): void {
+    if (this.count > 0) return;
+    let size = 2048;
+    while (size < records * 4 && size < 1 << 26) size *= 2;
+    if (size > this.slots.length) this.slots = new Int32Array(size);
   }
 
   /** Adds the current (h1, h2); whether it was there already. */
   addCurrent(): boolean {
-    return this.table.findOrAdd(h1, h2, h2) !== undefined;
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
+    for (let slot = h1 & mask; ; slot = (slot + 1) & mask) {
+      const k = slots[2 * slot]!;
+      if (k === 0) {
+        slots[2 * slot] = h1;
+        slots[2 * slot + 1] = h2;
+        if (++this.count * 4 > slots.length) this.grow();
+        return false;
+      }
+      if (k === h1 && slots[2 * slot + 1] === h2) return true;
+    }
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    const slots = new Int32Array(old.length * 2);
+    const mask = (slots.length >> 1) - 1;
+    for (let i = 0; i < old.length; i += 2) {
+      const k = old[i]!;
+      if (k === 0) continue;
+      let slot = k & mask;
+      while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
+      slots[2 * slot] = k;
+      slots[2 * slot + 1] = old[i + 1]!;
+    }
+    this.slots = slots;
   }
 }
 
@@ -187,6 +232,23 @@ class BitSet {
     const w = line >>> 5;
     return w < this.words.length && (this.words[w] & (1 << (line & 31))) !== 0;
   }
+}
+
+/**
+ * What reads a kind's events as columns (the evaluator's column kernels, `../fast-pass1.ts`): the
+ * fields it reads and how, batches of records proven valid and exact, and as rows, in the order
+ * read, the valid records that the batches cannot hold.
+ */
+export interface ColumnConsumer {
+  needs: ColumnNeeds;
+  batch(b: ColumnBatch): void;
+  row(r: EventRow): void;
+}
+
+/** A read's state shared by its row sink and its batches: whether records are still given, and the exception that stopped it. */
+interface Giving {
+  yielding: boolean;
+  error: unknown;
 }
 
 /** What the folder's partners say about an event's partner id. */
@@ -231,9 +293,14 @@ class KindStream {
     this.names = compileSchema(schema).names;
   }
 
-  private read(sink: RecordSink): DatasetBuilder {
+  /** Whether the file can be read as columns (`scan` then takes a `ColumnConsumer`). */
+  get columnar(): boolean {
+    return this.format === 'csv';
+  }
+
+  private read(sink: RecordSink, plain?: (f: CsvFile) => PlainLines): DatasetBuilder {
     const b = new DatasetBuilder([this.schema], sink);
-    const fingerprint = feed(b, this.schema.file, this.name, this.path, this.format, this.chunkSize);
+    const fingerprint = feed(b, this.schema.file, this.name, this.path, this.format, this.chunkSize, plain);
     if (this.fingerprint === '') this.fingerprint = fingerprint;
     else if (fingerprint !== this.fingerprint) throw new DataProblemsError([problem({ file: this.name, line: 0 }, reason('D0006', {}))]);
     return b;
@@ -258,8 +325,10 @@ class KindStream {
    * false), resolves suspected duplicates. An exception from `each` is returned, after the file has
    * been read to its end (so that its problems are all known); `each` gets no more rows after it.
    */
-  first(each: (row: EventRow) => void, yielding: boolean): unknown {
-    let error: unknown;
+  first(each: (row: EventRow) => void, yielding: boolean, columns?: { consumer: ColumnConsumer; table: PartnerTable }): unknown {
+    const giving: Giving = { yielding, error: undefined };
+    let flush = (): void => {};
+    const give = columns ? (r: EventRow) => (flush(), columns.consumer.row(r)) : each;
     const sink: RecordSink = {
       record: (at, row, rejected) => {
         this.input++;
@@ -290,21 +359,105 @@ class KindStream {
           this.partnerReason(this.rejectValid(at), why);
           return;
         }
-        if (!yielding) return;
+        if (!giving.yielding) return;
         try {
-          each(row as EventRow);
+          give(row as EventRow);
         } catch (e) {
-          error = e;
-          yielding = false;
+          giving.error = e;
+          giving.yielding = false;
         }
       },
     };
-    const b = this.read(sink);
+    const plain = columns && this.columnar ? (f: CsvFile) => {
+      const p = this.plainLines(f, columns.consumer, columns.table, giving, true);
+      flush = p.flush;
+      return p;
+    } : undefined;
+    try {
+      this.index.expect(Math.ceil(statSync(this.path).size / 50)); // a record takes 50 bytes or more, most often
+    } catch {
+      // not readable: the read says so
+    }
+    const b = this.read(sink, plain);
     for (const p of b.problems) this.readProblems.push(p);
     this.columns = b.fileStats()[0]?.columns;
     if (this.suspects.size > 0) this.resolveDuplicates();
     this.validated = true;
-    return error;
+    return giving.error;
+  }
+
+  /**
+   * The byte reader's plain lines into batches for `consumer`: records it converts are counted
+   * here; on the first read each is indexed by its id's hash (held when seen before, as `first`
+   * does), on later reads the bad ones are skipped. Batches go to the consumer when full, before a
+   * row is given (records keep their order) and before the reader reuses its buffer.
+   */
+  private plainLines(f: CsvFile, consumer: ColumnConsumer, table: PartnerTable, giving: Giving, first: boolean): PlainLines {
+    const c = compileSchema(this.schema);
+    let header: { columnOf: readonly number[]; width: number } | undefined;
+    const fast = new FastRow(c, 'partner');
+    const make = (cells: string[]): EventRow => {
+      const r = fast.convert(cells, header!.columnOf);
+      if (r === undefined) throw new Error(`internal: ${this.name}: a record read as valid on bytes is not valid`);
+      return r as EventRow;
+    };
+    const rows = new ByteRows(c, currencyDigits(this.schema.currency) ?? 0, consumer.needs, table, make, BATCH);
+    rows.idSeed = this.seed;
+    const batch = rows.batch;
+    const flush = (): void => {
+      if (batch.n === 0) return;
+      if (giving.yielding) {
+        try {
+          consumer.batch(batch);
+        } catch (e) {
+          if (!first) throw e;
+          giving.error = e;
+          giving.yielding = false;
+        }
+      }
+      batch.n = 0;
+    };
+    return {
+      flush,
+      clean: (clean) => {
+        rows.clean = clean;
+      },
+      line: (buf, start, end) => {
+        if (header === undefined) {
+          header = f.header() || undefined;
+          if (header === undefined) return GENERAL;
+          rows.header(header.columnOf, header.width);
+        }
+        const took = rows.convert(buf, start, end);
+        if (took !== TOOK) return took;
+        const n = f.countRecord();
+        if (first) {
+          this.input++;
+          if (this.mask === -1) {
+            h1 = rows.idH1;
+            h2 = rows.idH2;
+          } else {
+            h1 = rows.idH1 & this.mask || 1;
+            h2 = 0;
+          }
+          if (this.index.addCurrent()) {
+            this.held.add(n);
+            this.suspects.add(pairKey());
+            this.bad.add(n);
+            return TOOK;
+          }
+          if (!giving.yielding) return TOOK;
+        } else if (this.bad.has(n)) return TOOK;
+        if (batch.buf !== buf) {
+          flush();
+          batch.buf = buf;
+        }
+        batch.starts[batch.n] = start;
+        batch.ends[batch.n] = end;
+        if (++batch.n === batch.capacity) flush();
+        return TOOK;
+      },
+    };
   }
 
   /** Reads the records whose id hashes were seen twice, groups them by id, and settles each group as `DatasetBuilder.finish()` does. */
@@ -373,15 +526,22 @@ class KindStream {
     this.dirty = true; // pass 1 did not see it
   }
 
-  /** A later scan: the valid rows only, converted again; bad records are skipped unread. */
-  again(each: (row: EventRow) => void): void {
+  /** A later scan: the valid rows only, converted again; bad records are skipped unread. With `columns`, as batches (and rows). */
+  again(each: (row: EventRow) => void, columns?: { consumer: ColumnConsumer; table: PartnerTable }): void {
+    let flush = (): void => {};
+    const give = columns ? (r: EventRow) => (flush(), columns.consumer.row(r)) : each;
+    const plain = columns && this.columnar ? (f: CsvFile) => {
+      const p = this.plainLines(f, columns.consumer, columns.table, { yielding: true, error: undefined }, false);
+      flush = p.flush;
+      return p;
+    } : undefined;
     this.read({
       skip: (n) => this.bad.has(n),
       record: (at, row, rejected) => {
         if (rejected) throw new Error(`internal: ${placeText({ file: this.name, ...at })} was valid when first read`);
-        each(row as EventRow);
+        give(row as EventRow);
       },
-    });
+    }, plain);
   }
 
   /** Gives the records rejected after they were read as valid their raw form, as written (one more read, only when there are such records). */
@@ -423,6 +583,8 @@ export class DataStream implements EventSource {
   private readonly partnerFiles: FileStats[];
   private readonly kinds = new Map<string, KindStream>();
   private readonly acceptRejects: boolean;
+  /** Every partner id the column reads met, by index (the declared partners first). */
+  private readonly table: PartnerTable;
 
   constructor(dir: string, schemas: readonly RecordSchema[], options: StreamOptions = {}) {
     const chunkSize = options.chunkSize ?? 1 << 20;
@@ -461,6 +623,7 @@ export class DataStream implements EventSource {
     const check: PartnerCheck = partnerSchema && partnersRead
       ? { why: (p) => (typeof p !== 'string' || valid.has(p) ? undefined : unknownPartner(p, pd.rejectedPartners.get(p), partnerFileNames)) }
       : { why: () => undefined };
+    this.table = new PartnerTable(partnerSchema && partnersRead ? this.partners : [], (id) => check.why(id) === undefined);
     for (const f of files) {
       if (f.schema.kind === 'partner') continue;
       this.kinds.set(f.schema.file, new KindStream(f.schema, f.name, join(dir, f.name), f.format, chunkSize, check, options.hashBits === undefined ? -1 : 2 ** options.hashBits - 1));
@@ -482,6 +645,25 @@ export class DataStream implements EventSource {
     const error = k.first(each, !this.fatal());
     if (error === undefined || k.dirty) return; // a dirty kind's error comes again in pass 1's second run, if the row is valid
     this.validate(); // data problems come before evaluation errors, as in the in-memory path
+    throw error;
+  }
+
+  /**
+   * `scan`, as columns: the kind's valid events as batches for `consumer` (and rows for those the
+   * batches cannot hold), when its file is CSV; false (nothing read) otherwise.
+   */
+  scanColumns(kind: string, consumer: ColumnConsumer): boolean {
+    const k = this.kinds.get(kind);
+    if (!k) return true;
+    if (!k.columnar) return false;
+    const columns = { consumer, table: this.table };
+    if (k.validated) {
+      k.again(() => {}, columns);
+      return true;
+    }
+    const error = k.first(() => {}, !this.fatal(), columns);
+    if (error === undefined || k.dirty) return true;
+    this.validate();
     throw error;
   }
 
