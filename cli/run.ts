@@ -2,8 +2,9 @@
 import { printable } from '../core/diagnostics.js';
 import { parsePeriod } from '../core/periods.js';
 import type { PeriodResult } from '../runtime/evaluate.js';
-import { explainPartner, statementCsv, statementJson, statementTable } from '../runtime/statement.js';
-import { evaluate } from './data.js';
+import { explainPartner } from '../runtime/statement.js';
+import { csvWriter, jsonWriter, tableWriter, Writer } from '../runtime/statement-stream.js';
+import { evaluate, evaluateStreamed } from './data.js';
 import { UsageError, type Io } from './io.js';
 import { options } from './options.js';
 import { compileOrFail } from './program.js';
@@ -31,13 +32,21 @@ export function cmdRun(io: Io, args: string[]): number {
   if (!['table', 'json', 'csv'].includes(fmt)) throw new UsageError(`--format must be table, json or csv, not "${fmt}"`);
   if (values.period !== undefined && !parsePeriod(values.period)) throw new UsageError(`--period ${values.period}: expected a period like 2026, 2026-Q1 or 2026-03`);
   const { artifact: a } = compileOrFail(io, positionals[0]!);
-  const { results } = evaluate(io, a, values.data, values.reject);
-  const chosen = values.all ? results : [pickPeriod(results, values.period)];
-  if (fmt === 'json') {
-    const docs = chosen.map((r) => statementJson(a, r));
-    io.out(JSON.stringify(values.all ? docs : docs[0], null, 2) + '\n');
-  } else if (fmt === 'csv') io.out(statementCsv(a, chosen));
-  else io.out(printable(chosen.map((r) => statementTable(a, r)).join('\n')));
+  // Statements are written as each partner's is made (runtime/statement-stream.ts): the same text
+  // as statementJson/statementCsv/statementTable of the whole period, never held whole.
+  const w = new Writer((s) => io.out(s));
+  const writer = fmt === 'json' ? jsonWriter(a, w, values.all!) : fmt === 'csv' ? csvWriter(a, w) : tableWriter(a, w, printable);
+  const periods: string[] = [];
+  evaluateStreamed(io, a, values.data, values.reject, (p) => {
+    periods.push(p.period);
+    if (!(values.all || (values.period === undefined ? p.index === p.count - 1 : p.period === values.period))) return;
+    io.progressDone?.();
+    writer.begin(p.period);
+    const t = p.finish((x) => writer.partner(x));
+    writer.end({ period: p.period, ...t, rejected: p.rejected });
+  });
+  if (!values.all && values.period !== undefined && !periods.includes(values.period)) throw new UsageError(`--period ${values.period}: this run covers ${periods.join(', ')}`);
+  writer.close();
   return 0;
 }
 

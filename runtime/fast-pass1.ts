@@ -24,7 +24,7 @@ import type { ColumnBatch, ColumnUse, PartnerTable } from './data/columns.js';
 import { BATCH } from './data/columns.js';
 import type { FieldSpec } from './data/schema.js';
 import type { EventAwards, MonthStore, RunIndex } from './pass1.js';
-import type { CompiledRule, LocalMeasure, Plan } from './plan.js';
+import { monthNumber, type CompiledRule, type LocalMeasure, type Plan } from './plan.js';
 import { boolVec, numVec, type BoolVec, type NumVec, type VecEnv } from './vector.js';
 
 const MAX = Number.MAX_SAFE_INTEGER;
@@ -43,11 +43,13 @@ interface MeasureVec {
 }
 
 /**
- * Sums and counts of the kernel's measures per partner (index) and month, with what `RunIndex`
- * asks of them. One block per partner, months × measures, so that a record's measures are in
- * one place: `sums[((p × months) + month − first) × measures + k]` (integers at the measure's
- * scale) and `counts` at the same place (events counted, an Int32: a record that would make one
- * reach 2^31 − 1 goes the general way). The months are those the data reaches, from `first`.
+ * Sums and counts of the kernel's measures per partner (index) and span of `g` months (a month, or
+ * a program's period when every window the measures are read over is made of whole periods: see
+ * `spanMonths`), with what `RunIndex` asks of them. One block per partner, spans × measures, so
+ * that a record's measures are in one place: `sums[((p × spans) + span − first) × measures + k]`
+ * (integers at the measure's scale) and `counts` at the same place (events counted, an Int32: a
+ * record that would make one reach 2^31 − 1 goes the general way). The spans are those the data
+ * reaches, from `first` (span = ⌊month number / g⌋).
  */
 class ColumnMonths implements MonthStore {
   sums = new Float64Array(0);
@@ -61,12 +63,15 @@ class ColumnMonths implements MonthStore {
   private readonly slotOf: Map<string, number>;
   readonly k: number;
 
-  constructor(measures: readonly LocalMeasure[]) {
+  constructor(
+    measures: readonly LocalMeasure[],
+    readonly g: number,
+  ) {
     this.slotOf = new Map(measures.map((m, k) => [m.step.name, k]));
     this.k = measures.length;
   }
 
-  /** Room for partner indexes below `size` and months [lo, hi] (month numbers). */
+  /** Room for partner indexes below `size` and spans [lo, hi]. */
   reserve(size: number, lo: number, hi: number): void {
     const hadMonths = this.months_ > 0;
     const first = hadMonths ? Math.min(this.first, lo) : lo;
@@ -101,10 +106,12 @@ class ColumnMonths implements MonthStore {
   months(measure: string, partner: string, lo: number, hi: number, each: (sum: number, count: number) => void): void {
     const k = this.slotOf.get(measure);
     if (k === undefined || !this.table) return;
+    const g = this.g;
+    if (lo % g !== 0 || (hi + 1) % g !== 0) throw new Error(`internal: measure ${measure} is read over months ${lo}..${hi}, not whole spans of ${g}`);
     const p = this.table.indexOf(partner);
     if (p < 0 || p >= this.cap || this.seen[p] === 0) return;
-    const from = Math.max(lo, this.first);
-    const to = Math.min(hi, this.first + this.months_ - 1);
+    const from = Math.max(lo / g, this.first);
+    const to = Math.min((hi + 1) / g - 1, this.first + this.months_ - 1);
     for (let m = from; m <= to; m++) {
       const at = (p * this.months_ + m - this.first) * this.k + k;
       if (this.counts[at] === 0) continue;
@@ -112,11 +119,13 @@ class ColumnMonths implements MonthStore {
     }
   }
 
-  *partners(): Iterable<string> {
-    if (!this.table) return;
+  partners(): string[] {
+    const out: string[] = [];
+    if (!this.table) return out;
     const ids = this.table.ids;
     const n = Math.min(this.cap, ids.length);
-    for (let p = 0; p < n; p++) if (this.seen[p] === 1) yield ids[p]!;
+    for (let p = 0; p < n; p++) if (this.seen[p] === 1) out.push(ids[p]!);
+    return out;
   }
 }
 
@@ -144,7 +153,10 @@ export class KindKernel implements ColumnReader {
     needs: Map<string, ColumnUse>,
   ) {
     this.needs = needs;
-    this.store = new ColumnMonths(measures.map((x) => x.m));
+    this.store = new ColumnMonths(
+      measures.map((x) => x.m),
+      spanMonths(plan, measures.map((x) => x.m)),
+    );
     idx.attach(this.store);
   }
 
@@ -233,6 +245,7 @@ export class KindKernel implements ColumnReader {
       for (let i = 0; i < n; i++) if (this.explained.has(ids[partner[i]!]!)) general[i] = 1;
     }
     const base = this.plan.monthBase;
+    const g = store.g;
     let lo = Infinity;
     let hi = -Infinity;
     for (let i = 0; i < n; i++) {
@@ -244,7 +257,7 @@ export class KindKernel implements ColumnReader {
         if (m > hi) hi = m;
       }
     }
-    if (lo <= hi) store.reserve(b.partners.size, lo, hi);
+    if (lo <= hi) store.reserve(b.partners.size, Math.floor(lo / g), Math.floor(hi / g));
     // The sums: a record is added to every measure it counts in, or (when one would overflow) to none.
     const K = store.k;
     const M = store.months_;
@@ -253,7 +266,7 @@ export class KindKernel implements ColumnReader {
     const counts = store.counts;
     for (let i = 0; i < n; i++) {
       if (general[i] === 1) continue;
-      const at = (partner[i]! * M + month[i]! - first) * K;
+      const at = (partner[i]! * M + ((month[i]! / g) | 0) - first) * K;
       let fits = true;
       for (let k = 0; k < K; k++) {
         const mv = measures[k]!;
@@ -334,4 +347,36 @@ export function together(kernels: readonly (KindKernel | undefined)[], progress?
       progress?.(1);
     },
   };
+}
+
+/**
+ * The months a kernel's sums are kept by: the program's period (1, 3 or 12 months) when every
+ * window its measures are read over is made of whole periods, calendar-aligned — `this period`,
+ * `previous period`, `year to date`, `previous year`, `last N` units that make whole periods,
+ * `program to date` from a start that begins a period — else 1 (by month). For a yearly program
+ * over `this period`, one sum per partner and measure instead of twelve.
+ */
+export function spanMonths(plan: Plan, measures: readonly LocalMeasure[]): number {
+  const a = plan.artifact;
+  const g = a.program.period === 'month' ? 1 : a.program.period === 'quarter' ? 3 : 12;
+  const start = monthNumber(a.program.start);
+  const aligned = measures.every((m) => {
+    const w = m.step.window;
+    switch (w.form) {
+      case 'this period':
+      case 'previous period':
+      case 'year to date':
+      case 'previous year':
+        return true;
+      case 'program to date':
+        return start % g === 0;
+      case 'last': {
+        const unit = w.unit === 'periods' ? g : w.unit === 'months' ? 1 : w.unit === 'quarters' ? 3 : 12;
+        return (w.count * unit) % g === 0;
+      }
+      default:
+        return false;
+    }
+  });
+  return aligned ? g : 1;
 }

@@ -250,6 +250,23 @@ export function toText(a: Num): string {
 
 /** Text with a thousands separator, for people: `1,500,000.00`. */
 export function groupDigits(text: string): string {
+  // The usual case without a regular expression (statements format millions of amounts): `-?digits(.rest)?`.
+  const start = text.charCodeAt(0) === 45 ? 1 : 0;
+  let dot = text.indexOf('.', start);
+  if (dot < 0) dot = text.length;
+  let plain = dot > start && text.indexOf('.', dot + 1) < 0;
+  for (let k = start; plain && k < dot; k++) {
+    const c = text.charCodeAt(k);
+    if (c < 48 || c > 57) plain = false;
+  }
+  if (plain) {
+    const len = dot - start;
+    if (len <= 3) return text;
+    const first = start + (len % 3 || 3);
+    let out = text.slice(0, first);
+    for (let k = first; k < dot; k += 3) out += ',' + text.slice(k, k + 3);
+    return out + text.slice(dot);
+  }
   const negative = text.startsWith('-');
   const body = negative ? text.slice(1) : text;
   const [i, f] = body.split('.') as [string, string?];

@@ -139,6 +139,8 @@ interface Bucket {
 }
 
 const EMPTY: EventRow[] = [];
+/** The attributes of a partner named by events only (no partner declaration): none, one object for all (never written to). */
+const NO_ATTRS: Record<string, Value> = Object.freeze({}) as Record<string, Value>;
 
 /**
  * Measures aggregated outside `add` (the column kernel, `fast-pass1.ts`), attached to the index:
@@ -147,7 +149,8 @@ const EMPTY: EventRow[] = [];
  */
 export interface MonthStore {
   months(measure: string, partner: string, lo: number, hi: number, each: (sum: number, count: number) => void): void;
-  partners(): Iterable<string>;
+  /** Each partner once. */
+  partners(): readonly string[];
 }
 
 /** What pass 1 keeps: month buckets of the measures that allow it, and events only where needed. */
@@ -293,9 +296,15 @@ export class RunIndex {
   /** Every partner of the run: the declared ones, or (without a partner declaration) every id events name. */
   partnerList(partners: readonly PartnerRow[], declared: boolean): PartnerRow[] {
     if (declared) return [...partners].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-    const ids = new Set([...partners.map((p) => p.id), ...this.partnerSlots.keys()]);
-    for (const s of this.stores) for (const id of s.partners()) ids.add(id);
-    return [...ids].sort().map((id) => ({ id, attrs: {} }));
+    let ids: string[];
+    const lists = this.stores.map((s) => s.partners()).filter((l) => l.length > 0);
+    if (partners.length === 0 && this.partnerSlots.size === 0 && lists.length <= 1) ids = lists.length ? [...lists[0]!] : [];
+    else {
+      const all = new Set([...partners.map((p) => p.id), ...this.partnerSlots.keys()]);
+      for (const l of lists) for (const id of l) all.add(id);
+      ids = [...all];
+    }
+    return ids.sort().map((id) => ({ id, attrs: NO_ATTRS }));
   }
 
   /** Whether a measure is aggregated by month (else its events are kept). */
