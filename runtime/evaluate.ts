@@ -306,6 +306,20 @@ export class Evaluator {
     return envs;
   }
 
+  /** A measure's window in a period, as dates (the same for every partner: made once per period). */
+  private windowOf(step: CompiledStep['step'] & { kind: 'measure' }, period: Period): { from: string; to: string } {
+    let byStep = this.windows.get(period);
+    if (!byStep) this.windows.set(period, (byStep = new Map()));
+    let w = byStep.get(step);
+    if (!w) {
+      const range = windowRange(toWindow(step.window), period, this.artifact.program.start);
+      byStep.set(step, (w = { from: formatDate(range.from), to: formatDate(range.to) }));
+    }
+    return w;
+  }
+
+  private readonly windows = new WeakMap<Period, Map<object, { from: string; to: string }>>();
+
   private evaluateStep(cs: CompiledStep, env: PartnerEnv, period: Period, idx: RunIndex, at: { ev?: EventRow } = {}): Value {
     const step = cs.step;
     const ctx: Ctx = { p: env };
@@ -317,9 +331,7 @@ export class Evaluator {
       for (let i = 0; i < th.length; i++) if (compareValues(step.byKind === 'level' ? 'level' : step.byKind === 'date' || step.byKind === 'str' ? 'str' : 'num', v, th[i]!(ctx)) >= 0) level = i + 1;
       return level;
     }
-    const range = windowRange(toWindow(step.window), period, this.artifact.program.start);
-    const from = formatDate(range.from);
-    const to = formatDate(range.to);
+    const { from, to } = this.windowOf(step, period);
     if (idx.isLocal(step.name)) return idx.aggregated(step.name, env.id, from, to, ctx);
     const rows = idx.eventsOf(step.event, env.id, from, to);
     const { arg, where, otherwise } = cs.fns;

@@ -138,6 +138,7 @@ export class KindKernel implements ColumnReader {
   readonly needs = new Map<string, ColumnUse>();
   private readonly store: ColumnMonths;
   private readonly general = new Uint8Array(BATCH);
+  private readonly block = new Float64Array(BATCH);
   private maxDay = -Infinity;
   private published = -Infinity;
 
@@ -211,6 +212,16 @@ export class KindKernel implements ColumnReader {
     this.feed(r);
   }
 
+  /** Takes record i back from the measures before k it was added to (`at`: its block's start). */
+  private takeBack(i: number, k: number, at: number): void {
+    for (let q = 0; q < k; q++) {
+      const mv = this.measures[q]!;
+      if (mv.where && mv.where.out[i] !== 1) continue;
+      if (mv.arg) this.store.sums[at + q] -= mv.arg.out[i]!;
+      this.store.counts[at + q]--;
+    }
+  }
+
   batch(b: ColumnBatch): void {
     const n = b.n;
     const store = this.store;
@@ -258,34 +269,38 @@ export class KindKernel implements ColumnReader {
       }
     }
     if (lo <= hi) store.reserve(b.partners.size, Math.floor(lo / g), Math.floor(hi / g));
-    // The sums: a record is added to every measure it counts in, or (when one would overflow) to none.
+    // The sums, measure by measure: a record that would overflow one (or its count) goes the
+    // general way, and is taken back from the measures before (exactly: integers).
     const K = store.k;
     const M = store.months_;
     const first = store.first;
     const sums = store.sums;
     const counts = store.counts;
-    for (let i = 0; i < n; i++) {
-      if (general[i] === 1) continue;
-      const at = (partner[i]! * M + ((month[i]! / g) | 0) - first) * K;
-      let fits = true;
-      for (let k = 0; k < K; k++) {
-        const mv = measures[k]!;
-        if (mv.where !== undefined && mv.where.out[i] !== 1) continue;
-        if (counts[at + k] === 0x7fffffff) fits = false;
-        else if (mv.arg !== undefined) {
-          const t = sums[at + k]! + mv.arg.out[i]!;
-          if (t > MAX || t < -MAX) fits = false;
+    // each record's block in the store (its partner's, its span's), once for all measures
+    const block = this.block;
+    if (K > 0) for (let i = 0; i < n; i++) if (general[i] === 0) block[i] = (partner[i]! * M + ((month[i]! / g) | 0) - first) * K;
+    for (let k = 0; k < K; k++) {
+      const mv = measures[k]!;
+      const w = mv.where?.out;
+      const x = mv.arg?.out;
+      for (let i = 0; i < n; i++) {
+        if (general[i] === 1 || (w !== undefined && w[i] !== 1)) continue;
+        const at = block[i]! + k;
+        if (counts[at] === 0x7fffffff) {
+          general[i] = 1;
+          this.takeBack(i, k, at - k);
+          continue;
         }
-      }
-      if (!fits) {
-        general[i] = 1;
-        continue;
-      }
-      for (let k = 0; k < K; k++) {
-        const mv = measures[k]!;
-        if (mv.where !== undefined && mv.where.out[i] !== 1) continue;
-        if (mv.arg !== undefined) sums[at + k] += mv.arg.out[i]!;
-        counts[at + k]++;
+        if (x !== undefined) {
+          const t = sums[at]! + x[i]!;
+          if (t > MAX || t < -MAX) {
+            general[i] = 1;
+            this.takeBack(i, k, at - k);
+            continue;
+          }
+          sums[at] = t;
+        }
+        counts[at]++;
       }
     }
     const seen = store.seen;

@@ -244,6 +244,22 @@ export function toFixedText(a: Num, digits: number): string {
 
 /** Plain decimal text, no exponent, no trailing zeros. */
 export function toText(a: Num): string {
+  if (a instanceof Fixed) {
+    // as decimal.js writes n × 10^-s, without making a Decimal (traces write many values)
+    if (a.n === 0) return '0';
+    if (a.s === 0) return String(a.n);
+    let digits = String(Math.abs(a.n));
+    let s = a.s;
+    while (s > 0 && digits.charCodeAt(digits.length - 1) === 48) {
+      digits = digits.slice(0, -1);
+      s--;
+    }
+    if (s > 0) {
+      digits = digits.padStart(s + 1, '0');
+      digits = `${digits.slice(0, -s)}.${digits.slice(-s)}`;
+    }
+    return a.n < 0 ? `-${digits}` : digits;
+  }
   const d = toDec(a);
   return d.isZero() ? '0' : d.toString();
 }

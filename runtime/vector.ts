@@ -29,6 +29,8 @@ export interface NumVec {
   scale: number;
   out: Float64Array;
   run(b: ColumnBatch): void;
+  /** The value, when it is the same for every record (a literal, or made of literals): computed once. */
+  value?: number;
 }
 
 /** A condition per record: 0 false, 1 true, 2 unknown. */
@@ -63,13 +65,19 @@ function fieldScale(env: VecEnv, name: string): number | undefined {
 function constNum(env: VecEnv, n: number, scale: number): NumVec {
   const out = new Float64Array(env.capacity);
   out.fill(n);
-  return { scale, out, run() {} };
+  return { scale, out, run() {}, value: n };
+}
+
+/** A safe integer, or NaN. */
+function checked(r: number): number {
+  return r <= MAX && r >= -MAX ? r : NaN;
 }
 
 /** `v` rescaled from `from` to `to` (≥ from) into `out` (NaN where it overflows). */
 function rescale(env: VecEnv, v: NumVec, to: number): NumVec {
   const k = to - v.scale;
   if (k === 0) return v;
+  if (v.value !== undefined) return constNum(env, checked(v.value * POW10[k]!), to);
   const out = new Float64Array(env.capacity);
   const p = POW10[k]!;
   return {
@@ -123,6 +131,7 @@ export function numVec(ir: IR, env: VecEnv): NumVec | undefined {
       if (ir.op === '*') {
         const scale = a.scale + b.scale;
         if (scale > MAX_SCALE) return undefined;
+        if (a.value !== undefined && b.value !== undefined) return constNum(env, checked(a.value * b.value), scale);
         return {
           scale,
           out,
@@ -142,6 +151,7 @@ export function numVec(ir: IR, env: VecEnv): NumVec | undefined {
       const fa = rescale(env, a, scale);
       const fb = rescale(env, b, scale);
       const plus = ir.op === '+';
+      if (fa.value !== undefined && fb.value !== undefined) return constNum(env, checked(plus ? fa.value + fb.value : fa.value - fb.value), scale);
       return {
         scale,
         out,
@@ -240,6 +250,23 @@ export function numVec(ir: IR, env: VecEnv): NumVec | undefined {
       const key = keyVec(ir.key, ir.keys, env);
       if (!key) return undefined;
       const out = new Float64Array(env.capacity);
+      if (vs.every((v) => v.value !== undefined) && (!other || other.value !== undefined)) {
+        // literal entries: a table by the key's entry (−1: none, −2: unknown)
+        const table = Float64Array.from(vs, (v) => v.value!);
+        const none = other ? other.value! : NaN;
+        return {
+          scale,
+          out,
+          run(b) {
+            key.run(b);
+            const k = key.out;
+            for (let i = 0; i < b.n; i++) {
+              const e = k[i]!;
+              out[i] = e >= 0 ? table[e]! : e === -1 ? none : NaN;
+            }
+          },
+        };
+      }
       return {
         scale,
         out,
@@ -295,18 +322,71 @@ function keyVec(ir: IR, keys: readonly (string | number)[], env: VecEnv): { out:
   const s = strSource(ir, env, strings.filter((k): k is string => k !== undefined));
   if (!s) return undefined;
   const out = new Int32Array(env.capacity);
+  const answers = new Answers();
   return {
     out,
     run(b) {
       s.run(b);
       const m = s.match(b);
       const x = s.out;
+      answers.for(s.identity(b), (code) => m(code, strings));
       for (let i = 0; i < b.n; i++) {
         const code = x[i]!;
-        out[i] = code === UNKNOWN ? -2 : m(code, strings);
+        if (code === UNKNOWN) out[i] = -2;
+        else {
+          out[i] = answers.at(code);
+        }
       }
     },
   };
+}
+
+/**
+ * Answers by code (−1 and up: literal codes, members, partner indexes), kept across batches while
+ * the codes mean the same (`for(identity)`: the batch's partner table or literal list): a record's
+ * answer is a table look-up, made once per distinct code.
+ */
+class Answers {
+  /** By code + 1: the answer, or −3 when not made yet. */
+  table = new Int32Array(64).fill(-3);
+  private identity: unknown;
+  private make: (code: number) => number = () => -1;
+
+  /** Before a batch: what the codes mean, and how to answer one. */
+  for(identity: unknown, make: (code: number) => number): void {
+    this.make = make;
+    if (identity !== this.identity) {
+      this.identity = identity;
+      this.table = new Int32Array(64).fill(-3);
+    }
+  }
+
+  /** The answer for a code (made when first asked). */
+  at(code: number): number {
+    const c = code + 1;
+    const t = this.table;
+    if (c >= 0 && c < t.length) {
+      const r = t[c]!;
+      if (r !== -3) return r;
+    }
+    return this.get(code);
+  }
+
+  private get(code: number): number {
+    const c = code + 1;
+    if (c < 0) return this.make(code); // (no code is below −1: not kept)
+    let t = this.table;
+    if (c >= t.length) {
+      let size = t.length;
+      while (size <= c) size *= 2;
+      const grown = new Int32Array(size).fill(-3);
+      grown.set(t);
+      this.table = t = grown;
+    }
+    let r = t[c]!;
+    if (r === -3) t[c] = r = this.make(code);
+    return r;
+  }
 }
 
 const UNKNOWN = -2147483648;
@@ -321,6 +401,8 @@ interface StrSource {
   out: Int32Array;
   run(b: ColumnBatch): void;
   match(b: ColumnBatch): (code: number, strings: readonly (string | undefined)[]) => number;
+  /** What the codes' meaning depends on (answers by code are kept while it is the same). */
+  identity(b: ColumnBatch): unknown;
 }
 
 function strSource(ir: IR, env: VecEnv, literals: readonly string[]): StrSource | undefined {
@@ -337,6 +419,7 @@ function strSource(ir: IR, env: VecEnv, literals: readonly string[]): StrSource 
           s.out = b.codes[index]!;
         },
         match: () => (code, strings) => strings.indexOf(members[code]!),
+        identity: () => members,
       };
       return s;
     }
@@ -349,6 +432,7 @@ function strSource(ir: IR, env: VecEnv, literals: readonly string[]): StrSource 
           s.out = b.partner;
         },
         match: (b) => (code, strings) => strings.indexOf(b.partners.ids[code]),
+        identity: (b) => b.partners,
       };
       return s;
     }
@@ -364,6 +448,7 @@ function strSource(ir: IR, env: VecEnv, literals: readonly string[]): StrSource 
         const lits = b.literals[index]!;
         return (code, strings) => (code < 0 ? -1 : strings.indexOf(lits[code]));
       },
+      identity: (b) => b.literals[index],
     };
     return s;
   }
@@ -378,6 +463,7 @@ function strSource(ir: IR, env: VecEnv, literals: readonly string[]): StrSource 
         const v = f === 'id' ? b.partners.ids[code] : b.partners.attrs[code]?.[f];
         return typeof v === 'string' ? strings.indexOf(v) : -1;
       },
+      identity: (b) => b.partners,
     };
     return s;
   }
@@ -641,22 +727,17 @@ function strIn(x: IR, _other: IR | undefined, items: readonly IR[], negate: bool
   const s = strSource(x, env, strings);
   if (!s) return undefined;
   const out = new Uint8Array(env.capacity);
+  const answers = new Answers();
   return {
     out,
     run(b) {
       s.run(b);
       const m = s.match(b);
       const codes = s.out;
-      // per batch: the answer for each code seen (codes repeat: members, partners, literals)
-      const memo = new Map<number, number>();
+      answers.for(s.identity(b), (code) => (m(code, strings) >= 0 ? 1 : 0) ^ (negate ? 1 : 0));
       for (let i = 0; i < b.n; i++) {
         const code = codes[i]!;
-        let r = memo.get(code);
-        if (r === undefined) {
-          r = (m(code, strings) >= 0 ? 1 : 0) ^ (negate ? 1 : 0);
-          memo.set(code, r);
-        }
-        out[i] = r;
+        out[i] = answers.at(code);
       }
     },
   };

@@ -24,6 +24,8 @@ export const F_BOOLEAN = 9;
 export const F_ENUM = 10;
 export const F_TEXT = 11; // text the kernel does not read (checked: not empty)
 
+import { dayFromCivil, daysInMonth } from '../../core/periods.js';
+
 /** The answer of a line converter: the record was written to the batch; it goes the general way; the line is not plain. */
 export const TOOK = 1;
 export const GENERAL = 0;
@@ -99,7 +101,21 @@ export interface GenContext {
   /** The partner table's current `ok` (it grows: read through this). */
   ids: { idH1: number; idH2: number };
   refuse(buf: Uint8Array, start: number, end: number): number;
-  parseDateBytes(buf: Uint8Array, s: number): number | undefined;
+}
+
+/**
+ * Per month number (year × 12 + month − 1, years 1–9999): the day number of its first day
+ * + 1,000,000 (0: not made yet; day numbers of years 1–9999 are above −719,162), and its length.
+ */
+const MONTH_FIRST = new Int32Array(10000 * 12);
+const MONTH_LENGTH = new Uint8Array(10000 * 12);
+
+/** Makes a month's entries (and returns its first day + 1,000,000). */
+function monthFirstDay(month: number): number {
+  const y = Math.floor(month / 12);
+  const m = (month % 12) + 1;
+  MONTH_LENGTH[month] = daysInMonth(y, m);
+  return (MONTH_FIRST[month] = dayFromCivil(y, m, 1) + 1_000_000);
 }
 
 const MAX_INLINE_STRINGS = 32;
@@ -140,11 +156,21 @@ export function generateConverter(cols: readonly GenColumn[], digits: number, id
         const bytes = col.strings.map((s) => plainBytes(s));
         const inline = col.strings.length <= MAX_INLINE_STRINGS && bytes.every((b) => !b || b.length <= MAX_INLINE_BYTES);
         if (inline) {
+          // by the first byte, then the length and the other bytes (the first equal string wins)
+          const byFirst = new Map<number, { b: Uint8Array; code: number }[]>();
           bytes.forEach((b, code2) => {
-            if (!b) return;
-            const eq = [...b].map((x, q) => `buf[s + ${n(q)}] === ${n(x)}`).join(' && ');
-            code += `  if (k < 0 && len === ${n(b.length)} && ${eq}) k = ${n(code2)};\n`;
+            if (b) byFirst.set(b[0]!, [...(byFirst.get(b[0]!) ?? []), { b, code: code2 }]);
           });
+          code += `  switch (buf[s]) {\n`;
+          for (const [first, list] of byFirst) {
+            code += `    case ${n(first)}:\n`;
+            for (const { b, code: code2 } of list) {
+              const eq = [...b].slice(1).map((x, q) => ` && buf[s + ${n(q + 1)}] === ${n(x)}`).join('');
+              code += `      if (k < 0 && len === ${n(b.length)}${eq}) k = ${n(code2)};\n`;
+            }
+            code += `      break;\n`;
+          }
+          code += `  }\n`;
         } else code += `  k = match(M[${n(col.match)}], buf, s, p);\n`;
         if (col.kind === F_ENUM) code += `  if (k < 0) ${R}\n`;
         if (out) code += `  ${out}[j] = k;\n`;
@@ -170,9 +196,18 @@ export function generateConverter(cols: readonly GenColumn[], digits: number, id
         break;
       case F_DATE:
       case F_OTHER_DATE:
-        code += `  p = s + 10;\n  if (p > end || (p < end && buf[p] !== 44)) ${R}\n  v = parseDateBytes(buf, s);\n  if (v === undefined) ${R}\n`;
-        if (col.kind === F_DATE) code += `  day[j] = v;\n  month[j] = ((buf[s] - 48) * 1000 + (buf[s + 1] - 48) * 100 + (buf[s + 2] - 48) * 10 + (buf[s + 3] - 48)) * 12 + (buf[s + 5] - 48) * 10 + (buf[s + 6] - 48) - 1;\n`;
-        else if (out) code += `  ${out}[j] = v;\n`;
+        // YYYY-MM-DD: digits and dashes, a month 01-12, a day of that month (as `parseDate`); the
+        // day number from the month's first day (`monthDays`, made once per month met)
+        code += `  p = s + 10;\n  if (p > end || (p < end && buf[p] !== 44) || buf[s + 4] !== 45 || buf[s + 7] !== 45) ${R}\n`;
+        code += `  d = buf[s] - 48; v = buf[s + 1] - 48; h = buf[s + 2] - 48; h2 = buf[s + 3] - 48;\n`;
+        code += `  if (d < 0 || d > 9 || v < 0 || v > 9 || h < 0 || h > 9 || h2 < 0 || h2 > 9) ${R}\n`;
+        code += `  k = ((d * 1000 + v * 100 + h * 10 + h2) * 12);\n`;
+        code += `  d = buf[s + 5] - 48; v = buf[s + 6] - 48; h = buf[s + 8] - 48; h2 = buf[s + 9] - 48;\n`;
+        code += `  if (d < 0 || d > 1 || v < 0 || v > 9 || h < 0 || h > 3 || h2 < 0 || h2 > 9) ${R}\n`;
+        code += `  d = d * 10 + v; v = h * 10 + h2;\n  if (d < 1 || d > 12 || k < 12 || v < 1) ${R}\n  k += d - 1;\n`;
+        code += `  d = monthFirst[k];\n  if (d === 0) d = monthFirstDay(k);\n  if (v > monthLength[k]) ${R}\n`;
+        if (col.kind === F_DATE) code += `  day[j] = d - 1000000 + v - 1;\n  month[j] = k;\n`;
+        else if (out) code += `  ${out}[j] = d - 1000000 + v - 1;\n`;
         break;
       default: {
         // F_INTEGER, F_MONEY, F_DECIMAL
@@ -201,8 +236,8 @@ return function convert(buf, start, end, j) {
 ${parts.join('')}  return 1;
 };`;
   try {
-    const factory = new Function('CLASS', 'O', 'M', 'match', 'partner', 'day', 'month', 'partners', 'ids', 'R', 'parseDateBytes', source) as (...args: unknown[]) => (buf: Uint8Array, start: number, end: number, j: number) => number;
-    return factory(CLASS, ctx.O, ctx.M, match, ctx.partner, ctx.day, ctx.month, ctx.partners, ctx.ids, ctx.refuse, ctx.parseDateBytes);
+    const factory = new Function('CLASS', 'O', 'M', 'match', 'partner', 'day', 'month', 'partners', 'ids', 'R', 'monthFirst', 'monthLength', 'monthFirstDay', source) as (...args: unknown[]) => (buf: Uint8Array, start: number, end: number, j: number) => number;
+    return factory(CLASS, ctx.O, ctx.M, match, ctx.partner, ctx.day, ctx.month, ctx.partners, ctx.ids, ctx.refuse, MONTH_FIRST, MONTH_LENGTH, monthFirstDay);
   } catch {
     return undefined;
   }

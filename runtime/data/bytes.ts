@@ -306,7 +306,6 @@ export class ByteRows {
       partners: b.partners,
       ids: this,
       refuse: (buf: Uint8Array, start: number, end: number) => this.refuse(buf, start, end),
-      parseDateBytes,
     };
     this.generated = ByteRows.generate ? generateConverter(columns, this.digits, this.idSeed, b.partners.hashSeed, ctx) : undefined;
     this.generatedClean = this.generated && generateConverter(columns, this.digits, this.idSeed, b.partners.hashSeed, ctx, true);

@@ -8,15 +8,14 @@
  *   line; a JSON array file is read whole, each time) every time it is scanned, and each record is
  *   converted again with the same code (`DatasetBuilder` with a `RecordSink`): validation is
  *   deterministic, so every read agrees, and the messages are those of the in-memory path.
- * - The first scan of a kind validates while it gives rows to the evaluator (its pass 1). Ids go
- *   into a compact index: 64-bit hashes in a typed array (8 bytes a slot, at most half full), no
- *   strings. A record whose hash was seen before is held back (a suspected duplicate). If any was,
- *   the file is read once more for the records with those hashes only, which are grouped by their
- *   real ids and resolved as `finish()` does: identical → counted once (the first by line), else
- *   every record with the id rejected. If that rejects a row already given to the evaluator (or
- *   releases a held one that was no duplicate after all, a hash collision), `invalidated()` tells
- *   the evaluator to run pass 1 again.
- * - Lines that must not be given (rejected, merged, held) are a bitset over line numbers; later
+ * - The first scan of a kind validates while it gives rows to the evaluator (its pass 1). Ids are
+ *   appended as 64-bit hashes with the record's number (12 bytes a record in typed arrays, no
+ *   strings; no lookup per record), radix-sorted once the file is read: a hash read more than once
+ *   is a suspected duplicate. If any was, the file is read once more for the records with those
+ *   hashes only, which are grouped by their real ids and resolved as `finish()` does: identical →
+ *   counted once (the first by line), else every record with the id rejected. If that takes out a
+ *   row already given to the evaluator, `invalidated()` tells the evaluator to run pass 1 again.
+ * - Lines that must not be given (rejected, merged) are a bitset over line numbers; later
  *   scans skip them before converting anything.
  * - Problems are known after the first scan of every kind; `invalidated()` (called by the evaluator
  *   after pass 1) throws `DataProblemsError` when the data must not run.
@@ -161,51 +160,83 @@ function pairKey(): number {
 }
 
 /**
- * The ids seen so far, as 64-bit hashes only (no strings): a hit is a suspected duplicate, to be
- * verified. Open addressing over [h1, h2] pairs (h1 never 0; 0 marks a free slot), at most half
- * full; sized at first for the records a file of its size may hold (`expect`), doubled past that.
+ * The ids read, as 64-bit hashes only (no strings), with the records' numbers: appended as the file
+ * is read (no lookup per record: a table of a million hashes is a cache miss per record), then
+ * sorted once (`duplicates`, a radix sort) to find the hashes read more than once — the suspected
+ * duplicates, verified against the real ids by reading those records again.
  */
-class HashIndex {
-  slots = new Int32Array(2048);
-  private count = 0;
+class IdHashes {
+  h1 = new Int32Array(4096);
+  h2 = new Int32Array(4096);
+  n = new Int32Array(4096);
+  count = 0;
 
-  /** Room for about `records` ids without growing (a guess from the file's size: it saves the rehashing of a growing table). */
+  /** Room for about `records` records (a guess from the file's size) without growing. */
   expect(records: number): void {
-    if (this.count > 0) return;
-    let size = 2048;
-    while (size < records * 4 && size < 1 << 26) size *= 2;
-    if (size > this.slots.length) this.slots = new Int32Array(size);
+    if (this.count === 0 && records > this.h1.length) this.grow(Math.min(records, 1 << 26));
   }
 
-  /** Adds the current (h1, h2); whether it was there already. */
-  addCurrent(): boolean {
-    const slots = this.slots;
-    const mask = (slots.length >> 1) - 1;
-    for (let slot = h1 & mask; ; slot = (slot + 1) & mask) {
-      const k = slots[2 * slot]!;
-      if (k === 0) {
-        slots[2 * slot] = h1;
-        slots[2 * slot + 1] = h2;
-        if (++this.count * 4 > slots.length) this.grow();
-        return false;
+  private grow(size: number): void {
+    const h1 = new Int32Array(size);
+    const h2 = new Int32Array(size);
+    const n = new Int32Array(size);
+    h1.set(this.h1.subarray(0, this.count));
+    h2.set(this.h2.subarray(0, this.count));
+    n.set(this.n.subarray(0, this.count));
+    this.h1 = h1;
+    this.h2 = h2;
+    this.n = n;
+  }
+
+  /** The current (h1, h2) of record `n`. */
+  add(record: number): void {
+    if (this.count === this.h1.length) this.grow(this.count * 2);
+    this.h1[this.count] = h1;
+    this.h2[this.count] = h2;
+    this.n[this.count++] = record;
+  }
+
+  get bytes(): number {
+    return this.h1.byteLength * 3;
+  }
+
+  /** The pair keys (`pairKey`) of the hashes read more than once. */
+  duplicates(): Set<number> {
+    const out = new Set<number>();
+    const m = this.count;
+    if (m < 2) return out;
+    // LSD radix sort of the records' indexes by h1 (unsigned), 16 bits at a time.
+    let from = new Int32Array(m);
+    for (let i = 0; i < m; i++) from[i] = i;
+    let to = new Int32Array(m);
+    const counts = new Int32Array(65537);
+    for (const shift of [0, 16]) {
+      counts.fill(0);
+      for (let i = 0; i < m; i++) counts[((this.h1[i]! >>> shift) & 0xffff) + 1]!++;
+      for (let d = 0; d < 65536; d++) counts[d + 1]! += counts[d]!;
+      for (let k = 0; k < m; k++) {
+        const i = from[k]!;
+        to[counts[(this.h1[i]! >>> shift) & 0xffff]!++] = i;
       }
-      if (k === h1 && slots[2 * slot + 1] === h2) return true;
+      [from, to] = [to, from];
     }
-  }
-
-  private grow(): void {
-    const old = this.slots;
-    const slots = new Int32Array(old.length * 2);
-    const mask = (slots.length >> 1) - 1;
-    for (let i = 0; i < old.length; i += 2) {
-      const k = old[i]!;
-      if (k === 0) continue;
-      let slot = k & mask;
-      while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
-      slots[2 * slot] = k;
-      slots[2 * slot + 1] = old[i + 1]!;
+    for (let k = 0; k < m; ) {
+      let e = k + 1;
+      const a = this.h1[from[k]!]!;
+      while (e < m && this.h1[from[e]!] === a) e++;
+      // equal h1 (rare but for duplicates): the equal h2 among them
+      for (let x = k; x < e; x++) {
+        for (let y = x + 1; y < e; y++) {
+          if (this.h2[from[x]!] === this.h2[from[y]!]) {
+            h1 = a;
+            h2 = this.h2[from[x]!]!;
+            out.add(pairKey());
+          }
+        }
+      }
+      k = e;
     }
-    this.slots = slots;
+    return out;
   }
 }
 
@@ -260,7 +291,7 @@ interface PartnerCheck {
 /** One event kind's file, read for each scan. Records are known by their number in the file (`n`), which every read gives alike. */
 class KindStream {
   validated = false;
-  /** Set when a row given to the evaluator turned out invalid, or a held one valid. */
+  /** Set when a row given to the evaluator turned out invalid, or merged into an earlier one. */
   dirty = false;
   private input = 0;
   private merged = 0;
@@ -269,12 +300,10 @@ class KindStream {
   readonly partnerProblems: Problem[] = [];
   private readonly rejected: RejectedRecord[] = [];
   private readonly rejectedAt = new Map<number, RejectedRecord>();
-  /** Records not to give to the evaluator: rejected, merged, held. */
+  /** Records not to give to the evaluator: rejected, merged. */
   private readonly bad = new BitSet();
-  /** Records held back in the first scan (their id's hash was seen before). */
-  private readonly held = new Set<number>();
-  private readonly suspects = new Set<number>();
-  private readonly index = new HashIndex();
+  private suspects = new Set<number>();
+  private readonly ids = new IdHashes();
   private readonly seed = (Math.random() * 0x7fffffff) | 0;
   private readonly names: string[];
   private fingerprint = '';
@@ -307,9 +336,14 @@ class KindStream {
   }
 
   private partnerReason(r: RejectedRecord, why: Reason): void {
-    this.partnerProblems.push(problem(r, why));
+    const p = problem(r, why);
+    this.partnerProblems.push(p);
+    this.partnerProblemOf.set(r.n, p);
     r.reasons.push(why);
   }
+
+  /** The partner problem of each record rejected for its partner alone when read (by number): undone if it turns out merged into an identical earlier record. */
+  private readonly partnerProblemOf = new Map<number, Problem>();
 
   /** Rejects a record that was valid when read (its raw form is read again at the end, with the others'). */
   private rejectValid(at: RecordAt): RejectedRecord {
@@ -332,28 +366,19 @@ class KindStream {
     const sink: RecordSink = {
       record: (at, row, rejected) => {
         this.input++;
-        let held = false;
         const id = row.id;
         if (typeof id === 'string') {
           hash(id, this.seed, this.mask);
-          if (this.index.addCurrent()) {
-            held = true;
-            this.held.add(at.n);
-            this.suspects.add(pairKey());
-            this.bad.add(at.n);
-          }
+          this.ids.add(at.n);
         }
         if (rejected) {
           this.rejected.push(rejected);
           this.rejectedAt.set(at.n, rejected);
           this.bad.add(at.n);
-          if (!held) {
-            const why = this.partners.why(row.partner);
-            if (why !== undefined) this.partnerReason(rejected, why);
-          }
+          const why = this.partners.why(row.partner);
+          if (why !== undefined) this.partnerReason(rejected, why);
           return;
         }
-        if (held) return;
         const why = this.partners.why(row.partner);
         if (why !== undefined) {
           this.partnerReason(this.rejectValid(at), why);
@@ -374,13 +399,14 @@ class KindStream {
       return p;
     } : undefined;
     try {
-      this.index.expect(Math.ceil(statSync(this.path).size / 50)); // a record takes 50 bytes or more, most often
+      this.ids.expect(Math.ceil(statSync(this.path).size / 40)); // a record takes 40 bytes or more, most often
     } catch {
       // not readable: the read says so
     }
     const b = this.read(sink, plain);
     for (const p of b.problems) this.readProblems.push(p);
     this.columns = b.fileStats()[0]?.columns;
+    this.suspects = this.ids.duplicates();
     if (this.suspects.size > 0) this.resolveDuplicates();
     this.validated = true;
     return giving.error;
@@ -388,7 +414,7 @@ class KindStream {
 
   /**
    * The byte reader's plain lines into batches for `consumer`: records it converts are counted
-   * here; on the first read each is indexed by its id's hash (held when seen before, as `first`
+   * here; on the first read each one's id hash is appended (as `first`
    * does), on later reads the bad ones are skipped. Batches go to the consumer when full, before a
    * row is given (records keep their order) and before the reader reuses its buffer.
    */
@@ -440,12 +466,7 @@ class KindStream {
             h1 = rows.idH1 & this.mask || 1;
             h2 = 0;
           }
-          if (this.index.addCurrent()) {
-            this.held.add(n);
-            this.suspects.add(pairKey());
-            this.bad.add(n);
-            return TOOK;
-          }
+          this.ids.add(n);
           if (!giving.yielding) return TOOK;
         } else if (this.bad.has(n)) return TOOK;
         if (batch.buf !== buf) {
@@ -476,15 +497,23 @@ class KindStream {
       },
     });
     const names = this.names;
+    const undone = new Set<unknown>();
     for (const [id, group] of groups) {
       const first = group[0]!;
-      if (group.length === 1) {
-        this.release(first.at, first.row);
-        continue;
-      }
+      if (group.length === 1) continue; // a hash collision: settled when read
       if (group.every((m) => m.valid && names.every((n) => sameValue(m.row[n], first.row[n])))) {
-        this.release(first.at, first.row);
-        this.merged += group.length - 1; // held, and stay out
+        this.merged += group.length - 1; // counted once: the others stay out (given to pass 1, it runs again)
+        for (const m of group.slice(1)) {
+          const r = this.rejectedAt.get(m.at.n);
+          if (r) {
+            // a valid record rejected when read for its partner alone: merged, it is not checked (as finish() does)
+            this.rejectedAt.delete(m.at.n);
+            undone.add(r);
+            const p = this.partnerProblemOf.get(m.at.n);
+            if (p) undone.add(p);
+          } else this.dirty = true; // it was given to pass 1
+          this.bad.add(m.at.n);
+        }
         continue;
       }
       for (const m of group) {
@@ -493,37 +522,29 @@ class KindStream {
           group.filter((o) => o !== m).map((o) => placeText({ file: this.name, ...o.at })),
         );
         this.duplicateProblems.push(problem({ file: this.name, ...m.at }, duplicate));
-        const wasHeld = this.held.has(m.at.n);
         const why = this.partners.why(m.row.partner);
         let r = this.rejectedAt.get(m.at.n);
         if (r === undefined) {
-          if (!wasHeld) this.dirty = true; // it was given to the evaluator
+          this.dirty = true; // it was given to the evaluator
           r = this.rejectValid(m.at);
         }
-        if (!wasHeld && why !== undefined) r.reasons.splice(r.reasons.length - 1, 0, duplicate); // before the partner's, as finish() orders them
-        else {
-          r.reasons.push(duplicate);
-          if (wasHeld && why !== undefined) this.partnerReason(r, why);
-        }
+        if (why !== undefined) r.reasons.splice(r.reasons.length - 1, 0, duplicate); // before the partner's, as finish() orders them
+        else r.reasons.push(duplicate);
       }
     }
+    this.undo(undone);
   }
 
-  /** A record held back in the first scan that is no duplicate (or the first of identical ones): what it would have been. */
-  private release(at: RecordAt, row: Row): void {
-    if (!this.held.has(at.n)) return; // settled when read
-    const why = this.partners.why(row.partner);
-    const r = this.rejectedAt.get(at.n);
-    if (r) {
-      if (why !== undefined) this.partnerReason(r, why);
-      return;
-    }
-    if (why !== undefined) {
-      this.partnerReason(this.rejectValid(at), why);
-      return;
-    }
-    this.bad.delete(at.n);
-    this.dirty = true; // pass 1 did not see it
+  /** Removes rejected records and problems that resolving the duplicates undid. */
+  private undo(undone: ReadonlySet<unknown>): void {
+    if (undone.size === 0) return;
+    const keep = <T>(list: T[]) => {
+      let k = 0;
+      for (const x of list) if (!undone.has(x)) list[k++] = x;
+      list.length = k;
+    };
+    keep(this.rejected);
+    keep(this.partnerProblems);
   }
 
   /** A later scan: the valid rows only, converted again; bad records are skipped unread. With `columns`, as batches (and rows). */
@@ -563,8 +584,8 @@ class KindStream {
   }
 
   /** What the kind keeps between scans (for tests: nothing per valid record but typed arrays). */
-  retained(): { indexBytes: number; lineSetBytes: number; rejected: number; held: number; suspects: number } {
-    return { indexBytes: this.index.slots.byteLength, lineSetBytes: this.bad.words.byteLength, rejected: this.rejected.length, held: this.held.size, suspects: this.suspects.size };
+  retained(): { indexBytes: number; lineSetBytes: number; rejected: number; suspects: number } {
+    return { indexBytes: this.ids.bytes, lineSetBytes: this.bad.words.byteLength, rejected: this.rejected.length, suspects: this.suspects.size };
   }
 }
 
