@@ -3,6 +3,7 @@
  * exit code, never a stack trace: 0 success, 1 a program, data or test failure, 2 a usage error,
  * 70 an internal error (a bug).
  */
+import { CODES } from '../core/codes.js';
 import { printable } from '../core/diagnostics.js';
 import { EvalError } from '../runtime/compile-ir.js';
 import { cmdCheck } from './check.js';
@@ -52,7 +53,8 @@ export function main(argv: string[], io: Io): number {
       return e.code;
     }
     if (e instanceof EvalError) {
-      io.err(`incent: evaluation error: ${printable(e.message)}\n`);
+      const hint = CODES[e.code]?.hint;
+      io.err(`error[${e.code}]: ${printable(e.message)}\n${hint ? `  = hint: ${printable(hint)}\n` : ''}incent: the evaluation stopped; nothing was printed\n`);
       return 1;
     }
     const err = e as Error;

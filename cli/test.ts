@@ -1,14 +1,13 @@
 /** `incent test`: a program's test blocks; each failure is a diagnostic at its line of the program, with the trace that explains the value. */
-import { TESTS } from '../core/codes.js';
-import { diagnosticToJson, renderDiagnostic, SourceText, type Diagnostic } from '../core/diagnostics.js';
+import { CODES, TESTS } from '../core/codes.js';
+import { diagnosticToJson, printable, renderDiagnostic, SourceText, type Diagnostic } from '../core/diagnostics.js';
 import { runTests, type TestFailure } from '../runtime/tests.js';
-import { printable } from '../core/diagnostics.js';
 import { UsageError, type Io } from './io.js';
 import { options } from './options.js';
 import { compileOrFail } from './program.js';
 
 function failureDiagnostic(src: SourceText, f: TestFailure): Diagnostic {
-  const hint = TESTS[f.code].hint;
+  const hint = f.cause ? CODES[f.cause]?.hint && `${f.cause}: ${CODES[f.cause]!.hint}` : TESTS[f.code].hint;
   return { severity: 'error', code: f.code, message: f.message, span: src.lineSpan(f.line), ...(hint ? { hint } : {}), ...(f.trace?.length ? { notes: f.trace.map((t) => `trace: ${t}`) } : {}) };
 }
 

@@ -1,38 +1,50 @@
 /**
  * The checker: resolves names and checks types, units and levels of a parsed `ProgramFile`
- * (spec §3–§10), and produces the `CheckedProgram` the evaluator lowers from.
- *
- * Stages, in order: header → declarations (names, fields, tier levels) → lets, measures and
- * tiers (checked lazily, so they may be declared in any order; cycles are reported) → pots →
- * rules → tests → warnings → evaluation order. Never throws: a missing child is skipped.
+ * (spec §3–§10), and produces the `CheckedProgram` the evaluator lowers from. Its stages are
+ * listed in STAGES, in order; each is a function of the shared context (context.ts), in its own
+ * file. This file is the core they share: resolving a name, checking each let, measure and tier
+ * once (dependencies first, cycles reported), scopes and constants. Never throws: a missing child
+ * is skipped.
  */
 import { error, sortDiagnostics, type Diagnostic } from '../core/diagnostics.js';
-import { suggest } from './suggest.js';
-import type { Decl, EventDecl, Expr, FieldDecl, FieldRef, Ident, LetDecl, MeasureDecl, NameRef, PayoutDecl, ProgramFile, Span, TierDecl, TypeRef } from '../language/syntax.js';
-import { childExprs } from '../language/syntax.js';
-import type { CheckedProgram, EventInfo, FieldInfo, Level, LetInfo, MeasureInfo, Symbol, TierInfo, Type, WindowInfo } from './checked.js';
-import { ExprChecker, type Env, type ExprScope } from './exprs.js';
+import type { Decl, Expr, FieldRef, Ident, LetDecl, MeasureDecl, NameRef, ProgramFile, Span, TierDecl } from '../language/syntax.js';
+import { findExpr } from '../language/syntax.js';
+import type { CheckedProgram, FieldInfo, Level, Symbol, Type } from './checked.js';
+import type { CheckContext, TopDecl, TopKind } from './context.js';
+import { fold, type Const } from './consts.js';
+import { collectDeclarations } from './declarations.js';
+import { checkLet, checkMeasure, checkTier } from './definitions.js';
+import { ExprChecker, type ExprScope } from './exprs.js';
 import { checkHeader } from './header.js';
+import { dependencyOrder, evaluationOrder } from './order.js';
 import { checkPot } from './payouts.js';
 import { checkRule } from './rules.js';
+import { suggest } from './suggest.js';
 import { checkTest } from './tests.js';
-import { BOOLEAN, DATE, ERROR, INTEGER, NUMBER, TEXT, describe, isOrdered, money, tickList } from './types.js';
-import { measureNeverHolds, unusedAndUnbounded } from './warnings.js';
+import { ERROR, tickList } from './types.js';
+import { unusedAndUnbounded } from './warnings.js';
 
 export type { CheckedProgram } from './checked.js';
 
-const TYPE_NAMES = ['text', 'integer', 'decimal', 'money', 'date', 'boolean'];
-
-type TopKind = 'let' | 'measure' | 'tier' | 'pot' | 'event';
-type TopDecl = LetDecl | MeasureDecl | TierDecl | PayoutDecl | EventDecl;
+/** The checker's stages, in order: each reads what the ones before it found. */
+const STAGES: readonly { name: string; run: (ck: Checker, decls: readonly Decl[]) => void }[] = [
+  { name: 'header', run: (ck) => ck.checkHeader() },
+  { name: 'declarations: names, fields, tier levels', run: collectDeclarations },
+  { name: 'lets, measures and tiers, dependencies first', run: (ck, decls) => dependencyOrder(ck, decls).forEach((name) => ck.ensure(name)) },
+  { name: 'pots', run: (ck, decls) => decls.forEach((d) => d.kind === 'PayoutDecl' && checkPot(ck, d)) },
+  { name: 'rules', run: (ck, decls) => ck.checkRules(decls) },
+  { name: 'tests', run: (ck, decls) => ck.checkTests(decls) },
+  { name: 'warnings', run: unusedAndUnbounded },
+  { name: 'evaluation order', run: evaluationOrder },
+];
 
 /** Checks a parsed program. Never throws; every problem is a diagnostic. */
 export function check(file: ProgramFile): CheckedProgram {
   return new Checker(file).run();
 }
 
-/** The checker's state, shared by the stage functions (`payouts.ts`, `rules.ts`, `tests.ts`, `warnings.ts`). */
-export class Checker implements Env {
+/** The checker's state and core, shared by the stages through `CheckContext`. */
+class Checker implements CheckContext {
   readonly diags: Diagnostic[] = [];
   readonly types = new Map<Expr, Type>();
   readonly levels = new Map<Expr, Level>();
@@ -88,33 +100,48 @@ export class Checker implements Env {
 
   run(): CheckedProgram {
     const decls = (this.file?.decls ?? []).filter((d): d is Decl => !!d);
-    this.out.header = checkHeader(this.file, this.diags, (v, s) => this.x.checkDate(v, s));
-    this.currency = this.out.header.currency;
-    this.collect(decls);
-    for (const d of decls) {
-      if ((d.kind === 'LetDecl' || d.kind === 'MeasureDecl' || d.kind === 'TierDecl') && d.name && this.top.get(d.name.name)?.decl === d) this.ensure(d.name.name);
-    }
-    for (const d of decls) if (d.kind === 'PayoutDecl') checkPot(this, d);
-    const ruleNames = new Map<string, Span>();
-    const testNames = new Map<string, Span>();
-    for (const d of decls) {
-      if (d.kind === 'RuleDecl') {
-        this.unique(ruleNames, d.name?.value, d.name?.span, 'E0217', 'rule');
-        checkRule(this, d);
-      }
-    }
-    this.inTest = true;
-    for (const d of decls) {
-      if (d.kind === 'TestDecl') {
-        this.unique(testNames, d.name?.value, d.name?.span, 'E0218', 'test');
-        checkTest(this, d);
-      }
-    }
-    this.inTest = false;
-    unusedAndUnbounded(this, decls);
-    this.order(decls);
+    for (const stage of STAGES) stage.run(this, decls);
     this.out.diagnostics = sortDiagnostics(this.diags);
     return this.out;
+  }
+
+  /** The header stage. */
+  checkHeader(): void {
+    this.out.header = checkHeader(this.file, this.diags, (v, s) => this.x.checkDate(v, s));
+    this.currency = this.out.header.currency;
+  }
+
+  /** The rules stage: names unique (E0217), each rule checked. */
+  checkRules(decls: readonly Decl[]): void {
+    const names = new Map<string, Span>();
+    for (const d of decls) {
+      if (d.kind !== 'RuleDecl') continue;
+      this.unique(names, d.name?.value, d.name?.span, 'E0217', 'rule');
+      checkRule(this, d);
+    }
+  }
+
+  /** The tests stage: names unique (E0218), each test checked; what tests use does not count as used. */
+  checkTests(decls: readonly Decl[]): void {
+    const names = new Map<string, Span>();
+    this.inTest = true;
+    for (const d of decls) {
+      if (d.kind !== 'TestDecl') continue;
+      this.unique(names, d.name?.value, d.name?.span, 'E0218', 'test');
+      checkTest(this, d);
+    }
+    this.inTest = false;
+  }
+
+  dependencies(name: string): ReadonlySet<string> {
+    return this.deps.get(name) ?? new Set();
+  }
+
+  settle(names: readonly string[]): void {
+    for (const m of names) {
+      this.state.set(m, 'done');
+      this.used.add(m);
+    }
   }
 
   private unique(seen: Map<string, Span>, name: string | undefined, span: Span | undefined, code: string, what: string): void {
@@ -122,126 +149,6 @@ export class Checker implements Env {
     const prev = seen.get(name);
     if (prev) this.report(error(code, `there are two ${what}s named "${name}"`, span, `give each ${what} its own name`, [{ span: prev, message: 'the first one' }]));
     else seen.set(name, span);
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // Declarations: names, fields, tier levels
-
-  private collect(decls: Decl[]): void {
-    let partnerDecl: Decl | undefined;
-    for (const d of decls) {
-      if (d.kind === 'PartnerDecl') {
-        if (partnerDecl) {
-          this.report(error('E0202', 'the `partner` block is declared twice', d.span, 'declare every partner field in one `partner { … }` block', [{ span: partnerDecl.span, message: 'the first one' }]));
-          continue;
-        }
-        partnerDecl = d;
-        this.partnerDeclared = true;
-        this.out.partner.declared = true;
-        this.out.partner.decl = d;
-      }
-    }
-    this.partnerFields.set('id', { name: 'id', type: TEXT, implicit: true });
-    if (partnerDecl?.kind === 'PartnerDecl') this.fields(partnerDecl.fields ?? [], this.partnerFields, 'partner', 'every partner has an `id`');
-
-    const kinds: Partial<Record<Decl['kind'], TopKind>> = { LetDecl: 'let', MeasureDecl: 'measure', TierDecl: 'tier', PayoutDecl: 'pot', EventDecl: 'event' };
-    for (const d of decls) {
-      const kind = kinds[d.kind];
-      if (!kind || !('name' in d) || !d.name || (d.name as Ident).kind !== 'Ident') continue;
-      const name = (d.name as Ident).name;
-      const prev = this.top.get(name);
-      if (prev) {
-        this.report(
-          error('E0202', `\`${name}\` is already declared (as a ${prev.kind === 'pot' ? 'payout' : prev.kind})`, (d.name as Ident).span, 'give each let, measure, tier, payout and event its own name', [
-            { span: (prev.decl.name as Ident).span, message: 'first declared here' },
-          ]),
-        );
-        continue;
-      }
-      this.top.set(name, { kind, decl: d as TopDecl });
-      if (d.kind === 'EventDecl') {
-        const fields = new Map<string, FieldInfo>([
-          ['id', { name: 'id', type: TEXT, implicit: true }],
-          ['partner', { name: 'partner', type: TEXT, implicit: true }],
-          ['date', { name: 'date', type: DATE, implicit: true }],
-        ]);
-        this.fields(d.fields ?? [], fields, `event \`${name}\``, 'every event has `id`, `partner` and `date`');
-        this.out.events.set(name, { name, decl: d, fields });
-      }
-      if (d.kind === 'TierDecl') this.collectTier(d);
-    }
-  }
-
-  private fields(decls: FieldDecl[], into: Map<string, FieldInfo>, owner: string, implicitNote: string): void {
-    const spans = new Map<string, Span>();
-    for (const f of decls) {
-      if (!f?.name) continue;
-      const name = f.name.name;
-      const prev = into.get(name);
-      if (prev?.implicit) {
-        this.report(error('E0222', `\`${name}\` is an implicit field of ${owner === 'partner' ? 'every partner' : 'every event'}`, f.name.span, `${implicitNote} already: remove this line, or choose another name`));
-        continue;
-      }
-      if (prev) {
-        this.report(error('E0203', `${owner} declares the field \`${name}\` twice`, f.name.span, 'keep one declaration of each field', [{ span: spans.get(name)!, message: 'first declared here' }]));
-        continue;
-      }
-      spans.set(name, f.name.span);
-      into.set(name, { name, type: this.typeRef(f.type, name), implicit: false, decl: f });
-    }
-  }
-
-  private typeRef(t: TypeRef | undefined, field: string): Type {
-    if (!t) return ERROR;
-    if (t.kind === 'EnumType') {
-      const members: string[] = [];
-      for (const m of t.members ?? []) {
-        if (!m) continue;
-        if (members.includes(m.value)) this.report(error('E0203', `\`${m.value}\` is listed twice in \`${field}\``, m.span, 'list each value once'));
-        else members.push(m.value);
-      }
-      return { kind: 'enum', members, name: field };
-    }
-    switch (t.name?.name) {
-      case 'text':
-        return TEXT;
-      case 'integer':
-        return INTEGER;
-      case 'decimal':
-        return NUMBER;
-      case 'money':
-        return money(this.currency);
-      case 'date':
-        return DATE;
-      case 'boolean':
-        return BOOLEAN;
-      case undefined:
-        return ERROR;
-    }
-    const guess = suggest(t.name.name, TYPE_NAMES);
-    this.report(
-      error('E0221', `\`${t.name.name}\` is not a type`, t.name.span, guess ? `did you mean \`${guess}\`?` : 'the types are `text`, `integer`, `decimal`, `money`, `date`, `boolean` and `one of "a", "b", …`'),
-    );
-    return ERROR;
-  }
-
-  private collectTier(d: TierDecl): void {
-    const name = d.name.name;
-    const levels = (d.levels ?? []).filter((l) => l?.name);
-    const names: string[] = [];
-    const spans = new Map<string, Span>();
-    const kept: TierInfo['levels'] = [];
-    for (const l of levels) {
-      const prev = spans.get(l.name.name);
-      if (prev) {
-        this.report(error('E0219', `tier \`${name}\` has two levels named \`${l.name.name}\``, l.name.span, 'give each level its own name', [{ span: prev, message: 'the first one' }]));
-        continue;
-      }
-      spans.set(l.name.name, l.name.span);
-      names.push(l.name.name);
-      kept.push({ name: l.name.name, ...(l.threshold ? { threshold: l.threshold } : {}), span: l.span });
-    }
-    this.out.tiers.set(name, { name, decl: d, ...(d.by ? { by: d.by } : {}), byType: ERROR, levels: kept, type: { kind: 'tier', tier: name, levels: names } });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -255,12 +162,26 @@ export class Checker implements Env {
     return [...this.top.entries()].filter(([, v]) => v.kind === 'let' || v.kind === 'measure' || v.kind === 'tier').map(([k]) => k);
   }
 
-  letValue = (name: string): Expr | undefined => {
+  /** The folded values of the program-level lets checked so far. */
+  private readonly letConsts = new Map<string, Const | undefined>();
+  private readonly folding = new Set<string>();
+
+  /**
+   * The constant value of a program-level let (for thresholds, amounts, conditions), folded once:
+   * lets are checked dependencies first, so folding a let finds its dependencies folded already.
+   */
+  letConst = (name: string): Const | undefined => {
     const t = this.top.get(name);
     if (t?.kind !== 'let') return undefined;
     const info = this.out.lets.get(name);
     if (info && info.level !== 'program') return undefined;
-    return (t.decl as LetDecl).value;
+    if (this.letConsts.has(name)) return this.letConsts.get(name);
+    if (this.folding.has(name)) return undefined; // a cycle, reported as E0210
+    this.folding.add(name);
+    const c = fold((t.decl as LetDecl).value, this.letConst);
+    this.folding.delete(name);
+    if (info) this.letConsts.set(name, c);
+    return c;
   };
 
   /** Marks a declaration as used by the program's logic. */
@@ -313,9 +234,9 @@ export class Checker implements Env {
     this.deps.set(name, new Set());
     this.stack.push({ name, ...(via ? { via } : {}) });
     try {
-      if (t.kind === 'let') this.checkLet(t.decl as LetDecl);
-      else if (t.kind === 'measure') this.checkMeasure(t.decl as MeasureDecl);
-      else if (t.kind === 'tier') this.checkTier(t.decl as TierDecl);
+      if (t.kind === 'let') checkLet(this, t.decl as LetDecl);
+      else if (t.kind === 'measure') checkMeasure(this, t.decl as MeasureDecl);
+      else if (t.kind === 'tier') checkTier(this, t.decl as TierDecl);
     } finally {
       this.stack.pop();
       this.state.set(name, 'done');
@@ -333,16 +254,7 @@ export class Checker implements Env {
   /** Reports the first name in `e` that makes it vary, where a constant is required. */
   requireConstant(e: Expr | undefined, what: string): boolean {
     if (!e || this.x.level(e) === 'program') return true;
-    let culprit: Expr = e;
-    const find = (x: Expr | undefined): boolean => {
-      if (!x) return false;
-      if ((x.kind === 'Name' || x.kind === 'Field') && this.x.level(x) !== 'program') {
-        culprit = x;
-        return true;
-      }
-      return childExprs(x).some(find);
-    };
-    find(e);
+    const culprit = findExpr(e, (x) => (x.kind === 'Name' || x.kind === 'Field') && this.x.level(x) !== 'program') ?? e;
     const name = culprit.kind === 'Name' ? culprit.name : culprit.kind === 'Field' ? `${culprit.object?.name}.${culprit.field?.name}` : undefined;
     this.report(
       error(
@@ -353,112 +265,6 @@ export class Checker implements Env {
       ),
     );
     return false;
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // Lets, measures, tiers
-
-  private checkLet(d: LetDecl): void {
-    const scope = this.noEvent(`\`let ${d.name.name}\``, 'a `let` is computed once per partner, not per event: aggregate the events in a measure, e.g. `measure total = sum sale.amount`');
-    const type = this.x.check(d.value, scope);
-    const info: LetInfo = { name: d.name.name, decl: d, type, level: this.x.level(d.value) };
-    this.out.lets.set(d.name.name, info);
-  }
-
-  private checkMeasure(d: MeasureDecl): void {
-    const name = d.name.name;
-    const m: NonNullable<ExprScope['measure']> = { name };
-    if (d.event) {
-      if (this.out.events.has(d.event.name)) {
-        m.event = d.event.name;
-        m.eventSpan = d.event.span;
-      } else this.unknownEvent(d.event);
-    } else {
-      // The event kind is that of the first qualified field (`sale.amount`), if any.
-      const firstRef = [d.arg, d.where].flatMap((e) => collectRefs(e)).find((r) => this.out.events.has(r.object?.name ?? ''));
-      if (firstRef) {
-        m.event = firstRef.object.name;
-        m.eventSpan = firstRef.span;
-      }
-    }
-    const scope: ExprScope = { measure: m, place: `measure \`${name}\``, noEventHint: '' };
-    const argType = d.arg ? this.x.check(d.arg, scope) : ERROR;
-    const whereType = this.x.check(d.where, scope);
-    this.x.expectBoolean(d.where, whereType, '`where`');
-    if (m.event) this.markUsed(m.event);
-    let type: Type = ERROR;
-    const argErr = argType.kind === 'error';
-    const badArg = (what: string, hint: string) => {
-      if (!argErr && d.arg) this.report(error('E0321', `\`${d.op}\` needs ${what}, but this is ${describe(argType)}`, d.arg.span, hint));
-    };
-    switch (d.op) {
-      case 'count':
-      case 'count distinct':
-        type = INTEGER;
-        break;
-      case 'sum':
-        if (argType.kind === 'number' || argType.kind === 'money') type = argType;
-        else badArg('numbers or money', 'sum an amount or a quantity, e.g. `sum sale.amount`; to count events write `count sale`');
-        break;
-      case 'average':
-        if (argType.kind === 'number') type = NUMBER;
-        else if (argType.kind === 'money') type = argType;
-        else badArg('numbers or money', 'average an amount or a quantity, e.g. `average sale.amount`');
-        break;
-      case 'min':
-      case 'max':
-        if (isOrdered(argType) && !argErr) type = argType;
-        else badArg('numbers, money or dates', `\`${d.op}\` picks the smallest or largest of ordered values`);
-        break;
-    }
-    if (!m.event && !d.event && (d.arg || d.where)) {
-      this.report(
-        error('E0224', `measure \`${name}\` uses no event field, so it has no events to aggregate`, (d.arg ?? d.where)!.span, 'aggregate a field of an event, e.g. `sum sale.amount`, or count events: `count sale`'),
-      );
-    }
-    // else DEFAULT
-    const needsElse = d.op === 'min' || d.op === 'max' || d.op === 'average';
-    if (needsElse && !d.otherwise) {
-      this.report(
-        error('E0410', `measure \`${name}\` needs an \`else\`: the ${d.op} of no events is undefined`, d.name.span, `add the value for a partner with no events, e.g. \`else 0${type.kind === 'money' ? ` ${type.currency}` : ''}\``),
-      );
-    }
-    if (d.otherwise) {
-      const ot = this.x.check(d.otherwise, this.noEvent(`the \`else\` of measure \`${name}\``));
-      if (!needsElse) {
-        this.report(
-          error(
-            'E0411',
-            `\`${d.op}\` takes no \`else\`: ${d.op === 'sum' ? 'the sum of no events is zero' : 'the count of no events is zero'}`,
-            d.otherwise.span,
-            'remove `else …`; only `min`, `max` and `average` need one',
-          ),
-        );
-      } else if (type.kind !== 'error') this.x.expectType(d.otherwise, ot, type, `the \`else\` of measure \`${name}\``);
-    }
-    let window: WindowInfo = { form: 'this period' };
-    const w = d.window;
-    if (w) {
-      if (w.form === 'last') {
-        const n = w.count?.value;
-        if (!w.count || !/^\d+$/.test(n ?? '') || Number(n) < 1 || w.count.percent) {
-          if (w.count) this.report(error('E0412', `\`last ${w.count.text}\` needs a whole number of ${w.unit} above zero`, w.count.span, `write e.g. \`last 4 ${w.unit}\``));
-        } else window = { form: 'last', count: Number(n), unit: w.unit };
-      } else window = { form: w.form };
-    }
-    const info: MeasureInfo = {
-      name,
-      decl: d,
-      op: d.op,
-      ...(m.event ? { event: m.event } : {}),
-      type,
-      window,
-      ...(d.arg ? { arg: d.arg } : {}),
-      ...(d.where ? { where: d.where } : {}),
-      ...(d.otherwise ? { otherwise: d.otherwise } : {}),
-    };
-    this.out.measures.set(name, info);
-    measureNeverHolds(this, d);
   }
 
   unknownEvent(id: Ident): void {
@@ -474,82 +280,5 @@ export class Checker implements Env {
     );
   }
 
-  private checkTier(d: TierDecl): void {
-    const info = this.out.tiers.get(d.name.name)!;
-    const byType = this.x.check(d.by, this.noEvent(`the \`by\` of tier \`${d.name.name}\``, 'a tier is computed once per partner: rank by a measure, e.g. `tier status by revenue { … }`'));
-    if (d.by && byType.kind !== 'error' && byType.kind !== 'number' && byType.kind !== 'money') {
-      this.report(error('E0320', `tier \`${d.name.name}\` must be by a number or money, but this is ${describe(byType)}`, d.by.span, 'rank partners by a measure, e.g. `tier status by revenue { … }`'));
-    }
-    info.byType = byType.kind === 'number' || byType.kind === 'money' ? byType : ERROR;
-    const levels = d.levels ?? [];
-    if (levels.length === 0) {
-      this.report(error('E0416', `tier \`${d.name.name}\` has no levels`, d.name.span, 'list the levels from the base level up, e.g. `Member`, then `Silver from 250_000 EUR`'));
-      return;
-    }
-    let prev: { e: Expr; v: import('./consts.js').Const } | undefined;
-    levels.forEach((l, i) => {
-      if (!l?.name) return;
-      if (i === 0 && l.threshold) {
-        this.report(
-          error('E0413', `the first level, \`${l.name.name}\`, is the base level and takes no threshold`, l.threshold.span, `remove \`from …\`, or add a base level before \`${l.name.name}\` (every partner starts there)`),
-        );
-      }
-      if (i > 0 && !l.threshold) {
-        this.report(error('E0413', `level \`${l.name.name}\` needs a threshold`, l.name.span, `only the first level is the base level: write \`${l.name.name} from AMOUNT\``));
-      }
-      if (!l.threshold) return;
-      const tt = this.x.check(l.threshold, this.noEvent(`a threshold of tier \`${d.name.name}\``));
-      if (!this.requireConstant(l.threshold, `a threshold of tier \`${d.name.name}\``)) return;
-      if (info.byType.kind !== 'error' && !this.x.expectType(l.threshold, tt, info.byType, `a threshold of tier \`${d.name.name}\``)) return;
-      if (i === 0) return;
-      const c = this.x.constant(l.threshold);
-      if (c?.kind !== 'num') return;
-      if (prev && prev.v.kind === 'num' && !c.value.gt(prev.v.value)) {
-        this.report(
-          error('E0414', `the thresholds of tier \`${d.name.name}\` must increase: \`${l.name.name}\` starts at or below the level before it`, l.threshold.span, 'order the levels from the lowest threshold to the highest', [
-            { span: prev.e.span, message: 'the previous threshold' },
-          ]),
-        );
-      }
-      prev = { e: l.threshold, v: c };
-    });
-  }
 
-  // -------------------------------------------------------------------------------------------
-  // Evaluation order
-
-  private order(decls: Decl[]): void {
-    const done = new Set<string>();
-    const list: string[] = [];
-    const visit = (n: string, path: Set<string>) => {
-      if (done.has(n) || path.has(n)) return;
-      path.add(n);
-      for (const dep of [...(this.deps.get(n) ?? [])].sort()) visit(dep, path);
-      path.delete(n);
-      done.add(n);
-      list.push(n);
-    };
-    for (const d of decls) {
-      if ((d.kind === 'LetDecl' || d.kind === 'MeasureDecl' || d.kind === 'TierDecl') && d.name && this.top.get(d.name.name)?.decl === d) visit(d.name.name, new Set());
-    }
-    for (const n of list) {
-      const l = this.out.lets.get(n);
-      if (l && l.level === 'program') this.out.programOrder.push(n);
-      else this.out.partnerOrder.push(n);
-    }
-  }
 }
-
-/** The qualified field references (`sale.amount`) in an expression, in source order. */
-export function collectRefs(e: Expr | undefined): FieldRef[] {
-  const out: FieldRef[] = [];
-  const walk = (x: Expr | undefined) => {
-    if (!x) return;
-    if (x.kind === 'Field') out.push(x);
-    for (const c of childExprs(x)) walk(c);
-  };
-  walk(e);
-  return out;
-}
-
-

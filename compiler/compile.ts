@@ -22,6 +22,7 @@ export interface CompileResult {
  */
 export function compile(source: string): CompileResult {
   const parsed = parse(source);
+  if (parsed.tooLarge) return { file: parsed.file, diagnostics: parsed.diagnostics };
   const checked = check(parsed.file);
   const diagnostics = sortDiagnostics([...parsed.diagnostics, ...checked.diagnostics]);
   if (hasErrors(diagnostics)) return { file: parsed.file, checked, diagnostics };

@@ -1,29 +1,37 @@
-/** Constant folding of program-level expressions, for static checks (thresholds increase, amounts positive, conditions that never hold). */
-import type { Expr } from '../language/syntax.js';
+/** Constant folding of program-level expressions, for static checks (thresholds increase, amounts positive, conditions that never hold, numbers that leave their range). */
+import type { Binary, Expr } from '../language/syntax.js';
+import { leftSpine } from '../language/syntax.js';
 import { Dec } from '../core/decimal.js';
+import { inRange } from '../core/limits.js';
 import { isValidDate } from '../core/periods.js';
 
 export type Const =
   | { kind: 'num'; value: Dec }
   | { kind: 'bool'; value: boolean }
   | { kind: 'date'; value: string }
-  | { kind: 'str'; value: string };
+  | { kind: 'str'; value: string }
+  /** A computation of constants whose result leaves the size of numbers: `at` is the operation, `value` its result. */
+  | { kind: 'overflow'; at: Binary; value: Dec };
 
-/** Resolves a bare name to the expression it stands for (a program-level `let`), if any. */
-export type LetValue = (name: string) => Expr | undefined;
+/** The constant value of a bare name (a program-level `let`), if it has one. */
+export type LetConst = (name: string) => Const | undefined;
 
 /**
  * The value of an expression when it is a constant (literals, arithmetic and logic over constants,
- * program-level lets); undefined otherwise, or when it cannot be computed (division by zero).
+ * program-level lets); undefined otherwise, or when it cannot be computed (division by zero, a
+ * literal out of range, which the parser reports). An operation of constants whose result is out
+ * of range gives `overflow`, and so does every operation it is an operand of (unless a constant
+ * condition leaves it out: `if false then …`). Chains of binary operators are folded in a loop.
  */
-export function fold(e: Expr | undefined, letValue: LetValue, seen: Set<string> = new Set()): Const | undefined {
+export function fold(e: Expr | undefined, letConst: LetConst): Const | undefined {
   if (!e) return undefined;
-  const f = (x: Expr | undefined) => fold(x, letValue, seen);
+  const f = (x: Expr | undefined) => fold(x, letConst);
   switch (e.kind) {
     case 'Number':
     case 'Money': {
       try {
-        return { kind: 'num', value: new Dec(e.value) };
+        const value = new Dec(e.value);
+        return inRange(value) ? { kind: 'num', value } : undefined;
       } catch {
         return undefined;
       }
@@ -34,69 +42,91 @@ export function fold(e: Expr | undefined, letValue: LetValue, seen: Set<string> 
       return isValidDate(e.value) ? { kind: 'date', value: e.value } : undefined;
     case 'String':
       return { kind: 'str', value: e.value };
-    case 'Name': {
-      if (seen.has(e.name)) return undefined;
-      const v = letValue(e.name);
-      if (!v) return undefined;
-      seen.add(e.name);
-      const r = f(v);
-      seen.delete(e.name);
-      return r;
-    }
+    case 'Name':
+      return letConst(e.name);
     case 'Unary': {
       const v = f(e.operand);
+      if (v?.kind === 'overflow') return v;
       if (e.op === '-' && v?.kind === 'num') return { kind: 'num', value: v.value.neg() };
       if (e.op === 'not' && v?.kind === 'bool') return { kind: 'bool', value: !v.value };
       return undefined;
     }
     case 'Binary': {
-      if (e.op === 'and' || e.op === 'or') {
-        const l = f(e.left);
-        const r = f(e.right);
-        const lb = l?.kind === 'bool' ? l.value : undefined;
-        const rb = r?.kind === 'bool' ? r.value : undefined;
-        if (e.op === 'and') {
-          if (lb === false || rb === false) return { kind: 'bool', value: false };
-          if (lb === true && rb === true) return { kind: 'bool', value: true };
-        } else {
-          if (lb === true || rb === true) return { kind: 'bool', value: true };
-          if (lb === false && rb === false) return { kind: 'bool', value: false };
-        }
-        return undefined;
-      }
-      const l = f(e.left);
-      const r = f(e.right);
-      if (!l || !r || l.kind !== r.kind) return undefined;
-      if (l.kind === 'num' && r.kind === 'num') {
-        switch (e.op) {
-          case '+':
-            return { kind: 'num', value: l.value.plus(r.value) };
-          case '-':
-            return { kind: 'num', value: l.value.minus(r.value) };
-          case '*':
-            return { kind: 'num', value: l.value.times(r.value) };
-          case '/':
-            return r.value.isZero() ? undefined : { kind: 'num', value: l.value.div(r.value) };
-        }
-        return { kind: 'bool', value: compare(e.op, l.value.cmp(r.value)) };
-      }
-      if (['=', '!=', '<', '<=', '>', '>='].includes(e.op)) {
-        const a = l.value as string | boolean;
-        const b = r.value as string | boolean;
-        const c = a === b ? 0 : a < b ? -1 : 1;
-        if (l.kind !== 'date' && e.op !== '=' && e.op !== '!=') return undefined;
-        return { kind: 'bool', value: compare(e.op, c) };
-      }
-      return undefined;
+      const spine = leftSpine(e);
+      let acc = f(spine[spine.length - 1]!.left);
+      for (let i = spine.length - 1; i >= 0; i--) acc = binary(spine[i]!, acc, f(spine[i]!.right));
+      return acc;
     }
     case 'If': {
       const c = f(e.cond);
+      if (c?.kind === 'overflow') return c;
       if (c?.kind !== 'bool') return undefined;
       return c.value ? f(e.then) : f(e.otherwise);
     }
     default:
       return undefined;
   }
+}
+
+/** A literal as written in a test (`5 EUR`, `-2.5`, `"reseller"`, `2026-01-05`, `true`): lowered as its text, without folding. */
+export function isLiteral(e: Expr | undefined): boolean {
+  if (!e) return false;
+  if (e.kind === 'Unary') return e.op === '-' && (e.operand?.kind === 'Number' || e.operand?.kind === 'Money');
+  return e.kind === 'Number' || e.kind === 'Money' || e.kind === 'Date' || e.kind === 'String' || e.kind === 'Bool';
+}
+
+/** One binary operation of folded operands. */
+function binary(e: Binary, l: Const | undefined, r: Const | undefined): Const | undefined {
+  if (e.op === 'and' || e.op === 'or') {
+    const lb = l?.kind === 'bool' ? l.value : undefined;
+    const rb = r?.kind === 'bool' ? r.value : undefined;
+    if (e.op === 'and') {
+      if (lb === false) return { kind: 'bool', value: false };
+      if (l?.kind === 'overflow') return l;
+      if (r?.kind === 'overflow') return r;
+      if (rb === false) return { kind: 'bool', value: false };
+      if (lb === true && rb === true) return { kind: 'bool', value: true };
+    } else {
+      if (lb === true) return { kind: 'bool', value: true };
+      if (l?.kind === 'overflow') return l;
+      if (r?.kind === 'overflow') return r;
+      if (rb === true) return { kind: 'bool', value: true };
+      if (lb === false && rb === false) return { kind: 'bool', value: false };
+    }
+    return undefined;
+  }
+  if (l?.kind === 'overflow') return l;
+  if (r?.kind === 'overflow') return r;
+  if (!l || !r || l.kind !== r.kind) return undefined;
+  if (l.kind === 'num' && r.kind === 'num') {
+    let value: Dec;
+    switch (e.op) {
+      case '+':
+        value = l.value.plus(r.value);
+        break;
+      case '-':
+        value = l.value.minus(r.value);
+        break;
+      case '*':
+        value = l.value.times(r.value);
+        break;
+      case '/':
+        if (r.value.isZero()) return undefined;
+        value = l.value.div(r.value);
+        break;
+      default:
+        return { kind: 'bool', value: compare(e.op, l.value.cmp(r.value)) };
+    }
+    return inRange(value) ? { kind: 'num', value } : { kind: 'overflow', at: e, value };
+  }
+  if (['=', '!=', '<', '<=', '>', '>='].includes(e.op)) {
+    const a = l.value as string | boolean;
+    const b = r.value as string | boolean;
+    const c = a === b ? 0 : a < b ? -1 : 1;
+    if (l.kind !== 'date' && e.op !== '=' && e.op !== '!=') return undefined;
+    return { kind: 'bool', value: compare(e.op, c) };
+  }
+  return undefined;
 }
 
 function compare(op: string, c: number): boolean {
@@ -116,13 +146,18 @@ function compare(op: string, c: number): boolean {
   }
 }
 
-/** Structural equality of two expressions, ignoring spans (for `below T` = first `from T`). */
+/** Structural equality of two expressions, ignoring spans (for `below T` = first `from T`). Iterative: expressions may be deep. */
 export function sameExpr(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a).filter((k) => k !== 'span');
-  const kb = Object.keys(b).filter((k) => k !== 'span');
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => sameExpr((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  const pairs: [unknown, unknown][] = [[a, b]];
+  while (pairs.length > 0) {
+    const [x, y] = pairs.pop()!;
+    if (x === y) continue;
+    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+    if (Array.isArray(x) !== Array.isArray(y)) return false;
+    const kx = Object.keys(x).filter((k) => k !== 'span');
+    const ky = Object.keys(y).filter((k) => k !== 'span');
+    if (kx.length !== ky.length) return false;
+    for (const k of kx) pairs.push([(x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k]]);
+  }
+  return true;
 }

@@ -1,9 +1,11 @@
 /** Expression checking: name resolution, units (§5), levels, and the lookup/bands/marginal tables. */
 import { error, type Diagnostic } from '../core/diagnostics.js';
 import { suggest } from './suggest.js';
-import type { Band, BandsExpr, Binary, Call, Expr, FieldRef, Lookup, NameRef, Span, StringLit } from '../language/syntax.js';
+import type { Band, BandsExpr, Binary, Call, Expr, FieldRef, Lookup, MoneyLit, NameRef, NumberLit, Span, StringLit } from '../language/syntax.js';
+import { leftSpine } from '../language/syntax.js';
 import type { EventInfo, FieldInfo, Level, Symbol, TierInfo, Type } from './checked.js';
-import { fold, sameExpr, type Const, type LetValue } from './consts.js';
+import { fold, sameExpr, type Const, type LetConst } from './consts.js';
+import { decimalTextProblem, MAX_DIGITS, MAX_EXPONENT, magnitudeText, rangeRule } from '../core/limits.js';
 import { daysInMonth, isValidDate } from '../core/periods.js';
 import {
   BOOLEAN,
@@ -37,8 +39,8 @@ export interface Env {
   declKind(name: string): 'let' | 'measure' | 'tier' | 'pot' | 'event' | undefined;
   /** Checks a let, measure or tier (once, lazily, detecting cycles) and gives its type and level. */
   use(name: string, ref: NameRef): { type: Type; level: Level };
-  /** The value expression of a program-level let, for constant folding. */
-  letValue: LetValue;
+  /** The constant value of a program-level let, for constant folding. */
+  letConst: LetConst;
   /** Every declared name usable as a value, for "did you mean". */
   valueNames(): string[];
 }
@@ -79,16 +81,43 @@ export class ExprChecker {
     return maxLevel(...es.map((x) => this.level(x)));
   }
 
+  /**
+   * The value of `e` when it is a constant (`consts.ts`). A computation of constants that leaves
+   * the size of numbers is reported here, once, at the operation (E0322), and is not a constant.
+   */
   constant(e: Expr | undefined): Const | undefined {
-    return fold(e, this.env.letValue);
+    return this.reportOverflow(fold(e, this.env.letConst));
   }
+
+  /** Reports a folded value that left the size of numbers (E0322, once per operation); gives the other values back. */
+  reportOverflow(c: Const | undefined): Const | undefined {
+    if (c?.kind !== 'overflow') return c;
+    if (!this.overflows.has(c.at)) {
+      this.overflows.add(c.at);
+      const what = { '+': 'addition', '-': 'subtraction', '*': 'multiplication', '/': 'division' }[c.at.op as '+'] ?? 'computation';
+      this.report(
+        error(
+          'E0322',
+          `this ${what} gives ${magnitudeText(c.value)}, but ${rangeRule(c.value)}`,
+          c.at.span,
+          `every number Incent computes is zero or between 10^-${MAX_EXPONENT} and 10^${MAX_EXPONENT} in size: check the amounts and units of this computation`,
+        ),
+      );
+    }
+    return undefined;
+  }
+
+  /** The operations already reported as leaving the size of numbers (E0322). */
+  private readonly overflows = new Set<Expr>();
 
   private infer(e: Expr, scope: ExprScope, tierHint?: string): { type: Type; level: Level } {
     const P: Level = 'program';
     switch (e.kind) {
       case 'Number':
+        this.literal(e, 'number');
         return { type: /^-?\d+$/.test(e.value) ? INTEGER : NUMBER, level: P };
       case 'Money':
+        this.literal(e, 'amount');
         if (this.env.currency && e.currency !== this.env.currency) {
           this.report(
             error(
@@ -123,7 +152,7 @@ export class ExprChecker {
         return { type: ERROR, level };
       }
       case 'Binary':
-        return this.binary(e, scope);
+        return this.binaryChain(e, scope);
       case 'InRange': {
         const [v, a, b] = this.checkAligned([e.value, e.from, e.to], scope, tierHint);
         for (const [x, t] of [
@@ -165,8 +194,42 @@ export class ExprChecker {
         return this.lookup(e, scope);
       case 'Bands':
         return this.bands(e, scope);
+      case 'Skipped':
+        return { type: ERROR, level: P }; // reported by the parser (E0107)
     }
     return { type: ERROR, level: P };
+  }
+
+  /**
+   * E0323/E0324: a number literal with more significant digits than numbers have (it would be
+   * rounded without a word), or outside their size (`core/limits.ts`).
+   */
+  private literal(e: NumberLit | MoneyLit, what: 'number' | 'amount'): void {
+    const problem = decimalTextProblem(e.value);
+    if (!problem) return;
+    const span = e.kind === 'Money' ? { start: e.span.start, end: e.span.start + e.text.length } : e.span;
+    if (problem === 'digits') {
+      const digits = e.value.replace(/[-.]/g, '').replace(/^0+/, '').replace(/0+$/, '').length;
+      this.report(
+        error(
+          'E0323',
+          `this ${what} has ${digits} significant digits, but numbers have at most ${MAX_DIGITS}`,
+          span,
+          `Incent computes with ${MAX_DIGITS} significant digits (counted from the first to the last digit that is not zero): round the ${what} to ${MAX_DIGITS} digits`,
+        ),
+      );
+    } else if (problem === 'too large') {
+      this.report(error('E0324', `this ${what} is too large: numbers must stay below 10^${MAX_EXPONENT} in size`, span, `a number has at most ${MAX_EXPONENT} digits before the decimal point`));
+    } else {
+      this.report(
+        error(
+          'E0324',
+          `this ${what} is too small: a number other than zero must be at least 10^-${MAX_EXPONENT} in size`,
+          span,
+          `write 0, or a number whose first digit that is not zero is at most ${MAX_EXPONENT} places after the decimal point`,
+        ),
+      );
+    }
   }
 
   checkDate(value: string, span: Span): boolean {
@@ -182,6 +245,7 @@ export class ExprChecker {
 
   private name(e: NameRef, scope: ExprScope, tierHint?: string): { type: Type; level: Level } {
     const env = this.env;
+    if (!e.name) return { type: ERROR, level: 'program' }; // a name the parser's error recovery inserted: the syntax error is reported
     const eventInScope = scope.event ?? scope.measure?.event;
     // 1. The fields of the event in scope come first (they shadow declarations).
     if (eventInScope) {
@@ -289,7 +353,7 @@ export class ExprChecker {
     const env = this.env;
     const obj = e.object?.name;
     const fname = e.field?.name;
-    if (obj === undefined || fname === undefined) return { type: ERROR, level: 'program' };
+    if (!obj || !fname) return { type: ERROR, level: 'program' }; // missing, or inserted by the parser's error recovery
     if (obj === 'partner') {
       const f = env.partnerFields.get(fname);
       if (!f) {
@@ -379,17 +443,39 @@ export class ExprChecker {
     return out;
   }
 
-  private binary(e: Binary, scope: ExprScope): { type: Type; level: Level } {
+  /**
+   * A binary operation and the operations down its left side (a chain such as `a + b - c`),
+   * checked in a loop from the innermost out, so that a chain of thousands of operands does not
+   * recurse thousands deep. Each operation's type and level are recorded as `check` records them.
+   */
+  private binaryChain(e: Binary, scope: ExprScope): { type: Type; level: Level } {
+    const spine = leftSpine(e);
+    let result: { type: Type; level: Level } | undefined;
+    for (let i = spine.length - 1; i >= 0; i--) {
+      const n = spine[i]!;
+      result = this.binary(n, scope, result?.type);
+      if (i > 0) {
+        this.env.types.set(n, result.type);
+        this.env.levels.set(n, result.level);
+      }
+    }
+    return result!;
+  }
+
+  /** One binary operation; `leftType` is its left operand's type when that was checked already (in a chain). */
+  private binary(e: Binary, scope: ExprScope, leftType?: Type): { type: Type; level: Level } {
     const level = (): Level => this.lv(e.left, e.right);
+    const left = () => leftType ?? this.check(e.left, scope);
     if (e.op === 'and' || e.op === 'or') {
-      const l = this.check(e.left, scope);
+      const l = left();
       const r = this.check(e.right, scope);
       this.expectBoolean(e.left, l, `\`${e.op}\``);
       this.expectBoolean(e.right, r, `\`${e.op}\``);
       return { type: BOOLEAN, level: level() };
     }
     if (['=', '!=', '<', '<=', '>', '>='].includes(e.op)) {
-      const [l, r] = this.checkAligned([e.left, e.right], scope);
+      // A left operand checked already is an operation, never a tier level to align with.
+      const [l, r] = leftType ? [leftType, this.check(e.right, scope)] : this.checkAligned([e.left, e.right], scope);
       if (!e.left || !e.right) return { type: BOOLEAN, level: level() };
       if (l!.kind === 'enum' && e.right.kind === 'String') this.member(e.right, l!);
       else if (r!.kind === 'enum' && e.left.kind === 'String') this.member(e.left, r!);
@@ -403,7 +489,7 @@ export class ExprChecker {
       }
       return { type: BOOLEAN, level: level() };
     }
-    const l = this.check(e.left, scope);
+    const l = left();
     const r = this.check(e.right, scope);
     if (!e.left || !e.right || l.kind === 'error' || r.kind === 'error') return { type: ERROR, level: level() };
     for (const [x, t] of [
@@ -722,7 +808,8 @@ export class ExprChecker {
     }
     const t1 = first.threshold;
     const f1 = froms[0]!.threshold;
-    if (t1 && f1) {
+    const ok = (x: Expr) => this.env.types.get(x)?.kind !== 'error'; // an error there is reported already
+    if (t1 && f1 && ok(t1) && ok(f1)) {
       const a = this.constant(t1);
       const b = this.constant(f1);
       const same = a?.kind === 'num' && b?.kind === 'num' ? a.value.eq(b.value) : !a && !b && sameExpr(t1, f1);

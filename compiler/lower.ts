@@ -5,10 +5,17 @@
  */
 import type { Artifact, CmpKind, FieldSpec, FieldType, IR, Step, TestSpec, ValueKind } from '../runtime/artifact.js';
 import { ARTIFACT_VERSION } from '../runtime/artifact-version.js';
-import type { Expr } from '../language/syntax.js';
+import type { Binary, BinaryOp, Expr } from '../language/syntax.js';
+import { leftSpine } from '../language/syntax.js';
 import type { CheckedProgram, FieldInfo, Type } from './checked.js';
+import { fold, isLiteral, type Const } from './consts.js';
+import { formatDecimal } from '../core/decimal.js';
 
 export class LoweringError extends Error {}
+
+function isArith(op: BinaryOp): op is '+' | '-' | '*' | '/' {
+  return op === '+' || op === '-' || op === '*' || op === '/';
+}
 
 export function valueKind(t: Type | undefined): ValueKind {
   switch (t?.kind) {
@@ -107,21 +114,7 @@ export function lower(c: CheckedProgram, source: string): Artifact {
         break;
       }
       case 'Binary':
-        switch (e.op) {
-          case '+':
-          case '-':
-          case '*':
-          case '/':
-            return { k: 'arith', op: e.op, a: ir(e.left), b: ir(e.right), src };
-          case 'and':
-          case 'or':
-            return { k: e.op, a: ir(e.left), b: ir(e.right), src };
-          default: {
-            const lt = type(e.left);
-            const t = lt?.kind === 'error' || lt === undefined ? type(e.right) : lt;
-            return { k: 'cmp', op: e.op, t: cmpKind(t), a: ir(e.left), b: ir(e.right), src };
-          }
-        }
+        return binary(e);
       case 'Unary':
         return e.op === '-' ? { k: 'neg', a: ir(e.operand), src } : { k: 'not', a: ir(e.operand), src };
       case 'InRange':
@@ -177,6 +170,43 @@ export function lower(c: CheckedProgram, source: string): Artifact {
     throw new LoweringError(`internal: cannot lower \`${src}\``);
   };
 
+  /**
+   * A binary operation and the operations down its left side, lowered in a loop from the
+   * innermost out (a chain of n operands is a tree n deep): a run of arithmetic becomes one `arith`
+   * node with its steps, evaluated from the left as the source associates, and a run of `and` (or
+   * of `or`) one `and` (`or`) node with its operands. The artifact is then as deep as the source
+   * nests (MAX_NESTING) times a few precedence levels, so every stage after it (validation,
+   * compilation to closures, traces, a worker's structured clone) may recurse over it.
+   */
+  const binary = (e: Binary): IR => {
+    const spine = leftSpine(e);
+    let i = spine.length - 1;
+    let below: Expr = spine[i]!.left;
+    let acc = ir(below);
+    while (i >= 0) {
+      const n = spine[i]!;
+      if (isArith(n.op)) {
+        const rest: Extract<IR, { k: 'arith' }>['rest'] = [];
+        for (; i >= 0 && isArith(spine[i]!.op); i--) rest.push({ op: spine[i]!.op as '+' | '-' | '*' | '/', b: ir(spine[i]!.right) });
+        below = spine[i + 1]!;
+        acc = { k: 'arith', a: acc, rest, src: text(below), u: valueKind(type(below)) };
+      } else if (n.op === 'and' || n.op === 'or') {
+        const op = n.op;
+        const args = [acc];
+        for (; i >= 0 && spine[i]!.op === op; i--) args.push(ir(spine[i]!.right));
+        below = spine[i + 1]!;
+        acc = { k: op, args, src: text(below), u: 'bool' };
+      } else {
+        const lt = type(n.left);
+        const t = lt?.kind === 'error' || lt === undefined ? type(n.right) : lt;
+        acc = { k: 'cmp', op: n.op, t: cmpKind(t), a: acc, b: ir(n.right), src: text(n), u: 'bool' };
+        below = n;
+        i--;
+      }
+    }
+    return acc;
+  };
+
   const steps: Step[] = [];
   for (const name of c.partnerOrder) {
     const m = c.measures.get(name);
@@ -213,25 +243,25 @@ export function lower(c: CheckedProgram, source: string): Artifact {
     }
   }
 
-  const literal = (e: Expr): string | boolean => {
-    switch (e.kind) {
-      case 'Number':
-      case 'Money':
-      case 'Date':
-      case 'String':
-        return e.value;
-      case 'Bool':
-        return e.value;
-      case 'Name':
-        return e.name;
-      case 'Unary':
-        if (e.op === '-') {
-          const v = literal(e.operand);
-          return typeof v === 'string' ? (v.startsWith('-') ? v.slice(1) : `-${v}`) : v;
-        }
-        break;
+  // The values of the program-level lets, folded dependencies first (for test values that use them).
+  let constants: Map<string, Const | undefined> | undefined;
+  const constantOf = (e: Expr): Const | undefined => {
+    if (!constants) {
+      const folded = new Map<string, Const | undefined>();
+      for (const name of c.programOrder) folded.set(name, fold(c.lets.get(name)!.decl.value, (n) => folded.get(n)));
+      constants = folded;
     }
-    throw new LoweringError(`a test value must be a literal: \`${text(e)}\``);
+    const known = constants;
+    return fold(e, (n) => known.get(n));
+  };
+  /** A test value: a literal as written, a tier level by name, or the value of a constant the checker computed (E0438 otherwise). */
+  const literal = (e: Expr): string | boolean => {
+    if (e.kind === 'Name' && c.refs.get(e)?.kind === 'level') return e.name;
+    if (isLiteral(e)) return e.kind === 'Unary' ? `-${(e.operand as { value: string }).value}`.replace(/^--/, '') : (e as { value: string | boolean }).value;
+    const v = constantOf(e);
+    if (v?.kind === 'num') return formatDecimal(v.value);
+    if (v?.kind === 'bool' || v?.kind === 'str' || v?.kind === 'date') return v.value;
+    throw new LoweringError(`internal: the test value \`${text(e)}\` was not computed (the program has errors)`);
   };
   const lineOf = (offset: number) => source.slice(0, offset).split('\n').length;
   const tests: TestSpec[] = c.tests.map((t) => ({
@@ -283,7 +313,8 @@ export function lower(c: CheckedProgram, source: string): Artifact {
             ? { kind: 'each-partner' as const, ...(s.where ? { where: ir(s.where) } : {}) }
             : {
                 kind: 'top' as const,
-                n: Number(s.count.value),
+                // At most every partner is ranked: a count beyond the safe integers means the same.
+                n: Math.min(Number(s.count.value), Number.MAX_SAFE_INTEGER),
                 keys: [s.by, ...s.thenBy].map(ir),
                 keyKinds: [s.by, ...s.thenBy].map((k) => valueKind(type(k))),
                 ...(s.where ? { where: ir(s.where) } : {}),

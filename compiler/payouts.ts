@@ -2,7 +2,7 @@
 import { error, warning } from '../core/diagnostics.js';
 import { suggest } from './suggest.js';
 import { PAYOUT_KINDS, type Expr, type PayoutDecl, type PayoutKind, type PayoutOption } from '../language/syntax.js';
-import type { Checker } from './check.js';
+import type { CheckContext } from './context.js';
 import type { PotInfo, PotUnit, Type } from './checked.js';
 import { roundingMode } from './header.js';
 import { srcOf } from './exprs.js';
@@ -13,7 +13,7 @@ export function potUnit(kind: PayoutKind): PotUnit {
 }
 
 /** The type of a pot's amounts: money for money pots, a number of points or items otherwise. */
-export function potType(ck: Checker, pot: PotInfo): Type {
+export function potType(ck: CheckContext, pot: PotInfo): Type {
   if (!pot.kind) return ERROR;
   return pot.unit === 'money' ? money(ck.currency) : NUMBER;
 }
@@ -32,7 +32,7 @@ const OPTION_WORDS: Record<PayoutOption['kind'], string> = {
  * Reports an amount whose unit does not match the pot's: `the pot \`points\` takes a number of
  * points, but this is money (EUR)`. Used for pot options, awards and rule caps.
  */
-export function checkPotAmount(ck: Checker, pot: PotInfo, e: Expr | undefined, t: Type, what?: string): boolean {
+export function checkPotAmount(ck: CheckContext, pot: PotInfo, e: Expr | undefined, t: Type, what?: string): boolean {
   if (!e || !pot.kind || t.kind === 'error') return true;
   const cur = ck.currency || (t.kind === 'money' ? t.currency : 'EUR');
   const head = (unitDesc: string) => (what ? `${what} must be ${unitDesc}` : `the pot \`${pot.name}\` takes ${unitDesc}`);
@@ -74,7 +74,7 @@ function describeUnit(t: Type): string {
   }
 }
 
-export function checkPot(ck: Checker, d: PayoutDecl): void {
+export function checkPot(ck: CheckContext, d: PayoutDecl): void {
   if (!d.name) return;
   const name = d.name.name;
   if (ck.top.get(name)?.decl !== d) return;

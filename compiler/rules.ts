@@ -2,14 +2,14 @@
 import { error } from '../core/diagnostics.js';
 import { suggest } from './suggest.js';
 import type { Award, Once, RuleCap, RuleDecl, Scope } from '../language/syntax.js';
-import type { Checker } from './check.js';
+import type { CheckContext } from './context.js';
 import type { RuleInfo } from './checked.js';
 import type { ExprScope } from './exprs.js';
 import { checkPotAmount } from './payouts.js';
 import { describe, isOrdered, tickList } from './types.js';
 import { ruleNeverHolds } from './warnings.js';
 
-export function checkRule(ck: Checker, d: RuleDecl): void {
+export function checkRule(ck: CheckContext, d: RuleDecl): void {
   const name = d.name?.value ?? '';
   const nameSpan = d.name?.span ?? d.span;
   const clauses = (d.clauses ?? []).filter((c) => !!c);

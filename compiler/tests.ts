@@ -2,15 +2,17 @@
 import { error } from '../core/diagnostics.js';
 import { suggest } from './suggest.js';
 import type { Expr, FieldValue, Span, TestDecl, TestItem } from '../language/syntax.js';
-import type { Checker } from './check.js';
+import type { CheckContext } from './context.js';
+import type { ExprScope } from './exprs.js';
 import type { FieldInfo, TestInfo, Type } from './checked.js';
 import { firstDay, formatDate, formatPeriod, isValidDate, lastDay, parsePeriod, periodOf } from '../core/periods.js';
+import { fold, isLiteral } from './consts.js';
 import { potType } from './payouts.js';
 import { INTEGER, tickList } from './types.js';
 
 type Item<K extends TestItem['kind']> = Extract<TestItem, { kind: K }>;
 
-export function checkTest(ck: Checker, d: TestDecl): void {
+export function checkTest(ck: CheckContext, d: TestDecl): void {
   const name = d.name?.value ?? '';
   const nameSpan = d.name?.span ?? d.span;
   const items = (d.items ?? []).filter((i) => !!i);
@@ -130,9 +132,9 @@ export function checkTest(ck: Checker, d: TestDecl): void {
       );
     }
     const t = ck.x.check(it.value, scope, tier && target === 'tier' ? tier.name : undefined);
-    if (it.value) ck.requireConstant(it.value, 'an expected value');
+    const constant = !it.value || ck.requireConstant(it.value, 'an expected value');
     if (want && target) {
-      ck.x.expectType(it.value, t, want, target === 'pot' ? `the amount paid from \`${n}\`` : `the value of ${target} \`${n}\``);
+      if (ck.x.expectType(it.value, t, want, target === 'pot' ? `the amount paid from \`${n}\`` : `the value of ${target} \`${n}\``) && constant && it.value) computable(ck, it.value, t);
       info.expects.push({ partner: id, name: n, target, value: it.value, span: it.span });
     }
   }
@@ -146,11 +148,11 @@ function partnerHint(id: string, known: Map<string, unknown>): string {
 
 /** Checks `FIELD: VALUE` pairs against the fields they fill; returns the values by field name. */
 function values(
-  ck: Checker,
+  ck: CheckContext,
   fvs: FieldValue[],
   fields: Map<string, FieldInfo>,
   owner: string,
-  scope: ReturnType<Checker['noEvent']>,
+  scope: ExprScope,
   unknownHint?: (f: string) => string,
 ): Map<string, Expr> {
   const out = new Map<string, Expr>();
@@ -180,7 +182,20 @@ function values(
     if (!fv.value) continue;
     out.set(f.name, fv.value);
     if (!ck.requireConstant(fv.value, `the value of \`${f.name}\``)) continue;
-    ck.x.expectType(fv.value, t, f.type, `\`${f.name}\``);
+    if (ck.x.expectType(fv.value, t, f.type, `\`${f.name}\``)) computable(ck, fv.value, t);
   }
   return out;
+}
+
+/**
+ * E0438: a test value is a literal, a tier level, or a constant the checker computes (arithmetic
+ * and conditions of literals and constant `let`s) — the test's data is made of those values
+ * before the run. A function call or a division by zero is not computed.
+ */
+function computable(ck: CheckContext, v: Expr, t: Type): void {
+  if (t.kind === 'error' || t.kind === 'tier' || isLiteral(v)) return;
+  const c = fold(v, ck.letConst);
+  if (c?.kind === 'overflow') ck.x.reportOverflow(c); // E0322, not also E0438
+  if (c !== undefined) return;
+  ck.report(error('E0438', 'a test value must be computed before the run, but the checker cannot compute this one', v.span, 'write the value itself, e.g. `5 EUR`, or arithmetic of values and constant `let`s'));
 }

@@ -85,3 +85,8 @@ export function maxLevel(...levels: Level[]): Level {
 export function levelAbove(l: Level, limit: Level): boolean {
   return LEVEL_RANK[l] > LEVEL_RANK[limit];
 }
+
+/** An integer with thousands separators, for messages: `9,000`. */
+export function grouped(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}

@@ -1,20 +1,20 @@
 /** Warnings: unused declarations, unbounded money pots, and conditions that can never hold. */
 import { warning } from '../core/diagnostics.js';
 import type { Decl, Expr, Ident, MeasureDecl, RuleCap, StringLit } from '../language/syntax.js';
-import type { Checker } from './check.js';
+import type { CheckContext } from './context.js';
 import { childExprs } from '../language/syntax.js';
 import { srcOf } from './exprs.js';
 import { isValidDate } from '../core/periods.js';
 
 /** Warns when a measure's `where` can never hold (its value would always be the empty aggregate). */
-export function measureNeverHolds(ck: Checker, d: MeasureDecl): void {
+export function measureNeverHolds(ck: CheckContext, d: MeasureDecl): void {
   if (!d.where) return;
   const why = neverHolds(ck, d.where, false);
   if (why) ck.report(warning('W0003', `this condition can never hold: ${why}`, d.where.span, `measure \`${d.name.name}\` is always the aggregate of no events; fix or remove the condition`));
 }
 
 /** Warns when a rule's `where` can never hold (the rule never awards anything). */
-export function ruleNeverHolds(ck: Checker, where: Expr): void {
+export function ruleNeverHolds(ck: CheckContext, where: Expr): void {
   const why = neverHolds(ck, where, true);
   if (why) ck.report(warning('W0003', `this condition can never hold: ${why}`, where.span, 'the rule never awards anything: fix or remove the condition'));
 }
@@ -24,18 +24,18 @@ export function ruleNeverHolds(ck: Checker, where: Expr): void {
  * false; an empty date range; (rules only) an event date condition outside the program's start..end;
  * an enumeration field required to equal two different values at once.
  */
-function neverHolds(ck: Checker, where: Expr, isRule: boolean): string | undefined {
+function neverHolds(ck: CheckContext, where: Expr, isRule: boolean): string | undefined {
   const c = ck.x.constant(where);
   if (c?.kind === 'bool' && !c.value) return 'it is always false';
+  // The conjuncts, in source order (a loop, not recursion: `a and b and …` may be long).
   const conj: Expr[] = [];
-  const flat = (e: Expr | undefined) => {
-    if (!e) return;
-    if (e.kind === 'Binary' && e.op === 'and') {
-      flat(e.left);
-      flat(e.right);
-    } else conj.push(e);
-  };
-  flat(where);
+  const todo: (Expr | undefined)[] = [where];
+  while (todo.length > 0) {
+    const e = todo.pop();
+    if (!e) continue;
+    if (e.kind === 'Binary' && e.op === 'and') todo.push(e.right, e.left);
+    else conj.push(e);
+  }
   const { start, end } = ck.out.header;
   const isEventDate = (e: Expr | undefined) => {
     if (!e || (e.kind !== 'Name' && e.kind !== 'Field')) return false;
@@ -115,7 +115,7 @@ function short(e: Expr | undefined): string {
 }
 
 /** W0001 (declared but never used) and W0002 (a money pot whose spending nothing bounds). */
-export function unusedAndUnbounded(ck: Checker, decls: Decl[]): void {
+export function unusedAndUnbounded(ck: CheckContext, decls: readonly Decl[]): void {
   for (const d of decls) {
     if (d.kind !== 'LetDecl' && d.kind !== 'MeasureDecl' && d.kind !== 'TierDecl' && d.kind !== 'PayoutDecl' && d.kind !== 'EventDecl') continue;
     const id = d.name as Ident | undefined;

@@ -2,9 +2,10 @@
  * Every diagnostic code Incent gives, in one table: the program's (syntax `E00xx`/`E01xx`, names
  * `E02xx`, units `E03xx`, declarations and static rules `E04xx`, warnings `W00xx`), the data's
  * (`D0xxx`), the test blocks' (`T0xxx`) and evaluation's (`R0xxx`). Each has a severity, the stage
- * that gives it, what it means and the usual fix. Data, test and evaluation codes also carry their
- * message template here; the checker builds its messages where it finds the problem (they name
- * what it found there), and `test/compiler/cases.ts` pins each one.
+ * that gives it, what it means and the usual fix. Data and test codes also carry their message
+ * template here; the checker and the evaluator build their messages where they find the problem
+ * (they name what they found there: the names, the values, the rule and the record), and tests pin
+ * each one (`test/compiler/cases.ts`, `test/runtime/data/cases.ts`, …).
  *
  * The reference's code tables (`language/REFERENCE.md`) are generated from this table and the
  * tested examples (`npm run reference`); a test fails when they differ.
@@ -25,12 +26,14 @@ export interface CodeInfo {
 const PROGRAM = {
   E0001: { severity: 'error', stage: 'syntax', what: 'a character that starts no token', hint: 'remove it; comments start with `#`' },
   E0002: { severity: 'error', stage: 'syntax', what: 'a string without its closing quote', hint: 'close the string with `"` on the same line' },
+  E0005: { severity: 'error', stage: 'syntax', what: 'a program over the size limit (4,000,000 characters)', hint: 'split it into smaller programs; data belongs in data files' },
   E0101: { severity: 'error', stage: 'syntax', what: 'a token other than the one the grammar needs (a keyword where a name is expected, a missing bracket)' },
   E0102: { severity: 'error', stage: 'syntax', what: 'none of the alternatives the grammar allows here fits' },
   E0103: { severity: 'error', stage: 'syntax', what: 'a list that needs at least one item is empty' },
   E0104: { severity: 'error', stage: 'syntax', what: 'tokens left after a complete declaration', hint: 'remove them, or start a new declaration' },
   E0105: { severity: 'error', stage: 'syntax', what: 'something that is not a declaration at the top level' },
   E0106: { severity: 'error', stage: 'syntax', what: 'a second `program` header', hint: 'keep one header per file' },
+  E0107: { severity: 'error', stage: 'syntax', what: 'an expression nested more than 64 levels deep', hint: 'give an inner part a name with `let` and use the name' },
   E0199: { severity: 'error', stage: 'syntax', what: 'an internal parser failure (a bug in Incent)', hint: 'please report it with the program' },
 
   E0201: { severity: 'error', stage: 'names', what: 'an unknown name', hint: 'declare it, or correct its spelling' },
@@ -76,6 +79,9 @@ const PROGRAM = {
   E0319: { severity: 'error', stage: 'units', what: 'an amount in another unit than its pot’s' },
   E0320: { severity: 'error', stage: 'units', what: 'a value of the wrong type for its place' },
   E0321: { severity: 'error', stage: 'units', what: 'an aggregate of values it cannot add' },
+  E0322: { severity: 'error', stage: 'units', what: 'a computation of constants outside the size of numbers (10^-34 ≤ |x| < 10^34, or zero)' },
+  E0323: { severity: 'error', stage: 'units', what: 'a number with more than 34 significant digits', hint: 'write it with at most 34 significant digits' },
+  E0324: { severity: 'error', stage: 'units', what: 'a number outside the size of numbers (10^-34 ≤ |x| < 10^34, or zero)' },
 
   E0401: { severity: 'error', stage: 'declarations', what: 'a program without its header' },
   E0402: { severity: 'error', stage: 'declarations', what: 'a header without a required clause' },
@@ -88,7 +94,7 @@ const PROGRAM = {
   E0409: { severity: 'error', stage: 'declarations', what: 'an unknown rounding mode' },
   E0410: { severity: 'error', stage: 'declarations', what: 'a `min`, `max` or `average` without `else`' },
   E0411: { severity: 'error', stage: 'declarations', what: 'a `sum` or `count` with `else`' },
-  E0412: { severity: 'error', stage: 'declarations', what: 'a window of no periods' },
+  E0412: { severity: 'error', stage: 'declarations', what: 'a window of no periods, of more than 100 years, or reaching before 0001-01-01' },
   E0413: { severity: 'error', stage: 'declarations', what: 'a tier level with a threshold it must not have, or without one it needs' },
   E0414: { severity: 'error', stage: 'declarations', what: 'tier thresholds that do not increase' },
   E0416: { severity: 'error', stage: 'declarations', what: 'a tier without levels' },
@@ -113,6 +119,7 @@ const PROGRAM = {
   E0435: { severity: 'error', stage: 'declarations', what: 'a test record without a required field' },
   E0436: { severity: 'error', stage: 'declarations', what: 'an expectation of something that is not a pot, a tier or a measure' },
   E0437: { severity: 'error', stage: 'declarations', what: 'an expectation about a partner the test does not have' },
+  E0438: { severity: 'error', stage: 'declarations', what: 'a test value the checker cannot compute before the run', hint: 'write the value as a literal' },
 
   W0001: { severity: 'warning', stage: 'warnings', what: 'a declaration that nothing uses', hint: 'remove it, or use it' },
   W0002: { severity: 'warning', stage: 'warnings', what: 'a money pot with no cap and no budget', hint: 'add `cap …` or `budget …`, so that the pot cannot overspend' },
@@ -192,6 +199,7 @@ export const DATA = {
   D0214: t<{ value: string }>(record('a value that is not a boolean', 'write true or false'), (a) => `${a.value} is not a boolean (true or false)`),
   D0215: t<{ value: string; members: string }>(record('a value outside its enumeration'), (a) => `${a.value} is not one of ${a.members}`),
   D0216: t<{ value: string; limit: number }>(record('a number with more significant digits than the limit'), (a) => `${a.value} has more than ${a.limit} significant digits (the most an exact decimal holds)`),
+  D0217: t<{ value: string; limit: string }>(record('a number outside the size of numbers (10^-34 ≤ |x| < 10^34, or zero)'), (a) => `${a.value} is outside the size of numbers: other than zero, a number is at least 10^-${a.limit} and below 10^${a.limit} in size`),
   // The whole data set.
   D0301: t<{ id: string; others: string }>(set('an id given to records that differ', 'give every record its own id; records identical in every field count once'), (a) => `${a.id} is a duplicate id (also ${a.others}); every record with this id is rejected, since the records differ`),
   D0302: t<{ id: string; files: string }>(set('an event of a partner that is not in the partner file', 'add the partner, or correct the id'), (a) => `${a.id} is not a known partner id (not in ${a.files})`),
@@ -209,8 +217,12 @@ export const TESTS = {
 
 /** Codes of evaluation errors: a run stops and names the rule (or measure, tier, let), the partner and the record. */
 export const EVALUATION = {
-  R0001: t<Record<string, never>>({ severity: 'error', stage: 'evaluation', what: 'a division by zero', hint: 'guard the division: `if x = 0 then … else y / x`' }, () => 'division by zero'),
-} as const;
+  R0001: { severity: 'error', stage: 'evaluation', what: 'a division by zero', hint: 'guard the division: `if x = 0 then 0 else y / x`' },
+  R0002: { severity: 'error', stage: 'evaluation', what: 'a result outside the size of numbers (10^-34 ≤ |x| < 10^34, or zero)', hint: 'bound the computation (a cap, `min`, `max`), or check the data that feeds it' },
+  R0003: { severity: 'error', stage: 'evaluation', what: 'a lookup with no entry for a value', hint: 'add the entry, or `else: VALUE`' },
+} as const satisfies Record<string, CodeInfo>;
+
+export type EvaluationCode = keyof typeof EVALUATION;
 
 export type DataCode = keyof typeof DATA;
 export type TestCode = keyof typeof TESTS;

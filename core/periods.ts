@@ -238,7 +238,7 @@ export function windowRange(w: Window, p: Period, programStart: string | Day): D
       return { from: dayFromCivil(p.year - 1, 1, 1), to: dayFromCivil(p.year - 1, 12, 31) };
     case 'last': {
       if (!Number.isInteger(w.n) || w.n < 1) throw new Error(`internal: last ${w.n}: N must be a positive integer`);
-      const months = w.n * (w.unit === 'periods' ? MONTHS_PER[p.unit] : w.unit === 'months' ? 1 : w.unit === 'quarters' ? 3 : 12);
+      const months = windowMonths(w, p.unit);
       // P always ends on the last day of a month: count `months` months back from that month.
       const endMonth: Period = { unit: 'month', year: p.year, index: firstMonth(p) + MONTHS_PER[p.unit] - 1 };
       return { from: firstDay(shiftPeriod(endMonth, 1 - months)), to: lastDay(p) };
@@ -246,6 +246,34 @@ export function windowRange(w: Window, p: Period, programStart: string | Day): D
     case 'program to date':
       return { from: toDay(programStart), to: lastDay(p) };
   }
+}
+
+/**
+ * The first month a window covers when period `p` is evaluated, as year × 12 + month − 1 (the
+ * month of `windowRange(…).from`), computed without making a day: it may lie before year 1,
+ * which is how the checker finds the windows that would reach before 0001-01-01.
+ * `program to date` is given as P's first month (it starts at the program's start).
+ */
+export function windowFirstMonth(w: Window, p: Period): number {
+  const first = p.year * 12 + firstMonth(p) - 1;
+  switch (w.kind) {
+    case 'this period':
+    case 'program to date':
+      return first;
+    case 'previous period':
+      return first - MONTHS_PER[p.unit];
+    case 'year to date':
+      return p.year * 12;
+    case 'previous year':
+      return (p.year - 1) * 12;
+    case 'last':
+      return first + MONTHS_PER[p.unit] - windowMonths(w, p.unit);
+  }
+}
+
+/** How many months `last N units` spans in a program of periods of `unit`. */
+export function windowMonths(w: { n: number; unit: 'periods' | 'months' | 'quarters' | 'years' }, unit: PeriodUnit): number {
+  return w.n * (w.unit === 'periods' ? MONTHS_PER[unit] : w.unit === 'months' ? 1 : w.unit === 'quarters' ? 3 : 12);
 }
 
 /**

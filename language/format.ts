@@ -639,10 +639,19 @@ class Printer {
         w.put(`${e.object.name}.${e.field.name}`, e.span.start);
         break;
       case 'Binary': {
-        const [l, r] = operandPrec(e.op);
-        this.sub(w, e.left, l);
-        w.put(` ${e.op} `);
-        this.sub(w, e.right, r);
+        // A chain (`a + b - c`) is printed in a loop: it is a tree as deep as it is long. The loop
+        // goes down the left operands that need no parentheses; the rest recurse as deep as the
+        // source nests (at most MAX_NESTING levels, since parentheses are only printed where the
+        // source needed them).
+        const chain: S.Binary[] = [e];
+        for (let x = e.left; x?.kind === 'Binary' && prec(x) >= operandPrec(chain[chain.length - 1]!.op)[0]; x = x.left) chain.push(x);
+        const innermost = chain[chain.length - 1]!;
+        this.sub(w, innermost.left, operandPrec(innermost.op)[0]);
+        for (let i = chain.length - 1; i >= 0; i--) {
+          const n = chain[i]!;
+          w.put(` ${n.op} `);
+          this.sub(w, n.right, operandPrec(n.op)[1]);
+        }
         break;
       }
       case 'Unary':

@@ -3,10 +3,13 @@
  *
  * Never throws. The token stream is cut into top-level declarations (at brace depth 0, where a
  * declaration word starts), and each declaration is parsed on its own with Chevrotain's error
- * recovery, so a broken rule never hides the errors of the rules after it.
+ * recovery, so a broken rule never hides the errors of the rules after it. Its recursion is
+ * bounded: an expression nests at most MAX_NESTING levels (E0107; chains of binary operators are
+ * loops, not nesting), and a program has at most MAX_PROGRAM_CHARS characters (E0005).
  */
 import { EmbeddedActionsParser, EOF, type IToken, type IParserErrorMessageProvider, type TokenType, type IRecognitionException } from 'chevrotain';
 import { error, type Diagnostic } from '../core/diagnostics.js';
+import { MAX_NESTING, MAX_PROGRAM_CHARS } from '../core/limits.js';
 import * as T from './tokens.js';
 import type * as S from './syntax.js';
 
@@ -72,10 +75,23 @@ const messages: IParserErrorMessageProvider = {
 
 const CURRENCY_CODE = /^[A-Z]{3}$/;
 
+/** The function names (`floor(`…). */
+const FUNCTION_TOKENS = new Set<TokenType>([Kw.floor, Kw.ceil, Kw.round, Kw.min, Kw.max, Kw.abs]);
+/** Tokens that join two operands: binary operators, `in` and `..` (for skipping an expression). */
+const BINARY_TOKENS = new Set<TokenType>([
+  T.Plus, T.Minus, T.Star, T.Slash, T.Equals, T.NotEquals, T.Less, T.LessEq, T.Greater, T.GreaterEq, Kw.and, Kw.or, Kw.in, T.DotDot,
+]);
+
+/**
+ * The span from the start of `first` to the end of `last`. A token that error recovery inserted
+ * has no offset: the span then ends where it starts (or starts where it ends), never before.
+ */
 function span(first: IToken, last: IToken): S.Span {
-  const start = first.startOffset;
-  const end = Math.max(start, last.startOffset + (last.image?.length ?? 0));
-  return { start: Number.isNaN(start) ? 0 : start, end: Number.isNaN(end) ? 0 : end };
+  const a = first.startOffset;
+  const b = last.startOffset + (last.image?.length ?? 0);
+  const start = Number.isNaN(a) ? (Number.isNaN(b) ? 0 : last.startOffset) : a;
+  const end = Number.isNaN(b) ? start : Math.max(start, b);
+  return { start, end };
 }
 
 function joinSpans(a: S.Span | undefined, b: S.Span | undefined): S.Span {
@@ -111,6 +127,11 @@ function unescapeString(image: string): string {
 }
 
 class IncentParser extends EmbeddedActionsParser {
+  /** How many nesting constructs (parentheses, `if`, calls, …) enclose the current position; reset per declaration. */
+  nesting = 0;
+  /** Diagnostics of the parser's own limits (E0107), collected per declaration. */
+  readonly limitDiagnostics: Diagnostic[] = [];
+
   /**
    * Chevrotain's grammar validations (ambiguities, left recursion, …) cost ~60 ms at every start of
    * the command, for a grammar that does not change: they run in the tests (`checkGrammar`).
@@ -118,6 +139,117 @@ class IncentParser extends EmbeddedActionsParser {
   constructor(validate = false) {
     super(T.allTokens, { recoveryEnabled: true, errorMessageProvider: messages, maxLookahead: 3, skipValidations: !validate });
     this.performSelfAnalysis();
+  }
+
+  /**
+   * Parses a construct that opens a nesting level (`f` starts at its first token). Past
+   * MAX_NESTING levels it reports E0107 once, skips the rest of the expression without recursion
+   * and gives a `Skipped` node in its place, which the checker accepts silently, so one mistake
+   * gives one error. This keeps the parser's recursion, and every later stage's, bounded.
+   */
+  private nest<R>(f: () => R): R | S.Skipped {
+    if (this.RECORDING_PHASE) return f();
+    if (this.nesting >= MAX_NESTING) {
+      const at = this.LA(1);
+      this.limitDiagnostics.push(
+        error(
+          'E0107',
+          `this expression nests more than ${MAX_NESTING} levels deep`,
+          span(at, at),
+          'give an inner part a name with `let` and use the name here (parentheses, `if`, calls, `lookup`, `bands`, `-` and `not` each open a level)',
+        ),
+      );
+      this.skipExpression();
+      return { kind: 'Skipped', span: span(at, this.LA(0)) };
+    }
+    this.nesting++;
+    try {
+      return f();
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  /**
+   * Skips, without building it and without recursion, the expression that starts at the next
+   * token: as far as an expression can extend at this bracket level, up to a token that cannot
+   * continue it (`)`, `,`, `to`, `where`, a `then` or `else` of an enclosing `if`…) or the end of
+   * the declaration. The grammar then goes on from there as if the expression had been parsed.
+   */
+  private skipExpression(): void {
+    let expectOperand = true;
+    /** The pending `if`s of the skipped text, innermost last: the word each one waits for. */
+    const ifs: ('then' | 'else')[] = [];
+    /** `lookup`s and `bands` whose `{ … }` follows their key. */
+    let blocks = 0;
+    for (;;) {
+      const tt = this.LA(1).tokenType;
+      if (tt === EOF) return;
+      if (expectOperand) {
+        if (tt === T.Minus || tt === Kw.not) {
+          this.SKIP_TOKEN();
+          continue;
+        }
+        if (tt === Kw.if) {
+          ifs.push('then');
+          this.SKIP_TOKEN();
+          continue;
+        }
+        if (tt === Kw.lookup || tt === Kw.bands || tt === Kw.marginal) {
+          blocks++;
+          this.SKIP_TOKEN();
+          continue;
+        }
+        if (tt === T.LParen || tt === T.LBracket) this.skipGroup();
+        else if (FUNCTION_TOKENS.has(tt)) {
+          this.SKIP_TOKEN();
+          if (this.LA(1).tokenType === T.LParen) this.skipGroup();
+        } else if (tt === T.NumberLit) {
+          const n = this.LA(1);
+          this.SKIP_TOKEN();
+          const cur = this.LA(1);
+          if (cur.tokenType === T.Identifier && CURRENCY_CODE.test(cur.image) && !n.image.endsWith('%')) this.SKIP_TOKEN();
+        } else if (tt === T.Identifier || tt === Kw.partner) {
+          this.SKIP_TOKEN();
+          if (this.LA(1).tokenType === T.Dot) {
+            this.SKIP_TOKEN();
+            if (this.LA(1).tokenType === T.Identifier) this.SKIP_TOKEN();
+          }
+        } else if (tt === T.StringLit || tt === T.DateLit || tt === Kw.true || tt === Kw.false) this.SKIP_TOKEN();
+        else return; // not an expression: left to the grammar
+        while (blocks > 0 && this.LA(1).tokenType === T.LBrace) {
+          this.skipGroup();
+          blocks--;
+        }
+        expectOperand = false;
+        continue;
+      }
+      if (BINARY_TOKENS.has(tt)) {
+        this.SKIP_TOKEN();
+        expectOperand = true;
+      } else if (tt === Kw.then && ifs[ifs.length - 1] === 'then') {
+        ifs[ifs.length - 1] = 'else';
+        this.SKIP_TOKEN();
+        expectOperand = true;
+      } else if (tt === Kw.else && ifs[ifs.length - 1] === 'else') {
+        ifs.pop();
+        this.SKIP_TOKEN();
+        expectOperand = true;
+      } else return;
+    }
+  }
+
+  /** Skips a bracketed group that starts at the next token (`(`, `[` or `{`) through its closing bracket. */
+  private skipGroup(): void {
+    let depth = 0;
+    for (;;) {
+      const tt = this.LA(1).tokenType;
+      if (tt === EOF) return;
+      if (tt === T.LParen || tt === T.LBracket || tt === T.LBrace) depth++;
+      else if (tt === T.RParen || tt === T.RBracket || tt === T.RBrace) depth--;
+      this.SKIP_TOKEN();
+      if (depth <= 0) return;
+    }
   }
 
   private ident(tok: IToken): S.Ident {
@@ -714,21 +846,23 @@ class IncentParser extends EmbeddedActionsParser {
   // Expressions, lowest precedence first: or, and, not, comparison/in, + -, * /, unary -, primary.
 
   expr = this.RULE('expr', (): S.Expr => {
+    const first = this.LA(1);
     let left = this.SUBRULE(this.andExpr);
     this.MANY(() => {
       this.CONSUME(Kw.or);
       const right = this.SUBRULE2(this.andExpr);
-      left = this.ACTION(() => this.binary('or', left, right))!;
+      left = this.ACTION(() => this.binary('or', left, right, first))!;
     });
     return left;
   });
 
   andExpr = this.RULE('andExpr', (): S.Expr => {
+    const first = this.LA(1);
     let left = this.SUBRULE(this.notExpr);
     this.MANY(() => {
       this.CONSUME(Kw.and);
       const right = this.SUBRULE2(this.notExpr);
-      left = this.ACTION(() => this.binary('and', left, right))!;
+      left = this.ACTION(() => this.binary('and', left, right, first))!;
     });
     return left;
   });
@@ -736,17 +870,19 @@ class IncentParser extends EmbeddedActionsParser {
   notExpr = this.RULE('notExpr', (): S.Expr =>
     this.OR([
       {
-        ALT: () => {
-          const kw = this.CONSUME(Kw.not);
-          const operand = this.SUBRULE(this.notExpr);
-          return this.ACTION(() => ({ kind: 'Unary', op: 'not', operand, span: joinSpans(span(kw, kw), operand?.span) }) as S.Expr)!;
-        },
+        ALT: () =>
+          this.nest(() => {
+            const kw = this.CONSUME(Kw.not);
+            const operand = this.SUBRULE(this.notExpr);
+            return this.ACTION(() => ({ kind: 'Unary', op: 'not', operand, span: this.from(kw) }) as S.Expr)!;
+          })!,
       },
       { ALT: () => this.SUBRULE(this.comparison) },
     ]),
   );
 
   comparison = this.RULE('comparison', (): S.Expr => {
+    const first = this.LA(1);
     let left = this.SUBRULE(this.additive);
     this.OPTION(() => {
       this.OR([
@@ -761,7 +897,7 @@ class IncentParser extends EmbeddedActionsParser {
               { ALT: () => this.CONSUME(T.Greater) },
             ]);
             const right = this.SUBRULE2(this.additive);
-            left = this.ACTION(() => this.binary(op.image as S.BinaryOp, left, right))!;
+            left = this.ACTION(() => this.binary(op.image as S.BinaryOp, left, right, first))!;
           },
         },
         {
@@ -770,17 +906,19 @@ class IncentParser extends EmbeddedActionsParser {
             this.OR3([
               {
                 ALT: () => {
-                  this.CONSUME(T.LBracket);
                   const items: S.Expr[] = [];
-                  this.MANY_SEP({
-                    SEP: T.Comma,
-                    DEF: () => {
-                      const it = this.SUBRULE3(this.additive);
-                      this.ACTION(() => it && items.push(it));
-                    },
+                  this.nest(() => {
+                    this.CONSUME(T.LBracket);
+                    this.MANY_SEP({
+                      SEP: T.Comma,
+                      DEF: () => {
+                        const it = this.SUBRULE3(this.additive);
+                        this.ACTION(() => it && items.push(it));
+                      },
+                    });
+                    return this.CONSUME(T.RBracket);
                   });
-                  const close = this.CONSUME(T.RBracket);
-                  left = this.ACTION(() => ({ kind: 'InSet', value: left, items, span: joinSpans(left?.span, span(close, close)) }) as S.Expr)!;
+                  left = this.ACTION(() => ({ kind: 'InSet', value: left, items, span: this.from(first) }) as S.Expr)!;
                 },
               },
               {
@@ -788,7 +926,7 @@ class IncentParser extends EmbeddedActionsParser {
                   const from = this.SUBRULE4(this.additive);
                   this.CONSUME(T.DotDot);
                   const to = this.SUBRULE5(this.additive);
-                  left = this.ACTION(() => ({ kind: 'InRange', value: left, from, to, span: joinSpans(left?.span, to?.span ?? from?.span) }) as S.Expr)!;
+                  left = this.ACTION(() => ({ kind: 'InRange', value: left, from, to, span: this.from(first) }) as S.Expr)!;
                 },
               },
             ]);
@@ -800,21 +938,23 @@ class IncentParser extends EmbeddedActionsParser {
   });
 
   additive = this.RULE('additive', (): S.Expr => {
+    const first = this.LA(1);
     let left = this.SUBRULE(this.multiplicative);
     this.MANY(() => {
       const op = this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
       const right = this.SUBRULE2(this.multiplicative);
-      left = this.ACTION(() => this.binary(op.image as S.BinaryOp, left, right))!;
+      left = this.ACTION(() => this.binary(op.image as S.BinaryOp, left, right, first))!;
     });
     return left;
   });
 
   multiplicative = this.RULE('multiplicative', (): S.Expr => {
+    const first = this.LA(1);
     let left = this.SUBRULE(this.unary);
     this.MANY(() => {
       const op = this.OR([{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.CONSUME(T.Slash) }]);
       const right = this.SUBRULE2(this.unary);
-      left = this.ACTION(() => this.binary(op.image as S.BinaryOp, left, right))!;
+      left = this.ACTION(() => this.binary(op.image as S.BinaryOp, left, right, first))!;
     });
     return left;
   });
@@ -822,11 +962,12 @@ class IncentParser extends EmbeddedActionsParser {
   unary = this.RULE('unary', (): S.Expr =>
     this.OR([
       {
-        ALT: () => {
-          const kw = this.CONSUME(T.Minus);
-          const operand = this.SUBRULE(this.unary);
-          return this.ACTION(() => ({ kind: 'Unary', op: '-', operand, span: joinSpans(span(kw, kw), operand?.span) }) as S.Expr)!;
-        },
+        ALT: () =>
+          this.nest(() => {
+            const kw = this.CONSUME(T.Minus);
+            const operand = this.SUBRULE(this.unary);
+            return this.ACTION(() => ({ kind: 'Unary', op: '-', operand, span: this.from(kw) }) as S.Expr)!;
+          })!,
       },
       { ALT: () => this.SUBRULE(this.primary) },
     ]),
@@ -891,53 +1032,58 @@ class IncentParser extends EmbeddedActionsParser {
         },
       },
       {
-        ALT: () => {
-          this.CONSUME(T.LParen);
-          const e = this.SUBRULE(this.expr);
-          this.CONSUME(T.RParen);
-          return e;
-        },
+        ALT: () =>
+          this.nest(() => {
+            this.CONSUME(T.LParen);
+            const e = this.SUBRULE(this.expr);
+            this.CONSUME(T.RParen);
+            return e;
+          })!,
       },
       {
-        ALT: () => {
-          const kw = this.CONSUME(Kw.if);
-          const cond = this.SUBRULE2(this.expr);
-          this.CONSUME(Kw.then);
-          const then = this.SUBRULE3(this.expr);
-          this.CONSUME(Kw.else);
-          const otherwise = this.SUBRULE4(this.expr);
-          return this.ACTION(() => ({ kind: 'If', cond, then, otherwise, span: this.from(kw) }) as S.Expr)!;
-        },
+        ALT: () =>
+          this.nest(() => {
+            const kw = this.CONSUME(Kw.if);
+            const cond = this.SUBRULE2(this.expr);
+            this.CONSUME(Kw.then);
+            const then = this.SUBRULE3(this.expr);
+            this.CONSUME(Kw.else);
+            const otherwise = this.SUBRULE4(this.expr);
+            return this.ACTION(() => ({ kind: 'If', cond, then, otherwise, span: this.from(kw) }) as S.Expr)!;
+          })!,
       },
       {
-        ALT: () => {
-          const fn = this.OR3([
-            { ALT: () => this.CONSUME(Kw.floor) },
-            { ALT: () => this.CONSUME(Kw.ceil) },
-            { ALT: () => this.CONSUME(Kw.round) },
-            { ALT: () => this.CONSUME(Kw.min) },
-            { ALT: () => this.CONSUME(Kw.max) },
-            { ALT: () => this.CONSUME(Kw.abs) },
-          ]);
-          this.CONSUME2(T.LParen);
-          const args: S.Expr[] = [];
-          this.MANY_SEP({
-            SEP: T.Comma,
-            DEF: () => {
-              const a = this.SUBRULE5(this.expr);
-              this.ACTION(() => a && args.push(a));
-            },
-          });
-          this.CONSUME2(T.RParen);
-          return this.ACTION(() => ({ kind: 'Call', fn: fn.image as S.FunctionName, args, span: this.from(fn) }) as S.Expr)!;
-        },
+        ALT: () =>
+          this.nest(() => {
+            const fn = this.OR3([
+              { ALT: () => this.CONSUME(Kw.floor) },
+              { ALT: () => this.CONSUME(Kw.ceil) },
+              { ALT: () => this.CONSUME(Kw.round) },
+              { ALT: () => this.CONSUME(Kw.min) },
+              { ALT: () => this.CONSUME(Kw.max) },
+              { ALT: () => this.CONSUME(Kw.abs) },
+            ]);
+            this.CONSUME2(T.LParen);
+            const args: S.Expr[] = [];
+            this.MANY_SEP({
+              SEP: T.Comma,
+              DEF: () => {
+                const a = this.SUBRULE5(this.expr);
+                this.ACTION(() => a && args.push(a));
+              },
+            });
+            this.CONSUME2(T.RParen);
+            return this.ACTION(() => ({ kind: 'Call', fn: fn.image as S.FunctionName, args, span: this.from(fn) }) as S.Expr)!;
+          })!,
       },
       { ALT: () => this.SUBRULE(this.lookup) },
       { ALT: () => this.SUBRULE(this.bands) },
     ]),
   );
 
-  lookup = this.RULE('lookup', (): S.Expr => {
+  lookup = this.RULE('lookup', (): S.Expr => this.nest(() => this.lookupBody())!);
+
+  private lookupBody(): S.Expr {
     const kw = this.CONSUME(Kw.lookup);
     const key = this.SUBRULE(this.primary);
     this.CONSUME(T.LBrace);
@@ -968,9 +1114,11 @@ class IncentParser extends EmbeddedActionsParser {
     });
     this.CONSUME(T.RBrace);
     return this.ACTION(() => ({ kind: 'Lookup', key, entries, ...(otherwise ? { otherwise } : {}), span: this.from(kw) }) as S.Expr)!;
-  });
+  }
 
-  bands = this.RULE('bands', (): S.Expr => {
+  bands = this.RULE('bands', (): S.Expr => this.nest(() => this.bandsBody())!);
+
+  private bandsBody(): S.Expr {
     const kw = this.OR([{ ALT: () => this.CONSUME(Kw.bands) }, { ALT: () => this.CONSUME(Kw.marginal) }]);
     const subject = this.SUBRULE(this.primary);
     this.CONSUME(T.LBrace);
@@ -985,7 +1133,7 @@ class IncentParser extends EmbeddedActionsParser {
     });
     this.CONSUME(T.RBrace);
     return this.ACTION(() => ({ kind: 'Bands', mode: kw.image as 'bands' | 'marginal', subject, bands, span: this.from(kw) }) as S.Expr)!;
-  });
+  }
 
   // -------------------------------------------------------------------------------------------
 
@@ -999,8 +1147,9 @@ class IncentParser extends EmbeddedActionsParser {
     return { kind: 'Number', text: n.image, value, percent, span: span(n, n) };
   }
 
-  private binary(op: S.BinaryOp, left: S.Expr, right: S.Expr): S.Expr {
-    return { kind: 'Binary', op, left, right, span: joinSpans(left?.span, right?.span) };
+  /** A binary operation whose left operand starts at token `first`: its span runs to the last token read, so that it includes the parentheses of its operands (`(a + b) * (c + d)`). */
+  private binary(op: S.BinaryOp, left: S.Expr, right: S.Expr, first: IToken): S.Expr {
+    return { kind: 'Binary', op, left, right, span: joinSpans(this.from(first), right?.span) };
   }
 }
 
@@ -1058,11 +1207,26 @@ function hintFor(e: IRecognitionException, following: IToken | undefined): strin
 export interface ParseResult {
   file: S.ProgramFile;
   diagnostics: Diagnostic[];
+  /** Set when the text is over the size limit (E0005) and was not parsed: there is nothing to check. */
+  tooLarge?: true;
 }
+
 
 /** Parses a whole program. Never throws: syntax errors come back as diagnostics. */
 export function parse(text: string): ParseResult {
   const diagnostics: Diagnostic[] = [];
+  if (text.length > MAX_PROGRAM_CHARS) {
+    // Not even lexed: the limit bounds the time and memory every later stage takes.
+    const file: S.ProgramFile = { kind: 'File', decls: [], comments: [], span: { start: 0, end: 0 } };
+    const grouped = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+    return {
+      file,
+      diagnostics: [
+        error('E0005', `this program has ${grouped(text.length)} characters, but a program has at most ${grouped(MAX_PROGRAM_CHARS)}`, { start: 0, end: 0 }, 'split it into smaller programs; data belongs in data files'),
+      ],
+      tooLarge: true,
+    };
+  }
   const lexed = T.lexer.tokenize(text);
   for (const e of lexed.errors) {
     const ch = text.slice(e.offset, e.offset + e.length);
@@ -1113,6 +1277,8 @@ export function parse(text: string): ParseResult {
       continue;
     }
     p.input = seg;
+    p.nesting = 0;
+    p.limitDiagnostics.length = 0;
     let node: S.Decl | S.Header | undefined;
     try {
       node = p.declaration();
@@ -1120,6 +1286,14 @@ export function parse(text: string): ParseResult {
       // Chevrotain recovers from syntax errors; anything thrown here is an internal error, reported as a diagnostic.
       diagnostics.push(error('E0199', `the parser stopped unexpectedly here (${(e as Error).message}); please report this`, span(seg[0]!, seg[0]!)));
     }
+    diagnostics.push(...p.limitDiagnostics);
+    // A character that starts no token (E0001) was left out of the tokens: the syntax errors that
+    // follow it in its declaration are usually that one mistake again (`5 @ 2` reads as `5 2`),
+    // so they are not reported; fixing the character shows whatever else is wrong.
+    const segStart = seg[0]!.startOffset;
+    const segEnd = span(seg[seg.length - 1]!, seg[seg.length - 1]!).end;
+    const badChar = lexed.errors.find((e) => e.offset >= segStart && e.offset < segEnd)?.offset;
+    const syntax: Diagnostic[] = [];
     for (const e of p.errors) {
       const tok = e.token;
       let at = span(tok, tok);
@@ -1130,12 +1304,13 @@ export function parse(text: string): ParseResult {
         at = { start: last.end, end: last.end };
         if (following) message = message.replace('the end of the file', `${tokenWords(following)}`);
       }
-      diagnostics.push(error(exceptionCode(e), message, at, hintFor(e, following)));
+      syntax.push(error(exceptionCode(e), message, at, hintFor(e, following)));
     }
     if (p.errors.length === 0 && p.next().tokenType !== EOF) {
       const extra = p.next();
-      diagnostics.push(error('E0104', `unexpected ${tokenWords(extra)} after the end of the declaration`, span(extra, extra), 'each declaration starts with a keyword such as `rule` or `let`'));
+      syntax.push(error('E0104', `unexpected ${tokenWords(extra)} after the end of the declaration`, span(extra, extra), 'each declaration starts with a keyword such as `rule` or `let`'));
     }
+    for (const d of syntax) if (badChar === undefined || d.span.start < badChar) diagnostics.push(d);
     if (!node) continue;
     if (node.kind === 'Header') {
       if (header) {

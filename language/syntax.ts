@@ -234,7 +234,8 @@ export type Expr =
   | IfExpr
   | Call
   | Lookup
-  | BandsExpr;
+  | BandsExpr
+  | Skipped;
 
 export interface NumberLit extends Node {
   kind: 'Number';
@@ -359,6 +360,16 @@ export interface BandsExpr extends Node {
   bands: Band[];
 }
 
+/**
+ * An expression the parser skipped because it nests past the limit (E0107, reported): it stands
+ * where the expression was, so that the checker knows one was written, and has the error type
+ * (accepted everywhere without another diagnostic). A tree with one never reaches the formatter
+ * or the lowering (it has a syntax error).
+ */
+export interface Skipped extends Node {
+  kind: 'Skipped';
+}
+
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
@@ -392,9 +403,44 @@ export function childExprs(e: Expr): Expr[] {
   return all.filter((x): x is Expr => !!x);
 }
 
-/** Depth-first walk over an expression and all its sub-expressions (parents first). */
+/**
+ * Depth-first walk over an expression and all its sub-expressions (parents first, children in
+ * source order). Iterative: a chain of thousands of operands is a tree thousands deep.
+ */
 export function walkExpr(e: Expr | undefined, visit: (e: Expr) => void): void {
   if (!e) return;
-  visit(e);
-  for (const c of childExprs(e)) walkExpr(c, visit);
+  const stack: Expr[] = [e];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    visit(x);
+    const children = childExprs(x);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+  }
+}
+
+/** The first expression, in the order of `walkExpr`, for which `test` holds. */
+export function findExpr(e: Expr | undefined, test: (e: Expr) => boolean): Expr | undefined {
+  if (!e) return undefined;
+  const stack: Expr[] = [e];
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (test(x)) return x;
+    const children = childExprs(x);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+  }
+  return undefined;
+}
+
+/**
+ * The binary operators down the left side of `e`, outermost first: for `a + b - c` (parsed as
+ * `(a + b) - c`) the `-` node, then the `+` node; empty when `e` is not a binary operation. The
+ * parser folds a chain of binary operators to the left, so a chain of n operands is a tree n
+ * deep: walks that would recurse into `left` loop over this list instead (from its end, the
+ * innermost operation, whose `left` is not binary) and recurse only into the right operands,
+ * which are as deep as the source nests.
+ */
+export function leftSpine(e: Expr | undefined): Binary[] {
+  const out: Binary[] = [];
+  for (let x = e; x?.kind === 'Binary'; x = x.left) out.push(x);
+  return out;
 }

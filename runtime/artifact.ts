@@ -47,10 +47,16 @@ export type IR = IRMeta & (
   | { k: 'pfield'; f: string; src?: string }
   /** A partner-level value computed before (measure, tier, let) or a program-level let. */
   | { k: 'ref'; name: string; src?: string }
-  | { k: 'arith'; op: '+' | '-' | '*' | '/'; a: IR; b: IR; src?: string }
+  /**
+   * `a op₁ b₁ op₂ b₂ …`: a chain of arithmetic, evaluated from the left (`(a op₁ b₁) op₂ b₂`),
+   * each step exact or rounded to 34 digits like one binary operation. A chain of thousands of
+   * operands is one node, so that artifacts stay shallow.
+   */
+  | { k: 'arith'; a: IR; rest: { op: '+' | '-' | '*' | '/'; b: IR }[]; src?: string }
   | { k: 'neg'; a: IR; src?: string }
   | { k: 'cmp'; op: '=' | '!=' | '<' | '<=' | '>' | '>='; t: CmpKind; a: IR; b: IR; src?: string }
-  | { k: 'and' | 'or'; a: IR; b: IR; src?: string }
+  /** `a and b and …` (`or`): the operands from the left, evaluated in order until one decides. */
+  | { k: 'and' | 'or'; args: IR[]; src?: string }
   | { k: 'not'; a: IR; src?: string }
   | { k: 'range'; t: CmpKind; x: IR; lo: IR; hi: IR; src?: string }
   | { k: 'set'; t: CmpKind; x: IR; items: IR[]; src?: string }
@@ -71,8 +77,9 @@ export interface IRMeta {
 
 const src = z.string().optional();
 const u = ValueKindSchema.optional();
+// Discriminated by `k`: each node is checked against its own kind only (a plain union tries every kind).
 export const IRSchema: z.ZodType<IR> = z.lazy(() =>
-  z.union([
+  z.discriminatedUnion('k', [
     z.object({ k: z.literal('num'), v: z.string(), src, u }),
     z.object({ k: z.literal('money'), v: z.string(), src, u }),
     z.object({ k: z.literal('str'), v: z.string(), src, u }),
@@ -81,10 +88,10 @@ export const IRSchema: z.ZodType<IR> = z.lazy(() =>
     z.object({ k: z.literal('efield'), f: z.string(), src, u }),
     z.object({ k: z.literal('pfield'), f: z.string(), src, u }),
     z.object({ k: z.literal('ref'), name: z.string(), src, u }),
-    z.object({ k: z.literal('arith'), op: z.enum(['+', '-', '*', '/']), a: IRSchema, b: IRSchema, src, u }),
+    z.object({ k: z.literal('arith'), a: IRSchema, rest: z.array(z.object({ op: z.enum(['+', '-', '*', '/']), b: IRSchema })).min(1), src, u }),
     z.object({ k: z.literal('neg'), a: IRSchema, src, u }),
     z.object({ k: z.literal('cmp'), op: z.enum(['=', '!=', '<', '<=', '>', '>=']), t: z.enum(['num', 'str', 'bool', 'level']), a: IRSchema, b: IRSchema, src, u }),
-    z.object({ k: z.enum(['and', 'or']), a: IRSchema, b: IRSchema, src, u }),
+    z.object({ k: z.enum(['and', 'or']), args: z.array(IRSchema).min(2), src, u }),
     z.object({ k: z.literal('not'), a: IRSchema, src, u }),
     z.object({ k: z.literal('range'), t: z.enum(['num', 'str', 'bool', 'level']), x: IRSchema, lo: IRSchema, hi: IRSchema, src, u }),
     z.object({ k: z.literal('set'), t: z.enum(['num', 'str', 'bool', 'level']), x: IRSchema, items: z.array(IRSchema), src, u }),

@@ -50,6 +50,60 @@ function checked(r: number): number {
   return Math.abs(r) <= MAX ? r : NaN;
 }
 
+/** `a op b` on the fast path, or undefined when its scale would exceed MAX_SCALE. */
+function binary(a: IntFn, op: '+' | '-' | '*', b: IntFn): IntFn | undefined {
+  const fa = a.fn;
+  const fb = b.fn;
+  if (op === '*') {
+    const scale = a.scale + b.scale;
+    if (scale > MAX_SCALE) return undefined;
+    return { scale, fn: (ctx) => checked(fa(ctx) * fb(ctx)) };
+  }
+  const scale = Math.max(a.scale, b.scale);
+  const ra = rescale(a, scale);
+  const rb = rescale(b, scale);
+  return op === '+' ? { scale, fn: (ctx) => checked(ra(ctx) + rb(ctx)) } : { scale, fn: (ctx) => checked(ra(ctx) - rb(ctx)) };
+}
+
+/**
+ * A chain of +, − and × (`a + b * c` is not one: `b * c` is an operand), combined from the left in
+ * one loop — not as nested closures, which would recurse as deep as the chain is long. The scale
+ * of every step, and the powers of ten that bring the operands to it, are fixed here.
+ */
+function chain(a: IntFn, steps: { op: '+' | '-' | '*'; b: IntFn }[]): IntFn | undefined {
+  let scale = a.scale;
+  const ups: number[] = []; // the running value's rescale before each step
+  const bUps: number[] = []; // the operand's rescale
+  for (const st of steps) {
+    if (st.op === '*') {
+      scale += st.b.scale;
+      if (scale > MAX_SCALE) return undefined;
+      ups.push(0);
+      bUps.push(0);
+    } else {
+      const next = Math.max(scale, st.b.scale);
+      ups.push(next - scale);
+      bUps.push(next - st.b.scale);
+      scale = next;
+    }
+  }
+  const fa = a.fn;
+  const fs = steps.map((st) => st.b.fn);
+  const ops = steps.map((st) => st.op);
+  return {
+    scale,
+    fn: (ctx) => {
+      let v = fa(ctx);
+      for (let i = 0; i < fs.length; i++) {
+        const x = up(fs[i]!(ctx), bUps[i]!);
+        v = up(v, ups[i]!);
+        v = checked(ops[i] === '*' ? v * x : ops[i] === '+' ? v + x : v - x); // NaN stays NaN
+      }
+      return v;
+    },
+  };
+}
+
 export function compileInt(ir: IR, env: IntEnv): IntFn | undefined {
   const c = (x: IR) => compileInt(x, env);
   switch (ir.k) {
@@ -77,25 +131,22 @@ export function compileInt(ir: IR, env: IntEnv): IntFn | undefined {
       };
     }
     case 'arith': {
-      if (ir.op === '/') {
-        // Only dividing by a literal one (`amount / 1 EUR`), which changes the unit, not the value.
-        if ((ir.b.k === 'num' || ir.b.k === 'money') && /^1(\.0*)?$/.test(ir.b.v)) return c(ir.a);
-        return undefined;
-      }
+      // Only +, −, × and dividing by a literal one (`amount / 1 EUR`), which changes the unit, not the value.
       const a = c(ir.a);
-      const b = c(ir.b);
-      if (!a || !b) return undefined;
-      if (ir.op === '*') {
-        const scale = a.scale + b.scale;
-        if (scale > MAX_SCALE) return undefined;
-        const fa = a.fn;
-        const fb = b.fn;
-        return { scale, fn: (ctx) => checked(fa(ctx) * fb(ctx)) };
+      if (!a) return undefined;
+      const steps: { op: '+' | '-' | '*'; b: IntFn }[] = [];
+      for (const st of ir.rest) {
+        if (st.op === '/') {
+          if ((st.b.k === 'num' || st.b.k === 'money') && /^1(\.0*)?$/.test(st.b.v)) continue;
+          return undefined;
+        }
+        const b = c(st.b);
+        if (!b) return undefined;
+        steps.push({ op: st.op, b });
       }
-      const scale = Math.max(a.scale, b.scale);
-      const fa = rescale(a, scale);
-      const fb = rescale(b, scale);
-      return ir.op === '+' ? { scale, fn: (ctx) => checked(fa(ctx) + fb(ctx)) } : { scale, fn: (ctx) => checked(fa(ctx) - fb(ctx)) };
+      if (steps.length === 0) return a;
+      if (steps.length === 1) return binary(a, steps[0]!.op, steps[0]!.b);
+      return chain(a, steps);
     }
     case 'neg': {
       const a = c(ir.a);

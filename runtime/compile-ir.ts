@@ -4,6 +4,8 @@
  * to which it adds what it used (named values, bands reached) for traces.
  */
 import type { CmpKind, IR, ValueKind } from './artifact.js';
+import { inRange as withinRange, magnitudeText, rangeRule } from '../core/limits.js';
+import type { EvaluationCode } from '../core/codes.js';
 import * as N from './num.js';
 import type { Num } from './num.js';
 
@@ -36,7 +38,16 @@ export type Note =
 
 export type Fn = (ctx: Ctx, notes?: Note[]) => Value;
 
-export class EvalError extends Error {}
+/** An evaluation error: a stable code (`R0xxx`, core/codes.ts) and what went wrong, named by the rule, partner and record once wrapped (errors.ts). */
+export class EvalError extends Error {
+  constructor(
+    readonly code: EvaluationCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EvalError';
+  }
+}
 
 export interface Formatter {
   (v: Value, u: ValueKind | undefined): string;
@@ -62,6 +73,94 @@ export function compareValues(t: CmpKind, a: Value, b: Value): number {
 export interface CompileEnv {
   /** Level names by tier, for lookups keyed by level and for notes. */
   levels: Map<string, string[]>;
+}
+
+/** A source text for a message: long ones (a chain of thousands of operands) are cut in the middle. */
+function clip(text: string): string {
+  return text.length <= 80 ? text : `${text.slice(0, 38)} … ${text.slice(-38)}`;
+}
+
+/**
+ * Checks that a result is within the size of numbers (`core/limits.ts`). A Fixed always is (a safe
+ * integer at a scale of at most 15), so only a decimal is looked at: the check costs nothing on
+ * the fast path. `what` is the source of the operation, for the message.
+ */
+function inRange(v: Num, what: string, step?: string): Num {
+  if (v instanceof N.Fixed || withinRange(v)) return v;
+  const where = step ? `\`${clip(what)}\` reaches ${magnitudeText(v)} at \`${step}\`` : `\`${clip(what)}\` is ${magnitudeText(v)}`;
+  throw new EvalError('R0002', `${where}, but ${rangeRule(v)}`);
+}
+
+/** Whether an IR is a literal one (`1`, `1 EUR`): dividing by it changes the unit, not the value. */
+function isOne(ir: IR): boolean {
+  return (ir.k === 'num' || ir.k === 'money') && /^1(\.0*)?$/.test(ir.v);
+}
+
+/**
+ * A chain of arithmetic, `a op₁ b₁ op₂ b₂ …`, combined from the left like the binary operations
+ * it stands for. Operands are evaluated in the order those nested operations would evaluate them
+ * (a divisor before the dividend, so that a division by zero is found first), which keeps the
+ * order of trace notes. Every result is checked against the size of numbers.
+ */
+function arith(ir: Extract<IR, { k: 'arith' }>, c: (x: IR) => Fn): Fn {
+  const a = c(ir.a);
+  const rest = ir.rest.filter((st) => !(st.op === '/' && isOne(st.b)));
+  const src = ir.src ?? 'this computation';
+  if (rest.length === 0) return a;
+  if (rest.length === 1) {
+    const { op } = rest[0]!;
+    const b = c(rest[0]!.b);
+    const divisor = clip(rest[0]!.b.src ?? 'the divisor');
+    switch (op) {
+      case '+':
+        return (ctx, n) => inRange(N.add(a(ctx, n) as Num, b(ctx, n) as Num), src);
+      case '-':
+        return (ctx, n) => inRange(N.sub(a(ctx, n) as Num, b(ctx, n) as Num), src);
+      case '*':
+        return (ctx, n) => inRange(N.mul(a(ctx, n) as Num, b(ctx, n) as Num), src);
+      case '/':
+        return (ctx, n) => {
+          const d = b(ctx, n) as Num;
+          if (N.isZero(d)) throw new EvalError('R0001', `division by zero in \`${clip(src)}\`: \`${divisor}\` is zero`);
+          return inRange(N.div(a(ctx, n) as Num, d), src);
+        };
+    }
+  }
+  const ops = rest.map((st) => st.op);
+  const bs = rest.map((st) => c(st.b));
+  const steps = rest.map((st) => `${st.op} ${st.b.k === 'arith' || st.b.k === 'if' ? `(${clip(st.b.src ?? '…')})` : clip(st.b.src ?? '…')}`);
+  // Divisors from the outermost step in, then the first operand, then the other operands from the innermost step out.
+  const divisors = ops.flatMap((op, i) => (op === '/' ? [i] : [])).reverse();
+  const others = ops.flatMap((op, i) => (op === '/' ? [] : [i]));
+  const vals: Num[] = new Array<Num>(rest.length);
+  return (ctx, n) => {
+    for (const i of divisors) {
+      const d = bs[i]!(ctx, n) as Num;
+      if (N.isZero(d)) throw new EvalError('R0001', `division by zero in \`${clip(src)}\`: \`${clip(rest[i]!.b.src ?? 'the divisor')}\` is zero`);
+      vals[i] = d;
+    }
+    let v = a(ctx, n) as Num;
+    for (const i of others) vals[i] = bs[i]!(ctx, n) as Num;
+    for (let i = 0; i < ops.length; i++) {
+      const x = vals[i]!;
+      switch (ops[i]) {
+        case '+':
+          v = N.add(v, x);
+          break;
+        case '-':
+          v = N.sub(v, x);
+          break;
+        case '*':
+          v = N.mul(v, x);
+          break;
+        case '/':
+          v = N.div(v, x);
+          break;
+      }
+      v = inRange(v, src, steps[i]);
+    }
+    return v;
+  };
 }
 
 export function compileIR(ir: IR, env: CompileEnv): Fn {
@@ -90,7 +189,7 @@ export function compileIR(ir: IR, env: CompileEnv): Fn {
       const u = ir.u ?? 'str';
       return (ctx, notes) => {
         const ev = ctx.ev;
-        if (!ev) throw new EvalError(`internal: event field \`${f}\` used where no event is in scope`);
+        if (!ev) throw new Error(`internal: event field \`${f}\` used where no event is in scope`);
         const v = ev[f]!;
         if (notes) notes.push({ kind: 'value', label, value: v, u });
         return v;
@@ -115,29 +214,8 @@ export function compileIR(ir: IR, env: CompileEnv): Fn {
         return v;
       };
     }
-    case 'arith': {
-      const a = c(ir.a);
-      const b = c(ir.b);
-      switch (ir.op) {
-        case '+':
-          return (ctx, n) => N.add(a(ctx, n) as Num, b(ctx, n) as Num);
-        case '-':
-          return (ctx, n) => N.sub(a(ctx, n) as Num, b(ctx, n) as Num);
-        case '*':
-          return (ctx, n) => N.mul(a(ctx, n) as Num, b(ctx, n) as Num);
-        case '/': {
-          // Dividing by a literal one (`amount / 1 EUR`) changes the unit, not the value.
-          if ((ir.b.k === 'num' || ir.b.k === 'money') && /^1(\.0*)?$/.test(ir.b.v)) return a;
-          const src = ir.src ?? '/';
-          return (ctx, n) => {
-            const d = b(ctx, n) as Num;
-            if (N.isZero(d)) throw new EvalError(`division by zero in \`${src}\``);
-            return N.div(a(ctx, n) as Num, d);
-          };
-        }
-      }
-      break;
-    }
+    case 'arith':
+      return arith(ir, c);
     case 'neg': {
       const a = c(ir.a);
       return (ctx, n) => N.neg(a(ctx, n) as Num);
@@ -170,15 +248,19 @@ export function compileIR(ir: IR, env: CompileEnv): Fn {
       }
       break;
     }
-    case 'and': {
-      const a = c(ir.a);
-      const b = c(ir.b);
-      return (ctx, n) => (a(ctx, n) as boolean) && (b(ctx, n) as boolean);
-    }
+    case 'and':
     case 'or': {
-      const a = c(ir.a);
-      const b = c(ir.b);
-      return (ctx, n) => (a(ctx, n) as boolean) || (b(ctx, n) as boolean);
+      const args = ir.args.map(c);
+      if (args.length === 2) {
+        const [a, b] = args as [Fn, Fn];
+        return ir.k === 'and' ? (ctx, n) => (a(ctx, n) as boolean) && (b(ctx, n) as boolean) : (ctx, n) => (a(ctx, n) as boolean) || (b(ctx, n) as boolean);
+      }
+      // From the left until one operand decides, like the chain of binary operations it stands for.
+      const decides = ir.k === 'or';
+      return (ctx, n) => {
+        for (const f of args) if ((f(ctx, n) as boolean) === decides) return decides;
+        return !decides;
+      };
     }
     case 'not': {
       const a = c(ir.a);
@@ -249,7 +331,7 @@ export function compileIR(ir: IR, env: CompileEnv): Fn {
       return (ctx, n) => {
         const k = key(ctx, n) as string | number;
         const f = table.get(k) ?? otherwise;
-        if (!f) throw new EvalError(`\`${src}\` has no entry for ${JSON.stringify(k)}`);
+        if (!f) throw new EvalError('R0003', `\`${src}\` has no entry for ${JSON.stringify(k)}`);
         return f(ctx, n);
       };
     }
@@ -273,6 +355,7 @@ export function compileIR(ir: IR, env: CompileEnv): Fn {
         };
       }
       // marginal: Σ over bands of (the part of X inside the band) × its rate.
+      const what = ir.src ?? 'marginal';
       return (ctx, n) => {
         const v = x(ctx, n) as Num;
         let total: Num = N.ZERO;
@@ -285,7 +368,7 @@ export function compileIR(ir: IR, env: CompileEnv): Fn {
           if (lo === undefined || N.cmp(hi, lo) > 0) {
             const rate = values[i]!(ctx, n) as Num;
             if (!N.isZero(part)) {
-              total = N.add(total, N.mul(part, rate));
+              total = inRange(N.add(total, inRange(N.mul(part, rate), what)), what);
               if (n) n.push({ kind: 'band', label: labels[i] ?? '', subject, value: part, u: xu, rate, rateU: ir.values[i]?.u ?? vu, ...literal(ir.values[i]) });
             }
           }
@@ -296,5 +379,5 @@ export function compileIR(ir: IR, env: CompileEnv): Fn {
       };
     }
   }
-  throw new EvalError(`internal: unknown expression ${(ir as { k: string }).k}`);
+  throw new Error(`internal: unknown expression ${(ir as { k: string }).k}`);
 }

@@ -8,6 +8,7 @@
 import type { Artifact, IR, PotSpec, RuleSpec, Step, ValueKind } from './artifact.js';
 import { compileIR, type Ctx, type Fn, type Value } from './compile-ir.js';
 import { compileInt, type IntFn } from './compile-int.js';
+import { wrapEvalError } from './errors.js';
 import * as N from './num.js';
 import type { Num } from './num.js';
 
@@ -86,7 +87,12 @@ export class Plan {
     const c = (ir: IR) => compileIR(ir, env);
     const constCtx: Ctx = { p: { id: '', attrs: {}, vals: this.constants } };
     for (const k of a.constants) {
-      this.constants[k.name] = c(k.value)(constCtx);
+      try {
+        this.constants[k.name] = c(k.value)(constCtx);
+      } catch (e) {
+        // A constant the checker could not fold (`abs(1 / 0)`) fails here, before any partner: name it.
+        throw wrapEvalError(e, `let ${k.name}`, 'a constant of the program', '');
+      }
       this.kinds.set(k.name, k.valueKind);
     }
     const evalConst = (ir: IR | undefined) => (ir ? (c(ir)(constCtx) as Num) : undefined);
@@ -188,6 +194,7 @@ export class Plan {
       const unit = w.form === 'last' ? (w.unit === 'periods' ? periodMonths : w.unit === 'months' ? 1 : w.unit === 'quarters' ? 3 : 12) : 0;
       lookback = Math.max(lookback, w.form === 'last' ? w.count * unit + 12 : w.form === 'previous year' ? 24 : w.form === 'previous period' ? periodMonths + 12 : 12);
     }
+    lookback = Math.min(lookback, 132); // months before go to the buckets: a window of up to 100 years must not size every partner's store
     this.monthBase = monthNumber(a.program.start) - lookback;
     this.monthCap = (a.program.end ? monthNumber(a.program.end) - this.monthBase : lookback + 24) + 1;
   }

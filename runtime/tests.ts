@@ -2,6 +2,7 @@
 import type { Artifact, TestSpec } from './artifact.js';
 import { loadData } from './data/load.js';
 import { Evaluator, type PartnerResult } from './evaluate.js';
+import { EvalError } from './compile-ir.js';
 import * as N from './num.js';
 import { formatProblem } from './data/problems.js';
 import { testMessage, type TestCode } from '../core/codes.js';
@@ -12,6 +13,8 @@ export interface TestFailure {
   code: TestCode;
   line: number;
   message: string;
+  /** For an evaluation that failed (T0003): the evaluation error's code (`R0001`…). */
+  cause?: string;
   expected?: string;
   actual?: string;
   trace?: string[];
@@ -54,7 +57,8 @@ export function runTest(a: Artifact, t: TestSpec): TestOutcome {
   try {
     results = ev.run(data, { through: t.period, explain: true });
   } catch (e) {
-    return { name: t.name, line: t.line, passed: false, failures: [{ code: 'T0003', line: t.line, message: testMessage('T0003', { error: (e as Error).message }) }] };
+    if (!(e instanceof EvalError)) throw e;
+    return { name: t.name, line: t.line, passed: false, failures: [{ code: 'T0003', line: t.line, message: testMessage('T0003', { error: e.message }), cause: e.code }] };
   }
   const r = results.find((x) => x.period === t.period);
   if (!r) return { name: t.name, line: t.line, passed: false, failures: [{ code: 'T0004', line: t.line, message: testMessage('T0004', { period: t.period, runs: ev.periods(data).join(', ') }) }] };

@@ -182,11 +182,11 @@ export class Tracer {
     if (f(ctx)) return `${ir.src ?? 'the condition'} holds`;
     switch (ir.k) {
       case 'and': {
-        const a = compileIR(ir.a, env);
-        return a(ctx) ? this.explainFalse(ir.b, undefined, ctx) : this.explainFalse(ir.a, a, ctx);
+        const i = ir.args.findIndex((x) => !compileIR(x, env)(ctx)); // the first operand that is false
+        return i < 0 ? `${ir.src ?? 'the condition'} holds` : this.explainFalse(ir.args[i]!, undefined, ctx);
       }
       case 'or':
-        return `${this.explainFalse(ir.a, undefined, ctx)}, and ${this.explainFalse(ir.b, undefined, ctx)}`;
+        return ir.args.map((x) => this.explainFalse(x, undefined, ctx)).join(', and ');
       case 'not':
         return `${ir.a.src ?? 'the condition'} holds`;
       case 'cmp': {

@@ -94,6 +94,55 @@ function rescale(env: VecEnv, v: NumVec, to: number): NumVec {
   };
 }
 
+/** `a op b` of one step of an arithmetic chain (`b` compiled by `c`), or undefined when the kernel cannot compute it. */
+function arith(env: VecEnv, op: '+' | '-' | '*' | '/', a: NumVec, bIR: IR, c: (ir: IR) => NumVec | undefined): NumVec | undefined {
+  if (op === '/') {
+    if ((bIR.k === 'num' || bIR.k === 'money') && /^1(\.0*)?$/.test(bIR.v)) return a;
+    return undefined;
+  }
+  const b = c(bIR);
+  if (!b) return undefined;
+  const out = new Float64Array(env.capacity);
+  if (op === '*') {
+    const scale = a.scale + b.scale;
+    if (scale > MAX_SCALE) return undefined;
+    if (a.value !== undefined && b.value !== undefined) return constNum(env, checked(a.value * b.value), scale);
+    return {
+      scale,
+      out,
+      run(batch) {
+        a.run(batch);
+        b.run(batch);
+        const x = a.out;
+        const y = b.out;
+        for (let i = 0; i < batch.n; i++) {
+          const r = x[i]! * y[i]!;
+          out[i] = r <= MAX && r >= -MAX ? r : NaN;
+        }
+      },
+    };
+  }
+  const scale = Math.max(a.scale, b.scale);
+  const fa = rescale(env, a, scale);
+  const fb = rescale(env, b, scale);
+  const plus = op === '+';
+  if (fa.value !== undefined && fb.value !== undefined) return constNum(env, checked(plus ? fa.value + fb.value : fa.value - fb.value), scale);
+  return {
+    scale,
+    out,
+    run(batch) {
+      fa.run(batch);
+      fb.run(batch);
+      const x = fa.out;
+      const y = fb.out;
+      for (let i = 0; i < batch.n; i++) {
+        const r = plus ? x[i]! + y[i]! : x[i]! - y[i]!;
+        out[i] = r <= MAX && r >= -MAX ? r : NaN;
+      }
+    },
+  };
+}
+
 /** A numeric expression over the batch, as `compileInt` computes it; undefined when it does not compile there. */
 export function numVec(ir: IR, env: VecEnv): NumVec | undefined {
   const c = (x: IR) => numVec(x, env);
@@ -120,52 +169,13 @@ export function numVec(ir: IR, env: VecEnv): NumVec | undefined {
       return v;
     }
     case 'arith': {
-      if (ir.op === '/') {
-        if ((ir.b.k === 'num' || ir.b.k === 'money') && /^1(\.0*)?$/.test(ir.b.v)) return c(ir.a);
-        return undefined;
+      // a chain, left to right: ((a op b) op c) …
+      let acc = c(ir.a);
+      for (const { op, b } of ir.rest) {
+        if (!acc) return undefined;
+        acc = arith(env, op, acc, b, c);
       }
-      const a = c(ir.a);
-      const b = c(ir.b);
-      if (!a || !b) return undefined;
-      const out = new Float64Array(env.capacity);
-      if (ir.op === '*') {
-        const scale = a.scale + b.scale;
-        if (scale > MAX_SCALE) return undefined;
-        if (a.value !== undefined && b.value !== undefined) return constNum(env, checked(a.value * b.value), scale);
-        return {
-          scale,
-          out,
-          run(batch) {
-            a.run(batch);
-            b.run(batch);
-            const x = a.out;
-            const y = b.out;
-            for (let i = 0; i < batch.n; i++) {
-              const r = x[i]! * y[i]!;
-              out[i] = r <= MAX && r >= -MAX ? r : NaN;
-            }
-          },
-        };
-      }
-      const scale = Math.max(a.scale, b.scale);
-      const fa = rescale(env, a, scale);
-      const fb = rescale(env, b, scale);
-      const plus = ir.op === '+';
-      if (fa.value !== undefined && fb.value !== undefined) return constNum(env, checked(plus ? fa.value + fb.value : fa.value - fb.value), scale);
-      return {
-        scale,
-        out,
-        run(batch) {
-          fa.run(batch);
-          fb.run(batch);
-          const x = fa.out;
-          const y = fb.out;
-          for (let i = 0; i < batch.n; i++) {
-            const r = plus ? x[i]! + y[i]! : x[i]! - y[i]!;
-            out[i] = r <= MAX && r >= -MAX ? r : NaN;
-          }
-        },
-      };
+      return acc;
     }
     case 'neg': {
       const a = c(ir.a);
@@ -542,19 +552,25 @@ export function boolVec(ir: IR, env: VecEnv): BoolVec | undefined {
     }
     case 'and':
     case 'or': {
-      const a = boolVec(ir.a, env);
-      const b = boolVec(ir.b, env);
-      if (!a || !b) return undefined;
+      const args = ir.args.map((a) => boolVec(a, env));
+      if (args.some((a) => !a)) return undefined;
+      const vs = args as BoolVec[];
       const and = ir.k === 'and';
       return {
         out,
         run(batch) {
-          a.run(batch);
-          b.run(batch);
-          const x = a.out;
-          const y = b.out;
-          // `a && b`, `a || b`: b is only evaluated (and can only fail) when a does not decide
-          for (let i = 0; i < batch.n; i++) out[i] = and ? (x[i] === 1 ? y[i]! : x[i]!) : x[i] === 0 ? y[i]! : x[i]!;
+          // left to right, as `((a && b) && c)`: an operand is only evaluated (and can only fail) when the ones before do not decide
+          vs[0]!.run(batch);
+          const x0 = vs[0]!.out;
+          for (let i = 0; i < batch.n; i++) out[i] = x0[i]!;
+          for (let q = 1; q < vs.length; q++) {
+            vs[q]!.run(batch);
+            const y = vs[q]!.out;
+            for (let i = 0; i < batch.n; i++) {
+              const x = out[i]!;
+              out[i] = and ? (x === 1 ? y[i]! : x) : x === 0 ? y[i]! : x;
+            }
+          }
         },
       };
     }

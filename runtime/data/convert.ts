@@ -6,6 +6,7 @@ import * as N from '../num.js';
 import type { FieldType, Value } from './schema.js';
 import { reason, show, type DataArgs, type Reason } from './problems.js';
 import type { DataCode } from '../../core/codes.js';
+import { decimalTextProblem, MAX_EXPONENT } from '../../core/limits.js';
 import { MAX_FIELD_CHARS, MAX_SIGNIFICANT_DIGITS } from './limits.js';
 
 /** A value that does not convert: why (a code and its message). */
@@ -125,8 +126,14 @@ function decimalConverter(what: 'decimal' | 'money', currency: string): Converte
     }
     const n = decimalNum(number);
     if (n === undefined) return fail('D0206', { value: show(s), noun });
-    // Beyond decimal128's 34 digits a value could only be kept by rounding it: it is refused instead.
-    if (!(n instanceof N.Fixed) && n.sd() > MAX_SIGNIFICANT_DIGITS) return fail('D0216', { value: show(s), limit: MAX_SIGNIFICANT_DIGITS });
+    // A Fixed has at most 15 digits at a scale of at most 15: within every limit. Beyond decimal128's
+    // 34 digits a value could only be kept by rounding it, and beyond the size of numbers no
+    // program could compute with it: both are refused, as the checker refuses such literals.
+    if (!(n instanceof N.Fixed)) {
+      const problem = decimalTextProblem(number);
+      if (problem === 'digits') return fail('D0216', { value: show(s), limit: MAX_SIGNIFICANT_DIGITS });
+      if (problem !== undefined) return fail('D0217', { value: show(s), limit: String(MAX_EXPONENT) });
+    }
     return n;
   };
 }

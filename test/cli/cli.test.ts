@@ -201,11 +201,14 @@ describe('incent run', () => {
     writeFileSync(join(dir, 'sale.csv'), 'id,partner,date,amount,units\nS1,P1,2026-01-05,10,2\nS2,P1,2026-01-06,10,0\n');
     const r = cli('run', file, '--data', dir);
     expect(r.code).toBe(1);
-    expect(r.err).toContain('evaluation error');
-    expect(r.err).toContain('rule "Per unit"');
-    expect(r.err).toContain('"S2"');
-    expect(r.err).toContain('division by zero');
-    expect(r.err).not.toMatch(/\.ts:\d+/);
+    expect(r.err).toBe(
+      [
+        'error[R0001]: rule "Per unit", sale "S2" of partner "P1": division by zero in `amount / units`: `units` is zero',
+        '  = hint: guard the division: `if x = 0 then 0 else y / x`',
+        'incent: the evaluation stopped; nothing was printed',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('usage errors say what is wrong and show the usage', () => {

@@ -37,6 +37,13 @@ export const names: Case[] = [
   ),
   c('an unknown pot', 'E0209', 'rule "R" {\n  for each sale\n  award 1 to pionts\n}', 'pionts', 'there is no payout `pionts`'),
   c('a cycle', 'E0210', 'let a = b + 1\nlet b = a + 1', 'a', '`a` depends on itself: `a` → `b` → `a`'),
+  c(
+    'a cycle of more than 100 lets',
+    'E0210',
+    Array.from({ length: 101 }, (_, i) => `let c${i} = c${(i + 1) % 101} + 1`).join('\n'),
+    'c0',
+    '`c0` depends on itself through 101 declarations: `c0` → `c1` → `c2` → … → `c99` → `c100` → `c0`',
+  ),
   c('an unqualified field of two event kinds', 'E0211', 'event ret { amount: money }\nmeasure m = sum amount', 'amount', '`amount` is a field of several event kinds: `sale` and `ret`'),
   c(
     'a measure over two event kinds',
@@ -136,6 +143,35 @@ export const units: Case[] = [
   c('a tier by text', 'E0320', 'tier t by partner.kind {\n  A\n  B from 1\n}', 'partner.kind', 'tier `t` must be by a number or money, but this is a `kind` (one of "distributor", "reseller")'),
   c('a tier threshold of another unit', 'E0320', 'tier t by revenue {\n  A\n  B from 5\n}', '5', 'a threshold of tier `t` must be money (EUR), but this is a number'),
   c('a sum of text', 'E0321', 'measure m = sum sale.sku', 'sale.sku', '`sum` needs numbers or money, but this is text'),
+  c(
+    'a constant too large',
+    'E0322',
+    'let big = 10_000_000_000_000_000_000 * 10_000_000_000_000_000_000',
+    '10_000_000_000_000_000_000 * 10_000_000_000_000_000_000',
+    'this multiplication gives 1 × 10^38, but numbers must stay below 10^34 in size',
+  ),
+  c(
+    'a constant too small',
+    'E0322',
+    'let tiny = 0.000_000_000_000_000_01 / 100_000_000_000_000_000_000',
+    '0.000_000_000_000_000_01 / 100_000_000_000_000_000_000',
+    'this division gives 1 × 10^-37, but a number other than zero must be at least 10^-34 in size',
+  ),
+  c('a number with 35 digits', 'E0323', 'let a = 1.2345678901234567890123456789012345', '1.2345678901234567890123456789012345', 'this number has 35 significant digits, but numbers have at most 34'),
+  c(
+    'an amount too large',
+    'E0324',
+    'let a = 10_000_000_000_000_000_000_000_000_000_000_000 EUR',
+    '10_000_000_000_000_000_000_000_000_000_000_000',
+    'this amount is too large: numbers must stay below 10^34 in size',
+  ),
+  c(
+    'a number too small',
+    'E0324',
+    'let a = 0.000_000_000_000_000_000_000_000_000_000_000_01',
+    '0.000_000_000_000_000_000_000_000_000_000_000_01',
+    'this number is too small: a number other than zero must be at least 10^-34 in size',
+  ),
 ];
 
 export const header = (clauses: string) => `program "T" {\n${clauses}\n}\nevent sale { amount: money }\nmeasure m = sum sale.amount`;
@@ -158,6 +194,15 @@ export const declarations: Case[] = [
   c('max without else', 'E0410', 'measure m = max sale.amount', 'm', 'measure `m` needs an `else`: the max of no events is undefined'),
   c('sum with else', 'E0411', 'measure m = sum sale.amount else 0 EUR', '0 EUR', '`sum` takes no `else`: the sum of no events is zero'),
   c('a window of zero periods', 'E0412', 'measure m = sum sale.amount over last 0 quarters', '0', '`last 0` needs a whole number of quarters above zero'),
+  c('a window of 9,000 years', 'E0412', 'measure m = sum sale.amount over last 9_000 years', 'last 9_000 years', 'this window spans 9,000 years, but a window spans at most 100 years'),
+  c('a window of 100,000 quarters', 'E0412', 'measure m = sum sale.amount over last 100_000 periods', 'last 100_000 periods', 'this window spans 25,000 years, but a window spans at most 100 years'),
+  c(
+    'a window before year 1',
+    'E0412',
+    'program "T" {\n  currency EUR\n  period year\n  start 0001-01-01\n}\nevent sale { amount: money }\nmeasure m = sum sale.amount over previous year',
+    'previous year',
+    "this window reaches back before 0001-01-01 from the program's first period (0001)",
+  ),
   c('a threshold on the base level', 'E0413', 'tier t by revenue {\n  A from 1 EUR\n  B from 2 EUR\n}', '1 EUR', 'the first level, `A`, is the base level and takes no threshold'),
   c('a level without threshold', 'E0413', 'tier t by revenue {\n  A\n  B\n}', 'B', 'level `B` needs a threshold'),
   c(
@@ -271,6 +316,13 @@ export const tests: Case[] = [
     'test "T" {\n  period 2026-Q1\n  training { partner: "P1", date: 2026-01-05, curse: "x" }\n}',
     'curse',
     'event `training` has no field `curse`',
+  ),
+  c(
+    'a test value the checker cannot compute',
+    'E0438',
+    'test "T" {\n  period 2026-Q1\n  partner "P1" { kind: "reseller", target: abs(-5 EUR) }\n}',
+    'abs(-5 EUR)',
+    'a test value must be computed before the run, but the checker cannot compute this one',
   ),
 ];
 

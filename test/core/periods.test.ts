@@ -21,6 +21,8 @@ import {
   isLastDayOfPeriod,
   periodContains,
   windowRange,
+  windowFirstMonth,
+  windowMonths,
   runPeriods,
   comparePeriods,
   MIN_DAY,
@@ -221,5 +223,36 @@ describe('periods of a run', () => {
   it('the first period alone with no end and no records (or only earlier records)', () => {
     expect(run('month', '2026-01-01')).toEqual(['2026-01']);
     expect(run('month', '2026-01-01', undefined, '2025-06-30')).toEqual(['2026-01']);
+  });
+});
+
+describe('the first month of a window (for the checker, without making a day)', () => {
+  const windows: Window[] = [
+    { kind: 'this period' },
+    { kind: 'previous period' },
+    { kind: 'year to date' },
+    { kind: 'previous year' },
+    { kind: 'program to date' },
+    { kind: 'last', n: 5, unit: 'months' },
+    { kind: 'last', n: 3, unit: 'periods' },
+    { kind: 'last', n: 2, unit: 'years' },
+  ];
+  it('is the month of windowRange(…).from (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 100, max: 9000 }), fc.constantFrom<PeriodUnit>('month', 'quarter', 'year'), fc.integer({ min: 1, max: 12 }), fc.constantFrom(...windows), (y, unit, m, w) => {
+        const p = periodOf(unit, dayFromCivil(y, m, 1));
+        const c = civilFromDay(windowRange(w, p, firstDay(p)).from);
+        expect(windowFirstMonth(w, p)).toBe(c.year * 12 + c.month - 1);
+      }),
+    );
+  });
+  it('may lie before year 1, where windowRange has no day', () => {
+    expect(windowFirstMonth({ kind: 'previous period' }, P('0001-Q1'))).toBe(12 - 3);
+    expect(windowFirstMonth({ kind: 'last', n: 100, unit: 'years' }, P('0050'))).toBe(-50 * 12 + 12);
+  });
+  it('windowMonths counts a window in months for a period unit', () => {
+    expect(windowMonths({ n: 4, unit: 'periods' }, 'quarter')).toBe(12);
+    expect(windowMonths({ n: 4, unit: 'periods' }, 'year')).toBe(48);
+    expect(windowMonths({ n: 100, unit: 'years' }, 'month')).toBe(1200);
   });
 });

@@ -37,6 +37,8 @@ function ex(e: S.Expr | undefined): string {
       return `(lookup ${ex(e.key)} {${[...e.entries.map((x) => `${x.key.kind === 'String' ? JSON.stringify(x.key.value) : x.key.name}: ${ex(x.value)}`), ...(e.otherwise ? [`else: ${ex(e.otherwise)}`] : [])].join(', ')}})`;
     case 'Bands':
       return `(${e.mode} ${ex(e.subject)} {${e.bands.map((b) => `${b.bound} ${ex(b.threshold)}: ${ex(b.value)}`).join(', ')}})`;
+    case 'Skipped':
+      return '…';
   }
 }
 

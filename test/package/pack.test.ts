@@ -21,6 +21,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACT_VERSION } from '../../runtime/artifact.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const example = join(repo, 'examples', 'northwind-distributor');
@@ -185,7 +186,7 @@ export const used = [cost, sev, periods, opts, pkg.version, statementSchema.titl
     expect(lines).toContain('Northwind Partner Rewards — partner NW004, 2026-Q1');
     expect(lines.find((l) => l.startsWith('tests: '))).toMatch(/^tests: [1-9]\d* passed, 0 failed$/);
     // the stored artifact is the JSON the shipped schema describes
-    expect(JSON.parse(readFileSync(join(app, 'program.json'), 'utf8')).version).toBe(1);
+    expect(JSON.parse(readFileSync(join(app, 'program.json'), 'utf8')).version).toBe(ARTIFACT_VERSION);
   });
 
   it('exports its package.json and its JSON Schemas, and nothing else of its files', () => {

@@ -30,10 +30,16 @@ const expr: fc.Arbitrary<IR> = fc.letrec<{ e: IR }>((tie) => ({
   e: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     leaf,
-    fc.record({ k: fc.constant('arith' as const), op: fc.constantFrom('+' as const, '-' as const, '*' as const), a: tie('e'), b: tie('e') }),
+    fc.record({
+      k: fc.constant('arith' as const),
+      a: tie('e'),
+      rest: fc.array(fc.oneof(fc.record({ op: fc.constantFrom('+' as const, '-' as const, '*' as const), b: tie('e') }), fc.constant({ op: '/' as const, b: { k: 'num', v: '1' } as IR })), {
+        minLength: 1,
+        maxLength: 4,
+      }),
+    }),
     fc.record({ k: fc.constantFrom('floor' as const, 'ceil' as const, 'abs' as const), a: tie('e') }),
     fc.record({ k: fc.constant('neg' as const), a: tie('e') }),
-    fc.record({ k: fc.constant('arith' as const), op: fc.constant('/' as const), a: tie('e'), b: fc.constant<IR>({ k: 'num', v: '1' }) }),
     fc.record({ k: fc.constantFrom('min' as const, 'max' as const), t: fc.constant('num' as const), args: fc.array(tie('e'), { minLength: 1, maxLength: 3 }) }),
   ),
 })).e;
@@ -61,9 +67,13 @@ describe('the integer fast path', () => {
     const ctx = (v: string): Ctx => ({ p: { id: 'P', attrs: {}, vals: {} }, ev: { id: 'E', partner: 'P', date: '2026-01-01', amount: N.parseNum(v) } as EventRow });
     expect(amount.fn(ctx('12.5'))).toBe(1250);
     expect(amount.fn(ctx('12.505'))).toBeNaN();
-    const square = compileInt({ k: 'arith', op: '*', a: { k: 'efield', f: 'amount' }, b: { k: 'efield', f: 'amount' } }, intEnv)!;
+    const square = compileInt({ k: 'arith', a: { k: 'efield', f: 'amount' }, rest: [{ op: '*', b: { k: 'efield', f: 'amount' } }] }, intEnv)!;
     expect(square.fn(ctx('90000000000'))).toBeNaN();
-    expect(compileInt({ k: 'arith', op: '/', a: { k: 'num', v: '1' }, b: { k: 'num', v: '3' } }, intEnv)).toBeUndefined();
+    const cube = compileInt({ k: 'arith', a: { k: 'efield', f: 'qty' }, rest: [{ op: '*', b: { k: 'efield', f: 'qty' } }, { op: '*', b: { k: 'efield', f: 'qty' } }] }, intEnv)!;
+    const qty = (q: number): Ctx => ({ p: { id: 'P', attrs: {}, vals: {} }, ev: { id: 'E', partner: 'P', date: '2026-01-01', qty: N.int(q) } as EventRow });
+    expect(cube.fn(qty(1000))).toBe(1e9);
+    expect(cube.fn(qty(300_000))).toBeNaN(); // 2.7e16 > 2^53
+    expect(compileInt({ k: 'arith', a: { k: 'num', v: '1' }, rest: [{ op: '/', b: { k: 'num', v: '3' } }] }, intEnv)).toBeUndefined();
   });
 
   it('a measure whose sum passes 2^53 minor units stays exact', () => {

@@ -1,0 +1,131 @@
+/**
+ * The checker's declarations stage: names before anything uses them — the partner block, every
+ * top-level name (lets, measures, tiers, payouts, events), the fields of partners and events with
+ * their types, and the levels of tiers.
+ */
+import { error } from '../core/diagnostics.js';
+import type { Decl, FieldDecl, Ident, Span, TierDecl, TypeRef } from '../language/syntax.js';
+import type { FieldInfo, TierInfo, Type } from './checked.js';
+import type { CheckContext, TopDecl, TopKind } from './context.js';
+import { suggest } from './suggest.js';
+import { BOOLEAN, DATE, ERROR, INTEGER, NUMBER, TEXT, money } from './types.js';
+
+const TYPE_NAMES = ['text', 'integer', 'decimal', 'money', 'date', 'boolean'];
+
+/** The declarations stage: the partner block, the names of lets, measures, tiers, payouts and events, their fields, and the levels of tiers (E0202, E0203, E0219, E0221, E0222). */
+export function collectDeclarations(ck: CheckContext, decls: readonly Decl[]): void {
+  let partnerDecl: Decl | undefined;
+  for (const d of decls) {
+    if (d.kind === 'PartnerDecl') {
+      if (partnerDecl) {
+        ck.report(error('E0202', 'the `partner` block is declared twice', d.span, 'declare every partner field in one `partner { … }` block', [{ span: partnerDecl.span, message: 'the first one' }]));
+        continue;
+      }
+      partnerDecl = d;
+      ck.partnerDeclared = true;
+      ck.out.partner.declared = true;
+      ck.out.partner.decl = d;
+    }
+  }
+  ck.partnerFields.set('id', { name: 'id', type: TEXT, implicit: true });
+  if (partnerDecl?.kind === 'PartnerDecl') fields(ck, partnerDecl.fields ?? [], ck.partnerFields, 'partner', 'every partner has an `id`');
+
+  const kinds: Partial<Record<Decl['kind'], TopKind>> = { LetDecl: 'let', MeasureDecl: 'measure', TierDecl: 'tier', PayoutDecl: 'pot', EventDecl: 'event' };
+  for (const d of decls) {
+    const kind = kinds[d.kind];
+    if (!kind || !('name' in d) || !d.name || (d.name as Ident).kind !== 'Ident') continue;
+    const name = (d.name as Ident).name;
+    const prev = ck.top.get(name);
+    if (prev) {
+      ck.report(
+        error('E0202', `\`${name}\` is already declared (as a ${prev.kind === 'pot' ? 'payout' : prev.kind})`, (d.name as Ident).span, 'give each let, measure, tier, payout and event its own name', [
+          { span: (prev.decl.name as Ident).span, message: 'first declared here' },
+        ]),
+      );
+      continue;
+    }
+    ck.top.set(name, { kind, decl: d as TopDecl });
+    if (d.kind === 'EventDecl') {
+      const eventFields = new Map<string, FieldInfo>([
+        ['id', { name: 'id', type: TEXT, implicit: true }],
+        ['partner', { name: 'partner', type: TEXT, implicit: true }],
+        ['date', { name: 'date', type: DATE, implicit: true }],
+      ]);
+      fields(ck, d.fields ?? [], eventFields, `event \`${name}\``, 'every event has `id`, `partner` and `date`');
+      ck.out.events.set(name, { name, decl: d, fields: eventFields });
+    }
+    if (d.kind === 'TierDecl') collectTier(ck, d);
+  }
+}
+
+function fields(ck: CheckContext, decls: FieldDecl[], into: Map<string, FieldInfo>, owner: string, implicitNote: string): void {
+  const spans = new Map<string, Span>();
+  for (const f of decls) {
+    if (!f?.name) continue;
+    const name = f.name.name;
+    const prev = into.get(name);
+    if (prev?.implicit) {
+      ck.report(error('E0222', `\`${name}\` is an implicit field of ${owner === 'partner' ? 'every partner' : 'every event'}`, f.name.span, `${implicitNote} already: remove this line, or choose another name`));
+      continue;
+    }
+    if (prev) {
+      ck.report(error('E0203', `${owner} declares the field \`${name}\` twice`, f.name.span, 'keep one declaration of each field', [{ span: spans.get(name)!, message: 'first declared here' }]));
+      continue;
+    }
+    spans.set(name, f.name.span);
+    into.set(name, { name, type: typeRef(ck, f.type, name), implicit: false, decl: f });
+  }
+}
+
+function typeRef(ck: CheckContext, t: TypeRef | undefined, field: string): Type {
+  if (!t) return ERROR;
+  if (t.kind === 'EnumType') {
+    const members: string[] = [];
+    for (const m of t.members ?? []) {
+      if (!m) continue;
+      if (members.includes(m.value)) ck.report(error('E0203', `\`${m.value}\` is listed twice in \`${field}\``, m.span, 'list each value once'));
+      else members.push(m.value);
+    }
+    return { kind: 'enum', members, name: field };
+  }
+  switch (t.name?.name) {
+    case 'text':
+      return TEXT;
+    case 'integer':
+      return INTEGER;
+    case 'decimal':
+      return NUMBER;
+    case 'money':
+      return money(ck.currency);
+    case 'date':
+      return DATE;
+    case 'boolean':
+      return BOOLEAN;
+    case undefined:
+      return ERROR;
+  }
+  const guess = suggest(t.name.name, TYPE_NAMES);
+  ck.report(
+    error('E0221', `\`${t.name.name}\` is not a type`, t.name.span, guess ? `did you mean \`${guess}\`?` : 'the types are `text`, `integer`, `decimal`, `money`, `date`, `boolean` and `one of "a", "b", …`'),
+  );
+  return ERROR;
+}
+
+function collectTier(ck: CheckContext, d: TierDecl): void {
+  const name = d.name.name;
+  const levels = (d.levels ?? []).filter((l) => l?.name);
+  const names: string[] = [];
+  const spans = new Map<string, Span>();
+  const kept: TierInfo['levels'] = [];
+  for (const l of levels) {
+    const prev = spans.get(l.name.name);
+    if (prev) {
+      ck.report(error('E0219', `tier \`${name}\` has two levels named \`${l.name.name}\``, l.name.span, 'give each level its own name', [{ span: prev, message: 'the first one' }]));
+      continue;
+    }
+    spans.set(l.name.name, l.name.span);
+    names.push(l.name.name);
+    kept.push({ name: l.name.name, ...(l.threshold ? { threshold: l.threshold } : {}), span: l.span });
+  }
+  ck.out.tiers.set(name, { name, decl: d, ...(d.by ? { by: d.by } : {}), byType: ERROR, levels: kept, type: { kind: 'tier', tier: name, levels: names } });
+}
