@@ -290,6 +290,8 @@ export class ByteRows {
     const outs: (Float64Array | Int32Array | undefined)[] = [];
     columnOf.forEach((col, f) => {
       if (col < 0) return;
+      // a decimal is only checked on bytes, never read as a number (the kernel does not ask: `fieldScale`)
+      if (this.kinds[f] === F_DECIMAL && b.nums[f]) throw new Error(`internal: decimal field ${this.fieldNames[f]} asked as a number of the byte path`);
       this.colKind[col] = this.kinds[f]!;
       this.colNums[col] = b.nums[f];
       this.colCodes[col] = b.codes[f];
