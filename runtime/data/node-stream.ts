@@ -9,7 +9,7 @@
  *   converted again with the same code (`DatasetBuilder` with a `RecordSink`): validation is
  *   deterministic, so every read agrees, and the messages are those of the in-memory path.
  * - The first scan of a kind validates while it gives rows to the evaluator (its pass 1). Ids are
- *   appended as 64-bit hashes with the record's number (12 bytes a record in typed arrays, no
+ *   appended as 64-bit hashes (8 bytes a record in typed arrays, no
  *   strings; no lookup per record), radix-sorted once the file is read: a hash read more than once
  *   is a suspected duplicate. If any was, the file is read once more for the records with those
  *   hashes only, which are grouped by their real ids and resolved as `finish()` does: identical →
@@ -160,15 +160,14 @@ function pairKey(): number {
 }
 
 /**
- * The ids read, as 64-bit hashes only (no strings), with the records' numbers: appended as the file
- * is read (no lookup per record: a table of a million hashes is a cache miss per record), then
- * sorted once (`duplicates`, a radix sort) to find the hashes read more than once — the suspected
+ * The ids read, as 64-bit hashes only (no strings): appended as the file is read (no lookup per
+ * record: a table of a million hashes is a cache miss per record), then sorted once
+ * (`duplicates`, a radix sort of the pairs) to find the hashes read more than once — the suspected
  * duplicates, verified against the real ids by reading those records again.
  */
 class IdHashes {
   h1 = new Int32Array(4096);
   h2 = new Int32Array(4096);
-  n = new Int32Array(4096);
   count = 0;
 
   /** Room for about `records` records (a guess from the file's size) without growing. */
@@ -179,57 +178,52 @@ class IdHashes {
   private grow(size: number): void {
     const h1 = new Int32Array(size);
     const h2 = new Int32Array(size);
-    const n = new Int32Array(size);
     h1.set(this.h1.subarray(0, this.count));
     h2.set(this.h2.subarray(0, this.count));
-    n.set(this.n.subarray(0, this.count));
     this.h1 = h1;
     this.h2 = h2;
-    this.n = n;
   }
 
-  /** The current (h1, h2) of record `n`. */
-  add(record: number): void {
+  /** The current (h1, h2). */
+  add(): void {
     if (this.count === this.h1.length) this.grow(this.count * 2);
     this.h1[this.count] = h1;
-    this.h2[this.count] = h2;
-    this.n[this.count++] = record;
+    this.h2[this.count++] = h2;
   }
 
   get bytes(): number {
-    return this.h1.byteLength * 3;
+    return this.h1.byteLength * 2;
   }
 
-  /** The pair keys (`pairKey`) of the hashes read more than once. */
+  /** The pair keys (`pairKey`) of the hashes read more than once. Once: the hashes are dropped. */
   duplicates(): Set<number> {
     const out = new Set<number>();
     const m = this.count;
+    let a1 = this.h1;
+    let a2 = this.h2;
+    this.h1 = this.h2 = new Int32Array(0);
+    this.count = 0;
     if (m < 2) return out;
-    // LSD radix sort of the records' indexes by h1 (unsigned), 16 bits at a time.
-    let from = new Int32Array(m);
-    for (let i = 0; i < m; i++) from[i] = i;
-    let to = new Int32Array(m);
-    const counts = new Int32Array(65537);
-    for (const shift of [0, 16]) {
-      counts.fill(0);
-      for (let i = 0; i < m; i++) counts[((this.h1[i]! >>> shift) & 0xffff) + 1]!++;
-      for (let d = 0; d < 65536; d++) counts[d + 1]! += counts[d]!;
-      for (let k = 0; k < m; k++) {
-        const i = from[k]!;
-        to[counts[(this.h1[i]! >>> shift) & 0xffff]!++] = i;
-      }
-      [from, to] = [to, from];
+    // LSD radix sort of the pairs by h1 (unsigned), 11 bits a pass: 2,048 buckets, each pass
+    // reading the pairs in order (the pairs move, not indexes to them).
+    let b1 = new Int32Array(m);
+    let b2 = new Int32Array(m);
+    const counts = new Int32Array(2048);
+    for (const shift of [0, 11, 22]) {
+      radixPass(a1, a2, b1, b2, m, shift, counts);
+      [a1, b1] = [b1, a1];
+      [a2, b2] = [b2, a2];
     }
     for (let k = 0; k < m; ) {
       let e = k + 1;
-      const a = this.h1[from[k]!]!;
-      while (e < m && this.h1[from[e]!] === a) e++;
+      const a = a1[k]!;
+      while (e < m && a1[e] === a) e++;
       // equal h1 (rare but for duplicates): the equal h2 among them
       for (let x = k; x < e; x++) {
         for (let y = x + 1; y < e; y++) {
-          if (this.h2[from[x]!] === this.h2[from[y]!]) {
+          if (a2[x] === a2[y]) {
             h1 = a;
-            h2 = this.h2[from[x]!]!;
+            h2 = a2[x]!;
             out.add(pairKey());
           }
         }
@@ -237,6 +231,24 @@ class IdHashes {
       k = e;
     }
     return out;
+  }
+}
+
+/** One pass of a radix sort: the first `m` pairs (a1, a2) into (b1, b2), stably, by the 11 bits of a1 at `shift`. */
+function radixPass(a1: Int32Array, a2: Int32Array, b1: Int32Array, b2: Int32Array, m: number, shift: number, counts: Int32Array): void {
+  counts.fill(0);
+  for (let i = 0; i < m; i++) counts[(a1[i]! >>> shift) & 2047]!++;
+  let sum = 0;
+  for (let d = 0; d < 2048; d++) {
+    const c = counts[d]!;
+    counts[d] = sum;
+    sum += c;
+  }
+  for (let i = 0; i < m; i++) {
+    const x = a1[i]!;
+    const at = counts[(x >>> shift) & 2047]!++;
+    b1[at] = x;
+    b2[at] = a2[i]!;
   }
 }
 
@@ -369,7 +381,7 @@ class KindStream {
         const id = row.id;
         if (typeof id === 'string') {
           hash(id, this.seed, this.mask);
-          this.ids.add(at.n);
+          this.ids.add();
         }
         if (rejected) {
           this.rejected.push(rejected);
@@ -466,7 +478,7 @@ class KindStream {
             h1 = rows.idH1 & this.mask || 1;
             h2 = 0;
           }
-          this.ids.add(n);
+          this.ids.add();
           if (!giving.yielding) return TOOK;
         } else if (this.bad.has(n)) return TOOK;
         if (batch.buf !== buf) {
