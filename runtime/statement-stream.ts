@@ -11,15 +11,20 @@ import { potAmount, statementCsvHeader, statementCsvRows, statementJsonHead, sta
 
 /** Text written in pieces of about 64 KiB (`flush` at the end). */
 export class Writer {
-  private buffer = '';
+  // The pieces, joined when flushed: one flat string (`+=` would make a tree of thousands of
+  // pieces, which the output then flattens, character by character).
+  private parts: string[] = [];
+  private length = 0;
   constructor(private readonly out: (s: string) => void) {}
   write(s: string): void {
-    this.buffer += s;
-    if (this.buffer.length >= 1 << 16) this.flush();
+    this.parts.push(s);
+    this.length += s.length;
+    if (this.length >= 1 << 16) this.flush();
   }
   flush(): void {
-    if (this.buffer.length) this.out(this.buffer);
-    this.buffer = '';
+    if (this.length) this.out(this.parts.join(''));
+    this.parts = [];
+    this.length = 0;
   }
 }
 
