@@ -68,7 +68,12 @@ function fieldType(t: Type): FieldType {
 }
 
 function fields(map: Map<string, FieldInfo>): FieldSpec[] {
-  return [...map.values()].map((f) => ({ name: f.name, type: fieldType(f.type) }));
+  return [...map.values()].map((f) => ({ name: f.name, type: fieldType(f.type), ...(f.range ? { range: { min: constText(f.range.min), max: constText(f.range.max) } } : {}) }));
+}
+
+/** A range bound as the artifact keeps it: a plain decimal, or a date. */
+function constText(c: Const): string {
+  return c.kind === 'num' ? formatDecimal(c.value) : String(c.value);
 }
 
 export function lower(c: CheckedProgram, source: string): Artifact {
