@@ -76,7 +76,11 @@ function constText(c: Const): string {
   return c.kind === 'num' ? formatDecimal(c.value) : String(c.value);
 }
 
-export function lower(c: CheckedProgram, source: string): Artifact {
+/**
+ * `origins`, when given, is told the expression each lowered node comes from (for tools that map
+ * the artifact back to the source: coverage's lines, `review/coverage.ts`).
+ */
+export function lower(c: CheckedProgram, source: string, origins?: Map<IR, Expr>): Artifact {
   const text = (e: { span: { start: number; end: number } }) => source.slice(e.span.start, e.span.end);
   const type = (e: Expr) => c.types.get(e);
   const tierLevels = (tier: string) => c.tiers.get(tier)?.levels.map((l) => l.name) ?? [];
@@ -85,6 +89,7 @@ export function lower(c: CheckedProgram, source: string): Artifact {
     if (!e) throw new LoweringError('internal: an expression is missing (the program has errors)');
     const node = lowerExpr(e);
     node.u = valueKind(type(e));
+    origins?.set(node, e);
     return node;
   };
   const lowerExpr = (e: Expr): IR => {

@@ -1,10 +1,12 @@
 /**
- * The JSON of `incent diff --format json` (a `DiffReport`) as a zod schema, for tools that read it.
- * `schemas/diff.schema.json` is generated from it (`npm run schemas`); the compiler checks that it
- * describes exactly the `DiffReport` type. Amounts are exact decimal strings (money with the
+ * The JSON of the review tools as zod schemas, for tools that read it: `incent diff --format json`
+ * (a `DiffReport`), `--coverage-format json` (a `CoverageReport`). `schemas/diff.schema.json` and
+ * `schemas/coverage.schema.json` are generated from them (`npm run schemas`); the compiler checks
+ * that each describes exactly its type. Amounts are exact decimal strings (money with the
  * currency's minor digits, points and items as integers); percentages have one decimal.
  */
 import { z } from 'zod';
+import type { CoverageReport } from './coverage.js';
 import type { DiffReport } from './render.js';
 
 const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'expected an exact decimal string');
@@ -76,3 +78,36 @@ export const DiffReportSchema = z.strictObject({
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Assert<T extends true> = T;
 export type _DiffSchemaMatchesType = Assert<Same<z.infer<typeof DiffReportSchema>, DiffReport>>;
+
+const count = z.number().int().nonnegative();
+const kind = z.enum(['rule', 'band', 'lookup entry', 'tier level', 'rule cap', 'pot cap', 'budget', 'minimum']);
+
+const CoverageItemSchema = z.strictObject({
+  kind,
+  declaration: z.string().describe('The declaration it belongs to: rule "Router SPIFF", let rebate_rate, tier status, payout cash.'),
+  item: z.string().describe('The item in it, as written (spacing collapsed): "bands hardware_revenue: from 100_000 EUR", "lookup status: Gold", "Gold", "cap 20_000 EUR per partner"; empty for a rule.'),
+  line: z.number().int().positive().describe('The 1-based line the item starts on.'),
+  endLine: z.number().int().positive(),
+  start: count.describe('Character offsets of the item in the program (UTF-16 code units).'),
+  end: count,
+  reached: z.boolean(),
+  partners: count.optional().describe('A run: the partners that reached it.'),
+  events: count.optional().describe('A run: the events that reached it, for items reached event by event.'),
+  periods: count.optional().describe('A run: for a budget, the periods in which it bound.'),
+  tests: count.optional().describe('Tests: how many reached it.'),
+  testNames: z.array(z.string()).optional(),
+});
+
+export const CoverageReportSchema = z.strictObject({
+  format: z.literal(1),
+  program: z.string(),
+  mode: z.enum(['run', 'tests']),
+  data: z.string().optional(),
+  periods: z.array(z.string()).optional(),
+  partners: count.optional(),
+  tests: z.array(z.strictObject({ name: z.string(), line: z.number().int().positive(), passed: z.boolean() })).optional(),
+  summary: z.strictObject({ items: count, reached: count, kinds: z.array(z.strictObject({ kind, items: count, reached: count })) }),
+  items: z.array(CoverageItemSchema),
+});
+
+export type _CoverageSchemaMatchesType = Assert<Same<z.infer<typeof CoverageReportSchema>, CoverageReport>>;

@@ -1,0 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { coverageProgram, coverageOfRun, coverageOfTests, renderCoverageText, renderCoverageLcov } from './review/coverage.js';
+import { openDataFolder } from './runtime/data/node-stream.js';
+import { Evaluator } from './runtime/evaluate.js';
+const ex = process.argv[2] ?? 'northwind-distributor';
+const path = `examples/${ex}/program.incent`;
+const { program } = coverageProgram(readFileSync(path, 'utf8'), path);
+const folder = openDataFolder(`examples/${ex}/data`, program!.artifact);
+const { report } = coverageOfRun(program!, (probe) => new Evaluator(program!.artifact, { probe }).runSource(folder.partners, folder), { program: path, data: `examples/${ex}/data` });
+console.log(renderCoverageText(report));
+console.log(renderCoverageLcov(report));
+const t = coverageOfTests(program!, { program: path });
+console.log(renderCoverageText(t.report));
