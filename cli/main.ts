@@ -19,6 +19,7 @@ const USAGE = `incent — incentive programs as code
 
 usage:
   incent check [--format text|json] [--data DIR] FILE…   diagnostics of programs, and with --data of their data (exit 1 on errors)
+  incent check --exposure [--format text|json] FILE      also the most each pot can pay, per partner and per period, or what leaves it unbounded
   incent fmt [--check] FILE…                              canonical formatting (in place; --check: exit 1 if not formatted)
   incent test [--format text|json] FILE…                  run the test blocks
   incent run FILE --data DIR [--period P | --all] [--format table|json|csv] [--reject DIR]

@@ -1,12 +1,14 @@
 /**
  * The JSON of the review tools as zod schemas, for tools that read it: `incent diff --format json`
- * (a `DiffReport`), `--coverage-format json` (a `CoverageReport`). `schemas/diff.schema.json` and
- * `schemas/coverage.schema.json` are generated from them (`npm run schemas`); the compiler checks
- * that each describes exactly its type. Amounts are exact decimal strings (money with the
+ * (a `DiffReport`), `--coverage-format json` (a `CoverageReport`), `incent check --exposure
+ * --format json` (an `ExposureReport`). `schemas/diff.schema.json`, `coverage.schema.json` and
+ * `exposure.schema.json` are generated from them (`npm run schemas`); the compiler checks that each
+ * describes exactly its type. Amounts are exact decimal strings (money with the
  * currency's minor digits, points and items as integers); percentages have one decimal.
  */
 import { z } from 'zod';
 import type { CoverageReport } from './coverage.js';
+import type { ExposureReport } from './exposure.js';
 import type { DiffReport } from './render.js';
 
 const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'expected an exact decimal string');
@@ -111,3 +113,47 @@ export const CoverageReportSchema = z.strictObject({
 });
 
 export type _CoverageSchemaMatchesType = Assert<Same<z.infer<typeof CoverageReportSchema>, CoverageReport>>;
+
+const BoundSchema = z.strictObject({
+  bounded: z.boolean(),
+  amount: decimal.optional().describe("The bound, in the pot's unit (money with the currency's minor digits, points and items as integers); absent when unbounded."),
+  by: z.string().optional().describe('What sets it: pot cap, yearly pot cap, budget, rule cap, rules, ranking, awards.'),
+});
+
+const RuleExposureSchema = z.strictObject({
+  rule: z.string(),
+  line: z.number().int().positive().optional(),
+  scope: z.enum(['each event', 'each partner', 'top']),
+  awards: z.enum(['one', 'unbounded']).describe('How many awards a partner can get from the rule in a period.'),
+  perAward: BoundSchema.describe("The most one award adds to the pot (after a per-event cap), rounded up to the pot's unit."),
+  perPartner: BoundSchema.describe("The most the rule's total adds for one partner in one period, after its cap and the pot's rounding."),
+  why: z.string().optional().describe('Unbounded: why.'),
+  fix: z.string().optional().describe('Unbounded: the smallest change that bounds it.'),
+});
+
+const PotExposureSchema = z.strictObject({
+  pot: z.string(),
+  kind: z.enum(['points', 'cash', 'credit', 'fund', 'giftcard', 'item']),
+  unit: z.enum(['money', 'points', 'items']),
+  line: z.number().int().positive().optional(),
+  perPartner: BoundSchema.describe("What one partner earns in one period, after the pot's cap and budget."),
+  carried: decimal.optional().describe('The most a positive balance carried in from an earlier period holds (below the minimum, or less than the smallest card).'),
+  paidPerPartner: BoundSchema.describe('What one partner is paid in one period: earned, plus what may be carried in.'),
+  perPeriod: BoundSchema.describe('What all partners earn together in one period (positive earnings after adjustments).'),
+  program: BoundSchema.optional().describe('What all partners are paid over the program (when it has an end).'),
+  rules: z.array(RuleExposureSchema),
+  fix: z.strictObject({ perPartner: z.string().optional(), perPeriod: z.string().optional() }).optional(),
+});
+
+export const ExposureReportSchema = z.strictObject({
+  format: z.literal(1),
+  program: z.string(),
+  currency: z.string(),
+  periods: z.number().int().positive().optional(),
+  pots: z.array(PotExposureSchema),
+  cost: z
+    .strictObject({ perPeriod: BoundSchema.describe("What one period's earnings cost, paid in it or later."), program: BoundSchema.optional().describe('What is paid over the program.') })
+    .describe('Money paid, credited or accrued, and items × value; points cost nothing.'),
+});
+
+export type _ExposureSchemaMatchesType = Assert<Same<z.infer<typeof ExposureReportSchema>, ExposureReport>>;
