@@ -21,6 +21,7 @@
  * Items are located in the program through the lowering's `origins` (each IR node's expression).
  * Browser-safe: no Node module.
  */
+import type { CheckedProgram } from '../compiler/checked.js';
 import { compile } from '../compiler/compile.js';
 import { lower } from '../compiler/lower.js';
 import type { Diagnostic } from '../core/diagnostics.js';
@@ -93,11 +94,12 @@ export interface CoverageReport {
   items: CoverageItem[];
 }
 
-/** A program ready for coverage: its artifact and where each item is. */
+/** A program ready for coverage: its artifact, where each item is, and what the checker made of it. */
 export interface CoverageProgram {
   artifact: Artifact;
   sites: CoverageSite[];
   source: SourceText;
+  checked: CheckedProgram;
 }
 
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
@@ -176,7 +178,7 @@ export function coverageProgram(text: string, path = 'program.incent'): { progra
     }
   });
   sites.sort((x, y) => x.span.start - y.span.start || x.span.end - y.span.end);
-  return { program: { artifact, sites, source: src }, diagnostics: compiled.diagnostics };
+  return { program: { artifact, sites, source: src, checked: c }, diagnostics: compiled.diagnostics };
 }
 
 /** What one run reached: per site and branch, the partners (distinct), events, and periods. */
@@ -363,7 +365,7 @@ export function itemLabel(i: Pick<CoverageItem, 'declaration' | 'item'>): string
 }
 
 /** What reached an item, in words: `12 events, 5 partners`, `bound in 1 period (4 partners)`, `2 tests`. */
-function reachedBy(i: CoverageItem): string {
+export function reachedBy(i: CoverageItem): string {
   if (i.tests !== undefined) return plural(i.tests, 'test');
   const partners = plural(i.partners ?? 0, 'partner');
   switch (i.kind) {
@@ -380,8 +382,8 @@ function reachedBy(i: CoverageItem): string {
   }
 }
 
-/** Why an item is a finding: what "never reached" means for it. */
-function never(i: CoverageItem, mode: 'run' | 'tests'): string {
+/** Why an item is a finding: what "never reached" means for it (`no partner reached this band`). */
+export function neverReached(i: CoverageItem, mode: 'run' | 'tests'): string {
   const who = mode === 'tests' ? 'no test' : 'no partner';
   switch (i.kind) {
     case 'rule':
@@ -424,7 +426,7 @@ export function renderCoverageText(r: CoverageReport): string {
   if (missed.length === 0) out.push('Every item was reached.');
   else {
     out.push(`Never reached (${missed.length}):`);
-    for (const i of missed) out.push(`  ${r.program}:${i.line}: ${itemLabel(i)} — ${never(i, r.mode)}`);
+    for (const i of missed) out.push(`  ${r.program}:${i.line}: ${itemLabel(i)} — ${neverReached(i, r.mode)}`);
   }
   return out.join('\n') + '\n';
 }

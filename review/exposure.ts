@@ -772,8 +772,13 @@ const BY_WORDS: Record<string, string> = {
   awards: 'its awards',
 };
 
+/** What sets a bound, as people read it: `the pot's cap`, `the budget`; undefined when nothing is named. */
+export function boundSource(b: ExposureBound): string | undefined {
+  return b.bounded && b.by ? (BY_WORDS[b.by] ?? b.by) : undefined;
+}
+
 /** An amount in a pot's unit, as people read it: `1,250.00 EUR`, `500 points`, `1 item`. */
-function unitText(amount: string, pot: Pick<PotExposure, 'unit'>, currency: string): string {
+export function unitText(amount: string, pot: Pick<PotExposure, 'unit'>, currency: string): string {
   const g = readable(amount);
   if (pot.unit === 'money') return `${g} ${currency}`;
   return `${g} ${pot.unit === 'points' ? 'point' : 'item'}${amount === '1' ? '' : 's'}`;
@@ -791,7 +796,8 @@ function clip(text: string): string {
 
 function boundText(r: ExposureReport, pot: Pick<PotExposure, 'unit'>, b: ExposureBound): string {
   if (!b.bounded) return 'unbounded';
-  return `at most ${amountText(r, pot, b.amount!)}${b.by ? ` (${BY_WORDS[b.by] ?? b.by})` : ''}`;
+  const source = boundSource(b);
+  return `at most ${amountText(r, pot, b.amount!)}${source ? ` (${source})` : ''}`;
 }
 
 /** The report for people: per pot, one partner and all partners in one period, over the program; each rule's share; what makes it unbounded and the change that bounds it. */

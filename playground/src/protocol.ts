@@ -1,4 +1,6 @@
 /** Messages between the page and its two workers (structured-clone friendly: plain data only). */
+import type { CoverageItem } from '../../review/coverage.js';
+import type { ExposureReport } from '../../review/exposure.js';
 import type { ProgramSchema } from './schema.js';
 import type { CompletionResult, HoverResult } from './service.js';
 import type { Table } from './tables.js';
@@ -40,6 +42,21 @@ export interface RunRequest {
   period?: string;
   /** The partner to explain (awards' traces and why the other rules gave nothing). */
   explain?: string;
+  /** Record coverage: what the data reaches of each rule, band, lookup entry, tier level, cap, budget and minimum. */
+  coverage?: boolean;
+}
+
+/** One coverage item, for the editor's shading and the Results panel's list. */
+export interface WireCoverageItem {
+  kind: CoverageItem['kind'];
+  /** `let rebate_rate: bands hardware_revenue: from 500,000 EUR`. */
+  label: string;
+  line: number;
+  start: number;
+  end: number;
+  reached: boolean;
+  /** What reached it (`12 events, 5 partners`), or why it is a finding (`no partner reached this band`). */
+  by: string;
 }
 
 export interface DataProblem {
@@ -103,5 +120,9 @@ export interface RunResult {
   totals: Record<string, { earned: string; paid: string; carried: string; budget?: string; budgetUsed?: string }>;
   cost?: string;
   detail?: PartnerDetail;
+  /** The most each pot can pay, from the program alone (`incent check --exposure`): present when the program compiles. */
+  exposure?: ExposureReport;
+  /** Asked for: what the data reached (every period of the run). */
+  coverage?: { items: WireCoverageItem[]; reached: number; total: number };
   ms: number;
 }

@@ -5,6 +5,8 @@
  * gives results; the problems list says what was left out. Pure (no DOM): runs in the run worker.
  */
 import { compile } from '../../compiler/compile.js';
+import { coverageOfRun, coverageProgram, itemLabel, neverReached, reachedBy } from '../../review/coverage.js';
+import { exposure } from '../../review/exposure.js';
 import type { Artifact } from '../../runtime/artifact.js';
 import { loadData } from '../../runtime/data/load.js';
 import { Evaluator, type PeriodResult } from '../../runtime/evaluate.js';
@@ -24,9 +26,13 @@ export function runProgram(req: RunRequest): RunResult {
   const t0 = performance.now();
   const base: RunResult = { type: 'run', id: req.id, problems: [], rejected: 0, records: 0, pots: [], tiers: [], periods: [], partners: [], totals: {}, ms: 0 };
   const done = (r: RunResult) => ({ ...r, ms: Math.round(performance.now() - t0) });
-  const compiled = compile(req.text);
-  const a = compiled.artifact;
-  if (!a) return done({ ...base, blocked: 'The program has errors: see the problems.' });
+  // With coverage, the program is compiled for it (its artifact lowered with every node's origin).
+  const covered = req.coverage ? coverageProgram(req.text).program : undefined;
+  const compiled = covered ? undefined : compile(req.text);
+  const a = covered?.artifact ?? compiled?.artifact;
+  const checked = covered?.checked ?? compiled?.checked;
+  if (!a || !checked) return done({ ...base, blocked: 'The program has errors: see the problems.' });
+  base.exposure = exposure(a, { program: 'program.incent' }, { checked, text: req.text });
   base.program = a.program.name;
   base.currency = a.program.currency;
   base.pots = a.pots.map((p) => ({ name: p.name, kind: p.kind, unit: p.unit }));
@@ -38,10 +44,19 @@ export function runProgram(req: RunRequest): RunResult {
   base.records = input.files.reduce((s, f) => s + f.input, 0);
   if (hasBlockingProblems(input, true)) return done({ ...base, blocked: 'The data cannot be read as declared: see the problems.' });
 
-  const ev = new Evaluator(a);
+  const opts = req.explain ? { explain: new Set([req.explain]) } : {};
+  let ev = new Evaluator(a);
   let results: PeriodResult[];
   try {
-    results = ev.run(data, req.explain ? { explain: new Set([req.explain]) } : {});
+    if (covered) {
+      const r = coverageOfRun(covered, (probe) => (ev = new Evaluator(a, { probe })).run(data, opts), { program: 'program.incent' });
+      results = r.results;
+      base.coverage = {
+        items: r.report.items.map((i) => ({ kind: i.kind, label: itemLabel(i), line: i.line, start: i.start, end: i.end, reached: i.reached, by: i.reached ? reachedBy(i) : neverReached(i, 'run') })),
+        reached: r.report.summary.reached,
+        total: r.report.summary.items,
+      };
+    } else results = ev.run(data, opts);
   } catch (e) {
     return done({ ...base, blocked: `The evaluation stopped: ${(e as Error).message}` });
   }
