@@ -7,8 +7,7 @@
 import type { App } from './app.js';
 import { renderCharts } from './charts.js';
 import { group, h } from './dom.js';
-import { boundSource, unitText, type ExposureBound, type ExposureReport } from '../../review/exposure.js';
-import type { RunResult } from './protocol.js';
+import type { RunResult, WireBound } from './protocol.js';
 
 /** Statement rows shown at most (the search box finds the others). */
 const LIMIT = 200;
@@ -162,20 +161,11 @@ export function createResultsPanel(app: App): ResultsPanel {
    */
   function renderExposure(r: RunResult): HTMLElement {
     const x = r.exposure!;
-    const cell = (p: ExposureReport['pots'][number], b: ExposureBound) => {
-      const source = boundSource(b);
-      return h('td', { class: b.bounded ? 'num' : 'num unbounded' }, b.bounded ? unitText(b.amount!, p, x.currency) : 'unbounded', ...(source ? [h('span', { class: 'muted by' }, source)] : []));
-    };
-    const rows = x.pots.map((p) =>
-      h('tr', { 'data-pot': p.pot }, h('th', { scope: 'row' }, p.pot), cell(p, p.perPartner), cell(p, p.perPeriod), ...(x.periods !== undefined ? [cell(p, { ...(p.program ?? { bounded: false }), by: '' })] : [])),
+    const cell = (b: WireBound) => h('td', { class: b.bounded ? 'num' : 'num unbounded' }, b.text, ...(b.by ? [h('span', { class: 'muted by' }, b.by)] : []));
+    const rows = x.pots.map((p) => h('tr', { 'data-pot': p.pot }, h('th', { scope: 'row' }, p.pot), cell(p.perPartner), cell(p.perPeriod), ...(x.periods !== undefined ? [cell(p.program ?? { text: 'unbounded', bounded: false })] : [])));
+    const notes = x.notes.map((n) =>
+      h('li', { class: n.fix ? 'fix' : '' }, ...(n.line !== undefined ? [h('button', { type: 'button', class: 'link', onclick: () => app.revealLine(n.line!) }, `line ${n.line}`), ': '] : []), n.text),
     );
-    const lineButton = (line: number | undefined) => (line !== undefined ? [h('button', { type: 'button', class: 'link', onclick: () => app.revealLine(line) }, `line ${line}`), ': '] : []);
-    const notes = x.pots.flatMap((p) => [
-      ...(p.carried !== undefined ? [h('li', {}, `${p.pot}: paid to one partner in a period, also what is carried in from earlier periods (up to ${unitText(p.carried, p, x.currency)})${p.paidPerPartner.bounded ? `: at most ${unitText(p.paidPerPartner.amount!, p, x.currency)}` : ''}`)] : []),
-      ...p.rules.flatMap((rule) => (rule.why ? [h('li', {}, ...lineButton(rule.line), `${p.pot}: rule ${JSON.stringify(rule.rule)} is unbounded — ${rule.why}`)] : [])),
-      ...(p.fix?.perPartner ? [h('li', { class: 'fix' }, `${p.pot}, to bound it for one partner: ${p.fix.perPartner}`)] : []),
-      ...(p.fix?.perPeriod ? [h('li', { class: 'fix' }, `${p.pot}, to bound it for all partners: ${p.fix.perPeriod}`)] : []),
-    ]);
     return h(
       'section',
       { class: 'exposure', 'data-testid': 'exposure', 'aria-label': 'Exposure' },

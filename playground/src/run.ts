@@ -6,7 +6,7 @@
  */
 import { compile } from '../../compiler/compile.js';
 import { coverageOfRun, coverageProgram, itemLabel, neverReached, reachedBy } from '../../review/coverage.js';
-import { exposure } from '../../review/exposure.js';
+import { boundSource, exposure, unitText, type ExposureBound, type ExposureReport } from '../../review/exposure.js';
 import type { Artifact } from '../../runtime/artifact.js';
 import { loadData } from '../../runtime/data/load.js';
 import { Evaluator, type PeriodResult } from '../../runtime/evaluate.js';
@@ -14,12 +14,30 @@ import * as N from '../../runtime/num.js';
 import { formatProblem } from '../../runtime/data/problems.js';
 import { hasBlockingProblems } from '../../runtime/data/builder.js';
 import { potAmount } from '../../runtime/statement.js';
-import type { PartnerRowResult, RunRequest, RunResult } from './protocol.js';
+import type { PartnerRowResult, RunRequest, RunResult, WireBound, WireExposure } from './protocol.js';
 
 function itemValue(a: Artifact, pot: string): N.Num | undefined {
   const v = a.pots.find((p) => p.name === pot)?.value;
   if (v && (v.k === 'money' || v.k === 'num')) return N.parseNum(v.v);
   return undefined;
+}
+
+/** The exposure report in words, for the Results panel: each pot's figures, then the notes (as `incent check --exposure` says them). */
+export function exposureView(x: ExposureReport): WireExposure {
+  const figure = (p: ExposureReport['pots'][number], b: ExposureBound): WireBound => {
+    const by = boundSource(b);
+    return { text: b.bounded ? unitText(b.amount!, p, x.currency) : 'unbounded', bounded: b.bounded, ...(by ? { by } : {}) };
+  };
+  return {
+    ...(x.periods !== undefined ? { periods: x.periods } : {}),
+    pots: x.pots.map((p) => ({ pot: p.pot, perPartner: figure(p, p.perPartner), perPeriod: figure(p, p.perPeriod), ...(p.program ? { program: figure(p, { ...p.program, by: '' }) } : {}) })),
+    notes: x.pots.flatMap((p) => [
+      ...(p.carried !== undefined ? [{ text: `${p.pot}: paid to one partner in a period, also what is carried in from earlier periods (up to ${unitText(p.carried, p, x.currency)})${p.paidPerPartner.bounded ? `: at most ${unitText(p.paidPerPartner.amount!, p, x.currency)}` : ''}` }] : []),
+      ...p.rules.flatMap((rule) => (rule.why ? [{ text: `${p.pot}: rule ${JSON.stringify(rule.rule)} is unbounded — ${rule.why}`, ...(rule.line !== undefined ? { line: rule.line } : {}) }] : [])),
+      ...(p.fix?.perPartner ? [{ text: `${p.pot}, to bound it for one partner: ${p.fix.perPartner}`, fix: true }] : []),
+      ...(p.fix?.perPeriod ? [{ text: `${p.pot}, to bound it for all partners: ${p.fix.perPeriod}`, fix: true }] : []),
+    ]),
+  };
 }
 
 export function runProgram(req: RunRequest): RunResult {
@@ -32,7 +50,7 @@ export function runProgram(req: RunRequest): RunResult {
   const a = covered?.artifact ?? compiled?.artifact;
   const checked = covered?.checked ?? compiled?.checked;
   if (!a || !checked) return done({ ...base, blocked: 'The program has errors: see the problems.' });
-  base.exposure = exposure(a, { program: 'program.incent' }, { checked, text: req.text });
+  base.exposure = exposureView(exposure(a, { program: 'program.incent' }, { checked, text: req.text }));
   base.program = a.program.name;
   base.currency = a.program.currency;
   base.pots = a.pots.map((p) => ({ name: p.name, kind: p.kind, unit: p.unit }));

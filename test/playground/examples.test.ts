@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runProgram } from '../../playground/src/run.js';
+import { exposureView, runProgram } from '../../playground/src/run.js';
 import { compile } from '../../compiler/compile.js';
 import { coverageOfRun, coverageProgram, itemLabel, neverReached, reachedBy } from '../../review/coverage.js';
 import { exposure } from '../../review/exposure.js';
@@ -54,7 +54,12 @@ describe('examples in the playground', () => {
       total: report.summary.items,
     });
     const c = compile(program);
-    expect(plain.exposure).toEqual(exposure(c.artifact!, { program: 'program.incent' }, { checked: c.checked!, text: program }));
-    expect(plain.exposure!.pots.map((p) => p.pot)).toEqual(c.artifact!.pots.map((p) => p.name));
+    const x = exposure(c.artifact!, { program: 'program.incent' }, { checked: c.checked!, text: program });
+    expect(plain.exposure).toEqual(exposureView(x));
+    // Every pot, its figures unbounded exactly when the report's are, every reason and fix in the notes.
+    expect(plain.exposure!.pots.map((p) => [p.pot, p.perPartner.bounded, p.perPeriod.bounded, p.program?.bounded])).toEqual(x.pots.map((p) => [p.pot, p.perPartner.bounded, p.perPeriod.bounded, p.program?.bounded]));
+    expect(plain.exposure!.pots.flatMap((p) => [p.perPartner, p.perPeriod]).every((b) => b.bounded !== (b.text === 'unbounded'))).toBe(true);
+    const notes = plain.exposure!.notes.map((n) => n.text).join('\n');
+    for (const p of x.pots) for (const w of [...p.rules.map((r) => r.why), p.fix?.perPartner, p.fix?.perPeriod]) if (w) expect(notes).toContain(w);
   });
 });
