@@ -7,13 +7,17 @@
  * every period, partner, pot and rule of the run: a rule's total ≤ its bound; a partner's earnings
  * after the pot's cap and budget ≤ the pot's bound for one partner, its payment ≤ that plus what
  * may be carried in; the period's positive earnings ≤ the bound for all partners; over the
- * program, payments ≤ the program's bound; and the cost likewise.
+ * program, payments ≤ the program's bound; and the cost likewise. The same check holds for every
+ * example over its own data.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/compile.js';
 import { EvalError } from '../../runtime/compile-ir.js';
 import { loadData } from '../../runtime/data/load.js';
+import { openDataFolder } from '../../runtime/data/node-stream.js';
 import { Evaluator, type PeriodResult } from '../../runtime/evaluate.js';
 import * as N from '../../runtime/num.js';
 import { exposure, type ExposureBound, type ExposureReport } from '../../review/exposure.js';
@@ -252,5 +256,19 @@ describe('exposure: no data set pays more than a reported bound', () => {
       { numRuns: 60 },
     );
     expect(checked).toBeGreaterThan(100);
+  });
+
+  const root = join(import.meta.dirname, '..', '..');
+  const examples = readdirSync(join(root, 'examples')).filter((n) => existsSync(join(root, 'examples', n, 'program.incent')) && existsSync(join(root, 'examples', n, 'data')));
+  it.each(examples)('examples/%s over its own data', (name) => {
+    const dir = join(root, 'examples', name);
+    const { artifact, report } = exposureOf(readFileSync(join(dir, 'program.incent'), 'utf8'));
+    const folder = openDataFolder(join(dir, 'data'), artifact);
+    const results = new Evaluator(artifact).runSource(folder.partners, folder);
+    expect(results.length).toBeGreaterThan(0);
+    const checked = checkBounds(report, results, artifact);
+    // A pot bounded for one partner is checked for every partner of every period.
+    const bounded = report.pots.filter((p) => p.perPartner.bounded).length;
+    expect(checked).toBeGreaterThanOrEqual(bounded * results.reduce((n, r) => n + r.partners.length, 0));
   });
 });
