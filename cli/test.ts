@@ -1,12 +1,11 @@
 /** `incent test`: a program's test blocks; each failure is a diagnostic at its line of the program, with the trace that explains the value. */
 import { CODES, TESTS } from '../core/codes.js';
-import { diagnosticToJson, renderDiagnostic, SourceText, type Diagnostic } from '../core/diagnostics.js';
+import { diagnosticToJson, printable, renderDiagnostic, SourceText, type Diagnostic } from '../core/diagnostics.js';
 import type { Artifact } from '../runtime/artifact.js';
 import { runTests, type TestFailure, type TestOutcome } from '../runtime/tests.js';
 import { coverageOfTests, type CoverageReport } from '../review/coverage.js';
 import { CoverageReportSchema } from '../review/schema.js';
 import { COVERAGE_OPTIONS, coverageProgramOrFail, coverageRequest, writeCoverage } from './coverage.js';
-import { printable } from '../core/diagnostics.js';
 import { UsageError, type Io } from './io.js';
 import { options } from './options.js';
 import { compileOrFail } from './program.js';

@@ -245,6 +245,7 @@ export class ExprChecker {
 
   private name(e: NameRef, scope: ExprScope, tierHint?: string): { type: Type; level: Level } {
     const env = this.env;
+    if (!e.name) return { type: ERROR, level: 'program' }; // a name the parser's error recovery inserted: the syntax error is reported
     const eventInScope = scope.event ?? scope.measure?.event;
     // 1. The fields of the event in scope come first (they shadow declarations).
     if (eventInScope) {
@@ -352,7 +353,7 @@ export class ExprChecker {
     const env = this.env;
     const obj = e.object?.name;
     const fname = e.field?.name;
-    if (obj === undefined || fname === undefined) return { type: ERROR, level: 'program' };
+    if (!obj || !fname) return { type: ERROR, level: 'program' }; // missing, or inserted by the parser's error recovery
     if (obj === 'partner') {
       const f = env.partnerFields.get(fname);
       if (!f) {

@@ -13,7 +13,7 @@ import { formatDecimal } from '../core/decimal.js';
 
 export class LoweringError extends Error {}
 
-function isArith(op: BinaryOp): boolean {
+function isArith(op: BinaryOp): op is '+' | '-' | '*' | '/' {
   return op === '+' || op === '-' || op === '*' || op === '/';
 }
 
@@ -195,9 +195,9 @@ export function lower(c: CheckedProgram, source: string, origins?: Map<IR, Expr>
     let acc = ir(below);
     while (i >= 0) {
       const n = spine[i]!;
-      if (n.op === '+' || n.op === '-' || n.op === '*' || n.op === '/') {
+      if (isArith(n.op)) {
         const rest: Extract<IR, { k: 'arith' }>['rest'] = [];
-        for (; i >= 0 && isArith(spine[i]!.op); i--) rest.push({ op: spine[i]!.op as '+', b: ir(spine[i]!.right) });
+        for (; i >= 0 && isArith(spine[i]!.op); i--) rest.push({ op: spine[i]!.op as '+' | '-' | '*' | '/', b: ir(spine[i]!.right) });
         below = spine[i + 1]!;
         acc = { k: 'arith', a: acc, rest, src: text(below), u: valueKind(type(below)) };
       } else if (n.op === 'and' || n.op === 'or') {

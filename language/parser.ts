@@ -83,10 +83,16 @@ const BINARY_TOKENS = new Set<TokenType>([
   T.Plus, T.Minus, T.Star, T.Slash, T.Equals, T.NotEquals, T.Less, T.LessEq, T.Greater, T.GreaterEq, Kw.and, Kw.or, Kw.in, T.DotDot,
 ]);
 
+/**
+ * The span from the start of `first` to the end of `last`. A token that error recovery inserted
+ * has no offset: the span then ends where it starts (or starts where it ends), never before.
+ */
 function span(first: IToken, last: IToken): S.Span {
-  const start = first.startOffset;
-  const end = Math.max(start, last.startOffset + (last.image?.length ?? 0));
-  return { start: Number.isNaN(start) ? 0 : start, end: Number.isNaN(end) ? 0 : end };
+  const a = first.startOffset;
+  const b = last.startOffset + (last.image?.length ?? 0);
+  const start = Number.isNaN(a) ? (Number.isNaN(b) ? 0 : last.startOffset) : a;
+  const end = Number.isNaN(b) ? start : Math.max(start, b);
+  return { start, end };
 }
 
 function joinSpans(a: S.Span | undefined, b: S.Span | undefined): S.Span {
@@ -1150,7 +1156,7 @@ class IncentParser extends EmbeddedActionsParser {
 
   /** A binary operation whose left operand starts at token `first`: its span runs to the last token read, so that it includes the parentheses of its operands (`(a + b) * (c + d)`). */
   private binary(op: S.BinaryOp, left: S.Expr, right: S.Expr, first: IToken): S.Expr {
-    return { kind: 'Binary', op, left, right, span: this.from(first) };
+    return { kind: 'Binary', op, left, right, span: joinSpans(this.from(first), right?.span) };
   }
 }
 

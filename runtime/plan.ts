@@ -8,6 +8,7 @@
 import type { Artifact, IR, PotSpec, RuleSpec, Step, ValueKind } from './artifact.js';
 import { compileIR, probed, type CoverageProbe, type Ctx, type Fn, type Value } from './compile-ir.js';
 import { compileInt, type IntFn } from './compile-int.js';
+import { wrapEvalError } from './errors.js';
 import * as N from './num.js';
 import type { Num } from './num.js';
 
@@ -96,7 +97,12 @@ export class Plan {
     const c = (ir: IR) => compileIR(ir, env);
     const constCtx: Ctx = { p: { id: '', attrs: {}, vals: this.constants } };
     for (const k of a.constants) {
-      this.constants[k.name] = c(k.value)(constCtx);
+      try {
+        this.constants[k.name] = c(k.value)(constCtx);
+      } catch (e) {
+        // A constant the checker could not fold (`abs(1 / 0)`) fails here, before any partner: name it.
+        throw wrapEvalError(e, `let ${k.name}`, 'a constant of the program', '');
+      }
       this.kinds.set(k.name, k.valueKind);
     }
     const evalConst = (ir: IR | undefined) => (ir ? (c(ir)(constCtx) as Num) : undefined);

@@ -449,10 +449,16 @@ const SPACES = [' ', ' ', ' ', '  ', '\t', '\n', '\n', '\r\n', '\n\n', '\n  \n\t
 const TIGHT = new Set(['{', '}', '(', ')', '[', ']', ',', ':']);
 const COMMENT_TEXTS = ['', ' note', ' TODO: check with finance', '# double', ' "quoted" \\ text', ' ünïcødé ✓', ' trailing spaces   ', '-- x = 1 --', ' { not code }'];
 
+const TOKEN = /"(?:[^"\\\r\n]|\\.)*"|#[^\r\n]*|\d{4}-\d{2}-\d{2}|\d{4}-(?:Q\d|\d{2})|\d(?:_?\d)*(?:\.\d(?:_?\d)*)?%?|half-(?:even|up|down)\b|[A-Za-z_][A-Za-z0-9_]*|\.\.|!=|<=|>=|[{}()[\],:.<>=+\-*/]/g;
+
 /** Splits a program into tokens and comments, keeping each token's text (a cheap lexer for messifying). */
 export function tokenTexts(text: string): string[] {
-  const re = /"(?:[^"\\\r\n]|\\.)*"|#[^\r\n]*|\d{4}-\d{2}-\d{2}|\d{4}-(?:Q\d|\d{2})|\d(?:_?\d)*(?:\.\d(?:_?\d)*)?%?|half-(?:even|up|down)\b|[A-Za-z_][A-Za-z0-9_]*|\.\.|!=|<=|>=|[{}()[\],:.<>=+\-*/]/g;
-  return text.match(re) ?? [];
+  return text.match(TOKEN) ?? [];
+}
+
+/** The tokens and comments of a program with their offsets (for mutating a program in place). */
+export function tokenSpans(text: string): { text: string; start: number; end: number }[] {
+  return [...text.matchAll(TOKEN)].map((m) => ({ text: m[0], start: m.index, end: m.index + m[0].length }));
 }
 
 /** Re-spaces the tokens of a program at random and inserts comments between them (never inside a token). */

@@ -36,6 +36,13 @@ export const RUN_CASES: RunCase[] = [
     message: 'rule "Per unit", sale "S1" of partner "P1": division by zero in `amount / units / 1 EUR`: `units` is zero',
   },
   {
+    code: 'R0001',
+    title: 'a constant that divides by zero where the checker cannot fold it',
+    program: `${header}let k = abs(1 / 0)\npayout points as points\nrule "Per unit" {\n  for each sale\n  award floor(amount / 1 EUR * k) to points\n}\n`,
+    data: { 'sale.csv': 'id,partner,date,amount,units\nS1,P1,2026-01-05,10,1\n' },
+    message: 'let k, a constant of the program: division by zero in `1 / 0`: `0` is zero',
+  },
+  {
     code: 'R0002',
     title: 'a result outside the size of numbers',
     program: `${header}measure total = sum sale.amount / 1 EUR\nlet squared = total * total\npayout points as points\nrule "Squares" {\n  for each partner\n  award floor(squared) to points\n}\n`,
