@@ -8,6 +8,7 @@ import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import type { Artifact } from '../runtime/artifact.js';
 import { DataProblemsError, openDataFolder } from '../runtime/data/node-stream.js';
 import { rejectFiles } from '../runtime/data/rejects.js';
+import type { CoverageProbe } from '../runtime/compile-ir.js';
 import { Evaluator, type PeriodResult } from '../runtime/evaluate.js';
 import { ExitError, plural, printProblems, progressLine, UsageError, type Io } from './io.js';
 
@@ -73,14 +74,21 @@ export function rejectFolder(dir: string, data: string): string {
  * The data's problems are all known after the evaluator's first pass; when they stop the run, it
  * fails before anything is printed.
  */
-export function evaluate(io: Io, a: Artifact, dir: string, reject: string | undefined, explain?: ReadonlySet<string>): { ev: Evaluator; results: PeriodResult[] } {
+export function evaluate(
+  io: Io,
+  a: Artifact,
+  dir: string,
+  reject: string | undefined,
+  explain?: ReadonlySet<string>,
+  opts: { probe?: CoverageProbe; through?: string } = {},
+): { ev: Evaluator; results: PeriodResult[] } {
   const folder = dataFolder(dir);
   const rejectDir = reject === undefined ? undefined : rejectFolder(reject, folder);
   const data = openDataFolder(folder, a, { acceptRejects: rejectDir !== undefined });
-  const ev = new Evaluator(a);
+  const ev = new Evaluator(a, opts.probe ? { probe: opts.probe } : {});
   let results: PeriodResult[];
   try {
-    results = ev.runSource(data.partners, data, { ...(explain ? { explain } : {}), progress: progressLine(io) });
+    results = ev.runSource(data.partners, data, { ...(explain ? { explain } : {}), ...(opts.through ? { through: opts.through } : {}), progress: progressLine(io) });
   } catch (e) {
     if (!(e instanceof DataProblemsError)) throw e;
     io.progressDone?.();

@@ -8,7 +8,7 @@
  * (`pass1.ts`), the settlement of pots (`settle.ts`), traces and explanations (`traces.ts`), and
  * what a run carries between periods (`run-state.ts`).
  */
-import { compareValues, type Ctx, type EventRow, type PartnerEnv, type Value } from './compile-ir.js';
+import { compareValues, type CoverageProbe, type Ctx, type EventRow, type PartnerEnv, type Value } from './compile-ir.js';
 import type { Artifact, ValueKind, WindowSpec } from './artifact.js';
 import * as N from './num.js';
 import type { Num } from './num.js';
@@ -79,9 +79,10 @@ export class Evaluator {
   /** How the program's values print (`format(value, kind, name)`): money with its currency, levels by name. */
   readonly format: ValueFormatter;
 
-  constructor(artifact: Artifact) {
+  /** `probe`: a run that records coverage (`CoverageProbe`, used by `review/coverage.ts`); an ordinary run has none. */
+  constructor(artifact: Artifact, opts: { probe?: CoverageProbe } = {}) {
     this.artifact = artifact;
-    this.plan = new Plan(artifact);
+    this.plan = new Plan(artifact, opts.probe);
     this.tracer = new Tracer(this.plan);
     this.format = this.tracer.format;
   }
@@ -132,6 +133,7 @@ export class Evaluator {
       }
       if (!src.invalidated?.()) break;
       if (attempt > 0) throw new Error('internal: the event source invalidated pass 1 twice');
+      for (const ev of evaluators) ev.plan.probe?.restart?.();
     }
     const rejected = opts.rejected ?? src.rejected?.() ?? 0;
     const seconds = evaluators.map((ev, i) => ev.startPass2(partners, firsts[i]!, opts.through));
@@ -470,6 +472,7 @@ export class Evaluator {
             const cap = rule.cap({ p: env }) as Num;
             if (N.cmp(t, cap) > 0) {
               t = cap;
+              rule.capped?.({ p: env });
               traceSteps.push(`rule cap ${tracer.potText(cap, pot)}`);
             }
           }
