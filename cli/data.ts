@@ -8,6 +8,7 @@ import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import type { Artifact } from '../runtime/artifact.js';
 import { DataProblemsError, openDataFolder, type DataStream } from '../runtime/data/node-stream.js';
 import { rejectFiles } from '../runtime/data/rejects.js';
+import type { CoverageProbe } from '../runtime/compile-ir.js';
 import { Evaluator, type PeriodResult, type PeriodStream, type RunOptions } from '../runtime/evaluate.js';
 import { ExitError, plural, printProblems, progressLine, UsageError, type Io } from './io.js';
 
@@ -74,11 +75,25 @@ export function rejectFolder(dir: string, data: string): string {
  * The data's problems are all known after the evaluator's first pass; when they stop the run, it
  * fails before anything is printed.
  */
-export function evaluate(io: Io, a: Artifact, dir: string, reject: string | undefined, explain?: ReadonlySet<string>): { ev: Evaluator; results: PeriodResult[] } {
+export function evaluate(
+  io: Io,
+  a: Artifact,
+  dir: string,
+  reject: string | undefined,
+  explain?: ReadonlySet<string>,
+  opts: { probe?: CoverageProbe; through?: string } = {},
+): { ev: Evaluator; results: PeriodResult[] } {
   let results: PeriodResult[] = [];
-  const ev = runFolder(io, a, dir, reject, (ev, data, opts) => {
-    results = ev.runSource(data.partners, data, { ...(explain ? { explain } : {}), ...opts });
-  });
+  const ev = runFolder(
+    io,
+    a,
+    dir,
+    reject,
+    (ev, data, o) => {
+      results = ev.runSource(data.partners, data, { ...(explain ? { explain } : {}), ...(opts.through ? { through: opts.through } : {}), ...o });
+    },
+    opts.probe,
+  );
   return { ev, results };
 }
 
@@ -91,11 +106,11 @@ export function evaluateStreamed(io: Io, a: Artifact, dir: string, reject: strin
 }
 
 /** The data folder's checks, the run (`go`), and what is printed or written about the data: its problems, warnings and rejected records. */
-function runFolder(io: Io, a: Artifact, dir: string, reject: string | undefined, go: (ev: Evaluator, data: DataStream, opts: RunOptions) => void): Evaluator {
+function runFolder(io: Io, a: Artifact, dir: string, reject: string | undefined, go: (ev: Evaluator, data: DataStream, opts: RunOptions) => void, probe?: CoverageProbe): Evaluator {
   const folder = dataFolder(dir);
   const rejectDir = reject === undefined ? undefined : rejectFolder(reject, folder);
   const data = openDataFolder(folder, a, { acceptRejects: rejectDir !== undefined });
-  const ev = new Evaluator(a);
+  const ev = new Evaluator(a, probe ? { probe } : {});
   try {
     go(ev, data, { progress: progressLine(io) });
   } catch (e) {

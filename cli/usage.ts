@@ -6,9 +6,13 @@ export const USAGE = `incent — incentive programs as code
 
 usage:
   incent check [--format text|json] [--data DIR] FILE…   diagnostics of programs, and with --data of their data (exit 1 on errors)
+  incent check --exposure [--format text|json] FILE      also the most each pot can pay, per partner and per period, or what leaves it unbounded
   incent fmt [--check] FILE…                              canonical formatting (in place; --check: exit 1 if not formatted)
   incent test [--format text|json] FILE…                  run the test blocks
   incent run FILE --data DIR [--period P | --all] [--format table|json|csv] [--reject DIR]
+  incent test|run … --coverage [--coverage-format text|json|lcov] [--coverage-output FILE]
+                                                          what the tests, or the data, reach of each rule, band, lookup entry,
+                                                          tier level, cap, budget and minimum; and what they never reach
   incent explain FILE --data DIR --period P --partner ID
   incent diff OLD NEW [--data DIR] [--period P | --all] [--format text|markdown|json] [--exit-code]
                                                           what changed in meaning, and on data in payouts (OLD, NEW: files or git

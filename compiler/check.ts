@@ -18,6 +18,7 @@ import { ExprChecker, type ExprScope } from './exprs.js';
 import { checkHeader } from './header.js';
 import { dependencyOrder, evaluationOrder } from './order.js';
 import { checkPot } from './payouts.js';
+import { checkFieldRanges } from './ranges.js';
 import { checkRule } from './rules.js';
 import { suggest } from './suggest.js';
 import { checkTest } from './tests.js';
@@ -31,6 +32,7 @@ const STAGES: readonly { name: string; run: (ck: Checker, decls: readonly Decl[]
   { name: 'header', run: (ck) => ck.checkHeader() },
   { name: 'declarations: names, fields, tier levels', run: collectDeclarations },
   { name: 'lets, measures and tiers, dependencies first', run: (ck, decls) => dependencyOrder(ck, decls).forEach((name) => ck.ensure(name)) },
+  { name: 'field ranges', run: checkFieldRanges },
   { name: 'pots', run: (ck, decls) => decls.forEach((d) => d.kind === 'PayoutDecl' && checkPot(ck, d)) },
   { name: 'rules', run: (ck, decls) => ck.checkRules(decls) },
   { name: 'tests', run: (ck, decls) => ck.checkTests(decls) },

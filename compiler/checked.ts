@@ -1,5 +1,6 @@
 /** The checked program: what the checker proves about a `ProgramFile`, and what the evaluator lowers from. */
 import type { Diagnostic } from '../core/diagnostics.js';
+import type { Const } from './consts.js';
 import type {
   Award,
   EventDecl,
@@ -64,6 +65,8 @@ export interface FieldInfo {
   /** True for `id` (partners and events), `partner` and `date` (events). */
   implicit: boolean;
   decl?: FieldDecl;
+  /** `in A..B`, checked: its bounds as constants (numbers and money as decimals, or dates). */
+  range?: { min: Const; max: Const };
 }
 
 export interface HeaderInfo {

@@ -68,10 +68,19 @@ function fieldType(t: Type): FieldType {
 }
 
 function fields(map: Map<string, FieldInfo>): FieldSpec[] {
-  return [...map.values()].map((f) => ({ name: f.name, type: fieldType(f.type) }));
+  return [...map.values()].map((f) => ({ name: f.name, type: fieldType(f.type), ...(f.range ? { range: { min: constText(f.range.min), max: constText(f.range.max) } } : {}) }));
 }
 
-export function lower(c: CheckedProgram, source: string): Artifact {
+/** A range bound as the artifact keeps it: a plain decimal, or a date. */
+function constText(c: Const): string {
+  return c.kind === 'num' ? formatDecimal(c.value) : String(c.value);
+}
+
+/**
+ * `origins`, when given, is told the expression each lowered node comes from (for tools that map
+ * the artifact back to the source: coverage's lines, `review/coverage.ts`).
+ */
+export function lower(c: CheckedProgram, source: string, origins?: Map<IR, Expr>): Artifact {
   const text = (e: { span: { start: number; end: number } }) => source.slice(e.span.start, e.span.end);
   const type = (e: Expr) => c.types.get(e);
   const tierLevels = (tier: string) => c.tiers.get(tier)?.levels.map((l) => l.name) ?? [];
@@ -80,6 +89,7 @@ export function lower(c: CheckedProgram, source: string): Artifact {
     if (!e) throw new LoweringError('internal: an expression is missing (the program has errors)');
     const node = lowerExpr(e);
     node.u = valueKind(type(e));
+    origins?.set(node, e);
     return node;
   };
   const lowerExpr = (e: Expr): IR => {

@@ -346,13 +346,13 @@ class Printer {
         break;
       case 'PartnerDecl':
         w.put('partner', n.span.start);
-        this.block(w, n.span.start, n.span, n.fields, (f) => this.fieldDecl(w, f));
+        this.block(w, n.span.start, n.span, n.fields, (f, i) => this.fieldDecl(w, f, n.fields[i + 1]));
         break;
       case 'EventDecl':
         w.put('event', n.span.start);
         w.put(' ');
         this.ident(w, n.name);
-        this.block(w, n.name.span.end, n.span, n.fields, (f) => this.fieldDecl(w, f));
+        this.block(w, n.name.span.end, n.span, n.fields, (f, i) => this.fieldDecl(w, f, n.fields[i + 1]));
         break;
       case 'LetDecl':
         w.put('let', n.span.start);
@@ -424,7 +424,7 @@ class Printer {
     w.put('}', close, true);
   }
 
-  private fieldDecl(w: Writer, f: S.FieldDecl): void {
+  private fieldDecl(w: Writer, f: S.FieldDecl, next: S.FieldDecl | undefined): void {
     this.ident(w, f.name);
     w.put(': ');
     const t = f.type;
@@ -436,6 +436,15 @@ class Printer {
         if (i) w.put(', ');
         this.string(w, m);
       });
+    }
+    if (f.range) {
+      w.put(' in', f.range.span.start);
+      w.put(' ');
+      this.sub(w, f.range.from, 5);
+      w.put('..');
+      this.sub(w, f.range.to, 5);
+      // `in 0..100` followed by a field named like a currency (`VIP: text`) would read as money.
+      if (next && CURRENCY_LIKE.test(next.name.name) && /\d$/.test(lineText(w.cur))) w.put(',');
     }
   }
 

@@ -20,6 +20,7 @@ const RULE_WORDS: Record<string, string> = {
   declaration: 'a declaration (`program`, `partner`, `event`, `let`, `measure`, `tier`, `payout`, `rule` or `test`)',
   headerClause: 'a header clause (`currency`, `period`, `start`, `end` or `rounding`)',
   fieldDecl: 'a field declaration such as `amount: money`',
+  fieldRange: 'a range such as `in 0 EUR..1_000 EUR`',
   typeRef: 'a type (`text`, `integer`, `decimal`, `money`, `date`, `boolean` or `one of "a", "b"`)',
   measureDecl: 'an aggregate (`sum`, `count`, `count distinct`, `min`, `max` or `average`)',
   window: 'a window (`this period`, `previous period`, `year to date`, `previous year`, `last N months|quarters|years|periods` or `program to date`)',
@@ -377,7 +378,17 @@ class IncentParser extends EmbeddedActionsParser {
     const name = this.SUBRULE(this.fieldName);
     this.CONSUME(T.Colon);
     const type = this.SUBRULE(this.typeRef);
-    return this.ACTION(() => ({ kind: 'FieldDecl', name, type, span: joinSpans(name?.span, type?.span) }) as S.FieldDecl)!;
+    const range = this.OPTION(() => this.SUBRULE(this.fieldRange));
+    return this.ACTION(() => ({ kind: 'FieldDecl', name, type, ...(range ? { range } : {}), span: joinSpans(joinSpans(name?.span, type?.span), range?.span) }) as S.FieldDecl)!;
+  });
+
+  /** A field's optional range after its type: `in A..B` (constants of the field's type; the checker says which). */
+  fieldRange = this.RULE('fieldRange', (): S.FieldRange => {
+    const kw = this.CONSUME(Kw.in);
+    const from = this.SUBRULE(this.additive);
+    this.CONSUME(T.DotDot);
+    const to = this.SUBRULE2(this.additive);
+    return this.ACTION(() => ({ kind: 'FieldRange', from, to, span: this.from(kw) }) as S.FieldRange)!;
   });
 
   /** A field name: an identifier, or `partner` (an event's implicit field, written in tests). */

@@ -78,6 +78,15 @@ export interface FieldDecl extends Node {
   kind: 'FieldDecl';
   name: Ident;
   type: TypeRef;
+  /** `in A..B`: the values the field may take (data outside is rejected); absent when not written. */
+  range?: FieldRange;
+}
+
+/** A field's declared range, `in 0 EUR..1_000_000 EUR`: inclusive bounds, constants of the field's type. */
+export interface FieldRange extends Node {
+  kind: 'FieldRange';
+  from: Expr;
+  to: Expr;
 }
 
 export type TypeRef =

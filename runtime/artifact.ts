@@ -20,8 +20,13 @@ const FieldTypeSchema: z.ZodType<FieldType> = z.union([
 export interface FieldSpec {
   name: string;
   type: FieldType;
+  /**
+   * The field's declared range (`in A..B`), inclusive: decimals as plain strings (money without its
+   * currency), or `YYYY-MM-DD` dates. A value outside it is a data problem (D0220).
+   */
+  range?: { min: string; max: string };
 }
-const FieldSpecSchema = z.object({ name: z.string(), type: FieldTypeSchema });
+const FieldSpecSchema = z.object({ name: z.string(), type: FieldTypeSchema, range: z.object({ min: z.string(), max: z.string() }).optional() });
 
 export type Mode = 'half-even' | 'half-up' | 'half-down' | 'down' | 'up' | 'floor' | 'ceiling';
 const ModeSchema = z.enum(['half-even', 'half-up', 'half-down', 'down', 'up', 'floor', 'ceiling']);

@@ -9,7 +9,7 @@
  * by partner (`finish.ts`, with the settlement of pots in `settle.ts`), traces and explanations
  * (`traces.ts`), and what a run carries between periods (`run-state.ts`).
  */
-import { compareValues, type Ctx, type EventRow, type PartnerEnv, type Value } from './compile-ir.js';
+import { compareValues, type CoverageProbe, type Ctx, type EventRow, type PartnerEnv, type Value } from './compile-ir.js';
 import type { Artifact, WindowSpec } from './artifact.js';
 import * as N from './num.js';
 import type { Num } from './num.js';
@@ -106,9 +106,10 @@ export class Evaluator {
   /** How the program's values print (`format(value, kind, name)`): money with its currency, levels by name. */
   readonly format: ValueFormatter;
 
-  constructor(artifact: Artifact) {
+  /** `probe`: a run that records coverage (`CoverageProbe`, used by `review/coverage.ts`); an ordinary run has none. */
+  constructor(artifact: Artifact, opts: { probe?: CoverageProbe } = {}) {
     this.artifact = artifact;
-    this.plan = new Plan(artifact);
+    this.plan = new Plan(artifact, opts.probe);
     this.tracer = new Tracer(this.plan);
     this.format = this.tracer.format;
   }
@@ -186,6 +187,7 @@ export class Evaluator {
       }
       if (!src.invalidated?.()) break;
       if (attempt > 0) throw new Error('internal: the event source invalidated pass 1 twice');
+      for (const ev of evaluators) ev.plan.probe?.restart?.();
     }
     const rejected = opts.rejected ?? src.rejected?.() ?? 0;
     const seconds = evaluators.map((ev, i) => ev.startPass2(partners, firsts[i]!, opts.through));
@@ -239,9 +241,10 @@ export class Evaluator {
         if (rules) early.feed(rules, r, env);
       };
     };
+    // With a coverage probe, no column kernel: the probe is told by the value closures it wraps, which a kernel does not call.
     const kernel = (kind: string) => {
       const f = feed(kind);
-      return f && KindKernel.build(plan, kind, this.eventFields(kind), idx, early, f, explain);
+      return f && !plan.probe ? KindKernel.build(plan, kind, this.eventFields(kind), idx, early, f, explain) : undefined;
     };
     return { idx, early, feed, kernel };
   }

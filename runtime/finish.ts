@@ -118,6 +118,7 @@ export function finishPeriod(
           const cap = rule.cap({ p: env }) as Num;
           if (N.cmp(t, cap) > 0) {
             t = cap;
+            rule.capped?.({ p: env });
             slot.capped[i] = cap;
           }
         }

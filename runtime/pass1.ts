@@ -39,7 +39,10 @@ export function addEventAward(rule: CompiledRule, accs: Map<string, RuleAcc>, ct
     let v = rule.awards[ai]!.amount(ctx) as Num;
     if (perEventCap) {
       const cap = perEventCap(ctx) as Num;
-      if (N.cmp(v, cap) > 0) v = cap;
+      if (N.cmp(v, cap) > 0) {
+        v = cap;
+        rule.capped?.(ctx);
+      }
     }
     amounts.push(v);
     acc.sums[ai]!.add(v);

@@ -111,7 +111,7 @@ export class Tracer {
         const d = this.describeNotes(this.expandLets(notes, env));
         if (d) parts.push(`first: ${d}`);
       }
-      if (spec.cap?.perEvent) parts.push(`each capped at ${this.potText(rule.cap!({ p: env, ev: first?.row }) as Num, pot)}`);
+      if (spec.cap?.perEvent) parts.push(`each capped at ${this.potText(rule.cap!({ p: env, ev: first?.row }, []) as Num, pot)}`);
     } else {
       if (spec.scope.kind === 'top') parts.push(`ranked ${ordinal(acc.rank!)} of ${acc.qualifying} (top ${spec.scope.n})${tieText(tie)}`);
       const notes: Note[] = [];

@@ -1,5 +1,7 @@
 /** What the data panel and the sample generator need to know of a program: its record declarations. Pure. */
-import type { CheckedProgram } from '../../compiler/checked.js';
+import type { CheckedProgram, FieldInfo } from '../../compiler/checked.js';
+import type { Const } from '../../compiler/consts.js';
+import { formatDecimal } from '../../core/decimal.js';
 import { walkExpr, type Expr } from '../../language/syntax.js';
 
 export type FieldKind = 'text' | 'integer' | 'decimal' | 'money' | 'date' | 'boolean' | { enum: string[] };
@@ -7,6 +9,8 @@ export type FieldKind = 'text' | 'integer' | 'decimal' | 'money' | 'date' | 'boo
 export interface FieldSchema {
   name: string;
   type: FieldKind;
+  /** The declared range (`in A..B`): plain decimals or dates, as the artifact keeps them. */
+  range?: { min: string; max: string };
 }
 
 export interface TableSchema {
@@ -38,13 +42,21 @@ function fieldKind(t: import('../../language/syntax.js').TypeRef | undefined, fa
   return n === 'text' || n === 'integer' || n === 'decimal' || n === 'money' || n === 'date' || n === 'boolean' ? n : 'text';
 }
 
+function boundText(x: Const): string {
+  return x.kind === 'num' ? formatDecimal(x.value) : String(x.value);
+}
+
+function fieldSchema(f: FieldInfo): FieldSchema {
+  return { name: f.name, type: fieldKind(f.decl?.type, 'text'), ...(f.range ? { range: { min: boundText(f.range.min), max: boundText(f.range.max) } } : {}) };
+}
+
 export function programSchema(c: CheckedProgram): ProgramSchema {
   const tables: TableSchema[] = [];
   if (c.partner.declared) {
     tables.push({
       file: 'partners',
       kind: 'partner',
-      fields: [{ name: 'id', type: 'text' }, ...[...c.partner.fields.values()].filter((f) => !f.implicit).map((f) => ({ name: f.name, type: fieldKind(f.decl?.type, 'text') }))],
+      fields: [{ name: 'id', type: 'text' }, ...[...c.partner.fields.values()].filter((f) => !f.implicit).map(fieldSchema)],
     });
   }
   for (const ev of c.events.values()) {
@@ -55,7 +67,7 @@ export function programSchema(c: CheckedProgram): ProgramSchema {
         { name: 'id', type: 'text' },
         { name: 'partner', type: 'text' },
         { name: 'date', type: 'date' },
-        ...[...ev.fields.values()].filter((f) => !f.implicit).map((f) => ({ name: f.name, type: fieldKind(f.decl?.type, 'text') })),
+        ...[...ev.fields.values()].filter((f) => !f.implicit).map(fieldSchema),
       ],
     });
   }

@@ -93,6 +93,7 @@ export class FastRow {
     share: boolean | 'partner' = true,
   ) {
     this.codes = c.fields.map((f) => {
+      if (f.range) return C_OTHER; // the converter checks the range too
       if (typeof f.type === 'object') return f.type.enum.length <= 16 ? C_ENUM : C_OTHER;
       if (f.type === 'text') return f.name === 'id' || (share !== true && !(share === 'partner' && f.name === 'partner')) ? C_TEXT : C_SHARED_TEXT;
       if (f.type === 'date') return share === true ? C_DATE : C_PLAIN_DATE;

@@ -334,9 +334,12 @@ class KindStream {
     this.names = compileSchema(schema).names;
   }
 
-  /** Whether the file can be read as columns (`scan` then takes a `ColumnConsumer`). */
+  /**
+   * Whether the file can be read as columns (`scan` then takes a `ColumnConsumer`): CSV, without a
+   * field that has a range (`in A..B`: the byte path does not check ranges; its converter does).
+   */
   get columnar(): boolean {
-    return this.format === 'csv';
+    return this.format === 'csv' && !this.schema.fields.some((f) => f.range);
   }
 
   private read(sink: RecordSink, plain?: (f: CsvFile) => PlainLines): DatasetBuilder {

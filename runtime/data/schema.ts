@@ -8,6 +8,8 @@ export type FieldType = 'text' | 'integer' | 'decimal' | 'money' | 'date' | 'boo
 export interface FieldSpec {
   name: string;
   type: FieldType;
+  /** The declared range (`in A..B`, inclusive): plain decimals, or dates. A value outside it is rejected (D0220). */
+  range?: { readonly min: string; readonly max: string };
 }
 
 export interface RecordSchema {
@@ -72,7 +74,7 @@ export function compileSchema(schema: RecordSchema): CompiledSchema {
     seen.add(n);
   }
   for (const f of schema.fields) if (typeof f.type === 'object' && f.type.enum.length === 0) throw new Error(`internal: empty enumeration for ${f.name}`);
-  const converters = fields.map((f) => converterFor(f.type, schema.currency));
+  const converters = fields.map((f) => converterFor(f.type, schema.currency, f.range));
   const values: Value[] = fields.map(() => '');
   const make = rowMaker(names);
   const parse = (record: Record<string, unknown>): Row | undefined => {

@@ -324,6 +324,11 @@ export const tests: Case[] = [
     'abs(-5 EUR)',
     'a test value must be computed before the run, but the checker cannot compute this one',
   ),
+  c('a range on a text field', 'E0450', 'event claim { note: text in "a".."z" }', 'in "a".."z"', '`note` is text, which has no order: it cannot have a range'),
+  c('a money range given as numbers', 'E0451', 'event claim { amount: money in 0..1_000 EUR }', '0', 'the range of `amount` must be money (EUR), but `0` is a number'),
+  c('a range bound that varies by partner', 'E0223', 'event claim { amount: money in 0 EUR..revenue }', 'revenue', 'the range of `amount` must be a constant, but `revenue` is different for every partner'),
+  c('a range bound that cannot be computed', 'E0451', 'event claim { units: integer in 0..10 / 0 }', '10 / 0', 'the range of `units` must be a constant the checker can compute, but this one cannot be computed'),
+  c('an empty range', 'E0452', 'event claim { amount: money in 100 EUR..0 EUR }', 'in 100 EUR..0 EUR', 'the range of `amount` is empty: `100 EUR` is above `0 EUR`'),
 ];
 
 export const warnings: Case[] = [

@@ -298,8 +298,13 @@ export function genProgram(r: Rand): string {
   if (r.bool()) header.push('end 2026-12-31');
   if (r.bool()) header.push(`rounding ${r.pick(['half-even', 'half-up', 'half-down', 'down', 'up', 'floor', 'ceiling'])}`);
   out.push(`program ${quoteStr(r.pick(['Generated', 'North "wind"', 'ä program']))} {\n${header.join('\n')}\n}`);
-  if (partner) out.push(PARTNER_DECL);
-  out.push(SALE_DECL);
+  // Field ranges (`in A..B`), some of the time: data validation and the exposure analysis's input.
+  const jpy = currency === 'JPY';
+  const amountRange = r.bool(0.3) ? ` in ${r.pick(['0', '-100', '1'])} ${currency}..${r.pick(['500', '5_000', jpy ? '1_000_000' : '1_000_000.50'])} ${currency}` : '';
+  const quantityRange = r.bool(0.3) ? ` in ${r.pick(['0', '1'])}..${r.int(1, 20)}` : '';
+  const targetRange = r.bool(0.2) ? ` in 0 ${currency}..${r.pick(['1_000', '100_000'])} ${currency}` : '';
+  if (partner) out.push(PARTNER_DECL.replace('target: money', `target: money${targetRange}`));
+  out.push(SALE_DECL.replace('amount: money', `amount: money${amountRange}`).replace('quantity: integer', `quantity: integer${quantityRange}`));
   if (training) out.push(TRAINING_DECL);
 
   // Measures (at least one money measure, to key tiers and bands).
