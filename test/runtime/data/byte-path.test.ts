@@ -141,6 +141,21 @@ describe('the byte path reads what the string path reads', () => {
     });
   }
 
+  it('a field with a range is not read on bytes: its converter checks the range (D0220)', () => {
+    const a = artifact(`program "P" {\n  currency EUR\n  period year\n  start 2026-01-01\n}\nevent sale {\n  amount: money in 0 EUR..100 EUR\n}\npayout cash as cash\nrule "R" {\n  for each sale\n  award amount to cash\n}\n`);
+    const dir = folder({ 'sale.csv': 'id,partner,date,amount\nS1,P1,2026-01-01,50.00\nS2,P1,2026-01-02,150.00\nS3,P2,2026-01-03,-1\n' });
+    const s = openDataFolder(dir, a, { acceptRejects: true });
+    expect(s.scanColumns('sale', { needs: new Map([['amount', { as: 'num' }]]), batch: () => {}, row: () => {} })).toBe(false);
+    const want = stringPath(a, dir);
+    expect(want.rejected.length).toBe(2);
+    const t = openDataFolder(dir, a, { acceptRejects: true });
+    const streamed = new Evaluator(a).runSource(t.partners, t).map((r) => JSON.stringify(statementJson(a, r)));
+    expect(t.problems().map(formatProblem)).toEqual(want.problems);
+    expect(t.rejectedRecords().map((r) => [r.line, r.raw, r.reasons])).toEqual(want.rejected);
+    const texts = new Map([['sale.csv', readFileSync(join(dir, 'sale.csv'), 'utf8')]]);
+    expect(streamed).toEqual(new Evaluator(a).run(loadData(a, texts).data).map((r) => JSON.stringify(statementJson(a, r))));
+  });
+
   const DIRTY = `program "Dirty" {
   currency EUR
   period quarter
