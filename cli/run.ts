@@ -3,10 +3,11 @@ import { printable } from '../core/diagnostics.js';
 import { parsePeriod } from '../core/periods.js';
 import type { PeriodResult } from '../runtime/evaluate.js';
 import { explainPartner, statementCsv, statementJson, statementTable } from '../runtime/statement.js';
+import { csvWriter, jsonWriter, tableWriter, Writer } from '../runtime/statement-stream.js';
 import type { Artifact } from '../runtime/artifact.js';
 import { coverageOfRun } from '../review/coverage.js';
 import { COVERAGE_OPTIONS, coverageProgramOrFail, coverageRequest, writeCoverage } from './coverage.js';
-import { evaluate } from './data.js';
+import { evaluate, evaluateStreamed } from './data.js';
 import { UsageError, type Io } from './io.js';
 import { options } from './options.js';
 import { compileOrFail } from './program.js';
@@ -55,11 +56,25 @@ export function cmdRun(io: Io, args: string[]): number {
     return 0;
   }
   const { artifact: a } = compileOrFail(io, positionals[0]!);
-  const { results } = evaluate(io, a, values.data, values.reject);
-  printStatements(io, a, values.all ? results : [pickPeriod(results, values.period)], fmt, values.all);
+  // Statements are written as each partner's is made (runtime/statement-stream.ts): the same text
+  // as statementJson/statementCsv/statementTable of the whole period, never held whole.
+  const w = new Writer((s) => io.out(s));
+  const writer = fmt === 'json' ? jsonWriter(a, w, values.all!) : fmt === 'csv' ? csvWriter(a, w) : tableWriter(a, w, printable);
+  const periods: string[] = [];
+  evaluateStreamed(io, a, values.data, values.reject, (p) => {
+    periods.push(p.period);
+    if (!(values.all || (values.period === undefined ? p.index === p.count - 1 : p.period === values.period))) return;
+    io.progressDone?.();
+    writer.begin(p.period);
+    const t = p.finish((x) => writer.partner(x));
+    writer.end({ period: p.period, ...t, rejected: p.rejected });
+  });
+  if (!values.all && values.period !== undefined && !periods.includes(values.period)) throw new UsageError(`--period ${values.period}: this run covers ${periods.join(', ')}`);
+  writer.close();
   return 0;
 }
 
+/** Statements of periods held whole (a coverage run's, written beside its report). */
 function printStatements(io: Io, a: Artifact, chosen: PeriodResult[], fmt: string, all: boolean): void {
   if (fmt === 'json') {
     const docs = chosen.map((r) => statementJson(a, r));

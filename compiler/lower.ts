@@ -4,7 +4,7 @@
  * the runtime never looks at the syntax tree.
  */
 import type { Artifact, CmpKind, FieldSpec, FieldType, IR, Step, TestSpec, ValueKind } from '../runtime/artifact.js';
-import { ARTIFACT_VERSION } from '../runtime/artifact.js';
+import { ARTIFACT_VERSION } from '../runtime/artifact-version.js';
 import type { Binary, BinaryOp, Expr } from '../language/syntax.js';
 import { leftSpine } from '../language/syntax.js';
 import type { CheckedProgram, FieldInfo, Type } from './checked.js';

@@ -133,8 +133,12 @@ class IncentParser extends EmbeddedActionsParser {
   /** Diagnostics of the parser's own limits (E0107), collected per declaration. */
   readonly limitDiagnostics: Diagnostic[] = [];
 
-  constructor() {
-    super(T.allTokens, { recoveryEnabled: true, errorMessageProvider: messages, maxLookahead: 3 });
+  /**
+   * Chevrotain's grammar validations (ambiguities, left recursion, …) cost ~60 ms at every start of
+   * the command, for a grammar that does not change: they run in the tests (`checkGrammar`).
+   */
+  constructor(validate = false) {
+    super(T.allTokens, { recoveryEnabled: true, errorMessageProvider: messages, maxLookahead: 3, skipValidations: !validate });
     this.performSelfAnalysis();
   }
 
@@ -1158,6 +1162,12 @@ class IncentParser extends EmbeddedActionsParser {
   private binary(op: S.BinaryOp, left: S.Expr, right: S.Expr, first: IToken): S.Expr {
     return { kind: 'Binary', op, left, right, span: joinSpans(this.from(first), right?.span) };
   }
+}
+
+/** Builds the lexer and the parser with chevrotain's validations (they throw on a grammar error): for the tests. */
+export function checkGrammar(): void {
+  T.validatingLexer();
+  new IncentParser(true);
 }
 
 let shared: IncentParser | undefined;

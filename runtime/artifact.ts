@@ -7,9 +7,9 @@
  * playground and engineers' services can run a program without the compiler.
  */
 import { z } from 'zod';
+import { ARTIFACT_VERSION } from './artifact-version.js';
 
-/** 2: a chain of operands is one node (`arith` with its `rest`, `and`/`or` with their `args`), instead of one node per operator. */
-export const ARTIFACT_VERSION = 2;
+export { ARTIFACT_VERSION };
 
 export type FieldType = 'text' | 'integer' | 'decimal' | 'money' | 'date' | 'boolean' | { enum: string[] };
 const FieldTypeSchema: z.ZodType<FieldType> = z.union([

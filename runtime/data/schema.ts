@@ -1,5 +1,4 @@
-/** Record schemas: the fields a data file must have (declared and implicit), and their compiled form — one converter per field and the zod schema of a record. */
-import { z } from 'zod';
+/** Record schemas: the fields a data file must have (declared and implicit), and their compiled form — one converter per field, and a record's conversion. */
 import { currencyDigits } from '../../core/money.js';
 import type { Value as EvalValue } from '../compile-ir.js';
 import { converterFor, Failure, type Converter } from './convert.js';
@@ -52,8 +51,12 @@ export interface CompiledSchema {
   fields: FieldSpec[];
   names: string[];
   converters: Converter[];
-  /** The zod schema of a record: an object of every field (raw strings or JSON values) → typed values. */
-  zod: z.ZodType<Record<string, Value>>;
+  /**
+   * A record (an object of raw strings or JSON values, by field name) → its typed row, every field
+   * converted, or undefined when any field fails (the converters then say why, field by field).
+   * Unknown keys are not copied. No zod here: it would be loaded by every command that reads data.
+   */
+  parse(record: Record<string, unknown>): Row | undefined;
 }
 
 const compiled = new WeakMap<RecordSchema, CompiledSchema>();
@@ -72,22 +75,35 @@ export function compileSchema(schema: RecordSchema): CompiledSchema {
   }
   for (const f of schema.fields) if (typeof f.type === 'object' && f.type.enum.length === 0) throw new Error(`internal: empty enumeration for ${f.name}`);
   const converters = fields.map((f) => converterFor(f.type, schema.currency, f.range));
-  const shape: Record<string, z.ZodType<Value>> = {};
-  fields.forEach((f, i) => {
-    const convert = converters[i];
-    shape[f.name] = z
-      .unknown()
-      .optional()
-      .transform((v, ctx) => {
-        const r = convert(v);
-        if (r instanceof Failure) {
-          ctx.issues.push({ code: 'custom', message: r.message, input: v });
-          return z.NEVER;
-        }
-        return r;
-      });
-  });
-  const c: CompiledSchema = { schema, fields, names, converters, zod: z.object(shape) as unknown as z.ZodType<Record<string, Value>> };
+  const values: Value[] = fields.map(() => '');
+  const make = rowMaker(names);
+  const parse = (record: Record<string, unknown>): Row | undefined => {
+    for (let i = 0; i < converters.length; i++) {
+      const v = converters[i](record[names[i]]);
+      if (v instanceof Failure) return undefined;
+      values[i] = v;
+    }
+    return make(values);
+  };
+  const c: CompiledSchema = { schema, fields, names, converters, parse };
   compiled.set(schema, c);
   return c;
+}
+
+/**
+ * A function building a row object from values in field order. Where the platform allows it, a
+ * generated object literal (all fields in-object, one allocation, the same hidden class for every
+ * record; the names are JSON-quoted, nothing else is generated); else a loop.
+ */
+export function rowMaker(names: readonly string[]): (values: Value[]) => Row {
+  try {
+    const body = `return {${names.map((n, i) => `${JSON.stringify(n)}: v[${i}]`).join(', ')}};`;
+    return new Function('v', body) as (values: Value[]) => Row;
+  } catch {
+    return (values) => {
+      const o: Row = {};
+      for (let i = 0; i < names.length; i++) o[names[i]] = values[i];
+      return o;
+    };
+  }
 }
