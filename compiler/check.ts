@@ -20,6 +20,7 @@ import { ExprChecker, type ExprScope } from './exprs.js';
 import { checkHeader } from './header.js';
 import { dependencyOrder, evaluationOrder } from './order.js';
 import { checkPot } from './payouts.js';
+import { checkFieldRanges } from './ranges.js';
 import { checkRule } from './rules.js';
 import { suggest } from './suggest.js';
 import { checkTest } from './tests.js';
@@ -37,6 +38,7 @@ const STAGES: readonly { name: string; run: (ck: Checker, decls: readonly Decl[]
   // must follow the lets, measures and tiers: `previous X` of one checked later is checked again, with X's type
   { name: 'previous values of names checked later', run: (ck) => recheckPrevious(ck, ck.pendingPrevious) },
   { name: 'field options: columns and defaults', run: checkFieldOptions },
+  { name: 'field ranges', run: checkFieldRanges },
   { name: 'pots', run: (ck, decls) => decls.forEach((d) => d.kind === 'PayoutDecl' && checkPot(ck, d)) },
   { name: 'rules', run: (ck, decls) => ck.checkRules(decls) },
   { name: 'tests', run: (ck, decls) => ck.checkTests(decls) },

@@ -1,5 +1,6 @@
 /** The checked program: what the checker proves about a `ProgramFile`, and what the evaluator lowers from. */
 import type { Diagnostic } from '../core/diagnostics.js';
+import type { Const } from './consts.js';
 import type {
   Award,
   EventDecl,
@@ -79,6 +80,8 @@ export interface FieldInfo {
   column: string;
   /** `default VALUE` (a constant of the field's type, checked): what an empty cell or a missing key stands for. */
   default?: Expr;
+  /** `in A..B`, checked: its bounds as constants (numbers and money as decimals, or dates). */
+  range?: { min: Const; max: Const };
 }
 
 export interface HeaderInfo {

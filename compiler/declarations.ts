@@ -116,6 +116,10 @@ function implicitField(ck: CheckContext, f: FieldDecl, info: FieldInfo, owner: s
     ck.report(error('E0222', `\`${name}\` is an implicit field of ${every}: it takes no default`, f.default.span, `every record has its own ${name}: remove \`default …\``));
     return;
   }
+  if (f.range) {
+    ck.report(error('E0222', `\`${name}\` is an implicit field of ${every}: it takes no range`, f.range.span, `declare it only to map it to a column: remove \`in …\``));
+    return;
+  }
   info.column = f.column.value;
   info.decl = f;
 }

@@ -4,7 +4,7 @@
  * the runtime never looks at the syntax tree.
  */
 import type { Artifact, CmpKind, FieldSpec, FieldType, IR, RunningSpec, Step, TestSpec, ValueKind, WindowSpec } from '../runtime/artifact.js';
-import { ARTIFACT_VERSION } from '../runtime/artifact.js';
+import { ARTIFACT_VERSION } from '../runtime/artifact-version.js';
 import type { Binary, BinaryOp, Expr, Window } from '../language/syntax.js';
 import { leftSpine } from '../language/syntax.js';
 import type { CheckedProgram, FieldInfo, Type } from './checked.js';
@@ -67,11 +67,15 @@ function fieldType(t: Type): FieldType {
   }
 }
 
-/** The fields of a record: each with its column when mapped (`from "…"`), its default, lowered like a test value, and the kind a `ref` field names. */
+/**
+ * The fields of a record: each with its range (`in A..B`), its column when mapped (`from "…"`), its
+ * default, lowered like a test value, and the kind a `ref` field names.
+ */
 function fields(map: Map<string, FieldInfo>, literal: (e: Expr) => string | boolean): FieldSpec[] {
   return [...map.values()].map((f) => ({
     name: f.name,
     type: f.ref ? { ref: f.ref } : fieldType(f.type),
+    ...(f.range ? { range: { min: constText(f.range.min), max: constText(f.range.max) } } : {}),
     ...(f.column !== f.name ? { column: f.column } : {}),
     ...(f.default ? { default: literal(f.default) } : {}),
   }));
@@ -83,7 +87,16 @@ function windowSpec(w: Window | undefined): WindowSpec {
   return w.form === 'last' ? { form: 'last', count: Number(w.count.value), unit: w.unit } : { form: w.form };
 }
 
-export function lower(c: CheckedProgram, source: string): Artifact {
+/** A range bound as the artifact keeps it: a plain decimal, or a date. */
+function constText(c: Const): string {
+  return c.kind === 'num' ? formatDecimal(c.value) : String(c.value);
+}
+
+/**
+ * `origins`, when given, is told the expression each lowered node comes from (for tools that map
+ * the artifact back to the source: coverage's lines, `review/coverage.ts`).
+ */
+export function lower(c: CheckedProgram, source: string, origins?: Map<IR, Expr>): Artifact {
   const text = (e: { span: { start: number; end: number } }) => source.slice(e.span.start, e.span.end);
   const type = (e: Expr) => c.types.get(e);
   const tierLevels = (tier: string) => c.tiers.get(tier)?.levels.map((l) => l.name) ?? [];
@@ -98,6 +111,7 @@ export function lower(c: CheckedProgram, source: string): Artifact {
     if (!e) throw new LoweringError('internal: an expression is missing (the program has errors)');
     const node = lowerExpr(e);
     node.u = valueKind(type(e));
+    origins?.set(node, e);
     return node;
   };
   const lowerExpr = (e: Expr): IR => {

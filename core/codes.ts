@@ -132,6 +132,10 @@ const PROGRAM = {
   E0442: { severity: 'error', stage: 'declarations', what: 'an `interpolate` with fewer than two points', hint: 'give at least the two points between which values are interpolated' },
   E0443: { severity: 'error', stage: 'units', what: 'a let whose unit comes only from its own previous value', hint: 'give it a value of its unit where it starts: `if … then previous x + 1 else 0`' },
   E0444: { severity: 'error', stage: 'declarations', what: 'a `down at most N levels` whose N is not a whole number', hint: 'write a whole number of levels, e.g. `down at most 1 level per year`' },
+  E0450: { severity: 'error', stage: 'declarations', what: 'a range on a field whose values have no order (text, an enumeration, a condition)' },
+  E0451: { severity: 'error', stage: 'declarations', what: 'a field range whose bound is not a constant of the field’s type', hint: 'write the bounds as literals of the field’s type: `amount: money in 0 EUR..1_000_000 EUR`' },
+  E0452: { severity: 'error', stage: 'declarations', what: 'a field range whose lower bound is above its upper bound', hint: 'write the lower bound first' },
+  E0453: { severity: 'error', stage: 'declarations', what: 'a field default outside the field’s range', hint: 'give a default within the range (`in A..B`), or widen the range' },
 
   W0001: { severity: 'warning', stage: 'warnings', what: 'a declaration that nothing uses', hint: 'remove it, or use it' },
   W0002: { severity: 'warning', stage: 'warnings', what: 'a money pot with no cap and no budget', hint: 'add `cap …` or `budget …`, so that the pot cannot overspend' },
@@ -219,6 +223,7 @@ export const DATA = {
   D0215: t<{ value: string; members: string }>(record('a value outside its enumeration'), (a) => `${a.value} is not one of ${a.members}`),
   D0216: t<{ value: string; limit: number }>(record('a number with more significant digits than the limit'), (a) => `${a.value} has more than ${a.limit} significant digits (the most an exact decimal holds)`),
   D0217: t<{ value: string; limit: string }>(record('a number outside the size of numbers (10^-34 ≤ |x| < 10^34, or zero)'), (a) => `${a.value} is outside the size of numbers: other than zero, a number is at least 10^-${a.limit} and below 10^${a.limit} in size`),
+  D0220: t<{ value: string; range: string }>(record('a value outside the range its field declares', 'correct the value, or widen the field’s range (`in A..B`) in the program'), (a) => `${a.value} is outside the field's range ${a.range}`),
   // The whole data set.
   D0301: t<{ id: string; others: string }>(set('an id given to records that differ', 'give every record its own id; records identical in every field count once'), (a) => `${a.id} is a duplicate id (also ${a.others}); every record with this id is rejected, since the records differ`),
   D0302: t<{ id: string; files: string }>(set('an event of a partner that is not in the partner file', 'add the partner, or correct the id'), (a) => `${a.id} is not a known partner id (not in ${a.files})`),

@@ -349,13 +349,13 @@ class Printer {
         break;
       case 'PartnerDecl':
         w.put('partner', n.span.start);
-        this.block(w, n.span.start, n.span, n.fields, (f) => this.fieldDecl(w, f));
+        this.block(w, n.span.start, n.span, n.fields, (f, i) => this.fieldDecl(w, f, n.fields[i + 1]));
         break;
       case 'EventDecl':
         w.put('event', n.span.start);
         w.put(' ');
         this.ident(w, n.name);
-        this.block(w, n.name.span.end, n.span, n.fields, (f) => this.fieldDecl(w, f));
+        this.block(w, n.name.span.end, n.span, n.fields, (f, i) => this.fieldDecl(w, f, n.fields[i + 1]));
         break;
       case 'LetDecl':
         w.put('let', n.span.start);
@@ -441,8 +441,8 @@ class Printer {
     w.put(` ${d.count.value === '1' ? 'level' : 'levels'} per ${d.per}`);
   }
 
-  /** `name: type`, then its options in their order: `from "Column"`, `default VALUE`. */
-  private fieldDecl(w: Writer, f: S.FieldDecl): void {
+  /** `name: type`, then its options in their order: `in A..B`, `from "Column"`, `default VALUE`. */
+  private fieldDecl(w: Writer, f: S.FieldDecl, next: S.FieldDecl | undefined): void {
     this.ident(w, f.name);
     w.put(': ');
     const t = f.type;
@@ -459,10 +459,17 @@ class Printer {
         this.string(w, m);
       });
     }
-    this.fieldOptions(w, f);
+    this.fieldOptions(w, f, next);
   }
 
-  private fieldOptions(w: Writer, f: S.FieldDecl): void {
+  private fieldOptions(w: Writer, f: S.FieldDecl, next: S.FieldDecl | undefined): void {
+    if (f.range) {
+      w.put(' in', f.range.span.start);
+      w.put(' ');
+      this.sub(w, f.range.from, 5);
+      w.put('..');
+      this.sub(w, f.range.to, 5);
+    }
     if (f.column) {
       w.put(' from', this.findBack('from', f.column.span.start));
       w.put(' ');
@@ -473,8 +480,13 @@ class Printer {
       w.put(' ');
       this.sub(w, f.default, 5);
       // The next field's name cannot follow a keyword used as a name: keep a comma there.
-      if (endsWithKeywordName(f.default)) w.put(',');
+      if (endsWithKeywordName(f.default)) {
+        w.put(',');
+        return;
+      }
     }
+    // `in 0..100` or `default 0` followed by a field named like a currency (`VIP: text`) would read as money.
+    if (next && CURRENCY_LIKE.test(next.name.name) && /\d$/.test(lineText(w.cur))) w.put(',');
   }
 
   private measure(w: Writer, n: S.MeasureDecl): void {

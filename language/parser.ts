@@ -20,6 +20,7 @@ const RULE_WORDS: Record<string, string> = {
   declaration: 'a declaration (`program`, `partner`, `event`, `let`, `measure`, `tier`, `payout`, `rule` or `test`)',
   headerClause: 'a header clause (`currency`, `period`, `start`, `end` or `rounding`)',
   fieldDecl: 'a field declaration such as `amount: money`',
+  fieldRange: 'a range such as `in 0 EUR..1_000 EUR`',
   typeRef: 'a type (`text`, `integer`, `decimal`, `money`, `date`, `boolean` or `one of "a", "b"`)',
   measureDecl: 'an aggregate (`sum`, `count`, `count distinct`, `min`, `max` or `average`)',
   window: 'a window (`this period`, `previous period`, `year to date`, `half to date`, `previous year`, `last N months|quarters|years|periods` or `program to date`)',
@@ -162,8 +163,12 @@ class IncentParser extends EmbeddedActionsParser {
   /** A contextual word (`most`, `level`, `served`…) where another name was written, collected per declaration (E0101). */
   readonly wordDiagnostics: Diagnostic[] = [];
 
-  constructor() {
-    super(T.allTokens, { recoveryEnabled: true, errorMessageProvider: messages, maxLookahead: 3 });
+  /**
+   * Chevrotain's grammar validations (ambiguities, left recursion, …) cost ~60 ms at every start of
+   * the command, for a grammar that does not change: they run in the tests (`checkGrammar`).
+   */
+  constructor(validate = false) {
+    super(T.allTokens, { recoveryEnabled: true, errorMessageProvider: messages, maxLookahead: 3, skipValidations: !validate });
     this.performSelfAnalysis();
   }
 
@@ -440,12 +445,32 @@ class IncentParser extends EmbeddedActionsParser {
     const name = this.SUBRULE(this.fieldName);
     this.CONSUME(T.Colon);
     const type = this.SUBRULE(this.typeRef);
-    // Not an option but the next field's name when a `:` follows (`from: text`, `default: text`).
-    const column = this.OPTION({ GATE: () => this.LA(2).tokenType !== T.Colon, DEF: () => this.SUBRULE(this.fieldColumn) });
-    const dflt = this.OPTION2({ GATE: () => this.LA(2).tokenType !== T.Colon, DEF: () => this.SUBRULE(this.fieldDefault) });
+    // The options, in this order: `in A..B`, `from "Column"`, `default VALUE`. Not an option but the
+    // next field's name when a `:` follows (`in: text`, `from: text`, `default: text`).
+    const range = this.OPTION({ GATE: () => this.LA(2).tokenType !== T.Colon, DEF: () => this.SUBRULE(this.fieldRange) });
+    const column = this.OPTION2({ GATE: () => this.LA(2).tokenType !== T.Colon, DEF: () => this.SUBRULE(this.fieldColumn) });
+    const dflt = this.OPTION3({ GATE: () => this.LA(2).tokenType !== T.Colon, DEF: () => this.SUBRULE(this.fieldDefault) });
     return this.ACTION(
-      () => ({ kind: 'FieldDecl', name, type, ...(column ? { column } : {}), ...(dflt ? { default: dflt } : {}), span: joinSpans(name?.span, (dflt ?? column ?? type)?.span) }) as S.FieldDecl,
+      () =>
+        ({
+          kind: 'FieldDecl',
+          name,
+          type,
+          ...(range ? { range } : {}),
+          ...(column ? { column } : {}),
+          ...(dflt ? { default: dflt } : {}),
+          span: joinSpans(name?.span, (dflt ?? column ?? range ?? type)?.span),
+        }) as S.FieldDecl,
     )!;
+  });
+
+  /** A field's optional range after its type: `in A..B` (constants of the field's type; the checker says which). */
+  fieldRange = this.RULE('fieldRange', (): S.FieldRange => {
+    const kw = this.CONSUME(Kw.in);
+    const from = this.SUBRULE(this.additive);
+    this.CONSUME(T.DotDot);
+    const to = this.SUBRULE2(this.additive);
+    return this.ACTION(() => ({ kind: 'FieldRange', from, to, span: this.from(kw) }) as S.FieldRange)!;
   });
 
   /** `from "Column header"`: the CSV column or JSON key a field is read from (§12.1). */
@@ -1427,6 +1452,12 @@ class IncentParser extends EmbeddedActionsParser {
   }
 }
 
+/** Builds the lexer and the parser with chevrotain's validations (they throw on a grammar error): for the tests. */
+export function checkGrammar(): void {
+  T.validatingLexer();
+  new IncentParser(true);
+}
+
 let shared: IncentParser | undefined;
 function parser(): IncentParser {
   return (shared ??= new IncentParser());
@@ -1516,8 +1547,8 @@ function keywordForExpression(e: IRecognitionException, seg: IToken[]): Diagnost
 
 function hintFor(e: IRecognitionException, following: IToken | undefined, previous: IToken | undefined): string | undefined {
   const tok = e.token;
-  if (e.message.startsWith('expected `:`') && (previous?.tokenType === Kw.from || previous?.tokenType === Kw.default)) {
-    return 'a field\'s options come after its type, in this order: `from "Column header"`, then `default VALUE`';
+  if (e.message.startsWith('expected `:`') && (previous?.tokenType === Kw.from || previous?.tokenType === Kw.default || previous?.tokenType === Kw.in)) {
+    return 'a field\'s options come after its type, in this order: `in A..B`, `from "Column header"`, then `default VALUE`';
   }
   if (tok.tokenType === EOF) return e.message.includes('`}`') ? 'a `{` is missing its `}`' : following ? 'the declaration ends before it is complete' : undefined;
   if (e.message.includes('expected `=`') && tok.image === '==') return 'write `=` for equality';

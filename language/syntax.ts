@@ -83,6 +83,15 @@ export interface FieldDecl extends Node {
   column?: StringLit;
   /** `default VALUE`: the value of an empty cell, a missing key, or a field left out of a test record. */
   default?: Expr;
+  /** `in A..B`: the values the field may take (data outside is rejected); absent when not written. */
+  range?: FieldRange;
+}
+
+/** A field's declared range, `in 0 EUR..1_000_000 EUR`: inclusive bounds, constants of the field's type. */
+export interface FieldRange extends Node {
+  kind: 'FieldRange';
+  from: Expr;
+  to: Expr;
 }
 
 export type TypeRef =

@@ -100,7 +100,13 @@ export const allTokens: TokenType[] = [
   AnyKeyword, BareKeyword, Word,
 ];
 
-export const lexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: false });
+// Validations of the token patterns cost ~35 ms at every start of the command: the tests run them (`validatingLexer`).
+export const lexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: false, skipValidations: true });
+
+/** The lexer with chevrotain's validations of the token patterns (it throws on an error): for the tests. */
+export function validatingLexer(): Lexer {
+  return new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: false });
+}
 
 /**
  * Contextual words (§12.2, §12.3, §12.5): ordinary names everywhere, read as words of the language

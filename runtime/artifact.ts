@@ -7,16 +7,9 @@
  * playground and engineers' services can run a program without the compiler.
  */
 import { z } from 'zod';
+import { ARTIFACT_VERSION } from './artifact-version.js';
 
-/**
- * 2: a chain of operands is one node (`arith` with its `rest`, `and`/`or` with their `args`), instead of one node per operator.
- * 3: language v0.2 (§12). §12.1: fields may be read from another column and have a default
- * (`column`, `default`); §12.4: dates move by days and months (`dateadd`), `days` between two dates,
- * `period` bounds, periods of a half-year; §12.2, §12.3, §12.5: `ref` fields, event-level lets,
- * running totals, interpolation, previous values and values at a date, tiers that fall at most N
- * levels, budgets served in order.
- */
-export const ARTIFACT_VERSION = 3;
+export { ARTIFACT_VERSION };
 
 /** `{ ref: KIND }`: the id of a record of another event kind (§12.3), validated against that kind's ids. */
 export type FieldType = 'text' | 'integer' | 'decimal' | 'money' | 'date' | 'boolean' | { enum: string[] } | { ref: string };
@@ -29,12 +22,23 @@ const FieldTypeSchema: z.ZodType<FieldType> = z.union([
 export interface FieldSpec {
   name: string;
   type: FieldType;
+  /**
+   * The field's declared range (`in A..B`), inclusive: decimals as plain strings (money without its
+   * currency), or `YYYY-MM-DD` dates. A value outside it is a data problem (D0220).
+   */
+  range?: { min: string; max: string };
   /** The CSV column or JSON key the field is read from, when it is not the field's name (`from "Net Amount (€)"`). */
   column?: string;
   /** The value of an empty cell or a missing key, written as a test value is (`"0"` for `0 EUR`, `""`, `true`). */
   default?: string | boolean;
 }
-const FieldSpecSchema = z.object({ name: z.string(), type: FieldTypeSchema, column: z.string().min(1).optional(), default: z.union([z.string(), z.boolean()]).optional() });
+const FieldSpecSchema = z.object({
+  name: z.string(),
+  type: FieldTypeSchema,
+  range: z.object({ min: z.string(), max: z.string() }).optional(),
+  column: z.string().min(1).optional(),
+  default: z.union([z.string(), z.boolean()]).optional(),
+});
 
 export type Mode = 'half-even' | 'half-up' | 'half-down' | 'down' | 'up' | 'floor' | 'ceiling';
 const ModeSchema = z.enum(['half-even', 'half-up', 'half-down', 'down', 'up', 'floor', 'ceiling']);

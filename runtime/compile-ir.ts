@@ -114,6 +114,34 @@ export interface CompileEnv {
   eventLets?: Map<string, IR>;
   /** The compiled event-level lets (filled as they are first met). */
   compiledLets?: Map<string, Fn>;
+  /** Coverage's probe: given only to a run that records coverage (see `CoverageProbe`). */
+  probe?: CoverageProbe;
+}
+
+/**
+ * What a run that records coverage (`review/coverage.ts`) is told: which lookup entry or band an
+ * evaluation reached, which rule awarded, which rule cap bound. Only the closures of such a run are
+ * compiled with it: an entry's or band's value closure is wrapped to say that it was chosen before
+ * it computes (the closures of an ordinary run are the plain ones, and never test for a probe).
+ * Evaluations made for traces (with a `notes` list) are not counted.
+ */
+export interface CoverageProbe {
+  /**
+   * `site` reached `branch` for the partner (and the event) of `ctx`: a `lookup` IR node and its
+   * entry's index (`else`: the number of keys), a `bands` node and its band's index (0 the `below`
+   * band), or a rule's spec (branch 0: it awarded; 1: its cap bound).
+   */
+  reach(site: object, branch: number, ctx: Ctx): void;
+  /** The run reads its events again (a source that found an invalid row late): what pass 1 recorded is recorded again. */
+  restart?(): void;
+}
+
+/** A value closure that tells the probe its site and branch were reached, then computes (not when evaluated for a trace). */
+export function probed(f: Fn, probe: CoverageProbe, site: object, branch: number): Fn {
+  return (ctx, n) => {
+    if (!n) probe.reach(site, branch, ctx);
+    return f(ctx, n);
+  };
 }
 
 /** A source text for a message: long ones (a chain of thousands of operands) are cut in the middle. */
@@ -485,8 +513,10 @@ export function compileIR(ir: IR, env: CompileEnv): Fn {
     case 'lookup': {
       const key = c(ir.key);
       const table = new Map<string | number, Fn>();
-      ir.keys.forEach((k, i) => table.set(k, c(ir.values[i]!)));
-      const otherwise = ir.otherwise ? c(ir.otherwise) : undefined;
+      const probe = env.probe;
+      const entry = (f: Fn, i: number) => (probe ? probed(f, probe, ir, i) : f);
+      ir.keys.forEach((k, i) => table.set(k, entry(c(ir.values[i]!), i)));
+      const otherwise = ir.otherwise ? entry(c(ir.otherwise), ir.keys.length) : undefined;
       const src = ir.src ?? 'lookup';
       return (ctx, n) => {
         const k = key(ctx, n) as string | number;
@@ -546,7 +576,9 @@ export function compileIR(ir: IR, env: CompileEnv): Fn {
     case 'bands': {
       const x = c(ir.x);
       const thresholds = ir.thresholds.map(c);
-      const values = ir.values.map(c);
+      const probe = env.probe;
+      // A band's value closure runs only for the band chosen (`bands`), or for every band the subject reaches (`marginal`).
+      const values = ir.values.map((v, i) => (probe ? probed(c(v), probe, ir, i) : c(v)));
       const labels = ir.labels;
       const subject = ir.x.src ?? 'value';
       const xu = ir.x.u ?? 'num';

@@ -6,7 +6,7 @@
  * integer fast path where it applies, and the `for each EVENT` rules evaluated there too.
  */
 import type { Artifact, IR, PotSpec, RuleSpec, Step, ValueKind } from './artifact.js';
-import { compileIR, type CompileEnv, type Ctx, type Fn, type Value } from './compile-ir.js';
+import { compileIR, probed, type CompileEnv, type CoverageProbe, type Ctx, type Fn, type Value } from './compile-ir.js';
 import { compileInt, type IntFn } from './compile-int.js';
 import { wrapEvalError } from './errors.js';
 import * as N from './num.js';
@@ -32,6 +32,8 @@ export interface CompiledRule {
   onceKey?: Fn;
   /** It awards to a pot whose budget is served first come first served (§12.5): its accumulators keep every event's award. */
   keepAll?: boolean;
+  /** Coverage's hook: told when the rule's cap bound (set only when the plan has a probe). */
+  capped?: (ctx: Ctx) => void;
 }
 
 export interface CompiledPot {
@@ -100,11 +102,19 @@ export class Plan {
    */
   readonly defaults: Record<string, Value>;
 
-  constructor(readonly artifact: Artifact) {
+  /**
+   * `probe`: compile for a run that records coverage (`CoverageProbe`): lookups, bands and each
+   * rule's first award tell it what they reach, rule caps when they bind, and no measure takes the
+   * integer fast path (whose lookups could not tell it). Without one, nothing of this exists.
+   */
+  constructor(
+    readonly artifact: Artifact,
+    readonly probe?: CoverageProbe,
+  ) {
     const a = artifact;
     this.levels = new Map(a.tiers.map((t) => [t.name, t.levels]));
     const eventLets = new Map((a.eventLets ?? []).map((l) => [l.name, l.value]));
-    const env: CompileEnv = { levels: this.levels, eventLets };
+    const env: CompileEnv = { levels: this.levels, eventLets, ...(probe ? { probe } : {}) };
     this.compileEnv = env;
     const c = (ir: IR) => compileIR(ir, env);
     const constCtx: Ctx = { p: { id: '', attrs: {}, vals: this.constants } };
@@ -166,11 +176,13 @@ export class Plan {
       index,
       ...(spec.scope.where ? { where: c(spec.scope.where) } : {}),
       ...(spec.scope.kind === 'top' ? { keys: spec.scope.keys.map(c) } : {}),
-      awards: spec.awards.map((aw) => ({ pot: aw.pot, amount: c(aw.amount), ir: aw.amount })),
+      // With a probe, the first award tells it that the rule awarded (an award is computed for every event or partner the rule awards).
+      awards: spec.awards.map((aw, ai) => ({ pot: aw.pot, amount: probe && ai === 0 ? probed(c(aw.amount), probe, spec, 0) : c(aw.amount), ir: aw.amount })),
       ...(spec.cap ? { cap: c(spec.cap.amount) } : {}),
       potIndex: spec.awards.map((aw) => potIdx.get(aw.pot) ?? -1),
       ...(spec.once?.key ? { onceKey: c(spec.once.key) } : {}),
       ...(spec.awards.some((aw) => a.pots.find((p) => p.name === aw.pot)?.budgetOrder) ? { keepAll: true } : {}),
+      ...(probe && spec.cap ? { capped: (ctx: Ctx) => probe.reach(spec, 1, ctx) } : {}),
     }));
     this.running = (a.running ?? []).map((spec, index) => ({ index, spec, ...(spec.arg ? { arg: c(spec.arg) } : {}), ...(spec.where ? { where: c(spec.where) } : {}) }));
     for (const r of this.running) this.runningByKind.set(r.spec.event, [...(this.runningByKind.get(r.spec.event) ?? []), r]);
@@ -212,7 +224,7 @@ export class Plan {
         ...(cs.fns.otherwise ? { otherwise: cs.fns.otherwise } : {}),
         cmp: st.value === 'level' ? 'level' : st.value === 'str' || st.value === 'date' ? 'str' : st.value === 'bool' ? 'bool' : 'num',
       };
-      if (st.arg && (st.op === 'sum' || st.op === 'average')) {
+      if (st.arg && (st.op === 'sum' || st.op === 'average') && !probe) {
         const scales = fieldScales.get(st.event);
         const intArg = compileInt(st.arg, { fieldScale: (f) => scales?.get(f), general: (x) => compileIR(x, env), eventLet: (n) => eventLets.get(n) });
         if (intArg) m.intArg = intArg;

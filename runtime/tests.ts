@@ -1,8 +1,8 @@
 /** Runs the `test` blocks of a program (§10): builds each test's data, evaluates, compares expectations. */
 import type { Artifact, FieldSpec, TestSpec } from './artifact.js';
 import { loadData } from './data/load.js';
-import { Evaluator, type PartnerResult } from './evaluate.js';
-import { EvalError } from './compile-ir.js';
+import { Evaluator, type PartnerResult, type PeriodResult } from './evaluate.js';
+import { EvalError, type CoverageProbe } from './compile-ir.js';
 import * as N from './num.js';
 import { formatProblem } from './data/problems.js';
 import { testMessage, type TestCode } from '../core/codes.js';
@@ -40,6 +40,13 @@ function same(expected: string, actual: string, target: 'pot' | 'tier' | 'measur
   return expected === actual;
 }
 
+/** What a caller may ask of a test's run: a coverage probe (`CoverageProbe`), and its results. */
+export interface TestRunHooks {
+  probe?: CoverageProbe;
+  /** Told the test's results (every period through the test's), when its evaluation did not fail. */
+  results?: (results: PeriodResult[]) => void;
+}
+
 /** A test record keyed by field names, keyed by the fields' columns instead. */
 function byColumn(fields: readonly FieldSpec[], record: Record<string, string | boolean>): Record<string, string | boolean> {
   if (!fields.some((f) => f.column !== undefined)) return record;
@@ -47,7 +54,7 @@ function byColumn(fields: readonly FieldSpec[], record: Record<string, string | 
   return Object.fromEntries(Object.entries(record).map(([k, v]) => [column.get(k) ?? k, v]));
 }
 
-export function runTest(a: Artifact, t: TestSpec): TestOutcome {
+export function runTest(a: Artifact, t: TestSpec, hooks: TestRunHooks = {}): TestOutcome {
   const failures: TestFailure[] = [];
   const texts: Record<string, string> = {};
   // A test's records are data as a data file has them: keyed by the fields' columns (`from "…"`).
@@ -60,10 +67,11 @@ export function runTest(a: Artifact, t: TestSpec): TestOutcome {
   const { input, data } = loadData(a, texts);
   for (const p of input.problems) if (p.severity === 'error') failures.push({ code: 'T0002', line: t.line, message: testMessage('T0002', { problem: formatProblem(p) }) });
   if (failures.length) return { name: t.name, line: t.line, passed: false, failures };
-  const ev = new Evaluator(a);
+  const ev = new Evaluator(a, hooks.probe ? { probe: hooks.probe } : {});
   let results;
   try {
     results = ev.run(data, { through: t.period, explain: true });
+    hooks.results?.(results);
   } catch (e) {
     if (!(e instanceof EvalError)) throw e;
     return { name: t.name, line: t.line, passed: false, failures: [{ code: 'T0003', line: t.line, message: testMessage('T0003', { error: e.message }), cause: e.code }] };

@@ -56,14 +56,15 @@ export class Tracer {
   }
 
   private describeNotes(notes: Note[]): string {
-    const seen = new Set<string>();
+    // (a few notes: arrays searched, no sets made — a statement has a trace per award)
     const parts: string[] = [];
     // A value that a band or interpolation note already shows (`x 1,500.00 EUR reaches band …`) is
     // not repeated; a marginal subject is shown whole, then its slices (`revenue 3,000.00 USD,
     // 1,000.00 USD of it in band "below 1,000 USD" × 1%, …`), so that the slice is not taken for the measure.
-    const banded = new Set(notes.flatMap((n) => ((n.kind === 'band' && !n.slice) || n.kind === 'interp' ? [n.subject] : [])));
+    let banded: string[] | undefined;
+    for (const n of notes) if ((n.kind === 'band' && !n.slice) || n.kind === 'interp') (banded ??= []).push(n.subject);
     for (const n of notes) {
-      if (n.kind === 'value' && banded.has(n.label)) continue;
+      if (n.kind === 'value' && banded?.includes(n.label)) continue;
       const rate = n.kind === 'band' ? (n.rateSrc ?? this.format(n.rate, n.rateU)) : '';
       const text =
         n.kind === 'value'
@@ -75,20 +76,30 @@ export class Tracer {
             : n.slice
               ? `${this.format(n.value, n.u)} of ${n.subject} in band "${readableNumbers(n.label)}" × ${rate}`
               : `${n.subject} ${this.format(n.value, n.u)} reaches band "${readableNumbers(n.label)}" → ${rate}`;
-      if (!seen.has(text)) {
-        seen.add(text);
-        parts.push(text);
-      }
+      if (!parts.includes(text)) parts.push(text);
     }
     return parts.join(', ');
   }
+
+  /** A rule's awards to one pot (made once per rule and pot). */
+  private awardsTo(rule: CompiledRule, pot: CompiledPot): { a: CompiledRule['awards'][number]; ai: number }[] {
+    let byPot = this.awardsByPot.get(rule);
+    if (!byPot) this.awardsByPot.set(rule, (byPot = new Map()));
+    let aws = byPot.get(pot);
+    if (!aws) {
+      const potIndex = this.plan.pots.indexOf(pot);
+      byPot.set(pot, (aws = rule.awards.map((a, ai) => ({ a, ai })).filter(({ ai }) => rule.potIndex[ai] === potIndex)));
+    }
+    return aws;
+  }
+
+  private readonly awardsByPot = new Map<CompiledRule, Map<CompiledPot, { a: CompiledRule['awards'][number]; ai: number }[]>>();
 
   /** One award's trace: `RULE: what it used → amount → every step (cap, rounding) that changed it`. */
   award(rule: CompiledRule, acc: RuleAcc, env: PartnerEnv, pot: CompiledPot, total: Num, steps: string[], tie: readonly string[] | undefined): string {
     const spec = rule.spec;
     const parts: string[] = [];
-    const potIndex = this.plan.pots.indexOf(pot);
-    const aws = rule.awards.map((a, ai) => ({ a, ai })).filter(({ ai }) => rule.potIndex[ai] === potIndex);
+    const aws = this.awardsTo(rule, pot);
     if (spec.scope.kind === 'each-event') {
       const ev = spec.scope.event;
       const items = acc.events.map((e) => {
@@ -109,7 +120,7 @@ export class Tracer {
         const d = this.describeNotes(this.expandLets(notes, env));
         if (d) parts.push(`first: ${d}`);
       }
-      if (spec.cap?.perEvent) parts.push(`each capped at ${this.potText(rule.cap!({ p: env, ev: first?.row }) as Num, pot)}`);
+      if (spec.cap?.perEvent) parts.push(`each capped at ${this.potText(rule.cap!({ p: env, ev: first?.row }, []) as Num, pot)}`);
     } else {
       if (spec.scope.kind === 'top') parts.push(`ranked ${ordinal(acc.rank!)} of ${acc.qualifying} (top ${spec.scope.n})${tieText(tie)}`);
       const notes: Note[] = [];

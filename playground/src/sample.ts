@@ -67,7 +67,30 @@ export function generateSample(schema: ProgramSchema, opts: SampleOptions): Reco
   // Event ids are the kind's initial and a number (below), so a `ref` field names one of them.
   const width = Math.max(4, String(nEvents).length);
   const refId = (kind: string) => (nEvents === 0 ? '' : `${kind.slice(0, 1).toUpperCase()}${pad(1 + Math.floor(r() * nEvents), width)}`);
+  /** A value drawn as below, or, when the field declares a range that it falls outside, one drawn within the range. */
   const value = (file: string, f: FieldSchema, i: number, scale: number): string => {
+    const v = draw(file, f, i, scale);
+    return f.range && v !== '' ? withinRange(v, f, f.range) : v;
+  };
+  const withinRange = (v: string, f: FieldSchema, range: { min: string; max: string }): string => {
+    if (f.type === 'date') {
+      if (v >= range.min && v <= range.max) return v;
+      const lo = parseDate(range.min)!;
+      const hi = parseDate(range.max)!;
+      return formatDate(lo + Math.floor(r() * (hi - lo + 1)));
+    }
+    const lo = Number(range.min);
+    const hi = Number(range.max);
+    const x = Number(v);
+    if (x >= lo && x <= hi) return v;
+    const d = f.type === 'integer' ? 0 : f.type === 'money' ? digits : 2;
+    const m = 10 ** d;
+    const a = Math.ceil(lo * m);
+    const b = Math.floor(hi * m);
+    if (a > b) return range.min; // no value of this precision in the range: the data will say so
+    return ((a + Math.floor(r() * (b - a + 1))) / m).toFixed(d);
+  };
+  const draw = (file: string, f: FieldSchema, i: number, scale: number): string => {
     const t = f.type;
     // A field with a default is left empty now and then: the default stands in (§12.1).
     if (f.optional && r() < 0.2) return '';

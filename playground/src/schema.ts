@@ -1,5 +1,7 @@
 /** What the data panel and the sample generator need to know of a program: its record declarations. Pure. */
 import type { CheckedProgram, FieldInfo } from '../../compiler/checked.js';
+import type { Const } from '../../compiler/consts.js';
+import { formatDecimal } from '../../core/decimal.js';
 import { walkExpr, type Expr } from '../../language/syntax.js';
 
 /** `{ ref: KIND }`: the id of a record of another event kind (§12.3). */
@@ -13,6 +15,8 @@ export interface FieldSchema {
   type: FieldKind;
   /** The field has a default: an empty cell is allowed (and takes it). */
   optional?: true;
+  /** The declared range (`in A..B`): plain decimals or dates, as the artifact keeps them. */
+  range?: { min: string; max: string };
 }
 
 export interface TableSchema {
@@ -45,10 +49,20 @@ function fieldKind(t: import('../../language/syntax.js').TypeRef | undefined, fa
   return n === 'text' || n === 'integer' || n === 'decimal' || n === 'money' || n === 'date' || n === 'boolean' ? n : 'text';
 }
 
-/** A field as a column of its data file: implicit fields keep their own type; declared ones their declared type and default. */
+function boundText(x: Const): string {
+  return x.kind === 'num' ? formatDecimal(x.value) : String(x.value);
+}
+
+/** A field as a column of its data file: implicit fields keep their own type; declared ones their declared type, default and range. */
 function column(f: FieldInfo): FieldSchema {
   const type: FieldKind = f.implicit ? (f.name === 'date' ? 'date' : 'text') : fieldKind(f.decl?.type, 'text');
-  return { name: f.column, field: f.name, type, ...(f.default && !f.implicit ? { optional: true as const } : {}) };
+  return {
+    name: f.column,
+    field: f.name,
+    type,
+    ...(f.default && !f.implicit ? { optional: true as const } : {}),
+    ...(f.range && !f.implicit ? { range: { min: boundText(f.range.min), max: boundText(f.range.max) } } : {}),
+  };
 }
 
 export function programSchema(c: CheckedProgram): ProgramSchema {

@@ -89,6 +89,16 @@ export interface RecordSink {
   raw?(n: number, raw: unknown): void;
 }
 
+/** The reading of one CSV file: its rows (the header first), its end; and for a reader that converts some records itself (`bytes.ts`), the header's columns and the counting of those records. */
+export interface CsvFile {
+  row: (fields: string[], line: number) => void;
+  end: () => void;
+  /** Each schema field's column and the header's width, once a usable header was read; `false` after an unusable one. */
+  header: () => { columnOf: readonly number[]; width: number } | false | undefined;
+  /** Counts a record the caller converted itself (it gives its number, as `row` would have). */
+  countRecord: () => number;
+}
+
 /** A CSV row as read, for a rejected record: its cells (the header is in the file's stats). */
 function csvRaw(fields: readonly string[]): string[] {
   return [...fields];
@@ -213,9 +223,9 @@ export class DatasetBuilder {
   private add(kind: string, stats: FileStats, at: RecordAt, obj: Record<string, unknown>, extra: Reason[], quiet = false): RejectedRecord | undefined {
     const st = this.state(kind);
     const c = st.compiled;
-    const r = extra.length === 0 ? c.zod.safeParse(obj) : undefined;
-    if (r?.success) {
-      this.push(st, st.files.indexOf(stats), at, r.data, VALID);
+    const row = extra.length === 0 ? c.parse(obj) : undefined;
+    if (row !== undefined) {
+      this.push(st, st.files.indexOf(stats), at, row, VALID);
       return undefined;
     }
     // Rejected: collect every problem, and the values that did convert (for the dataset checks).
@@ -244,7 +254,7 @@ export class DatasetBuilder {
    * Starts a CSV file: returns a row handler for the CsvScanner (or scanCsv) and a function to
    * call at the end. The first row is the header.
    */
-  csvFile(kind: string, file: string): { row: (fields: string[], line: number) => void; end: () => void } {
+  csvFile(kind: string, file: string): CsvFile {
     const st = this.state(kind);
     const c = st.compiled;
     const stats = this.newStats(kind, file);
@@ -312,7 +322,12 @@ export class DatasetBuilder {
     const end = (): void => {
       if (!sawHeader) this.fileProblem(file, 1, reason('D0101', {}));
     };
-    return { row, end };
+    return {
+      row,
+      end,
+      header: () => (!sawHeader ? undefined : headerBroken !== undefined ? false : { columnOf, width: header!.length }),
+      countRecord: () => ++stats.input,
+    };
   }
 
   /** A whole CSV text (a syntax error is a problem of the file; the rows before it were read). */

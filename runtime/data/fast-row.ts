@@ -1,9 +1,9 @@
-/** The CSV fast path: a row of string cells straight to a typed row, for the common cells; anything else goes to the converters (and, when a cell fails, to zod for every problem). */
+/** The CSV fast path: a row of string cells straight to a typed row, for the common cells; anything else goes to the converters (and, when a cell fails, to the record's conversion, which reports every problem). */
 import { parseDate } from '../../core/periods.js';
 import * as N from '../num.js';
 import { decimalNum, Failure, intNum } from './convert.js';
 import { MAX_FIELD_CHARS } from './limits.js';
-import { NO_DEFAULT, type CompiledSchema, type Row, type Value } from './schema.js';
+import { NO_DEFAULT, rowMaker, type CompiledSchema, type Row, type Value } from './schema.js';
 import { stringHash } from './hash.js';
 
 // Column codes of the CSV fast path (see FastRow).
@@ -67,11 +67,11 @@ class StringPool {
 }
 
 /**
- * The CSV fast path: every cell is a string, so the zod object schema's work reduces to the field
- * converters' — done here directly, for the common cases, else by calling the converters (zod's
- * object machinery costs ~1.5 µs per record). Returns the typed row, or undefined when any cell
- * fails; the caller then goes through zod, which reports every problem. A property test in
- * `test/runtime/data/builder.test.ts` checks that this and zod agree on every row.
+ * The CSV fast path: every cell is a string, so a record's conversion (`CompiledSchema.parse`)
+ * reduces to the field converters' — done here directly, for the common cases, else by calling
+ * the converters. Returns the typed row, or undefined when any cell fails; the caller then goes
+ * through the record's conversion, which reports every problem. A property test in
+ * `test/runtime/data/builder.test.ts` checks that this and the converters agree on every row.
  *
  * Repeated strings (text other than `id`, such as partner ids and SKUs; dates; enumeration
  * members) are shared between records: one string per distinct value instead of one per cell.
@@ -103,6 +103,7 @@ export class FastRow {
         if (this.defaults[i] === undefined) throw new Error(`internal: field ${f.name} has no column and no default`);
         return C_ABSENT;
       }
+      if (f.range) return C_OTHER; // the converter checks the range too (and gives an empty cell the default)
       if (typeof f.type === 'object') return 'ref' in f.type ? C_TEXT : f.type.enum.length <= 16 ? C_ENUM : C_OTHER;
       if (f.type === 'text') return f.name === 'id' || (share !== true && !(share === 'partner' && f.name === 'partner')) ? C_TEXT : C_SHARED_TEXT;
       if (f.type === 'date') return share === true ? C_DATE : C_PLAIN_DATE;
@@ -211,23 +212,5 @@ export class FastRow {
       }
     }
     return this.make(values);
-  }
-}
-
-/**
- * A function building a row object from values in field order. Where the platform allows it, a
- * generated object literal (all fields in-object, one allocation, the same hidden class for every
- * record; the names are JSON-quoted, nothing else is generated); else a loop.
- */
-function rowMaker(names: readonly string[]): (values: Value[]) => Row {
-  try {
-    const body = `return {${names.map((n, i) => `${JSON.stringify(n)}: v[${i}]`).join(', ')}};`;
-    return new Function('v', body) as (values: Value[]) => Row;
-  } catch {
-    return (values) => {
-      const o: Row = {};
-      for (let i = 0; i < names.length; i++) o[names[i]] = values[i];
-      return o;
-    };
   }
 }

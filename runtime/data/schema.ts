@@ -1,5 +1,4 @@
-/** Record schemas: the fields a data file must have (declared and implicit), and their compiled form — one converter per field and the zod schema of a record. */
-import { z } from 'zod';
+/** Record schemas: the fields a data file must have (declared and implicit), and their compiled form — one converter per field, and a record's conversion. */
 import { currencyDigits } from '../../core/money.js';
 import type { Value as EvalValue } from '../compile-ir.js';
 import { converterFor, Failure, type Converter } from './convert.js';
@@ -14,6 +13,8 @@ export interface FieldSpec {
   column?: string;
   /** What an empty cell, a missing key or `null` stands for, written as a test value is (`"0"`, `""`, `true`); without one, empty is an error. */
   default?: string | boolean;
+  /** The declared range (`in A..B`, inclusive): plain decimals, or dates. A value outside it is rejected (D0220). */
+  range?: { readonly min: string; readonly max: string };
 }
 
 export interface RecordSchema {
@@ -65,8 +66,12 @@ export interface CompiledSchema {
   defaults: (Value | typeof NO_DEFAULT)[];
   /** Converters of present values; an absent or empty one takes the field's default (or fails). */
   converters: Converter[];
-  /** The zod schema of a record: an object of every field (raw strings or JSON values) → typed values. */
-  zod: z.ZodType<Record<string, Value>>;
+  /**
+   * A record (an object of raw strings or JSON values, by field name) → its typed row, every field
+   * converted, or undefined when any field fails (the converters then say why, field by field).
+   * Unknown keys are not copied. No zod here: it would be loaded by every command that reads data.
+   */
+  parse(record: Record<string, unknown>): Row | undefined;
 }
 
 const compiled = new WeakMap<RecordSchema, CompiledSchema>();
@@ -91,22 +96,18 @@ export function compileSchema(schema: RecordSchema): CompiledSchema {
   if (new Set(columns).size !== columns.length) throw new Error(`internal: two fields of ${schema.file} read one column`);
   for (const f of schema.fields) if (typeof f.type === 'object' && 'enum' in f.type && f.type.enum.length === 0) throw new Error(`internal: empty enumeration for ${f.name}`);
   const defaults = fields.map((f) => defaultValue(f, schema.currency));
-  const converters = fields.map((f, i) => withDefault(converterFor(f.type, schema.currency), defaults[i]!));
-  const shape: Record<string, z.ZodType<Value>> = {};
-  fields.forEach((f, i) => {
-    const convert = converters[i];
-    shape[f.name] = z
-      .unknown()
-      .optional()
-      .transform((v, ctx) => {
-        const r = convert(v);
-        if (r instanceof Failure) {
-          ctx.issues.push({ code: 'custom', message: r.message, input: v });
-          return z.NEVER;
-        }
-        return r;
-      });
-  });
+  // An absent value takes the default (not range-checked here: the checker keeps a default inside its range, E0453).
+  const converters = fields.map((f, i) => withDefault(converterFor(f.type, schema.currency, f.range), defaults[i]!));
+  const values: Value[] = fields.map(() => '');
+  const make = rowMaker(names);
+  const parse = (record: Record<string, unknown>): Row | undefined => {
+    for (let i = 0; i < converters.length; i++) {
+      const v = converters[i](record[names[i]]);
+      if (v instanceof Failure) return undefined;
+      values[i] = v;
+    }
+    return make(values);
+  };
   const c: CompiledSchema = {
     schema,
     fields,
@@ -115,7 +116,7 @@ export function compileSchema(schema: RecordSchema): CompiledSchema {
     mapped: columns.some((col, i) => col !== names[i]),
     defaults,
     converters,
-    zod: z.object(shape) as unknown as z.ZodType<Record<string, Value>>,
+    parse,
   };
   compiled.set(schema, c);
   return c;
@@ -142,4 +143,22 @@ export function isAbsent(v: unknown): boolean {
 function withDefault(convert: Converter, d: Value | typeof NO_DEFAULT): Converter {
   if (d === NO_DEFAULT) return convert;
   return (v) => (isAbsent(v) ? d : convert(v));
+}
+
+/**
+ * A function building a row object from values in field order. Where the platform allows it, a
+ * generated object literal (all fields in-object, one allocation, the same hidden class for every
+ * record; the names are JSON-quoted, nothing else is generated); else a loop.
+ */
+export function rowMaker(names: readonly string[]): (values: Value[]) => Row {
+  try {
+    const body = `return {${names.map((n, i) => `${JSON.stringify(n)}: v[${i}]`).join(', ')}};`;
+    return new Function('v', body) as (values: Value[]) => Row;
+  } catch {
+    return (values) => {
+      const o: Row = {};
+      for (let i = 0; i < names.length; i++) o[names[i]] = values[i];
+      return o;
+    };
+  }
 }

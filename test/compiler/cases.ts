@@ -71,6 +71,7 @@ export const names: Case[] = [
   c('an implicit field declared', 'E0222', 'event ret { date: date }', 'date', '`date` is an implicit field of every event'),
   c('an implicit field mapped with another type', 'E0222', 'event ret { date: text from "Day" }', 'text', '`date` is an implicit field of every event, of type date'),
   c('an implicit field with a default', 'E0222', 'event ret { partner: text from "Customer" default "P1" }', '"P1"', '`partner` is an implicit field of every event: it takes no default'),
+  c('an implicit field with a range', 'E0222', 'event ret { date: date in 2026-01-01..2026-12-31 from "Day" }', 'in 2026-01-01..2026-12-31', '`date` is an implicit field of every event: it takes no range'),
   c('the partner id declared', 'E0222', '!program "T" {\n  currency EUR\n  period year\n  start 2026-01-01\n}\npartner { id: text }', 'id', '`id` is an implicit field of every partner'),
   c(
     'a tier threshold that varies',
@@ -387,6 +388,12 @@ export const tests: Case[] = [
     'a test value must be computed before the run, but the checker cannot compute this one',
   ),
   c('a field default the checker cannot compute', 'E0438', 'event ret { refund: money default abs(-5 EUR) }', 'abs(-5 EUR)', 'a default must be computed before the run, but the checker cannot compute this one'),
+  c('a range on a text field', 'E0450', 'event claim { note: text in "a".."z" }', 'in "a".."z"', '`note` is text, which has no order: it cannot have a range'),
+  c('a money range given as numbers', 'E0451', 'event claim { amount: money in 0..1_000 EUR }', '0', 'the range of `amount` must be money (EUR), but `0` is a number'),
+  c('a range bound that varies by partner', 'E0223', 'event claim { amount: money in 0 EUR..revenue }', 'revenue', 'the range of `amount` must be a constant, but `revenue` is different for every partner'),
+  c('a range bound that cannot be computed', 'E0451', 'event claim { units: integer in 0..10 / 0 }', '10 / 0', 'the range of `units` must be a constant the checker can compute, but this one cannot be computed'),
+  c('an empty range', 'E0452', 'event claim { amount: money in 100 EUR..0 EUR }', 'in 100 EUR..0 EUR', 'the range of `amount` is empty: `100 EUR` is above `0 EUR`'),
+  c('a default outside the range', 'E0453', 'event claim { amount: money in 0 EUR..100 EUR default 500 EUR }', '500 EUR', 'the default of `amount`, `500 EUR`, is outside its range `0 EUR..100 EUR`'),
 ];
 
 export const warnings: Case[] = [

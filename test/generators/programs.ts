@@ -314,10 +314,11 @@ function claimDecl(r: Rand, currency: string): string {
   const fields = [
     r.bool() ? 'id: text from "Claim No"' : undefined,
     `value: money${r.bool() ? ' from "Claim Value (€)"' : ''}${r.bool() ? ` default 0 ${currency}` : ''}`,
-    'year: integer default 2026',
+    // all three options, in their one order: `in A..B`, `from "…"`, `default …`
+    `year: integer${r.bool() ? ' in 2000..2100' : ''}${r.bool() ? ' from "Year"' : ''} default 2026`,
     'tier: one of "gold", "silver" default "silver"',
     'note: text default ""',
-    `due: date${r.bool() ? ' default 2026-12-31' : ''}`,
+    `due: date${r.bool() ? ' in 2026-01-01..2027-12-31' : ''}${r.bool() ? ' default 2026-12-31' : ''}`,
   ];
   return `event claim {\n${fields.filter((f) => f !== undefined).join('\n')}\n}`;
 }
@@ -349,8 +350,13 @@ export function genProgram(r: Rand): string {
   if (r.bool()) header.push('end 2026-12-31');
   if (r.bool()) header.push(`rounding ${r.pick(['half-even', 'half-up', 'half-down', 'down', 'up', 'floor', 'ceiling'])}`);
   out.push(`program ${quoteStr(r.pick(['Generated', 'North "wind"', 'ä program']))} {\n${header.join('\n')}\n}`);
-  if (partner) out.push(PARTNER_DECL);
-  out.push(SALE_DECL);
+  // Field ranges (`in A..B`), some of the time: data validation and the exposure analysis's input.
+  const jpy = currency === 'JPY';
+  const amountRange = r.bool(0.3) ? ` in ${r.pick(['0', '-100', '1'])} ${currency}..${r.pick(['500', '5_000', jpy ? '1_000_000' : '1_000_000.50'])} ${currency}` : '';
+  const quantityRange = r.bool(0.3) ? ` in ${r.pick(['0', '1'])}..${r.int(1, 20)}` : '';
+  const targetRange = r.bool(0.2) ? ` in 0 ${currency}..${r.pick(['1_000', '100_000'])} ${currency}` : '';
+  if (partner) out.push(PARTNER_DECL.replace('target: money', `target: money${targetRange}`));
+  out.push(SALE_DECL.replace('amount: money', `amount: money${amountRange}`).replace('quantity: integer', `quantity: integer${quantityRange}`));
   if (training) out.push(TRAINING_DECL);
   if (claim) out.push(claimDecl(r, currency));
 

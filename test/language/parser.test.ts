@@ -508,11 +508,27 @@ describe('§12.1: any column is usable', () => {
 
   it('options out of order, or without their value: one diagnostic each, with the order', () => {
     expect(diags('event e { a: text default "x" from "A" }')).toEqual([
-      { code: 'E0101', at: '"A"', message: 'expected `:`, found `"A"`', hint: 'a field\'s options come after its type, in this order: `from "Column header"`, then `default VALUE`' },
+      { code: 'E0101', at: '"A"', message: 'expected `:`, found `"A"`', hint: 'a field\'s options come after its type, in this order: `in A..B`, `from "Column header"`, then `default VALUE`' },
     ]);
+    // a range after `from` or `default`: out of order too (the first diagnostic says the order; the range's `..` cascades)
+    for (const src of ['event e { a: money from "A" in 0 EUR..5 EUR }', 'event e { a: money default 0 EUR in 0 EUR..5 EUR }']) {
+      expect(diags(src)[0]).toEqual({ code: 'E0101', at: '0', message: 'expected `:`, found `0`', hint: 'a field\'s options come after its type, in this order: `in A..B`, `from "Column header"`, then `default VALUE`' });
+    }
     expect(diags('event e { a: text from }').map((d) => [d.code, d.at])).toEqual([['E0101', '}']]);
     expect(parse('event e { a: text from }').file.decls[0]).toMatchObject({ fields: [{ name: { name: 'a' } }] });
     expect((parse('event e { a: text from }').file.decls[0] as S.EventDecl).fields[0]!.column).toBeUndefined();
+  });
+
+  it('a field\'s three options, in their one order: `in A..B`, `from "Column"`, `default VALUE`; `in` followed by `:` is the next field', () => {
+    const d = only<S.EventDecl>('event sale { amount: money in 0 EUR..1_000 EUR from "Net (€)" default 5 EUR  in: integer in 1..9 default 2  units: integer in 0..10 from "Units"  due: date in 2026-01-01..2026-12-31 default 2026-06-30 }');
+    expect(d.fields.map((f) => [f.name.name, f.range ? `${ex(f.range.from)}..${ex(f.range.to)}` : undefined, f.column?.value, f.default ? ex(f.default) : undefined])).toEqual([
+      ['amount', '0EUR..1000EUR', 'Net (€)', '5EUR'],
+      ['in', '1..9', undefined, '2'],
+      ['units', '0..10', 'Units', undefined],
+      ["due", "@2026-01-01..@2026-12-31", undefined, "@2026-06-30"],
+    ]);
+    expect(parse('event e { a: integer in: text }').diagnostics).toEqual([]);
+    expect((parse('event e { a: integer in: text }').file.decls[0] as S.EventDecl).fields.map((f) => [f.name.name, f.range])).toEqual([['a', undefined], ['in', undefined]]);
   });
 
   it('test records take keywords as keys', () => {

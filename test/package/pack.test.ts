@@ -235,6 +235,7 @@ console.log(JSON.stringify(r));`;
     mkdirSync(join(alone, 'dist'));
     cpSync(join(app, 'node_modules', 'incent', 'bin'), join(alone, 'bin'), { recursive: true });
     cpSync(join(app, 'node_modules', 'incent', 'dist', 'incent.mjs'), join(alone, 'dist', 'incent.mjs'));
+    cpSync(join(app, 'node_modules', 'incent', 'dist', 'cli'), join(alone, 'dist', 'cli'), { recursive: true }); // the chunk the commands load
     cpSync(join(app, 'node_modules', 'incent', 'package.json'), join(alone, 'package.json'));
     const help = sh(process.execPath, [join(alone, 'bin', 'incent.js'), 'check', join(app, 'program.incent')], work);
     expect(help.stderr).toBe(`${join(app, 'program.incent')}: ok\n`);
