@@ -8,8 +8,10 @@
 //   (chevrotain, zod, decimal.js, currency-codes) stay imports: they are the package's
 //   `dependencies`, shared with the user's own copies (the types mention zod's).
 // - their types: dist/types/**/*.d.ts, emitted by TypeScript's own `tsc` (tsconfig.build.json).
-// - the command: dist/incent.mjs, one self-contained minified file (the dependencies inlined), so
-//   that `incent` starts without resolving or loading a module graph; bin/incent.js runs it.
+// - the command: dist/incent.mjs and its chunks in dist/cli/, self-contained and minified (the
+//   dependencies inlined), so that `incent` starts without resolving a module graph; bin/incent.js
+//   runs it. The entry is small: `incent help` loads nothing else; the other commands load the
+//   chunk that holds the compiler and the runtime (one more file, read at once).
 //
 // `node bin/build.js --cli` builds the command only (a second or less): the tests run the command
 // that way, from fresh sources. `--prepare` (the `prepare` script) does nothing under `npm pack` and
@@ -32,9 +34,13 @@ const builtByPrepack = process.argv.includes('--prepare') && ['pack', 'publish']
 
 /** The command: everything inlined (chevrotain and zod need a real `require` in an ESM bundle). */
 async function buildCli() {
+  rmSync(join(dist, 'cli'), { recursive: true, force: true }); // no stale chunk
   await build({
-    entryPoints: [join(root, 'cli', 'entry.ts')],
-    outfile: join(dist, 'incent.mjs'),
+    entryPoints: { incent: join(root, 'cli', 'entry.ts') },
+    outdir: dist,
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    chunkNames: 'cli/[name]-[hash]',
     bundle: true,
     platform: 'node',
     format: 'esm',

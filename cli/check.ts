@@ -1,5 +1,10 @@
-/** `incent check`: a program's diagnostics, and with `--data DIR` its data's problems too, as text or JSON. */
+/**
+ * `incent check`: a program's diagnostics, and with `--data DIR` its data's problems too, as text
+ * or JSON; with `--exposure`, the most each pot can pay (`review/exposure.ts`), on standard output.
+ */
 import { compile } from '../compiler/compile.js';
+import { exposure, renderExposureText, type ExposureReport } from '../review/exposure.js';
+import { ExposureReportSchema } from '../review/schema.js';
 import { diagnosticToJson, SourceText, type JsonDiagnostic } from '../core/diagnostics.js';
 import { openDataFolder } from '../runtime/data/node-stream.js';
 import { dataFolder } from './data.js';
@@ -8,16 +13,20 @@ import { options } from './options.js';
 import { readSource } from './program.js';
 
 export function cmdCheck(io: Io, args: string[]): number {
-  const { values, positionals } = options(args, { format: { type: 'string', default: 'text' }, data: { type: 'string' } });
+  const { values, positionals } = options(args, { format: { type: 'string', default: 'text' }, data: { type: 'string' }, exposure: { type: 'boolean', default: false } });
   if (positionals.length === 0) throw new UsageError('incent check needs at least one FILE');
   if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not "${values.format}"`);
   if (values.data !== undefined && positionals.length !== 1) throw new UsageError('incent check --data DIR checks one program FILE');
+  if (values.exposure && positionals.length !== 1) throw new UsageError('incent check --exposure analyses one program FILE');
   let failed = false;
   const json: JsonDiagnostic[] = [];
+  let report: ExposureReport | undefined;
   for (const path of positionals) {
     const text = readSource(path);
     const r = compile(text);
     if (r.diagnostics.some((d) => d.severity === 'error')) failed = true;
+    if (values.exposure && r.artifact && r.checked) report = exposure(r.artifact, { program: path }, { checked: r.checked, text });
+    else if (values.exposure && values.format === 'text') io.err(`${path}: no exposure: the program has errors\n`);
     if (values.format === 'json') {
       const src = new SourceText(path, text);
       for (const d of r.diagnostics) json.push(diagnosticToJson(src, d));
@@ -40,6 +49,10 @@ export function cmdCheck(io: Io, args: string[]): number {
       io.err(`${values.data}: ${problems.length ? summary(problems) : 'ok'}${counts.length ? ` — ${counts.join(', ')}` : ''}\n`);
     }
   }
-  if (values.format === 'json') io.out(JSON.stringify(json, null, 2) + '\n');
+  if (values.format === 'json') {
+    // With --exposure, an object: the diagnostics and the exposure report (absent when the program has errors).
+    const doc = values.exposure ? { diagnostics: json, ...(report ? { exposure: ExposureReportSchema.parse(report) } : {}) } : json;
+    io.out(JSON.stringify(doc, null, 2) + '\n');
+  } else if (report) io.out(renderExposureText(report));
   return failed ? 1 : 0;
 }

@@ -6,9 +6,10 @@
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import type { Artifact } from '../runtime/artifact.js';
-import { DataProblemsError, openDataFolder } from '../runtime/data/node-stream.js';
+import { DataProblemsError, openDataFolder, type DataStream } from '../runtime/data/node-stream.js';
 import { rejectFiles } from '../runtime/data/rejects.js';
-import { Evaluator, type PeriodResult } from '../runtime/evaluate.js';
+import type { CoverageProbe } from '../runtime/compile-ir.js';
+import { Evaluator, type PeriodResult, type PeriodStream, type RunOptions } from '../runtime/evaluate.js';
 import { ExitError, plural, printProblems, progressLine, UsageError, type Io } from './io.js';
 import { LedgerProblemsError, type LedgerProblem } from '../runtime/ledger/ledger.js';
 import { placeLedgerProblems } from '../runtime/ledger/place.js';
@@ -72,23 +73,50 @@ export function rejectFolder(dir: string, data: string): string {
 /**
  * Runs a program over a data folder, streamed (`runtime/data/node-stream.ts`): the event files
  * are read again for each pass of the evaluator, so memory holds the partners, not the records.
+ * Every period's statements are returned (for `incent explain`; `incent run` streams them).
  * The data's problems are all known after the evaluator's first pass; when they stop the run, it
  * fails before anything is printed.
  */
-export function evaluate(io: Io, a: Artifact, dir: string, reject: string | undefined, explain?: ReadonlySet<string>): { ev: Evaluator; results: PeriodResult[] } {
+export function evaluate(
+  io: Io,
+  a: Artifact,
+  dir: string,
+  reject: string | undefined,
+  explain?: ReadonlySet<string>,
+  opts: { probe?: CoverageProbe; through?: string } = {},
+): { ev: Evaluator; results: PeriodResult[] } {
+  let results: PeriodResult[] = [];
+  const ev = runFolder(
+    io,
+    a,
+    dir,
+    reject,
+    (ev, data, o) => {
+      results = ev.runSource(data.partners, data, { ...(explain ? { explain } : {}), ...(opts.through ? { through: opts.through } : {}), ...o });
+    },
+    opts.probe,
+  );
+  return { ev, results };
+}
+
+/**
+ * `evaluate`, streamed: each period is given to `onPeriod` to finish (`PeriodStream.finish` gives
+ * each partner's statement as it is made), so that the statements need not all be held.
+ */
+export function evaluateStreamed(io: Io, a: Artifact, dir: string, reject: string | undefined, onPeriod: (p: PeriodStream) => void): void {
+  runFolder(io, a, dir, reject, (ev, data, opts) => ev.stream(data.partners, data, opts, onPeriod));
+}
+
+/** The data folder's checks, the run (`go`), and what is printed or written about the data: its problems, warnings and rejected records. */
+function runFolder(io: Io, a: Artifact, dir: string, reject: string | undefined, go: (ev: Evaluator, data: DataStream, opts: RunOptions) => void, probe?: CoverageProbe): Evaluator {
   const folder = dataFolder(dir);
   const rejectDir = reject === undefined ? undefined : rejectFolder(reject, folder);
   const data = openDataFolder(folder, a, { acceptRejects: rejectDir !== undefined });
-  const ev = new Evaluator(a);
-  let results: PeriodResult[];
+  const ev = new Evaluator(a, probe ? { probe } : {});
   // §13.1: redemptions the run cannot apply, set aside with --reject.
   let unapplied: readonly LedgerProblem[] = [];
   try {
-    results = ev.runSource(data.partners, data, {
-      ...(explain ? { explain } : {}),
-      progress: progressLine(io),
-      ...(rejectDir !== undefined ? { rejectRedemptions: (found: readonly LedgerProblem[]) => (unapplied = found) } : {}),
-    });
+    go(ev, data, { progress: progressLine(io), ...(rejectDir !== undefined ? { rejectRedemptions: (found: readonly LedgerProblem[]) => (unapplied = found) } : {}) });
   } catch (e) {
     if (e instanceof LedgerProblemsError) {
       io.progressDone?.();
@@ -113,7 +141,7 @@ export function evaluate(io: Io, a: Artifact, dir: string, reject: string | unde
     for (const [name, text] of rejectFiles(data.files(), rejected)) writeFileSync(join(rejectDir, name), text);
     if (rejected.length) io.err(`${plural(rejected.length, 'record')} rejected: see ${reject}\n`);
   }
-  return { ev, results };
+  return ev;
 }
 
 /** A data file's text by name, read when asked (undefined when absent): for placing the redemptions a run could not apply. */

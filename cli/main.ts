@@ -12,22 +12,10 @@ import { cmdFmt } from './fmt.js';
 import { ExitError, UsageError, type Io } from './io.js';
 import { cmdExplain, cmdRun } from './run.js';
 import { cmdTest } from './test.js';
+import { USAGE, quietOnClosedPipe } from './usage.js';
 
 export { ExitError, UsageError } from './io.js';
 
-const USAGE = `incent — incentive programs as code
-
-usage:
-  incent check [--format text|json] [--data DIR] FILE…   diagnostics of programs, and with --data of their data (exit 1 on errors)
-  incent fmt [--check] FILE…                              canonical formatting (in place; --check: exit 1 if not formatted)
-  incent test [--format text|json] FILE…                  run the test blocks
-  incent run FILE --data DIR [--period P | --all] [--format table|json|csv] [--reject DIR]
-  incent explain FILE --data DIR --period P --partner ID
-  incent diff OLD NEW [--data DIR] [--period P | --all] [--format text|markdown|json] [--exit-code]
-                                                          what changed in meaning, and on data in payouts (OLD, NEW: files or git
-                                                          revisions like main:program.incent; one FILE: against HEAD)
-  incent diff --git PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE   as git's external diff driver
-`;
 
 export function main(argv: string[], io: Io): number {
   const [cmd, ...rest] = argv;
@@ -81,10 +69,6 @@ export function main(argv: string[], io: Io): number {
  * the command quietly, as Unix tools do, instead of with an EPIPE error.
  */
 export function runCli(): void {
-  const quietOnClosedPipe = (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    throw e;
-  };
   process.stdout.on('error', quietOnClosedPipe);
   process.stderr.on('error', quietOnClosedPipe);
   const code = main(process.argv.slice(2), {

@@ -3,7 +3,11 @@ import { printable } from '../core/diagnostics.js';
 import { parsePeriod } from '../core/periods.js';
 import type { PeriodResult } from '../runtime/evaluate.js';
 import { explainPartner, statementCsv, statementJson, statementTable } from '../runtime/statement.js';
-import { evaluate } from './data.js';
+import { csvWriter, jsonWriter, tableWriter, Writer } from '../runtime/statement-stream.js';
+import type { Artifact } from '../runtime/artifact.js';
+import { coverageOfRun } from '../review/coverage.js';
+import { COVERAGE_OPTIONS, coverageProgramOrFail, coverageRequest, writeCoverage } from './coverage.js';
+import { evaluate, evaluateStreamed } from './data.js';
 import { UsageError, type Io } from './io.js';
 import { options } from './options.js';
 import { compileOrFail } from './program.js';
@@ -23,6 +27,7 @@ export function cmdRun(io: Io, args: string[]): number {
     all: { type: 'boolean', default: false },
     format: { type: 'string', default: 'table' },
     reject: { type: 'string' },
+    ...COVERAGE_OPTIONS,
   });
   if (positionals.length !== 1) throw new UsageError('incent run needs one FILE');
   if (values.data === undefined) throw new UsageError('incent run needs --data DIR');
@@ -30,15 +35,59 @@ export function cmdRun(io: Io, args: string[]): number {
   const fmt = values.format!;
   if (!['table', 'json', 'csv'].includes(fmt)) throw new UsageError(`--format must be table, json or csv, not "${fmt}"`);
   if (values.period !== undefined && !parsePeriod(values.period)) throw new UsageError(`--period ${values.period}: expected a period like 2026, 2026-Q1 or 2026-03`);
+  const coverage = coverageRequest(values);
+  if (coverage) {
+    // Coverage of the run's periods (through --period P): the report, instead of the statements unless it goes to a file.
+    if (coverage.output === undefined && (values.all || fmt !== 'table')) throw new UsageError('--coverage prints the coverage report instead of the statements: give --coverage-output FILE to have both');
+    const path = positionals[0]!;
+    const program = coverageProgramOrFail(io, path);
+    let shown: PeriodResult[] = [];
+    const { report } = coverageOfRun(
+      program,
+      (probe) => {
+        const { results } = evaluate(io, program.artifact, values.data!, values.reject, undefined, { probe, ...(values.period !== undefined ? { through: values.period } : {}) });
+        shown = values.all ? results : [pickPeriod(results, values.period)];
+        return results;
+      },
+      { program: path, data: values.data },
+    );
+    writeCoverage(io, coverage, report);
+    if (coverage.output !== undefined) printStatements(io, program.artifact, shown, fmt, values.all);
+    return 0;
+  }
   const { artifact: a } = compileOrFail(io, positionals[0]!);
-  const { results } = evaluate(io, a, values.data, values.reject);
-  const chosen = values.all ? results : [pickPeriod(results, values.period)];
+  // §13.1: a redemption found invalid in a later period fails the run, or is counted as rejected in
+  // every period's statement: a program with redemptions has its statements written once the run is over.
+  if (a.redemptions?.length) {
+    const { results } = evaluate(io, a, values.data, values.reject);
+    printStatements(io, a, values.all ? results : [pickPeriod(results, values.period)], fmt, values.all!);
+    return 0;
+  }
+  // Statements are written as each partner's is made (runtime/statement-stream.ts): the same text
+  // as statementJson/statementCsv/statementTable of the whole period, never held whole.
+  const w = new Writer((s) => io.out(s));
+  const writer = fmt === 'json' ? jsonWriter(a, w, values.all!) : fmt === 'csv' ? csvWriter(a, w) : tableWriter(a, w, printable);
+  const periods: string[] = [];
+  evaluateStreamed(io, a, values.data, values.reject, (p) => {
+    periods.push(p.period);
+    if (!(values.all || (values.period === undefined ? p.index === p.count - 1 : p.period === values.period))) return;
+    io.progressDone?.();
+    writer.begin(p.period);
+    const t = p.finish((x) => writer.partner(x));
+    writer.end({ period: p.period, ...t, rejected: p.rejected });
+  });
+  if (!values.all && values.period !== undefined && !periods.includes(values.period)) throw new UsageError(`--period ${values.period}: this run covers ${periods.join(', ')}`);
+  writer.close();
+  return 0;
+}
+
+/** Statements of periods held whole (a coverage run's, written beside its report). */
+function printStatements(io: Io, a: Artifact, chosen: PeriodResult[], fmt: string, all: boolean): void {
   if (fmt === 'json') {
     const docs = chosen.map((r) => statementJson(a, r));
-    io.out(JSON.stringify(values.all ? docs : docs[0], null, 2) + '\n');
+    io.out(JSON.stringify(all ? docs : docs[0], null, 2) + '\n');
   } else if (fmt === 'csv') io.out(statementCsv(a, chosen));
   else io.out(printable(chosen.map((r) => statementTable(a, r)).join('\n')));
-  return 0;
 }
 
 export function cmdExplain(io: Io, args: string[]): number {

@@ -14,11 +14,13 @@ import type { CheckContext, TopDecl, TopKind } from './context.js';
 import { fold, type Const } from './consts.js';
 import { collectDeclarations } from './declarations.js';
 import { checkLet, checkMeasure, checkTier, checkWindow } from './definitions.js';
+import { checkFieldOptions } from './fields.js';
 import { checkRefFields, recheckPrevious } from './memory.js';
 import { ExprChecker, type ExprScope } from './exprs.js';
 import { checkHeader } from './header.js';
 import { dependencyOrder, evaluationOrder } from './order.js';
 import { checkPot } from './payouts.js';
+import { checkFieldRanges } from './ranges.js';
 import { checkRule } from './rules.js';
 import { suggest } from './suggest.js';
 import { checkTest } from './tests.js';
@@ -35,6 +37,8 @@ const STAGES: readonly { name: string; run: (ck: Checker, decls: readonly Decl[]
   { name: 'lets, measures and tiers, dependencies first', run: (ck, decls) => dependencyOrder(ck, decls).forEach((name) => ck.ensure(name)) },
   // must follow the lets, measures and tiers: `previous X` of one checked later is checked again, with X's type
   { name: 'previous values of names checked later', run: (ck) => recheckPrevious(ck, ck.pendingPrevious) },
+  { name: 'field options: columns and defaults', run: checkFieldOptions },
+  { name: 'field ranges', run: checkFieldRanges },
   { name: 'pots', run: (ck, decls) => decls.forEach((d) => d.kind === 'PayoutDecl' && checkPot(ck, d)) },
   { name: 'rules', run: (ck, decls) => ck.checkRules(decls) },
   { name: 'tests', run: (ck, decls) => ck.checkTests(decls) },
@@ -291,12 +295,14 @@ class Checker implements CheckContext {
   /** Reports the first name in `e` that makes it vary, where a constant is required. */
   requireConstant(e: Expr | undefined, what: string): boolean {
     if (!e || this.x.level(e) === 'program') return true;
-    const culprit = findExpr(e, (x) => (x.kind === 'Name' || x.kind === 'Field') && this.x.level(x) !== 'program') ?? e;
-    const name = culprit.kind === 'Name' ? culprit.name : culprit.kind === 'Field' ? `${culprit.object?.name}.${culprit.field?.name}` : undefined;
+    const culprit = findExpr(e, (x) => (x.kind === 'Name' || x.kind === 'Field' || x.kind === 'PeriodBound') && this.x.level(x) !== 'program') ?? e;
+    const name =
+      culprit.kind === 'Name' ? culprit.name : culprit.kind === 'Field' ? `${culprit.object?.name}.${culprit.field?.name}` : culprit.kind === 'PeriodBound' ? `period.${culprit.bound}` : undefined;
+    const varies = culprit.kind === 'PeriodBound' ? 'in every period' : 'for every partner';
     this.report(
       error(
         'E0223',
-        `${what} must be a constant${name ? `, but \`${name}\` is different for every partner` : ''}`,
+        `${what} must be a constant${name ? `, but \`${name}\` is different ${varies}` : ''}`,
         culprit.span,
         'use a number or an amount of money, or a `let` that uses only constants',
       ),

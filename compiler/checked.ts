@@ -1,5 +1,6 @@
 /** The checked program: what the checker proves about a `ProgramFile`, and what the evaluator lowers from. */
 import type { Diagnostic } from '../core/diagnostics.js';
+import type { Const } from './consts.js';
 import type {
   Award,
   EventDecl,
@@ -42,6 +43,8 @@ export type Type =
   | { kind: 'enum'; members: readonly string[]; name?: string }
   /** A level of the tier `tier`; `levels` in order, lowest (base) first. */
   | { kind: 'tier'; tier: string; levels: readonly string[] }
+  /** `N days`, `N months`: only added to or subtracted from a date (§12.4). */
+  | { kind: 'duration'; unit: 'days' | 'months' }
   | { kind: 'error' };
 
 /** Where a value is known: once for the program, once per partner per period, or per event. */
@@ -70,9 +73,16 @@ export interface FieldInfo {
   type: Type;
   /** True for `id` (partners and events), `partner` and `date` (events). */
   implicit: boolean;
+  /** The declaration: a declared field's, or the one that maps an implicit field to its column. */
   decl?: FieldDecl;
   /** `ref EVENT` (§12.3): the event kind whose id the field holds (its type is text). */
   ref?: string;
+  /** The CSV column or JSON key the field is read from: its name, unless mapped with `from "…"`. */
+  column: string;
+  /** `default VALUE` (a constant of the field's type, checked): what an empty cell or a missing key stands for. */
+  default?: Expr;
+  /** `in A..B`, checked: its bounds as constants (numbers and money as decimals, or dates). */
+  range?: { min: Const; max: Const };
 }
 
 export interface HeaderInfo {
@@ -111,7 +121,7 @@ export interface LetInfo {
 
 /** A measure's window, normalized: `this period` when none is written. */
 export type WindowInfo =
-  | { form: 'this period' | 'previous period' | 'year to date' | 'previous year' | 'program to date' }
+  | { form: 'this period' | 'previous period' | 'year to date' | 'half to date' | 'previous year' | 'program to date' }
   | { form: 'last'; count: number; unit: WindowUnit };
 
 export interface MeasureInfo {

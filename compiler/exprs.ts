@@ -1,11 +1,12 @@
 /** Expression checking: name resolution, units (§5), levels, and the lookup/bands/marginal tables. */
 import { error, type Diagnostic } from '../core/diagnostics.js';
 import { suggest } from './suggest.js';
-import type { AtDate, Band, BandsExpr, Binary, Call, Expr, FieldRef, Ident, Interpolate, Lookup, MoneyLit, NameRef, NumberLit, Previous, Running, Span, StringLit, Window } from '../language/syntax.js';
+import type { AtDate, Band, BandsExpr, Binary, Call, DaysBetween, Duration, Expr, FieldRef, Ident, Interpolate, Lookup, MoneyLit, NameRef, NumberLit, Previous, Running, Span, StringLit, Window } from '../language/syntax.js';
 import { findExpr, leftSpine } from '../language/syntax.js';
 import type { EventInfo, FieldInfo, LetInfo, Level, Symbol, TierInfo, Type, WindowInfo } from './checked.js';
 import { fold, sameExpr, type Const, type LetConst } from './consts.js';
 import { decimalTextProblem, MAX_DIGITS, MAX_EXPONENT, magnitudeText, rangeRule } from '../core/limits.js';
+import { KEYWORDS } from '../language/tokens.js';
 import { daysInMonth, isValidDate } from '../core/periods.js';
 import {
   BOOLEAN,
@@ -165,7 +166,7 @@ export class ExprChecker {
           this.expectBoolean(e.operand, t, '`not`');
           return { type: BOOLEAN, level };
         }
-        if (t.kind === 'number' || t.kind === 'money' || t.kind === 'error') return { type: t, level };
+        if (t.kind === 'number' || t.kind === 'money' || t.kind === 'duration' || t.kind === 'error') return { type: t, level };
         this.report(error('E0302', `\`-\` needs a number or money, but this is ${describe(t)}`, e.operand.span, 'only numbers and amounts of money can be negated'));
         return { type: ERROR, level };
       }
@@ -220,6 +221,13 @@ export class ExprChecker {
         return this.previous(e);
       case 'At':
         return this.atDate(e, scope);
+      case 'Duration':
+        return this.duration(e, scope);
+      case 'DaysBetween':
+        return this.daysBetween(e, scope);
+      case 'PeriodBound':
+        // The evaluated period's first or last day: the same for every event of a period, different per period.
+        return { type: DATE, level: 'partner' };
       case 'Skipped':
         return { type: ERROR, level: P }; // reported by the parser (E0107)
     }
@@ -271,12 +279,15 @@ export class ExprChecker {
 
   private name(e: NameRef, scope: ExprScope, tierHint?: string): { type: Type; level: Level } {
     const env = this.env;
+    if (!e.name) return { type: ERROR, level: 'program' }; // a name the parser's error recovery inserted: the syntax error is reported
     const eventInScope = scope.event ?? scope.measure?.event;
     // 1. The fields of the event in scope come first (they shadow declarations).
     if (eventInScope) {
       const f = env.events.get(eventInScope)?.fields.get(e.name);
       if (f) return this.eventField(e, eventInScope, f);
     }
+    // A keyword is a name only as a field of an event (§12.1): nothing else can be named by one.
+    if (isKeyword(e.name)) return this.keywordName(e, scope);
     // 2. Declarations.
     const dk = env.declKind(e.name);
     if (dk === 'let' || dk === 'measure' || dk === 'tier') {
@@ -365,6 +376,40 @@ export class ExprChecker {
     return { type: ERROR, level: 'program' };
   }
 
+  /**
+   * A keyword written as a bare name (`value` in `where value > 5 EUR`) that is not a field of the
+   * event in scope: in a measure whose event kind is not known yet, a field of the one event kind
+   * that has it; else E0225, which says how to write it (`sale.value`, `partner.value`), or for
+   * `period`, `period.start` / `period.end`.
+   */
+  private keywordName(e: NameRef, scope: ExprScope): { type: Type; level: Level } {
+    const env = this.env;
+    const kinds = [...env.events.values()].filter((ev) => ev.fields.has(e.name));
+    if (scope.measure && !scope.measure.event && !scope.event && kinds.length === 1) {
+      scope.measure.event = kinds[0]!.name;
+      scope.measure.eventSpan = e.span;
+      return this.eventField(e, kinds[0]!.name, kinds[0]!.fields.get(e.name)!);
+    }
+    if (scope.measure && !scope.measure.event && !scope.event && kinds.length > 1) {
+      this.report(error('E0211', `\`${e.name}\` is a field of several event kinds: ${tickList(kinds.map((k) => k.name))}`, e.span, `say which one: \`${kinds[0]!.name}.${e.name}\``));
+      return { type: ERROR, level: 'event' };
+    }
+    const eventInScope = scope.event ?? scope.measure?.event;
+    const forms = [...kinds.map((k) => `${k.name}.${e.name}`), ...(env.partnerFields.has(e.name) ? [`partner.${e.name}`] : [])];
+    const where = eventInScope ? `\`${eventInScope}\` has no field \`${e.name}\`` : `no event is in scope in ${scope.place}`;
+    let hint: string;
+    if (e.name === 'period') hint = `the period being evaluated is \`period.start\` … \`period.end\`${forms.length ? `; the field is ${tickList(forms)}` : ''}`;
+    else if (e.name === 'partner') hint = 'use one of its fields: `partner.FIELD`';
+    else if (forms.length) hint = `write ${tickList(forms)}`;
+    else hint = `\`${e.name}\` is a keyword; declare a field named \`${e.name}\`, or check the spelling`;
+    if (e.name === 'partner' && !eventInScope) {
+      this.report(error('E0213', '`partner` is the partner, not a value', e.span, hint));
+      return { type: ERROR, level: 'program' };
+    }
+    this.report(error('E0225', `\`${e.name}\` is a keyword; alone it names a field of the event in scope, but ${where}`, e.span, hint));
+    return { type: ERROR, level: eventInScope ? 'event' : 'program' };
+  }
+
   private levelRef(e: NameRef, t: TierInfo, index: number): { type: Type; level: Level } {
     this.env.refs.set(e, { kind: 'level', tier: t.name, level: e.name, index });
     return { type: t.type, level: 'program' };
@@ -379,7 +424,13 @@ export class ExprChecker {
     const env = this.env;
     const obj = e.object?.name;
     const fname = e.field?.name;
-    if (obj === undefined || fname === undefined) return { type: ERROR, level: 'program' };
+    if (!obj || !fname) return { type: ERROR, level: 'program' }; // missing, or inserted by the parser's error recovery
+    if (obj === 'period') {
+      // `period.start` and `period.end` are PeriodBound nodes: anything else is not a part of the period.
+      const guess = suggest(fname, ['start', 'end']);
+      this.report(error('E0214', `the period has no \`${fname}\`: it has \`period.start\` and \`period.end\``, e.field.span, guess ? `did you mean \`period.${guess}\`?` : 'a field named `period` is written with its record: `sale.period`, `partner.period`'));
+      return { type: ERROR, level: 'partner' };
+    }
     if (obj === 'partner') {
       const f = env.partnerFields.get(fname);
       if (!f) {
@@ -594,6 +645,83 @@ export class ExprChecker {
   }
 
   // -------------------------------------------------------------------------------------------
+  // Dates (§12.4)
+
+  /** `N days`, `N months`: N a whole number. */
+  private duration(e: Duration, scope: ExprScope): { type: Type; level: Level } {
+    const t = this.check(e.count, scope);
+    const level = this.lv(e.count);
+    const type: Type = { kind: 'duration', unit: e.unit };
+    if (t.kind === 'error' || !e.count) return { type, level };
+    if (t.kind === 'number' && t.integer) return { type, level };
+    if (t.kind === 'number') {
+      const c = this.constant(e.count);
+      if (c?.kind === 'num' && c.value.isInteger()) return { type, level };
+    }
+    const hint =
+      t.kind === 'number'
+        ? `dates move by whole ${e.unit}: round the number first, e.g. \`round(x) ${e.word}\``
+        : t.kind === 'money'
+          ? `divide the money by \`1 ${t.currency}\` for a number, then round it`
+          : `write a whole number before \`${e.word}\`, e.g. \`30 ${e.unit}\``;
+    this.report(error('E0320', `the number of ${e.unit} must be a whole number, but this is ${t.kind === 'number' ? 'a decimal number' : describe(t)}`, e.count.span, hint));
+    return { type: ERROR, level };
+  }
+
+  /** `days between A and B`: two dates, B − A in days (a whole number). */
+  private daysBetween(e: DaysBetween, scope: ExprScope): { type: Type; level: Level } {
+    const level = this.lv(e.from, e.to);
+    let ok = true;
+    for (const x of [e.from, e.to]) {
+      const t = this.check(x, scope);
+      if (!x || t.kind === 'error' || t.kind === 'date') continue;
+      ok = false;
+      this.report(error('E0320', `\`days between\` counts the days from one date to another, but this is ${describe(t)}`, x.span, 'give two dates: `days between sale.date and sale.shipped`'));
+    }
+    return { type: ok ? INTEGER : ERROR, level: ok ? this.lv(e.from, e.to) : level };
+  }
+
+  /**
+   * `+`/`-` where a side is a date or a duration (§12.4): date ± duration is a date, duration + date
+   * a date, durations of one unit add and subtract; a date minus a date is `days between`.
+   */
+  private dateArithmetic(e: Binary, l: Type, r: Type, level: Level): { type: Type; level: Level } {
+    const lit = (x: Expr) => (x.kind === 'Number' && !x.percent ? x.text : undefined);
+    if (l.kind === 'date' && r.kind === 'duration') return { type: DATE, level };
+    if (l.kind === 'duration' && r.kind === 'date' && e.op === '+') return { type: DATE, level };
+    if (l.kind === 'duration' && r.kind === 'duration') {
+      if (l.unit === r.unit) return { type: l, level };
+      this.report(error('E0302', `\`${e.op}\` cannot combine a number of days and a number of months`, e.span, 'months have different lengths: move the date in two steps, `date + 1 month + 10 days`'));
+      return { type: ERROR, level };
+    }
+    if (l.kind === 'date' && r.kind === 'date') {
+      const hint = e.op === '-' ? `the days from one date to another are \`days between ${srcOf(e.right)} and ${srcOf(e.left)}\`` : 'add a number of days or months to a date: `date + 30 days`';
+      this.report(error('E0302', `\`${e.op}\` cannot ${e.op === '-' ? 'subtract a date from a date' : 'add two dates'}`, e.span, hint));
+      return { type: ERROR, level };
+    }
+    if (l.kind === 'duration' && r.kind === 'date') {
+      this.report(error('E0302', 'a date cannot be subtracted from a number of days or months', e.span, `subtract the days from the date: \`${srcOf(e.right)} - …\``));
+      return { type: ERROR, level };
+    }
+    // A date or a duration with a number (or something else).
+    const [d, other, otherType] = l.kind === 'date' || l.kind === 'duration' ? [l, e.right, r] : [r, e.left, l];
+    const n = lit(other);
+    const unit = d.kind === 'duration' ? d.unit : 'days';
+    const hint =
+      d.kind === 'date'
+        ? otherType.kind === 'number'
+          ? n === '1'
+            ? 'say what the number counts: `1 day` or `1 month`'
+            : `say what the number counts: \`${n ?? 'N'} days\` or \`${n ?? 'N'} months\``
+          : 'a date moves by a number of days or months: `date + 30 days`'
+        : otherType.kind === 'number'
+          ? `write the number in ${unit} too: \`${n ?? 'N'} ${unit}\``
+          : `a number of ${unit} is added to a date: \`date + 30 ${unit}\``;
+    this.report(error('E0302', `\`${e.op}\` cannot combine ${describe(d)} with ${describe(otherType)}`, e.span, hint));
+    return { type: ERROR, level };
+  }
+
+  // -------------------------------------------------------------------------------------------
   // Operators
 
   /** Checks expressions that are compared with each other; a bare tier level is checked after the tier it is compared with. */
@@ -659,12 +787,20 @@ export class ExprChecker {
     const l = left();
     const r = this.check(e.right, scope);
     if (!e.left || !e.right || l.kind === 'error' || r.kind === 'error') return { type: ERROR, level: level() };
+    if ((e.op === '+' || e.op === '-') && [l, r].some((t) => t.kind === 'date' || t.kind === 'duration')) return this.dateArithmetic(e, l, r, level());
+    if (e.op === '*' && (l.kind === 'duration' || r.kind === 'duration')) {
+      // A whole number of times a duration: `2 * 15 days`.
+      const [d, n, nt] = l.kind === 'duration' ? [l, e.right, r] : [r, e.left, l];
+      if (nt.kind === 'number' && nt.integer) return { type: d, level: level() };
+      this.report(error('E0302', `\`*\` multiplies ${describe(d)} only by a whole number, but this is ${describe(nt)}`, n.span, `write the number of ${(d as { unit: string }).unit} itself, e.g. \`30 ${(d as { unit: string }).unit}\``));
+      return { type: ERROR, level: level() };
+    }
     for (const [x, t] of [
       [e.left, l],
       [e.right, r],
     ] as const) {
       if (t.kind !== 'number' && t.kind !== 'money') {
-        const what = t.kind === 'date' ? 'date arithmetic is not part of Incent: compare dates, or use a window in a measure' : `\`${e.op}\` works on numbers and money`;
+        const what = t.kind === 'date' ? 'a date moves by days or months (`date + 30 days`); the days between two dates are `days between a and b`' : t.kind === 'duration' ? `a number of ${t.unit} is added to a date: \`date + 30 ${t.unit}\`` : `\`${e.op}\` works on numbers and money`;
         this.report(error('E0302', `\`${e.op}\` needs numbers or money, but this is ${describe(t)}`, x.span, what));
         return { type: ERROR, level: level() };
       }
@@ -1102,14 +1238,14 @@ export class ExprChecker {
     return found;
   }
 
-  /** `previous NAME` (§12.3): a tier's, measure's or partner-level let's value in the previous period (E0225 for anything else). */
+  /** `previous NAME` (§12.3): a tier's, measure's or partner-level let's value in the previous period (E0228 for anything else). */
   private previous(e: Previous): { type: Type; level: Level } {
     const name = e.name?.name;
     if (name === undefined) return { type: ERROR, level: 'partner' };
     if (!this.periodValue(e.name, '`previous`')) return { type: ERROR, level: 'partner' };
     const r = this.env.usePrevious(name, e.name);
     if (r.level === 'event') {
-      this.report(error('E0225', `\`previous\` needs a value per period, but \`${name}\` is computed from each event`, e.name.span, 'use `previous` with a measure, a tier or a let of partner-level values'));
+      this.report(error('E0228', `\`previous\` needs a value per period, but \`${name}\` is computed from each event`, e.name.span, 'use `previous` with a measure, a tier or a let of partner-level values'));
       return { type: ERROR, level: 'partner' };
     }
     return { type: r.type, level: 'partner' };
@@ -1126,13 +1262,13 @@ export class ExprChecker {
     if (name === undefined || !this.periodValue(e.name, '`at`')) return { type: ERROR, level };
     const r = this.env.use(name, { kind: 'Name', name, span: e.name.span });
     if (r.level === 'event') {
-      this.report(error('E0225', `\`at\` needs a value per period, but \`${name}\` is computed from each event`, e.name.span, 'use `at` with a measure, a tier or a let of partner-level values'));
+      this.report(error('E0228', `\`at\` needs a value per period, but \`${name}\` is computed from each event`, e.name.span, 'use `at` with a measure, a tier or a let of partner-level values'));
       return { type: ERROR, level };
     }
     return { type: r.type, level };
   }
 
-  /** Whether a name is a let, measure or tier (E0201 for an unknown name, E0225 for a pot, an event or a field). */
+  /** Whether a name is a let, measure or tier (E0201 for an unknown name, E0228 for a pot, an event or a field). */
   private periodValue(id: Ident, what: string): boolean {
     const dk = this.env.declKind(id.name);
     if (dk === 'let' || dk === 'measure' || dk === 'tier') return true;
@@ -1142,7 +1278,7 @@ export class ExprChecker {
       return false;
     }
     const is = dk === 'pot' ? 'a pot' : dk === 'event' ? 'an event kind' : 'the partner';
-    this.report(error('E0225', `${what} needs a measure, a tier or a let, but \`${id.name}\` is ${is}`, id.span, `${what} reads the value a measure, tier or let had in a period`));
+    this.report(error('E0228', `${what} needs a measure, a tier or a let, but \`${id.name}\` is ${is}`, id.span, `${what} reads the value a measure, tier or let had in a period`));
     return false;
   }
 
@@ -1206,6 +1342,13 @@ function findVarying(e: Expr, level: (x: Expr) => Level): Expr | undefined {
 /** Depth-first search (parents first) for an expression for which `test` holds. */
 function findExprIn(e: Expr, test: (x: Expr) => boolean): void {
   findExpr(e, test);
+}
+
+const KEYWORD_SET: ReadonlySet<string> = new Set(KEYWORDS);
+
+/** Whether a bare name is a keyword (a field named like one, §12.1). */
+function isKeyword(name: string): boolean {
+  return KEYWORD_SET.has(name);
 }
 
 function spanOf(a: Expr, b: Expr): Span {

@@ -4,7 +4,7 @@
  * the runtime never looks at the syntax tree.
  */
 import type { Artifact, CmpKind, FieldSpec, FieldType, IR, RunningSpec, Step, TestSpec, ValueKind, WindowSpec } from '../runtime/artifact.js';
-import { ARTIFACT_VERSION } from '../runtime/artifact.js';
+import { ARTIFACT_VERSION } from '../runtime/artifact-version.js';
 import type { Binary, BinaryOp, Expr, Window } from '../language/syntax.js';
 import { leftSpine } from '../language/syntax.js';
 import type { CheckedProgram, FieldInfo, Type } from './checked.js';
@@ -13,7 +13,7 @@ import { formatDecimal } from '../core/decimal.js';
 
 export class LoweringError extends Error {}
 
-function isArith(op: BinaryOp): boolean {
+function isArith(op: BinaryOp): op is '+' | '-' | '*' | '/' {
   return op === '+' || op === '-' || op === '*' || op === '/';
 }
 
@@ -67,8 +67,18 @@ function fieldType(t: Type): FieldType {
   }
 }
 
-function fields(map: Map<string, FieldInfo>): FieldSpec[] {
-  return [...map.values()].map((f) => ({ name: f.name, type: f.ref ? { ref: f.ref } : fieldType(f.type) }));
+/**
+ * The fields of a record: each with its range (`in A..B`), its column when mapped (`from "…"`), its
+ * default, lowered like a test value, and the kind a `ref` field names.
+ */
+function fields(map: Map<string, FieldInfo>, literal: (e: Expr) => string | boolean): FieldSpec[] {
+  return [...map.values()].map((f) => ({
+    name: f.name,
+    type: f.ref ? { ref: f.ref } : fieldType(f.type),
+    ...(f.range ? { range: { min: constText(f.range.min), max: constText(f.range.max) } } : {}),
+    ...(f.column !== f.name ? { column: f.column } : {}),
+    ...(f.default ? { default: literal(f.default) } : {}),
+  }));
 }
 
 /** A window as written, normalized (the checker has validated it). */
@@ -77,7 +87,16 @@ function windowSpec(w: Window | undefined): WindowSpec {
   return w.form === 'last' ? { form: 'last', count: Number(w.count.value), unit: w.unit } : { form: w.form };
 }
 
-export function lower(c: CheckedProgram, source: string): Artifact {
+/** A range bound as the artifact keeps it: a plain decimal, or a date. */
+function constText(c: Const): string {
+  return c.kind === 'num' ? formatDecimal(c.value) : String(c.value);
+}
+
+/**
+ * `origins`, when given, is told the expression each lowered node comes from (for tools that map
+ * the artifact back to the source: coverage's lines, `review/coverage.ts`).
+ */
+export function lower(c: CheckedProgram, source: string, origins?: Map<IR, Expr>): Artifact {
   const text = (e: { span: { start: number; end: number } }) => source.slice(e.span.start, e.span.end);
   const type = (e: Expr) => c.types.get(e);
   const tierLevels = (tier: string) => c.tiers.get(tier)?.levels.map((l) => l.name) ?? [];
@@ -92,6 +111,7 @@ export function lower(c: CheckedProgram, source: string): Artifact {
     if (!e) throw new LoweringError('internal: an expression is missing (the program has errors)');
     const node = lowerExpr(e);
     node.u = valueKind(type(e));
+    origins?.set(node, e);
     return node;
   };
   const lowerExpr = (e: Expr): IR => {
@@ -175,6 +195,13 @@ export function lower(c: CheckedProgram, source: string): Artifact {
           src,
         };
       }
+      case 'Duration':
+        // A duration is its number of days or months: the unit is known where it meets a date (`dateadd`).
+        return { ...ir(e.count), src };
+      case 'DaysBetween':
+        return { k: 'days', a: ir(e.from), b: ir(e.to), src };
+      case 'PeriodBound':
+        return { k: 'period', bound: e.bound, src };
       case 'Bands': {
         const below = e.bands.find((b) => b.bound === 'below');
         const froms = e.bands.filter((b) => b.bound === 'from');
@@ -219,9 +246,18 @@ export function lower(c: CheckedProgram, source: string): Artifact {
     let acc = ir(below);
     while (i >= 0) {
       const n = spine[i]!;
-      if (n.op === '+' || n.op === '-' || n.op === '*' || n.op === '/') {
+      const nt = type(n);
+      if ((n.op === '+' || n.op === '-') && nt?.kind === 'date') {
+        // A date moved by a duration (§12.4): `d ± n days|months`, or `n days + d`.
+        const lt = type(n.left);
+        const [d, dur] = lt?.kind === 'date' ? [acc, n.right] : [ir(n.right), n.left];
+        const unit = (type(dur) as { unit: 'days' | 'months' }).unit;
+        acc = { k: 'dateadd', d, n: lt?.kind === 'date' ? ir(dur) : acc, unit, neg: n.op === '-', src: text(n), u: 'date' };
+        below = n;
+        i--;
+      } else if (isArith(n.op)) {
         const rest: Extract<IR, { k: 'arith' }>['rest'] = [];
-        for (; i >= 0 && isArith(spine[i]!.op); i--) rest.push({ op: spine[i]!.op as '+', b: ir(spine[i]!.right) });
+        for (; i >= 0 && isArith(spine[i]!.op) && type(spine[i]!)?.kind !== 'date'; i--) rest.push({ op: spine[i]!.op as '+' | '-' | '*' | '/', b: ir(spine[i]!.right) });
         below = spine[i + 1]!;
         acc = { k: 'arith', a: acc, rest, src: text(below), u: valueKind(type(below)) };
       } else if (n.op === 'and' || n.op === 'or') {
@@ -337,8 +373,8 @@ export function lower(c: CheckedProgram, source: string): Artifact {
       ...(c.header.end ? { end: c.header.end } : {}),
       rounding: c.header.rounding,
     },
-    partner: { declared: c.partner.declared, fields: fields(c.partner.fields) },
-    events: [...c.events.values()].map((ev) => ({ name: ev.name, fields: fields(ev.fields) })),
+    partner: { declared: c.partner.declared, fields: fields(c.partner.fields, literal) },
+    events: [...c.events.values()].map((ev) => ({ name: ev.name, fields: fields(ev.fields, literal) })),
     constants: c.programOrder.map((name) => {
       const l = c.lets.get(name)!;
       return { name, value: ir(l.decl.value), valueKind: valueKind(l.type) };

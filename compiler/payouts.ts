@@ -192,7 +192,7 @@ export function checkPot(ck: CheckContext, d: PayoutDecl): void {
         if (!c) break;
         const most = o.unit === 'days' ? 36_600 : 1200;
         if (!/^\d+$/.test(c.value) || c.percent || !(Number(c.value) >= 1) || Number(c.value) > most) {
-          ck.report(error('E0450', `\`hold ${c.text} ${o.unit}\` needs a whole number above zero (at most ${most.toLocaleString('en-US')})`, c.span, `write a whole number, e.g. \`hold 30 days\``));
+          ck.report(error('E0454', `\`hold ${c.text} ${o.unit}\` needs a whole number above zero (at most ${most.toLocaleString('en-US')})`, c.span, `write a whole number, e.g. \`hold 30 days\``));
           break;
         }
         pot.hold = { count: Number(c.value), unit: o.unit };
@@ -229,7 +229,7 @@ export function checkPot(ck: CheckContext, d: PayoutDecl): void {
 /**
  * `draw AMOUNT per period recoverable|non-recoverable [for N periods from DATE] [where COND]`
  * (§13.3): on a money pot (E0422); AMOUNT money, a partner-level value (a partner's own draw may
- * be `partner.draw`), above zero when constant (E0424); N a whole number of periods (E0451); DATE
+ * be `partner.draw`), above zero when constant (E0424); N a whole number of periods (E0455); DATE
  * a partner-level date; COND a partner-level condition.
  */
 function checkDraw(ck: CheckContext, pot: PotInfo, o: Extract<PayoutOption, { kind: 'PotDraw' }>): void {
@@ -254,7 +254,7 @@ function checkDraw(ck: CheckContext, pot: PotInfo, o: Extract<PayoutOption, { ki
   if (w?.count) {
     const c = w.count;
     if (!/^\d+$/.test(c.value) || c.percent || !(Number(c.value) >= 1) || Number(c.value) > 1200) {
-      ck.report(error('E0451', `\`draw … for ${c.text} periods\` needs a whole number of periods above zero (at most 1200)`, c.span, 'write a whole number, e.g. `for 6 periods from partner.hired`'));
+      ck.report(error('E0455', `\`draw … for ${c.text} periods\` needs a whole number of periods above zero (at most 1200)`, c.span, 'write a whole number, e.g. `for 6 periods from partner.hired`'));
       ok = false;
     }
   }

@@ -195,13 +195,13 @@ function checkRedeem(ck: CheckContext, info: RuleInfo, redeems: Redeem[], others
 
 /**
  * `for random N partners [weighted by EXPR] seed "TEXT"` (§13.5): N a whole number above zero
- * (E0452); the weight a partner-level number (whole and not below zero: checked per partner when
+ * (E0456); the weight a partner-level number (whole and not below zero: checked per partner when
  * the rule runs).
  */
 function checkRandom(ck: CheckContext, s: Extract<Scope, { kind: 'ForRandom' }>, partnerScope: ExprScope): void {
   const c = s.count;
   if (c && (!/^\d+$/.test(c.value) || Number(c.value) < 1 || c.percent)) {
-    ck.report(error('E0452', `\`for random ${c.text}\` needs a whole number of partners above zero`, c.span, 'write e.g. `for random 3 partners seed "Summer 2026"`'));
+    ck.report(error('E0456', `\`for random ${c.text}\` needs a whole number of partners above zero`, c.span, 'write e.g. `for random 3 partners seed "Summer 2026"`'));
   }
   if (s.weight) {
     const t = ck.x.check(s.weight, partnerScope);

@@ -7,7 +7,7 @@
  * bounded: an expression nests at most MAX_NESTING levels (E0107; chains of binary operators are
  * loops, not nesting), and a program has at most MAX_PROGRAM_CHARS characters (E0005).
  */
-import { EmbeddedActionsParser, EOF, type IToken, type IParserErrorMessageProvider, type TokenType, type IRecognitionException } from 'chevrotain';
+import { EmbeddedActionsParser, EOF, tokenMatcher, type IToken, type IParserErrorMessageProvider, type TokenType, type IRecognitionException } from 'chevrotain';
 import { error, type Diagnostic } from '../core/diagnostics.js';
 import { MAX_NESTING, MAX_PROGRAM_CHARS } from '../core/limits.js';
 import * as T from './tokens.js';
@@ -20,14 +20,16 @@ const RULE_WORDS: Record<string, string> = {
   declaration: 'a declaration (`program`, `partner`, `event`, `let`, `measure`, `tier`, `payout`, `rule` or `test`)',
   headerClause: 'a header clause (`currency`, `period`, `start`, `end` or `rounding`)',
   fieldDecl: 'a field declaration such as `amount: money`',
+  fieldRange: 'a range such as `in 0 EUR..1_000 EUR`',
   typeRef: 'a type (`text`, `integer`, `decimal`, `money`, `date`, `boolean` or `one of "a", "b"`)',
   measureDecl: 'an aggregate (`sum`, `count`, `count distinct`, `min`, `max` or `average`)',
-  window: 'a window (`this period`, `previous period`, `year to date`, `previous year`, `last N months|quarters|years|periods` or `program to date`)',
+  window: 'a window (`this period`, `previous period`, `year to date`, `half to date`, `previous year`, `last N months|quarters|years|periods` or `program to date`)',
   payoutOption: 'a payout option (`rounding`, `cap`, `budget`, `minimum`, `denominations`, `approval above`, `value`, `expire after`, `hold` or `draw`)',
   ruleClause: 'a rule clause (`for each …`, `for top …`, `award … to …`, `redeem … from …`, `cap …` or `once per partner`)',
   scope: 'a scope (`for each EVENT`, `for each partner` or `for top N partners by …`)',
   testItem: 'a test line (`period …`, `partner "ID" { … }`, an event, or `expect …`)',
   primary: 'an expression',
+  postfix: 'an expression',
   unary: 'an expression',
   expr: 'an expression',
   andExpr: 'an expression',
@@ -84,10 +86,41 @@ const BINARY_TOKENS = new Set<TokenType>([
   T.Plus, T.Minus, T.Star, T.Slash, T.Equals, T.NotEquals, T.Less, T.LessEq, T.Greater, T.GreaterEq, Kw.and, Kw.or, Kw.in, T.DotDot, Kw.at,
 ]);
 
+/**
+ * Tokens that may follow an operand. A keyword before one of them, where an expression is
+ * expected, is a bare name (§12.1: `where value > 5 EUR`, `award count * 2 to points`, `lookup
+ * tier { … }`): there it cannot start an expression or a clause. Before anything else (a name,
+ * a literal, `(`) it keeps its meaning (`lookup status { … }`, `max(a, b)`, `award to cash` is a
+ * missing amount). An identifier never follows a bare keyword but for `day`/`month` (`count days`).
+ */
+const AFTER_OPERAND = new Set<TokenType>([
+  EOF, T.Plus, T.Minus, T.Star, T.Slash, T.Equals, T.NotEquals, T.Less, T.LessEq, T.Greater, T.GreaterEq, T.DotDot,
+  T.RParen, T.RBracket, T.RBrace, T.LBrace, T.Comma,
+  Kw.and, Kw.or, Kw.in, Kw.then, Kw.else, Kw.to, Kw.where, Kw.over, Kw.per, Kw.by, Kw.from, Kw.below,
+  Kw.award, Kw.cap, Kw.once, Kw.for, Kw.days, Kw.months,
+]);
+
+/** Whether `next` may follow a bare keyword name. */
+function followsOperand(next: IToken, after: IToken | undefined): boolean {
+  if (AFTER_OPERAND.has(next.tokenType)) return true;
+  return next.tokenType === T.Identifier && (next.image === 'day' || next.image === 'month') && after?.tokenType !== T.Colon;
+}
+
+/** Whether a keyword token can be a bare name where an expression is expected, given the two tokens after it. */
+export function bareKeywordAt(tok: IToken, next: IToken, after: IToken | undefined): boolean {
+  return tokenMatcher(tok, T.BareKeyword) && followsOperand(next, after);
+}
+
+/**
+ * The span from the start of `first` to the end of `last`. A token that error recovery inserted
+ * has no offset: the span then ends where it starts (or starts where it ends), never before.
+ */
 function span(first: IToken, last: IToken): S.Span {
-  const start = first.startOffset;
-  const end = Math.max(start, last.startOffset + (last.image?.length ?? 0));
-  return { start: Number.isNaN(start) ? 0 : start, end: Number.isNaN(end) ? 0 : end };
+  const a = first.startOffset;
+  const b = last.startOffset + (last.image?.length ?? 0);
+  const start = Number.isNaN(a) ? (Number.isNaN(b) ? 0 : last.startOffset) : a;
+  const end = Number.isNaN(b) ? start : Math.max(start, b);
+  return { start, end };
 }
 
 function joinSpans(a: S.Span | undefined, b: S.Span | undefined): S.Span {
@@ -130,8 +163,12 @@ class IncentParser extends EmbeddedActionsParser {
   /** A contextual word (`most`, `level`, `served`…) where another name was written, collected per declaration (E0101). */
   readonly wordDiagnostics: Diagnostic[] = [];
 
-  constructor() {
-    super(T.allTokens, { recoveryEnabled: true, errorMessageProvider: messages, maxLookahead: 3 });
+  /**
+   * Chevrotain's grammar validations (ambiguities, left recursion, …) cost ~60 ms at every start of
+   * the command, for a grammar that does not change: they run in the tests (`checkGrammar`).
+   */
+  constructor(validate = false) {
+    super(T.allTokens, { recoveryEnabled: true, errorMessageProvider: messages, maxLookahead: 3, skipValidations: !validate });
     this.performSelfAnalysis();
   }
 
@@ -212,14 +249,21 @@ class IncentParser extends EmbeddedActionsParser {
           this.SKIP_TOKEN();
           const cur = this.LA(1);
           if (cur.tokenType === T.Identifier && CURRENCY_CODE.test(cur.image) && !n.image.endsWith('%')) this.SKIP_TOKEN();
-        } else if (tt === T.Identifier || tt === Kw.partner) {
+        } else if (tt === T.Identifier || tt === Kw.partner || tt === Kw.period) {
           this.SKIP_TOKEN();
           while (this.LA(1).tokenType === T.Dot) {
             this.SKIP_TOKEN();
-            if (this.LA(1).tokenType === T.Identifier) this.SKIP_TOKEN();
+            if (this.LA(1).tokenType === T.Identifier || tokenMatcher(this.LA(1), T.AnyKeyword)) this.SKIP_TOKEN();
           }
+        } else if (tt === Kw.days && this.LA(2).tokenType === Kw.between) {
+          this.SKIP_TOKEN();
+          this.SKIP_TOKEN();
+          expectOperand = true; // A; the `and` before B is skipped as a binary operator
+          continue;
         } else if (tt === T.StringLit || tt === T.DateLit || tt === Kw.true || tt === Kw.false) this.SKIP_TOKEN();
+        else if (bareKeywordAt(this.LA(1), this.LA(2), this.LA(3))) this.SKIP_TOKEN();
         else return; // not an expression: left to the grammar
+        if (this.durationAhead()) this.SKIP_TOKEN();
         while (blocks > 0 && this.LA(1).tokenType === T.LBrace) {
           this.skipGroup();
           blocks--;
@@ -266,6 +310,13 @@ class IncentParser extends EmbeddedActionsParser {
         this.wordDiagnostics.push(error('E0101', `expected \`${w}\`, found \`${tok.image}\``, span(tok, tok), `write \`${w}\` here`));
       }
     });
+  }
+
+  /** Whether the next token is a duration's unit after its count (`30 days`), not the name of a field that follows (`{ a: 1 month: 2 }`). */
+  private durationAhead(): boolean {
+    const t = this.LA(1);
+    if (t.tokenType !== Kw.days && t.tokenType !== Kw.months && !(t.tokenType === T.Identifier && (t.image === 'day' || t.image === 'month'))) return false;
+    return this.LA(2).tokenType !== T.Colon;
   }
 
   private ident(tok: IToken): S.Ident {
@@ -389,16 +440,56 @@ class IncentParser extends EmbeddedActionsParser {
     return fields;
   });
 
+  /** `FIELD: TYPE`, then its options, each optional, in this order: `from "Column"`, `default VALUE`. */
   fieldDecl = this.RULE('fieldDecl', (): S.FieldDecl => {
     const name = this.SUBRULE(this.fieldName);
     this.CONSUME(T.Colon);
     const type = this.SUBRULE(this.typeRef);
-    return this.ACTION(() => ({ kind: 'FieldDecl', name, type, span: joinSpans(name?.span, type?.span) }) as S.FieldDecl)!;
+    // The options, in this order: `in A..B`, `from "Column"`, `default VALUE`. Not an option but the
+    // next field's name when a `:` follows (`in: text`, `from: text`, `default: text`).
+    const range = this.OPTION({ GATE: () => this.LA(2).tokenType !== T.Colon, DEF: () => this.SUBRULE(this.fieldRange) });
+    const column = this.OPTION2({ GATE: () => this.LA(2).tokenType !== T.Colon, DEF: () => this.SUBRULE(this.fieldColumn) });
+    const dflt = this.OPTION3({ GATE: () => this.LA(2).tokenType !== T.Colon, DEF: () => this.SUBRULE(this.fieldDefault) });
+    return this.ACTION(
+      () =>
+        ({
+          kind: 'FieldDecl',
+          name,
+          type,
+          ...(range ? { range } : {}),
+          ...(column ? { column } : {}),
+          ...(dflt ? { default: dflt } : {}),
+          span: joinSpans(name?.span, (dflt ?? column ?? range ?? type)?.span),
+        }) as S.FieldDecl,
+    )!;
   });
 
-  /** A field name: an identifier, or `partner` (an event's implicit field, written in tests). */
+  /** A field's optional range after its type: `in A..B` (constants of the field's type; the checker says which). */
+  fieldRange = this.RULE('fieldRange', (): S.FieldRange => {
+    const kw = this.CONSUME(Kw.in);
+    const from = this.SUBRULE(this.additive);
+    this.CONSUME(T.DotDot);
+    const to = this.SUBRULE2(this.additive);
+    return this.ACTION(() => ({ kind: 'FieldRange', from, to, span: this.from(kw) }) as S.FieldRange)!;
+  });
+
+  /** `from "Column header"`: the CSV column or JSON key a field is read from (§12.1). */
+  fieldColumn = this.RULE('fieldColumn', (): S.StringLit | undefined => {
+    this.CONSUME(Kw.from);
+    const s = this.CONSUME(T.StringLit);
+    // A string the parser inserted to recover from its absence (reported) is no column.
+    return this.ACTION(() => (s.isInsertedInRecovery ? undefined : this.str(s)));
+  });
+
+  /** `default VALUE`: what an empty cell or a missing key stands for (§12.1). Additive, so that another option may follow. */
+  fieldDefault = this.RULE('fieldDefault', (): S.Expr => {
+    this.CONSUME(Kw.default);
+    return this.SUBRULE(this.additive);
+  });
+
+  /** A field name: any word, keywords included (`value: money`, `partner` in test records; §12.1). */
   fieldName = this.RULE('fieldName', (): S.Ident => {
-    const tok = this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(Kw.partner) }]);
+    const tok = this.CONSUME(T.Word);
     return this.ACTION(() => this.ident(tok))!;
   });
 
@@ -548,6 +639,15 @@ class IncentParser extends EmbeddedActionsParser {
         },
       },
       {
+        GATE: () => this.LA(1).image === 'half',
+        ALT: () => {
+          const kw = this.CONSUME(T.Identifier);
+          this.CONSUME3(Kw.to);
+          this.SUBRULE3(this.dateWord);
+          return this.ACTION(() => ({ kind: 'Window', form: 'half to date', span: this.from(kw) }) as S.Window)!;
+        },
+      },
+      {
         ALT: () => {
           const kw = this.CONSUME(Kw.program);
           this.CONSUME2(Kw.to);
@@ -566,7 +666,7 @@ class IncentParser extends EmbeddedActionsParser {
     ]),
   );
 
-  /** The word `date` (an identifier elsewhere) in `year to date` and `program to date`. */
+  /** The word `date` (an identifier elsewhere) in `year to date`, `half to date` and `program to date`. */
   dateWord = this.RULE('dateWord', () => {
     this.CONSUME(T.Identifier, { LABEL: '`date`' } as never);
   });
@@ -782,12 +882,7 @@ class IncentParser extends EmbeddedActionsParser {
     const n = this.CONSUME(T.NumberLit);
     const unit = this.OR([
       { ALT: () => (this.CONSUME(Kw.months), 'months' as const) },
-      {
-        ALT: () => {
-          this.word('days', this.CONSUME2(T.Identifier));
-          return 'days' as const;
-        },
-      },
+      { ALT: () => (this.CONSUME(Kw.days), 'days' as const) },
     ]);
     return this.ACTION(() => ({ kind: 'PotHold', count: this.numberLit(n), unit, span: this.from(kw) }) as S.PayoutOption)!;
   });
@@ -837,8 +932,8 @@ class IncentParser extends EmbeddedActionsParser {
           const kw = this.CONSUME(Kw.award);
           const amount = this.SUBRULE(this.expr);
           this.CONSUME(Kw.to);
-          const pot = this.CONSUME(T.Identifier);
-          return this.ACTION(() => ({ kind: 'Award', amount, pot: this.ident(pot), span: this.from(kw) }) as S.RuleClause)!;
+          const pot = this.SUBRULE(this.fieldName); // any word: a keyword is no pot, which the checker says
+          return this.ACTION(() => ({ kind: 'Award', amount, pot, span: this.from(kw) }) as S.RuleClause)!;
         },
       },
       {
@@ -881,8 +976,8 @@ class IncentParser extends EmbeddedActionsParser {
           this.word('redeem', kw);
           const amount = this.SUBRULE3(this.expr);
           this.CONSUME(Kw.from);
-          const pot = this.CONSUME4(T.Identifier);
-          return this.ACTION(() => ({ kind: 'Redeem', amount, pot: this.ident(pot), span: this.from(kw) }) as S.RuleClause)!;
+          const pot = this.SUBRULE2(this.fieldName); // any word, as an award's pot
+          return this.ACTION(() => ({ kind: 'Redeem', amount, pot, span: this.from(kw) }) as S.RuleClause)!;
         },
       },
     ]),
@@ -903,10 +998,12 @@ class IncentParser extends EmbeddedActionsParser {
               },
             },
             {
+              // Any word: a keyword is no event kind, which the checker says (one diagnostic, no cascade).
+              IGNORE_AMBIGUITIES: true,
               ALT: () => {
-                const ev = this.CONSUME(T.Identifier);
+                const ev = this.SUBRULE(this.fieldName);
                 const where = this.OPTION2(() => this.SUBRULE2(this.whereClause));
-                return this.ACTION(() => ({ kind: 'ForEachEvent', event: this.ident(ev), ...(where ? { where } : {}), span: this.from(kw) }) as S.Scope)!;
+                return this.ACTION(() => ({ kind: 'ForEachEvent', event: ev, ...(where ? { where } : {}), span: this.from(kw) }) as S.Scope)!;
               },
             },
           ]);
@@ -1001,12 +1098,12 @@ class IncentParser extends EmbeddedActionsParser {
         ALT: () => {
           const kw = this.CONSUME(Kw.expect);
           const id = this.CONSUME2(T.StringLit);
-          const name = this.CONSUME2(T.Identifier);
+          const name = this.SUBRULE(this.fieldName); // any word: the checker says what it is not
           // §13.1: a pot's figure (`balance`, `expired`, …), validated by the checker.
           const figure = this.OPTION(() => this.CONSUME3(T.Identifier));
           this.CONSUME(T.Equals);
           const value = this.SUBRULE(this.expr);
-          return this.ACTION(() => ({ kind: 'Expect', partner: this.str(id), name: this.ident(name), ...(figure ? { figure: this.ident(figure) } : {}), value, span: this.from(kw) }) as S.TestItem)!;
+          return this.ACTION(() => ({ kind: 'Expect', partner: this.str(id), name, ...(figure ? { figure: this.ident(figure) } : {}), value, span: this.from(kw) }) as S.TestItem)!;
         },
       },
     ]),
@@ -1153,9 +1250,24 @@ class IncentParser extends EmbeddedActionsParser {
             return this.ACTION(() => ({ kind: 'Unary', op: '-', operand, span: this.from(kw) }) as S.Expr)!;
           })!,
       },
-      { ALT: () => this.SUBRULE(this.primary) },
+      { ALT: () => this.SUBRULE(this.postfix) },
     ]),
   );
+
+  /** A primary, or a duration: `N days`, `N months` (§12.4). */
+  postfix = this.RULE('postfix', (): S.Expr => {
+    const first = this.LA(1);
+    const count = this.SUBRULE(this.primary);
+    const unit = this.OPTION({
+      GATE: () => this.durationAhead(),
+      DEF: () => this.OR([{ ALT: () => this.CONSUME(Kw.days) }, { ALT: () => this.CONSUME(Kw.months) }, { ALT: () => this.CONSUME(T.Identifier) }]),
+    });
+    return this.ACTION(() => {
+      if (!unit) return count;
+      const word = unit.image as S.Duration['word'];
+      return { kind: 'Duration', count, unit: word.startsWith('day') ? 'days' : 'months', word, span: span(first, unit) } as S.Expr;
+    })!;
+  });
 
   primary = this.RULE('primary', (): S.Expr =>
     this.OR<S.Expr>([
@@ -1197,14 +1309,38 @@ class IncentParser extends EmbeddedActionsParser {
         ALT: () => {
           const obj = this.CONSUME(Kw.partner);
           this.CONSUME(T.Dot);
-          const field = this.CONSUME4(T.Identifier);
-          return this.ACTION(() => ({ kind: 'Field', object: this.ident(obj), field: this.ident(field), span: span(obj, field) }) as S.Expr)!;
+          const field = this.SUBRULE(this.fieldName);
+          return this.ACTION(() => ({ kind: 'Field', object: this.ident(obj), field, span: joinSpans(span(obj, obj), field?.span) }) as S.Expr)!;
+        },
+      },
+      {
+        ALT: () => {
+          const obj = this.CONSUME(Kw.period);
+          this.CONSUME2(T.Dot);
+          const field = this.SUBRULE2(this.fieldName);
+          return this.ACTION(() => {
+            const sp = joinSpans(span(obj, obj), field?.span);
+            // `period.start`, `period.end`; any other `period.X` is left to the checker, which says what the period has.
+            if (field?.name === 'start' || field?.name === 'end') return { kind: 'PeriodBound', bound: field.name, span: sp } as S.Expr;
+            return { kind: 'Field', object: this.ident(obj), field, span: sp } as S.Expr;
+          })!;
         },
       },
       { ALT: () => this.SUBRULE(this.nameOrPath) },
       { ALT: () => this.SUBRULE(this.previous) },
       { ALT: () => this.SUBRULE(this.running) },
       { ALT: () => this.SUBRULE(this.interpolate) },
+      {
+        ALT: () =>
+          this.nest(() => {
+            const kw = this.CONSUME(Kw.days);
+            this.CONSUME(Kw.between);
+            const from = this.SUBRULE6(this.additive);
+            this.CONSUME(Kw.and);
+            const to = this.SUBRULE7(this.additive);
+            return this.ACTION(() => ({ kind: 'DaysBetween', from, to, span: this.from(kw) }) as S.Expr)!;
+          })!,
+      },
       {
         ALT: () =>
           this.nest(() => {
@@ -1252,6 +1388,16 @@ class IncentParser extends EmbeddedActionsParser {
       },
       { ALT: () => this.SUBRULE(this.lookup) },
       { ALT: () => this.SUBRULE(this.bands) },
+      {
+        // A keyword where it cannot start an expression or a clause: a bare field name (§12.1).
+        // Last, so that every other reading of the keyword comes first.
+        GATE: () => bareKeywordAt(this.LA(1), this.LA(2), this.LA(3)),
+        IGNORE_AMBIGUITIES: true,
+        ALT: () => {
+          const k = this.CONSUME(T.BareKeyword);
+          return this.ACTION(() => ({ kind: 'Name', name: k.image, span: span(k, k) }) as S.Expr)!;
+        },
+      },
     ]),
   );
 
@@ -1261,10 +1407,11 @@ class IncentParser extends EmbeddedActionsParser {
    */
   nameOrPath = this.RULE('nameOrPath', (): S.Expr => {
     const name = this.CONSUME2(T.Identifier);
-    const parts: IToken[] = [];
+    // A field may be named by any word, keywords included (§12.1): `sale.value`, `refund.activation.year`.
+    const parts: S.Ident[] = [];
     this.MANY(() => {
       this.CONSUME2(T.Dot);
-      const p = this.CONSUME3(T.Identifier);
+      const p = this.SUBRULE(this.fieldName);
       this.ACTION(() => parts.push(p));
     });
     const date = this.OPTION({ GATE: () => parts.length === 0, DEF: () => this.nest(() => (this.CONSUME(Kw.at), this.SUBRULE(this.primary))) });
@@ -1274,8 +1421,8 @@ class IncentParser extends EmbeddedActionsParser {
         return date ? ({ kind: 'At', name: this.ident(name), date, span: this.from(name) } as S.Expr) : ref;
       }
       const last = parts[parts.length - 1]!;
-      const via = parts.slice(0, -1).map((p) => this.ident(p));
-      return { kind: 'Field', object: this.ident(name), ...(via.length ? { via } : {}), field: this.ident(last), span: span(name, last) } as S.Expr;
+      const via = parts.slice(0, -1);
+      return { kind: 'Field', object: this.ident(name), ...(via.length ? { via } : {}), field: last, span: joinSpans(span(name, name), last.span) } as S.Expr;
     })!;
   });
 
@@ -1400,8 +1547,14 @@ class IncentParser extends EmbeddedActionsParser {
 
   /** A binary operation whose left operand starts at token `first`: its span runs to the last token read, so that it includes the parentheses of its operands (`(a + b) * (c + d)`). */
   private binary(op: S.BinaryOp, left: S.Expr, right: S.Expr, first: IToken): S.Expr {
-    return { kind: 'Binary', op, left, right, span: this.from(first) };
+    return { kind: 'Binary', op, left, right, span: joinSpans(this.from(first), right?.span) };
   }
+}
+
+/** Builds the lexer and the parser with chevrotain's validations (they throw on a grammar error): for the tests. */
+export function checkGrammar(): void {
+  T.validatingLexer();
+  new IncentParser(true);
 }
 
 let shared: IncentParser | undefined;
@@ -1412,12 +1565,38 @@ function parser(): IncentParser {
 const DECL_START = new Set<TokenType>([Kw.let, Kw.measure, Kw.tier, Kw.payout, Kw.rule, Kw.test]);
 const NAME_EXPECTED_AFTER = new Set<TokenType>([Kw.let, Kw.measure, Kw.tier, Kw.event, Kw.payout]);
 
+/** Tokens after which an expression is expected (an operand). */
+const OPERAND_EXPECTED_AFTER = new Set<TokenType>([
+  ...BINARY_TOKENS, T.LParen, T.LBracket, T.Comma, Kw.where, Kw.by, Kw.then, Kw.else, Kw.if, Kw.not, Kw.sum, Kw.distinct, Kw.min, Kw.max, Kw.average,
+  Kw.lookup, Kw.bands, Kw.marginal, Kw.between, Kw.interpolate, Kw.at,
+]);
+
 /** Whether the token at `i` starts a top-level declaration (only meaningful at brace depth 0). */
-function startsDeclaration(tokens: IToken[], i: number): boolean {
+/**
+ * Whether the keyword at `j` is a bare field name (as the parser reads it): an operand is expected
+ * there, and what follows may follow an operand, or starts the next declaration
+ * (`measure m = sum amount where rule = "x"`, `… where tier` at the end of a declaration).
+ */
+function bareNameAt(tokens: IToken[], j: number): boolean {
+  const tok = tokens[j];
+  const prev = tokens[j - 1];
+  const next = tokens[j + 1];
+  if (!tok || !prev || !tokenMatcher(tok, T.BareKeyword) || !OPERAND_EXPECTED_AFTER.has(prev.tokenType)) return false;
+  // The end of the file may follow an operand (`let x = 1 + tier` as the last line).
+  if (!next) return true;
+  return followsOperand(next, tokens[j + 2]) || startsDeclaration(tokens, j + 1, true);
+}
+
+/** Whether the token at `i` starts a top-level declaration (only meaningful at brace depth 0); `afterBareName`: the token before it is a bare field name. */
+function startsDeclaration(tokens: IToken[], i: number, afterBareName = false): boolean {
   const t = tokens[i]!.tokenType;
-  // A declaration word where a name is expected (`let tier = …`) is a misused keyword, not a new declaration.
-  const prev = tokens[i - 1]?.tokenType;
-  if (prev && NAME_EXPECTED_AFTER.has(prev)) return false;
+  if (!afterBareName) {
+    // A declaration word where a name is expected (`let tier = …`) is a misused keyword, not a new declaration.
+    const prev = tokens[i - 1]?.tokenType;
+    if (prev && NAME_EXPECTED_AFTER.has(prev) && !bareNameAt(tokens, i - 1)) return false;
+    // A declaration word that is a bare field name is not a new declaration.
+    if (bareNameAt(tokens, i)) return false;
+  }
   if (DECL_START.has(t)) return true;
   const next = tokens[i + 1]?.tokenType;
   if (t === Kw.program) return next === T.StringLit;
@@ -1440,8 +1619,36 @@ function exceptionCode(e: IRecognitionException): string {
   }
 }
 
-function hintFor(e: IRecognitionException, following: IToken | undefined): string | undefined {
+/** The event kind of the rule a token is in (`for each sale` before it in its declaration), for hints. */
+function eventInScope(seg: IToken[], before: number): string | undefined {
+  for (let i = seg.findIndex((t) => t.startOffset >= before) - 1; i >= 2; i--) {
+    if (seg[i]!.tokenType === T.Identifier && seg[i - 1]!.tokenType === Kw.each && seg[i - 2]!.tokenType === Kw.for) return seg[i]!.image;
+  }
+  return undefined;
+}
+
+/**
+ * E0108: a keyword where an expression is expected (`award to cash`, `where to = 1` when a field is
+ * named `to`). One diagnostic at the keyword, which says both fixes.
+ */
+function keywordForExpression(e: IRecognitionException, seg: IToken[]): Diagnostic | undefined {
   const tok = e.token;
+  if (e.name !== 'NoViableAltException' || !tokenMatcher(tok, T.AnyKeyword) || !e.message.startsWith('expected an expression')) return undefined;
+  const ev = eventInScope(seg, tok.startOffset) ?? 'EVENT';
+  const word = tok.image;
+  return error(
+    'E0108',
+    `expected an expression, found \`${word}\``,
+    span(tok, tok),
+    `write the value here; a field named \`${word}\` is written \`${ev}.${word}\` where \`${word}\` could be read as the keyword`,
+  );
+}
+
+function hintFor(e: IRecognitionException, following: IToken | undefined, previous: IToken | undefined): string | undefined {
+  const tok = e.token;
+  if (e.message.startsWith('expected `:`') && (previous?.tokenType === Kw.from || previous?.tokenType === Kw.default || previous?.tokenType === Kw.in)) {
+    return 'a field\'s options come after its type, in this order: `in A..B`, `from "Column header"`, then `default VALUE`';
+  }
   if (tok.tokenType === EOF) return e.message.includes('`}`') ? 'a `{` is missing its `}`' : following ? 'the declaration ends before it is complete' : undefined;
   if (e.message.includes('expected `=`') && tok.image === '==') return 'write `=` for equality';
   const kwName = T.KEYWORDS.find((k) => k === tok.image);
@@ -1550,7 +1757,8 @@ export function parse(text: string): ParseResult {
         at = { start: last.end, end: last.end };
         if (following) message = message.replace('the end of the file', `${tokenWords(following)}`);
       }
-      syntax.push(error(exceptionCode(e), message, at, hintFor(e, following)));
+      const previous = seg[seg.findIndex((t) => t === tok) - 1];
+      syntax.push(keywordForExpression(e, seg) ?? error(exceptionCode(e), message, at, hintFor(e, following, previous)));
     }
     if (p.errors.length === 0 && p.next().tokenType !== EOF) {
       const extra = p.next();

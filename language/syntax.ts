@@ -44,7 +44,7 @@ export interface ProgramFile extends Node {
 export type RoundingMode = 'half-even' | 'half-up' | 'half-down' | 'down' | 'up' | 'floor' | 'ceiling';
 export const ROUNDING_MODES: readonly RoundingMode[] = ['half-even', 'half-up', 'half-down', 'down', 'up', 'floor', 'ceiling'];
 
-export type PeriodUnit = 'month' | 'quarter' | 'year';
+export type PeriodUnit = 'month' | 'quarter' | 'half' | 'year';
 
 export interface Header extends Node {
   kind: 'Header';
@@ -76,8 +76,22 @@ export type Decl =
 
 export interface FieldDecl extends Node {
   kind: 'FieldDecl';
+  /** Any word, keywords included (`value: money`, §12.1). */
   name: Ident;
   type: TypeRef;
+  /** `from "Column header"`: the CSV column or JSON key the field is read from (its name when absent). */
+  column?: StringLit;
+  /** `default VALUE`: the value of an empty cell, a missing key, or a field left out of a test record. */
+  default?: Expr;
+  /** `in A..B`: the values the field may take (data outside is rejected); absent when not written. */
+  range?: FieldRange;
+}
+
+/** A field's declared range, `in 0 EUR..1_000_000 EUR`: inclusive bounds, constants of the field's type. */
+export interface FieldRange extends Node {
+  kind: 'FieldRange';
+  from: Expr;
+  to: Expr;
 }
 
 export type TypeRef =
@@ -124,7 +138,7 @@ export interface MeasureDecl extends Node {
 export type WindowUnit = 'periods' | 'months' | 'quarters' | 'years';
 
 export type Window =
-  | (Node & { kind: 'Window'; form: 'this period' | 'previous period' | 'year to date' | 'previous year' | 'program to date' })
+  | (Node & { kind: 'Window'; form: 'this period' | 'previous period' | 'year to date' | 'half to date' | 'previous year' | 'program to date' })
   | (Node & { kind: 'Window'; form: 'last'; count: NumberLit; unit: WindowUnit });
 
 export interface TierDecl extends Node {
@@ -271,6 +285,9 @@ export type Expr =
   | Running
   | Previous
   | AtDate
+  | Duration
+  | DaysBetween
+  | PeriodBound
   | Skipped;
 
 export interface NumberLit extends Node {
@@ -308,7 +325,10 @@ export interface BoolLit extends Node {
   value: boolean;
 }
 
-/** A bare name: a let, measure, tier, tier level, or (inside an event scope) an event field. */
+/**
+ * A bare name: a let, measure, tier, tier level, or (inside an event scope) an event field. A
+ * keyword may be a bare name too, standing for a field of the event in scope (`where value > 5 EUR`).
+ */
 export interface NameRef extends Node {
   kind: 'Name';
   name: string;
@@ -443,6 +463,28 @@ export interface AtDate extends Node {
   date: Expr;
 }
 
+/** `N days`, `N months` (also `1 day`, `1 month`): a number of days or months, added to or subtracted from a date (§12.4). */
+export interface Duration extends Node {
+  kind: 'Duration';
+  count: Expr;
+  unit: 'days' | 'months';
+  /** The unit as written: `day`, `days`, `month` or `months`. */
+  word: 'day' | 'days' | 'month' | 'months';
+}
+
+/** `days between A and B`: B − A in days (§12.4); A and B are additive expressions. */
+export interface DaysBetween extends Node {
+  kind: 'DaysBetween';
+  from: Expr;
+  to: Expr;
+}
+
+/** `period.start`, `period.end`: the first and last day of the period being evaluated (§12.4). */
+export interface PeriodBound extends Node {
+  kind: 'PeriodBound';
+  bound: 'start' | 'end';
+}
+
 /**
  * An expression the parser skipped because it nests past the limit (E0107, reported): it stands
  * where the expression was, so that the checker knows one was written, and has the error type
@@ -485,6 +527,10 @@ export function childExprs(e: Expr): Expr[] {
         return [e.arg, e.where];
       case 'At':
         return [e.date];
+      case 'Duration':
+        return [e.count];
+      case 'DaysBetween':
+        return [e.from, e.to];
       default:
         return [];
     }

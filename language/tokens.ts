@@ -4,14 +4,17 @@
  */
 import { createToken, Lexer, type TokenType } from 'chevrotain';
 
-export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: 'a name' });
+/** Any word: an identifier or a keyword (a field, an event kind or a pot written where a name is expected; the checker says what it is not). */
+export const Word = createToken({ name: 'Word', pattern: Lexer.NA, label: 'a name' });
+
+export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: 'a name', categories: [Word] });
 
 /** Every reserved word, in the order the formatter and the editor list them. */
 export const KEYWORDS = [
   'program', 'currency', 'period', 'start', 'end', 'rounding',
-  'partner', 'event', 'one', 'of',
+  'partner', 'event', 'one', 'of', 'default',
   'let', 'measure', 'sum', 'count', 'distinct', 'average', 'min', 'max', 'where', 'over', 'else',
-  'this', 'previous', 'year', 'to', 'last', 'periods', 'months', 'quarters', 'years',
+  'this', 'previous', 'year', 'to', 'last', 'periods', 'months', 'quarters', 'years', 'days', 'between',
   'tier', 'by', 'from', 'below', 'lookup', 'bands', 'marginal',
   // v0.2 (§12.2, §12.3): interpolating tables, running totals, a value at a date.
   'interpolate', 'running', 'at',
@@ -23,8 +26,29 @@ export const KEYWORDS = [
 ] as const;
 export type Keyword = (typeof KEYWORDS)[number];
 
+/**
+ * Keywords that always start an expression where one is expected (`if`, `not`, `true`, `false`):
+ * never a bare field name. Every other keyword is one where it cannot start an expression or a
+ * clause (§12.1: `where value > 5 EUR`), see the parser.
+ */
+export const EXPRESSION_KEYWORDS: readonly Keyword[] = ['if', 'not', 'true', 'false'];
+
+/** Every keyword is an `AnyKeyword` (a field may be named by any word: `value: money`, `sale.value`). */
+export const AnyKeyword = createToken({ name: 'AnyKeyword', pattern: Lexer.NA, label: 'a keyword' });
+/** Every keyword but EXPRESSION_KEYWORDS is a `BareKeyword`: one that may stand for a field of the event in scope. */
+export const BareKeyword = createToken({ name: 'BareKeyword', pattern: Lexer.NA, label: 'a keyword' });
+
 const keywordTokens = Object.fromEntries(
-  KEYWORDS.map((k) => [k, createToken({ name: `Kw_${k}`, pattern: new RegExp(`${k}\\b`), longer_alt: Identifier, label: `\`${k}\`` })]),
+  KEYWORDS.map((k) => [
+    k,
+    createToken({
+      name: `Kw_${k}`,
+      pattern: new RegExp(`${k}\\b`),
+      longer_alt: Identifier,
+      label: `\`${k}\``,
+      categories: EXPRESSION_KEYWORDS.includes(k) ? [AnyKeyword, Word] : [AnyKeyword, BareKeyword, Word],
+    }),
+  ]),
 ) as Record<Keyword, TokenType>;
 export const Kw = keywordTokens;
 
@@ -34,7 +58,7 @@ export const Comment = createToken({ name: 'Comment', pattern: /#[^\r\n]*/, grou
 export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\r\n]|\\.)*"/, label: 'a string' });
 export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\r\n]|\\.)*/, label: 'a string' });
 export const DateLit = createToken({ name: 'DateLit', pattern: /\d{4}-\d{2}-\d{2}(?![\w])/, label: 'a date' });
-export const PeriodLit = createToken({ name: 'PeriodLit', pattern: /\d{4}-(?:Q\d|\d{2})(?![\w-])/, label: 'a period' });
+export const PeriodLit = createToken({ name: 'PeriodLit', pattern: /\d{4}-(?:Q\d|H\d|\d{2})(?![\w-])/, label: 'a period' });
 export const NumberLit = createToken({ name: 'NumberLit', pattern: /\d(?:_?\d)*(?:\.\d(?:_?\d)*)?%?/, label: 'a number' });
 /** `half-even`, `half-up`, `half-down`: rounding modes written with a hyphen. */
 export const HalfMode = createToken({ name: 'HalfMode', pattern: /half-(?:even|up|down)\b/, label: 'a rounding mode' });
@@ -73,9 +97,16 @@ export const allTokens: TokenType[] = [
   Identifier,
   LBrace, RBrace, LParen, RParen, LBracket, RBracket, Comma, Colon, DotDot, Dot,
   NotEquals, LessEq, GreaterEq, Less, Greater, Equals, Plus, Minus, Star, Slash,
+  AnyKeyword, BareKeyword, Word,
 ];
 
-export const lexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: false });
+// Validations of the token patterns cost ~35 ms at every start of the command: the tests run them (`validatingLexer`).
+export const lexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: false, skipValidations: true });
+
+/** The lexer with chevrotain's validations of the token patterns (it throws on an error): for the tests. */
+export function validatingLexer(): Lexer {
+  return new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: false });
+}
 
 /**
  * Contextual words of the ledger (§13.1–§13.3): `expire after N months|periods`, `hold N
@@ -83,7 +114,7 @@ export const lexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensu
  * partners [weighted by X] seed "TEXT"` (§13.5, a rule's scope), `redeem EXPR from POT` (a rule clause), and the figures a test can
  * expect of a pot (`expect "P1" stars balance = 50`, `… pending = 100`).
  */
-export const LEDGER_WORDS = ['expire', 'after', 'redeem', 'balance', 'expired', 'redeemed', 'carried', 'hold', 'days', 'pending', 'available', 'draw', 'recoverable', 'non', 'random', 'weighted', 'seed', 'cancelled', 'debt'] as const;
+export const LEDGER_WORDS = ['expire', 'after', 'redeem', 'balance', 'expired', 'redeemed', 'carried', 'hold', 'pending', 'available', 'draw', 'recoverable', 'non', 'random', 'weighted', 'seed', 'cancelled', 'debt'] as const;
 
 /**
  * Contextual words (§12.2, §12.3, §12.5): ordinary names everywhere, read as words of the language

@@ -1,10 +1,14 @@
 /**
- * The JSON of `incent diff --format json` (a `DiffReport`) as a zod schema, for tools that read it.
- * `schemas/diff.schema.json` is generated from it (`npm run schemas`); the compiler checks that it
- * describes exactly the `DiffReport` type. Amounts are exact decimal strings (money with the
+ * The JSON of the review tools as zod schemas, for tools that read it: `incent diff --format json`
+ * (a `DiffReport`), `--coverage-format json` (a `CoverageReport`), `incent check --exposure
+ * --format json` (an `ExposureReport`). `schemas/diff.schema.json`, `coverage.schema.json` and
+ * `exposure.schema.json` are generated from them (`npm run schemas`); the compiler checks that each
+ * describes exactly its type. Amounts are exact decimal strings (money with the
  * currency's minor digits, points and items as integers); percentages have one decimal.
  */
 import { z } from 'zod';
+import type { CoverageReport } from './coverage.js';
+import type { ExposureReport } from './exposure.js';
 import type { DiffReport } from './render.js';
 
 const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'expected an exact decimal string');
@@ -76,3 +80,80 @@ export const DiffReportSchema = z.strictObject({
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Assert<T extends true> = T;
 export type _DiffSchemaMatchesType = Assert<Same<z.infer<typeof DiffReportSchema>, DiffReport>>;
+
+const count = z.number().int().nonnegative();
+const kind = z.enum(['rule', 'band', 'lookup entry', 'tier level', 'rule cap', 'pot cap', 'budget', 'minimum']);
+
+const CoverageItemSchema = z.strictObject({
+  kind,
+  declaration: z.string().describe('The declaration it belongs to: rule "Router SPIFF", let rebate_rate, tier status, payout cash.'),
+  item: z.string().describe('The item in it, as written (spacing collapsed): "bands hardware_revenue: from 100_000 EUR", "lookup status: Gold", "Gold", "cap 20_000 EUR per partner"; empty for a rule.'),
+  line: z.number().int().positive().describe('The 1-based line the item starts on.'),
+  endLine: z.number().int().positive(),
+  start: count.describe('Character offsets of the item in the program (UTF-16 code units).'),
+  end: count,
+  reached: z.boolean(),
+  partners: count.optional().describe('A run: the partners that reached it.'),
+  events: count.optional().describe('A run: the events that reached it, for items reached event by event.'),
+  periods: count.optional().describe('A run: for a budget, the periods in which it bound.'),
+  tests: count.optional().describe('Tests: how many reached it.'),
+  testNames: z.array(z.string()).optional(),
+});
+
+export const CoverageReportSchema = z.strictObject({
+  format: z.literal(1),
+  program: z.string(),
+  mode: z.enum(['run', 'tests']),
+  data: z.string().optional(),
+  periods: z.array(z.string()).optional(),
+  partners: count.optional(),
+  tests: z.array(z.strictObject({ name: z.string(), line: z.number().int().positive(), passed: z.boolean() })).optional(),
+  summary: z.strictObject({ items: count, reached: count, kinds: z.array(z.strictObject({ kind, items: count, reached: count })) }),
+  items: z.array(CoverageItemSchema),
+});
+
+export type _CoverageSchemaMatchesType = Assert<Same<z.infer<typeof CoverageReportSchema>, CoverageReport>>;
+
+const BoundSchema = z.strictObject({
+  bounded: z.boolean(),
+  amount: decimal.optional().describe("The bound, in the pot's unit (money with the currency's minor digits, points and items as integers); absent when unbounded."),
+  by: z.string().optional().describe('What sets it: pot cap, yearly pot cap, budget, rule cap, rules, ranking, awards.'),
+});
+
+const RuleExposureSchema = z.strictObject({
+  rule: z.string(),
+  line: z.number().int().positive().optional(),
+  scope: z.enum(['each event', 'each partner', 'top', 'random']),
+  awards: z.enum(['one', 'unbounded']).describe('How many awards a partner can get from the rule in a period.'),
+  perAward: BoundSchema.describe("The most one award adds to the pot (after a per-event cap), rounded up to the pot's unit."),
+  perPartner: BoundSchema.describe("The most the rule's total adds for one partner in one period, after its cap and the pot's rounding."),
+  why: z.string().optional().describe('Unbounded: why.'),
+  fix: z.string().optional().describe('Unbounded: the smallest change that bounds it.'),
+});
+
+const PotExposureSchema = z.strictObject({
+  pot: z.string(),
+  kind: z.enum(['points', 'cash', 'credit', 'fund', 'giftcard', 'item']),
+  unit: z.enum(['money', 'points', 'items']),
+  line: z.number().int().positive().optional(),
+  perPartner: BoundSchema.describe("What one partner earns in one period, after the pot's cap and budget."),
+  carried: decimal.optional().describe('The most a positive balance carried in from an earlier period holds (below the minimum, or less than the smallest card).'),
+  paidPerPartner: BoundSchema.describe('What one partner is paid in one period: earned, plus what may be carried in.'),
+  perPeriod: BoundSchema.describe('What all partners earn together in one period (positive earnings after adjustments).'),
+  program: BoundSchema.optional().describe('What all partners are paid over the program (when it has an end).'),
+  rules: z.array(RuleExposureSchema),
+  fix: z.strictObject({ perPartner: z.string().optional(), perPeriod: z.string().optional() }).optional(),
+});
+
+export const ExposureReportSchema = z.strictObject({
+  format: z.literal(1),
+  program: z.string(),
+  currency: z.string(),
+  periods: z.number().int().positive().optional(),
+  pots: z.array(PotExposureSchema),
+  cost: z
+    .strictObject({ perPeriod: BoundSchema.describe("What one period's earnings cost, paid in it or later."), program: BoundSchema.optional().describe('What is paid over the program.') })
+    .describe('Money paid, credited or accrued, and items × value; points cost nothing.'),
+});
+
+export type _ExposureSchemaMatchesType = Assert<Same<z.infer<typeof ExposureReportSchema>, ExposureReport>>;

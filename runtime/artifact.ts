@@ -7,13 +7,9 @@
  * playground and engineers' services can run a program without the compiler.
  */
 import { z } from 'zod';
+import { ARTIFACT_VERSION } from './artifact-version.js';
 
-/**
- * 2: a chain of operands is one node (`arith` with its `rest`, `and`/`or` with their `args`), instead of one node per operator.
- * 3: v0.2's §12.2, §12.3 and §12.5 — `ref` fields, event-level lets, running totals, interpolation,
- * previous values and values at a date, tiers that fall at most N levels, budgets served in order.
- */
-export const ARTIFACT_VERSION = 3;
+export { ARTIFACT_VERSION };
 
 /** `{ ref: KIND }`: the id of a record of another event kind (§12.3), validated against that kind's ids. */
 export type FieldType = 'text' | 'integer' | 'decimal' | 'money' | 'date' | 'boolean' | { enum: string[] } | { ref: string };
@@ -26,8 +22,23 @@ const FieldTypeSchema: z.ZodType<FieldType> = z.union([
 export interface FieldSpec {
   name: string;
   type: FieldType;
+  /**
+   * The field's declared range (`in A..B`), inclusive: decimals as plain strings (money without its
+   * currency), or `YYYY-MM-DD` dates. A value outside it is a data problem (D0220).
+   */
+  range?: { min: string; max: string };
+  /** The CSV column or JSON key the field is read from, when it is not the field's name (`from "Net Amount (€)"`). */
+  column?: string;
+  /** The value of an empty cell or a missing key, written as a test value is (`"0"` for `0 EUR`, `""`, `true`). */
+  default?: string | boolean;
 }
-const FieldSpecSchema = z.object({ name: z.string(), type: FieldTypeSchema });
+const FieldSpecSchema = z.object({
+  name: z.string(),
+  type: FieldTypeSchema,
+  range: z.object({ min: z.string(), max: z.string() }).optional(),
+  column: z.string().min(1).optional(),
+  default: z.union([z.string(), z.boolean()]).optional(),
+});
 
 export type Mode = 'half-even' | 'half-up' | 'half-down' | 'down' | 'up' | 'floor' | 'ceiling';
 const ModeSchema = z.enum(['half-even', 'half-up', 'half-down', 'down', 'up', 'floor', 'ceiling']);
@@ -53,6 +64,12 @@ export type IR = IRMeta & (
   | { k: 'pfield'; f: string; src?: string }
   /** A partner-level value computed before (measure, tier, let) or a program-level let. */
   | { k: 'ref'; name: string; src?: string }
+  /** `period.start`, `period.end`: the first or last day of the period being evaluated. */
+  | { k: 'period'; bound: 'start' | 'end'; src?: string }
+  /** `d + n days|months` (`neg`: `d - n …`): a date moved by a whole number of days, or of months clamped to the month's last day. */
+  | { k: 'dateadd'; d: IR; n: IR; unit: 'days' | 'months'; neg: boolean; src?: string }
+  /** `days between a and b`: b − a in days. */
+  | { k: 'days'; a: IR; b: IR; src?: string }
   /**
    * `a op₁ b₁ op₂ b₂ …`: a chain of arithmetic, evaluated from the left (`(a op₁ b₁) op₂ b₂`),
    * each step exact or rounded to 34 digits like one binary operation. A chain of thousands of
@@ -106,6 +123,9 @@ export const IRSchema: z.ZodType<IR> = z.lazy(() =>
     z.object({ k: z.literal('efield'), f: z.string(), src, u }),
     z.object({ k: z.literal('pfield'), f: z.string(), src, u }),
     z.object({ k: z.literal('ref'), name: z.string(), src, u }),
+    z.object({ k: z.literal('period'), bound: z.enum(['start', 'end']), src, u }),
+    z.object({ k: z.literal('dateadd'), d: IRSchema, n: IRSchema, unit: z.enum(['days', 'months']), neg: z.boolean(), src, u }),
+    z.object({ k: z.literal('days'), a: IRSchema, b: IRSchema, src, u }),
     z.object({ k: z.literal('arith'), a: IRSchema, rest: z.array(z.object({ op: z.enum(['+', '-', '*', '/']), b: IRSchema })).min(1), src, u }),
     z.object({ k: z.literal('neg'), a: IRSchema, src, u }),
     z.object({ k: z.literal('cmp'), op: z.enum(['=', '!=', '<', '<=', '>', '>=']), t: z.enum(['num', 'str', 'bool', 'level']), a: IRSchema, b: IRSchema, src, u }),
@@ -147,10 +167,10 @@ export const IRSchema: z.ZodType<IR> = z.lazy(() =>
 ) as z.ZodType<IR>;
 
 export type WindowSpec =
-  | { form: 'this period' | 'previous period' | 'year to date' | 'previous year' | 'program to date' }
+  | { form: 'this period' | 'previous period' | 'year to date' | 'half to date' | 'previous year' | 'program to date' }
   | { form: 'last'; count: number; unit: 'periods' | 'months' | 'quarters' | 'years' };
 const WindowSchema: z.ZodType<WindowSpec> = z.union([
-  z.object({ form: z.enum(['this period', 'previous period', 'year to date', 'previous year', 'program to date']) }),
+  z.object({ form: z.enum(['this period', 'previous period', 'year to date', 'half to date', 'previous year', 'program to date']) }),
   z.object({ form: z.literal('last'), count: z.number().int().positive(), unit: z.enum(['periods', 'months', 'quarters', 'years']) }),
 ]);
 
@@ -332,7 +352,7 @@ export interface Artifact {
     name: string;
     currency: string;
     minorDigits: number;
-    period: 'month' | 'quarter' | 'year';
+    period: 'month' | 'quarter' | 'half' | 'year';
     start: string;
     end?: string;
     rounding: Mode;
@@ -361,7 +381,7 @@ export const ArtifactSchema: z.ZodType<Artifact> = z.object({
     name: z.string(),
     currency: z.string().regex(/^[A-Z]{3}$/),
     minorDigits: z.number().int().min(0).max(4),
-    period: z.enum(['month', 'quarter', 'year']),
+    period: z.enum(['month', 'quarter', 'half', 'year']),
     start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
     end: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
     rounding: ModeSchema,

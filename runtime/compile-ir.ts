@@ -8,6 +8,7 @@ import { inRange as withinRange, magnitudeText, rangeRule } from '../core/limits
 import type { EvaluationCode } from '../core/codes.js';
 import * as N from './num.js';
 import type { Num } from './num.js';
+import { addDays, addMonths, daysBetween, formatDate, toDay } from '../core/periods.js';
 
 /** A runtime value: numbers and money are `Num`; text, enums and dates strings; tier levels their index. */
 export type Value = Num | string | boolean | number;
@@ -57,7 +58,20 @@ export type Note =
   | { kind: 'value'; label: string; value: Value; u: ValueKind }
   /** `interpolate`: the value of `subject` fell between two points (`lo`, `hi` as written) and gave `value`. */
   | { kind: 'interp'; subject: string; x: Value; xu: ValueKind; lo: string; hi: string; value: Value; u: ValueKind }
-  | { kind: 'band'; label: string; subject: string; value: Value; u: ValueKind; rate: Value; rateU: ValueKind; /** the rate as written, when a literal (`4%`) */ rateSrc?: string };
+  | {
+      kind: 'band';
+      label: string;
+      subject: string;
+      /** `bands`: the subject's value; `marginal`: the part of it inside this band (a slice). */
+      value: Value;
+      u: ValueKind;
+      rate: Value;
+      rateU: ValueKind;
+      /** the rate as written, when a literal (`4%`) */
+      rateSrc?: string;
+      /** A slice of a `marginal` subject, rather than the band a `bands` subject reached. */
+      slice?: true;
+    };
 
 export type Fn = (ctx: Ctx, notes?: Note[]) => Value;
 
@@ -100,6 +114,34 @@ export interface CompileEnv {
   eventLets?: Map<string, IR>;
   /** The compiled event-level lets (filled as they are first met). */
   compiledLets?: Map<string, Fn>;
+  /** Coverage's probe: given only to a run that records coverage (see `CoverageProbe`). */
+  probe?: CoverageProbe;
+}
+
+/**
+ * What a run that records coverage (`review/coverage.ts`) is told: which lookup entry or band an
+ * evaluation reached, which rule awarded, which rule cap bound. Only the closures of such a run are
+ * compiled with it: an entry's or band's value closure is wrapped to say that it was chosen before
+ * it computes (the closures of an ordinary run are the plain ones, and never test for a probe).
+ * Evaluations made for traces (with a `notes` list) are not counted.
+ */
+export interface CoverageProbe {
+  /**
+   * `site` reached `branch` for the partner (and the event) of `ctx`: a `lookup` IR node and its
+   * entry's index (`else`: the number of keys), a `bands` node and its band's index (0 the `below`
+   * band), or a rule's spec (branch 0: it awarded; 1: its cap bound).
+   */
+  reach(site: object, branch: number, ctx: Ctx): void;
+  /** The run reads its events again (a source that found an invalid row late): what pass 1 recorded is recorded again. */
+  restart?(): void;
+}
+
+/** A value closure that tells the probe its site and branch were reached, then computes (not when evaluated for a trace). */
+export function probed(f: Fn, probe: CoverageProbe, site: object, branch: number): Fn {
+  return (ctx, n) => {
+    if (!n) probe.reach(site, branch, ctx);
+    return f(ctx, n);
+  };
 }
 
 /** A source text for a message: long ones (a chain of thousands of operands) are cut in the middle. */
@@ -264,6 +306,31 @@ function interpolate(ir: Extract<IR, { k: 'interp' }>, c: (x: IR) => Fn): Fn {
   };
 }
 
+/** Where the evaluator keeps the evaluated period's first and last day among a partner's values (`period.start`, `period.end`). */
+export const PERIOD_START = 'period.start';
+export const PERIOD_END = 'period.end';
+
+/**
+ * `d ± n days|months` (§12.4). A date outside 0001-01-01..9999-12-31 is an evaluation error
+ * (R0004) naming the computation and the values; so is a number of days that is not whole.
+ */
+function dateAdd(ir: Extract<IR, { k: 'dateadd' }>, c: (x: IR) => Fn): Fn {
+  const d = c(ir.d);
+  const n = c(ir.n);
+  const src = clip(ir.src ?? 'this date');
+  const shift = ir.unit === 'days' ? addDays : addMonths;
+  const sign = ir.neg ? -1 : 1;
+  return (ctx, notes) => {
+    const date = d(ctx, notes) as string;
+    const count = n(ctx, notes) as Num;
+    const k = count instanceof N.Fixed && count.s === 0 ? count.n : /^-?\d+$/.test(N.toText(count)) ? Number(N.toText(count)) : NaN;
+    if (!Number.isSafeInteger(k)) throw new EvalError('R0004', `\`${src}\`: ${N.toText(count)} is not a whole number of ${ir.unit}`);
+    const day = shift(toDay(date), sign * k);
+    if (day === undefined) throw new EvalError('R0004', `\`${src}\`: ${date} ${ir.neg ? '-' : '+'} ${N.toText(count)} ${ir.unit} is outside 0001-01-01..9999-12-31`);
+    return formatDate(day);
+  };
+}
+
 export function compileIR(ir: IR, env: CompileEnv): Fn {
   const c = (x: IR) => compileIR(x, env);
   switch (ir.k) {
@@ -313,6 +380,26 @@ export function compileIR(ir: IR, env: CompileEnv): Fn {
         const v = ctx.p.vals[name]!;
         if (notes) notes.push({ kind: 'value', label: name, value: v, u });
         return v;
+      };
+    }
+    case 'period': {
+      // The evaluator puts the period's first and last day among the partner's values (PERIOD_START, PERIOD_END).
+      const key = ir.bound === 'start' ? PERIOD_START : PERIOD_END;
+      const label = ir.src ?? `period.${ir.bound}`;
+      return (ctx, notes) => {
+        const v = ctx.p.vals[key]!;
+        if (notes) notes.push({ kind: 'value', label, value: v, u: 'date' });
+        return v;
+      };
+    }
+    case 'dateadd':
+      return dateAdd(ir, c);
+    case 'days': {
+      const a = c(ir.a);
+      const b = c(ir.b);
+      return (ctx, n) => {
+        const from = a(ctx, n) as string;
+        return N.int(daysBetween(toDay(from), toDay(b(ctx, n) as string)));
       };
     }
     case 'arith':
@@ -426,8 +513,10 @@ export function compileIR(ir: IR, env: CompileEnv): Fn {
     case 'lookup': {
       const key = c(ir.key);
       const table = new Map<string | number, Fn>();
-      ir.keys.forEach((k, i) => table.set(k, c(ir.values[i]!)));
-      const otherwise = ir.otherwise ? c(ir.otherwise) : undefined;
+      const probe = env.probe;
+      const entry = (f: Fn, i: number) => (probe ? probed(f, probe, ir, i) : f);
+      ir.keys.forEach((k, i) => table.set(k, entry(c(ir.values[i]!), i)));
+      const otherwise = ir.otherwise ? entry(c(ir.otherwise), ir.keys.length) : undefined;
       const src = ir.src ?? 'lookup';
       return (ctx, n) => {
         const k = key(ctx, n) as string | number;
@@ -487,7 +576,9 @@ export function compileIR(ir: IR, env: CompileEnv): Fn {
     case 'bands': {
       const x = c(ir.x);
       const thresholds = ir.thresholds.map(c);
-      const values = ir.values.map(c);
+      const probe = env.probe;
+      // A band's value closure runs only for the band chosen (`bands`), or for every band the subject reaches (`marginal`).
+      const values = ir.values.map((v, i) => (probe ? probed(c(v), probe, ir, i) : c(v)));
       const labels = ir.labels;
       const subject = ir.x.src ?? 'value';
       const xu = ir.x.u ?? 'num';
@@ -518,7 +609,7 @@ export function compileIR(ir: IR, env: CompileEnv): Fn {
             const rate = values[i]!(ctx, n) as Num;
             if (!N.isZero(part)) {
               total = inRange(N.add(total, inRange(N.mul(part, rate), what)), what);
-              if (n) n.push({ kind: 'band', label: labels[i] ?? '', subject, value: part, u: xu, rate, rateU: ir.values[i]?.u ?? vu, ...literal(ir.values[i]) });
+              if (n) n.push({ kind: 'band', label: labels[i] ?? '', subject, value: part, u: xu, rate, rateU: ir.values[i]?.u ?? vu, ...literal(ir.values[i]), slice: true });
             }
           }
           if (upper === undefined || N.cmp(v, upper) < 0) break;

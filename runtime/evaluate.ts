@@ -5,28 +5,31 @@
  * partner`) from one period to the next.
  *
  * Its parts: the plan made once per program (`plan.ts`), the first pass over the events
- * (`pass1.ts`), the settlement of pots (`settle.ts`), traces and explanations (`traces.ts`), and
- * what a run carries between periods (`run-state.ts`).
+ * (`pass1.ts`, and `fast-pass1.ts` for events read as columns), the finishing of a period partner
+ * by partner (`finish.ts`, with the settlement of pots in `settle.ts`), traces and explanations
+ * (`traces.ts`), and what a run carries between periods (`run-state.ts`).
  */
-import { compareValues, type Ctx, type EventRow, type PartnerEnv, type RunLinks, type Value } from './compile-ir.js';
-import type { Artifact, ValueKind, WindowSpec } from './artifact.js';
+import { compareValues, PERIOD_END, PERIOD_START, type CoverageProbe, type Ctx, type EventRow, type PartnerEnv, type RunLinks, type Value } from './compile-ir.js';
+import type { Artifact, WindowSpec } from './artifact.js';
 import * as N from './num.js';
 import type { Num } from './num.js';
-import { formatDate, formatPeriod, runPeriods, windowRange, type Period, type Window } from '../core/periods.js';
+import { firstDay, formatDate, formatPeriod, lastDay, previousPeriod, runPeriods, windowRange, type Period, type Window } from '../core/periods.js';
 import { wrapEvalError } from './errors.js';
-import { addEventAward, EventAwards, newRuleAcc, RunIndex, type RuleAcc } from './pass1.js';
-import { Plan, type CompiledRule, type CompiledStep } from './plan.js';
-import type { Adjustment, Dataset, PartnerResult, PartnerRow, PeriodResult } from './results.js';
+import { addEventAward, EventAwards, RunIndex, type RuleAcc } from './pass1.js';
+import { finishPeriod } from './finish.js';
+import { KindKernel, together, type ColumnReader } from './fast-pass1.js';
+import { recordSchemas } from './data/load.js';
+import { compileSchema, type FieldSpec } from './data/schema.js';
+import { Plan, type CompiledStep } from './plan.js';
+import type { Dataset, PartnerResult, PartnerRow, PeriodResult } from './results.js';
 import { RunState } from './run-state.js';
-import { applyBudget, applyFirstCome, applyPotCap } from './settle.js';
-import { awardsToPot } from './first-come.js';
 import { BEFORE_PROGRAM, RunShared } from './links.js';
-import { heldLevel, heldNotes } from './memory.js';
+import { heldLevel } from './memory.js';
 import { RefIndex } from './refs.js';
 import { RunningIndex } from './running.js';
 import { Tracer } from './traces.js';
-import { Ledger, LedgerProblemsError, settlePartner, usesLedger, type LedgerProblem } from './ledger/ledger.js';
-import { randomPartners, type DrawOutcome } from './ledger/random-rule.js';
+import { Ledger, ledgerOutcome, usesLedger, type LedgerProblem } from './ledger/ledger.js';
+import type { DrawOutcome } from './ledger/random-rule.js';
 import type { ValueFormatter } from './text.js';
 
 export type { Adjustment, AwardResult, Dataset, PartnerResult, PartnerRow, PeriodResult, PotResult } from './results.js';
@@ -46,6 +49,12 @@ export interface EventSource {
   invalidated?(): boolean;
   /** How many input records were rejected, when known only once the events are read (after pass 1). */
   rejected?(): number;
+  /**
+   * `scan`, as columns (optional): the kind's valid events as batches for the column kernels'
+   * `reader` (`fast-pass1.ts`), and as rows those the batches cannot hold; false (nothing read)
+   * when the source cannot read that kind so — then `scan` is called.
+   */
+  scanColumns?(kind: string, reader: ColumnReader): boolean;
 }
 
 export interface RunOptions {
@@ -68,6 +77,21 @@ export interface RunOptions {
 
 const EMPTY: EventRow[] = [];
 
+/** One period of a run, to finish (`Evaluator.stream`). */
+export interface PeriodStream {
+  readonly period: string;
+  /** Its place among the run's periods (0-based), and how many there are. */
+  readonly index: number;
+  readonly count: number;
+  /** Input records rejected (the statements say how many). */
+  readonly rejected: number;
+  /**
+   * Finishes the period: `each` gets every partner's statement, in order of id, as it is made;
+   * returns the period's totals and cost. At most once (and before the next period is given).
+   */
+  finish(each: (p: PartnerResult) => void): Pick<PeriodResult, 'totals' | 'cost' | 'draws'>;
+}
+
 /** One evaluator's pass 1: its index of the events, its early rules, and what it does with a row of a kind (nothing: undefined). */
 interface Pass1 {
   idx: RunIndex;
@@ -76,6 +100,8 @@ interface Pass1 {
   refs: RefIndex;
   running: RunningIndex;
   feed(kind: string): ((row: EventRow) => void) | undefined;
+  /** The kind's column kernel (`fast-pass1.ts`), when pass 1 can read it as columns. */
+  kernel(kind: string): KindKernel | undefined;
 }
 
 /** What evaluating one period's partner values reads of the others (§12.3). */
@@ -106,9 +132,10 @@ export class Evaluator {
   /** How the program's values print (`format(value, kind, name)`): money with its currency, levels by name. */
   readonly format: ValueFormatter;
 
-  constructor(artifact: Artifact) {
+  /** `probe`: a run that records coverage (`CoverageProbe`, used by `review/coverage.ts`); an ordinary run has none. */
+  constructor(artifact: Artifact, opts: { probe?: CoverageProbe } = {}) {
     this.artifact = artifact;
-    this.plan = new Plan(artifact);
+    this.plan = new Plan(artifact, opts.probe);
     this.tracer = new Tracer(this.plan);
     this.format = this.tracer.format;
   }
@@ -142,6 +169,31 @@ export class Evaluator {
    * order, each equal to what `runSource` gives it alone.
    */
   static runTogether(evaluators: readonly Evaluator[], partners: readonly PartnerRow[], src: EventSource, opts: RunOptions & { rejected?: number } = {}): PeriodResult[][] {
+    const results: PeriodResult[][] = evaluators.map(() => []);
+    const set = Evaluator.streamTogether(evaluators, partners, src, opts, (i, s) => {
+      const statements: PartnerResult[] = [];
+      const { totals, cost, draws } = s.finish((p) => statements.push(p));
+      results[i]!.push({ period: s.period, partners: statements, totals, cost, rejected: s.rejected, ...(draws ? { draws } : {}) });
+    });
+    // §13.1: the records of redemptions set aside are rejected records too.
+    set.forEach((n, i) => {
+      if (n) for (const r of results[i]!) r.rejected += n;
+    });
+    return results;
+  }
+
+  /**
+   * `runSource`, streamed: each period, in order, is given to `onPeriod` to finish
+   * (`PeriodStream.finish`), which gives each partner's statement as it is made — so that the
+   * statements need not all be held (`incent run` writes each and drops it). A period not finished
+   * by `onPeriod` is finished when it returns (later periods carry its balances).
+   */
+  stream(partners: readonly PartnerRow[], src: EventSource, opts: RunOptions & { rejected?: number }, onPeriod: (p: PeriodStream) => void): void {
+    Evaluator.streamTogether([this], partners, src, opts, (_, p) => onPeriod(p));
+  }
+
+  /** `runTogether`, streamed as `stream` is: `onPeriod(i, period)` for evaluator i's periods (every evaluator's first period, then their second, …). */
+  static streamTogether(evaluators: readonly Evaluator[], partners: readonly PartnerRow[], src: EventSource, opts: RunOptions & { rejected?: number }, onPeriod: (i: number, p: PeriodStream) => void): number[] {
     const explain = opts.explain ?? false;
     const progress = opts.progress;
     const kinds = scanOrder(evaluators.map((ev) => ev.artifact));
@@ -150,8 +202,14 @@ export class Evaluator {
     for (let attempt = 0; ; attempt++) {
       firsts = evaluators.map((ev) => ev.startPass1(partners, explain));
       let read = 0;
+      const counted = progress ? (n: number) => {
+        if (Math.floor((read + n) / 100_000) > Math.floor(read / 100_000)) progress(`${(Math.floor((read + n) / 100_000) * 100_000).toLocaleString('en-US')} events read`);
+        read += n;
+      } : undefined;
       for (const kind of kinds) {
         const feeds = firsts.flatMap((f) => f.feed(kind) ?? []);
+        const reader = src.scanColumns && feeds.length ? together(firsts.map((f) => f.kernel(kind)), counted) : undefined;
+        if (reader && src.scanColumns!(kind, reader)) continue;
         src.scan(kind, (r) => {
           for (const feed of feeds) feed(r);
           if (progress && ++read % 100_000 === 0) progress(`${read.toLocaleString('en-US')} events read`);
@@ -159,6 +217,7 @@ export class Evaluator {
       }
       if (!src.invalidated?.()) break;
       if (attempt > 0) throw new Error('internal: the event source invalidated pass 1 twice');
+      for (const ev of evaluators) ev.plan.probe?.restart?.();
     }
     const rejected = opts.rejected ?? src.rejected?.() ?? 0;
     const seconds = evaluators.map((ev, i) => ev.startPass2(partners, firsts[i]!, opts.through));
@@ -169,22 +228,32 @@ export class Evaluator {
       const feeds = seconds.flatMap((s) => s.feed(kind) ?? []);
       if (feeds.length) src.scan(kind, (r) => feeds.forEach((feed) => feed(r)));
     }
-    return evaluators.map((ev, i) => {
-      const { run, partnerList, envs, state, late } = seconds[i]!;
-      const eventAccs = ev.collectEventRules(run, envs, state, firsts[i]!.early, late);
-      const results = run.map((p, j) => {
-        const r = ev.evaluatePeriod(p, partnerList, envs[j]!, eventAccs[j]!, firsts[i]!.idx, state, rejected, explain);
-        progress?.(`period ${r.period} evaluated (${j + 1} of ${run.length})`);
-        return r;
-      });
-      // §13.1: redemptions that could not be applied are data problems of their records.
-      const problems = state.ledger?.problems ?? [];
-      if (problems.length && !opts.rejectRedemptions) throw new LedgerProblemsError(problems);
-      if (problems.length && typeof opts.rejectRedemptions === 'function') opts.rejectRedemptions(problems);
-      const records = new Set(problems.map((q) => `${q.kind}\u0000${q.id}`)).size;
-      if (records) for (const r of results) r.rejected += records;
-      return results;
+    const eventAccs = evaluators.map((ev, i) => {
+      const { run, envs, state, late } = seconds[i]!;
+      return ev.collectEventRules(run, envs, state, firsts[i]!.early, late);
     });
+    for (let j = 0; j < periods; j++) {
+      evaluators.forEach((ev, i) => {
+        const { run, partnerList, envs, state } = seconds[i]!;
+        const p = run[j];
+        if (p === undefined) return;
+        const period = formatPeriod(p);
+        let done: Pick<PeriodResult, 'totals' | 'cost' | 'draws'> | undefined;
+        const finish = (each: (p: PartnerResult) => void) => {
+          if (done) throw new Error('internal: a period finished twice');
+          done = finishPeriod({ artifact: ev.artifact, plan: ev.plan, tracer: ev.tracer }, p, partnerList, envs[j]!, eventAccs[i]![j]!, firsts[i]!.idx, state, explain, each);
+          const draws = state.drawn.filter((d) => d?.period === period) as DrawOutcome[]; // §13.5
+          if (draws.length) done = { ...done, draws };
+          envs[j] = new Map(); // its statements are made: the period's values are not needed any more
+          progress?.(`period ${period} evaluated (${j + 1} of ${run.length})`);
+          return done;
+        };
+        onPeriod(i, { period, index: j, count: run.length, rejected, finish });
+        if (!done) finish(() => {});
+      });
+    }
+    // §13.1: redemptions that could not be applied fail the run, or are set aside (how many records, per evaluator).
+    return seconds.map((s) => ledgerOutcome(s.state.ledger, opts.rejectRedemptions));
   }
 
   /**
@@ -224,7 +293,20 @@ export class Evaluator {
         }
       };
     };
-    return { idx, early, refs, running, feed };
+    // With a coverage probe, no column kernel: the probe is told by the value closures it wraps, which a kernel does not call.
+    // Nor for a kind whose records are kept for `ref` fields or counted by running totals (§12.2, §12.3): `feed` does that per row.
+    const kernel = (kind: string) => {
+      const f = feed(kind);
+      if (!f || plan.probe || plan.runningByKind.has(kind) || refs.keeps(kind)) return undefined;
+      return KindKernel.build(plan, kind, this.eventFields(kind), idx, early, f, explain);
+    };
+    return { idx, early, refs, running, feed, kernel };
+  }
+
+  /** An event kind's fields as its data file has them (the implicit `id`, `partner`, `date` first): the columns a kernel reads. */
+  private eventFields(kind: string): readonly FieldSpec[] {
+    const schema = recordSchemas(this.artifact).find((s) => s.kind === 'event' && s.file === kind);
+    return schema ? compileSchema(schema).fields : [];
   }
 
   /** Measures, tiers and lets for every period of the run; then pass 2 over the kinds whose rules need them. */
@@ -240,10 +322,13 @@ export class Evaluator {
     // levels) and the ones before it (`NAME at DATE`).
     const shared = new RunShared(run, a.program.period, first.refs, first.running);
     const envs = shared.envs;
-    const before = this.plan.usesPrevious ? this.beforeProgram(partnerList) : undefined;
+    const plan = this.plan;
+    const before = plan.usesPrevious ? this.beforeProgram(partnerList, run[0]!) : undefined;
+    const holds = plan.steps.some((cs) => cs.step.kind === 'tier' && cs.step.down);
     run.forEach((p, k) => {
-      const prev = envs[k - 1];
-      const previous = prev ?? before;
+      // Only what the program reads: previous values, the levels a tier holds.
+      const prev = holds ? envs[k - 1] : undefined;
+      const previous = plan.usesPrevious ? (envs[k - 1] ?? before) : undefined;
       envs.push(this.evaluateEnvs(p, partnerList, idx, { links: shared.forPeriod(k), ...(prev ? { prev } : {}), ...(previous ? { previous } : {}), newYear: k > 0 && p.year !== run[k - 1]!.year }));
     });
     const state = new RunState(this.plan.rules.length, this.plan.pots.length);
@@ -278,12 +363,18 @@ export class Evaluator {
    * The partner values before the program (§12.3): what `previous NAME` reads in the first period —
    * every measure on no events (zero, or its `else`), every tier and let computed from those; a
    * `previous` met there reads the value of its kind where nothing is known (zero, false, "", the
-   * base level, the program's start), so nothing goes back further.
+   * base level, the program's start), so nothing goes back further. `period.start` and
+   * `period.end` there are the bounds of the period before the first.
    */
-  private beforeProgram(partners: readonly PartnerRow[]): Map<string, PartnerEnv> {
+  private beforeProgram(partners: readonly PartnerRow[], first: Period): Map<string, PartnerEnv> {
     const envs = new Map<string, PartnerEnv>();
+    const before = previousPeriod(first);
+    const start = formatDate(firstDay(before));
+    const end = formatDate(lastDay(before));
     for (const partner of partners) {
       const env: PartnerEnv = { id: partner.id, attrs: partner.attrs, vals: Object.create(this.plan.constants) as Record<string, Value>, prev: this.plan.defaults, run: BEFORE_PROGRAM };
+      env.vals[PERIOD_START] = start;
+      env.vals[PERIOD_END] = end;
       const ctx: Ctx = { p: env };
       for (const cs of this.plan.steps) {
         const step = cs.step;
@@ -302,6 +393,8 @@ export class Evaluator {
   /** 1. Measures, tiers and lets for every partner in one period. */
   private evaluateEnvs(period: Period, partners: readonly PartnerRow[], idx: RunIndex, pc: PeriodContext): Map<string, PartnerEnv> {
     const envs = new Map<string, PartnerEnv>();
+    const start = formatDate(firstDay(period));
+    const end = formatDate(lastDay(period));
     for (const partner of partners) {
       const previous = pc.previous?.get(partner.id);
       const prevPeriod = pc.prev?.get(partner.id);
@@ -312,6 +405,8 @@ export class Evaluator {
         ...(previous ? { prev: previous.vals } : {}),
         run: pc.links,
       };
+      env.vals[PERIOD_START] = start;
+      env.vals[PERIOD_END] = end;
       for (const cs of this.plan.steps) {
         const at: { ev?: EventRow } = {};
         try {
@@ -329,14 +424,26 @@ export class Evaluator {
     return envs;
   }
 
+  /** A measure's window in a period, as dates (the same for every partner: made once per period). */
+  private windowOf(step: CompiledStep['step'] & { kind: 'measure' }, period: Period): { from: string; to: string } {
+    let byStep = this.windows.get(period);
+    if (!byStep) this.windows.set(period, (byStep = new Map()));
+    let w = byStep.get(step);
+    if (!w) {
+      const range = windowRange(toWindow(step.window), period, this.artifact.program.start);
+      byStep.set(step, (w = { from: formatDate(range.from), to: formatDate(range.to) }));
+    }
+    return w;
+  }
+
+  private readonly windows = new WeakMap<Period, Map<object, { from: string; to: string }>>();
+
   private evaluateStep(cs: CompiledStep, env: PartnerEnv, period: Period, idx: RunIndex, at: { ev?: EventRow } = {}): Value {
     const step = cs.step;
     const ctx: Ctx = { p: env };
     if (step.kind === 'let') return cs.fns.value!(ctx);
     if (step.kind === 'tier') return this.tierLevel(step, cs, ctx);
-    const range = windowRange(toWindow(step.window), period, this.artifact.program.start);
-    const from = formatDate(range.from);
-    const to = formatDate(range.to);
+    const { from, to } = this.windowOf(step, period);
     if (idx.isLocal(step.name)) return idx.aggregated(step.name, env.id, from, to, ctx);
     const rows = idx.eventsOf(step.event, env.id, from, to);
     const { arg, where, otherwise } = cs.fns;
@@ -451,218 +558,6 @@ export class Evaluator {
       });
     }
     return accs;
-  }
-
-  /** `for each partner` and `for top N partners` in one period. */
-  private evaluatePartnerRule(rule: CompiledRule, envs: Map<string, PartnerEnv>, state: RunState, periodText: string, accs: Map<string, RuleAcc>): void {
-    const spec = rule.spec;
-    const ri = rule.index;
-    const scope = spec.scope;
-    if (scope.kind === 'each-partner') {
-      const once = spec.once && !spec.once.perPeriod ? state.onceWhen[ri]! : undefined;
-      for (const env of envs.values()) {
-        const ctx: Ctx = { p: env };
-        try {
-          if (rule.where && !rule.where(ctx)) continue;
-          if (once) {
-            if (once.has(env.id)) continue;
-            once.set(env.id, periodText);
-          }
-          const acc = newRuleAcc(rule);
-          rule.awards.forEach((aw, ai) => acc.sums[ai]!.add(aw.amount(ctx) as Num));
-          acc.eventCount = 1;
-          accs.set(env.id, acc);
-        } catch (e) {
-          throw wrapEvalError(e, spec.name, `partner ${JSON.stringify(env.id)}`);
-        }
-      }
-      return;
-    }
-    if (scope.kind === 'random') {
-      state.drawn[ri] = randomPartners(this.plan, rule, envs.values(), periodText, accs); // §13.5
-      return;
-    }
-    if (scope.kind !== 'top') return;
-    // top N partners by keys, then partner id.
-    const ranked: { env: PartnerEnv; keys: Value[] }[] = [];
-    for (const env of envs.values()) {
-      const ctx: Ctx = { p: env };
-      try {
-        if (rule.where && !rule.where(ctx)) continue;
-        ranked.push({ env, keys: rule.keys!.map((k) => k(ctx)) });
-      } catch (e) {
-        throw wrapEvalError(e, spec.name, `partner ${JSON.stringify(env.id)}`);
-      }
-    }
-    const kinds = scope.keyKinds.map((u) => (u === 'level' ? 'level' : u === 'str' || u === 'date' ? 'str' : u === 'bool' ? 'bool' : 'num') as 'num' | 'str' | 'bool' | 'level');
-    ranked.sort((x, y) => {
-      for (let i = 0; i < x.keys.length; i++) {
-        const c = compareValues(kinds[i]!, y.keys[i]!, x.keys[i]!);
-        if (c !== 0) return c;
-      }
-      return x.env.id < y.env.id ? -1 : x.env.id > y.env.id ? 1 : 0;
-    });
-    state.ranks[ri] = new Map(ranked.map((r, i) => [r.env.id, i + 1]));
-    state.rankCount[ri] = ranked.length;
-    // Partners whose keys are all equal are tied: the statement says the tie was settled by partner id.
-    const ties = new Map<string, string[]>();
-    const same = (x: Value[], y: Value[]) => x.every((v, i) => compareValues(kinds[i]!, v, y[i]!) === 0);
-    for (let i = 0; i < ranked.length; ) {
-      let j = i + 1;
-      while (j < ranked.length && same(ranked[i]!.keys, ranked[j]!.keys)) j++;
-      if (j - i > 1) {
-        const ids = ranked.slice(i, j).map((r) => r.env.id);
-        for (const id of ids) ties.set(id, ids.filter((x) => x !== id));
-      }
-      i = j;
-    }
-    state.ties[ri] = ties;
-    ranked.slice(0, scope.n).forEach((r, i) => {
-      const ctx: Ctx = { p: r.env };
-      const acc = newRuleAcc(rule);
-      rule.awards.forEach((aw, ai) => acc.sums[ai]!.add(aw.amount(ctx) as Num));
-      acc.rank = i + 1;
-      acc.qualifying = ranked.length;
-      acc.eventCount = 1;
-      accs.set(r.env.id, acc);
-    });
-  }
-
-  private evaluatePeriod(
-    period: Period,
-    partners: readonly PartnerRow[],
-    envs: Map<string, PartnerEnv>,
-    accs: Map<string, RuleAcc>[],
-    idx: RunIndex,
-    state: RunState,
-    rejected: number,
-    explain: boolean | ReadonlySet<string>,
-  ): PeriodResult {
-    const a = this.artifact;
-    const { rules, pots, steps } = this.plan;
-    const currency = a.program.currency;
-    const tracer = this.tracer;
-    const periodText = formatPeriod(period);
-    const range = windowRange({ kind: 'this period' }, period, a.program.start);
-    const pFrom = formatDate(range.from);
-    const pTo = formatDate(range.to);
-
-    // 2. Awards of partner rules (`for each EVENT` rules were evaluated in the pass over events).
-    for (const rule of rules) if (rule.spec.scope.kind !== 'each-event') this.evaluatePartnerRule(rule, envs, state, periodText, accs[rule.index]!);
-
-    // 3. Rule totals: cap, then one rounding to the pot's unit.
-    const results = new Map<string, PartnerResult>();
-    const earnedBy = pots.map(() => new Map<string, Num>());
-    for (const partner of partners) {
-      const env = envs.get(partner.id)!;
-      const tiers: Record<string, string> = {};
-      const values: Record<string, { value: Value; u: ValueKind }> = {};
-      for (const cs of steps) {
-        const v = env.vals[cs.step.name]!;
-        if (cs.step.kind === 'tier') tiers[cs.step.name] = cs.step.levels[v as number] ?? '';
-        else values[cs.step.name] = { value: v, u: this.plan.kinds.get(cs.step.name) ?? 'num' };
-      }
-      const held = heldNotes(this.artifact.steps, env);
-      results.set(partner.id, { id: partner.id, tiers, values, pots: {}, awards: [], unfired: [], ...(held ? { held } : {}) });
-    }
-    for (const rule of rules) {
-      for (const [pid, acc] of accs[rule.index]!) {
-        const res = results.get(pid)!;
-        const env = envs.get(pid)!;
-        // Sum per pot (a rule may award to several pots).
-        const byPot = new Map<number, Num>();
-        rule.awards.forEach((_, ai) => {
-          const pi = rule.potIndex[ai]!;
-          const cur = byPot.get(pi);
-          byPot.set(pi, cur ? N.add(cur, acc.sums[ai]!.value()) : acc.sums[ai]!.value());
-        });
-        for (const [pi, total] of byPot) {
-          const pot = pots[pi]!;
-          const traceSteps: string[] = [];
-          let t = total;
-          if (rule.cap && !rule.spec.cap!.perEvent) {
-            const cap = rule.cap({ p: env }) as Num;
-            if (N.cmp(t, cap) > 0) {
-              t = cap;
-              traceSteps.push(`rule cap ${tracer.potText(cap, pot)}`);
-            }
-          }
-          const rounded = N.round(t, pot.digits, pot.spec.rounding);
-          if (N.cmp(rounded, t) !== 0) traceSteps.push(`rounded ${pot.spec.rounding} to ${tracer.potText(rounded, pot)}`);
-          const trace = tracer.award(rule, acc, env, pot, total, traceSteps, state.ties[rule.index]?.get(env.id));
-          res.awards.push({ rule: rule.spec.name, pot: pot.spec.name, amount: rounded, trace });
-          const m = earnedBy[pi]!;
-          m.set(pid, N.add(m.get(pid) ?? N.ZERO, rounded));
-        }
-      }
-    }
-
-    // Why the rules that gave a partner nothing did not fire (only when asked: it costs a little per partner and rule).
-    if (explain) {
-      for (const rule of rules) {
-        for (const partner of partners) {
-          if (accs[rule.index]!.has(partner.id) || (explain !== true && !explain.has(partner.id))) continue;
-          const why = tracer.whyNot(rule, envs.get(partner.id)!, idx, state, periodText, pFrom, pTo);
-          results.get(partner.id)!.unfired.push({ rule: rule.spec.name, why });
-        }
-      }
-    }
-
-    // 4–6. Pots: caps, budgets, balances and payments.
-    const totals: PeriodResult['totals'] = {};
-    let cost: Num = N.ZERO;
-    pots.forEach((pot, pi) => {
-      const name = pot.spec.name;
-      const earnedMap = earnedBy[pi]!;
-      const after = new Map<string, Num>();
-      const adjustments = new Map<string, Adjustment[]>();
-      for (const partner of partners) {
-        const pid = partner.id;
-        const capped = applyPotCap(pot, earnedMap.get(pid) ?? N.ZERO, period.year, () => state.yearUsed(pi, pid, period.year), currency);
-        after.set(pid, capped.after);
-        adjustments.set(pid, capped.adjustment ? [capped.adjustment] : []);
-      }
-      const budgetUsed = !pot.budget
-        ? undefined
-        : pot.spec.budgetOrder
-          ? applyFirstCome(pot, after, adjustments, awardsToPot(rules, accs, pi, pTo), currency)
-          : applyBudget(pot, after, adjustments, currency);
-      let tEarned: Num = N.ZERO;
-      let tPaid: Num = N.ZERO;
-      let tCarried: Num = N.ZERO;
-      state.ledger?.startPot(pi, rules, accs, pTo); // §13.2
-      for (const partner of partners) {
-        const pid = partner.id;
-        const earned = earnedMap.get(pid) ?? N.ZERO;
-        const e = after.get(pid)!;
-        if (pot.cap && pot.spec.cap!.per === 'year') state.addYearUsed(pi, pid, period.year, e);
-        const carriedIn = state.carried(pi, pid);
-        // §9 step 6, with the ledger's holds, draws and lots (§13) when the program has them.
-        const { pay, figures } = settlePartner(state.ledger, pi, pot, envs.get(pid)!, period, pTo, carriedIn, e, currency);
-        state.setCarried(pi, pid, pay.carried);
-        results.get(pid)!.pots[name] = {
-          earned,
-          adjustments: adjustments.get(pid)!,
-          carriedIn,
-          paid: pay.paid,
-          carried: pay.carried,
-          approval: pay.approval,
-          ...(pay.cards ? { cards: pay.cards } : {}),
-          notes: pay.notes,
-          ...figures,
-        };
-        tEarned = N.add(tEarned, earned);
-        tPaid = N.add(tPaid, pay.paid);
-        tCarried = N.add(tCarried, pay.carried);
-      }
-      totals[name] = { earned: tEarned, paid: tPaid, carried: tCarried, ...(pot.budget ? { budget: pot.budget, budgetUsed: budgetUsed ?? N.ZERO } : {}) };
-      if (pot.spec.unit === 'money') cost = N.add(cost, tPaid);
-      else if (pot.spec.unit === 'items' && pot.value) cost = N.add(cost, N.mul(tPaid, pot.value));
-    });
-
-    const statements = [...results.values()].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-    const draws = state.drawn.filter((d) => d?.period === periodText) as DrawOutcome[]; // §13.5
-    return { period: periodText, partners: statements, totals, cost, rejected, ...(draws.length ? { draws } : {}) };
   }
 }
 

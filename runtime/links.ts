@@ -59,7 +59,7 @@ class PeriodLinks implements RunLinks {
     if (j > this.k) {
       const at = formatPeriod(periodOf(this.s.periods[0]?.unit ?? 'month', date));
       const now = this.s.periods[this.k] ? formatPeriod(this.s.periods[this.k]!) : '?';
-      throw new EvalError('R0004', `\`${name} at …\`: ${date} is in ${at}, after the period being evaluated (${now})`);
+      throw new EvalError('R0005', `\`${name} at …\`: ${date} is in ${at}, after the period being evaluated (${now})`);
     }
     if (j === this.k) return env.vals[name]!;
     return this.s.envs[j]!.get(env.id)!.vals[name]!;

@@ -244,12 +244,45 @@ export function toFixedText(a: Num, digits: number): string {
 
 /** Plain decimal text, no exponent, no trailing zeros. */
 export function toText(a: Num): string {
+  if (a instanceof Fixed) {
+    // as decimal.js writes n × 10^-s, without making a Decimal (traces write many values)
+    if (a.n === 0) return '0';
+    if (a.s === 0) return String(a.n);
+    let digits = String(Math.abs(a.n));
+    let s = a.s;
+    while (s > 0 && digits.charCodeAt(digits.length - 1) === 48) {
+      digits = digits.slice(0, -1);
+      s--;
+    }
+    if (s > 0) {
+      digits = digits.padStart(s + 1, '0');
+      digits = `${digits.slice(0, -s)}.${digits.slice(-s)}`;
+    }
+    return a.n < 0 ? `-${digits}` : digits;
+  }
   const d = toDec(a);
   return d.isZero() ? '0' : d.toString();
 }
 
 /** Text with a thousands separator, for people: `1,500,000.00`. */
 export function groupDigits(text: string): string {
+  // The usual case without a regular expression (statements format millions of amounts): `-?digits(.rest)?`.
+  const start = text.charCodeAt(0) === 45 ? 1 : 0;
+  let dot = text.indexOf('.', start);
+  if (dot < 0) dot = text.length;
+  let plain = dot > start && text.indexOf('.', dot + 1) < 0;
+  for (let k = start; plain && k < dot; k++) {
+    const c = text.charCodeAt(k);
+    if (c < 48 || c > 57) plain = false;
+  }
+  if (plain) {
+    const len = dot - start;
+    if (len <= 3) return text;
+    const first = start + (len % 3 || 3);
+    let out = text.slice(0, first);
+    for (let k = first; k < dot; k += 3) out += ',' + text.slice(k, k + 3);
+    return out + text.slice(dot);
+  }
   const negative = text.startsWith('-');
   const body = negative ? text.slice(1) : text;
   const [i, f] = body.split('.') as [string, string?];

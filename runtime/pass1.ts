@@ -41,7 +41,10 @@ export function addEventAward(rule: CompiledRule, accs: Map<string, RuleAcc>, ct
     let v = rule.awards[ai]!.amount(ctx) as Num;
     if (perEventCap) {
       const cap = perEventCap(ctx) as Num;
-      if (N.cmp(v, cap) > 0) v = cap;
+      if (N.cmp(v, cap) > 0) {
+        v = cap;
+        rule.capped?.(ctx);
+      }
     }
     amounts.push(v);
     acc.sums[ai]!.add(v);
@@ -149,6 +152,19 @@ interface Bucket {
 }
 
 const EMPTY: EventRow[] = [];
+/** The attributes of a partner named by events only (no partner declaration): none, one object for all (never written to). */
+const NO_ATTRS: Record<string, Value> = Object.freeze({}) as Record<string, Value>;
+
+/**
+ * Measures aggregated outside `add` (the column kernel, `fast-pass1.ts`), attached to the index:
+ * `months` gives a partner's sum (at the measure's fast-path scale) and count for each month in
+ * [lo, hi] in which it has events of the measure; `partners` the partners whose events it took.
+ */
+export interface MonthStore {
+  months(measure: string, partner: string, lo: number, hi: number, each: (sum: number, count: number) => void): void;
+  /** Each partner once. */
+  partners(): readonly string[];
+}
 
 /** What pass 1 keeps: month buckets of the measures that allow it, and events only where needed. */
 export class RunIndex {
@@ -168,6 +184,8 @@ export class RunIndex {
    * overflow goes to the object buckets instead), so they stay exact.
    */
   private readonly partnerSlots = new Map<string, { env: PartnerEnv; store?: Float64Array }>();
+  /** Measures aggregated by column kernels (`attach`). */
+  private readonly stores: MonthStore[] = [];
 
   constructor(
     private readonly plan: Plan,
@@ -188,6 +206,18 @@ export class RunIndex {
       ps.store = arr = grown;
     }
     return arr;
+  }
+
+  /** A column kernel's measures, read with the index's own (`aggregated`, `partnerList`). */
+  attach(store: MonthStore): void {
+    this.stores.push(store);
+  }
+
+  /** A partner's environment for pass 1 (its attributes and the program's constants), for an event a column kernel read. */
+  envFor(partner: string): PartnerEnv {
+    let ps = this.partnerSlots.get(partner);
+    if (!ps) this.partnerSlots.set(partner, (ps = { env: { id: partner, attrs: this.attrs.get(partner) ?? this.noAttrs, vals: this.plan.constants } }));
+    return ps.env;
   }
 
   /**
@@ -279,7 +309,15 @@ export class RunIndex {
   /** Every partner of the run: the declared ones, or (without a partner declaration) every id events name. */
   partnerList(partners: readonly PartnerRow[], declared: boolean): PartnerRow[] {
     if (declared) return [...partners].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
-    return [...new Set([...partners.map((p) => p.id), ...this.partnerSlots.keys()])].sort().map((id) => ({ id, attrs: {} }));
+    let ids: string[];
+    const lists = this.stores.map((s) => s.partners()).filter((l) => l.length > 0);
+    if (partners.length === 0 && this.partnerSlots.size === 0 && lists.length <= 1) ids = lists.length ? [...lists[0]!] : [];
+    else {
+      const all = new Set([...partners.map((p) => p.id), ...this.partnerSlots.keys()]);
+      for (const l of lists) for (const id of l) all.add(id);
+      ids = [...all];
+    }
+    return ids.sort().map((id) => ({ id, attrs: NO_ATTRS }));
   }
 
   /** Whether a measure is aggregated by month (else its events are kept). */
@@ -309,6 +347,12 @@ export class RunIndex {
         n += arr[at + 1]!;
         if (m.step.op !== 'count') (sum ??= new N.Accumulator()).addScaled(arr[at]!, m.intArg!.scale);
       }
+    }
+    for (const s of this.stores) {
+      s.months(name, partner, lo, hi, (x, count) => {
+        n += count;
+        if (m.step.op !== 'count') (sum ??= new N.Accumulator()).addScaled(x, m.intArg!.scale);
+      });
     }
     if (months) {
       for (const [month, row] of months) {

@@ -6,9 +6,11 @@
  * integer fast path where it applies, and the `for each EVENT` rules evaluated there too.
  */
 import type { Artifact, IR, PotSpec, RuleSpec, Step, ValueKind } from './artifact.js';
-import { compileIR, type CompileEnv, type Ctx, type Fn, type Value } from './compile-ir.js';
+import { compileIR, probed, type CompileEnv, type CoverageProbe, type Ctx, type Fn, type Value } from './compile-ir.js';
 import { compileInt, type IntFn } from './compile-int.js';
+import { wrapEvalError } from './errors.js';
 import * as N from './num.js';
+import { monthsPer } from '../core/periods.js';
 import type { Num } from './num.js';
 import type { CompiledRunning } from './running.js';
 
@@ -32,6 +34,8 @@ export interface CompiledRule {
   keepAll?: boolean;
   /** §13.2: it awards to a pot that holds, over an event kind with `ref` fields: each event's award keeps the records they name (`kind\0id`). */
   refFields?: { field: string; kind: string }[];
+  /** Coverage's hook: told when the rule's cap bound (set only when the plan has a probe). */
+  capped?: (ctx: Ctx) => void;
 }
 
 export interface CompiledPot {
@@ -100,16 +104,29 @@ export class Plan {
    */
   readonly defaults: Record<string, Value>;
 
-  constructor(readonly artifact: Artifact) {
+  /**
+   * `probe`: compile for a run that records coverage (`CoverageProbe`): lookups, bands and each
+   * rule's first award tell it what they reach, rule caps when they bind, and no measure takes the
+   * integer fast path (whose lookups could not tell it). Without one, nothing of this exists.
+   */
+  constructor(
+    readonly artifact: Artifact,
+    readonly probe?: CoverageProbe,
+  ) {
     const a = artifact;
     this.levels = new Map(a.tiers.map((t) => [t.name, t.levels]));
     const eventLets = new Map((a.eventLets ?? []).map((l) => [l.name, l.value]));
-    const env: CompileEnv = { levels: this.levels, eventLets };
+    const env: CompileEnv = { levels: this.levels, eventLets, ...(probe ? { probe } : {}) };
     this.compileEnv = env;
     const c = (ir: IR) => compileIR(ir, env);
     const constCtx: Ctx = { p: { id: '', attrs: {}, vals: this.constants } };
     for (const k of a.constants) {
-      this.constants[k.name] = c(k.value)(constCtx);
+      try {
+        this.constants[k.name] = c(k.value)(constCtx);
+      } catch (e) {
+        // A constant the checker could not fold (`abs(1 / 0)`) fails here, before any partner: name it.
+        throw wrapEvalError(e, `let ${k.name}`, 'a constant of the program', '');
+      }
       this.kinds.set(k.name, k.valueKind);
     }
     const evalConst = (ir: IR | undefined) => (ir ? (c(ir)(constCtx) as Num) : undefined);
@@ -161,12 +178,14 @@ export class Plan {
       index,
       ...(spec.scope.where ? { where: c(spec.scope.where) } : {}),
       ...(spec.scope.kind === 'top' ? { keys: spec.scope.keys.map(c) } : {}),
-      awards: spec.awards.map((aw) => ({ pot: aw.pot, amount: c(aw.amount), ir: aw.amount })),
+      // With a probe, the first award tells it that the rule awarded (an award is computed for every event or partner the rule awards).
+      awards: spec.awards.map((aw, ai) => ({ pot: aw.pot, amount: probe && ai === 0 ? probed(c(aw.amount), probe, spec, 0) : c(aw.amount), ir: aw.amount })),
       ...(spec.cap ? { cap: c(spec.cap.amount) } : {}),
       potIndex: spec.awards.map((aw) => potIdx.get(aw.pot) ?? -1),
       ...(spec.once?.key ? { onceKey: c(spec.once.key) } : {}),
       ...(spec.awards.some((aw) => a.pots.find((p) => p.name === aw.pot)?.budgetOrder || a.pots.find((p) => p.name === aw.pot)?.hold) ? { keepAll: true } : {}),
       ...heldRefs(a, spec),
+      ...(probe && spec.cap ? { capped: (ctx: Ctx) => probe.reach(spec, 1, ctx) } : {}),
     }));
     this.running = (a.running ?? []).map((spec, index) => ({ index, spec, ...(spec.arg ? { arg: c(spec.arg) } : {}), ...(spec.where ? { where: c(spec.where) } : {}) }));
     for (const r of this.running) this.runningByKind.set(r.spec.event, [...(this.runningByKind.get(r.spec.event) ?? []), r]);
@@ -208,7 +227,7 @@ export class Plan {
         ...(cs.fns.otherwise ? { otherwise: cs.fns.otherwise } : {}),
         cmp: st.value === 'level' ? 'level' : st.value === 'str' || st.value === 'date' ? 'str' : st.value === 'bool' ? 'bool' : 'num',
       };
-      if (st.arg && (st.op === 'sum' || st.op === 'average')) {
+      if (st.arg && (st.op === 'sum' || st.op === 'average') && !probe) {
         const scales = fieldScales.get(st.event);
         const intArg = compileInt(st.arg, { fieldScale: (f) => scales?.get(f), general: (x) => compileIR(x, env), eventLet: (n) => eventLets.get(n) });
         if (intArg) m.intArg = intArg;
@@ -222,7 +241,7 @@ export class Plan {
     for (const m of this.local.values()) if ((m.intArg && (m.step.op === 'sum' || m.step.op === 'average')) || m.step.op === 'count') m.slot = slots++;
     this.slots = slots;
     // The earliest month any window can reach from the first period, and the months a run spans.
-    const periodMonths = a.program.period === 'month' ? 1 : a.program.period === 'quarter' ? 3 : 12;
+    const periodMonths = monthsPer(a.program.period);
     let lookback = 12;
     for (const m of this.local.values()) {
       const w = m.step.window;
@@ -258,15 +277,15 @@ export function walkIR(root: unknown, visit: (ir: IR) => void): void {
 /**
  * Whether an expression uses only the event, the partner's attributes and constants (pass 1 can
  * evaluate it): no partner-level value, no previous value or value at a date, no running total
- * (known after pass 1), no record read through a `ref` (its index is complete after pass 1). An
- * event-level let is looked into.
+ * (known after pass 1), no record read through a `ref` (its index is complete after pass 1), no
+ * bound of the period (`period.start`, §12.4: different in every period). An event-level let is looked into.
  */
 export function irLocal(ir: IR, constants: ReadonlySet<string>, eventLets: ReadonlyMap<string, IR>, seen = new Set<string>()): boolean {
   let local = true;
   walkIR(ir, (x) => {
     if (!local) return;
     if (x.k === 'ref') local = constants.has(x.name);
-    else if (x.k === 'prev' || x.k === 'at' || x.k === 'running' || x.k === 'deref') local = false;
+    else if (x.k === 'prev' || x.k === 'at' || x.k === 'running' || x.k === 'deref' || x.k === 'period') local = false;
     else if (x.k === 'elet' && !seen.has(x.name)) {
       seen.add(x.name);
       const v = eventLets.get(x.name);
@@ -284,6 +303,7 @@ export function irRefs(ir: IR): string[] {
     else if (x && typeof x === 'object') {
       const o = x as Record<string, unknown>;
       if (o['k'] === 'ref') out.push(o['name'] as string);
+      if (o['k'] === 'period') out.push(`period.${o['bound'] as string}`); // different in every period: never a constant
       for (const v of Object.values(o)) if (v && typeof v === 'object') walk(v);
     }
   };

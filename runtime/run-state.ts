@@ -47,6 +47,9 @@ export class RunState {
   }
 
   setCarried(pot: number, partner: string, v: Num): void {
+    // Nothing carried is what `carried` answers for a partner without an entry: no entry is made
+    // (most partners carry nothing; a million entries of zero would only take memory).
+    if (v === N.ZERO && !this.carriedBy[pot]!.has(partner)) return;
     this.carriedBy[pot]!.set(partner, v);
   }
 

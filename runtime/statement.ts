@@ -3,7 +3,7 @@
  * spreadsheets (cells a spreadsheet would execute are escaped).
  */
 import type { Artifact } from './artifact.js';
-import type { PeriodResult, PotResult } from './results.js';
+import type { PartnerResult, PeriodResult, PotResult } from './results.js';
 import { valueFormatter } from './text.js';
 import { neutraliseFormula } from './data/csv.js';
 import * as N from './num.js';
@@ -70,16 +70,27 @@ function potJson(a: Artifact, name: string, r: PotResult): PotJson {
 }
 
 export function statementJson(a: Artifact, r: PeriodResult): StatementJson {
+  return { ...statementJsonHead(a, r), partners: r.partners.map((p) => partnerJson(a, p)), ...statementJsonTail(a, r) };
+}
+
+/** What a statement's JSON says before its partners. */
+export function statementJsonHead(a: Artifact, r: Pick<PeriodResult, 'period'>): Pick<StatementJson, 'program' | 'period' | 'currency'> {
+  return { program: a.program.name, period: r.period, currency: a.program.currency };
+}
+
+/** One partner in a statement's JSON. */
+export function partnerJson(a: Artifact, p: PartnerResult): StatementJson['partners'][number] {
   return {
-    program: a.program.name,
-    period: r.period,
-    currency: a.program.currency,
-    partners: r.partners.map((p) => ({
-      id: p.id,
-      tiers: p.tiers,
-      pots: Object.fromEntries(a.pots.map((pot) => [pot.name, potJson(a, pot.name, p.pots[pot.name]!)])),
-      awards: p.awards.map((aw) => ({ rule: aw.rule, pot: aw.pot, amount: potAmount(a, aw.pot, aw.amount), trace: aw.trace })),
-    })),
+    id: p.id,
+    tiers: p.tiers,
+    pots: Object.fromEntries(a.pots.map((pot) => [pot.name, potJson(a, pot.name, p.pots[pot.name]!)])),
+    awards: p.awards.map((aw) => ({ rule: aw.rule, pot: aw.pot, amount: potAmount(a, aw.pot, aw.amount), trace: aw.trace })),
+  };
+}
+
+/** What a statement's JSON says after its partners. */
+export function statementJsonTail(a: Artifact, r: Pick<PeriodResult, 'totals' | 'cost' | 'rejected' | 'draws'>): Pick<StatementJson, 'totals' | 'cost' | 'rejected' | 'draws'> {
+  return {
     totals: Object.fromEntries(
       a.pots.map((pot) => {
         const t = r.totals[pot.name]!;
@@ -95,29 +106,72 @@ export function statementJson(a: Artifact, r: PeriodResult): StatementJson {
 
 /** A plain-text table for people: one row per partner, a column per tier and pot (paid, with carried in brackets). */
 export function statementTable(a: Artifact, r: PeriodResult): string {
-  const tiers = a.tiers.map((t) => t.name);
-  const pots = a.pots.map((p) => p.name);
-  const header = ['partner', ...tiers, ...pots.map((p) => `${p} paid`), ...pots.map((p) => `${p} carried`)];
-  const rows = r.partners.map((p) => [
-    p.id,
-    ...tiers.map((t) => p.tiers[t] ?? ''),
-    ...pots.map((pot) => N.groupDigits(potAmount(a, pot, p.pots[pot]!.paid)) + (p.pots[pot]!.approval ? ' (approval)' : '')),
-    ...pots.map((pot) => N.groupDigits(potAmount(a, pot, p.pots[pot]!.carried))),
-  ]);
-  const totals = ['total', ...tiers.map(() => ''), ...pots.map((pot) => N.groupDigits(potAmount(a, pot, r.totals[pot]!.paid))), ...pots.map((pot) => N.groupDigits(potAmount(a, pot, r.totals[pot]!.carried)))];
-  const all = [header, ...rows, totals];
-  const widths = header.map((_, i) => Math.max(...all.map((row) => row[i]!.length)));
-  const numeric = header.map((_, i) => i > tiers.length);
-  const line = (row: string[]) => row.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  const out = [`${a.program.name} — ${r.period} (${a.program.currency})`, '', line(header), rule, ...rows.map(line), rule, line(totals)];
-  for (const pot of a.pots) {
-    const t = r.totals[pot.name]!;
-    if (t.budget) out.push(`budget ${pot.name}: ${N.groupDigits(potAmount(a, pot.name, t.budgetUsed ?? N.ZERO))} of ${N.groupDigits(potAmount(a, pot.name, t.budget))} used`);
+  const t = new TableText(a);
+  for (const p of r.partners) t.add(p);
+  let out = '';
+  t.write(r, (s) => (out += s));
+  return out;
+}
+
+/**
+ * A statement's table, made row by row (`add`) and written at the end (`write`: its columns are
+ * as wide as their widest cell). It keeps the rows' cells (not the partners' results), for runs
+ * with many partners (`incent run --format table` streams them here).
+ */
+export class TableText {
+  private readonly tiers: string[];
+  private readonly pots: string[];
+  private readonly header: string[];
+  private readonly widths: number[];
+  /** Every row's cells, one row after the other (rows are `header.length` cells wide). */
+  private readonly cells: string[] = [];
+
+  constructor(private readonly a: Artifact) {
+    this.tiers = a.tiers.map((t) => t.name);
+    this.pots = a.pots.map((p) => p.name);
+    this.header = ['partner', ...this.tiers, ...this.pots.map((p) => `${p} paid`), ...this.pots.map((p) => `${p} carried`)];
+    this.widths = this.header.map((h) => h.length);
   }
-  out.push(`cost: ${N.groupDigits(N.toFixedText(r.cost, a.program.minorDigits))} ${a.program.currency}`);
-  if (r.rejected) out.push(`rejected records: ${r.rejected}`);
-  return out.join('\n') + '\n';
+
+  private measure(row: string[]): void {
+    row.forEach((c, i) => {
+      if (c.length > this.widths[i]!) this.widths[i] = c.length;
+    });
+  }
+
+  add(p: PartnerResult): void {
+    const { a, pots } = this;
+    const row = [
+      p.id,
+      ...this.tiers.map((t) => p.tiers[t] ?? ''),
+      ...pots.map((pot) => N.groupDigits(potAmount(a, pot, p.pots[pot]!.paid)) + (p.pots[pot]!.approval ? ' (approval)' : '')),
+      ...pots.map((pot) => N.groupDigits(potAmount(a, pot, p.pots[pot]!.carried))),
+    ];
+    this.measure(row);
+    for (const c of row) this.cells.push(c);
+  }
+
+  /** Writes the table (`out` may be called many times), given the period's totals. */
+  write(r: Pick<PeriodResult, 'period' | 'totals' | 'cost' | 'rejected'>, out: (s: string) => void): void {
+    const { a, pots, tiers } = this;
+    const totals = ['total', ...tiers.map(() => ''), ...pots.map((pot) => N.groupDigits(potAmount(a, pot, r.totals[pot]!.paid))), ...pots.map((pot) => N.groupDigits(potAmount(a, pot, r.totals[pot]!.carried)))];
+    this.measure(totals);
+    const widths = this.widths;
+    const numeric = this.header.map((_, i) => i > tiers.length);
+    const line = (row: string[]) => row.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+    const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+    out(`${a.program.name} — ${r.period} (${a.program.currency})\n\n${line(this.header)}\n${rule}\n`);
+    const w = this.header.length;
+    for (let i = 0; i < this.cells.length; i += w) out(line(this.cells.slice(i, i + w)) + '\n');
+    const end = [rule, line(totals)];
+    for (const pot of a.pots) {
+      const t = r.totals[pot.name]!;
+      if (t.budget) end.push(`budget ${pot.name}: ${N.groupDigits(potAmount(a, pot.name, t.budgetUsed ?? N.ZERO))} of ${N.groupDigits(potAmount(a, pot.name, t.budget))} used`);
+    }
+    end.push(`cost: ${N.groupDigits(N.toFixedText(r.cost, a.program.minorDigits))} ${a.program.currency}`);
+    if (r.rejected) end.push(`rejected records: ${r.rejected}`);
+    out(end.join('\n') + '\n');
+  }
 }
 
 /**
@@ -132,21 +186,28 @@ export function csvCell(v: string): string {
 
 /** CSV for spreadsheets: one row per partner and pot. */
 export function statementCsv(a: Artifact, results: PeriodResult[]): string {
-  const lines = [['period', 'partner', ...a.tiers.map((t) => t.name), 'pot', 'earned', 'adjustments', 'carried_in', 'paid', 'carried', 'approval'].join(',')];
-  for (const r of results) {
-    for (const p of r.partners) {
-      for (const pot of a.pots) {
-        const x = p.pots[pot.name]!;
-        const adj = x.adjustments.reduce((s, y) => N.add(s, y.amount), N.ZERO as Num);
-        lines.push(
-          [r.period, p.id, ...a.tiers.map((t) => p.tiers[t.name] ?? ''), pot.name, potAmount(a, pot.name, x.earned), potAmount(a, pot.name, adj), potAmount(a, pot.name, x.carriedIn), potAmount(a, pot.name, x.paid), potAmount(a, pot.name, x.carried), x.approval ? 'yes' : 'no']
-            .map(csvCell)
-            .join(','),
-        );
-      }
-    }
+  let out = statementCsvHeader(a);
+  for (const r of results) for (const p of r.partners) out += statementCsvRows(a, r.period, p);
+  return out;
+}
+
+/** The header line of `statementCsv` (with its line break). */
+export function statementCsvHeader(a: Artifact): string {
+  return ['period', 'partner', ...a.tiers.map((t) => t.name), 'pot', 'earned', 'adjustments', 'carried_in', 'paid', 'carried', 'approval'].join(',') + '\r\n';
+}
+
+/** One partner's lines of `statementCsv` (each with its line break). */
+export function statementCsvRows(a: Artifact, period: string, p: PartnerResult): string {
+  let out = '';
+  for (const pot of a.pots) {
+    const x = p.pots[pot.name]!;
+    const adj = x.adjustments.reduce((s, y) => N.add(s, y.amount), N.ZERO as Num);
+    out +=
+      [period, p.id, ...a.tiers.map((t) => p.tiers[t.name] ?? ''), pot.name, potAmount(a, pot.name, x.earned), potAmount(a, pot.name, adj), potAmount(a, pot.name, x.carriedIn), potAmount(a, pot.name, x.paid), potAmount(a, pot.name, x.carried), x.approval ? 'yes' : 'no']
+        .map(csvCell)
+        .join(',') + '\r\n';
   }
-  return lines.join('\r\n') + '\r\n';
+  return out;
 }
 
 /** Everything about one partner in one period, for `incent explain`. */

@@ -1,9 +1,9 @@
 /** Runs the `test` blocks of a program (§10): builds each test's data, evaluates, compares expectations. */
-import type { Artifact, ExpectSpec, TestSpec } from './artifact.js';
+import type { Artifact, ExpectSpec, FieldSpec, TestSpec } from './artifact.js';
 import { LedgerProblemsError } from './ledger/ledger.js';
 import { loadData } from './data/load.js';
-import { Evaluator, type PartnerResult } from './evaluate.js';
-import { EvalError } from './compile-ir.js';
+import { Evaluator, type PartnerResult, type PeriodResult } from './evaluate.js';
+import { EvalError, type CoverageProbe } from './compile-ir.js';
 import * as N from './num.js';
 import { formatProblem } from './data/problems.js';
 import { testMessage, type TestCode } from '../core/codes.js';
@@ -48,22 +48,38 @@ function same(expected: string, actual: string, target: 'pot' | 'tier' | 'measur
   return expected === actual;
 }
 
-export function runTest(a: Artifact, t: TestSpec): TestOutcome {
+/** What a caller may ask of a test's run: a coverage probe (`CoverageProbe`), and its results. */
+export interface TestRunHooks {
+  probe?: CoverageProbe;
+  /** Told the test's results (every period through the test's), when its evaluation did not fail. */
+  results?: (results: PeriodResult[]) => void;
+}
+
+/** A test record keyed by field names, keyed by the fields' columns instead. */
+function byColumn(fields: readonly FieldSpec[], record: Record<string, string | boolean>): Record<string, string | boolean> {
+  if (!fields.some((f) => f.column !== undefined)) return record;
+  const column = new Map(fields.map((f) => [f.name, f.column ?? f.name]));
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [column.get(k) ?? k, v]));
+}
+
+export function runTest(a: Artifact, t: TestSpec, hooks: TestRunHooks = {}): TestOutcome {
   const failures: TestFailure[] = [];
   const texts: Record<string, string> = {};
-  if (a.partner.declared) texts['partners.json'] = JSON.stringify(t.partners.map((p) => ({ id: p.id, ...p.fields })));
+  // A test's records are data as a data file has them: keyed by the fields' columns (`from "…"`).
+  if (a.partner.declared) texts['partners.json'] = JSON.stringify(t.partners.map((p) => byColumn(a.partner.fields, { id: p.id, ...p.fields })));
   for (const ev of a.events) {
     let n = 0;
-    const rows = t.events.filter((e) => e.event === ev.name).map((e) => ({ id: `${ev.name}-${++n}`, ...e.fields }));
+    const rows = t.events.filter((e) => e.event === ev.name).map((e) => byColumn(ev.fields, { id: `${ev.name}-${++n}`, ...e.fields }));
     texts[`${ev.name}.json`] = JSON.stringify(rows);
   }
   const { input, data } = loadData(a, texts);
   for (const p of input.problems) if (p.severity === 'error') failures.push({ code: 'T0002', line: t.line, message: testMessage('T0002', { problem: formatProblem(p) }) });
   if (failures.length) return { name: t.name, line: t.line, passed: false, failures };
-  const ev = new Evaluator(a);
+  const ev = new Evaluator(a, hooks.probe ? { probe: hooks.probe } : {});
   let results;
   try {
     results = ev.run(data, { through: t.period, explain: true });
+    hooks.results?.(results);
   } catch (e) {
     // §13.1: a redemption that cannot be applied is a problem of the test's data.
     if (e instanceof LedgerProblemsError) return { name: t.name, line: t.line, passed: false, failures: e.problems.map((q) => ({ code: 'T0002' as const, line: t.line, message: testMessage('T0002', { problem: `${q.kind} ${JSON.stringify(q.id)} of partner ${JSON.stringify(q.partner)} (${q.date}): ${q.message}` }) })) };

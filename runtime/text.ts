@@ -5,8 +5,15 @@ import * as N from './num.js';
 import type { Num } from './num.js';
 import type { CompiledPot } from './plan.js';
 
+/** The decimals a value needs: trailing zeros do not count (an exact sum at scale 4 that is 3,000.0000 needs none). */
 export function scaleOf(v: Num): number {
-  return v instanceof N.Fixed ? v.s : Math.max(0, v.decimalPlaces());
+  if (!(v instanceof N.Fixed)) return Math.max(0, v.decimalPlaces());
+  let { n, s } = v;
+  while (s > 0 && n % 10 === 0) {
+    n /= 10;
+    s--;
+  }
+  return s;
 }
 
 /** Prints a value for people: money with grouping and its currency, levels by name, text quoted. */
@@ -57,8 +64,15 @@ export function potText(v: Num, pot: CompiledPot, currency: string): string {
 
 /** Numbers in source text as people read them: `from 500_000 EUR` → `from 500,000 EUR`. */
 export function readableNumbers(text: string): string {
-  return text.replace(/\b\d[\d_]*(\.\d[\d_]*)?/g, (m) => N.groupDigits(m.replace(/_/g, '')));
+  let r = readable.get(text);
+  if (r === undefined) {
+    r = text.replace(/\b\d[\d_]*(\.\d[\d_]*)?/g, (m) => N.groupDigits(m.replace(/_/g, '')));
+    if (readable.size < 4096) readable.set(text, r); // the texts are a program's (band labels, literals): few, and shown in every trace
+  }
+  return r;
 }
+
+const readable = new Map<string, string>();
 
 export function ordinal(n: number): string {
   const s = n % 100 >= 11 && n % 100 <= 13 ? 'th' : n % 10 === 1 ? 'st' : n % 10 === 2 ? 'nd' : n % 10 === 3 ? 'rd' : 'th';

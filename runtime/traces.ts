@@ -57,12 +57,16 @@ export class Tracer {
   }
 
   private describeNotes(notes: Note[]): string {
-    const seen = new Set<string>();
+    // (a few notes: arrays searched, no sets made — a statement has a trace per award)
     const parts: string[] = [];
-    // A value that a band note already shows (`x 1,500.00 EUR reaches band …`) is not repeated.
-    const banded = new Set(notes.flatMap((n) => (n.kind === 'band' || n.kind === 'interp' ? [n.subject] : [])));
+    // A value that a band or interpolation note already shows (`x 1,500.00 EUR reaches band …`) is
+    // not repeated; a marginal subject is shown whole, then its slices (`revenue 3,000.00 USD,
+    // 1,000.00 USD of it in band "below 1,000 USD" × 1%, …`), so that the slice is not taken for the measure.
+    let banded: string[] | undefined;
+    for (const n of notes) if ((n.kind === 'band' && !n.slice) || n.kind === 'interp') (banded ??= []).push(n.subject);
     for (const n of notes) {
-      if (n.kind === 'value' && banded.has(n.label)) continue;
+      if (n.kind === 'value' && banded?.includes(n.label)) continue;
+      const rate = n.kind === 'band' ? (n.rateSrc ?? this.format(n.rate, n.rateU)) : '';
       const text =
         n.kind === 'value'
           ? `${n.label} ${this.format(n.value, n.u, n.label)}`
@@ -70,21 +74,33 @@ export class Tracer {
             ? n.lo === n.hi
               ? `${n.subject} ${this.format(n.x, n.xu)} is beyond the points: the value at ${readableNumbers(n.lo)} → ${this.format(n.value, n.u)}`
               : `${n.subject} ${this.format(n.x, n.xu)} is between ${readableNumbers(n.lo)} and ${readableNumbers(n.hi)}: interpolated → ${this.format(n.value, n.u)}`
-            : `${n.subject} ${this.format(n.value, n.u)} reaches band "${readableNumbers(n.label)}" → ${n.rateSrc ?? this.format(n.rate, n.rateU)}`;
-      if (!seen.has(text)) {
-        seen.add(text);
-        parts.push(text);
-      }
+            : n.slice
+              ? `${this.format(n.value, n.u)} of ${n.subject} in band "${readableNumbers(n.label)}" × ${rate}`
+              : `${n.subject} ${this.format(n.value, n.u)} reaches band "${readableNumbers(n.label)}" → ${rate}`;
+      if (!parts.includes(text)) parts.push(text);
     }
     return parts.join(', ');
   }
+
+  /** A rule's awards to one pot (made once per rule and pot). */
+  private awardsTo(rule: CompiledRule, pot: CompiledPot): { a: CompiledRule['awards'][number]; ai: number }[] {
+    let byPot = this.awardsByPot.get(rule);
+    if (!byPot) this.awardsByPot.set(rule, (byPot = new Map()));
+    let aws = byPot.get(pot);
+    if (!aws) {
+      const potIndex = this.plan.pots.indexOf(pot);
+      byPot.set(pot, (aws = rule.awards.map((a, ai) => ({ a, ai })).filter(({ ai }) => rule.potIndex[ai] === potIndex)));
+    }
+    return aws;
+  }
+
+  private readonly awardsByPot = new Map<CompiledRule, Map<CompiledPot, { a: CompiledRule['awards'][number]; ai: number }[]>>();
 
   /** One award's trace: `RULE: what it used → amount → every step (cap, rounding) that changed it`. */
   award(rule: CompiledRule, acc: RuleAcc, env: PartnerEnv, pot: CompiledPot, total: Num, steps: string[], tie: readonly string[] | undefined): string {
     const spec = rule.spec;
     const parts: string[] = [];
-    const potIndex = this.plan.pots.indexOf(pot);
-    const aws = rule.awards.map((a, ai) => ({ a, ai })).filter(({ ai }) => rule.potIndex[ai] === potIndex);
+    const aws = this.awardsTo(rule, pot);
     if (spec.scope.kind === 'each-event') {
       const ev = spec.scope.event;
       const items = acc.events.map((e) => {
@@ -105,7 +121,7 @@ export class Tracer {
         const d = this.describeNotes(this.expandLets(notes, env));
         if (d) parts.push(`first: ${d}`);
       }
-      if (spec.cap?.perEvent) parts.push(`each capped at ${this.potText(rule.cap!({ p: env, ev: first?.row }) as Num, pot)}`);
+      if (spec.cap?.perEvent) parts.push(`each capped at ${this.potText(rule.cap!({ p: env, ev: first?.row }, []) as Num, pot)}`);
     } else {
       if (spec.scope.kind === 'top') parts.push(`ranked ${ordinal(acc.rank!)} of ${acc.qualifying} (top ${spec.scope.n})${tieText(tie)}`);
       if (spec.scope.kind === 'random') parts.push(`drawn ${ordinal(acc.rank!)} of ${spec.scope.n} (${acc.qualifying} entrant${acc.qualifying === 1 ? '' : 's'}, seed ${JSON.stringify(spec.scope.seed)})`);
@@ -210,6 +226,13 @@ export class Tracer {
         return ir.args.map((x) => this.explainFalse(x, undefined, ctx)).join(', and ');
       case 'not':
         return `${ir.a.src ?? 'the condition'} holds`;
+      case 'if': {
+        // The branch taken was false: why; when it is a literal (`… else false`), why it was taken.
+        const c = val(ir.c) === true;
+        const taken = c ? ir.a : ir.b;
+        if (taken.k === 'bool') return c ? `${ir.c.src ?? 'the condition'} holds` : this.explainFalse(ir.c, undefined, ctx);
+        return this.explainFalse(taken, undefined, ctx);
+      }
       case 'cmp': {
         const c = compareValues(ir.t, val(ir.a), val(ir.b));
         const rel = ir.t === 'num' || ir.t === 'level' || (ir.t === 'str' && ir.a.u === 'date') ? (c < 0 ? '<' : c > 0 ? '>' : '=') : c === 0 ? '=' : '≠';

@@ -34,4 +34,6 @@ export interface App {
   selectPartner(id: string | undefined): void;
   /** Shows a data problem's row in the data panel. */
   showDataProblem(p: DataProblem): void;
+  /** Moves the editor to a line of the program (and focuses it). */
+  revealLine(line: number): void;
 }

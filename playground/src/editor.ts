@@ -175,3 +175,40 @@ export function createEditor(host: HTMLElement, value: string, dark: boolean): m
     tabFocusMode: false,
   });
 }
+
+/** Text shown as itself in a hover (which reads Markdown). */
+function markdownText(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!<>|~]/g, '\\$&');
+}
+
+/** The shading of what the data never reached (coverage), per editor. */
+const coverageShading = new WeakMap<monaco.editor.IStandaloneCodeEditor, monaco.editor.IEditorDecorationsCollection>();
+
+/**
+ * Shades the items a run never reached (`undefined`: none): whole lines for rules, bands, tier
+ * levels, caps, budgets and minimums, the entry itself for a lookup entry (entries share a line),
+ * each with a mark in the gutter and a hover saying what it is.
+ */
+export function setCoverage(editor: monaco.editor.IStandaloneCodeEditor, items: readonly { kind: string; label: string; start: number; end: number; reached: boolean; by: string }[] | undefined): void {
+  const model = editor.getModel();
+  if (!model) return;
+  let shading = coverageShading.get(editor);
+  if (!shading) coverageShading.set(editor, (shading = editor.createDecorationsCollection()));
+  const length = model.getValueLength();
+  shading.set(
+    (items ?? [])
+      .filter((i) => !i.reached && i.end <= length)
+      .map((i) => {
+        const inline = i.kind === 'lookup entry';
+        return {
+          range: rangeOf(model, i.start, i.end),
+          options: {
+            isWholeLine: !inline,
+            ...(inline ? { inlineClassName: 'coverage-never-inline' } : { className: 'coverage-never' }),
+            linesDecorationsClassName: 'coverage-never-gutter',
+            hoverMessage: { value: markdownText(`Coverage: never reached — ${i.label}: ${i.by}`) },
+          },
+        };
+      }),
+  );
+}

@@ -17,7 +17,7 @@ import type { App } from './app.js';
 import { createCompare } from './compare.js';
 import { createDataPanel } from './data-panel.js';
 import { h } from './dom.js';
-import { createEditor, registerIncent, setDiagnostics } from './editor.js';
+import { createEditor, registerIncent, setCoverage, setDiagnostics } from './editor.js';
 import { createLayout } from './layout.js';
 import { programTooLarge, runTimeoutFrom } from './limits.js';
 import { createProblems } from './problems.js';
@@ -60,6 +60,11 @@ const app: App = {
     run();
   },
   showDataProblem: (p) => data.showProblem(p),
+  revealLine(line) {
+    editor.revealLineInCenter(line);
+    editor.setPosition({ lineNumber: line, column: 1 });
+    editor.focus();
+  },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -192,17 +197,25 @@ function updateSchema(schema: ProgramSchema): void {
   run();
 }
 
+/** The program text of the latest run asked for (coverage shades only the text it was computed for). */
+let lastRunText = '';
+
 function run(): void {
   // Until the first check gives the data's schema, a run would have no data (unless the program has errors).
   if (!state.schema && !state.diagnostics.some((d) => d.severity === 'error')) return;
   const text = model.getValue();
   if (programTooLarge(text)) return;
-  runner.run({ text, files: data.files(), ...(state.period ? { period: state.period } : {}), ...(state.partner ? { explain: state.partner } : {}) });
+  lastRunText = text;
+  runner.run({ text, files: data.files(), ...(state.period ? { period: state.period } : {}), ...(state.partner ? { explain: state.partner } : {}), ...(state.coverage ? { coverage: true } : {}) });
   compare.run();
 }
 
 function showRun(r: RunResult): void {
   state.result = r;
+  // Coverage shades the text it was computed for; a run without it (or turned off) clears the shading.
+  // (Monaco moves the shading along with edits made meanwhile; a run of an older text leaves it so.)
+  if (!state.coverage) setCoverage(editor, undefined);
+  else if (r.coverage && model.getValue() === lastRunText) setCoverage(editor, r.coverage.items);
   if (!r.blocked) state.lastGood = r;
   if (r.period) state.period = r.period;
   results.render();

@@ -1,4 +1,5 @@
 /** Messages between the page and its two workers (structured-clone friendly: plain data only). */
+import type { CoverageItem } from '../../review/coverage.js';
 import type { ProgramSchema } from './schema.js';
 import type { CompletionResult, HoverResult } from './service.js';
 import type { Table } from './tables.js';
@@ -40,6 +41,38 @@ export interface RunRequest {
   period?: string;
   /** The partner to explain (awards' traces and why the other rules gave nothing). */
   explain?: string;
+  /** Record coverage: what the data reaches of each rule, band, lookup entry, tier level, cap, budget and minimum. */
+  coverage?: boolean;
+}
+
+/** One coverage item, for the editor's shading and the Results panel's list. */
+export interface WireCoverageItem {
+  kind: CoverageItem['kind'];
+  /** `let rebate_rate: bands hardware_revenue: from 500,000 EUR`. */
+  label: string;
+  line: number;
+  start: number;
+  end: number;
+  reached: boolean;
+  /** What reached it (`12 events, 5 partners`), or why it is a finding (`no partner reached this band`). */
+  by: string;
+}
+
+/** One figure of the exposure, as shown: `20,000.00 EUR` and what sets it (`the pot's cap`), or `unbounded`. */
+export interface WireBound {
+  text: string;
+  bounded: boolean;
+  by?: string;
+}
+
+/** The exposure report, put in words in the run worker (so that the page needs none of review/'s code). */
+export interface WireExposure {
+  /** The program's periods from start to end, when it has an end. */
+  periods?: number;
+  /** Per pot: one partner in one period, all partners in one period, over the program (with an end). */
+  pots: { pot: string; perPartner: WireBound; perPeriod: WireBound; program?: WireBound }[];
+  /** What is paid beyond what is earned, what leaves a figure unbounded (at a rule's line), and the changes that bound it. */
+  notes: { text: string; line?: number; fix?: boolean }[];
 }
 
 export interface DataProblem {
@@ -103,5 +136,9 @@ export interface RunResult {
   totals: Record<string, { earned: string; paid: string; carried: string; budget?: string; budgetUsed?: string }>;
   cost?: string;
   detail?: PartnerDetail;
+  /** The most each pot can pay, from the program alone (`incent check --exposure`): present when the program compiles. */
+  exposure?: WireExposure;
+  /** Asked for: what the data reached (every period of the run). */
+  coverage?: { items: WireCoverageItem[]; reached: number; total: number };
   ms: number;
 }

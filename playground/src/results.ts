@@ -7,7 +7,7 @@
 import type { App } from './app.js';
 import { renderCharts } from './charts.js';
 import { group, h } from './dom.js';
-import type { RunResult } from './protocol.js';
+import type { RunResult, WireBound } from './protocol.js';
 
 /** Statement rows shown at most (the search box finds the others). */
 const LIMIT = 200;
@@ -20,13 +20,23 @@ export interface ResultsPanel {
 export function createResultsPanel(app: App): ResultsPanel {
   const { state } = app;
   const periodSelect = h('select', { 'data-testid': 'period', 'aria-label': 'Period' });
+  const coverageToggle = h('input', { type: 'checkbox', 'data-testid': 'coverage-toggle' });
   const resultsBody = h('div', { class: 'results-body' });
   const element = h(
     'section',
     { class: 'panel', id: 'panel-results', role: 'tabpanel', 'aria-labelledby': 'tab-results', 'data-testid': 'results' },
-    h('div', { class: 'toolbar sticky' }, h('label', {}, 'Period ', periodSelect)),
+    h(
+      'div',
+      { class: 'toolbar sticky' },
+      h('label', {}, 'Period ', periodSelect),
+      h('label', { title: 'Record what the data reaches of each rule, band, lookup entry, tier level, cap, budget and minimum; shade in the editor what it never reaches' }, coverageToggle, ' Coverage'),
+    ),
     resultsBody,
   );
+  coverageToggle.addEventListener('change', () => {
+    state.coverage = coverageToggle.checked;
+    app.run();
+  });
 
   periodSelect.addEventListener('change', () => {
     state.period = periodSelect.value;
@@ -53,7 +63,7 @@ export function createResultsPanel(app: App): ResultsPanel {
     periodSelect.disabled = r.periods.length === 0 || stale;
     resultsBody.classList.toggle('stale', stale);
     if (r.blocked) {
-      resultsBody.replaceChildren(h('p', { class: 'blocked' }, r.blocked));
+      resultsBody.replaceChildren(h('p', { class: 'blocked' }, r.blocked), ...(r.exposure ? [renderExposure(r)] : []));
       return;
     }
     const cur = r.currency ?? '';
@@ -133,12 +143,67 @@ export function createResultsPanel(app: App): ResultsPanel {
     resultsBody.replaceChildren(
       ...(stale ? [h('p', { class: 'blocked stale-note', role: 'status' }, `${latest.blocked} These are the last results, from before the error.`)] : []),
       summary,
+      ...(r.exposure ? [renderExposure(r)] : []),
+      ...(r.coverage && state.coverage ? [renderCoverage(r)] : []),
       h('h2', {}, `Statement ${r.period ?? ''}`),
       h('div', { class: 'toolbar' }, filter, h('span', { class: 'muted' }, 'Select a partner for its awards, traces and the rules that gave it nothing.')),
       statement,
       ...(more ? [more] : []),
       renderDetail(r),
       renderCharts(r, state.partner, { partner: (id) => app.selectPartner(id), period: (p) => selectPeriod(p) }),
+    );
+  }
+
+  /**
+   * The most each pot can pay, whatever the data (`incent check --exposure`): a row per pot (one
+   * partner in one period, all partners in one period, over the program when it has an end), then
+   * for what is unbounded the award that makes it so and the smallest change that bounds it.
+   */
+  function renderExposure(r: RunResult): HTMLElement {
+    const x = r.exposure!;
+    const cell = (b: WireBound) => h('td', { class: b.bounded ? 'num' : 'num unbounded' }, b.text, ...(b.by ? [h('span', { class: 'muted by' }, b.by)] : []));
+    const rows = x.pots.map((p) => h('tr', { 'data-pot': p.pot }, h('th', { scope: 'row' }, p.pot), cell(p.perPartner), cell(p.perPeriod), ...(x.periods !== undefined ? [cell(p.program ?? { text: 'unbounded', bounded: false })] : [])));
+    const notes = x.notes.map((n) =>
+      h('li', { class: n.fix ? 'fix' : '' }, ...(n.line !== undefined ? [h('button', { type: 'button', class: 'link', onclick: () => app.revealLine(n.line!) }, `line ${n.line}`), ': '] : []), n.text),
+    );
+    return h(
+      'section',
+      { class: 'exposure', 'data-testid': 'exposure', 'aria-label': 'Exposure' },
+      h('h2', {}, 'Exposure: the most each pot can pay, for any data'),
+      h(
+        'div',
+        { class: 'table-wrap' },
+        h(
+          'table',
+          { class: 'exposure-table' },
+          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Pot'), h('th', { scope: 'col' }, 'One partner, one period'), h('th', { scope: 'col' }, 'All partners, one period'), ...(x.periods !== undefined ? [h('th', { scope: 'col' }, `Over the program (${x.periods} period${x.periods === 1 ? '' : 's'})`)] : []))),
+          h('tbody', {}, ...rows),
+        ),
+      ),
+      ...(notes.length ? [h('ul', { class: 'exposure-notes', 'data-testid': 'exposure-notes' }, ...notes)] : []),
+    );
+  }
+
+  /** What the data reached of each item over every period (what it never reached is shaded in the editor), each item with its line. */
+  function renderCoverage(r: RunResult): HTMLElement {
+    const c = r.coverage!;
+    const rows = c.items.map((i) =>
+      h(
+        'tr',
+        { class: i.reached ? '' : 'never' },
+        h('td', { class: 'num' }, h('button', { type: 'button', class: 'link', onclick: () => app.revealLine(i.line) }, `line ${i.line}`)),
+        h('td', {}, i.label),
+        h('td', {}, i.reached ? i.by : `never: ${i.by}`),
+      ),
+    );
+    return h(
+      'section',
+      { class: 'coverage', 'data-testid': 'coverage', 'aria-label': 'Coverage' },
+      h('h2', {}, `Coverage: ${c.reached} of ${c.total} items reached over every period`),
+      c.items.length
+        ? h('div', { class: 'table-wrap' }, h('table', { class: 'coverage-table' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Line'), h('th', { scope: 'col' }, 'Item'), h('th', { scope: 'col' }, 'Reached by'))), h('tbody', {}, ...rows)))
+        : h('p', { class: 'muted' }, 'The program has no rule, band, lookup entry, tier level, cap, budget or minimum.'),
+      ...(c.items.length && c.reached === c.total ? [h('p', { class: 'muted' }, 'The data reaches every item.')] : []),
     );
   }
 

@@ -5,6 +5,8 @@
  * gives results; the problems list says what was left out. Pure (no DOM): runs in the run worker.
  */
 import { compile } from '../../compiler/compile.js';
+import { coverageOfRun, coverageProgram, itemLabel, neverReached, reachedBy } from '../../review/coverage.js';
+import { boundSource, exposure, unitText, type ExposureBound, type ExposureReport } from '../../review/exposure.js';
 import type { Artifact } from '../../runtime/artifact.js';
 import { loadData } from '../../runtime/data/load.js';
 import { Evaluator, type PeriodResult } from '../../runtime/evaluate.js';
@@ -16,12 +18,12 @@ import type { LedgerProblem } from '../../runtime/ledger/ledger.js';
 import { placeLedgerProblems } from '../../runtime/ledger/place.js';
 import { drawLine, holdLine, ledgerLine } from '../../runtime/ledger/statement.js';
 import type { PotResult } from '../../runtime/results.js';
+import type { PartnerRowResult, RunRequest, RunResult, WireBound, WireExposure } from './protocol.js';
 
 /** §13: the ledger's figures of a pot (lots, holds, draws), as `incent explain` shows them. */
 function ledgerLines(x: PotResult, f: (v: N.Num) => string): string[] {
   return [...(x.hold ? [holdLine(x.hold, f)] : []), ...(x.draw ? [drawLine(x.draw, f)] : []), ...(x.ledger ? [ledgerLine(x.ledger, f)] : [])];
 }
-import type { PartnerRowResult, RunRequest, RunResult } from './protocol.js';
 
 function itemValue(a: Artifact, pot: string): N.Num | undefined {
   const v = a.pots.find((p) => p.name === pot)?.value;
@@ -29,13 +31,35 @@ function itemValue(a: Artifact, pot: string): N.Num | undefined {
   return undefined;
 }
 
+/** The exposure report in words, for the Results panel: each pot's figures, then the notes (as `incent check --exposure` says them). */
+export function exposureView(x: ExposureReport): WireExposure {
+  const figure = (p: ExposureReport['pots'][number], b: ExposureBound): WireBound => {
+    const by = boundSource(b);
+    return { text: b.bounded ? unitText(b.amount!, p, x.currency) : 'unbounded', bounded: b.bounded, ...(by ? { by } : {}) };
+  };
+  return {
+    ...(x.periods !== undefined ? { periods: x.periods } : {}),
+    pots: x.pots.map((p) => ({ pot: p.pot, perPartner: figure(p, p.perPartner), perPeriod: figure(p, p.perPeriod), ...(p.program ? { program: figure(p, { ...p.program, by: '' }) } : {}) })),
+    notes: x.pots.flatMap((p) => [
+      ...(p.carried !== undefined ? [{ text: `${p.pot}: paid to one partner in a period, also what is carried in from earlier periods (up to ${unitText(p.carried, p, x.currency)})${p.paidPerPartner.bounded ? `: at most ${unitText(p.paidPerPartner.amount!, p, x.currency)}` : ''}` }] : []),
+      ...p.rules.flatMap((rule) => (rule.why ? [{ text: `${p.pot}: rule ${JSON.stringify(rule.rule)} is unbounded — ${rule.why}`, ...(rule.line !== undefined ? { line: rule.line } : {}) }] : [])),
+      ...(p.fix?.perPartner ? [{ text: `${p.pot}, to bound it for one partner: ${p.fix.perPartner}`, fix: true }] : []),
+      ...(p.fix?.perPeriod ? [{ text: `${p.pot}, to bound it for all partners: ${p.fix.perPeriod}`, fix: true }] : []),
+    ]),
+  };
+}
+
 export function runProgram(req: RunRequest): RunResult {
   const t0 = performance.now();
   const base: RunResult = { type: 'run', id: req.id, problems: [], rejected: 0, records: 0, pots: [], tiers: [], periods: [], partners: [], totals: {}, ms: 0 };
   const done = (r: RunResult) => ({ ...r, ms: Math.round(performance.now() - t0) });
-  const compiled = compile(req.text);
-  const a = compiled.artifact;
-  if (!a) return done({ ...base, blocked: 'The program has errors: see the problems.' });
+  // With coverage, the program is compiled for it (its artifact lowered with every node's origin).
+  const covered = req.coverage ? coverageProgram(req.text).program : undefined;
+  const compiled = covered ? undefined : compile(req.text);
+  const a = covered?.artifact ?? compiled?.artifact;
+  const checked = covered?.checked ?? compiled?.checked;
+  if (!a || !checked) return done({ ...base, blocked: 'The program has errors: see the problems.' });
+  base.exposure = exposureView(exposure(a, { program: 'program.incent' }, { checked, text: req.text }));
   base.program = a.program.name;
   base.currency = a.program.currency;
   base.pots = a.pots.map((p) => ({ name: p.name, kind: p.kind, unit: p.unit }));
@@ -47,12 +71,21 @@ export function runProgram(req: RunRequest): RunResult {
   base.records = input.files.reduce((s, f) => s + f.input, 0);
   if (hasBlockingProblems(input, true)) return done({ ...base, blocked: 'The data cannot be read as declared: see the problems.' });
 
-  const ev = new Evaluator(a);
-  let results: PeriodResult[];
   // §13.1: redemptions that cannot be applied are left out, like invalid records, and listed with the problems.
   let unapplied: readonly LedgerProblem[] = [];
+  const opts = { ...(req.explain ? { explain: new Set([req.explain]) } : {}), rejectRedemptions: (found: readonly LedgerProblem[]) => (unapplied = found) };
+  let ev = new Evaluator(a);
+  let results: PeriodResult[];
   try {
-    results = ev.run(data, { ...(req.explain ? { explain: new Set([req.explain]) } : {}), rejectRedemptions: (found) => (unapplied = found) });
+    if (covered) {
+      const r = coverageOfRun(covered, (probe) => (ev = new Evaluator(a, { probe })).run(data, opts), { program: 'program.incent' });
+      results = r.results;
+      base.coverage = {
+        items: r.report.items.map((i) => ({ kind: i.kind, label: itemLabel(i), line: i.line, start: i.start, end: i.end, reached: i.reached, by: i.reached ? reachedBy(i) : neverReached(i, 'run') })),
+        reached: r.report.summary.reached,
+        total: r.report.summary.items,
+      };
+    } else results = ev.run(data, opts);
   } catch (e) {
     return done({ ...base, blocked: `The evaluation stopped: ${(e as Error).message}` });
   }

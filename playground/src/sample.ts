@@ -67,8 +67,33 @@ export function generateSample(schema: ProgramSchema, opts: SampleOptions): Reco
   // Event ids are the kind's initial and a number (below), so a `ref` field names one of them.
   const width = Math.max(4, String(nEvents).length);
   const refId = (kind: string) => (nEvents === 0 ? '' : `${kind.slice(0, 1).toUpperCase()}${pad(1 + Math.floor(r() * nEvents), width)}`);
+  /** A value drawn as below, or, when the field declares a range that it falls outside, one drawn within the range. */
   const value = (file: string, f: FieldSchema, i: number, scale: number): string => {
+    const v = draw(file, f, i, scale);
+    return f.range && v !== '' ? withinRange(v, f, f.range) : v;
+  };
+  const withinRange = (v: string, f: FieldSchema, range: { min: string; max: string }): string => {
+    if (f.type === 'date') {
+      if (v >= range.min && v <= range.max) return v;
+      const lo = parseDate(range.min)!;
+      const hi = parseDate(range.max)!;
+      return formatDate(lo + Math.floor(r() * (hi - lo + 1)));
+    }
+    const lo = Number(range.min);
+    const hi = Number(range.max);
+    const x = Number(v);
+    if (x >= lo && x <= hi) return v;
+    const d = f.type === 'integer' ? 0 : f.type === 'money' ? digits : 2;
+    const m = 10 ** d;
+    const a = Math.ceil(lo * m);
+    const b = Math.floor(hi * m);
+    if (a > b) return range.min; // no value of this precision in the range: the data will say so
+    return ((a + Math.floor(r() * (b - a + 1))) / m).toFixed(d);
+  };
+  const draw = (file: string, f: FieldSchema, i: number, scale: number): string => {
     const t = f.type;
+    // A field with a default is left empty now and then: the default stands in (§12.1).
+    if (f.optional && r() < 0.2) return '';
     if (typeof t === 'object') return 'ref' in t ? refId(t.ref) : pick(t.enum);
     switch (t) {
       case 'money':
@@ -82,12 +107,12 @@ export function generateSample(schema: ProgramSchema, opts: SampleOptions): Reco
       case 'date':
         return formatDate(startDay + Math.floor(r() * span));
       default: {
-        const hinted = schema.textHints[`${file}.${f.name}`];
+        const hinted = schema.textHints[`${file}.${f.field}`];
         if (hinted?.length && r() < 0.45) return pick(hinted);
-        const words = WORDS[f.name.toLowerCase()];
+        const words = WORDS[f.field.toLowerCase()];
         if (words) return pick(words);
         if (hinted?.length) return pick(hinted);
-        return `${f.name}-${1 + Math.floor(r() * 8)}`;
+        return `${f.field}-${1 + Math.floor(r() * 8)}`;
       }
     }
   };
@@ -97,7 +122,7 @@ export function generateSample(schema: ProgramSchema, opts: SampleOptions): Reco
     const columns = t.fields.map((f) => f.name);
     const rows: string[][] = [];
     if (t.kind === 'partner') {
-      ids.forEach((id, i) => rows.push(t.fields.map((f) => (f.name === 'id' ? id : value(t.file, f, i, 1)))));
+      ids.forEach((id, i) => rows.push(t.fields.map((f) => (f.field === 'id' ? id : value(t.file, f, i, 1)))));
     } else {
       // Events go to partners in proportion to their size; ids are the kind's initial and a number.
       const total = size.reduce((a, b) => a + b, 0);
@@ -108,9 +133,9 @@ export function generateSample(schema: ProgramSchema, opts: SampleOptions): Reco
         while (p < ids.length - 1 && x >= size[p]!) x -= size[p++]!;
         rows.push(
           t.fields.map((f) => {
-            if (f.name === 'id') return '';
-            if (f.name === 'partner') return ids[p]!;
-            if (f.name === 'date') return formatDate(startDay + Math.floor(r() * span));
+            if (f.field === 'id') return '';
+            if (f.field === 'partner') return ids[p]!;
+            if (f.field === 'date') return formatDate(startDay + Math.floor(r() * span));
             return value(t.file, f, i, Math.sqrt(size[p]!));
           }),
         );

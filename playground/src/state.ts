@@ -25,6 +25,8 @@ export interface PageState {
   partnerFilter: string;
   /** A sample to generate once the program's schema is known (a link without its data). */
   sampleWhenReady: boolean;
+  /** Whether runs record coverage, and the editor shades what the data never reaches. */
+  coverage: boolean;
 }
 
 export function createState(): PageState {
@@ -43,5 +45,6 @@ export function createState(): PageState {
     rowOfLine: new Map(),
     partnerFilter: '',
     sampleWhenReady: false,
+    coverage: false,
   };
 }

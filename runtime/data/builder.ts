@@ -11,7 +11,7 @@ import { IdTable } from './hash.js';
 import { jsonError, jsonStructure, lineAt } from './json.js';
 import { MAX_COLUMNS, MAX_JSON_DEPTH, MAX_LINE_CHARS } from './limits.js';
 import { duplicateId, placeText, problem, reason, show, unknownPartner, unknownRecord, type FileStats, type Problem, type Reason, type RecordAt, type RejectedRecord } from './problems.js';
-import { compileSchema, type CompiledSchema, type RecordSchema, type Row, type Value } from './schema.js';
+import { compileSchema, NO_DEFAULT, type CompiledSchema, type RecordSchema, type Row, type Value } from './schema.js';
 
 
 export interface InputDataset {
@@ -87,6 +87,16 @@ export interface RecordSink {
   /** Whether the raw form of the record with this number is wanted: it is given to `raw`, as read, before anything else. */
   wantRaw?(n: number): boolean;
   raw?(n: number, raw: unknown): void;
+}
+
+/** The reading of one CSV file: its rows (the header first), its end; and for a reader that converts some records itself (`bytes.ts`), the header's columns and the counting of those records. */
+export interface CsvFile {
+  row: (fields: string[], line: number) => void;
+  end: () => void;
+  /** Each schema field's column and the header's width, once a usable header was read; `false` after an unusable one. */
+  header: () => { columnOf: readonly number[]; width: number } | false | undefined;
+  /** Counts a record the caller converted itself (it gives its number, as `row` would have). */
+  countRecord: () => number;
 }
 
 /** A CSV row as read, for a rejected record: its cells (the header is in the file's stats). */
@@ -213,9 +223,9 @@ export class DatasetBuilder {
   private add(kind: string, stats: FileStats, at: RecordAt, obj: Record<string, unknown>, extra: Reason[], quiet = false): RejectedRecord | undefined {
     const st = this.state(kind);
     const c = st.compiled;
-    const r = extra.length === 0 ? c.zod.safeParse(obj) : undefined;
-    if (r?.success) {
-      this.push(st, st.files.indexOf(stats), at, r.data, VALID);
+    const row = extra.length === 0 ? c.parse(obj) : undefined;
+    if (row !== undefined) {
+      this.push(st, st.files.indexOf(stats), at, row, VALID);
       return undefined;
     }
     // Rejected: collect every problem, and the values that did convert (for the dataset checks).
@@ -225,7 +235,7 @@ export class DatasetBuilder {
       const name = c.names[i];
       const v = c.converters[i](obj[name]);
       if (v instanceof Failure) {
-        if (!(extra.length > 0 && v === MISSING)) reasons.push({ ...v.reason, field: name });
+        if (!(extra.length > 0 && v === MISSING)) reasons.push(withColumn(c, { ...v.reason, field: name }));
       } else partial[name] = v;
     }
     return this.reject(kind, stats, at, partial, reasons, quiet ? extra.length : 0);
@@ -244,12 +254,12 @@ export class DatasetBuilder {
    * Starts a CSV file: returns a row handler for the CsvScanner (or scanCsv) and a function to
    * call at the end. The first row is the header.
    */
-  csvFile(kind: string, file: string): { row: (fields: string[], line: number) => void; end: () => void } {
+  csvFile(kind: string, file: string): CsvFile {
     const st = this.state(kind);
     const c = st.compiled;
     const stats = this.newStats(kind, file);
     const fileIndex = st.files.length - 1;
-    const fast = new FastRow(c, this.sink === undefined || 'partner');
+    let fast: FastRow | undefined;
     let header: string[] | undefined;
     let columnOf: number[] = [];
     let headerBroken: string | undefined;
@@ -270,20 +280,28 @@ export class DatasetBuilder {
           if (index.has(h)) this.fileProblem(file, line, reason('D0102', { column: h }));
           else index.set(h, i);
         });
-        const missing = c.names.filter((n) => !index.has(n));
+        // A field's column is its name, or the header it is mapped to (`from "…"`, §12.1). A field
+        // with a default may have no column: every record then takes the default (D0119, a warning).
+        const absent = c.columns.flatMap((col, i) => (index.has(col) ? [] : [i]));
+        const missing = absent.filter((i) => c.defaults[i] === NO_DEFAULT).map((i) => c.columns[i]);
         const shownHeader = fields.length > 20 ? `${fields.slice(0, 20).join(', ')}, … (${fields.length} columns)` : fields.join(', ');
-        for (const n of missing) this.fileProblem(file, line, reason('D0103', { column: n, header: shownHeader }));
-        const unknown = fields.filter((h) => !c.names.includes(h));
+        for (const i of absent) {
+          const field = c.columns[i] !== c.names[i] ? { field: c.names[i] } : {};
+          if (c.defaults[i] === NO_DEFAULT) this.fileProblem(file, line, reason('D0103', { column: c.columns[i], header: shownHeader, ...field }));
+          else this.fileProblem(file, line, reason('D0119', { column: c.columns[i], ...field }));
+        }
+        const unknown = fields.filter((h) => !c.columns.includes(h));
         if (unknown.length > 0) this.fileProblem(file, line, reason('D0104', { columns: unknown }));
         if (missing.length > 0) headerBroken = `missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}`;
         else if (index.size !== fields.length) headerBroken = 'a column appears twice in the header';
-        columnOf = c.names.map((n) => index.get(n) ?? -1);
+        columnOf = c.columns.map((col) => index.get(col) ?? -1);
+        if (headerBroken === undefined) fast = new FastRow(c, this.sink === undefined || 'partner', columnOf);
         return;
       }
       const h = header!;
       if (!this.next(stats, () => csvRaw(fields))) return;
       const at: RecordAt = { line, n: stats.input };
-      if (headerBroken === undefined && fields.length === h.length) {
+      if (headerBroken === undefined && fields.length === h.length && fast) {
         const r = fast.convert(fields, columnOf);
         if (r !== undefined) {
           this.push(st, fileIndex, at, r, VALID);
@@ -304,7 +322,12 @@ export class DatasetBuilder {
     const end = (): void => {
       if (!sawHeader) this.fileProblem(file, 1, reason('D0101', {}));
     };
-    return { row, end };
+    return {
+      row,
+      end,
+      header: () => (!sawHeader ? undefined : headerBroken !== undefined ? false : { columnOf, width: header!.length }),
+      countRecord: () => ++stats.input,
+    };
   }
 
   /** A whole CSV text (a syntax error is a problem of the file; the rows before it were read). */
@@ -362,12 +385,12 @@ export class DatasetBuilder {
     }
     const o = v as Record<string, unknown>;
     for (const k of Object.keys(o)) {
-      if (!c.names.includes(k) && !unknownKeys.has(k)) {
+      if (!c.columns.includes(k) && !unknownKeys.has(k)) {
         unknownKeys.add(k);
         this.fileProblem(stats.file, at.line, reason('D0113', { key: k }));
       }
     }
-    const rejected = this.add(kind, stats, at, o, extra);
+    const rejected = this.add(kind, stats, at, c.mapped ? byField(c, o) : o, extra);
     if (rejected) rejected.raw = v;
   }
 
@@ -598,7 +621,8 @@ export class DatasetBuilder {
    * Rejects entry i (valid or already rejected) for one more reason, found by a whole-dataset
    * check. A record that was valid has no raw form yet: `loadDataset` reads it again.
    */
-  private rejectEntry(st: KindState, i: number, why: Reason): void {
+  private rejectEntry(st: KindState, i: number, reason: Reason): void {
+    const why = withColumn(st.compiled, reason);
     const at = this.at(st, i);
     this.problems.push(problem(at, why));
     let r = st.rejected.get(i);
@@ -688,6 +712,20 @@ function refOrder(kinds: ReadonlyMap<string, KindState>): string[] {
   return out;
 }
 
+/** A JSON object read by the fields' columns (§12.1: `amount: money from "Net Amount (€)"`), as an object keyed by field names. */
+function byField(c: CompiledSchema, o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < c.names.length; i++) out[c.names[i]] = Object.hasOwn(o, c.columns[i]) ? o[c.columns[i]] : undefined;
+  return out;
+}
+
+/** A reason about a field that is read from another column says the column too. */
+export function withColumn(c: CompiledSchema, r: Reason): Reason {
+  if (r.field === undefined || r.column !== undefined) return r;
+  const i = c.names.indexOf(r.field);
+  return i >= 0 && c.columns[i] !== r.field ? { ...r, column: c.columns[i] } : r;
+}
+
 /** Equal typed values (`10` and `10.00 EUR` are the same amount). */
 export function sameValue(a: Value, b: Value): boolean {
   if (a === b) return true;
@@ -695,9 +733,13 @@ export function sameValue(a: Value, b: Value): boolean {
   return N.cmp(a, b) === 0;
 }
 
-/** Problems and records in the order of their place: by file, then line, then number in the file. */
-export function byPlace<T extends { file: string; line: number; n?: number }>(a: T, b: T): number {
-  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || (a.n ?? 0) - (b.n ?? 0);
+/**
+ * Problems and records in the order of their place: by file, then line, then number in the file
+ * (a rejected record's `n`; a problem's `record` when records share a line, as in a JSON array on
+ * one line, so that the problems of its records are in record order however they were found).
+ */
+export function byPlace<T extends { file: string; line: number; n?: number; record?: number }>(a: T, b: T): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || (a.n ?? a.record ?? 0) - (b.n ?? b.record ?? 0);
 }
 
 /**

@@ -201,7 +201,32 @@ function enumConverter(members: readonly string[]): Converter {
   };
 }
 
-export function converterFor(type: FieldType, currency: string): Converter {
+/** The converter of a field: its type's, then its declared range's check (D0220), when it has one. */
+export function converterFor(type: FieldType, currency: string, range?: { readonly min: string; readonly max: string }): Converter {
+  const convert = typeConverter(type, currency);
+  return range ? rangeChecked(convert, type, currency, range) : convert;
+}
+
+/** A converter that also rejects a converted value outside `range` (numbers and money by value, dates as ISO text). */
+function rangeChecked(convert: Converter, type: FieldType, currency: string, range: { readonly min: string; readonly max: string }): Converter {
+  const text = type === 'money' ? `${range.min} ${currency}..${range.max} ${currency}` : `${range.min}..${range.max}`;
+  if (type === 'date') {
+    return (v) => {
+      const r = convert(v);
+      if (r instanceof Failure || ((r as string) >= range.min && (r as string) <= range.max)) return r;
+      return fail('D0220', { value: show(v), range: text });
+    };
+  }
+  const lo = N.parseNum(range.min);
+  const hi = N.parseNum(range.max);
+  return (v) => {
+    const r = convert(v);
+    if (r instanceof Failure || (N.cmp(r as N.Num, lo) >= 0 && N.cmp(r as N.Num, hi) <= 0)) return r;
+    return fail('D0220', { value: show(v), range: text });
+  };
+}
+
+function typeConverter(type: FieldType, currency: string): Converter {
   if (typeof type === 'object') return 'ref' in type ? textConverter() : enumConverter(type.enum);
   switch (type) {
     case 'text':

@@ -244,11 +244,26 @@ export function parseCsv(input: string | Uint8Array): CsvRow[] {
  */
 export class CsvScanner {
   private buffer = '';
-  private line = 1;
+  private next = 1;
   private started = false;
   private ended = false;
 
   constructor(private readonly onRow: RowHandler) {}
+
+  /** Whether no row is open (what was pushed ended with a complete row): a reader may then go on elsewhere (`bytes.ts`). */
+  get idle(): boolean {
+    return this.buffer.length === 0;
+  }
+
+  /** The line the next row starts on; set it (when idle) to where a reader that read the lines before left off. */
+  get line(): number {
+    return this.next;
+  }
+
+  set line(line: number) {
+    if (!this.idle) throw new Error('internal: CsvScanner.line set inside a row');
+    this.next = line;
+  }
 
   push(chunk: string): void {
     if (this.ended) throw new Error('internal: CsvScanner.push after end()');
@@ -257,9 +272,9 @@ export class CsvScanner {
       chunk = stripBom(chunk);
     }
     const text = this.buffer.length > 0 ? this.buffer + chunk : chunk;
-    const r = scan(text, 0, this.line, false, this.onRow);
+    const r = scan(text, 0, this.next, false, this.onRow);
     this.buffer = r.pos < text.length ? text.slice(r.pos) : '';
-    this.line = r.line;
+    this.next = r.line;
     // A row still open after this many characters cannot be a data line: stop here, so that one
     // unclosed quote never makes every later chunk scan the rest of the file again.
     if (this.buffer.length > MAX_LINE_CHARS) throw tooLong(r.line);
@@ -268,9 +283,9 @@ export class CsvScanner {
   end(): void {
     if (this.ended) return;
     this.ended = true;
-    const r = scan(this.buffer, 0, this.line, true, this.onRow);
+    const r = scan(this.buffer, 0, this.next, true, this.onRow);
     this.buffer = '';
-    this.line = r.line;
+    this.next = r.line;
   }
 }
 

@@ -1,9 +1,9 @@
-/** The CSV fast path: a row of string cells straight to a typed row, for the common cells; anything else goes to the converters (and, when a cell fails, to zod for every problem). */
+/** The CSV fast path: a row of string cells straight to a typed row, for the common cells; anything else goes to the converters (and, when a cell fails, to the record's conversion, which reports every problem). */
 import { parseDate } from '../../core/periods.js';
 import * as N from '../num.js';
 import { decimalNum, Failure, intNum } from './convert.js';
 import { MAX_FIELD_CHARS } from './limits.js';
-import type { CompiledSchema, Row, Value } from './schema.js';
+import { NO_DEFAULT, rowMaker, type CompiledSchema, type Row, type Value } from './schema.js';
 import { stringHash } from './hash.js';
 
 // Column codes of the CSV fast path (see FastRow).
@@ -15,6 +15,8 @@ const C_INTEGER = 4;
 const C_ENUM = 5;
 const C_OTHER = 6;
 const C_PLAIN_DATE = 7;
+/** A field whose column the file does not have (it has a default): every row takes the default. */
+const C_ABSENT = 8;
 
 /** Most distinct values kept per column for sharing strings (partner ids, SKUs, dates) between records. */
 const SHARE_LIMIT = 1 << 16;
@@ -65,11 +67,11 @@ class StringPool {
 }
 
 /**
- * The CSV fast path: every cell is a string, so the zod object schema's work reduces to the field
- * converters' — done here directly, for the common cases, else by calling the converters (zod's
- * object machinery costs ~1.5 µs per record). Returns the typed row, or undefined when any cell
- * fails; the caller then goes through zod, which reports every problem. A property test in
- * `test/runtime/data/builder.test.ts` checks that this and zod agree on every row.
+ * The CSV fast path: every cell is a string, so a record's conversion (`CompiledSchema.parse`)
+ * reduces to the field converters' — done here directly, for the common cases, else by calling
+ * the converters. Returns the typed row, or undefined when any cell fails; the caller then goes
+ * through the record's conversion, which reports every problem. A property test in
+ * `test/runtime/data/builder.test.ts` checks that this and the converters agree on every row.
  *
  * Repeated strings (text other than `id`, such as partner ids and SKUs; dates; enumeration
  * members) are shared between records: one string per distinct value instead of one per cell.
@@ -82,6 +84,8 @@ export class FastRow {
   private readonly dates = new Map<number, string>();
   private readonly values: Value[];
   private readonly make: (values: Value[]) => Row;
+  /** Per field: its default's value, for an empty cell; undefined when it has none (an empty cell then fails). */
+  private readonly defaults: (Value | undefined)[];
 
   /**
    * `share`: share repeated strings between rows (worth it for rows kept in memory); `partner`:
@@ -91,8 +95,15 @@ export class FastRow {
   constructor(
     private readonly c: CompiledSchema,
     share: boolean | 'partner' = true,
+    columnOf?: readonly number[],
   ) {
-    this.codes = c.fields.map((f) => {
+    this.defaults = c.defaults.map((d) => (d === NO_DEFAULT ? undefined : d));
+    this.codes = c.fields.map((f, i) => {
+      if (columnOf !== undefined && columnOf[i]! < 0) {
+        if (this.defaults[i] === undefined) throw new Error(`internal: field ${f.name} has no column and no default`);
+        return C_ABSENT;
+      }
+      if (f.range) return C_OTHER; // the converter checks the range too (and gives an empty cell the default)
       if (typeof f.type === 'object') return 'ref' in f.type ? C_TEXT : f.type.enum.length <= 16 ? C_ENUM : C_OTHER;
       if (f.type === 'text') return f.name === 'id' || (share !== true && !(share === 'partner' && f.name === 'partner')) ? C_TEXT : C_SHARED_TEXT;
       if (f.type === 'date') return share === true ? C_DATE : C_PLAIN_DATE;
@@ -111,15 +122,26 @@ export class FastRow {
     const codes = this.codes;
     const values = this.values;
     for (let i = 0; i < codes.length; i++) {
+      const code = codes[i];
+      if (code === C_ABSENT) {
+        values[i] = this.defaults[i]!;
+        continue;
+      }
       const cell = cells[columnOf[i]];
-      if (cell.length > MAX_FIELD_CHARS) return undefined;
-      switch (codes[i]) {
+      const len = cell.length;
+      if (len === 0) {
+        // An empty cell is the field's default (§12.1), or fails (every converter refuses it).
+        const d = this.defaults[i];
+        if (d === undefined) return undefined;
+        values[i] = d;
+        continue;
+      }
+      if (len > MAX_FIELD_CHARS) return undefined;
+      switch (code) {
         case C_TEXT:
-          if (cell === '') return undefined;
           values[i] = cell;
           break;
         case C_SHARED_TEXT:
-          if (cell === '') return undefined;
           values[i] = this.pools[i].share(cell);
           break;
         case C_DATE: {
@@ -190,23 +212,5 @@ export class FastRow {
       }
     }
     return this.make(values);
-  }
-}
-
-/**
- * A function building a row object from values in field order. Where the platform allows it, a
- * generated object literal (all fields in-object, one allocation, the same hidden class for every
- * record; the names are JSON-quoted, nothing else is generated); else a loop.
- */
-function rowMaker(names: readonly string[]): (values: Value[]) => Row {
-  try {
-    const body = `return {${names.map((n, i) => `${JSON.stringify(n)}: v[${i}]`).join(', ')}};`;
-    return new Function('v', body) as (values: Value[]) => Row;
-  } catch {
-    return (values) => {
-      const o: Row = {};
-      for (let i = 0; i < names.length; i++) o[names[i]] = values[i];
-      return o;
-    };
   }
 }

@@ -8,15 +8,14 @@
  *   line; a JSON array file is read whole, each time) every time it is scanned, and each record is
  *   converted again with the same code (`DatasetBuilder` with a `RecordSink`): validation is
  *   deterministic, so every read agrees, and the messages are those of the in-memory path.
- * - The first scan of a kind validates while it gives rows to the evaluator (its pass 1). Ids go
- *   into a compact index: 64-bit hashes in a typed array (8 bytes a slot, at most half full), no
- *   strings. A record whose hash was seen before is held back (a suspected duplicate). If any was,
- *   the file is read once more for the records with those hashes only, which are grouped by their
- *   real ids and resolved as `finish()` does: identical → counted once (the first by line), else
- *   every record with the id rejected. If that rejects a row already given to the evaluator (or
- *   releases a held one that was no duplicate after all, a hash collision), `invalidated()` tells
- *   the evaluator to run pass 1 again.
- * - Lines that must not be given (rejected, merged, held) are a bitset over line numbers; later
+ * - The first scan of a kind validates while it gives rows to the evaluator (its pass 1). Ids are
+ *   appended as 64-bit hashes (8 bytes a record in typed arrays, no
+ *   strings; no lookup per record), radix-sorted once the file is read: a hash read more than once
+ *   is a suspected duplicate. If any was, the file is read once more for the records with those
+ *   hashes only, which are grouped by their real ids and resolved as `finish()` does: identical →
+ *   counted once (the first by line), else every record with the id rejected. If that takes out a
+ *   row already given to the evaluator, `invalidated()` tells the evaluator to run pass 1 again.
+ * - Lines that must not be given (rejected, merged) are a bitset over line numbers; later
  *   scans skip them before converting anything.
  * - Problems are known after the first scan of every kind; `invalidated()` (called by the evaluator
  *   after pass 1) throws `DataProblemsError` when the data must not run.
@@ -27,12 +26,16 @@ import type { Artifact } from '../artifact.js';
 import type { EventRow } from '../compile-ir.js';
 import type { EventSource } from '../evaluate.js';
 import type { PartnerRow } from '../results.js';
-import { byPlace, DatasetBuilder, readRaw, refFields, sameValue, type RecordSink } from './builder.js';
+import { byPlace, DatasetBuilder, readRaw, refFields, sameValue, withColumn, type CsvFile, type RecordSink } from './builder.js';
+import { ByteRows, GENERAL, readCsvBytes, TOOK, type PlainLines } from './bytes.js';
+import { BATCH, PartnerTable, type ColumnBatch, type ColumnNeeds } from './columns.js';
+import { FastRow } from './fast-row.js';
 import { chooseDataFiles, type DataFormat } from './files.js';
-import { PairTable, stringHash, stringHash2 } from './hash.js';
+import { stringHash, stringHash2 } from './hash.js';
+import { currencyDigits } from '../../core/money.js';
 import { recordSchemas } from './load.js';
 import { duplicateId, placeText, problem, reason, unknownPartner, unknownRecord, type FileStats, type Problem, type Reason, type RecordAt, type RejectedRecord } from './problems.js';
-import { compileSchema, type RecordSchema, type Row } from './schema.js';
+import { compileSchema, type CompiledSchema, type RecordSchema, type Row } from './schema.js';
 
 type Format = DataFormat;
 
@@ -91,12 +94,18 @@ function regularFile(b: DatasetBuilder, name: string, path: string): string | un
   return `${st.size}:${st.mtimeMs}`;
 }
 
-/** Reads one file into a builder (a file's problems go to the builder); returns its fingerprint ('' when it was not read). */
-function feed(b: DatasetBuilder, kind: string, name: string, path: string, format: Format, chunkSize: number): string {
+/**
+ * Reads one file into a builder (a file's problems go to the builder); returns its fingerprint ('' when it was not read).
+ * `plain`: a CSV file is read on bytes (`bytes.ts`), its plain lines given to the handler this makes.
+ */
+function feed(b: DatasetBuilder, kind: string, name: string, path: string, format: Format, chunkSize: number, plain?: (f: CsvFile) => PlainLines): string {
   const fingerprint = regularFile(b, name, path);
   if (fingerprint === undefined) return '';
   try {
-    if (format === 'json') {
+    if (format === 'csv' && plain) {
+      const f = b.csvFile(kind, name);
+      readCsvBytes(path, chunkSize, f, plain(f), (e) => b.csvError(name, e));
+    } else if (format === 'json') {
       const bytes = readFileSync(path);
       let text: string;
       try {
@@ -150,17 +159,96 @@ function pairKey(): number {
   return (h1 >>> 0) * 2097152 + (h2 >>> 11);
 }
 
-/** The ids seen so far, as 64-bit hashes only (no strings): a hit is a suspected duplicate, to be verified. */
-class HashIndex {
-  private readonly table = new PairTable<number>((value, second) => value === second);
+/**
+ * The ids read, as 64-bit hashes only (no strings): appended as the file is read (no lookup per
+ * record: a table of a million hashes is a cache miss per record), then sorted once
+ * (`duplicates`, a radix sort of the pairs) to find the hashes read more than once — the suspected
+ * duplicates, verified against the real ids by reading those records again.
+ */
+class IdHashes {
+  h1 = new Int32Array(4096);
+  h2 = new Int32Array(4096);
+  count = 0;
 
-  get slots(): Int32Array {
-    return this.table.slots;
+  /** Room for about `records` records (a guess from the file's size) without growing. */
+  expect(records: number): void {
+    if (this.count === 0 && records > this.h1.length) this.grow(Math.min(records, 1 << 26));
   }
 
-  /** Adds the current (h1, h2); whether it was there already. */
-  addCurrent(): boolean {
-    return this.table.findOrAdd(h1, h2, h2) !== undefined;
+  private grow(size: number): void {
+    const h1 = new Int32Array(size);
+    const h2 = new Int32Array(size);
+    h1.set(this.h1.subarray(0, this.count));
+    h2.set(this.h2.subarray(0, this.count));
+    this.h1 = h1;
+    this.h2 = h2;
+  }
+
+  /** The current (h1, h2). */
+  add(): void {
+    if (this.count === this.h1.length) this.grow(this.count * 2);
+    this.h1[this.count] = h1;
+    this.h2[this.count++] = h2;
+  }
+
+  get bytes(): number {
+    return this.h1.byteLength * 2;
+  }
+
+  /** The pair keys (`pairKey`) of the hashes read more than once. Once: the hashes are dropped. */
+  duplicates(): Set<number> {
+    const out = new Set<number>();
+    const m = this.count;
+    let a1 = this.h1;
+    let a2 = this.h2;
+    this.h1 = this.h2 = new Int32Array(0);
+    this.count = 0;
+    if (m < 2) return out;
+    // LSD radix sort of the pairs by h1 (unsigned), 11 bits a pass: 2,048 buckets, each pass
+    // reading the pairs in order (the pairs move, not indexes to them).
+    let b1 = new Int32Array(m);
+    let b2 = new Int32Array(m);
+    const counts = new Int32Array(2048);
+    for (const shift of [0, 11, 22]) {
+      radixPass(a1, a2, b1, b2, m, shift, counts);
+      [a1, b1] = [b1, a1];
+      [a2, b2] = [b2, a2];
+    }
+    for (let k = 0; k < m; ) {
+      let e = k + 1;
+      const a = a1[k]!;
+      while (e < m && a1[e] === a) e++;
+      // equal h1 (rare but for duplicates): the equal h2 among them
+      for (let x = k; x < e; x++) {
+        for (let y = x + 1; y < e; y++) {
+          if (a2[x] === a2[y]) {
+            h1 = a;
+            h2 = a2[x]!;
+            out.add(pairKey());
+          }
+        }
+      }
+      k = e;
+    }
+    return out;
+  }
+}
+
+/** One pass of a radix sort: the first `m` pairs (a1, a2) into (b1, b2), stably, by the 11 bits of a1 at `shift`. */
+function radixPass(a1: Int32Array, a2: Int32Array, b1: Int32Array, b2: Int32Array, m: number, shift: number, counts: Int32Array): void {
+  counts.fill(0);
+  for (let i = 0; i < m; i++) counts[(a1[i]! >>> shift) & 2047]!++;
+  let sum = 0;
+  for (let d = 0; d < 2048; d++) {
+    const c = counts[d]!;
+    counts[d] = sum;
+    sum += c;
+  }
+  for (let i = 0; i < m; i++) {
+    const x = a1[i]!;
+    const at = counts[(x >>> shift) & 2047]!++;
+    b1[at] = x;
+    b2[at] = a2[i]!;
   }
 }
 
@@ -189,6 +277,23 @@ class BitSet {
   }
 }
 
+/**
+ * What reads a kind's events as columns (the evaluator's column kernels, `../fast-pass1.ts`): the
+ * fields it reads and how, batches of records proven valid and exact, and as rows, in the order
+ * read, the valid records that the batches cannot hold.
+ */
+export interface ColumnConsumer {
+  needs: ColumnNeeds;
+  batch(b: ColumnBatch): void;
+  row(r: EventRow): void;
+}
+
+/** A read's state shared by its row sink and its batches: whether records are still given, and the exception that stopped it. */
+interface Giving {
+  yielding: boolean;
+  error: unknown;
+}
+
 /** What the folder's partners say about an event's partner id. */
 interface PartnerCheck {
   /** Why the id is not usable, or undefined when it is (always, without a partner declaration). */
@@ -206,7 +311,7 @@ interface SetCheck {
 /** One event kind's file, read for each scan. Records are known by their number in the file (`n`), which every read gives alike. */
 class KindStream {
   validated = false;
-  /** Set when a row given to the evaluator turned out invalid, or a held one valid. */
+  /** Set when a row given to the evaluator turned out invalid, or merged into an earlier one. */
   dirty = false;
   private input = 0;
   private merged = 0;
@@ -215,14 +320,13 @@ class KindStream {
   readonly partnerProblems: Problem[] = [];
   private readonly rejected: RejectedRecord[] = [];
   private readonly rejectedAt = new Map<number, RejectedRecord>();
-  /** Records not to give to the evaluator: rejected, merged, held. */
+  /** Records not to give to the evaluator: rejected, merged. */
   private readonly bad = new BitSet();
-  /** Records held back in the first scan (their id's hash was seen before). */
-  private readonly held = new Set<number>();
-  private readonly suspects = new Set<number>();
-  private readonly index = new HashIndex();
+  private suspects = new Set<number>();
+  private readonly ids = new IdHashes();
   private readonly seed = (Math.random() * 0x7fffffff) | 0;
   private readonly names: string[];
+  private readonly compiled: CompiledSchema;
   private fingerprint = '';
   /** The CSV header, once read. */
   private columns: string[] | undefined;
@@ -245,7 +349,8 @@ class KindStream {
     private readonly mask: number,
     named: boolean,
   ) {
-    this.names = compileSchema(schema).names;
+    this.compiled = compileSchema(schema);
+    this.names = this.compiled.names;
     this.checks = { why: (row) => (partners.why(row.partner) ? [partners.why(row.partner)!] : []) };
     this.validIds = named ? new Set() : undefined;
   }
@@ -266,22 +371,43 @@ class KindStream {
     if (!prev || at.n < prev.n) this.rejectedIds.set(id, { n: at.n, at: placeText({ file: this.name, ...at }) });
   }
 
-  private read(sink: RecordSink): DatasetBuilder {
+  /**
+   * Whether the file can be read as columns (`scan` then takes a `ColumnConsumer`): CSV, without a
+   * field that has a range (`in A..B`: the byte path does not check ranges; its converter does),
+   * without `ref` fields and not named by one (§12.3: their checks and the named kind's ids are kept
+   * from each record's strings, which the byte path does not make). Fields read from another column
+   * (`from "…"`) are read on bytes (the header maps them); an empty cell goes to the row path, which
+   * gives it the field's default; a file without the column of a field that has a default is read
+   * as rows (`plainLines`).
+   */
+  get columnar(): boolean {
+    return this.format === 'csv' && this.validIds === undefined && !this.schema.fields.some((f) => f.range || (typeof f.type === 'object' && 'ref' in f.type));
+  }
+
+  private read(sink: RecordSink, plain?: (f: CsvFile) => PlainLines): DatasetBuilder {
     const b = new DatasetBuilder([this.schema], sink);
-    const fingerprint = feed(b, this.schema.file, this.name, this.path, this.format, this.chunkSize);
+    const fingerprint = feed(b, this.schema.file, this.name, this.path, this.format, this.chunkSize, plain);
     if (this.fingerprint === '') this.fingerprint = fingerprint;
     else if (fingerprint !== this.fingerprint) throw new DataProblemsError([problem({ file: this.name, line: 0 }, reason('D0006', {}))]);
     return b;
   }
 
-  private partnerReason(r: RejectedRecord, why: Reason): void {
-    this.partnerProblems.push(problem(r, why));
+  private partnerReason(r: RejectedRecord, reason: Reason): void {
+    const why = withColumn(this.compiled, reason);
+    const p = problem(r, why);
+    this.partnerProblems.push(p);
+    const of = this.partnerProblemOf.get(r.n);
+    if (of) of.push(p);
+    else this.partnerProblemOf.set(r.n, [p]);
     r.reasons.push(why);
   }
 
   private setReasons(r: RejectedRecord, why: readonly Reason[]): void {
     for (const w of why) this.partnerReason(r, w);
   }
+
+  /** The partner and `ref` problems of each record rejected for them alone when read (by number): undone if it turns out merged into an identical earlier record. */
+  private readonly partnerProblemOf = new Map<number, Problem[]>();
 
   /** Rejects a record that was valid when read (its raw form is read again at the end, with the others'). */
   private rejectValid(at: RecordAt): RejectedRecord {
@@ -297,31 +423,26 @@ class KindStream {
    * false), resolves suspected duplicates. An exception from `each` is returned, after the file has
    * been read to its end (so that its problems are all known); `each` gets no more rows after it.
    */
-  first(each: (row: EventRow) => void, yielding: boolean): unknown {
-    let error: unknown;
+  first(each: (row: EventRow) => void, yielding: boolean, columns?: { consumer: ColumnConsumer; table: PartnerTable }): unknown {
+    const giving: Giving = { yielding, error: undefined };
+    let flush = (): void => {};
+    const give = columns ? (r: EventRow) => (flush(), columns.consumer.row(r)) : each;
     const sink: RecordSink = {
       record: (at, row, rejected) => {
         this.input++;
-        let held = false;
         const id = row.id;
         if (typeof id === 'string') {
           hash(id, this.seed, this.mask);
-          if (this.index.addCurrent()) {
-            held = true;
-            this.held.add(at.n);
-            this.suspects.add(pairKey());
-            this.bad.add(at.n);
-          }
+          this.ids.add();
         }
         if (rejected) {
           this.rejected.push(rejected);
           this.rejectedAt.set(at.n, rejected);
           this.bad.add(at.n);
           this.noteRejected(id, at);
-          if (!held) this.setReasons(rejected, this.checks.why(row));
+          this.setReasons(rejected, this.checks.why(row));
           return;
         }
-        if (held) return;
         const why = this.checks.why(row);
         if (why.length > 0) {
           this.noteRejected(id, at);
@@ -329,21 +450,105 @@ class KindStream {
           return;
         }
         this.validIds?.add(id as string);
-        if (!yielding) return;
+        if (!giving.yielding) return;
         try {
-          each(row as EventRow);
+          give(row as EventRow);
         } catch (e) {
-          error = e;
-          yielding = false;
+          giving.error = e;
+          giving.yielding = false;
         }
       },
     };
-    const b = this.read(sink);
+    const plain = columns && this.columnar ? (f: CsvFile) => {
+      const p = this.plainLines(f, columns.consumer, columns.table, giving, true);
+      flush = p.flush;
+      return p;
+    } : undefined;
+    try {
+      this.ids.expect(Math.ceil(statSync(this.path).size / 40)); // a record takes 40 bytes or more, most often
+    } catch {
+      // not readable: the read says so
+    }
+    const b = this.read(sink, plain);
     for (const p of b.problems) this.readProblems.push(p);
     this.columns = b.fileStats()[0]?.columns;
+    this.suspects = this.ids.duplicates();
     if (this.suspects.size > 0) this.resolveDuplicates();
     this.validated = true;
-    return error;
+    return giving.error;
+  }
+
+  /**
+   * The byte reader's plain lines into batches for `consumer`: records it converts are counted
+   * here; on the first read each one's id hash is appended (as `first`
+   * does), on later reads the bad ones are skipped. Batches go to the consumer when full, before a
+   * row is given (records keep their order) and before the reader reuses its buffer.
+   */
+  private plainLines(f: CsvFile, consumer: ColumnConsumer, table: PartnerTable, giving: Giving, first: boolean): PlainLines {
+    const c = compileSchema(this.schema);
+    let header: { columnOf: readonly number[]; width: number } | undefined;
+    let absent = false;
+    const fast = new FastRow(c, 'partner');
+    const make = (cells: string[]): EventRow => {
+      const r = fast.convert(cells, header!.columnOf);
+      if (r === undefined) throw new Error(`internal: ${this.name}: a record read as valid on bytes is not valid`);
+      return r as EventRow;
+    };
+    const rows = new ByteRows(c, currencyDigits(this.schema.currency) ?? 0, consumer.needs, table, make, BATCH);
+    rows.idSeed = this.seed;
+    const batch = rows.batch;
+    const flush = (): void => {
+      if (batch.n === 0) return;
+      if (giving.yielding) {
+        try {
+          consumer.batch(batch);
+        } catch (e) {
+          if (!first) throw e;
+          giving.error = e;
+          giving.yielding = false;
+        }
+      }
+      batch.n = 0;
+    };
+    return {
+      flush,
+      clean: (clean) => {
+        rows.clean = clean;
+      },
+      line: (buf, start, end) => {
+        if (header === undefined) {
+          header = f.header() || undefined;
+          if (header === undefined) return GENERAL;
+          // A field without a column (it has a default, §12.1) has no bytes to read: every record goes to the row path.
+          if (header.columnOf.some((col) => col < 0)) absent = true;
+          else rows.header(header.columnOf, header.width);
+        }
+        if (absent) return GENERAL;
+        const took = rows.convert(buf, start, end);
+        if (took !== TOOK) return took;
+        const n = f.countRecord();
+        if (first) {
+          this.input++;
+          if (this.mask === -1) {
+            h1 = rows.idH1;
+            h2 = rows.idH2;
+          } else {
+            h1 = rows.idH1 & this.mask || 1;
+            h2 = 0;
+          }
+          this.ids.add();
+          if (!giving.yielding) return TOOK;
+        } else if (this.bad.has(n)) return TOOK;
+        if (batch.buf !== buf) {
+          flush();
+          batch.buf = buf;
+        }
+        batch.starts[batch.n] = start;
+        batch.ends[batch.n] = end;
+        if (++batch.n === batch.capacity) flush();
+        return TOOK;
+      },
+    };
   }
 
   /** Reads the records whose id hashes were seen twice, groups them by id, and settles each group as `DatasetBuilder.finish()` does. */
@@ -362,71 +567,76 @@ class KindStream {
       },
     });
     const names = this.names;
+    const undone = new Set<unknown>();
     for (const [id, group] of groups) {
       const first = group[0]!;
-      if (group.length === 1) {
-        this.release(first.at, first.row);
-        continue;
-      }
+      if (group.length === 1) continue; // a hash collision: settled when read
       if (group.every((m) => m.valid && names.every((n) => sameValue(m.row[n], first.row[n])))) {
-        this.release(first.at, first.row);
-        this.merged += group.length - 1; // held, and stay out
+        this.merged += group.length - 1; // counted once: the others stay out (given to pass 1, it runs again)
+        for (const m of group.slice(1)) {
+          const r = this.rejectedAt.get(m.at.n);
+          if (r) {
+            // a valid record rejected when read for its partner alone: merged, it is not checked (as finish() does)
+            this.rejectedAt.delete(m.at.n);
+            undone.add(r);
+            for (const p of this.partnerProblemOf.get(m.at.n) ?? []) undone.add(p);
+          } else this.dirty = true; // it was given to pass 1
+          this.bad.add(m.at.n);
+        }
         continue;
       }
       for (const m of group) {
-        const duplicate = duplicateId(
-          id,
-          group.filter((o) => o !== m).map((o) => placeText({ file: this.name, ...o.at })),
+        const duplicate = withColumn(
+          this.compiled,
+          duplicateId(
+            id,
+            group.filter((o) => o !== m).map((o) => placeText({ file: this.name, ...o.at })),
+          ),
         );
         this.duplicateProblems.push(problem({ file: this.name, ...m.at }, duplicate));
-        const wasHeld = this.held.has(m.at.n);
         const why = this.checks.why(m.row);
         let r = this.rejectedAt.get(m.at.n);
         if (r === undefined) {
-          if (!wasHeld) {
-            this.dirty = true; // it was given to the evaluator
-            this.validIds?.delete(id);
-          }
+          this.dirty = true; // it was given to the evaluator
+          this.validIds?.delete(id);
           r = this.rejectValid(m.at);
         }
         this.noteRejected(id, m.at);
-        if (!wasHeld && why.length > 0) r.reasons.splice(r.reasons.length - why.length, 0, duplicate); // before the partner's and the refs', as finish() orders them
-        else {
-          r.reasons.push(duplicate);
-          if (wasHeld) this.setReasons(r, why);
-        }
+        if (why.length > 0) r.reasons.splice(r.reasons.length - why.length, 0, duplicate); // before the partner's and the refs', as finish() orders them
+        else r.reasons.push(duplicate);
       }
     }
+    this.undo(undone);
   }
 
-  /** A record held back in the first scan that is no duplicate (or the first of identical ones): what it would have been. */
-  private release(at: RecordAt, row: Row): void {
-    if (!this.held.has(at.n)) return; // settled when read
-    const why = this.checks.why(row);
-    const r = this.rejectedAt.get(at.n);
-    if (r) {
-      this.setReasons(r, why);
-      return;
-    }
-    if (why.length > 0) {
-      this.noteRejected(row.id, at);
-      this.setReasons(this.rejectValid(at), why);
-      return;
-    }
-    this.validIds?.add(row.id as string);
-    this.bad.delete(at.n);
-    this.dirty = true; // pass 1 did not see it
+  /** Removes rejected records and problems that resolving the duplicates undid. */
+  private undo(undone: ReadonlySet<unknown>): void {
+    if (undone.size === 0) return;
+    const keep = <T>(list: T[]) => {
+      let k = 0;
+      for (const x of list) if (!undone.has(x)) list[k++] = x;
+      list.length = k;
+    };
+    keep(this.rejected);
+    keep(this.partnerProblems);
   }
 
-  /** A later scan: the valid rows only, converted again; bad records are skipped unread. */
-  again(each: (row: EventRow) => void): void {
+  /** A later scan: the valid rows only, converted again; bad records are skipped unread. With `columns`, as batches (and rows). */
+  again(each: (row: EventRow) => void, columns?: { consumer: ColumnConsumer; table: PartnerTable }): void {
+    let flush = (): void => {};
+    const give = columns ? (r: EventRow) => (flush(), columns.consumer.row(r)) : each;
+    const plain = columns && this.columnar ? (f: CsvFile) => {
+      const p = this.plainLines(f, columns.consumer, columns.table, { yielding: true, error: undefined }, false);
+      flush = p.flush;
+      return p;
+    } : undefined;
     this.read({
       skip: (n) => this.bad.has(n),
       record: (at, row, rejected) => {
         if (rejected) throw new Error(`internal: ${placeText({ file: this.name, ...at })} was valid when first read`);
-        each(row as EventRow);
+        give(row as EventRow);
       },
-    });
+    }, plain);
   }
 
   /** Gives the records rejected after they were read as valid their raw form, as written (one more read, only when there are such records). */
@@ -448,8 +658,8 @@ class KindStream {
   }
 
   /** What the kind keeps between scans (for tests: nothing per valid record but typed arrays). */
-  retained(): { indexBytes: number; lineSetBytes: number; rejected: number; held: number; suspects: number } {
-    return { indexBytes: this.index.slots.byteLength, lineSetBytes: this.bad.words.byteLength, rejected: this.rejected.length, held: this.held.size, suspects: this.suspects.size };
+  retained(): { indexBytes: number; lineSetBytes: number; rejected: number; suspects: number } {
+    return { indexBytes: this.ids.bytes, lineSetBytes: this.bad.words.byteLength, rejected: this.rejected.length, suspects: this.suspects.size };
   }
 }
 
@@ -468,6 +678,8 @@ export class DataStream implements EventSource {
   private readonly partnerFiles: FileStats[];
   private readonly kinds = new Map<string, KindStream>();
   private readonly acceptRejects: boolean;
+  /** Every partner id the column reads met, by index (the declared partners first). */
+  private readonly table: PartnerTable;
 
   constructor(dir: string, schemas: readonly RecordSchema[], options: StreamOptions = {}) {
     const chunkSize = options.chunkSize ?? 1 << 20;
@@ -507,6 +719,7 @@ export class DataStream implements EventSource {
       ? { why: (p) => (typeof p !== 'string' || valid.has(p) ? undefined : unknownPartner(p, pd.rejectedPartners.get(p), partnerFileNames)) }
       : { why: () => undefined };
     const named = new Set(schemas.flatMap((s) => refFields(compileSchema(s)).map((r) => r.kind)));
+    this.table = new PartnerTable(partnerSchema && partnersRead ? this.partners : [], (id) => check.why(id) === undefined);
     for (const f of files) {
       if (f.schema.kind === 'partner') continue;
       this.kinds.set(f.schema.file, new KindStream(f.schema, f.name, join(dir, f.name), f.format, chunkSize, check, options.hashBits === undefined ? -1 : 2 ** options.hashBits - 1, named.has(f.schema.file)));
@@ -558,6 +771,25 @@ export class DataStream implements EventSource {
     const error = this.first(k, each, !this.fatal());
     if (error === undefined || k.dirty) return; // a dirty kind's error comes again in pass 1's second run, if the row is valid
     this.validate(); // data problems come before evaluation errors, as in the in-memory path
+    throw error;
+  }
+
+  /**
+   * `scan`, as columns: the kind's valid events as batches for `consumer` (and rows for those the
+   * batches cannot hold), when its file is CSV; false (nothing read) otherwise.
+   */
+  scanColumns(kind: string, consumer: ColumnConsumer): boolean {
+    const k = this.kinds.get(kind);
+    if (!k) return true;
+    if (!k.columnar) return false;
+    const columns = { consumer, table: this.table };
+    if (k.validated) {
+      k.again(() => {}, columns);
+      return true;
+    }
+    const error = k.first(() => {}, !this.fatal(), columns);
+    if (error === undefined || k.dirty) return true;
+    this.validate();
     throw error;
   }
 

@@ -23,7 +23,7 @@ import { LotBook } from './lots.js';
 import { HoldBook, type HeldAward, type HoldFigures } from './holds.js';
 import { DrawBook, drawLastPeriod, type DrawFigures } from './draws.js';
 import { settleBalance, type Payment } from '../settle.js';
-import type { RuleAcc } from '../pass1.js';
+import type { RuleAwards } from '../first-come.js';
 import type { CompiledRule } from '../plan.js';
 
 /** A pot's ledger figures for a partner in a period (`PotResult.ledger`). */
@@ -204,7 +204,7 @@ export class Ledger {
    * §13.2, before a held pot's balances of a period are settled: the period's awards to the pot, by
    * partner (every event's award is kept for such a pot, with what its `ref` fields name).
    */
-  startPot(potIndex: number, rules: readonly CompiledRule[], accs: readonly Map<string, RuleAcc>[], lastDay: string): void {
+  startPot(potIndex: number, rules: readonly CompiledRule[], awarded: readonly RuleAwards[], partnerId: (i: number) => string, lastDay: string): void {
     if (!this.holds[potIndex]) return;
     const by = new Map<string, HeldAward[]>();
     const add = (pid: string, aw: HeldAward) => {
@@ -216,10 +216,12 @@ export class Ledger {
       const ais = rule.potIndex.flatMap((p, ai) => (p === potIndex ? [ai] : []));
       if (ais.length === 0) continue;
       const scope = rule.spec.scope;
-      for (const [pid, acc] of accs[rule.index]!) {
+      const r = awarded[rule.index]!;
+      for (const i of r.order) {
+        const pid = partnerId(i);
         if (scope.kind === 'each-event') {
-          for (const e of acc.all ?? []) add(pid, { kind: scope.event, id: e.id, date: e.date, rule: rule.index, amount: ais.reduce((s, ai) => N.add(s, e.amounts[ai]!), N.ZERO as Num), ...(e.refs ? { refs: e.refs } : {}) });
-        } else add(pid, { kind: '', id: '', date: lastDay, rule: rule.index, amount: ais.reduce((s, ai) => N.add(s, acc.sums[ai]!.value()), N.ZERO as Num) });
+          for (const e of r.acc(i)?.all ?? []) add(pid, { kind: scope.event, id: e.id, date: e.date, rule: rule.index, amount: ais.reduce((s, ai) => N.add(s, e.amounts[ai]!), N.ZERO as Num), ...(e.refs ? { refs: e.refs } : {}) });
+        } else add(pid, { kind: '', id: '', date: lastDay, rule: rule.index, amount: ais.reduce((s, ai) => N.add(s, r.sum(i, ai)), N.ZERO as Num) });
       }
     }
     this.awardsNow[potIndex] = by;
@@ -299,4 +301,17 @@ export function settlePartner(
   const draw = ledger.draw(potIndex, pot, env, period, pay);
   const lots = ledger.settle(potIndex, pot, env.id, period, pay.paid, pay.notes);
   return { pay, figures: { ...(lots ? { ledger: lots } : {}), ...(held ? { hold: held.figures } : {}), ...(draw ? { draw } : {}) } };
+}
+
+/**
+ * At the end of a run (§13.1): the redemptions the ledger could not apply fail it
+ * (`LedgerProblemsError`, every problem listed) unless the run sets them aside (`reject`: true, or
+ * told them); returns how many records were set aside.
+ */
+export function ledgerOutcome(ledger: Ledger | undefined, reject: boolean | ((problems: readonly LedgerProblem[]) => void) | undefined): number {
+  const problems = ledger?.problems ?? [];
+  if (problems.length === 0) return 0;
+  if (!reject) throw new LedgerProblemsError(problems);
+  if (typeof reject === 'function') reject(problems);
+  return new Set(problems.map((q) => `${q.kind}\u0000${q.id}`)).size;
 }

@@ -10,6 +10,7 @@ import type { Num } from '../num.js';
 import { newRuleAcc, type RuleAcc } from '../pass1.js';
 import type { CompiledRule, Plan } from '../plan.js';
 import { drawWinners, type Entrant, type Winner } from './sweepstakes.js';
+import type { RunState } from '../run-state.js';
 
 /** What a draw did in a period: for statements (`draws`), traces and "why not". */
 export interface DrawOutcome {
@@ -44,7 +45,7 @@ export function randomPartners(plan: Plan, rule: CompiledRule, envs: Iterable<Pa
       if (weight) {
         const v = weight(ctx) as Num;
         const text = N.toText(v);
-        if (!/^\d+$/.test(text)) throw new EvalError('R0005', `the weight \`${scope.weight!.src ?? 'of the draw'}\` is ${text}, but a draw's weight is a whole number of entries, at least zero`);
+        if (!/^\d+$/.test(text)) throw new EvalError('R0006', `the weight \`${scope.weight!.src ?? 'of the draw'}\` is ${text}, but a draw's weight is a whole number of entries, at least zero`);
         w = BigInt(text);
       }
       if (w === 0n) zero.add(env.id);
@@ -81,4 +82,11 @@ export function notDrawnText(o: DrawOutcome | undefined, partner: string): strin
   const mine = o.entrants.find((e) => e.id === partner);
   const tickets = o.entrants.reduce((s, e) => s + e.weight, 0n);
   return `not drawn: ${o.winners.length} winner${o.winners.length === 1 ? '' : 's'} drawn from ${tickets} tickets of ${o.entrants.length} entrants; it held ${mine?.weight ?? 0n} (seed ${JSON.stringify(o.seed)})`;
+}
+
+/** A `for random` rule's awards in a period, as `finish.ts` asks them: the winners' accumulators; what it drew goes to `state.drawn`. */
+export function randomAwards(plan: Plan, rule: CompiledRule, envs: readonly PartnerEnv[], state: RunState, period: string): Map<string, RuleAcc> {
+  const accs = new Map<string, RuleAcc>();
+  state.drawn[rule.index] = randomPartners(plan, rule, envs, period, accs);
+  return accs;
 }

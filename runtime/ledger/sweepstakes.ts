@@ -4,7 +4,7 @@
  * bytes hashed; examples/sweepstakes/verify-draw.mjs recomputes it with no Incent code):
  * 1. the entrants are the partners whose `where` holds and whose weight (entries; 1 without
  *    `weighted by`) is above zero, in partner id order (UTF-16 code units, as ids sort everywhere);
- *    a weight that is not a whole number at least zero is an evaluation error (R0005);
+ *    a weight that is not a whole number at least zero is an evaluation error (R0006);
  * 2. their tickets are numbered 0 … T−1 in that order, each entrant holding as many consecutive
  *    tickets as its weight;
  * 3. draw k (0, 1, …, while k < N and tickets remain) hashes the seed, the period, the rule's name,

@@ -175,3 +175,23 @@ describe('windows (E0412)', () => {
     ]);
   });
 });
+
+describe('found by the fuzz target', () => {
+  it('a test value that is a constant computation is lowered to its value (it made lowering throw)', () => {
+    const source = `${BASE}\nlet base = 3 EUR\ntest "T" {\n  period 2026-Q1\n  partner "P1" { kind: "reseller", target: base * 2 }\n  sale { partner: "P1", date: 2026-01-05, sku: "A", category: "hardware", amount: 5 EUR + 5 EUR, quantity: 1 }\n  expect "P1" revenue = 2 * 5 EUR\n}\n`;
+    const artifact = compileOrThrow(source);
+    expect(artifact.tests[0]!.partners[0]!.fields['target']).toBe('6');
+    expect(artifact.tests[0]!.events[0]!.fields['amount']).toBe('10');
+    expect(artifact.tests[0]!.expects[0]!.value).toBe('10');
+  });
+
+  it('a name that error recovery inserted gives the syntax error alone, with spans inside the text', () => {
+    // (`if partner. then 1 else 2` is no longer one: after a dot any word is a field name, §12.1, so `partner.then` is a field)
+    for (const value of ['(lookup partner. { "distributor": 1, else: 2 })', 'abs(partner.) + 1', 'if partner. > 1 then 1 else 2']) {
+      const text = `${BASE}\nlet x = ${value}\n`;
+      const ds = compile(text).diagnostics.filter((d) => d.severity === 'error');
+      expect(ds.map((d) => d.code), value).toEqual(['E0101']);
+      for (const d of compile(text).diagnostics) expect(d.span.end, value).toBeGreaterThanOrEqual(d.span.start);
+    }
+  });
+});

@@ -32,7 +32,7 @@ partner {
 }
 event sale {
   amount: money
-  units: integer
+  units: integer in 0..100
   note: text
 }
 payout cash as cash {

@@ -164,6 +164,8 @@ function leaf(r: Rand, ty: Ty, s: Scope): Ex {
       if (ev) choices.push(() => prim(field('quantity')));
       choices.push(...eventLet('number'), ...previous('number'), ...at('number'));
       if (ev && s.rule) choices.push(() => prim(`(running count${r.bool() ? ` where ${field('category')} = ${quoteStr(r.pick(CATEGORIES))}` : ''}${r.bool() ? ` over ${r.pick(['year to date', 'last 2 months', 'this period'])}` : ''})`));
+      // §12.4: days between two dates (its second date would take what follows: an operand gets parentheses)
+      if (s.level !== 'program') choices.push(() => ({ text: `days between ${ev ? field('date') : 'period.start'} and period.end`, prec: 0 }));
       break;
     case 'money':
       choices.push(() => prim(moneyText(r, env)));
@@ -180,6 +182,10 @@ function leaf(r: Rand, ty: Ty, s: Scope): Ex {
         choices.push(() => ({ text: `${field('sku')} != ${quoteStr(r.pick(SKUS))}`, prec: P.cmp }));
         choices.push(() => ({ text: `${field('category')} in [${quoteStr(r.pick(CATEGORIES))}, ${quoteStr(r.pick(CATEGORIES))}]`, prec: P.cmp }));
         choices.push(() => ({ text: `${field('date')} in 2026-01-01..2026-0${r.int(1, 9)}-2${r.int(0, 8)}`, prec: P.cmp }));
+        // §12.4: dates moved by days and months, compared with the period's bounds
+        choices.push(() => ({ text: `${field('date')} + ${r.int(0, 90)} ${r.pick(['days', 'day'])} <= period.end`, prec: P.cmp }));
+        choices.push(() => ({ text: `${field('date')} - ${r.int(1, 3)} ${r.pick(['month', 'months'])} < period.start`, prec: P.cmp }));
+        choices.push(() => ({ text: `days between ${field('date')} and period.end > ${r.int(0, 40)}`, prec: P.cmp }));
       }
       if (s.level !== 'program' && env.partner) choices.push(() => ({ text: `partner.kind = ${quoteStr(r.pick(KINDS))}`, prec: P.cmp }));
       if (s.level !== 'program' && env.tiers.length) {
@@ -300,25 +306,63 @@ function potTy(p: Pot): Ty {
   return p.kind === 'points' || p.kind === 'item' ? 'number' : 'money';
 }
 
+/**
+ * §12.1: an event kind whose fields are named like keywords, some read from their own column, some
+ * with a default; its conditions use the fields bare (`where value > …`) and dates (§12.4).
+ */
+function claimDecl(r: Rand, currency: string): string {
+  const fields = [
+    r.bool() ? 'id: text from "Claim No"' : undefined,
+    `value: money${r.bool() ? ' from "Claim Value (€)"' : ''}${r.bool() ? ` default 0 ${currency}` : ''}`,
+    // all three options, in their one order: `in A..B`, `from "…"`, `default …`
+    `year: integer${r.bool() ? ' in 2000..2100' : ''}${r.bool() ? ' from "Year"' : ''} default 2026`,
+    'tier: one of "gold", "silver" default "silver"',
+    'note: text default ""',
+    `due: date${r.bool() ? ' in 2026-01-01..2027-12-31' : ''}${r.bool() ? ' default 2026-12-31' : ''}`,
+  ];
+  return `event claim {\n${fields.filter((f) => f !== undefined).join('\n')}\n}`;
+}
+
+function claimCondition(r: Rand, currency: string): string {
+  const forms = [
+    () => `days between date and due <= ${r.int(0, 60)}`,
+    () => `date + ${r.int(1, 60)} days <= due`,
+    () => `due >= period.start`,
+    () => `date + 1 month <= period.end`,
+    () => `year = 2026 and tier = "gold"`,
+    () => `note = ""`,
+    () => `claim.value > ${r.int(0, 500)} ${currency}`,
+    () => `value >= ${r.int(0, 500)} ${currency} or (tier = "silver" and not (note = "x"))`,
+  ];
+  return r.pick(forms)();
+}
+
 /** A random valid program, in canonical-ish spacing (one clause per line). */
 export function genProgram(r: Rand): string {
   const currency = r.pick(['EUR', 'EUR', 'USD', 'JPY']);
-  const period = r.pick(['month', 'quarter', 'year'] as const);
+  const period = r.pick(['month', 'quarter', 'half', 'year'] as const);
   const partner = r.bool(0.7);
   const training = r.bool(0.4);
+  const claim = r.bool(0.4);
   const env: Env = { currency, partner, names: { number: [], money: [] }, moneyMeasures: [], tiers: [] };
   const out: string[] = [];
   const header = [`currency ${currency}`, `period ${period}`, 'start 2026-01-01'];
   if (r.bool()) header.push('end 2026-12-31');
   if (r.bool()) header.push(`rounding ${r.pick(['half-even', 'half-up', 'half-down', 'down', 'up', 'floor', 'ceiling'])}`);
   out.push(`program ${quoteStr(r.pick(['Generated', 'North "wind"', 'ä program']))} {\n${header.join('\n')}\n}`);
-  if (partner) out.push(PARTNER_DECL);
-  out.push(SALE_DECL);
+  // Field ranges (`in A..B`), some of the time: data validation and the exposure analysis's input.
+  const jpy = currency === 'JPY';
+  const amountRange = r.bool(0.3) ? ` in ${r.pick(['0', '-100', '1'])} ${currency}..${r.pick(['500', '5_000', jpy ? '1_000_000' : '1_000_000.50'])} ${currency}` : '';
+  const quantityRange = r.bool(0.3) ? ` in ${r.pick(['0', '1'])}..${r.int(1, 20)}` : '';
+  const targetRange = r.bool(0.2) ? ` in 0 ${currency}..${r.pick(['1_000', '100_000'])} ${currency}` : '';
+  if (partner) out.push(PARTNER_DECL.replace('target: money', `target: money${targetRange}`));
+  out.push(SALE_DECL.replace('amount: money', `amount: money${amountRange}`).replace('quantity: integer', `quantity: integer${quantityRange}`));
   if (training) out.push(TRAINING_DECL);
+  if (claim) out.push(claimDecl(r, currency));
 
   // Measures (at least one money measure, to key tiers and bands).
   const saleScope: Scope = { env, level: 'event', event: 'sale' };
-  const windows = ['this period', 'previous period', 'year to date', 'previous year', 'program to date', `last ${r.int(1, 4)} ${r.pick(['periods', 'months', 'quarters', 'years'])}`];
+  const windows = ['this period', 'previous period', 'year to date', 'half to date', 'previous year', 'program to date', `last ${r.int(1, 4)} ${r.pick(['periods', 'months', 'quarters', 'years'])}`];
   const clauses = () => `${r.bool(0.4) ? ` where ${genExpr(r, 'bool', saleScope, 2).text}` : ''}${r.bool(0.3) ? ` over ${r.pick(windows)}` : ''}`;
   out.push(`measure revenue = sum sale.amount${clauses()}`);
   env.names.money.push('revenue');
@@ -356,6 +400,12 @@ export function genProgram(r: Rand): string {
   }
   const ret = r.bool(0.3);
   if (ret) out.push(RET_DECL);
+  if (claim) {
+    out.push(`measure claimed = sum value where ${claimCondition(r, currency)}`);
+    env.names.money.push('claimed');
+    out.push(`measure claim_days = sum days between claim.date and due`); // bare `date` first would be ambiguous (E0211: every kind has one)
+    env.names.number.push('claim_days');
+  }
 
   // Tiers.
   const nTiers = r.int(0, 2);
@@ -461,15 +511,24 @@ export function genProgram(r: Rand): string {
     out.push(`rule ${quoteStr(`Rule ${i}${r.pick(['', ' \\"quoted\\"', ' ünï'])}`)} {\n${lines.join('\n')}\n}`);
   }
 
+  if (claim) {
+    const pot = r.pick(pots.filter((p) => potTy(p) === 'money'));
+    out.push(`rule "Claims" {\nfor each claim where ${claimCondition(r, currency)}\naward value * ${percentText(r)} to ${pot.name}\n}`);
+  }
+
   // Tests.
   if (r.bool(0.5)) {
-    const periodText = period === 'month' ? '2026-03' : period === 'quarter' ? '2026-Q1' : '2026';
+    const periodText = period === 'month' ? '2026-03' : period === 'quarter' ? '2026-Q1' : period === 'half' ? '2026-H1' : '2026';
     const items = [`period ${periodText}`];
     if (partner) items.push(`partner "P1" { kind: ${quoteStr(r.pick(KINDS))}, region: ${quoteStr(r.pick(REGIONS))}, target: ${moneyText(r, env)} }`);
     const nSales = r.int(0, 3);
     for (let k = 0; k < nSales; k++) {
       const id = r.bool(0.3) ? `id: "S${k}", ` : '';
       items.push(`sale { ${id}partner: "P1", date: 2026-0${r.int(1, 3)}-1${r.int(0, 9)}, sku: ${quoteStr(r.pick(SKUS))}, category: ${quoteStr(r.pick(CATEGORIES))}, amount: ${moneyText(r, env)}, quantity: ${r.int(0, 9)} }`);
+    }
+    if (claim) {
+      // fields with a default may be left out; `""` is an empty cell, which `note`'s default allows
+      items.push(`claim { partner: "P1", date: 2026-0${r.int(1, 3)}-1${r.int(0, 9)}, value: ${moneyText(r, env)}, due: 2026-0${r.int(1, 6)}-2${r.int(0, 8)}${r.bool() ? ', note: ""' : ''}${r.bool() ? ', tier: "gold"' : ''} }`);
     }
     if (partner || nSales) {
       const target = r.pick(pots);
@@ -489,10 +548,16 @@ const SPACES = [' ', ' ', ' ', '  ', '\t', '\n', '\n', '\r\n', '\n\n', '\n  \n\t
 const TIGHT = new Set(['{', '}', '(', ')', '[', ']', ',', ':']);
 const COMMENT_TEXTS = ['', ' note', ' TODO: check with finance', '# double', ' "quoted" \\ text', ' ünïcødé ✓', ' trailing spaces   ', '-- x = 1 --', ' { not code }'];
 
+const TOKEN = /"(?:[^"\\\r\n]|\\.)*"|#[^\r\n]*|\d{4}-\d{2}-\d{2}|\d{4}-(?:Q\d|H\d|\d{2})|\d(?:_?\d)*(?:\.\d(?:_?\d)*)?%?|half-(?:even|up|down)\b|[A-Za-z_][A-Za-z0-9_]*|\.\.|!=|<=|>=|[{}()[\],:.<>=+\-*/]/g;
+
 /** Splits a program into tokens and comments, keeping each token's text (a cheap lexer for messifying). */
 export function tokenTexts(text: string): string[] {
-  const re = /"(?:[^"\\\r\n]|\\.)*"|#[^\r\n]*|\d{4}-\d{2}-\d{2}|\d{4}-(?:Q\d|\d{2})|\d(?:_?\d)*(?:\.\d(?:_?\d)*)?%?|half-(?:even|up|down)\b|[A-Za-z_][A-Za-z0-9_]*|\.\.|!=|<=|>=|[{}()[\],:.<>=+\-*/]/g;
-  return text.match(re) ?? [];
+  return text.match(TOKEN) ?? [];
+}
+
+/** The tokens and comments of a program with their offsets (for mutating a program in place). */
+export function tokenSpans(text: string): { text: string; start: number; end: number }[] {
+  return [...text.matchAll(TOKEN)].map((m) => ({ text: m[0], start: m.index, end: m.index + m[0].length }));
 }
 
 /** Re-spaces the tokens of a program at random and inserts comments between them (never inside a token). */
@@ -567,6 +632,8 @@ export const tokenSoupArb: fc.Arbitrary<string> = fc
 // ---------------------------------------------------------------------------------------------
 // Syntax-only expressions (not type-correct): every operator, nesting and parenthesisation.
 
+const ENDS_WITH_KEYWORD = new RegExp(`\\b(${KEYWORDS.join('|')})$`);
+
 /** A random syntactically valid expression (types are not respected), with random redundant parentheses. */
 export function genSyntaxExpr(r: Rand, depth = 4): Ex {
   const sub = () => genSyntaxExpr(r, depth - 1);
@@ -578,6 +645,8 @@ export function genSyntaxExpr(r: Rand, depth = 4): Ex {
     () => ({ text: quoteStr(r.pick(['', 'a', 'say "hi"', 'back\\slash', '#not a comment', 'tab\there'])), prec: P.primary }),
     () => ({ text: r.pick(['true', 'false', 'x', 'revenue', 'date', 'text', 'cash', 'sale.amount', 'partner.region', 'refund.sale.amount', 'a.b.c', 'first', 'level']), prec: P.primary }),
     () => ({ text: r.pick(['previous revenue', 'previous status', 'rate at sale.date', 'status at (d)', 'x at 2026-01-01']), prec: P.primary }),
+    // §12.1: keywords as field names, qualified and bare (also through a ref); §12.4: the period's bounds
+    () => ({ text: r.pick(['sale.value', 'partner.year', 'sale.from', 'sale.if', 'sale.period', 'refund.sale.value', 'value', 'year', 'count', 'tier', 'to', 'partner', 'period.start', 'period.end']), prec: P.primary }),
   ];
   if (depth <= 0 || r.bool(0.25)) return r.pick(leaves)();
   const forms: (() => Ex)[] = [
@@ -590,6 +659,9 @@ export function genSyntaxExpr(r: Rand, depth = 4): Ex {
     },
     () => ({ text: `not ${op(sub(), P.not)}`, prec: P.not }),
     () => ({ text: `-${op(sub(), P.neg)}`, prec: P.neg }),
+    // §12.4: a duration (a postfix unit on a primary) and days between two additive expressions
+    () => ({ text: `${op(sub(), P.primary)} ${r.pick(['days', 'day', 'months', 'month'])}`, prec: P.neg }),
+    () => ({ text: `days between ${op(sub(), P.add)} and ${op(sub(), P.add)}`, prec: 0 }), // its second date would take what follows: an operand gets parentheses
     () => ({ text: `${op(sub(), P.add)} in ${op(sub(), P.add)}..${op(sub(), P.add)}`, prec: P.cmp }),
     () => ({ text: `${op(sub(), P.add)} in [${Array.from({ length: r.int(0, 3) }, () => op(sub(), P.add)).join(', ')}]`, prec: P.cmp }),
     () => ({ text: `if ${sub().text} then ${sub().text} else ${sub().text}`, prec: 0 }),
@@ -597,16 +669,31 @@ export function genSyntaxExpr(r: Rand, depth = 4): Ex {
     () => {
       const entries = Array.from({ length: r.int(0, 4) }, (_, i) => `${r.bool() ? `K${i}` : quoteStr(`k${i}`)}: ${sub().text}`);
       if (r.bool(0.3)) entries.splice(r.int(0, entries.length), 0, `else: ${sub().text}`);
-      return { text: `lookup ${op(sub(), P.primary)} { ${entries.join(r.pick([', ', ',\n', '\n']))}${entries.length && r.bool(0.2) ? ',' : ''} }`, prec: P.primary };
+      // A keyword used as a name is followed by a comma, not by the next key (REFERENCE.md, §12.1).
+      const sep = entries.some((e) => ENDS_WITH_KEYWORD.test(e)) ? r.pick([', ', ',\n']) : r.pick([', ', ',\n', '\n']);
+      return { text: `lookup ${op(sub(), P.primary)} { ${entries.join(sep)}${entries.length && r.bool(0.2) ? ',' : ''} }`, prec: P.primary };
     },
     () => {
-      const bands = Array.from({ length: r.int(0, 3) }, (_, i) => `${i ? 'from' : 'below'} ${op(sub(), P.add)}: ${sub().text}`);
+      // A threshold that ends with a keyword used as a name or a duration's unit is parenthesised: `:` cannot follow one.
+      const threshold = () => {
+        const t = op(sub(), P.add);
+        return ENDS_WITH_KEYWORD.test(t) || /\b(day|month)$/.test(t) ? `(${t})` : t;
+      };
+      const bands = Array.from({ length: r.int(0, 3) }, (_, i) => `${i ? 'from' : 'below'} ${threshold()}: ${sub().text}`);
       return { text: `${r.pick(['bands', 'marginal'])} ${op(sub(), P.primary)} { ${bands.join('\n')} }`, prec: P.primary };
     },
     // v0.2: interpolation, running totals (the value a primary, the condition without `and`/`or`), values at a date
     () => {
-      const points = Array.from({ length: r.int(0, 3) }, () => `${op(sub(), P.add)}: ${sub().text}`);
-      return { text: `interpolate ${op(sub(), P.primary)} { ${points.join(r.pick([', ', '\n', ' ']))} }`, prec: P.primary };
+      // a point that ends with a keyword used as a name or a duration's unit is parenthesised, like a band threshold
+      const point = () => {
+        const t = op(sub(), P.add);
+        return ENDS_WITH_KEYWORD.test(t) || /\b(day|month)$/.test(t) ? `(${t})` : t;
+      };
+      const points = Array.from({ length: r.int(0, 3) }, () => `${point()}: ${sub().text}`);
+      // Points may be separated by a newline or a space only where the next point cannot continue the
+      // value before it (`0\n-1: 2` is `0 - 1: 2`; `x\n(1): 2` is a call), and a keyword used as a name ends no value.
+      const safe = !points.slice(1).some((p) => /^[-(]/.test(p)) && !points.some((p) => ENDS_WITH_KEYWORD.test(p));
+      return { text: `interpolate ${op(sub(), P.primary)} { ${points.join(r.pick(safe ? [', ', '\n', ' '] : [', ', ',\n']))} }`, prec: P.primary };
     },
     () => {
       const where = r.bool() ? ` where ${op(sub(), P.not)}` : '';

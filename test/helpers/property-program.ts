@@ -1,15 +1,17 @@
 /**
  * The program the evaluator's property and time-zone tests run: every kind of pot, cap, budget and
- * rule, and v0.2's §12.2, §12.3, §12.5 (an event-level let read through a `ref`, running totals,
- * keyed once, interpolation, previous values, values at a date, a tier that falls at most one
- * level, a budget served first come first served) and §13 (points that expire, a hold whose
- * clawbacks come through a `ref`, a recoverable draw, a seeded draw).
+ * rule; a column read under another header and a field with a default (§12.1); dates moved by days
+ * and months, days between two dates, and the period's bounds (§12.4); §12.2, §12.3, §12.5 (an
+ * event-level let read through a `ref`, running totals, keyed once, interpolation, previous values,
+ * values at a date, a tier that falls at most one level, a budget served first come first served);
+ * and §13 (points that expire, a hold whose clawbacks come through a `ref`, a recoverable draw, a
+ * seeded draw).
  */
 import { header } from './run.js';
 
 export const PROGRAM = `${header()}
 partner { kind: one of "distributor", "reseller" }
-event sale { category: one of "hardware", "software"  amount: money }
+event sale { category: one of "hardware", "software"  amount: money from "Amount (€)"  shipped: date default 2026-06-30 }
 event refund { amount: money }
 event return { sale: ref sale }
 measure revenue = sum sale.amount
@@ -86,6 +88,14 @@ rule "Each category once" {
 rule "Growth" {
   for each partner where growth > 0 EUR and previous status >= Silver
   award growth * 1% to first
+}
+rule "Quick delivery" {
+  for each sale where days between date and shipped <= 30 and date + 1 month >= period.start + 1 month
+  award 5 to pts
+}
+rule "Late in the period" {
+  for each sale where shipped > period.end - 10 days
+  award 1 to pts
 }
 rule "Lucky" {
   for random 1 partners weighted by floor(revenue / 1_000 EUR) seed "Property" where revenue > 0 EUR

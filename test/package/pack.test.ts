@@ -107,7 +107,9 @@ describe('the packed package', () => {
     const visit = (file: string) => {
       if (seen.has(file)) return;
       seen.add(file);
-      for (const m of readFileSync(file, 'utf8').matchAll(/\bfrom\s*"([^"]+)"|\bimport\s*"([^"]+)"|\bimport\(\s*"([^"]+)"\s*\)/g)) {
+      // Import and export statements only: the text of messages may say `from "Column header"` (§12.1).
+      const statements = /\b(?:import|export)\s*[\w$*\s{},]*?\bfrom\s*"([^"]+)"|\bimport\s*"([^"]+)"|\bimport\(\s*"([^"]+)"\s*\)/g;
+      for (const m of readFileSync(file, 'utf8').matchAll(statements)) {
         const spec = m[1] ?? m[2] ?? m[3]!;
         if (spec.startsWith('.')) visit(join(dirname(file), spec));
         else bare.add(spec);
@@ -233,6 +235,7 @@ console.log(JSON.stringify(r));`;
     mkdirSync(join(alone, 'dist'));
     cpSync(join(app, 'node_modules', 'incent', 'bin'), join(alone, 'bin'), { recursive: true });
     cpSync(join(app, 'node_modules', 'incent', 'dist', 'incent.mjs'), join(alone, 'dist', 'incent.mjs'));
+    cpSync(join(app, 'node_modules', 'incent', 'dist', 'cli'), join(alone, 'dist', 'cli'), { recursive: true }); // the chunk the commands load
     cpSync(join(app, 'node_modules', 'incent', 'package.json'), join(alone, 'package.json'));
     const help = sh(process.execPath, [join(alone, 'bin', 'incent.js'), 'check', join(app, 'program.incent')], work);
     expect(help.stderr).toBe(`${join(app, 'program.incent')}: ok\n`);

@@ -111,6 +111,78 @@ describeInChromium('playground in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('Exposure: beside the results, the most each pot can pay, what leaves it unbounded and what would bound it; updated as one types', async () => {
+    const exposure = () => page.locator('[data-testid=exposure]').innerText();
+    const notes = () => page.locator('[data-testid=exposure-notes]').innerText();
+    // Worked out from the program (test/fixtures/northwind.incent) by hand, as `incent check --exposure` gives it.
+    await expect.poll(exposure, { timeout: 20_000 }).toMatch(/cash\s+20,000\.00 EUR\s+the pot's cap\s+250,000\.00 EUR\s+the budget\s+1,000,000\.00 EUR\n/);
+    expect(await exposure()).toContain('Over the program (4 periods)');
+    expect(await exposure()).toMatch(/points\s+unbounded\s+unbounded\s+unbounded\n/);
+    expect(await exposure()).toMatch(/credit\s+50,000\.00 EUR\s+the rule's cap\s+unbounded\s+unbounded\n/);
+    expect(await exposure()).toMatch(/trip\s+1 item\s+its awards\s+10 items\s+the rankings that award to it\s+40 items/);
+    expect(await notes()).toContain('line 55: points: rule "Hardware points" is unbounded — each award `floor(amount / 1 EUR) * multiplier` is not bounded: `sale.amount` (a field without a range); and a partner\'s sale events are not bounded in number');
+    expect(await notes()).toContain('cash: paid to one partner in a period, also what is carried in from earlier periods (up to 49.99 EUR): at most 20,049.99 EUR');
+    expect(await notes()).toContain('credit, to bound it for all partners: add `budget AMOUNT` to payout credit');
+    // The cash budget: 250,000 EUR → 200,000 EUR; over the program, 4 × 200,000 EUR.
+    await page.locator('[data-testid=editor] .view-lines').click();
+    await page.keyboard.press('Control+f'); // find selects the text, wherever it is
+    await page.keyboard.type('budget 250_000');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('ArrowRight'); // after `250_000`
+    for (let i = 0; i < '0_000'.length; i++) await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('Shift+ArrowLeft');
+    await page.keyboard.press('Shift+ArrowLeft');
+    await page.keyboard.type('20');
+    await expect.poll(exposure, { timeout: 20_000 }).toMatch(/cash\s+20,000\.00 EUR\s+the pot's cap\s+200,000\.00 EUR\s+the budget\s+800,000\.00 EUR\n/);
+    // A line in the notes moves the editor there.
+    await page.locator('[data-testid=exposure-notes] button', { hasText: 'line 60' }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('[data-testid=editor]') !== null)).toBe(true);
+    await resetToSpecExample();
+    expect(errors).toEqual([]);
+  });
+
+  it('Coverage: the editor shades what the data never reaches, the results list every item, both follow the program as one types; turned off, the shading goes', async () => {
+    await page.locator('[data-testid=coverage-toggle]').check();
+    const coverage = () => page.locator('[data-testid=coverage]').innerText();
+    const row = (label: string) => page.locator('[data-testid=coverage] tbody tr', { hasText: label }).innerText();
+    // As `incent run --coverage` gives it over the same data (counted by hand from the sample files).
+    await expect.poll(coverage, { timeout: 20_000 }).toMatch(/^Coverage: 10 of 18 items reached over every period/);
+    expect(await page.locator('[data-testid=coverage] tbody tr').count()).toBe(18);
+    expect(await page.locator('[data-testid=coverage] tbody tr.never').count()).toBe(8);
+    expect(await row('tier status: Gold')).toMatch(/^line 33\s+tier status: Gold\s+never: no partner reached this level$/);
+    expect(await row('tier status: Silver')).toMatch(/^line 32\s+tier status: Silver\s+2 partners$/);
+    expect(await row('rule "Hardware points"')).toMatch(/^line 55\s+rule "Hardware points"\s+14 events, 6 partners$/);
+    expect(await row('payout cash: budget')).toMatch(/^line 48\s+payout cash: budget 250,000 EUR\s+never: it never bound$/);
+    expect(await row('rule "Heroes trip"')).toMatch(/^line 77\s+rule "Heroes trip"\s+never: the data never made it award$/);
+    // Each shaded line is one the data never reached: the Gold level and the whole Heroes trip rule, not the Silver level.
+    const shadedTops = () => page.$$eval('[data-testid=editor] .view-overlays .coverage-never', (els) => els.map((e) => (e.parentElement as HTMLElement).style.top));
+    const topOf = (text: string) => page.locator('[data-testid=editor] .view-line', { hasText: text }).first().evaluate((e) => (e as HTMLElement).style.top);
+    await page.locator('[data-testid=coverage] button', { hasText: 'line 33' }).click();
+    await expect.poll(shadedTops, { timeout: 10_000 }).toContain(await topOf('Gold from 1_000_000 EUR'));
+    expect(await shadedTops()).not.toContain(await topOf('Silver from 250_000 EUR'));
+    // The lookup's Gold entry alone is shaded on its line (the text's tokens are spans of their own; Monaco's spaces are no-break spaces).
+    expect((await page.locator('[data-testid=editor] .view-line .coverage-never-inline').allInnerTexts()).join('').replace(/\u00a0/g, ' ')).toBe('Gold: 1.5');
+    await page.locator('[data-testid=coverage] button', { hasText: 'line 77' }).click();
+    await expect.poll(shadedTops, { timeout: 10_000 }).toEqual(expect.arrayContaining([await topOf('rule "Heroes trip"'), await topOf('for top 10 partners'), await topOf('award 1 to trip')]));
+    expect(await page.locator('[data-testid=editor] .margin .coverage-never-gutter').count()).toBeGreaterThan(0);
+    // Every partner with revenue qualifies for the trip: the rule is reached, its lines no longer shaded.
+    await page.keyboard.press('Control+f');
+    await page.keyboard.type('revenue >= 500_000 EUR');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('ArrowRight'); // after `EUR`
+    for (let i = 0; i < ' EUR'.length; i++) await page.keyboard.press('ArrowLeft');
+    for (let i = 0; i < '500_000'.length; i++) await page.keyboard.press('Backspace');
+    await page.keyboard.type('1');
+    await expect.poll(coverage, { timeout: 20_000 }).toMatch(/^Coverage: 11 of 18 items reached over every period/);
+    expect(await row('rule "Heroes trip"')).toMatch(/^line 77\s+rule "Heroes trip"\s+\d+ partners?$/);
+    await expect.poll(shadedTops, { timeout: 10_000 }).not.toContain(await topOf('award 1 to trip'));
+    await page.locator('[data-testid=coverage-toggle]').uncheck();
+    await expect.poll(() => page.locator('[data-testid=editor] .coverage-never').count(), { timeout: 10_000 }).toBe(0);
+    expect(await page.locator('[data-testid=coverage]').count()).toBe(0);
+    await resetToSpecExample();
+    expect(errors).toEqual([]);
+  });
+
   it('editing a data cell changes a payout', async () => {
     await page.selectOption('[data-testid=period]', '2026-Q1');
     await expect.poll(() => page.locator('[data-testid=results] h2', { hasText: 'Statement' }).innerText()).toBe('Statement 2026-Q1');

@@ -1,10 +1,16 @@
 /**
  * Every example, loaded the way the playground loads it (data files → tables → CSV → the runtime),
- * gives the statements in its expected/ folder: the data panel's round trip loses nothing.
+ * gives the statements in its expected/ folder: the data panel's round trip loses nothing. With
+ * coverage asked for, the same statements, and the coverage and exposure the command line gives.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runProgram } from '../../playground/src/run.js';
+import { exposureView, runProgram } from '../../playground/src/run.js';
+import { compile } from '../../compiler/compile.js';
+import { coverageOfRun, coverageProgram, itemLabel, neverReached, reachedBy } from '../../review/coverage.js';
+import { exposure } from '../../review/exposure.js';
+import { openDataFolder } from '../../runtime/data/node-stream.js';
+import { Evaluator } from '../../runtime/evaluate.js';
 import { baseName, fileToTable, tableToCsv } from '../../playground/src/tables.js';
 
 const examples = existsSync('examples') ? readdirSync('examples').filter((d) => existsSync(`examples/${d}/program.incent`) && existsSync(`examples/${d}/expected`)) : [];
@@ -25,5 +31,35 @@ describe('examples in the playground', () => {
       const want = Object.fromEntries(expected.partners.map((p) => [p.id, Object.fromEntries(Object.entries(p.pots).map(([k, v]) => [k, [v.paid, v.carried]]))]));
       expect(got).toEqual(want);
     }
+  });
+
+  it.each(examples)('%s: with coverage, the same statements, and the coverage and exposure of the command line', (name) => {
+    const dir = `examples/${name}`;
+    const files: Record<string, string> = {};
+    if (existsSync(`${dir}/data`)) for (const f of readdirSync(`${dir}/data`)) files[`${baseName(f)}.csv`] = tableToCsv(fileToTable(f, readFileSync(`${dir}/data/${f}`, 'utf8'))).text;
+    const program = readFileSync(`${dir}/program.incent`, 'utf8');
+    const plain = runProgram({ type: 'run', id: 1, text: program, files });
+    const covered = runProgram({ type: 'run', id: 2, text: program, files, coverage: true });
+    expect(plain.coverage).toBeUndefined();
+    expect(covered.blocked).toBeUndefined();
+    expect({ ...covered, id: 1, ms: 0, coverage: undefined }).toEqual({ ...plain, ms: 0, coverage: undefined });
+    // The command line's way: the program compiled for coverage, its data streamed from the folder.
+    const cp = coverageProgram(program, `${dir}/program.incent`).program!;
+    const folder = openDataFolder(`${dir}/data`, cp.artifact);
+    const { report } = coverageOfRun(cp, (probe) => new Evaluator(cp.artifact, { probe }).runSource(folder.partners, folder), { program: `${dir}/program.incent` });
+    expect(report.items.length).toBeGreaterThan(0);
+    expect(covered.coverage).toEqual({
+      items: report.items.map((i) => ({ kind: i.kind, label: itemLabel(i), line: i.line, start: i.start, end: i.end, reached: i.reached, by: i.reached ? reachedBy(i) : neverReached(i, 'run') })),
+      reached: report.summary.reached,
+      total: report.summary.items,
+    });
+    const c = compile(program);
+    const x = exposure(c.artifact!, { program: 'program.incent' }, { checked: c.checked!, text: program });
+    expect(plain.exposure).toEqual(exposureView(x));
+    // Every pot, its figures unbounded exactly when the report's are, every reason and fix in the notes.
+    expect(plain.exposure!.pots.map((p) => [p.pot, p.perPartner.bounded, p.perPeriod.bounded, p.program?.bounded])).toEqual(x.pots.map((p) => [p.pot, p.perPartner.bounded, p.perPeriod.bounded, p.program?.bounded]));
+    expect(plain.exposure!.pots.flatMap((p) => [p.perPartner, p.perPeriod]).every((b) => b.bounded !== (b.text === 'unbounded'))).toBe(true);
+    const notes = plain.exposure!.notes.map((n) => n.text).join('\n');
+    for (const p of x.pots) for (const w of [...p.rules.map((r) => r.why), p.fix?.perPartner, p.fix?.perPeriod]) if (w) expect(notes).toContain(w);
   });
 });

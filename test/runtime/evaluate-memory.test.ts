@@ -205,7 +205,7 @@ rule "Return at the original rate" {
     expect(award(r, '2026-Q2', 'P1', 'Return at the original rate')).toBe('-45');
   });
 
-  it('a date after the period evaluated is an evaluation error (R0004)', () => {
+  it('a date after the period evaluated is an evaluation error (R0005)', () => {
     const bad = src.replace('(rate at sale.date)', '(rate at 2026-12-01)');
     let error: unknown;
     try {
@@ -214,7 +214,7 @@ rule "Return at the original rate" {
       error = e;
     }
     expect(error).toBeInstanceOf(EvalError);
-    expect((error as EvalError).code).toBe('R0004');
+    expect((error as EvalError).code).toBe('R0005');
     expect((error as Error).message).toBe('rule "Return at the original rate", return "R1" of partner "P1": `rate at …`: 2026-12-01 is in 2026-Q4, after the period being evaluated (2026-Q1)');
   });
 

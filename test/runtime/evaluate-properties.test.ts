@@ -21,7 +21,8 @@ const PIDS = ['P1', 'P2', 'P3', 'P4', 'P5'];
 
 interface Data {
   kinds: ('distributor' | 'reseller')[];
-  sales: { p: number; day: number; cat: number; cents: number; mills: boolean }[];
+  /** `ship`: days from the sale to its shipping, or none (the default, 2026-06-30). */
+  sales: { p: number; day: number; cat: number; cents: number; mills: boolean; ship: number | null }[];
   refunds: { p: number; day: number; cents: number }[];
   /** Returns of sales (by their index among the sales, modulo their number), some days after. */
   returns: { sale: number; after: number }[];
@@ -39,7 +40,7 @@ function money(cents: number, mills: boolean): string {
 const dataArb: fc.Arbitrary<Data> = fc.record({
   kinds: fc.array(fc.constantFrom('distributor' as const, 'reseller' as const), { minLength: PIDS.length, maxLength: PIDS.length }),
   sales: fc.array(
-    fc.record({ p: fc.nat(PIDS.length - 1), day: fc.nat(455), cat: fc.nat(1), cents: fc.integer({ min: 1, max: 400_000 }), mills: fc.boolean() }),
+    fc.record({ p: fc.nat(PIDS.length - 1), day: fc.nat(455), cat: fc.nat(1), cents: fc.integer({ min: 1, max: 400_000 }), mills: fc.boolean(), ship: fc.option(fc.nat(60)) }),
     { maxLength: 40 },
   ),
   refunds: fc.array(fc.record({ p: fc.nat(PIDS.length - 1), day: fc.nat(455), cents: fc.integer({ min: 1, max: 300_000 }) }), { maxLength: 8 }),
@@ -49,7 +50,7 @@ const dataArb: fc.Arbitrary<Data> = fc.record({
 function rows(d: Data): { partners: string[]; sale: string[]; refund: string[]; return: string[] } {
   return {
     partners: PIDS.map((id, i) => `${id},${d.kinds[i]}`),
-    sale: d.sales.map((s, i) => `S${i},${PIDS[s.p]},${isoDay(s.day)},${s.cat ? 'hardware' : 'software'},${money(s.cents, s.mills)}`),
+    sale: d.sales.map((s, i) => `S${i},${PIDS[s.p]},${isoDay(s.day)},${s.cat ? 'hardware' : 'software'},${money(s.cents, s.mills)},${s.ship === null ? '' : isoDay(s.day + s.ship)}`),
     refund: d.refunds.map((s, i) => `R${i},${PIDS[s.p]},${isoDay(s.day)},${money(s.cents, false)}`),
     return: d.sales.length === 0 ? [] : d.returns.map((x, i) => {
       const k = x.sale % d.sales.length;
@@ -62,7 +63,7 @@ function rows(d: Data): { partners: string[]; sale: string[]; refund: string[]; 
 function files(r: ReturnType<typeof rows>): Record<string, string> {
   return {
     'partners.csv': ['id,kind', ...r.partners].join('\n') + '\n',
-    'sale.csv': ['id,partner,date,category,amount', ...r.sale].join('\n') + '\n',
+    'sale.csv': ['id,partner,date,category,Amount (€),shipped', ...r.sale].join('\n') + '\n',
     'refund.csv': ['id,partner,date,amount', ...r.refund].join('\n') + '\n',
     'return.csv': ['id,partner,date,sale', ...r.return].join('\n') + '\n',
   };

@@ -36,6 +36,13 @@ export const RUN_CASES: RunCase[] = [
     message: 'rule "Per unit", sale "S1" of partner "P1": division by zero in `amount / units / 1 EUR`: `units` is zero',
   },
   {
+    code: 'R0001',
+    title: 'a constant that divides by zero where the checker cannot fold it',
+    program: `${header}let k = abs(1 / 0)\npayout points as points\nrule "Per unit" {\n  for each sale\n  award floor(amount / 1 EUR * k) to points\n}\n`,
+    data: { 'sale.csv': 'id,partner,date,amount,units\nS1,P1,2026-01-05,10,1\n' },
+    message: 'let k, a constant of the program: division by zero in `1 / 0`: `0` is zero',
+  },
+  {
     code: 'R0002',
     title: 'a result outside the size of numbers',
     program: `${header}measure total = sum sale.amount / 1 EUR\nlet squared = total * total\npayout points as points\nrule "Squares" {\n  for each partner\n  award floor(squared) to points\n}\n`,
@@ -44,6 +51,13 @@ export const RUN_CASES: RunCase[] = [
   },
   {
     code: 'R0004',
+    title: 'a date moved outside the calendar',
+    program: `${header}payout points as points\nrule "Due" {\n  for each sale where date + units * 1_000 months < 2030-01-01\n  award 1 to points\n}\n`,
+    data: { 'sale.csv': 'id,partner,date,amount,units\nS1,P1,2026-01-05,10,100\n' },
+    message: 'rule "Due", sale "S1" of partner "P1": `date + units * 1_000 months`: 2026-01-05 + 100000 months is outside 0001-01-01..9999-12-31',
+  },
+  {
+    code: 'R0005',
     title: 'a value at a date after the period evaluated',
     program: `${header}measure total = sum sale.amount\nlet rate = bands total {\n  below 1_000 EUR: 1%\n  from 1_000 EUR: 2%\n}\npayout cash as cash\nrule "At year end" {\n  for each sale\n  award amount * (rate at 2026-12-31) to cash\n}\n`,
     data: { 'sale.csv': 'id,partner,date,amount,units\nS1,P1,2026-01-05,100,1\n' },

@@ -16,10 +16,11 @@ partner {
 
 event sale {
   amount: money
-  units: integer
+  units: integer in 0..1_000
   shipped: date
   promo: boolean
   note: text
+  channel: text from "Sales Channel" default "direct"
 }
 
 payout cash as cash {
@@ -77,6 +78,7 @@ export const DATA_CASES: DataCase[] = [
   { code: 'D0107', title: 'a line above 1 MiB', files: sale(`S1,P1,2026-01-05,10,1,2026-01-06,true,"${'x'.repeat(1 << 20)}"`), problem: 'sale.csv:2: a line longer than 1,048,576 characters starts here (the limit of a data line); the file is not read past it' },
   { code: 'D0108', title: 'a value above 65,536 characters', files: sale(`S1,P1,2026-01-05,10,1,2026-01-06,true,${'x'.repeat(70_000)}`), problem: 'sale.csv:2: field "note": is 70,000 characters long; the limit of a value is 65,536' },
   { code: 'D0109', title: 'a header above 10,000 columns', files: { 'sale.csv': `${SALES}${',c'.repeat(10_000)}\n` }, problem: 'sale.csv:1: the header has 10,008 columns; the limit is 10,000' },
+  { code: 'D0119', title: 'a field with a default whose column is absent', files: sale(ok), problem: 'sale.csv:1: warning: no column "Sales Channel" for field "channel": every record takes the field\'s default' },
   { code: 'D0111', title: 'a JSON file that is not JSON', files: { 'sale.json': '[{"id": "S1",]' }, problem: 'sale.json:1: is not valid JSON (Expected double-quoted property name)' },
   { code: 'D0112', title: 'a JSON file that is not an array', files: { 'sale.json': '{"id": "S1"}' }, problem: 'sale.json:1: a JSON data file must be an array of objects ([{...}, {...}])' },
   { code: 'D0113', title: 'an unknown JSON key', files: { 'sale.json': '[{"id":"S1","partner":"P1","date":"2026-01-05","amount":"10","units":1,"shipped":"2026-01-06","promo":true,"note":"x","region":"EMEA"}]' }, problem: 'sale.json:1: warning: unknown field "region" is ignored' },
@@ -102,6 +104,7 @@ export const DATA_CASES: DataCase[] = [
   { code: 'D0215', title: 'a value outside its enumeration', files: { 'partners.csv': 'id,region\nP1,AMER\n', ...sale(ok) }, problem: 'partners.csv:2: field "region": "AMER" is not one of "EMEA", "APAC"' },
   { code: 'D0216', title: 'an amount with 35 significant digits', files: sale('S1,P1,2026-01-05,1234.5678901234567890123456789012345,1,2026-01-06,true,x'), problem: 'sale.csv:2: field "amount": "1234.5678901234567890123456789012345" has more than 34 significant digits (the most an exact decimal holds)' },
   { code: 'D0217', title: 'an amount of 10^40', files: sale(`S1,P1,2026-01-05,1${'0'.repeat(40)},1,2026-01-06,true,x`), problem: `sale.csv:2: field "amount": "1${'0'.repeat(40)}" is outside the size of numbers: other than zero, a number is at least 10^-34 and below 10^34 in size` },
+  { code: 'D0220', title: 'units outside their declared range', files: sale('S1,P1,2026-01-05,10,1200,2026-01-06,true,x'), problem: 'sale.csv:2: field "units": "1200" is outside the field\'s range 0..1000' },
   { code: 'D0301', title: 'one id for two records that differ', files: { 'sale.csv': `${SALES}\n${ok}\nS1,P1,2026-01-05,11,1,2026-01-06,true,x\n` }, problem: 'sale.csv:2: field "id": "S1" is a duplicate id (also sale.csv:3); every record with this id is rejected, since the records differ' },
   { code: 'D0302', title: 'an unknown partner', files: sale('S1,P9,2026-01-05,10,1,2026-01-06,true,x'), problem: 'sale.csv:2: field "partner": "P9" is not a known partner id (not in partners.csv)' },
   { code: 'D0303', title: 'a partner whose record was rejected', files: { 'partners.csv': 'id,region\nP1,AMER\n', ...sale(ok) }, problem: 'sale.csv:2: field "partner": "P1" is a partner whose record was rejected (partners.csv:2)' },

@@ -1,0 +1,233 @@
+/**
+ * Events as typed columns: what the byte-level CSV reader (`bytes.ts`) writes and the evaluator's
+ * column kernel (`../fast-pass1.ts`) reads. A batch holds only records the reader proved valid and
+ * exact (every cell converted without loss); every other record goes the general way, as a row.
+ *
+ * - `partner`: an index into the run's `PartnerTable` (one per data folder, shared by every kind);
+ * - `day` and `month`: the event's date as a day number (days since 1970-01-01) and a month number
+ *   (year × 12 + month − 1, as `plan.ts`'s `monthNumber`);
+ * - per field, as the kernel asked (`ColumnNeeds`): money and integers as safe integers at a fixed
+ *   scale (money at the currency's minor digits, integers at 0), enumeration members and booleans
+ *   as codes, other dates as day numbers, text as the index of the literal it equals (or −1).
+ *
+ * `row(j)` makes record j's `EventRow`, the same object the general path would have made (for the
+ * few records the kernel hands to the general evaluator: rule awards, explanations).
+ */
+import type { EventRow } from '../compile-ir.js';
+import type { Value } from './schema.js';
+import { bytesHash, stringHash } from './hash.js';
+
+/** Records per batch. */
+export const BATCH = 8192;
+
+/** How the kernel reads a field: a number at its scale, a code (enumeration member, boolean), a day number, or the literal (of `literals`) a text equals. */
+export type ColumnUse = { as: 'num' } | { as: 'code' } | { as: 'day' } | { as: 'literal'; literals: readonly string[] };
+
+/** The columns a kernel reads, by field name (fields it does not read are validated, not stored). */
+export type ColumnNeeds = ReadonlyMap<string, ColumnUse>;
+
+/** Merges what several kernels need (the evaluators of `incent diff` read one batch); undefined when they need one field in two ways. */
+export function mergeNeeds(all: readonly ColumnNeeds[]): ColumnNeeds | undefined {
+  const out = new Map<string, ColumnUse>();
+  for (const needs of all) {
+    for (const [field, use] of needs) {
+      const had = out.get(field);
+      if (!had) {
+        out.set(field, use);
+        continue;
+      }
+      if (had.as !== use.as) return undefined;
+      if (had.as === 'literal' && use.as === 'literal') out.set(field, { as: 'literal', literals: [...new Set([...had.literals, ...use.literals])] });
+    }
+  }
+  return out;
+}
+
+/**
+ * Every partner id the reader met, by index: the declared partners first (sorted by id, so that
+ * their index is their place), then ids as events name them. `ok`: whether events of that partner
+ * may be evaluated (a valid declared partner, or any id when the program declares no partners).
+ * Ids are found from their bytes (`fromBytes`: a hash, then the bytes compared with a copy of the
+ * id's, kept in one array) without making a string, but for a new id.
+ */
+export class PartnerTable {
+  readonly ids: string[] = [];
+  ok = new Uint8Array(1024);
+  /** Per index: where its id's bytes are in `bytes`, and how many (−1: not ASCII, never equal to bytes read). */
+  private at = new Int32Array(1024);
+  private len = new Int32Array(1024);
+  private bytes = new Uint8Array(1 << 16);
+  private used = 0;
+  private slots = new Int32Array(4096); // [hash, index + 1] pairs, open addressing
+  private readonly seed = (Math.random() * 0x7fffffff) | 0;
+
+  constructor(
+    declared: readonly { id: string; attrs: Record<string, Value> }[],
+    private readonly usable: (id: string) => boolean,
+    readonly attrs: readonly Record<string, Value>[] = declared.map((p) => p.attrs),
+  ) {
+    for (const p of declared) this.add(p.id, stringHash(p.id, this.seed));
+  }
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  private add(id: string, h: number): number {
+    const index = this.ids.length;
+    this.ids.push(id);
+    if (index >= this.ok.length) {
+      const n = this.ok.length * 2;
+      const ok = new Uint8Array(n);
+      ok.set(this.ok);
+      this.ok = ok;
+      const at = new Int32Array(n);
+      at.set(this.at);
+      this.at = at;
+      const len = new Int32Array(n);
+      len.set(this.len);
+      this.len = len;
+    }
+    this.ok[index] = this.usable(id) ? 1 : 0;
+    let ascii = true;
+    for (let i = 0; i < id.length; i++) if (id.charCodeAt(i) >= 128) ascii = false;
+    if (ascii) {
+      if (this.used + id.length > this.bytes.length) {
+        const bytes = new Uint8Array(Math.max(this.bytes.length * 2, this.used + id.length));
+        bytes.set(this.bytes.subarray(0, this.used));
+        this.bytes = bytes;
+      }
+      for (let i = 0; i < id.length; i++) this.bytes[this.used + i] = id.charCodeAt(i);
+      this.at[index] = this.used;
+      this.len[index] = id.length;
+      this.used += id.length;
+    } else this.len[index] = -1;
+    if ((index + 1) * 4 > this.slots.length) this.grow();
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
+    let slot = h & mask;
+    while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
+    slots[2 * slot] = h;
+    slots[2 * slot + 1] = index + 1;
+    return index;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    const slots = new Int32Array(old.length * 2);
+    const mask = (slots.length >> 1) - 1;
+    for (let i = 0; i < old.length; i += 2) {
+      const h = old[i]!;
+      if (h === 0) continue;
+      let slot = h & mask;
+      while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
+      slots[2 * slot] = h;
+      slots[2 * slot + 1] = old[i + 1]!;
+    }
+    this.slots = slots;
+  }
+
+  /** The index of an id, or −1. */
+  indexOf(id: string): number {
+    const h = stringHash(id, this.seed);
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const k = slots[2 * slot]!;
+      if (k === 0) return -1;
+      if (k === h && this.ids[slots[2 * slot + 1]! - 1] === id) return slots[2 * slot + 1]! - 1;
+    }
+  }
+
+  /** The seed of the hash `fromBytes` takes (`bytesHash(buf, start, end, seed)`). */
+  get hashSeed(): number {
+    return this.seed;
+  }
+
+  /** The index of the id written in `buf[start, end)` (ASCII), whose `bytesHash` with `hashSeed` is `h`; added when new. */
+  fromBytes(buf: Uint8Array, start: number, end: number, h = bytesHash(buf, start, end, this.seed)): number {
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
+    const n = end - start;
+    const bytes = this.bytes;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const k = slots[2 * slot]!;
+      if (k === 0) break;
+      if (k !== h) continue;
+      const index = slots[2 * slot + 1]! - 1;
+      if (this.len[index] !== n) continue;
+      const at = this.at[index]!;
+      let i = 0;
+      while (i < n && bytes[at + i] === buf[start + i]) i++;
+      if (i === n) return index;
+    }
+    return this.add(latin1(buf, start, end), h);
+  }
+}
+
+/** The text of ASCII bytes (through a Node `Buffer`; else one character at a time). */
+export function latin1(buf: Uint8Array, start: number, end: number): string {
+  if (typeof Buffer !== 'undefined') return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1');
+  let s = '';
+  for (let i = start; i < end; i++) s += String.fromCharCode(buf[i]!);
+  return s;
+}
+
+/** Records proven valid and exact, as columns (see the module's comment). */
+export class ColumnBatch {
+  n = 0;
+  readonly partner: Int32Array;
+  readonly day: Int32Array;
+  readonly month: Int32Array;
+  /** Per schema field (by its index in the compiled schema): numbers at the field's scale. */
+  readonly nums: (Float64Array | undefined)[];
+  /** Per schema field: codes (enumeration member, boolean 0/1, literal index or −1, day number of a date field). */
+  readonly codes: (Int32Array | undefined)[];
+  /** Per text field read as literals: the literals its codes index. */
+  readonly literals: (readonly string[] | undefined)[];
+  /** Where each record's line is in the current buffer (for `row`). */
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  /** The buffer the records' lines are in (valid until the reader reads on). */
+  buf: Uint8Array = new Uint8Array(0);
+
+  constructor(
+    readonly capacity: number,
+    readonly names: readonly string[],
+    needs: ColumnNeeds,
+    readonly partners: PartnerTable,
+    /** Makes the row of a line (its cells) as the general path does. */
+    private readonly make: (cells: string[]) => EventRow,
+  ) {
+    this.partner = new Int32Array(capacity);
+    this.day = new Int32Array(capacity);
+    this.month = new Int32Array(capacity);
+    this.starts = new Int32Array(capacity);
+    this.ends = new Int32Array(capacity);
+    this.nums = names.map((n) => (needs.get(n)?.as === 'num' ? new Float64Array(capacity) : undefined));
+    this.literals = names.map((n) => {
+      const use = needs.get(n);
+      return use?.as === 'literal' ? use.literals : undefined;
+    });
+    this.codes = names.map((n) => {
+      const use = needs.get(n);
+      return use && use.as !== 'num' ? new Int32Array(capacity) : undefined;
+    });
+  }
+
+  /** Record j as the general path's row (its line's cells converted by the same code). */
+  row(j: number): EventRow {
+    const buf = this.buf;
+    const cells: string[] = [];
+    let p = this.starts[j]!;
+    const end = this.ends[j]!;
+    for (;;) {
+      let k = p;
+      while (k < end && buf[k] !== 44) k++;
+      cells.push(latin1(buf, p, k));
+      if (k >= end) break;
+      p = k + 1;
+    }
+    return this.make(cells);
+  }
+}

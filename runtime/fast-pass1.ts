@@ -1,0 +1,397 @@
+/**
+ * The column kernel: pass 1 over one event kind read as columns (`data/columns.ts`) — the kind's
+ * measures aggregated per partner and month in typed arrays, and the conditions of its early
+ * `for each EVENT` rules — in loops over the batch (`vector.ts`), instead of closures per row.
+ *
+ * It is an optional fast path with an exact fallback, at three levels:
+ * - per program and kind: the kernel exists only when every measure of the kind is a `sum`,
+ *   `average` or `count` on the integer fast path (`plan.ts`'s `intArg`) and every condition
+ *   compiles (`vector.ts`); otherwise (and for kinds whose events pass 1 keeps, or when every
+ *   partner is explained) the kind is read as rows, as before;
+ * - per record: a record with any unknown (a value the fast path cannot hold, a condition that
+ *   could fail), one of an explained partner, one before the month store's first month, or one
+ *   that would overflow a sum, goes to the general pass 1 (`RunIndex.add`, `EventAwards.feed`)
+ *   as the same `EventRow` the row path makes;
+ * - per award: a record that meets an early rule's condition is made a row and given to
+ *   `EventAwards.feed` (amounts, caps, `once`, traces are the general path's).
+ * The sums it keeps are those `RunIndex` keeps for the same records (integers at the measure's
+ * scale, one per partner, month and measure, with their counts), read by `RunIndex.aggregated`
+ * through the `MonthStore` it attaches; so the measures' values, scales included, are the same.
+ */
+import { formatDate } from '../core/periods.js';
+import type { EventRow } from './compile-ir.js';
+import type { ColumnBatch, ColumnUse, PartnerTable } from './data/columns.js';
+import { BATCH } from './data/columns.js';
+import type { FieldSpec } from './data/schema.js';
+import type { EventAwards, MonthStore, RunIndex } from './pass1.js';
+import { monthNumber, type CompiledRule, type LocalMeasure, type Plan } from './plan.js';
+import { boolVec, numVec, type BoolVec, type NumVec, type VecEnv } from './vector.js';
+
+const MAX = Number.MAX_SAFE_INTEGER;
+
+/** What the kernels of one kind read: `needs`, then batches and rows (as `node-stream.ts`'s `ColumnConsumer`). */
+export interface ColumnReader {
+  needs: ReadonlyMap<string, ColumnUse>;
+  batch(b: ColumnBatch): void;
+  row(r: EventRow): void;
+}
+
+interface MeasureVec {
+  m: LocalMeasure;
+  where?: BoolVec;
+  arg?: NumVec;
+}
+
+/**
+ * Sums and counts of the kernel's measures per partner (index) and span of `g` months (a month, or
+ * a program's period when every window the measures are read over is made of whole periods: see
+ * `spanMonths`), with what `RunIndex` asks of them. One block per partner, spans × measures, so
+ * that a record's measures are in one place: `sums[((p × spans) + span − first) × measures + k]`
+ * (integers at the measure's scale) and `counts` at the same place (events counted, an Int32: a
+ * record that would make one reach 2^31 − 1 goes the general way). The spans are those the data
+ * reaches, from `first` (span = ⌊month number / g⌋).
+ */
+class ColumnMonths implements MonthStore {
+  sums = new Float64Array(0);
+  counts = new Int32Array(0);
+  seen = new Uint8Array(0);
+  /** Partners the arrays have room for; months they hold, from month number `first`. */
+  cap = 0;
+  months_ = 0;
+  first = 0;
+  table: PartnerTable | undefined;
+  private readonly slotOf: Map<string, number>;
+  readonly k: number;
+
+  constructor(
+    measures: readonly LocalMeasure[],
+    readonly g: number,
+  ) {
+    this.slotOf = new Map(measures.map((m, k) => [m.step.name, k]));
+    this.k = measures.length;
+  }
+
+  /** Room for partner indexes below `size` and spans [lo, hi]. */
+  reserve(size: number, lo: number, hi: number): void {
+    const hadMonths = this.months_ > 0;
+    const first = hadMonths ? Math.min(this.first, lo) : lo;
+    const last = hadMonths ? Math.max(this.first + this.months_ - 1, hi) : hi;
+    const months = last - first + 1;
+    let cap = Math.max(this.cap, 1024);
+    while (cap < size) cap *= 2;
+    if (cap === this.cap && first === this.first && months === this.months_) return;
+    const k = this.k;
+    const sums = new Float64Array(cap * months * k);
+    const counts = new Int32Array(cap * months * k);
+    if (hadMonths && k > 0) {
+      // copy each partner's block to its place in the larger one
+      const shift = (this.first - first) * k;
+      const old = this.months_ * k;
+      const now = months * k;
+      for (let p = 0; p < this.cap; p++) {
+        sums.set(this.sums.subarray(p * old, p * old + old), p * now + shift);
+        counts.set(this.counts.subarray(p * old, p * old + old), p * now + shift);
+      }
+    }
+    const seen = new Uint8Array(cap);
+    seen.set(this.seen);
+    this.sums = sums;
+    this.counts = counts;
+    this.seen = seen;
+    this.cap = cap;
+    this.first = first;
+    this.months_ = months;
+  }
+
+  months(measure: string, partner: string, lo: number, hi: number, each: (sum: number, count: number) => void): void {
+    const k = this.slotOf.get(measure);
+    if (k === undefined || !this.table) return;
+    const g = this.g;
+    if (lo % g !== 0 || (hi + 1) % g !== 0) throw new Error(`internal: measure ${measure} is read over months ${lo}..${hi}, not whole spans of ${g}`);
+    const p = this.table.indexOf(partner);
+    if (p < 0 || p >= this.cap || this.seen[p] === 0) return;
+    const from = Math.max(lo / g, this.first);
+    const to = Math.min((hi + 1) / g - 1, this.first + this.months_ - 1);
+    for (let m = from; m <= to; m++) {
+      const at = (p * this.months_ + m - this.first) * this.k + k;
+      if (this.counts[at] === 0) continue;
+      each(this.sums[at]!, this.counts[at]!);
+    }
+  }
+
+  partners(): string[] {
+    const out: string[] = [];
+    if (!this.table) return out;
+    const ids = this.table.ids;
+    const n = Math.min(this.cap, ids.length);
+    for (let p = 0; p < n; p++) if (this.seen[p] === 1) out.push(ids[p]!);
+    return out;
+  }
+}
+
+/**
+ * One evaluator's pass 1 over one kind as columns. `build` returns undefined when the kind
+ * cannot be (see the module's comment); the rows then go to `general`, which is the row path's
+ * pass 1 for the kind.
+ */
+export class KindKernel implements ColumnReader {
+  readonly needs = new Map<string, ColumnUse>();
+  private readonly store: ColumnMonths;
+  private readonly general = new Uint8Array(BATCH);
+  private readonly block = new Float64Array(BATCH);
+  private maxDay = -Infinity;
+  private published = -Infinity;
+
+  private constructor(
+    private readonly plan: Plan,
+    private readonly idx: RunIndex,
+    private readonly early: EventAwards,
+    private readonly measures: MeasureVec[],
+    private readonly rules: readonly CompiledRule[],
+    private readonly ruleWhere: (BoolVec | undefined)[],
+    private readonly feed: (r: EventRow) => void,
+    private readonly explained: ReadonlySet<string> | undefined,
+    needs: Map<string, ColumnUse>,
+  ) {
+    this.needs = needs;
+    this.store = new ColumnMonths(
+      measures.map((x) => x.m),
+      spanMonths(plan, measures.map((x) => x.m)),
+    );
+    idx.attach(this.store);
+  }
+
+  /**
+   * The kernel of `kind` for one evaluator's pass 1 (`idx`, `early`), whose row path is `feed`;
+   * undefined when the kind is read as rows.
+   */
+  static build(plan: Plan, kind: string, fields: readonly FieldSpec[], idx: RunIndex, early: EventAwards, feed: (r: EventRow) => void, explain: boolean | ReadonlySet<string>): KindKernel | undefined {
+    if (explain === true || plan.keptKinds.has(kind)) return undefined;
+    const needs = new Map<string, ColumnUse>();
+    let ok = true;
+    const env: VecEnv = {
+      capacity: BATCH,
+      fields,
+      digits: plan.artifact.program.minorDigits,
+      constants: plan.constants,
+      need(field, use) {
+        const had = needs.get(field);
+        if (!had) needs.set(field, use);
+        else if (had.as !== use.as) ok = false;
+        else if (had.as === 'literal' && use.as === 'literal') needs.set(field, { as: 'literal', literals: [...new Set([...had.literals, ...use.literals])] });
+      },
+    };
+    const measures: MeasureVec[] = [];
+    for (const m of plan.localByKind.get(kind) ?? []) {
+      const op = m.step.op;
+      if (op !== 'sum' && op !== 'average' && op !== 'count') return undefined;
+      if (m.slot === undefined) return undefined;
+      const where = m.step.where ? boolVec(m.step.where, env) : undefined;
+      if (m.step.where && !where) return undefined;
+      let arg: NumVec | undefined;
+      if (op !== 'count') {
+        if (!m.intArg || !m.step.arg) return undefined;
+        arg = numVec(m.step.arg, env);
+        if (!arg || arg.scale !== m.intArg.scale) return undefined;
+      }
+      measures.push({ m, ...(where ? { where } : {}), ...(arg ? { arg } : {}) });
+    }
+    const rules = early.rulesFor(kind) ?? [];
+    const ruleWhere: (BoolVec | undefined)[] = [];
+    for (const r of rules) {
+      const w = r.spec.scope.where;
+      const v = w ? boolVec(w, env) : undefined;
+      if (w && !v) return undefined;
+      ruleWhere.push(v);
+    }
+    if (!ok) return undefined;
+    return new KindKernel(plan, idx, early, measures, rules, ruleWhere, feed, explain === false ? undefined : explain, needs);
+  }
+
+  row(r: EventRow): void {
+    this.feed(r);
+  }
+
+  /** Takes record i back from the measures before k it was added to (`at`: its block's start). */
+  private takeBack(i: number, k: number, at: number): void {
+    for (let q = 0; q < k; q++) {
+      const mv = this.measures[q]!;
+      if (mv.where && mv.where.out[i] !== 1) continue;
+      if (mv.arg) this.store.sums[at + q] -= mv.arg.out[i]!;
+      this.store.counts[at + q]--;
+    }
+  }
+
+  batch(b: ColumnBatch): void {
+    const n = b.n;
+    const store = this.store;
+    store.table ??= b.partners;
+    const measures = this.measures;
+    for (const mv of measures) {
+      mv.where?.run(b);
+      mv.arg?.run(b);
+    }
+    for (const w of this.ruleWhere) w?.run(b);
+    const general = this.general;
+    general.fill(0, 0, n);
+    // Records the general path must take: an unknown that matters, an explained partner, a month before the plan's first.
+    for (const mv of measures) {
+      const c = mv.where?.out;
+      const x = mv.arg?.out;
+      for (let i = 0; i < n; i++) {
+        const ci = c ? c[i] : 1;
+        if (ci === 2 || (ci === 1 && x !== undefined && x[i] !== x[i])) general[i] = 1;
+      }
+    }
+    for (const w of this.ruleWhere) {
+      if (!w) continue;
+      const c = w.out;
+      for (let i = 0; i < n; i++) if (c[i] === 2) general[i] = 1;
+    }
+    const partner = b.partner;
+    const month = b.month;
+    const day = b.day;
+    if (this.explained) {
+      const ids = b.partners.ids;
+      for (let i = 0; i < n; i++) if (this.explained.has(ids[partner[i]!]!)) general[i] = 1;
+    }
+    const base = this.plan.monthBase;
+    const g = store.g;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < n; i++) {
+      if (general[i] === 1) continue;
+      const m = month[i]!;
+      if (m < base) general[i] = 1; // the row path keeps those in buckets
+      else {
+        if (m < lo) lo = m;
+        if (m > hi) hi = m;
+      }
+    }
+    if (lo <= hi) store.reserve(b.partners.size, Math.floor(lo / g), Math.floor(hi / g));
+    // The sums, measure by measure: a record that would overflow one (or its count) goes the
+    // general way, and is taken back from the measures before (exactly: integers).
+    const K = store.k;
+    const M = store.months_;
+    const first = store.first;
+    const sums = store.sums;
+    const counts = store.counts;
+    // each record's block in the store (its partner's, its span's), once for all measures
+    const block = this.block;
+    if (K > 0) for (let i = 0; i < n; i++) if (general[i] === 0) block[i] = (partner[i]! * M + ((month[i]! / g) | 0) - first) * K;
+    for (let k = 0; k < K; k++) {
+      const mv = measures[k]!;
+      const w = mv.where?.out;
+      const x = mv.arg?.out;
+      for (let i = 0; i < n; i++) {
+        if (general[i] === 1 || (w !== undefined && w[i] !== 1)) continue;
+        const at = block[i]! + k;
+        if (counts[at] === 0x7fffffff) {
+          general[i] = 1;
+          this.takeBack(i, k, at - k);
+          continue;
+        }
+        if (x !== undefined) {
+          const t = sums[at]! + x[i]!;
+          if (t > MAX || t < -MAX) {
+            general[i] = 1;
+            this.takeBack(i, k, at - k);
+            continue;
+          }
+          sums[at] = t;
+        }
+        counts[at]++;
+      }
+    }
+    const seen = store.seen;
+    let maxDay = this.maxDay;
+    for (let i = 0; i < n; i++) {
+      if (general[i] === 1) continue;
+      seen[partner[i]!] = 1;
+      if (day[i]! > maxDay) maxDay = day[i]!;
+    }
+    this.maxDay = maxDay;
+    // In the order read: general records, and records that meet an early rule's condition, as rows.
+    const rules = this.rules;
+    const where = this.ruleWhere;
+    for (let i = 0; i < n; i++) {
+      if (general[i] === 1) {
+        this.feed(b.row(i));
+        continue;
+      }
+      if (rules.length === 0) continue;
+      let hit: CompiledRule[] | undefined;
+      for (let k = 0; k < rules.length; k++) {
+        if (where[k] && where[k]!.out[i] !== 1) continue;
+        (hit ??= []).push(rules[k]!);
+      }
+      if (!hit) continue;
+      const r = b.row(i);
+      this.early.feed(hit, r, this.idx.envFor(r.partner));
+    }
+    if (this.maxDay > this.published) {
+      this.published = this.maxDay;
+      const latest = formatDate(this.maxDay);
+      if (this.idx.latest === undefined || latest > this.idx.latest) this.idx.latest = latest;
+    }
+  }
+}
+
+/** The kernels of several evaluators over one kind, reading one batch (`incent diff`); undefined unless every one has a kernel and their needs agree. */
+export function together(kernels: readonly (KindKernel | undefined)[], progress?: (n: number) => void): ColumnReader | undefined {
+  if (kernels.length === 0 || kernels.some((k) => k === undefined)) return undefined;
+  const ks = kernels as KindKernel[];
+  const needs = new Map<string, ColumnUse>();
+  for (const k of ks) {
+    for (const [field, use] of k.needs) {
+      const had = needs.get(field);
+      if (!had) needs.set(field, use);
+      else if (had.as !== use.as) return undefined;
+      else if (had.as === 'literal' && use.as === 'literal') needs.set(field, { as: 'literal', literals: [...new Set([...had.literals, ...use.literals])] });
+    }
+  }
+  if (ks.length === 1 && !progress) return ks[0];
+  return {
+    needs,
+    batch(b) {
+      for (const k of ks) k.batch(b);
+      progress?.(b.n);
+    },
+    row(r) {
+      for (const k of ks) k.row(r);
+      progress?.(1);
+    },
+  };
+}
+
+/**
+ * The months a kernel's sums are kept by: the program's period (1, 3 or 12 months) when every
+ * window its measures are read over is made of whole periods, calendar-aligned — `this period`,
+ * `previous period`, `year to date`, `previous year`, `last N` units that make whole periods,
+ * `program to date` from a start that begins a period — else 1 (by month). For a yearly program
+ * over `this period`, one sum per partner and measure instead of twelve.
+ */
+export function spanMonths(plan: Plan, measures: readonly LocalMeasure[]): number {
+  const a = plan.artifact;
+  const g = a.program.period === 'month' ? 1 : a.program.period === 'quarter' ? 3 : 12;
+  const start = monthNumber(a.program.start);
+  const aligned = measures.every((m) => {
+    const w = m.step.window;
+    switch (w.form) {
+      case 'this period':
+      case 'previous period':
+      case 'year to date':
+      case 'previous year':
+        return true;
+      case 'program to date':
+        return start % g === 0;
+      case 'last': {
+        const unit = w.unit === 'periods' ? g : w.unit === 'months' ? 1 : w.unit === 'quarters' ? 3 : 12;
+        return (w.count * unit) % g === 0;
+      }
+      default:
+        return false;
+    }
+  });
+  return aligned ? g : 1;
+}

@@ -1,0 +1,213 @@
+/**
+ * Statements written as a run finishes each partner (`Evaluator.stream`): the JSON, CSV and table
+ * of `statement.ts`, byte for byte, without ever holding every partner's statement or the whole
+ * text — each partner's part is made, written and dropped (a table keeps its rows' cells, to size
+ * its columns). Output goes through `Writer`, which hands the text on in pieces of about 64 KiB.
+ */
+import type { Artifact } from './artifact.js';
+import type { Num } from './num.js';
+import type { PartnerResult, PeriodResult } from './results.js';
+import { potAmount, statementCsvHeader, statementCsvRows, statementJsonHead, statementJsonTail, TableText } from './statement.js';
+
+/** Text written in pieces of about 64 KiB (`flush` at the end). */
+export class Writer {
+  // The pieces, joined when flushed: one flat string (`+=` would make a tree of thousands of
+  // pieces, which the output then flattens, character by character).
+  private parts: string[] = [];
+  private length = 0;
+  constructor(private readonly out: (s: string) => void) {}
+  write(s: string): void {
+    this.parts.push(s);
+    this.length += s.length;
+    if (this.length >= 1 << 16) this.flush();
+  }
+  flush(): void {
+    if (this.length) this.out(this.parts.join(''));
+    this.parts = [];
+    this.length = 0;
+  }
+}
+
+/** What each format does with a period: its beginning, each partner, its end (with the period's totals). */
+export interface StatementWriter {
+  begin(period: string): void;
+  partner(p: PartnerResult): void;
+  end(r: Pick<PeriodResult, 'period' | 'totals' | 'cost' | 'rejected' | 'draws'>): void;
+  /** After the last period. */
+  close(): void;
+}
+
+const MARK = '"\u0000partners\u0000"';
+
+/**
+ * `JSON.stringify(statementJson(a, r), null, 2)` of each period (an array of them when `all`),
+ * and a final line break, as `incent run --format json` writes it.
+ */
+export function jsonWriter(a: Artifact, w: Writer, all: boolean): StatementWriter {
+  const text = partnerJsonText(a);
+  const base = all ? '    ' : '  '; // a statement's members
+  const inner = base + '  '; // a partner's first line
+  let periods = 0;
+  let partners = 0;
+  // A statement's text around its partners: the statement's JSON with a mark where the partners go.
+  const around = (head: object, tail: object): [string, string] => {
+    const text = JSON.stringify({ ...head, partners: MARK, ...tail }, null, 2).replace(/\n/g, all ? '\n  ' : '\n');
+    const at = text.indexOf(JSON.stringify(MARK));
+    return [text.slice(0, at), text.slice(at + JSON.stringify(MARK).length)];
+  };
+  return {
+    begin(period) {
+      w.write(all ? (periods++ === 0 ? '[\n  ' : ',\n  ') : '');
+      // the text before the partners does not depend on the totals: any will do
+      w.write(around(statementJsonHead(a, { period }), {})[0] + '[');
+      partners = 0;
+    },
+    partner(p) {
+      w.write((partners++ === 0 ? '\n' : ',\n') + inner + text(p, inner));
+    },
+    end(r) {
+      w.write((partners > 0 ? '\n' + base : '') + ']' + around(statementJsonHead(a, r), statementJsonTail(a, r))[1]);
+    },
+    close() {
+      w.write(all ? '\n]\n' : '\n');
+      w.flush();
+    },
+  };
+}
+
+/** `statementCsv(a, periods)`, as `incent run --format csv` writes it. */
+export function csvWriter(a: Artifact, w: Writer): StatementWriter {
+  w.write(statementCsvHeader(a));
+  let period = '';
+  return {
+    begin(p) {
+      period = p;
+    },
+    partner(p) {
+      w.write(statementCsvRows(a, period, p));
+    },
+    end() {},
+    close() {
+      w.flush();
+    },
+  };
+}
+
+/** The tables of `statementTable`, one per period, joined by an empty line, each text through `shown` (`printable` on a terminal's behalf). */
+export function tableWriter(a: Artifact, w: Writer, shown: (s: string) => string): StatementWriter {
+  let table: TableText | undefined;
+  let periods = 0;
+  return {
+    begin() {
+      table = new TableText(a);
+      if (periods++ > 0) w.write('\n');
+    },
+    partner(p) {
+      table!.add(p);
+    },
+    end(r) {
+      table!.write(r, (s) => w.write(shown(s)));
+      table = undefined;
+    },
+    close() {
+      w.flush();
+    },
+  };
+}
+
+/**
+ * A partner's statement as `JSON.stringify(partnerJson(a, p), null, 2)` gives it, every line after
+ * the first indented by `at`: written out for the statement's known shape (the strings through
+ * `JSON.stringify`), several times faster than stringifying with indentation.
+ */
+export function partnerJsonText(a: Artifact): (p: PartnerResult, at: string) => string {
+  const pots = a.pots.map((pot) => ({ name: pot.name, key: JSON.stringify(pot.name), f: (v: Num) => potAmount(a, pot.name, v) }));
+  // Amounts are written by `toFixedText`: digits, a `-` and a `.` only, nothing to escape.
+  const q = (s: string) => '"' + s + '"';
+  return (p, at) => {
+    const i1 = at + '  ';
+    const i2 = i1 + '  ';
+    const i3 = i2 + '  ';
+    const i4 = i3 + '  ';
+    let out = '{\n' + i1 + '"id": ' + JSON.stringify(p.id) + ',\n' + i1 + '"tiers": ' + indented(p.tiers, i1) + ',\n' + i1 + '"pots": ';
+    if (pots.length === 0) out += '{}';
+    else {
+      out += '{';
+      pots.forEach((pot, k) => {
+        const x = p.pots[pot.name]!;
+        out += (k === 0 ? '\n' : ',\n') + i2 + pot.key + ': {\n';
+        out += i3 + '"earned": ' + q(pot.f(x.earned)) + ',\n' + i3 + '"paid": ' + q(pot.f(x.paid)) + ',\n' + i3 + '"carried": ' + q(pot.f(x.carried)) + ',\n' + i3 + '"carried_in": ' + q(pot.f(x.carriedIn)) + ',\n' + i3 + '"adjustments": ';
+        if (x.adjustments.length === 0) out += '[]';
+        else {
+          out += '[';
+          x.adjustments.forEach((j, m) => {
+            out += (m === 0 ? '\n' : ',\n') + i4 + '{\n' + i4 + '  "kind": ' + JSON.stringify(j.kind) + ',\n' + i4 + '  "amount": ' + q(pot.f(j.amount)) + ',\n' + i4 + '  "note": ' + JSON.stringify(j.note) + '\n' + i4 + '}';
+          });
+          out += '\n' + i3 + ']';
+        }
+        out += ',\n' + i3 + '"approval": ' + (x.approval ? 'true' : 'false');
+        if (x.cards) {
+          out += ',\n' + i3 + '"cards": ';
+          if (x.cards.length === 0) out += '[]';
+          else {
+            out += '[';
+            x.cards.forEach((c, m) => {
+              out += (m === 0 ? '\n' : ',\n') + i4 + '{\n' + i4 + '  "denomination": ' + q(pot.f(c.denomination)) + ',\n' + i4 + '  "count": ' + indented(c.count, '') + '\n' + i4 + '}';
+            });
+            out += '\n' + i3 + ']';
+          }
+        }
+        out += '\n' + i2 + '}';
+      });
+      out += '\n' + i1 + '}';
+    }
+    out += ',\n' + i1 + '"awards": ';
+    if (p.awards.length === 0) out += '[]';
+    else {
+      out += '[';
+      p.awards.forEach((aw, m) => {
+        out += (m === 0 ? '\n' : ',\n') + i2 + '{\n' + i3 + '"rule": ' + JSON.stringify(aw.rule) + ',\n' + i3 + '"pot": ' + JSON.stringify(aw.pot) + ',\n' + i3 + '"amount": ' + q(potAmount(a, aw.pot, aw.amount)) + ',\n' + i3 + '"trace": ' + JSON.stringify(aw.trace) + '\n' + i2 + '}';
+      });
+      out += '\n' + i1 + ']';
+    }
+    return out + '\n' + at + '}';
+  };
+}
+
+/**
+ * `JSON.stringify(value, null, 2)` with every line after the first indented by `at` — for plain
+ * data (objects, arrays, strings, finite numbers, booleans, null; no `toJSON`), as statements are.
+ * Faster than stringifying and then indenting, for a run's hundreds of thousands of partners.
+ */
+export function indented(value: unknown, at: string): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object': {
+      if (value === null) return 'null';
+      const inner = at + '  ';
+      if (Array.isArray(value)) {
+        if (value.length === 0) return '[]';
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          const v: unknown = value[i];
+          out += (i === 0 ? '\n' : ',\n') + inner + (v === undefined || typeof v === 'function' || typeof v === 'symbol' ? 'null' : indented(v, inner));
+        }
+        return out + '\n' + at + ']';
+      }
+      let out = '';
+      for (const k of Object.keys(value)) {
+        const v: unknown = (value as Record<string, unknown>)[k];
+        if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+        out += (out === '' ? '{\n' : ',\n') + inner + JSON.stringify(k) + ': ' + indented(v, inner);
+      }
+      return out === '' ? '{}' : out + '\n' + at + '}';
+    }
+    default:
+      return 'null';
+  }
+}

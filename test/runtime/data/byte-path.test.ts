@@ -1,0 +1,400 @@
+/**
+ * The byte path (`runtime/data/bytes.ts`: CSV lines split and converted on bytes into typed
+ * columns, anything unusual through the string reader) against the string path (`loadData`): the
+ * same records with the same values, the same problems and rejected records, whatever the chunk
+ * size — on csv-spectrum's files and on generated dirty files (BOM, CRLF, quotes, non-ASCII,
+ * `12.50 EUR`, leading zeros, `-0`, …). And the statements a run writes as it goes
+ * (`statement-stream.ts`) against those of the whole run (`statement.ts`), byte for byte, on every
+ * example.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import fc from 'fast-check';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { compile } from '../../../compiler/compile.js';
+import { parseDate } from '../../../core/periods.js';
+import type { Artifact } from '../../../runtime/artifact.js';
+import { parseCsv } from '../../../runtime/data/csv.js';
+import { loadData } from '../../../runtime/data/load.js';
+import { openDataFolder } from '../../../runtime/data/node-stream.js';
+import type { ColumnBatch, ColumnNeeds } from '../../../runtime/data/columns.js';
+import { formatProblem } from '../../../runtime/data/problems.js';
+import { Evaluator } from '../../../runtime/evaluate.js';
+import * as N from '../../../runtime/num.js';
+import { statementCsv, statementJson, statementTable } from '../../../runtime/statement.js';
+import { csvWriter, jsonWriter, tableWriter, Writer, type StatementWriter } from '../../../runtime/statement-stream.js';
+
+const root = join(import.meta.dirname, '..', '..', '..');
+let tmp: string;
+let folders = 0;
+/** Records the byte path took (as columns), over the tests: it must take some. */
+let batched = 0;
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'incent-bytes-'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function artifact(text: string): Artifact {
+  const r = compile(text);
+  if (!r.artifact) throw new Error(JSON.stringify(r.diagnostics.map((d) => d.message)));
+  return r.artifact;
+}
+
+function folder(files: Record<string, string>): string {
+  const dir = join(tmp, `f${folders++}`);
+  mkdirSync(dir);
+  for (const [f, content] of Object.entries(files)) writeFileSync(join(dir, f), content);
+  return dir;
+}
+
+/** A row as comparable text: numbers by their value (`12.5` and `12.50` are one value). */
+function rowText(r: object): string {
+  return JSON.stringify(r, (_k, v: unknown) => (v instanceof N.Fixed || (typeof v === 'object' && v !== null && v.constructor?.name === 'Decimal') ? `#${N.toText(v as N.Num)}` : v));
+}
+
+/**
+ * The sale records as the byte path gives them (batches of columns, and rows for the records it
+ * leaves to the string path), in order, on the first read (every record read as valid) and on a
+ * later one (the valid ones); each batch's columns checked against the record's values.
+ */
+function bytePath(a: Artifact, dir: string, needs: ColumnNeeds, chunkSize: number, scales: Record<string, number>, codeOf: Record<string, (v: unknown) => number>) {
+  const s = openDataFolder(dir, a, { chunkSize, acceptRejects: true });
+  const read = (): string[] => {
+    const rows: string[] = [];
+    const ok = s.scanColumns('sale', {
+      needs,
+      batch: (b: ColumnBatch) => {
+        batched += b.n;
+        for (let j = 0; j < b.n; j++) {
+          const row = b.row(j) as Record<string, unknown>;
+          b.names.forEach((name, index) => {
+            const nums = b.nums[index];
+            if (nums) expect(N.toText(new N.Fixed(nums[j]!, scales[name] ?? 0)), name).toBe(N.toText(row[name] as N.Num));
+            const codes = b.codes[index];
+            const lits = b.literals[index];
+            if (codes && lits) expect(codes[j] === -1 ? undefined : lits[codes[j]!], name).toBe(lits.includes(row[name] as string) ? row[name] : undefined);
+            else if (codes && codeOf[name]) expect(codes[j], name).toBe(codeOf[name](row[name]));
+          });
+          rows.push(rowText(row));
+        }
+      },
+      row: (r) => rows.push(rowText(r)),
+    });
+    expect(ok).toBe(true);
+    return rows;
+  };
+  const first = read();
+  const again = read();
+  return { first, again, problems: s.problems().map(formatProblem), rejected: s.rejectedRecords().map((r) => [r.line, r.raw, r.reasons]), files: s.files() };
+}
+
+function stringPath(a: Artifact, dir: string) {
+  const texts = new Map<string, string>();
+  for (const f of readdirSync(dir)) texts.set(f, readFileSync(join(dir, f), 'utf8'));
+  const { input } = loadData(a, texts);
+  return { rows: (input.events.get('sale') ?? []).map(rowText), problems: input.problems.map(formatProblem), rejected: input.rejected.map((r) => [r.line, r.raw, r.reasons]), files: input.files };
+}
+
+/** Scales: of the fields read as numbers (money at the currency's digits); `codeOf`: a field's code from its value. */
+function sameAsStringPath(a: Artifact, dir: string, needs: ColumnNeeds, chunkSizes: readonly number[], scales: Record<string, number> = {}, codeOf: Record<string, (v: unknown) => number> = {}): void {
+  const want = stringPath(a, dir);
+  for (const chunkSize of chunkSizes) {
+    const got = bytePath(a, dir, needs, chunkSize, scales, codeOf);
+    expect(got.again, `chunks of ${chunkSize}`).toEqual(want.rows);
+    // the first read gives every record read as valid: the valid ones among them in order
+    for (const r of want.rows) expect(got.first).toContain(r);
+    expect(got.problems).toEqual(want.problems);
+    expect(got.rejected).toEqual(want.rejected);
+    expect(got.files).toEqual(want.files);
+  }
+}
+
+describe('the byte path reads what the string path reads', () => {
+  const spectrumDir = dirname(createRequire(import.meta.url).resolve('csv-spectrum/package.json'));
+  const spectrum = readdirSync(join(spectrumDir, 'csvs')).map((f) => f.replace(/\.csv$/, ''));
+
+  it('finds csv-spectrum', () => expect(spectrum.length).toBe(12));
+
+  it('(the byte path took records as columns)', () => {
+    const a = artifact(`program "P" {\n  currency EUR\n  period year\n  start 2026-01-01\n}\nevent sale {\n  note: text\n}\n`);
+    const before = batched;
+    sameAsStringPath(a, folder({ 'sale.csv': 'id,partner,date,note\nS1,P1,2026-01-01,a\nS2,P1,2026-01-02,"b"\nS3,P1,2026-01-03,c\n' }), new Map([['note', { as: 'literal', literals: ['a', 'b'] }]]), [1, 1 << 20]);
+    expect(batched - before).toBe(2 * 2 * 2); // S1 and S3, two reads, two chunk sizes
+  });
+
+  for (const name of spectrum) {
+    it(`csv-spectrum ${name}, as the text fields of sale records, in chunks of any size`, () => {
+      const text = readFileSync(join(spectrumDir, 'csvs', `${name}.csv`), 'utf8');
+      const rows = parseCsv(new Uint8Array(Buffer.from(text)));
+      const [header, ...body] = rows;
+      const fields = header!.fields.map((_, i) => `f${i}`);
+      // each record's text as written (its quotes and line breaks), after an id, partner and date
+      const lines = text.split('\n');
+      const raw = body.map((r, k) => lines.slice(r.line - 1, k + 1 < body.length ? body[k + 1]!.line - 1 : undefined).join('\n').replace(/\n$/, ''));
+      const sale = ['id,partner,date,' + fields.join(','), ...raw.map((r, k) => `S${k},P${k % 3},2026-01-0${1 + (k % 9)},${r}`)].join('\n') + '\n';
+      const a = artifact(`program "P" {\n  currency EUR\n  period year\n  start 2026-01-01\n}\nevent sale {\n${fields.map((f) => `  ${f}: text`).join('\n')}\n}\n`);
+      const values = [...new Set(body.flatMap((r) => r.fields))];
+      const needs: ColumnNeeds = new Map(fields.map((f) => [f, { as: 'literal', literals: values }]));
+      sameAsStringPath(a, folder({ 'sale.csv': sale }), needs, [1, 2, 5, 64, 1 << 20]);
+    });
+  }
+
+  it('a field with a range is not read on bytes: its converter checks the range (D0220)', () => {
+    const a = artifact(`program "P" {\n  currency EUR\n  period year\n  start 2026-01-01\n}\nevent sale {\n  amount: money in 0 EUR..100 EUR\n}\npayout cash as cash\nrule "R" {\n  for each sale\n  award amount to cash\n}\n`);
+    const dir = folder({ 'sale.csv': 'id,partner,date,amount\nS1,P1,2026-01-01,50.00\nS2,P1,2026-01-02,150.00\nS3,P2,2026-01-03,-1\n' });
+    const s = openDataFolder(dir, a, { acceptRejects: true });
+    expect(s.scanColumns('sale', { needs: new Map([['amount', { as: 'num' }]]), batch: () => {}, row: () => {} })).toBe(false);
+    const want = stringPath(a, dir);
+    expect(want.rejected.length).toBe(2);
+    const t = openDataFolder(dir, a, { acceptRejects: true });
+    const streamed = new Evaluator(a).runSource(t.partners, t).map((r) => JSON.stringify(statementJson(a, r)));
+    expect(t.problems().map(formatProblem)).toEqual(want.problems);
+    expect(t.rejectedRecords().map((r) => [r.line, r.raw, r.reasons])).toEqual(want.rejected);
+    const texts = new Map([['sale.csv', readFileSync(join(dir, 'sale.csv'), 'utf8')]]);
+    expect(streamed).toEqual(new Evaluator(a).run(loadData(a, texts).data).map((r) => JSON.stringify(statementJson(a, r))));
+  });
+
+  const DIRTY = `program "Dirty" {
+  currency EUR
+  period quarter
+  start 2026-01-01
+}
+event sale {
+  sku: text
+  category: one of "hardware", "software", "café"
+  amount: money
+  quantity: integer
+  rate: decimal
+  shipped: date
+  gift: boolean
+}
+`;
+  const needs: ColumnNeeds = new Map<string, { as: 'num' } | { as: 'code' } | { as: 'day' } | { as: 'literal'; literals: readonly string[] }>([
+    ['sku', { as: 'literal', literals: ['A', 'b "q"', 'é'] }],
+    ['category', { as: 'code' }],
+    ['amount', { as: 'num' }],
+    ['quantity', { as: 'num' }],
+    ['shipped', { as: 'day' }],
+    ['gift', { as: 'code' }],
+  ]);
+  const cell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const oneOf = (...xs: string[]) => fc.constantFrom(...xs);
+  const amount = fc.oneof(
+    oneOf('12.50', '12.50 EUR', '12.5', '012.50', '-0', '-0.00', '0', '00', '-12.50', '1e3', '12,50', ' 12.50', '12.50 USD', '12.505', '12.500', '9007199254740991', '90071992547409.93', '123456789012345678901234567890123456', '0.0000000000000000000000000000000000001', '£5', '', '"12.50"'),
+    fc.tuple(fc.integer({ min: -1_000_000, max: 1_000_000 }), fc.nat(99)).map(([i, c]) => `${i}.${String(c).padStart(2, '0')}`),
+  );
+  const integer = fc.oneof(oneOf('7', '007', '-0', '-3', '+3', '3.0', '3.5', '', '9007199254740993', ' 1'), fc.integer({ min: -99, max: 99 }).map(String));
+  const decimal = fc.oneof(oneOf('0.5', '.5', '-0.0', '1.25', '0001.2500', '1e2', '2%', '12345678901234567.5'), fc.integer({ min: -9999, max: 9999 }).map((i) => (i / 100).toString()));
+  const date = oneOf('2026-01-05', '2026-02-29', '2028-02-29', '2026-13-01', '2026-1-5', '0000-01-01', '9999-12-31', '2026-06-31', '2026-03-15T10:00', '');
+  const text = oneOf('A', 'b "q"', 'é', 'x,y', 'line\nbreak', 'crlf\r\nbreak', 'tab\tx', '日本語', '', ' A');
+  const dirty = fc.record({
+    id: fc.oneof(fc.nat(30).map((i) => `S${i}`), oneOf('', 'S1 ', 'Ś1')),
+    partner: oneOf('P1', 'P2', 'P01', 'Pé', ''),
+    sku: text,
+    category: oneOf('hardware', 'software', 'café', 'Hardware', ''),
+    amount,
+    quantity: integer,
+    rate: decimal,
+    shipped: date,
+    gift: oneOf('true', 'false', 'yes', 'TRUE', ''),
+  });
+  // mostly plain records (the byte path's own), among the dirty ones
+  const clean = fc.record({
+    id: fc.nat(60).map((i) => `S${i}`),
+    partner: oneOf('P1', 'P2', 'P3'),
+    sku: oneOf('A', 'B'),
+    category: oneOf('hardware', 'software'),
+    amount: fc.tuple(fc.integer({ min: -100_000, max: 100_000 }), fc.nat(99)).map(([i, c]) => `${i}.${String(c).padStart(2, '0')}`),
+    quantity: fc.integer({ min: 0, max: 20 }).map(String),
+    rate: fc.integer({ min: 0, max: 99 }).map(String),
+    shipped: oneOf('2026-01-05', '2026-02-28', '2026-12-31'),
+    gift: oneOf('true', 'false'),
+  });
+  const record = fc.oneof({ arbitrary: clean, weight: 3 }, { arbitrary: dirty, weight: 1 });
+  const file = fc.record({
+    records: fc.array(record, { minLength: 1, maxLength: 40 }),
+    bom: fc.boolean(),
+    eol: oneOf('\n', '\r\n'),
+    last: fc.boolean(),
+    order: fc.shuffledSubarray(['id', 'partner', 'date', 'sku', 'category', 'amount', 'quantity', 'rate', 'shipped', 'gift'], { minLength: 10, maxLength: 10 }),
+    chunk: fc.integer({ min: 1, max: 80 }),
+  });
+
+  it('generated dirty files, in chunks of any size: the same records, values and problems', () => {
+    const a = artifact(DIRTY);
+    const before = batched;
+    fc.assert(
+      fc.property(file, (f) => {
+        const rows = f.records.map((r) => ({ ...r, date: r.shipped === '' ? '2026-03-01' : r.shipped }));
+        const body = rows.map((r) => f.order.map((c) => cell((r as Record<string, string>)[c]!)).join(','));
+        const sale = (f.bom ? '\uFEFF' : '') + [f.order.join(','), ...body].join(f.eol) + (f.last ? f.eol : '');
+        sameAsStringPath(a, folder({ 'sale.csv': sale }), needs, [f.chunk, 1 << 20], { amount: 2 }, {
+          category: (v) => ['hardware', 'software', 'café'].indexOf(v as string),
+          gift: (v) => (v === true ? 1 : 0),
+          shipped: (v) => parseDate(v as string)!,
+        });
+      }),
+      { numRuns: 60, seed: 11 },
+    );
+    expect(batched - before).toBeGreaterThan(500); // the byte path took many of them
+  });
+});
+
+describe('§12.1 and §12.3 on bytes: `from` columns, defaults, keyword names, `ref` fields', () => {
+  // Fields named like keywords, read from columns of other names (in another order than declared), with defaults.
+  const COLUMNS = `program "Columns" {
+  currency EUR
+  period quarter
+  start 2026-01-01
+}
+event sale {
+  id: text from "Invoice No"
+  partner: text from "Customer"
+  value: money from "Net Amount (EUR)" default 0 EUR
+  count: integer from "Qty" default 1
+  category: one of "hardware", "software" from "Cat" default "hardware"
+  note: text default ""
+}
+payout cash as cash
+measure revenue = sum value where category = "hardware"
+measure units = sum count
+rule "Each" {
+  for each sale where value > 10 EUR and category = "software"
+  award value * 2% to cash
+}
+rule "Volume" {
+  for each partner where units > 3
+  award revenue * 1% to cash
+}
+`;
+  const colNeeds: ColumnNeeds = new Map<string, { as: 'num' } | { as: 'code' }>([
+    ['value', { as: 'num' }],
+    ['count', { as: 'num' }],
+    ['category', { as: 'code' }],
+  ]);
+  const header = ['Customer', 'date', 'Cat', 'Qty', 'note', 'Invoice No', 'Net Amount (EUR)'];
+  const rec = fc.record({
+    id: fc.nat(40).map((i) => `S${i}`),
+    partner: fc.constantFrom('P1', 'P2', 'P3'),
+    date: fc.constantFrom('2026-01-05', '2026-02-28', '2026-05-31', '2026-11-30'),
+    cat: fc.constantFrom('hardware', 'software', '', 'Software'),
+    qty: fc.oneof(fc.integer({ min: 0, max: 9 }).map(String), fc.constantFrom('', '1.5')),
+    note: fc.constantFrom('', 'a', 'b c'),
+    amount: fc.oneof(fc.tuple(fc.integer({ min: -500, max: 5_000 }), fc.nat(99)).map(([i, c]) => `${i}.${String(c).padStart(2, '0')}`), fc.constantFrom('', 'x')),
+  });
+  const line = (r: { id: string; partner: string; date: string; cat: string; qty: string; note: string; amount: string }) => [r.partner, r.date, r.cat, r.qty, r.note, r.id, r.amount].join(',');
+
+  it('mapped columns and defaults: the same records, values, problems and statements, in chunks of any size', () => {
+    const a = artifact(COLUMNS);
+    const before = batched;
+    fc.assert(
+      fc.property(fc.array(rec, { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 80 }), (records, chunk) => {
+        const sale = [header.map((h) => (h.includes(' ') ? `"${h}"` : h)).join(','), ...records.map(line)].join('\n') + '\n';
+        const dir = folder({ 'sale.csv': sale });
+        sameAsStringPath(a, dir, colNeeds, [chunk, 1 << 20], { value: 2, count: 0 }, { category: (v) => ['hardware', 'software'].indexOf(v as string) });
+        // the run on bytes (column kernels) and the run in memory give the same statements
+        const texts = new Map([['sale.csv', sale]]);
+        const want = new Evaluator(a).run(loadData(a, texts).data).map((r) => JSON.stringify(statementJson(a, r)));
+        const s = openDataFolder(dir, a, { chunkSize: chunk, acceptRejects: true });
+        expect(new Evaluator(a).runSource(s.partners, s).map((r) => JSON.stringify(statementJson(a, r)))).toEqual(want);
+      }),
+      { numRuns: 40, seed: 12 },
+    );
+    expect(batched - before).toBeGreaterThan(20); // records with every cell filled and valid are taken on bytes
+  });
+
+  it('a file without the column of a field that has a default: every record through the string path, which gives the default', () => {
+    const a = artifact(COLUMNS);
+    const before = batched;
+    const dir = folder({ 'sale.csv': 'Customer,date,Cat,Invoice No,Net Amount (EUR),note\nP1,2026-01-05,software,S1,20.00,a\nP2,2026-01-06,hardware,S2,30.00,b\n' });
+    sameAsStringPath(a, dir, colNeeds, [1, 7, 1 << 20], { value: 2, count: 0 }, { category: (v) => ['hardware', 'software'].indexOf(v as string) });
+    expect(batched).toBe(before);
+    expect(stringPath(a, dir).rows.map((r) => JSON.parse(r).count)).toEqual(['#1', '#1']);
+  });
+
+  const REFS = `program "Refs" {
+  currency USD
+  period month
+  start 2026-01-01
+}
+event activation {
+  model: one of "P9", "P9a"
+}
+event refund {
+  activation: ref activation
+}
+payout cards as cash
+let reward = lookup activation.model { "P9": 12.50 USD, "P9a": 5 USD }
+rule "Activation" {
+  for each activation
+  award reward to cards
+}
+rule "Clawback" {
+  for each refund
+  award -refund.activation.reward to cards
+}
+`;
+
+  it('`ref` fields: neither the kind that has them nor the kind they name is read on bytes; a streamed run checks them as the in-memory one', () => {
+    const a = artifact(REFS);
+    const files = {
+      'activation.csv': 'id,partner,date,model\nA1,P1,2026-01-05,P9\nA2,P1,2026-01-06,P9a\nA2,P1,2026-01-07,P9\nA3,P2,2026-02-01,P9x\nA4,P2,2026-02-02,P9\n',
+      'refund.csv': 'id,partner,date,activation\nF1,P1,2026-01-20,A1\nF2,P1,2026-01-21,A2\nF3,P2,2026-02-10,A3\nF4,P2,2026-02-11,A9\nF5,P2,2026-02-12,A4\n',
+    };
+    const dir = folder(files);
+    const s = openDataFolder(dir, a, { acceptRejects: true });
+    const none = { needs: new Map(), batch: () => {}, row: () => {} } as const;
+    expect(s.scanColumns('refund', none)).toBe(false);
+    expect(s.scanColumns('activation', none)).toBe(false);
+    const texts = new Map(Object.entries(files));
+    const { input, data } = loadData(a, texts);
+    const want = new Evaluator(a).run(data).map((r) => JSON.stringify(statementJson(a, r)));
+    for (const chunkSize of [3, 1 << 20]) {
+      const t = openDataFolder(dir, a, { chunkSize, acceptRejects: true });
+      expect(new Evaluator(a).runSource(t.partners, t).map((r) => JSON.stringify(statementJson(a, r)))).toEqual(want);
+      expect(t.problems().map(formatProblem)).toEqual(input.problems.map(formatProblem));
+      expect(t.rejectedRecords().map((r) => [r.kind, r.line, r.raw, r.reasons])).toEqual(input.rejected.map((r) => [r.kind, r.line, r.raw, r.reasons]));
+    }
+    // the duplicate A2 and the invalid A3 are rejected, and so are the refunds that name them, and F4 (no A9)
+    expect(input.rejected.filter((r) => r.kind === 'refund').map((r) => r.line)).toEqual([3, 4, 5]);
+  });
+});
+
+describe('statements written as the run goes are those of the whole run', () => {
+  const examples = readdirSync(join(root, 'examples')).filter((e) => existsSync(join(root, 'examples', e, 'program.incent')) && existsSync(join(root, 'examples', e, 'data')));
+
+  it('finds the examples', () => expect(examples.length).toBeGreaterThanOrEqual(5));
+
+  /** The text a writer makes of every period of a streamed run (all of them, or the last). */
+  function streamed(a: Artifact, dir: string, make: (w: Writer) => StatementWriter, all: boolean): string {
+    let out = '';
+    const w = new Writer((s) => (out += s));
+    const writer = make(w);
+    const s = openDataFolder(dir, a);
+    new Evaluator(a).stream(s.partners, s, {}, (p) => {
+      if (!all && p.index !== p.count - 1) return;
+      writer.begin(p.period);
+      const t = p.finish((x) => writer.partner(x));
+      writer.end({ period: p.period, ...t, rejected: p.rejected });
+    });
+    writer.close();
+    return out;
+  }
+
+  for (const ex of examples) {
+    it(`examples/${ex}: JSON, CSV and table, byte for byte`, () => {
+      const a = artifact(readFileSync(join(root, 'examples', ex, 'program.incent'), 'utf8'));
+      const dir = join(root, 'examples', ex, 'data');
+      const texts = new Map<string, string>();
+      for (const f of readdirSync(dir)) if (/\.(csv|json|ndjson)$/.test(f)) texts.set(f, readFileSync(join(dir, f), 'utf8'));
+      const results = new Evaluator(a).run(loadData(a, texts).data);
+      const last = results[results.length - 1]!;
+      expect(streamed(a, dir, (w) => jsonWriter(a, w, true), true)).toBe(JSON.stringify(results.map((r) => statementJson(a, r)), null, 2) + '\n');
+      expect(streamed(a, dir, (w) => jsonWriter(a, w, false), false)).toBe(JSON.stringify(statementJson(a, last), null, 2) + '\n');
+      expect(streamed(a, dir, (w) => csvWriter(a, w), true)).toBe(statementCsv(a, results));
+      expect(streamed(a, dir, (w) => tableWriter(a, w, (x) => x), true)).toBe(results.map((r) => statementTable(a, r)).join('\n'));
+    });
+  }
+});
