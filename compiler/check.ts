@@ -7,13 +7,15 @@
  * is skipped.
  */
 import { error, sortDiagnostics, type Diagnostic } from '../core/diagnostics.js';
-import type { Decl, Expr, FieldRef, Ident, LetDecl, MeasureDecl, NameRef, ProgramFile, Span, TierDecl } from '../language/syntax.js';
+import type { Decl, Expr, FieldRef, Ident, LetDecl, MeasureDecl, NameRef, ProgramFile, Span, TierDecl, Window } from '../language/syntax.js';
 import { findExpr } from '../language/syntax.js';
-import type { CheckedProgram, FieldInfo, Level, Symbol, Type } from './checked.js';
+import type { CheckedProgram, FieldInfo, LetInfo, Level, Symbol, Type, WindowInfo } from './checked.js';
 import type { CheckContext, TopDecl, TopKind } from './context.js';
 import { fold, type Const } from './consts.js';
 import { collectDeclarations } from './declarations.js';
-import { checkLet, checkMeasure, checkTier } from './definitions.js';
+import { checkLet, checkMeasure, checkTier, checkWindow } from './definitions.js';
+import { checkFieldOptions } from './fields.js';
+import { checkRefFields, recheckPrevious } from './memory.js';
 import { ExprChecker, type ExprScope } from './exprs.js';
 import { checkHeader } from './header.js';
 import { dependencyOrder, evaluationOrder } from './order.js';
@@ -31,7 +33,11 @@ export type { CheckedProgram } from './checked.js';
 const STAGES: readonly { name: string; run: (ck: Checker, decls: readonly Decl[]) => void }[] = [
   { name: 'header', run: (ck) => ck.checkHeader() },
   { name: 'declarations: names, fields, tier levels', run: collectDeclarations },
+  { name: '`ref` fields: known event kinds, no circle', run: checkRefFields },
   { name: 'lets, measures and tiers, dependencies first', run: (ck, decls) => dependencyOrder(ck, decls).forEach((name) => ck.ensure(name)) },
+  // must follow the lets, measures and tiers: `previous X` of one checked later is checked again, with X's type
+  { name: 'previous values of names checked later', run: (ck) => recheckPrevious(ck, ck.pendingPrevious) },
+  { name: 'field options: columns and defaults', run: checkFieldOptions },
   { name: 'field ranges', run: checkFieldRanges },
   { name: 'pots', run: (ck, decls) => decls.forEach((d) => d.kind === 'PayoutDecl' && checkPot(ck, d)) },
   { name: 'rules', run: (ck, decls) => ck.checkRules(decls) },
@@ -90,6 +96,7 @@ class Checker implements CheckContext {
       tests: [],
       programOrder: [],
       partnerOrder: [],
+      eventOrder: [],
       types: this.types,
       levels: this.levels,
       refs: this.refs,
@@ -133,6 +140,38 @@ class Checker implements CheckContext {
       checkTest(this, d);
     }
     this.inTest = false;
+  }
+
+  /** The lets, measures and tiers whose check met `previous X` with X not checked yet (recheckPrevious checks them again). */
+  readonly pendingPrevious = new Set<string>();
+
+  letInfo(name: string): LetInfo | undefined {
+    return this.out.lets.get(name);
+  }
+
+  checkWindow(w: Window): WindowInfo {
+    return checkWindow(this, w);
+  }
+
+  /**
+   * `previous NAME`: the type of NAME, with no dependency (its value is the previous period's).
+   * A tier's type is known from its levels; a measure or let checked already gives its own; one
+   * not checked yet is not checked from here (it may use this declaration in the same period,
+   * which is no cycle): its type is unknown for now (`error`, accepted silently), and the
+   * declaration that asked is checked again once every one has been (recheckPrevious).
+   */
+  usePrevious(name: string, _at: Ident): { type: Type; level: Level } {
+    const caller = this.stack[this.stack.length - 1];
+    if (caller?.name !== name) this.markUsed(name); // its own previous value does not make a declaration used
+    const kind = this.top.get(name)?.kind;
+    if (kind === 'tier') return { type: this.out.tiers.get(name)!.type, level: 'partner' };
+    if (this.state.get(name) !== 'done') {
+      if (caller) this.pendingPrevious.add(caller.name);
+      return { type: ERROR, level: 'partner' };
+    }
+    if (kind === 'measure') return { type: this.out.measures.get(name)?.type ?? ERROR, level: 'partner' };
+    const l = this.out.lets.get(name);
+    return { type: l?.type ?? ERROR, level: l?.level ?? 'partner' };
   }
 
   dependencies(name: string): ReadonlySet<string> {
@@ -256,12 +295,14 @@ class Checker implements CheckContext {
   /** Reports the first name in `e` that makes it vary, where a constant is required. */
   requireConstant(e: Expr | undefined, what: string): boolean {
     if (!e || this.x.level(e) === 'program') return true;
-    const culprit = findExpr(e, (x) => (x.kind === 'Name' || x.kind === 'Field') && this.x.level(x) !== 'program') ?? e;
-    const name = culprit.kind === 'Name' ? culprit.name : culprit.kind === 'Field' ? `${culprit.object?.name}.${culprit.field?.name}` : undefined;
+    const culprit = findExpr(e, (x) => (x.kind === 'Name' || x.kind === 'Field' || x.kind === 'PeriodBound') && this.x.level(x) !== 'program') ?? e;
+    const name =
+      culprit.kind === 'Name' ? culprit.name : culprit.kind === 'Field' ? `${culprit.object?.name}.${culprit.field?.name}` : culprit.kind === 'PeriodBound' ? `period.${culprit.bound}` : undefined;
+    const varies = culprit.kind === 'PeriodBound' ? 'in every period' : 'for every partner';
     this.report(
       error(
         'E0223',
-        `${what} must be a constant${name ? `, but \`${name}\` is different for every partner` : ''}`,
+        `${what} must be a constant${name ? `, but \`${name}\` is different ${varies}` : ''}`,
         culprit.span,
         'use a number or an amount of money, or a `let` that uses only constants',
       ),

@@ -42,6 +42,8 @@ export type Type =
   | { kind: 'enum'; members: readonly string[]; name?: string }
   /** A level of the tier `tier`; `levels` in order, lowest (base) first. */
   | { kind: 'tier'; tier: string; levels: readonly string[] }
+  /** `N days`, `N months`: only added to or subtracted from a date (§12.4). */
+  | { kind: 'duration'; unit: 'days' | 'months' }
   | { kind: 'error' };
 
 /** Where a value is known: once for the program, once per partner per period, or per event. */
@@ -57,14 +59,27 @@ export type Symbol =
   /** `partner.FIELD` (including the implicit `id`). */
   | { kind: 'partnerField'; field: string }
   /** An event field, written `amount` (inside an event scope) or `sale.amount`. */
-  | { kind: 'eventField'; event: string; field: string };
+  | { kind: 'eventField'; event: string; field: string }
+  /**
+   * A path through `ref` fields (§12.3): from the event `event` (the one in scope, or the kind
+   * named first), each hop a `ref` field leading to a record of its kind, to a field or an
+   * event-level let of the last kind: `refund.activation.reward`, `activation.date` for each refund.
+   */
+  | { kind: 'path'; event: string; hops: { field: string; event: string }[]; target: { kind: 'eventField'; event: string; field: string } | { kind: 'let'; name: string } };
 
 export interface FieldInfo {
   name: string;
   type: Type;
   /** True for `id` (partners and events), `partner` and `date` (events). */
   implicit: boolean;
+  /** The declaration: a declared field's, or the one that maps an implicit field to its column. */
   decl?: FieldDecl;
+  /** `ref EVENT` (§12.3): the event kind whose id the field holds (its type is text). */
+  ref?: string;
+  /** The CSV column or JSON key the field is read from: its name, unless mapped with `from "…"`. */
+  column: string;
+  /** `default VALUE` (a constant of the field's type, checked): what an empty cell or a missing key stands for. */
+  default?: Expr;
   /** `in A..B`, checked: its bounds as constants (numbers and money as decimals, or dates). */
   range?: { min: Const; max: Const };
 }
@@ -97,11 +112,15 @@ export interface LetInfo {
   decl: LetDecl;
   type: Type;
   level: Level;
+  /** An event-level let (§12.2): the event kind whose fields it uses; it reads like a field of that kind. */
+  event?: string;
+  /** It uses a running total (`running sum …`, directly or through another let): known only in a `for each EVENT` rule. */
+  running?: boolean;
 }
 
 /** A measure's window, normalized: `this period` when none is written. */
 export type WindowInfo =
-  | { form: 'this period' | 'previous period' | 'year to date' | 'previous year' | 'program to date' }
+  | { form: 'this period' | 'previous period' | 'year to date' | 'half to date' | 'previous year' | 'program to date' }
   | { form: 'last'; count: number; unit: WindowUnit };
 
 export interface MeasureInfo {
@@ -135,6 +154,8 @@ export interface TierInfo {
   levels: TierLevelInfo[];
   /** The tier's value type (a level of this tier). */
   type: Type & { kind: 'tier' };
+  /** `down at most N level[s] per period|year` (§12.3). */
+  down?: { count: number; per: 'period' | 'year' };
 }
 
 /** What a pot's amounts are measured in. */
@@ -150,6 +171,8 @@ export interface PotInfo {
   rounding: RoundingMode;
   cap?: { amount: Expr; per: 'period' | 'year' };
   budget?: Expr;
+  /** How the budget is shared when it is exceeded (§12.5); pro rata unless written. */
+  budgetOrder: 'pro rata' | 'first come first served';
   minimum?: Expr;
   denominations?: Expr[];
   approval?: Expr;
@@ -164,6 +187,8 @@ export interface RuleInfo {
   awards: Award[];
   cap?: RuleCap;
   once?: Once;
+  /** `once per partner and FIELD` (§12.2): the field (or event-level let) as a checked name. */
+  onceKey?: NameRef;
 }
 
 export interface TestInfo {
@@ -193,6 +218,8 @@ export interface CheckedProgram {
   programOrder: string[];
   /** Measures, tiers and partner-level lets, in an order valid for evaluation (dependencies first). */
   partnerOrder: string[];
+  /** Event-level lets (§12.2), each after the event-level lets it uses. */
+  eventOrder: string[];
   /** The type of every checked expression. */
   types: Map<Expr, Type>;
   /** The level of every checked expression. */

@@ -3,13 +3,15 @@ import type { Binary, Expr } from '../language/syntax.js';
 import { leftSpine } from '../language/syntax.js';
 import { Dec } from '../core/decimal.js';
 import { inRange } from '../core/limits.js';
-import { isValidDate } from '../core/periods.js';
+import { addDays, addMonths, daysBetween, formatDate, isValidDate, parseDate } from '../core/periods.js';
 
 export type Const =
   | { kind: 'num'; value: Dec }
   | { kind: 'bool'; value: boolean }
   | { kind: 'date'; value: string }
   | { kind: 'str'; value: string }
+  /** `N days`, `N months` (§12.4): a whole number of a unit. */
+  | { kind: 'duration'; unit: 'days' | 'months'; value: Dec }
   /** A computation of constants whose result leaves the size of numbers: `at` is the operation, `value` its result. */
   | { kind: 'overflow'; at: Binary; value: Dec };
 
@@ -48,6 +50,7 @@ export function fold(e: Expr | undefined, letConst: LetConst): Const | undefined
       const v = f(e.operand);
       if (v?.kind === 'overflow') return v;
       if (e.op === '-' && v?.kind === 'num') return { kind: 'num', value: v.value.neg() };
+      if (e.op === '-' && v?.kind === 'duration') return { ...v, value: v.value.neg() };
       if (e.op === 'not' && v?.kind === 'bool') return { kind: 'bool', value: !v.value };
       return undefined;
     }
@@ -63,9 +66,30 @@ export function fold(e: Expr | undefined, letConst: LetConst): Const | undefined
       if (c?.kind !== 'bool') return undefined;
       return c.value ? f(e.then) : f(e.otherwise);
     }
+    case 'Duration': {
+      const n = f(e.count);
+      if (n?.kind === 'overflow') return n;
+      return n?.kind === 'num' && n.value.isInteger() ? { kind: 'duration', unit: e.unit, value: n.value } : undefined;
+    }
+    case 'DaysBetween': {
+      const a = f(e.from);
+      const b = f(e.to);
+      if (a?.kind === 'overflow') return a;
+      if (b?.kind === 'overflow') return b;
+      if (a?.kind !== 'date' || b?.kind !== 'date') return undefined;
+      return { kind: 'num', value: new Dec(daysBetween(parseDate(a.value)!, parseDate(b.value)!)) };
+    }
     default:
       return undefined;
   }
+}
+
+/** A date moved by a constant duration (`2026-01-31 + 1 month`), or undefined when it leaves the calendar. */
+function shiftDate(date: string, d: Const & { kind: 'duration' }, sign: 1 | -1): Const | undefined {
+  const n = d.value.times(sign);
+  if (!n.abs().lte(Number.MAX_SAFE_INTEGER)) return undefined;
+  const day = (d.unit === 'days' ? addDays : addMonths)(parseDate(date)!, n.toNumber());
+  return day === undefined ? undefined : { kind: 'date', value: formatDate(day) };
 }
 
 /** A literal as written in a test (`5 EUR`, `-2.5`, `"reseller"`, `2026-01-05`, `true`): lowered as its text, without folding. */
@@ -97,6 +121,13 @@ function binary(e: Binary, l: Const | undefined, r: Const | undefined): Const | 
   }
   if (l?.kind === 'overflow') return l;
   if (r?.kind === 'overflow') return r;
+  // Dates and durations (§12.4).
+  if (l?.kind === 'date' && r?.kind === 'duration' && (e.op === '+' || e.op === '-')) return shiftDate(l.value, r, e.op === '+' ? 1 : -1);
+  if (l?.kind === 'duration' && r?.kind === 'date' && e.op === '+') return shiftDate(r.value, l, 1);
+  if (l?.kind === 'duration' && r?.kind === 'duration' && l.unit === r.unit && (e.op === '+' || e.op === '-')) return { ...l, value: e.op === '+' ? l.value.plus(r.value) : l.value.minus(r.value) };
+  if (e.op === '*' && l?.kind === 'num' && r?.kind === 'duration') return { ...r, value: r.value.times(l.value) };
+  if (e.op === '*' && l?.kind === 'duration' && r?.kind === 'num') return { ...l, value: l.value.times(r.value) };
+  if (l?.kind === 'duration' && r?.kind === 'duration' && l.unit === r.unit && !['+', '-', '*', '/'].includes(e.op)) return { kind: 'bool', value: compare(e.op, l.value.cmp(r.value)) };
   if (!l || !r || l.kind !== r.kind) return undefined;
   if (l.kind === 'num' && r.kind === 'num') {
     let value: Dec;

@@ -38,4 +38,6 @@ export interface CheckContext extends Env {
   dependencies(name: string): ReadonlySet<string>;
   /** Counts these declarations as checked and used, unchecked (the members of a cycle reported once). */
   settle(names: readonly string[]): void;
+  /** The lets, measures and tiers whose check met `previous X` with X not checked yet. */
+  readonly pendingPrevious: Set<string>;
 }

@@ -27,7 +27,7 @@ export function collectDeclarations(ck: CheckContext, decls: readonly Decl[]): v
       ck.out.partner.decl = d;
     }
   }
-  ck.partnerFields.set('id', { name: 'id', type: TEXT, implicit: true });
+  ck.partnerFields.set('id', { name: 'id', type: TEXT, implicit: true, column: 'id' });
   if (partnerDecl?.kind === 'PartnerDecl') fields(ck, partnerDecl.fields ?? [], ck.partnerFields, 'partner', 'every partner has an `id`');
 
   const kinds: Partial<Record<Decl['kind'], TopKind>> = { LetDecl: 'let', MeasureDecl: 'measure', TierDecl: 'tier', PayoutDecl: 'pot', EventDecl: 'event' };
@@ -47,9 +47,9 @@ export function collectDeclarations(ck: CheckContext, decls: readonly Decl[]): v
     ck.top.set(name, { kind, decl: d as TopDecl });
     if (d.kind === 'EventDecl') {
       const eventFields = new Map<string, FieldInfo>([
-        ['id', { name: 'id', type: TEXT, implicit: true }],
-        ['partner', { name: 'partner', type: TEXT, implicit: true }],
-        ['date', { name: 'date', type: DATE, implicit: true }],
+        ['id', { name: 'id', type: TEXT, implicit: true, column: 'id' }],
+        ['partner', { name: 'partner', type: TEXT, implicit: true, column: 'partner' }],
+        ['date', { name: 'date', type: DATE, implicit: true, column: 'date' }],
       ]);
       fields(ck, d.fields ?? [], eventFields, `event \`${name}\``, 'every event has `id`, `partner` and `date`');
       ck.out.events.set(name, { name, decl: d, fields: eventFields });
@@ -65,7 +65,7 @@ function fields(ck: CheckContext, decls: FieldDecl[], into: Map<string, FieldInf
     const name = f.name.name;
     const prev = into.get(name);
     if (prev?.implicit) {
-      ck.report(error('E0222', `\`${name}\` is an implicit field of ${owner === 'partner' ? 'every partner' : 'every event'}`, f.name.span, `${implicitNote} already: remove this line, or choose another name`));
+      implicitField(ck, f, prev, owner, implicitNote, spans);
       continue;
     }
     if (prev) {
@@ -73,12 +73,59 @@ function fields(ck: CheckContext, decls: FieldDecl[], into: Map<string, FieldInf
       continue;
     }
     spans.set(name, f.name.span);
-    into.set(name, { name, type: typeRef(ck, f.type, name), implicit: false, decl: f });
+    // `ref EVENT` (§12.3): text (an id) that names a record of the kind; the kind is checked once every kind is known.
+    const column = { column: f.column?.value ?? name, ...(f.default ? { default: f.default } : {}) };
+    if (f.type?.kind === 'RefType') {
+      if (owner === 'partner') {
+        ck.report(error('E0229', `a partner field cannot be a \`ref\``, f.type.span, 'a `ref` field names a record of another event kind from an event: declare it in an `event`, or keep the id as `text`'));
+        into.set(name, { name, type: TEXT, implicit: false, decl: f, ...column });
+        continue;
+      }
+      into.set(name, { name, type: TEXT, implicit: false, decl: f, ...column, ...(f.type.event ? { ref: f.type.event.name } : {}) });
+      continue;
+    }
+    into.set(name, { name, type: typeRef(ck, f.type, name), implicit: false, decl: f, ...column });
   }
 }
 
+/**
+ * An implicit field (`id`; events' `partner` and `date`) may be declared only to map it to a
+ * column, with its own type and no default (§12.1: `id: text from "Invoice"`); E0222 otherwise.
+ */
+function implicitField(ck: CheckContext, f: FieldDecl, info: FieldInfo, owner: string, implicitNote: string, spans: Map<string, Span>): void {
+  const name = info.name;
+  const every = owner === 'partner' ? 'every partner' : 'every event';
+  const typeName = info.type.kind === 'date' ? 'date' : 'text';
+  const written = `${name}: ${typeName} from "${f.column?.value ?? 'Column'}"`;
+  const first = spans.get(name);
+  if (first) {
+    ck.report(error('E0203', `${owner} declares the field \`${name}\` twice`, f.name.span, 'keep one declaration of each field', [{ span: first, message: 'first declared here' }]));
+    return;
+  }
+  spans.set(name, f.name.span);
+  if (!f.column) {
+    ck.report(error('E0222', `\`${name}\` is an implicit field of ${every}`, f.name.span, `${implicitNote} already: remove this line, map it to a column of the data (\`${written}\`), or choose another name`));
+    return;
+  }
+  const declared = f.type?.kind === 'SimpleType' ? f.type.name?.name : 'one of';
+  if (declared !== typeName) {
+    ck.report(error('E0222', `\`${name}\` is an implicit field of ${every}, of type ${typeName}`, f.type?.span ?? f.name.span, `declare it only to map it to a column, with its own type: \`${written}\``));
+    return;
+  }
+  if (f.default) {
+    ck.report(error('E0222', `\`${name}\` is an implicit field of ${every}: it takes no default`, f.default.span, `every record has its own ${name}: remove \`default …\``));
+    return;
+  }
+  if (f.range) {
+    ck.report(error('E0222', `\`${name}\` is an implicit field of ${every}: it takes no range`, f.range.span, `declare it only to map it to a column: remove \`in …\``));
+    return;
+  }
+  info.column = f.column.value;
+  info.decl = f;
+}
+
 function typeRef(ck: CheckContext, t: TypeRef | undefined, field: string): Type {
-  if (!t) return ERROR;
+  if (!t || t.kind === 'RefType') return t ? TEXT : ERROR;
   if (t.kind === 'EnumType') {
     const members: string[] = [];
     for (const m of t.members ?? []) {

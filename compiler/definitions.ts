@@ -5,7 +5,7 @@
 import { error } from '../core/diagnostics.js';
 import { MAX_WINDOW_MONTHS } from '../core/limits.js';
 import { formatPeriod, isValidDate, periodOf, windowFirstMonth, windowMonths } from '../core/periods.js';
-import type { Expr, FieldRef, LetDecl, MeasureDecl, Span, TierDecl } from '../language/syntax.js';
+import type { Expr, FieldRef, LetDecl, MeasureDecl, Span, TierDecl, Window } from '../language/syntax.js';
 import { walkExpr } from '../language/syntax.js';
 import type { LetInfo, MeasureInfo, Type, WindowInfo } from './checked.js';
 import type { Const } from './consts.js';
@@ -14,11 +14,25 @@ import type { ExprScope } from './exprs.js';
 import { INTEGER, NUMBER, ERROR, describe, grouped, isOrdered } from './types.js';
 import { measureNeverHolds } from './warnings.js';
 
-/** A `let`: its type and level; a constant one is folded now (E0322). */
+/**
+ * A `let`: its type and level; a constant one is folded now (E0322). A let that uses the fields of
+ * an event kind is event-level (§12.2): its kind is inferred as a measure's is (the first
+ * qualified field, else the one kind with an unqualified field it uses), and it may use a running
+ * total.
+ */
 export function checkLet(ck: CheckContext, d: LetDecl): void {
-  const scope = ck.noEvent(`\`let ${d.name.name}\``, 'a `let` is computed once per partner, not per event: aggregate the events in a measure, e.g. `measure total = sum sale.amount`');
-  const type = ck.x.check(d.value, scope);
-  const info: LetInfo = { name: d.name.name, decl: d, type, level: ck.x.level(d.value) };
+  const m: NonNullable<ExprScope['measure']> = { name: d.name.name, owner: 'let' };
+  const firstRef = collectRefs(d.value).find((r) => ck.out.events.has(r.object?.name ?? ''));
+  if (firstRef) {
+    m.event = firstRef.object.name;
+    m.eventSpan = firstRef.span;
+  }
+  const scope: ExprScope = { measure: m, running: true, place: `\`let ${d.name.name}\``, noEventHint: '' };
+  let type = ck.x.check(d.value, scope);
+  const level = ck.x.level(d.value);
+  // An event-level let whose kind is unknown has had its error reported: its uses say nothing more.
+  if (level === 'event' && !m.event) type = ERROR;
+  const info: LetInfo = { name: d.name.name, decl: d, type, level, ...(level === 'event' && m.event ? { event: m.event } : {}), ...(m.running ? { running: true } : {}) };
   ck.out.lets.set(d.name.name, info);
   // A constant is computed once at the start of a run: fold it now, so that a computation that
   // leaves the size of numbers is a diagnostic (E0322) rather than an error of every run.
@@ -97,17 +111,7 @@ export function checkMeasure(ck: CheckContext, d: MeasureDecl): void {
       );
     } else if (type.kind !== 'error') ck.x.expectType(d.otherwise, ot, type, `the \`else\` of measure \`${name}\``);
   }
-  let window: WindowInfo = { form: 'this period' };
-  const w = d.window;
-  if (w) {
-    if (w.form === 'last') {
-      const n = w.count?.value;
-      if (!w.count || !/^\d+$/.test(n ?? '') || Number(n) < 1 || w.count.percent) {
-        if (w.count) ck.report(error('E0412', `\`last ${w.count.text}\` needs a whole number of ${w.unit} above zero`, w.count.span, `write e.g. \`last 4 ${w.unit}\``));
-      } else window = { form: 'last', count: Number(n), unit: w.unit };
-    } else window = { form: w.form };
-    if (!windowInRange(ck, window, w.span)) window = { form: 'this period' };
-  }
+  const window: WindowInfo = d.window ? checkWindow(ck, d.window) : { form: 'this period' };
   const info: MeasureInfo = {
     name,
     decl: d,
@@ -121,6 +125,20 @@ export function checkMeasure(ck: CheckContext, d: MeasureDecl): void {
   };
   ck.out.measures.set(name, info);
   measureNeverHolds(ck, d);
+}
+
+/** A window as written (of a measure or a running total), normalized; `this period` after an error (E0412, reported). */
+export function checkWindow(ck: CheckContext, w: Window): WindowInfo {
+  let window: WindowInfo = { form: 'this period' };
+  if (w.form === 'last') {
+    const n = w.count?.value;
+    if (!w.count || !/^\d+$/.test(n ?? '') || Number(n) < 1 || w.count.percent) {
+      if (w.count) ck.report(error('E0412', `\`last ${w.count.text}\` needs a whole number of ${w.unit} above zero`, w.count.span, `write e.g. \`last 4 ${w.unit}\``));
+      return window;
+    }
+    window = { form: 'last', count: Number(n), unit: w.unit };
+  } else window = { form: w.form };
+  return windowInRange(ck, window, w.span) ? window : { form: 'this period' };
 }
 
 /**
@@ -159,6 +177,7 @@ export function checkTier(ck: CheckContext, d: TierDecl): void {
     ck.report(error('E0320', `tier \`${d.name.name}\` must be by a number or money, but this is ${describe(byType)}`, d.by.span, 'rank partners by a measure, e.g. `tier status by revenue { … }`'));
   }
   info.byType = byType.kind === 'number' || byType.kind === 'money' ? byType : ERROR;
+  checkTierDown(ck, d);
   const levels = d.levels ?? [];
   if (levels.length === 0) {
     ck.report(error('E0416', `tier \`${d.name.name}\` has no levels`, d.name.span, 'list the levels from the base level up, e.g. `Member`, then `Silver from 250_000 EUR`'));
@@ -191,6 +210,26 @@ export function checkTier(ck: CheckContext, d: TierDecl): void {
     }
     prev = { e: l.threshold, v: c };
   });
+}
+
+/**
+ * `down at most N level[s] per period|year` (§12.3): N a whole number (0: the level never falls
+ * within the period or year), given once (E0444, E0423).
+ */
+function checkTierDown(ck: CheckContext, d: TierDecl): void {
+  const info = ck.out.tiers.get(d.name.name)!;
+  const [first, ...more] = d.down ?? [];
+  for (const extra of more) {
+    ck.report(error('E0423', `tier \`${d.name.name}\` gives \`down at most\` twice`, extra.span, 'keep one', [{ span: first!.span, message: 'first given here' }]));
+  }
+  if (!first?.count) return;
+  const c = first.count;
+  if (!/^\d+$/.test(c.value) || c.percent) {
+    ck.report(error('E0444', `\`down at most ${c.text}\` needs a whole number of levels`, c.span, 'write e.g. `down at most 1 level per year` (0: the level never falls)'));
+    return;
+  }
+  // At most every level: a larger count means the same.
+  info.down = { count: Math.min(Number(c.value), Math.max(0, info.levels.length - 1)), per: first.per };
 }
 
 /** The qualified field references (`sale.amount`) in an expression, in source order. */

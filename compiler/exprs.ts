@@ -1,11 +1,12 @@
 /** Expression checking: name resolution, units (§5), levels, and the lookup/bands/marginal tables. */
 import { error, type Diagnostic } from '../core/diagnostics.js';
 import { suggest } from './suggest.js';
-import type { Band, BandsExpr, Binary, Call, Expr, FieldRef, Lookup, MoneyLit, NameRef, NumberLit, Span, StringLit } from '../language/syntax.js';
-import { leftSpine } from '../language/syntax.js';
-import type { EventInfo, FieldInfo, Level, Symbol, TierInfo, Type } from './checked.js';
+import type { AtDate, Band, BandsExpr, Binary, Call, DaysBetween, Duration, Expr, FieldRef, Ident, Interpolate, Lookup, MoneyLit, NameRef, NumberLit, Previous, Running, Span, StringLit, Window } from '../language/syntax.js';
+import { findExpr, leftSpine } from '../language/syntax.js';
+import type { EventInfo, FieldInfo, LetInfo, Level, Symbol, TierInfo, Type, WindowInfo } from './checked.js';
 import { fold, sameExpr, type Const, type LetConst } from './consts.js';
 import { decimalTextProblem, MAX_DIGITS, MAX_EXPONENT, magnitudeText, rangeRule } from '../core/limits.js';
+import { KEYWORDS } from '../language/tokens.js';
 import { daysInMonth, isValidDate } from '../core/periods.js';
 import {
   BOOLEAN,
@@ -43,14 +44,32 @@ export interface Env {
   letConst: LetConst;
   /** Every declared name usable as a value, for "did you mean". */
   valueNames(): string[];
+  /** A let checked so far (its level, and for an event-level let its event kind). */
+  letInfo(name: string): LetInfo | undefined;
+  /** The type of a let, measure or tier for `previous NAME`: no dependency (it is the previous period's value). */
+  usePrevious(name: string, at: Ident): { type: Type; level: Level };
+  /** A window checked like a measure's (E0412), normalized. */
+  checkWindow(w: Window): WindowInfo;
+  /** Marks a declaration as used by the program's logic (an event kind read through a `ref` field). */
+  markUsed(name: string): void;
 }
 
 /** Where an expression is checked. */
 export interface ExprScope {
   /** The event kind whose fields are in scope unqualified (`for each sale`, `count sale`). */
   event?: string;
-  /** Set inside a measure: the event kind aggregated, inferred from the fields used. */
-  measure?: { name: string; event?: string; eventSpan?: Span };
+  /**
+   * Set inside a measure, and inside a let (`owner: 'let'`, §12.2): the event kind aggregated (or
+   * whose fields the let uses), inferred from the fields used; `running` is set when a let uses a
+   * running total.
+   */
+  measure?: { name: string; event?: string; eventSpan?: Span; owner?: 'measure' | 'let'; running?: boolean };
+  /** Where `running sum|count` may be written (§12.2): the clauses of a `for each EVENT` rule, a let. */
+  running?: boolean;
+  /** Inside a running total's value or condition: each event's own values only. */
+  inRunning?: boolean;
+  /** A rule whose scope is missing (reported): a running total there says nothing more. */
+  noScope?: boolean;
   /** How to fix an event field used where no event is in scope. */
   noEventHint: string;
   /** What the place is called in messages: `a \`let\``, `a tier's \`by\``… */
@@ -147,7 +166,7 @@ export class ExprChecker {
           this.expectBoolean(e.operand, t, '`not`');
           return { type: BOOLEAN, level };
         }
-        if (t.kind === 'number' || t.kind === 'money' || t.kind === 'error') return { type: t, level };
+        if (t.kind === 'number' || t.kind === 'money' || t.kind === 'duration' || t.kind === 'error') return { type: t, level };
         this.report(error('E0302', `\`-\` needs a number or money, but this is ${describe(t)}`, e.operand.span, 'only numbers and amounts of money can be negated'));
         return { type: ERROR, level };
       }
@@ -194,6 +213,21 @@ export class ExprChecker {
         return this.lookup(e, scope);
       case 'Bands':
         return this.bands(e, scope);
+      case 'Interpolate':
+        return this.interpolate(e, scope);
+      case 'Running':
+        return this.running(e, scope);
+      case 'Previous':
+        return this.previous(e);
+      case 'At':
+        return this.atDate(e, scope);
+      case 'Duration':
+        return this.duration(e, scope);
+      case 'DaysBetween':
+        return this.daysBetween(e, scope);
+      case 'PeriodBound':
+        // The evaluated period's first or last day: the same for every event of a period, different per period.
+        return { type: DATE, level: 'partner' };
       case 'Skipped':
         return { type: ERROR, level: P }; // reported by the parser (E0107)
     }
@@ -252,11 +286,14 @@ export class ExprChecker {
       const f = env.events.get(eventInScope)?.fields.get(e.name);
       if (f) return this.eventField(e, eventInScope, f);
     }
+    // A keyword is a name only as a field of an event (§12.1): nothing else can be named by one.
+    if (isKeyword(e.name)) return this.keywordName(e, scope);
     // 2. Declarations.
     const dk = env.declKind(e.name);
     if (dk === 'let' || dk === 'measure' || dk === 'tier') {
       env.refs.set(e, { kind: dk, name: e.name });
-      return env.use(e.name, e);
+      const r = env.use(e.name, e);
+      return dk === 'let' ? this.letInScope(e, e.name, r, scope) : r;
     }
     // 3. Tier levels: the tier being compared first, then any tier that has the level.
     if (tierHint) {
@@ -339,6 +376,40 @@ export class ExprChecker {
     return { type: ERROR, level: 'program' };
   }
 
+  /**
+   * A keyword written as a bare name (`value` in `where value > 5 EUR`) that is not a field of the
+   * event in scope: in a measure whose event kind is not known yet, a field of the one event kind
+   * that has it; else E0225, which says how to write it (`sale.value`, `partner.value`), or for
+   * `period`, `period.start` / `period.end`.
+   */
+  private keywordName(e: NameRef, scope: ExprScope): { type: Type; level: Level } {
+    const env = this.env;
+    const kinds = [...env.events.values()].filter((ev) => ev.fields.has(e.name));
+    if (scope.measure && !scope.measure.event && !scope.event && kinds.length === 1) {
+      scope.measure.event = kinds[0]!.name;
+      scope.measure.eventSpan = e.span;
+      return this.eventField(e, kinds[0]!.name, kinds[0]!.fields.get(e.name)!);
+    }
+    if (scope.measure && !scope.measure.event && !scope.event && kinds.length > 1) {
+      this.report(error('E0211', `\`${e.name}\` is a field of several event kinds: ${tickList(kinds.map((k) => k.name))}`, e.span, `say which one: \`${kinds[0]!.name}.${e.name}\``));
+      return { type: ERROR, level: 'event' };
+    }
+    const eventInScope = scope.event ?? scope.measure?.event;
+    const forms = [...kinds.map((k) => `${k.name}.${e.name}`), ...(env.partnerFields.has(e.name) ? [`partner.${e.name}`] : [])];
+    const where = eventInScope ? `\`${eventInScope}\` has no field \`${e.name}\`` : `no event is in scope in ${scope.place}`;
+    let hint: string;
+    if (e.name === 'period') hint = `the period being evaluated is \`period.start\` … \`period.end\`${forms.length ? `; the field is ${tickList(forms)}` : ''}`;
+    else if (e.name === 'partner') hint = 'use one of its fields: `partner.FIELD`';
+    else if (forms.length) hint = `write ${tickList(forms)}`;
+    else hint = `\`${e.name}\` is a keyword; declare a field named \`${e.name}\`, or check the spelling`;
+    if (e.name === 'partner' && !eventInScope) {
+      this.report(error('E0213', '`partner` is the partner, not a value', e.span, hint));
+      return { type: ERROR, level: 'program' };
+    }
+    this.report(error('E0225', `\`${e.name}\` is a keyword; alone it names a field of the event in scope, but ${where}`, e.span, hint));
+    return { type: ERROR, level: eventInScope ? 'event' : 'program' };
+  }
+
   private levelRef(e: NameRef, t: TierInfo, index: number): { type: Type; level: Level } {
     this.env.refs.set(e, { kind: 'level', tier: t.name, level: e.name, index });
     return { type: t.type, level: 'program' };
@@ -354,6 +425,12 @@ export class ExprChecker {
     const obj = e.object?.name;
     const fname = e.field?.name;
     if (!obj || !fname) return { type: ERROR, level: 'program' }; // missing, or inserted by the parser's error recovery
+    if (obj === 'period') {
+      // `period.start` and `period.end` are PeriodBound nodes: anything else is not a part of the period.
+      const guess = suggest(fname, ['start', 'end']);
+      this.report(error('E0214', `the period has no \`${fname}\`: it has \`period.start\` and \`period.end\``, e.field.span, guess ? `did you mean \`period.${guess}\`?` : 'a field named `period` is written with its record: `sale.period`, `partner.period`'));
+      return { type: ERROR, level: 'partner' };
+    }
     if (obj === 'partner') {
       const f = env.partnerFields.get(fname);
       if (!f) {
@@ -369,7 +446,15 @@ export class ExprChecker {
       env.refs.set(e, { kind: 'partnerField', field: fname });
       return { type: f.type, level: 'partner' };
     }
+    // A `ref` field of the event in scope leads to the record it names (§12.3): `activation.reward`.
+    const inScopeKind = scope.event ?? scope.measure?.event;
+    const scopeField = inScopeKind ? env.events.get(inScopeKind)?.fields.get(obj) : undefined;
+    if (scopeField?.ref) return this.path(e, inScopeKind!, [e.object, ...(e.via ?? [])], scope);
     const ev = env.events.get(obj);
+    if (!ev && scopeField) {
+      this.report(error('E0214', `\`${obj}\` is ${describe(scopeField.type)}, it has no fields`, e.object.span, 'only a `ref` field leads to another record: `sale: ref sale`'));
+      return { type: ERROR, level: 'event' };
+    }
     if (!ev) {
       const guess = suggest(obj, ['partner', ...env.events.keys()]);
       const dk = env.declKind(obj);
@@ -383,7 +468,17 @@ export class ExprChecker {
       );
       return { type: ERROR, level: 'program' };
     }
+    if (e.via?.length) {
+      if (!this.qualifiedKind(e, obj, scope)) return { type: ERROR, level: 'event' };
+      return this.path(e, obj, e.via, scope);
+    }
     const f = ev.fields.get(fname);
+    // An event-level let of this kind reads like one of its fields (§12.2): `activation.reward`.
+    if (!f && env.declKind(fname) === 'let' && env.letInfo(fname)?.event === obj) {
+      env.refs.set(e, { kind: 'let', name: fname });
+      const r = env.use(fname, { kind: 'Name', name: fname, span: e.field.span });
+      return this.qualifiedKind(e, obj, scope) ? this.letInScope(e, fname, r, scope) : { type: ERROR, level: 'event' };
+    }
     if (!f) {
       const guess = suggest(fname, ev.fields.keys());
       this.report(
@@ -391,39 +486,239 @@ export class ExprChecker {
       );
       return { type: ERROR, level: 'event' };
     }
+    if (!this.qualifiedKind(e, obj, scope)) return { type: ERROR, level: scope.event || scope.measure ? 'event' : 'program' };
+    return this.eventField(e, obj, f);
+  }
+
+  /**
+   * Whether the event kind `obj`, named first in `obj.…`, may be read here: it is the kind in
+   * scope, or (in a measure or a let whose kind is not known yet) becomes it. Reports E0212,
+   * E0208 or E0207 otherwise.
+   */
+  private qualifiedKind(e: FieldRef, obj: string, scope: ExprScope): boolean {
+    const written = [e.object, ...(e.via ?? []), e.field].map((x) => x?.name).join('.');
     if (scope.measure && !scope.event) {
       const m = scope.measure;
       if (m.event && m.event !== obj) {
+        const what = m.owner === 'let' ? `let \`${m.name}\`` : `measure \`${m.name}\``;
         this.report(
           error(
             'E0212',
-            `measure \`${m.name}\` mixes two event kinds: \`${m.event}\` and \`${obj}\``,
+            `${what} mixes two event kinds: \`${m.event}\` and \`${obj}\``,
             e.span,
-            'a measure aggregates one event kind: write one measure per kind and combine them in a `let`',
+            m.owner === 'let'
+              ? 'a let uses the fields of one event kind: write one let per kind, or read the other kind through a `ref` field'
+              : 'a measure aggregates one event kind: write one measure per kind and combine them in a `let`',
             m.eventSpan ? [{ span: m.eventSpan, message: `\`${m.event}\` is used here` }] : [],
           ),
         );
-        return { type: ERROR, level: 'event' };
+        return false;
       }
       m.event = obj;
       m.eventSpan ??= e.span;
-      return this.eventField(e, obj, f);
+      return true;
     }
     const inScope = scope.event ?? scope.measure?.event;
-    if (inScope === obj) return this.eventField(e, obj, f);
+    if (inScope === obj) return true;
     if (inScope) {
+      const via = this.refFieldTo(inScope, obj);
       this.report(
         error(
           'E0208',
-          `\`${obj}.${fname}\` is a field of \`${obj}\`, but ${scope.measure ? `this measure aggregates \`${inScope}\`` : `this rule runs for each \`${inScope}\``}`,
+          `\`${written}\` is a field of \`${obj}\`, but ${scope.measure ? `this measure aggregates \`${inScope}\`` : `this rule runs for each \`${inScope}\``}`,
           e.span,
-          scope.measure ? `a measure aggregates one event kind; use a separate measure for \`${obj}\`` : `aggregate \`${obj}\` in a measure and use the measure here`,
+          via
+            ? `read it through the \`ref\` field: \`${via}.${[...(e.via ?? []), e.field].map((x) => x?.name).join('.')}\``
+            : scope.measure
+              ? `a measure aggregates one event kind; use a separate measure for \`${obj}\``
+              : `aggregate \`${obj}\` in a measure and use the measure here`,
+        ),
+      );
+      return false;
+    }
+    this.report(error('E0207', `\`${written}\` is an event field, but no event is in scope in ${scope.place}`, e.span, scope.noEventHint));
+    return false;
+  }
+
+  /** A `ref` field of `kind` that leads to `target`, if there is one (for hints). */
+  private refFieldTo(kind: string, target: string): string | undefined {
+    for (const f of this.env.events.get(kind)?.fields.values() ?? []) if (f.ref === target) return f.name;
+    return undefined;
+  }
+
+  /**
+   * A path through `ref` fields (§12.3) from a record of `base`: each hop must be a `ref` field,
+   * the end a field or an event-level let of the last kind. `base` is already known to be in scope.
+   */
+  private path(e: FieldRef, base: string, hops: Ident[], scope: ExprScope): { type: Type; level: Level } {
+    const env = this.env;
+    let kind = base;
+    const steps: { field: string; event: string }[] = [];
+    for (const h of hops) {
+      if (!h) return { type: ERROR, level: 'event' };
+      const f = env.events.get(kind)?.fields.get(h.name);
+      if (!f) {
+        const guess = suggest(h.name, env.events.get(kind)?.fields.keys() ?? []);
+        this.report(error('E0206', `event \`${kind}\` has no field \`${h.name}\``, h.span, guess ? `did you mean \`${guess}\`?` : `its fields are ${tickList([...(env.events.get(kind)?.fields.keys() ?? [])])}`));
+        return { type: ERROR, level: 'event' };
+      }
+      if (!f.ref) {
+        this.report(error('E0214', `\`${kind}.${h.name}\` is ${describe(f.type)}, it has no fields`, h.span, 'only a `ref` field leads to another record: `sale: ref sale`'));
+        return { type: ERROR, level: 'event' };
+      }
+      steps.push({ field: h.name, event: f.ref });
+      kind = f.ref;
+      env.markUsed(kind); // its records are read: the kind is used
+    }
+    const fname = e.field?.name;
+    if (fname === undefined) return { type: ERROR, level: 'event' };
+    const f = env.events.get(kind)?.fields.get(fname);
+    if (f) {
+      env.refs.set(e, { kind: 'path', event: base, hops: steps, target: { kind: 'eventField', event: kind, field: fname } });
+      return { type: f.type, level: 'event' };
+    }
+    if (env.declKind(fname) === 'let' && env.letInfo(fname)?.event === kind) {
+      const r = env.use(fname, { kind: 'Name', name: fname, span: e.field.span });
+      if (env.letInfo(fname)?.running) {
+        this.report(error('E0440', `\`${fname}\` uses a running total, which is known only for the events a \`for each ${kind}\` rule awards`, e.field.span, 'read the fields it is made of instead, or compute the running total in the rule'));
+        return { type: ERROR, level: 'event' };
+      }
+      if (scope.measure && !scope.event) scope.measure.event ??= base;
+      env.refs.set(e, { kind: 'path', event: base, hops: steps, target: { kind: 'let', name: fname } });
+      return { type: r.type, level: 'event' };
+    }
+    const guess = suggest(fname, env.events.get(kind)?.fields.keys() ?? []);
+    this.report(error('E0206', `event \`${kind}\` has no field \`${fname}\``, e.field.span, guess ? `did you mean \`${guess}\`?` : `its fields are ${tickList([...(env.events.get(kind)?.fields.keys() ?? [])])}`));
+    return { type: ERROR, level: 'event' };
+  }
+
+  /**
+   * A let used here: a program- or partner-level one anywhere; an event-level one (§12.2) only
+   * where its event kind is in scope, like a field of that kind (E0207, E0208, E0212 otherwise);
+   * one that uses a running total only in a `for each EVENT` rule (E0440).
+   */
+  private letInScope(e: NameRef | FieldRef, name: string, r: { type: Type; level: Level }, scope: ExprScope): { type: Type; level: Level } {
+    if (r.level !== 'event') return r;
+    const info = this.env.letInfo(name);
+    const kind = info?.event;
+    if (!kind) return { type: ERROR, level: 'event' }; // its own error is reported
+    if (info.running && scope.inRunning) {
+      this.report(error('E0441', `\`${name}\` uses a running total, and a running total cannot add up running totals`, e.span, 'add up the event\'s own values: its fields, the partner\'s fields and constants'));
+      return { type: ERROR, level: 'event' };
+    }
+    if (info.running && !scope.running) {
+      this.report(error('E0440', `\`${name}\` uses a running total, which is known only inside a \`for each ${kind}\` rule`, e.span, 'use it in the rule\'s `where`, `award` or `cap … per event`'));
+      return { type: ERROR, level: 'event' };
+    }
+    if (scope.measure && !scope.event) {
+      const m = scope.measure;
+      if (m.event && m.event !== kind) {
+        const what = m.owner === 'let' ? `let \`${m.name}\`` : `measure \`${m.name}\``;
+        this.report(
+          error('E0212', `${what} mixes two event kinds: \`${m.event}\` and \`${kind}\` (through \`${name}\`)`, e.span, 'use the fields of one event kind; read another kind through a `ref` field', m.eventSpan ? [{ span: m.eventSpan, message: `\`${m.event}\` is used here` }] : []),
+        );
+        return { type: ERROR, level: 'event' };
+      }
+      m.event ??= kind;
+      m.eventSpan ??= e.span;
+      if (info.running) m.running = true;
+      return r;
+    }
+    const inScope = scope.event;
+    if (inScope === kind) return r;
+    if (inScope) {
+      const via = this.refFieldTo(inScope, kind);
+      this.report(
+        error(
+          'E0208',
+          `\`${name}\` is computed from each \`${kind}\` event, but this rule runs for each \`${inScope}\``,
+          e.span,
+          via ? `read it through the \`ref\` field: \`${via}.${name}\`` : `aggregate it in a measure over \`${kind}\` and use the measure here`,
         ),
       );
       return { type: ERROR, level: 'event' };
     }
-    this.report(error('E0207', `\`${obj}.${fname}\` is an event field, but no event is in scope in ${scope.place}`, e.span, scope.noEventHint));
+    this.report(
+      error('E0207', `\`${name}\` is computed from each \`${kind}\` event, but no event is in scope in ${scope.place}`, e.span, `use it inside \`for each ${kind}\`, or add it up in a measure: \`measure total_${name} = sum ${kind}.${name}\``),
+    );
     return { type: ERROR, level: 'program' };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Dates (§12.4)
+
+  /** `N days`, `N months`: N a whole number. */
+  private duration(e: Duration, scope: ExprScope): { type: Type; level: Level } {
+    const t = this.check(e.count, scope);
+    const level = this.lv(e.count);
+    const type: Type = { kind: 'duration', unit: e.unit };
+    if (t.kind === 'error' || !e.count) return { type, level };
+    if (t.kind === 'number' && t.integer) return { type, level };
+    if (t.kind === 'number') {
+      const c = this.constant(e.count);
+      if (c?.kind === 'num' && c.value.isInteger()) return { type, level };
+    }
+    const hint =
+      t.kind === 'number'
+        ? `dates move by whole ${e.unit}: round the number first, e.g. \`round(x) ${e.word}\``
+        : t.kind === 'money'
+          ? `divide the money by \`1 ${t.currency}\` for a number, then round it`
+          : `write a whole number before \`${e.word}\`, e.g. \`30 ${e.unit}\``;
+    this.report(error('E0320', `the number of ${e.unit} must be a whole number, but this is ${t.kind === 'number' ? 'a decimal number' : describe(t)}`, e.count.span, hint));
+    return { type: ERROR, level };
+  }
+
+  /** `days between A and B`: two dates, B − A in days (a whole number). */
+  private daysBetween(e: DaysBetween, scope: ExprScope): { type: Type; level: Level } {
+    const level = this.lv(e.from, e.to);
+    let ok = true;
+    for (const x of [e.from, e.to]) {
+      const t = this.check(x, scope);
+      if (!x || t.kind === 'error' || t.kind === 'date') continue;
+      ok = false;
+      this.report(error('E0320', `\`days between\` counts the days from one date to another, but this is ${describe(t)}`, x.span, 'give two dates: `days between sale.date and sale.shipped`'));
+    }
+    return { type: ok ? INTEGER : ERROR, level: ok ? this.lv(e.from, e.to) : level };
+  }
+
+  /**
+   * `+`/`-` where a side is a date or a duration (§12.4): date ± duration is a date, duration + date
+   * a date, durations of one unit add and subtract; a date minus a date is `days between`.
+   */
+  private dateArithmetic(e: Binary, l: Type, r: Type, level: Level): { type: Type; level: Level } {
+    const lit = (x: Expr) => (x.kind === 'Number' && !x.percent ? x.text : undefined);
+    if (l.kind === 'date' && r.kind === 'duration') return { type: DATE, level };
+    if (l.kind === 'duration' && r.kind === 'date' && e.op === '+') return { type: DATE, level };
+    if (l.kind === 'duration' && r.kind === 'duration') {
+      if (l.unit === r.unit) return { type: l, level };
+      this.report(error('E0302', `\`${e.op}\` cannot combine a number of days and a number of months`, e.span, 'months have different lengths: move the date in two steps, `date + 1 month + 10 days`'));
+      return { type: ERROR, level };
+    }
+    if (l.kind === 'date' && r.kind === 'date') {
+      const hint = e.op === '-' ? `the days from one date to another are \`days between ${srcOf(e.right)} and ${srcOf(e.left)}\`` : 'add a number of days or months to a date: `date + 30 days`';
+      this.report(error('E0302', `\`${e.op}\` cannot ${e.op === '-' ? 'subtract a date from a date' : 'add two dates'}`, e.span, hint));
+      return { type: ERROR, level };
+    }
+    if (l.kind === 'duration' && r.kind === 'date') {
+      this.report(error('E0302', 'a date cannot be subtracted from a number of days or months', e.span, `subtract the days from the date: \`${srcOf(e.right)} - …\``));
+      return { type: ERROR, level };
+    }
+    // A date or a duration with a number (or something else).
+    const [d, other, otherType] = l.kind === 'date' || l.kind === 'duration' ? [l, e.right, r] : [r, e.left, l];
+    const n = lit(other);
+    const unit = d.kind === 'duration' ? d.unit : 'days';
+    const hint =
+      d.kind === 'date'
+        ? otherType.kind === 'number'
+          ? n === '1'
+            ? 'say what the number counts: `1 day` or `1 month`'
+            : `say what the number counts: \`${n ?? 'N'} days\` or \`${n ?? 'N'} months\``
+          : 'a date moves by a number of days or months: `date + 30 days`'
+        : otherType.kind === 'number'
+          ? `write the number in ${unit} too: \`${n ?? 'N'} ${unit}\``
+          : `a number of ${unit} is added to a date: \`date + 30 ${unit}\``;
+    this.report(error('E0302', `\`${e.op}\` cannot combine ${describe(d)} with ${describe(otherType)}`, e.span, hint));
+    return { type: ERROR, level };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -492,12 +787,20 @@ export class ExprChecker {
     const l = left();
     const r = this.check(e.right, scope);
     if (!e.left || !e.right || l.kind === 'error' || r.kind === 'error') return { type: ERROR, level: level() };
+    if ((e.op === '+' || e.op === '-') && [l, r].some((t) => t.kind === 'date' || t.kind === 'duration')) return this.dateArithmetic(e, l, r, level());
+    if (e.op === '*' && (l.kind === 'duration' || r.kind === 'duration')) {
+      // A whole number of times a duration: `2 * 15 days`.
+      const [d, n, nt] = l.kind === 'duration' ? [l, e.right, r] : [r, e.left, l];
+      if (nt.kind === 'number' && nt.integer) return { type: d, level: level() };
+      this.report(error('E0302', `\`*\` multiplies ${describe(d)} only by a whole number, but this is ${describe(nt)}`, n.span, `write the number of ${(d as { unit: string }).unit} itself, e.g. \`30 ${(d as { unit: string }).unit}\``));
+      return { type: ERROR, level: level() };
+    }
     for (const [x, t] of [
       [e.left, l],
       [e.right, r],
     ] as const) {
       if (t.kind !== 'number' && t.kind !== 'money') {
-        const what = t.kind === 'date' ? 'date arithmetic is not part of Incent: compare dates, or use a window in a measure' : `\`${e.op}\` works on numbers and money`;
+        const what = t.kind === 'date' ? 'a date moves by days or months (`date + 30 days`); the days between two dates are `days between a and b`' : t.kind === 'duration' ? `a number of ${t.unit} is added to a date: \`date + 30 ${t.unit}\`` : `\`${e.op}\` works on numbers and money`;
         this.report(error('E0302', `\`${e.op}\` needs numbers or money, but this is ${describe(t)}`, x.span, what));
         return { type: ERROR, level: level() };
       }
@@ -787,6 +1090,198 @@ export class ExprChecker {
     return { type: ERROR, level };
   }
 
+  // -------------------------------------------------------------------------------------------
+  // v0.2: interpolating tables, running totals, previous values, values at a date (§12.2, §12.3)
+
+  /**
+   * `interpolate X { P1: V1, … }`: X and the points of one unit (number or money), the points
+   * constants that increase, at least two of them; the values of one unit (number or money). The
+   * result is a decimal of the values' unit (interpolating between whole numbers gives fractions).
+   */
+  private interpolate(e: Interpolate, scope: ExprScope): { type: Type; level: Level } {
+    const st = this.check(e.subject, scope);
+    const points = (e.points ?? []).filter((p) => !!p);
+    let valueType: Type | undefined;
+    let firstValue: Expr | undefined;
+    let prev: { v: Const & { kind: 'num' }; e: Expr } | undefined;
+    for (const p of points) {
+      const pt = this.check(p.at, scope);
+      if (p.at && pt.kind !== 'error' && st.kind !== 'error' && !unify(pt, st)) {
+        this.report(
+          error(
+            'E0317',
+            `this point is ${describe(pt)}, but \`interpolate\` reads ${describe(st)}`,
+            p.at.span,
+            st.kind === 'money' && pt.kind === 'number' && p.at.kind === 'Number' ? `write \`${p.at.text} ${st.currency}\`` : 'the points have the unit of the value interpolated',
+          ),
+        );
+      } else if (p.at && this.level(p.at) !== 'program') {
+        const culprit = findVarying(p.at, (x) => this.level(x)) ?? p.at;
+        this.report(error('E0223', `the points of \`interpolate\` must be constants, but \`${srcOf(culprit)}\` is different for every partner`, culprit.span, 'write numbers, percentages or amounts, or `let`s that use only constants'));
+      } else if (p.at) {
+        const c = this.constant(p.at);
+        if (c?.kind === 'num') {
+          if (prev && !c.value.gt(prev.v.value)) {
+            this.report(
+              error('E0420', `interpolation points must increase: \`${srcOf(p.at)}\` is not above \`${srcOf(prev.e)}\``, p.at.span, 'order the points from the lowest to the highest, without repeats', [
+                { span: prev.e.span, message: 'the previous point' },
+              ]),
+            );
+          }
+          prev = { v: c, e: p.at };
+        }
+      }
+      const vt = this.check(p.value, scope);
+      if (!p.value || vt.kind === 'error') continue;
+      if (vt.kind !== 'number' && vt.kind !== 'money') {
+        this.report(error('E0317', `\`interpolate\` needs values that are numbers or money, but this is ${describe(vt)}`, p.value.span, 'a value between two points is computed from the values on either side'));
+        continue;
+      }
+      if (!valueType) {
+        valueType = vt;
+        firstValue = p.value;
+      } else {
+        const u = unify(valueType, vt);
+        if (u) valueType = u;
+        else
+          this.report(
+            error('E0316', `the values of this \`interpolate\` differ: this is ${describe(vt)}, the first is ${describe(valueType)}`, p.value.span, 'give every point a value of one unit', [
+              { span: firstValue!.span, message: `this is ${describe(valueType)}` },
+            ]),
+          );
+      }
+    }
+    const level = this.lv(e.subject, ...points.flatMap((p) => [p.at, p.value]));
+    if (st.kind !== 'error' && st.kind !== 'number' && st.kind !== 'money' && e.subject) {
+      this.report(error('E0317', `\`interpolate\` needs a number or money, but this is ${describe(st)}`, e.subject.span, 'interpolate over a measure or another amount, e.g. `interpolate attainment { … }`'));
+      return { type: ERROR, level };
+    }
+    if (points.length < 2) {
+      this.report(error('E0442', `\`interpolate\` needs at least two points, but ${points.length === 1 ? 'one is' : 'none are'} given`, e.span, 'give the points between which values are interpolated, e.g. `interpolate attainment { 80%: 2%, 120%: 6% }`'));
+    }
+    const t = valueType?.kind === 'number' ? NUMBER : valueType;
+    return { type: t ?? ERROR, level };
+  }
+
+  /**
+   * `running sum X [where C] [over W]`, `running count [where C] [over W]` (§12.2): only in a
+   * `for each EVENT` rule's clauses or in a let (E0440); X and C are each event's own values — its
+   * fields, the partner's fields and constants (E0441) — so that the totals are made in the pass
+   * over the events, before any period's partner values are known.
+   */
+  private running(e: Running, scope: ExprScope): { type: Type; level: Level } {
+    const letScope = scope.measure?.owner === 'let' ? scope.measure : undefined;
+    const kind = scope.event ?? letScope?.event;
+    const inner: ExprScope = { ...scope, inRunning: true };
+    const argType = this.check(e.arg, inner);
+    const whereType = this.check(e.where, inner);
+    this.expectBoolean(e.where, whereType, '`where`');
+    if (e.window) this.env.checkWindow(e.window);
+    if (scope.inRunning) {
+      this.report(error('E0441', 'a running total cannot add up running totals', e.span, 'add up the event\'s own values: its fields, the partner\'s fields and constants'));
+      return { type: ERROR, level: 'event' };
+    }
+    if (scope.noScope) return { type: ERROR, level: 'event' };
+    if (!scope.running || !kind) {
+      this.report(
+        error(
+          'E0440',
+          letScope && !kind ? `\`running ${e.op}\` in \`let ${letScope.name}\` needs the let to read its event's fields` : `\`running ${e.op}\` is known only inside a \`for each EVENT\` rule, not in ${scope.place}`,
+          e.span,
+          letScope && !kind
+            ? `name the event kind in the total, e.g. \`running sum sale.amount\``
+            : 'a running total adds up the events of the rule\'s kind before each one: use it in the `where`, an `award` or `cap … per event` of a `for each EVENT` rule',
+        ),
+      );
+      return { type: ERROR, level: 'event' };
+    }
+    if (letScope) letScope.running = true;
+    for (const x of [e.arg, e.where]) {
+      const culprit = x && this.notOwnValue(x);
+      if (culprit) {
+        this.report(
+          error(
+            'E0441',
+            `a running total adds up each event's own values, but \`${culprit.text}\` ${culprit.why}`,
+            culprit.span,
+            'use the event\'s fields, the partner\'s fields and constants inside the running total, and partner-level values outside it: `running sum amount + revenue`',
+          ),
+        );
+        return { type: ERROR, level: 'event' };
+      }
+    }
+    if (e.op === 'count') return { type: INTEGER, level: 'event' };
+    if (argType.kind === 'number' || argType.kind === 'money') return { type: argType, level: 'event' };
+    if (argType.kind !== 'error' && e.arg) this.report(error('E0321', `\`running sum\` needs numbers or money, but this is ${describe(argType)}`, e.arg.span, 'sum an amount or a quantity, e.g. `running sum amount`; to count events write `running count`'));
+    return { type: ERROR, level: 'event' };
+  }
+
+  /** The first part of a running total's value or condition that is not an event's own value, with why. */
+  private notOwnValue(e: Expr): { text: string; why: string; span: Span } | undefined {
+    let found: { text: string; why: string; span: Span } | undefined;
+    findExprIn(e, (x) => {
+      if (x.kind === 'Previous' || x.kind === 'At') {
+        found = { text: x.kind === 'Previous' ? `previous ${x.name?.name}` : `${x.name?.name} at …`, why: 'is a value of a period', span: x.span };
+        return true;
+      }
+      if (x.kind !== 'Name' && x.kind !== 'Field') return false;
+      const sym = this.env.refs.get(x);
+      const text = x.kind === 'Name' ? x.name : [x.object, ...(x.via ?? []), x.field].map((i) => i?.name).join('.');
+      if (sym?.kind === 'measure' || sym?.kind === 'tier') found = { text, why: `is a ${sym.kind}, computed per period`, span: x.span };
+      else if (sym?.kind === 'path') found = { text, why: 'is read through a `ref` field', span: x.span };
+      else if (sym?.kind === 'let') {
+        const l = this.env.letInfo(sym.name);
+        if (l?.level === 'partner') found = { text, why: 'is a let computed per period', span: x.span };
+      }
+      return found !== undefined;
+    });
+    return found;
+  }
+
+  /** `previous NAME` (§12.3): a tier's, measure's or partner-level let's value in the previous period (E0228 for anything else). */
+  private previous(e: Previous): { type: Type; level: Level } {
+    const name = e.name?.name;
+    if (name === undefined) return { type: ERROR, level: 'partner' };
+    if (!this.periodValue(e.name, '`previous`')) return { type: ERROR, level: 'partner' };
+    const r = this.env.usePrevious(name, e.name);
+    if (r.level === 'event') {
+      this.report(error('E0228', `\`previous\` needs a value per period, but \`${name}\` is computed from each event`, e.name.span, 'use `previous` with a measure, a tier or a let of partner-level values'));
+      return { type: ERROR, level: 'partner' };
+    }
+    return { type: r.type, level: 'partner' };
+  }
+
+  /** `NAME at DATE` (§12.3): a partner-level value in the period that contains the date. */
+  private atDate(e: AtDate, scope: ExprScope): { type: Type; level: Level } {
+    const name = e.name?.name;
+    const dt = this.check(e.date, scope);
+    if (e.date && dt.kind !== 'date' && dt.kind !== 'error') {
+      this.report(error('E0320', `\`${name} at …\` needs a date, but this is ${describe(dt)}`, e.date.span, 'give the date of the period, e.g. `rate at sale.date`'));
+    }
+    const level = maxLevel('partner', this.level(e.date));
+    if (name === undefined || !this.periodValue(e.name, '`at`')) return { type: ERROR, level };
+    const r = this.env.use(name, { kind: 'Name', name, span: e.name.span });
+    if (r.level === 'event') {
+      this.report(error('E0228', `\`at\` needs a value per period, but \`${name}\` is computed from each event`, e.name.span, 'use `at` with a measure, a tier or a let of partner-level values'));
+      return { type: ERROR, level };
+    }
+    return { type: r.type, level };
+  }
+
+  /** Whether a name is a let, measure or tier (E0201 for an unknown name, E0228 for a pot, an event or a field). */
+  private periodValue(id: Ident, what: string): boolean {
+    const dk = this.env.declKind(id.name);
+    if (dk === 'let' || dk === 'measure' || dk === 'tier') return true;
+    if (dk === undefined && id.name !== 'partner') {
+      const guess = suggest(id.name, this.env.valueNames());
+      this.report(error('E0201', `\`${id.name}\` is not defined`, id.span, guess ? `did you mean \`${guess}\`?` : `${what} needs a measure, a tier or a let`));
+      return false;
+    }
+    const is = dk === 'pot' ? 'a pot' : dk === 'event' ? 'an event kind' : 'the partner';
+    this.report(error('E0228', `${what} needs a measure, a tier or a let, but \`${id.name}\` is ${is}`, id.span, `${what} reads the value a measure, tier or let had in a period`));
+    return false;
+  }
+
   /** `below T1` first, then `from` bands; the first `from` is T1; constant thresholds increase. */
   private bandShape(e: BandsExpr, bands: Band[]): void {
     if (bands.length === 0) return;
@@ -835,6 +1330,25 @@ export class ExprChecker {
       prev = { v: c, e: b.threshold };
     }
   }
+}
+
+/** The first name or field in `e` whose level is not the program's (what makes a value vary). */
+function findVarying(e: Expr, level: (x: Expr) => Level): Expr | undefined {
+  let found: Expr | undefined;
+  findExprIn(e, (x) => (x.kind === 'Name' || x.kind === 'Field' || x.kind === 'Previous' || x.kind === 'At') && level(x) !== 'program' && (found = x) !== undefined);
+  return found;
+}
+
+/** Depth-first search (parents first) for an expression for which `test` holds. */
+function findExprIn(e: Expr, test: (x: Expr) => boolean): void {
+  findExpr(e, test);
+}
+
+const KEYWORD_SET: ReadonlySet<string> = new Set(KEYWORDS);
+
+/** Whether a bare name is a keyword (a field named like one, §12.1). */
+function isKeyword(name: string): boolean {
+  return KEYWORD_SET.has(name);
 }
 
 function spanOf(a: Expr, b: Expr): Span {

@@ -6,16 +6,18 @@ import type { HeaderInfo } from './checked.js';
 import { currencyCodeList, currencyDigits } from '../core/money.js';
 import { firstDay, formatDate, isFirstDayOfPeriod, isLastDayOfPeriod, lastDay, periodOf } from '../core/periods.js';
 
-const PERIOD_UNITS: readonly PeriodUnit[] = ['month', 'quarter', 'year'];
+const PERIOD_UNITS: readonly PeriodUnit[] = ['month', 'quarter', 'half', 'year'];
 
 const PERIOD_STARTS: Record<PeriodUnit, string> = {
   month: 'the first day of a month',
   quarter: 'the first day of a quarter (1 January, 1 April, 1 July or 1 October)',
+  half: 'the first day of a half-year (1 January or 1 July)',
   year: '1 January',
 };
 const PERIOD_ENDS: Record<PeriodUnit, string> = {
   month: 'the last day of a month',
   quarter: 'the last day of a quarter (31 March, 30 June, 30 September or 31 December)',
+  half: 'the last day of a half-year (30 June or 31 December)',
   year: '31 December',
 };
 
@@ -87,9 +89,9 @@ export function checkHeader(file: ProgramFile, diags: Diagnostic[], checkDate: (
   if (per?.unit) {
     if ((PERIOD_UNITS as readonly string[]).includes(per.unit.name)) unit = per.unit.name as PeriodUnit;
     else {
-      const guess = suggest(per.unit.name, [...PERIOD_UNITS, 'months', 'quarters', 'years', 'monthly', 'quarterly', 'yearly']);
-      const fix = guess?.replace(/(ly|s)$/, '');
-      diags.push(error('E0405', `\`${per.unit.name}\` is not a period`, per.unit.span, fix ? `did you mean \`${fix}\`?` : 'the period is `month`, `quarter` or `year`'));
+      const guess = suggest(per.unit.name, [...PERIOD_UNITS, 'months', 'quarters', 'halves', 'years', 'monthly', 'quarterly', 'yearly']);
+      const fix = guess === 'halves' ? 'half' : guess?.replace(/(ly|s)$/, '');
+      diags.push(error('E0405', `\`${per.unit.name}\` is not a period`, per.unit.span, fix ? `did you mean \`${fix}\`?` : 'the period is `month`, `quarter`, `half` or `year`'));
     }
   }
   if (unit) info.period = unit;

@@ -3,9 +3,9 @@
  * Resolves every name to where its value lives and every comparison to how it compares, so that
  * the runtime never looks at the syntax tree.
  */
-import type { Artifact, CmpKind, FieldSpec, FieldType, IR, Step, TestSpec, ValueKind } from '../runtime/artifact.js';
+import type { Artifact, CmpKind, FieldSpec, FieldType, IR, RunningSpec, Step, TestSpec, ValueKind, WindowSpec } from '../runtime/artifact.js';
 import { ARTIFACT_VERSION } from '../runtime/artifact-version.js';
-import type { Binary, BinaryOp, Expr } from '../language/syntax.js';
+import type { Binary, BinaryOp, Expr, Window } from '../language/syntax.js';
 import { leftSpine } from '../language/syntax.js';
 import type { CheckedProgram, FieldInfo, Type } from './checked.js';
 import { fold, isLiteral, type Const } from './consts.js';
@@ -67,8 +67,24 @@ function fieldType(t: Type): FieldType {
   }
 }
 
-function fields(map: Map<string, FieldInfo>): FieldSpec[] {
-  return [...map.values()].map((f) => ({ name: f.name, type: fieldType(f.type), ...(f.range ? { range: { min: constText(f.range.min), max: constText(f.range.max) } } : {}) }));
+/**
+ * The fields of a record: each with its range (`in A..B`), its column when mapped (`from "…"`), its
+ * default, lowered like a test value, and the kind a `ref` field names.
+ */
+function fields(map: Map<string, FieldInfo>, literal: (e: Expr) => string | boolean): FieldSpec[] {
+  return [...map.values()].map((f) => ({
+    name: f.name,
+    type: f.ref ? { ref: f.ref } : fieldType(f.type),
+    ...(f.range ? { range: { min: constText(f.range.min), max: constText(f.range.max) } } : {}),
+    ...(f.column !== f.name ? { column: f.column } : {}),
+    ...(f.default ? { default: literal(f.default) } : {}),
+  }));
+}
+
+/** A window as written, normalized (the checker has validated it). */
+function windowSpec(w: Window | undefined): WindowSpec {
+  if (!w) return { form: 'this period' };
+  return w.form === 'last' ? { form: 'last', count: Number(w.count.value), unit: w.unit } : { form: w.form };
 }
 
 /** A range bound as the artifact keeps it: a plain decimal, or a date. */
@@ -84,6 +100,12 @@ export function lower(c: CheckedProgram, source: string, origins?: Map<IR, Expr>
   const text = (e: { span: { start: number; end: number } }) => source.slice(e.span.start, e.span.end);
   const type = (e: Expr) => c.types.get(e);
   const tierLevels = (tier: string) => c.tiers.get(tier)?.levels.map((l) => l.name) ?? [];
+  /** The running totals met while lowering, in order (`running` nodes refer to them by index). */
+  const running: RunningSpec[] = [];
+  /** The event kind a running total counts: the rule's (while its clauses are lowered) or its let's. */
+  let runningKind = '';
+  /** A let's value: an event-level let's is computed on the event in scope (`elet`), any other's is the partner's (`ref`). */
+  const letRef = (name: string, src: string): IR => (c.lets.get(name)?.level === 'event' ? { k: 'elet', name, src } : { k: 'ref', name, src });
 
   const ir = (e: Expr | undefined): IR => {
     if (!e) throw new LoweringError('internal: an expression is missing (the program has errors)');
@@ -111,9 +133,20 @@ export function lower(c: CheckedProgram, source: string, origins?: Map<IR, Expr>
         if (!sym) throw new LoweringError(`internal: \`${src}\` was not resolved`);
         switch (sym.kind) {
           case 'let':
+            return letRef(sym.name, src);
           case 'measure':
           case 'tier':
             return { k: 'ref', name: sym.name, src };
+          case 'path': {
+            // From the last record back to the event in scope: each hop reads its `ref` field on the record before it.
+            const t = sym.target;
+            let node: IR = t.kind === 'eventField' ? { k: 'efield', f: t.field, src } : { k: 'elet', name: t.name, src };
+            node.u = valueKind(type(e));
+            for (let h = sym.hops.length - 1; h >= 0; h--) {
+              node = { k: 'deref', f: sym.hops[h]!.field, kind: sym.hops[h]!.event, a: node, src, u: valueKind(type(e)) };
+            }
+            return node;
+          }
           case 'level':
             return { k: 'level', tier: sym.tier, i: sym.index, src };
           case 'partnerField':
@@ -162,6 +195,13 @@ export function lower(c: CheckedProgram, source: string, origins?: Map<IR, Expr>
           src,
         };
       }
+      case 'Duration':
+        // A duration is its number of days or months: the unit is known where it meets a date (`dateadd`).
+        return { ...ir(e.count), src };
+      case 'DaysBetween':
+        return { k: 'days', a: ir(e.from), b: ir(e.to), src };
+      case 'PeriodBound':
+        return { k: 'period', bound: e.bound, src };
       case 'Bands': {
         const below = e.bands.find((b) => b.bound === 'below');
         const froms = e.bands.filter((b) => b.bound === 'from');
@@ -175,6 +215,17 @@ export function lower(c: CheckedProgram, source: string, origins?: Map<IR, Expr>
           labels: ordered.map((b) => `${b.bound} ${text(b.threshold)}`),
           src,
         };
+      }
+      case 'Interpolate':
+        return { k: 'interp', x: ir(e.subject), points: e.points.map((p) => ir(p.at)), values: e.points.map((p) => ir(p.value)), labels: e.points.map((p) => text(p.at)), src };
+      case 'Previous':
+        return { k: 'prev', name: e.name.name, src };
+      case 'At':
+        return { k: 'at', name: e.name.name, date: ir(e.date), src };
+      case 'Running': {
+        if (!runningKind) throw new LoweringError('internal: a running total outside a rule or an event-level let');
+        running.push({ event: runningKind, op: e.op, ...(e.arg ? { arg: ir(e.arg) } : {}), ...(e.where ? { where: ir(e.where) } : {}), window: windowSpec(e.window) });
+        return { k: 'running', i: running.length - 1, src };
       }
     }
     throw new LoweringError(`internal: cannot lower \`${src}\``);
@@ -195,9 +246,18 @@ export function lower(c: CheckedProgram, source: string, origins?: Map<IR, Expr>
     let acc = ir(below);
     while (i >= 0) {
       const n = spine[i]!;
-      if (isArith(n.op)) {
+      const nt = type(n);
+      if ((n.op === '+' || n.op === '-') && nt?.kind === 'date') {
+        // A date moved by a duration (§12.4): `d ± n days|months`, or `n days + d`.
+        const lt = type(n.left);
+        const [d, dur] = lt?.kind === 'date' ? [acc, n.right] : [ir(n.right), n.left];
+        const unit = (type(dur) as { unit: 'days' | 'months' }).unit;
+        acc = { k: 'dateadd', d, n: lt?.kind === 'date' ? ir(dur) : acc, unit, neg: n.op === '-', src: text(n), u: 'date' };
+        below = n;
+        i--;
+      } else if (isArith(n.op)) {
         const rest: Extract<IR, { k: 'arith' }>['rest'] = [];
-        for (; i >= 0 && isArith(spine[i]!.op); i--) rest.push({ op: spine[i]!.op as '+' | '-' | '*' | '/', b: ir(spine[i]!.right) });
+        for (; i >= 0 && isArith(spine[i]!.op) && type(spine[i]!)?.kind !== 'date'; i--) rest.push({ op: spine[i]!.op as '+' | '-' | '*' | '/', b: ir(spine[i]!.right) });
         below = spine[i + 1]!;
         acc = { k: 'arith', a: acc, rest, src: text(below), u: valueKind(type(below)) };
       } else if (n.op === 'and' || n.op === 'or') {
@@ -244,6 +304,7 @@ export function lower(c: CheckedProgram, source: string, origins?: Map<IR, Expr>
         levels: t.levels.map((l) => l.name),
         thresholds: t.levels.slice(1).map((l) => ir(l.threshold)),
         byKind: valueKind(t.byType),
+        ...(t.down ? { down: t.down } : {}),
       });
       continue;
     }
@@ -252,6 +313,14 @@ export function lower(c: CheckedProgram, source: string, origins?: Map<IR, Expr>
       steps.push({ kind: 'let', name, value: ir(l.decl.value), valueKind: valueKind(l.type), ...(l.type.kind === 'tier' ? { tier: l.type.tier } : {}) });
     }
   }
+
+  const eventLets = c.eventOrder.map((name) => {
+    const l = c.lets.get(name)!;
+    runningKind = l.event ?? '';
+    const value = ir(l.decl.value);
+    runningKind = '';
+    return { name, event: l.event ?? '', value, valueKind: valueKind(l.type) };
+  });
 
   // The values of the program-level lets, folded dependencies first (for test values that use them).
   let constants: Map<string, Const | undefined> | undefined;
@@ -294,8 +363,8 @@ export function lower(c: CheckedProgram, source: string, origins?: Map<IR, Expr>
       ...(c.header.end ? { end: c.header.end } : {}),
       rounding: c.header.rounding,
     },
-    partner: { declared: c.partner.declared, fields: fields(c.partner.fields) },
-    events: [...c.events.values()].map((ev) => ({ name: ev.name, fields: fields(ev.fields) })),
+    partner: { declared: c.partner.declared, fields: fields(c.partner.fields, literal) },
+    events: [...c.events.values()].map((ev) => ({ name: ev.name, fields: fields(ev.fields, literal) })),
     constants: c.programOrder.map((name) => {
       const l = c.lets.get(name)!;
       return { name, value: ir(l.decl.value), valueKind: valueKind(l.type) };
@@ -309,6 +378,7 @@ export function lower(c: CheckedProgram, source: string, origins?: Map<IR, Expr>
       rounding: p.rounding,
       ...(p.cap ? { cap: { amount: ir(p.cap.amount), per: p.cap.per } } : {}),
       ...(p.budget ? { budget: ir(p.budget) } : {}),
+      ...(p.budget && p.budgetOrder === 'first come first served' ? { budgetOrder: 'first come first served' as const } : {}),
       ...(p.minimum ? { minimum: ir(p.minimum) } : {}),
       ...(p.denominations ? { denominations: p.denominations.map(ir) } : {}),
       ...(p.approval ? { approval: ir(p.approval) } : {}),
@@ -316,6 +386,7 @@ export function lower(c: CheckedProgram, source: string, origins?: Map<IR, Expr>
     })),
     rules: c.rules.map((r) => {
       const s = r.scope!;
+      runningKind = s.kind === 'ForEachEvent' ? s.event.name : '';
       const scope =
         s.kind === 'ForEachEvent'
           ? { kind: 'each-event' as const, event: s.event.name, ...(s.where ? { where: ir(s.where) } : {}) }
@@ -329,14 +400,18 @@ export function lower(c: CheckedProgram, source: string, origins?: Map<IR, Expr>
                 keyKinds: [s.by, ...s.thenBy].map((k) => valueKind(type(k))),
                 ...(s.where ? { where: ir(s.where) } : {}),
               };
-      return {
+      const rule = {
         name: r.name,
         scope,
         awards: r.awards.map((a) => ({ pot: a.pot.name, amount: ir(a.amount) })),
         ...(r.cap ? { cap: { amount: ir(r.cap.amount), perEvent: r.cap.perEvent } } : {}),
-        ...(r.once ? { once: { perPeriod: r.once.perPeriod } } : {}),
+        ...(r.once ? { once: { perPeriod: r.once.perPeriod, ...(r.onceKey ? { key: ir(r.onceKey) } : {}) } } : {}),
       };
+      runningKind = '';
+      return rule;
     }),
+    eventLets,
+    running,
     tests,
   };
 }

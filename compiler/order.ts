@@ -31,9 +31,12 @@ export function dependencyOrder(ck: CheckContext, decls: readonly Decl[]): strin
     const roots =
       d.kind === 'LetDecl' ? [d.value] : d.kind === 'MeasureDecl' ? [d.arg, d.where, d.otherwise] : d.kind === 'TierDecl' ? [d.by, ...(d.levels ?? []).map((l) => l?.threshold)] : [];
     const out = new Set<number>();
+    // A name, `NAME at DATE` (it reads this period's value too) and a let read like a field
+    // (`activation.reward`) are uses; `previous NAME` is not: it is the previous period's value.
     for (const r of roots)
       walkExpr(r, (x) => {
-        const j = x.kind === 'Name' ? index.get(x.name) : undefined;
+        const n = x.kind === 'Name' ? x.name : x.kind === 'At' ? x.name?.name : x.kind === 'Field' ? x.field?.name : undefined;
+        const j = n === undefined ? undefined : index.get(n);
         if (j !== undefined) out.add(j);
       });
     return [...out];
@@ -153,6 +156,7 @@ export function evaluationOrder(ck: CheckContext, decls: readonly Decl[]): void 
   for (const n of list) {
     const l = ck.out.lets.get(n);
     if (l && l.level === 'program') ck.out.programOrder.push(n);
+    else if (l && l.level === 'event') ck.out.eventOrder.push(n);
     else ck.out.partnerOrder.push(n);
   }
 }

@@ -90,7 +90,7 @@ export function checkPot(ck: CheckContext, d: PayoutDecl): void {
     }
   }
   const unit: PotUnit = kind ? potUnit(kind) : 'money';
-  const pot: PotInfo = { name, decl: d, ...(kind ? { kind } : {}), unit, rounding: unit === 'money' ? ck.out.header.rounding : 'down' };
+  const pot: PotInfo = { name, decl: d, ...(kind ? { kind } : {}), unit, rounding: unit === 'money' ? ck.out.header.rounding : 'down', budgetOrder: 'pro rata' };
   ck.out.pots.set(name, pot);
   const seen = new Map<string, PayoutOption>();
   const scope = ck.noEvent(`an option of pot \`${name}\``);
@@ -143,6 +143,7 @@ export function checkPot(ck: CheckContext, d: PayoutDecl): void {
       case 'PotBudget': {
         const e = amount(o.amount, 'budget');
         if (e) pot.budget = e;
+        if (o.order) pot.budgetOrder = o.order;
         break;
       }
       case 'PotMinimum': {

@@ -56,6 +56,19 @@ function checkRange(ck: CheckContext, f: FieldInfo, r: FieldRange): void {
     return;
   }
   f.range = { min: lo, max: hi };
+  // A default (§12.1) is what an empty cell reads as: it must be a value the range allows.
+  if (f.default && !f.implicit) {
+    const d = ck.x.constant(f.default);
+    const outside =
+      d?.kind === 'num' && lo.kind === 'num' && hi.kind === 'num'
+        ? d.value.lt(lo.value) || d.value.gt(hi.value)
+        : d?.kind === 'date' && lo.kind === 'date' && hi.kind === 'date' && (d.value < lo.value || d.value > hi.value);
+    if (outside) {
+      ck.report(
+        error('E0453', `the default of \`${f.name}\`, \`${srcOf(f.default)}\`, is outside its range \`${srcOf(r.from)}..${srcOf(r.to)}\``, f.default.span, 'give a default within the range, or widen the range'),
+      );
+    }
+  }
 }
 
 function fixFor(t: Type, e: Expr): string {

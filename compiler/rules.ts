@@ -1,7 +1,7 @@
 /** Checks rules (§9): one scope, awards to known pots in the pot's unit, caps, `once`, rankings. */
 import { error } from '../core/diagnostics.js';
 import { suggest } from './suggest.js';
-import type { Award, Once, RuleCap, RuleDecl, Scope } from '../language/syntax.js';
+import type { Award, NameRef, Once, RuleCap, RuleDecl, Scope } from '../language/syntax.js';
 import type { CheckContext } from './context.js';
 import type { RuleInfo } from './checked.js';
 import type { ExprScope } from './exprs.js';
@@ -45,12 +45,13 @@ export function checkRule(ck: CheckContext, d: RuleDecl): void {
     `rule "${name}"`,
     'this rule runs once per partner: aggregate the events in a measure (`measure total = sum sale.amount`), or write the rule `for each EVENT`',
   );
+  if (scopes.length === 0) inner = { ...inner, noScope: true };
   const partnerScope = inner;
   if (scopeClause?.kind === 'ForEachEvent' && scopeClause.event) {
     const ev = scopeClause.event.name;
     if (ck.events.has(ev)) {
       ck.markUsed(ev);
-      inner = { event: ev, place: `rule "${name}"`, noEventHint: '' };
+      inner = { event: ev, place: `rule "${name}"`, noEventHint: '', running: true };
     } else ck.unknownEvent(scopeClause.event);
   }
   if (scopeClause?.kind === 'ForTop') {
@@ -126,5 +127,30 @@ export function checkRule(ck: CheckContext, d: RuleDecl): void {
   const once = onces[0];
   if (once && scopeClause?.kind === 'ForTop') {
     ck.report(error('E0430', '`once per partner` does not go with `for top`', once.span, 'a ranking awards the top partners of each period; remove `once per partner`, or use `for each partner`'));
+  } else if (once?.key) onceKey(ck, info, once, scopeClause, inner);
+}
+
+/**
+ * `once per partner and FIELD` (§12.2): only for each event (E0439); FIELD a field of the rule's
+ * event kind or an event-level let of that kind, whose values are told apart by `=`.
+ */
+function onceKey(ck: CheckContext, info: RuleInfo, once: Once, scope: Scope | undefined, inner: ExprScope): void {
+  const key = once.key!;
+  if (scope && scope.kind !== 'ForEachEvent') {
+    ck.report(
+      error('E0439', '`once per partner and …` needs a rule `for each EVENT`', key.span, 'it keeps the first event per partner and value of one of its fields; a rule for each partner awards once per partner: write `once per partner`'),
+    );
+    return;
   }
+  if (!inner.event) return; // no (known) event kind: reported already
+  const ref: NameRef = { kind: 'Name', name: key.name, span: key.span };
+  const fieldOrLet = ck.events.get(inner.event)?.fields.has(key.name) || ck.out.lets.get(key.name)?.event === inner.event;
+  if (!fieldOrLet) {
+    const fields = [...(ck.events.get(inner.event)?.fields.keys() ?? [])];
+    const guess = suggest(key.name, fields);
+    ck.report(error('E0206', `event \`${inner.event}\` has no field \`${key.name}\``, key.span, guess ? `did you mean \`${guess}\`?` : `its fields are ${tickList(fields)}`));
+    return;
+  }
+  const t = ck.x.check(ref, inner);
+  if (t.kind !== 'error') info.onceKey = ref;
 }

@@ -61,7 +61,8 @@ export function checkTest(ck: CheckContext, d: TestDecl): void {
     const fields = values(ck, it.fields ?? [], ck.partnerFields, 'partners', scope, () =>
       ck.partnerDeclared ? `the partner fields are ${tickList([...ck.partnerFields.keys()].filter((k) => k !== 'id'))}` : 'the program declares no partner fields: add them to a `partner { … }` block',
     );
-    const missing = [...ck.partnerFields.values()].filter((f) => !f.implicit && !fields.has(f.name)).map((f) => f.name);
+    // A field with a default may be left out (§12.1): it takes the default, as an empty cell does.
+    const missing = [...ck.partnerFields.values()].filter((f) => !f.implicit && !f.default && !fields.has(f.name)).map((f) => f.name);
     if (missing.length) {
       ck.report(error('E0435', `partner "${it.id.value}" is missing ${tickList(missing)}`, it.id.span, `give every partner field: ${missing.map((m) => `${m}: …`).join(', ')}`));
     }
@@ -78,10 +79,10 @@ export function checkTest(ck: CheckContext, d: TestDecl): void {
       continue;
     }
     const fields = values(ck, it.fields ?? [], ev.fields, `event \`${ev.name}\``, scope);
-    const missing = [...ev.fields.values()].filter((f) => f.name !== 'id' && !fields.has(f.name)).map((f) => f.name);
+    const missing = [...ev.fields.values()].filter((f) => f.name !== 'id' && !f.default && !fields.has(f.name)).map((f) => f.name);
     if (missing.length) {
       ck.report(
-        error('E0435', `this \`${ev.name}\` is missing ${tickList(missing)}`, it.event.span, `give ${missing.map((m) => `${m}: …`).join(', ')} (only \`id\` may be left out: it is generated)`),
+        error('E0435', `this \`${ev.name}\` is missing ${tickList(missing)}`, it.event.span, `give ${missing.map((m) => `${m}: …`).join(', ')} (only \`id\`, which is generated, and fields with a \`default\` may be left out)`),
       );
     }
     const pv = fields.get('partner');
@@ -180,6 +181,11 @@ function values(
     }
     spans.set(f.name, fv.name.span);
     if (!fv.value) continue;
+    if (fv.value.kind === 'String' && fv.value.value === '' && f.type.kind === 'text' && !f.default) {
+      // `""` is an empty cell: without a default, the field must have a value (as in a data file).
+      ck.report(error('E0435', `\`${f.name}\` is empty, but it has no \`default\``, fv.value.span, `give \`${f.name}\` a value, or declare it \`${f.name}: text default ""\` for records that leave it empty`));
+      continue;
+    }
     out.set(f.name, fv.value);
     if (!ck.requireConstant(fv.value, `the value of \`${f.name}\``)) continue;
     if (ck.x.expectType(fv.value, t, f.type, `\`${f.name}\``)) computable(ck, fv.value, t);

@@ -13,7 +13,7 @@ export const isError = (t: Type): boolean => t.kind === 'error';
 
 /** True when a value of this type has an order (`<`, `min`, ranges, tier thresholds, ranking). */
 export function isOrdered(t: Type): boolean {
-  return t.kind === 'number' || t.kind === 'money' || t.kind === 'date' || t.kind === 'tier' || t.kind === 'error';
+  return t.kind === 'number' || t.kind === 'money' || t.kind === 'date' || t.kind === 'tier' || t.kind === 'duration' || t.kind === 'error';
 }
 
 /** True when values of `a` and `b` can be compared with `=` (and, if ordered, with `<`). */
@@ -23,6 +23,7 @@ export function comparable(a: Type, b: Type): boolean {
   if (a.kind !== b.kind) return false;
   if (a.kind === 'tier' && b.kind === 'tier') return a.tier === b.tier;
   if (a.kind === 'money' && b.kind === 'money') return a.currency === b.currency;
+  if (a.kind === 'duration' && b.kind === 'duration') return a.unit === b.unit;
   return true;
 }
 
@@ -33,6 +34,7 @@ export function unify(a: Type, b: Type): Type | undefined {
   if (a.kind === 'number' && b.kind === 'number') return { kind: 'number', integer: a.integer && b.integer };
   if (a.kind === 'money' && b.kind === 'money') return a.currency === b.currency ? a : undefined;
   if (a.kind === 'tier' && b.kind === 'tier') return a.tier === b.tier ? a : undefined;
+  if (a.kind === 'duration' && b.kind === 'duration') return a.unit === b.unit ? a : undefined;
   if (a.kind === 'enum' && b.kind === 'enum') {
     const same = a.members.length === b.members.length && a.members.every((m) => b.members.includes(m));
     return same ? a : undefined;
@@ -58,6 +60,8 @@ export function describe(t: Type): string {
       return t.name ? `a \`${t.name}\` (one of ${quoteList(t.members)})` : `one of ${quoteList(t.members)}`;
     case 'tier':
       return `a level of tier \`${t.tier}\``;
+    case 'duration':
+      return `a number of ${t.unit}`;
     case 'error':
       return 'an invalid value';
   }

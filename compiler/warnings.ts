@@ -114,17 +114,20 @@ function short(e: Expr | undefined): string {
   return text === '…' && e && childExprs(e).length ? 'this' : text;
 }
 
-/** W0001 (declared but never used) and W0002 (a money pot whose spending nothing bounds). */
+/**
+ * W0001 (declared but never used) and W0002 (a money pot whose spending nothing bounds). A tier is
+ * never unused: every statement shows each partner's level, so a tier that no rule reads (one a
+ * test expects, or one kept for the statements) is still an output of the program.
+ */
 export function unusedAndUnbounded(ck: CheckContext, decls: readonly Decl[]): void {
   for (const d of decls) {
-    if (d.kind !== 'LetDecl' && d.kind !== 'MeasureDecl' && d.kind !== 'TierDecl' && d.kind !== 'PayoutDecl' && d.kind !== 'EventDecl') continue;
+    if (d.kind !== 'LetDecl' && d.kind !== 'MeasureDecl' && d.kind !== 'PayoutDecl' && d.kind !== 'EventDecl') continue;
     const id = d.name as Ident | undefined;
     if (!id || ck.top.get(id.name)?.decl !== d || ck.used.has(id.name)) continue;
-    const what = { LetDecl: 'let', MeasureDecl: 'measure', TierDecl: 'tier', PayoutDecl: 'payout', EventDecl: 'event' }[d.kind];
+    const what = { LetDecl: 'let', MeasureDecl: 'measure', PayoutDecl: 'payout', EventDecl: 'event' }[d.kind];
     const hint = {
       LetDecl: 'use it in a rule, a measure or a tier, or remove it',
       MeasureDecl: 'use it in a rule, a tier or a let, or remove it',
-      TierDecl: 'use it in a rule or a lookup (`lookup status { … }`), or remove it',
       PayoutDecl: `award to it (\`award … to ${id.name}\`), or remove it`,
       EventDecl: `aggregate it in a measure or award for it (\`for each ${id.name}\`), or remove it`,
     }[d.kind];

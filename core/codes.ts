@@ -34,6 +34,7 @@ const PROGRAM = {
   E0105: { severity: 'error', stage: 'syntax', what: 'something that is not a declaration at the top level' },
   E0106: { severity: 'error', stage: 'syntax', what: 'a second `program` header', hint: 'keep one header per file' },
   E0107: { severity: 'error', stage: 'syntax', what: 'an expression nested more than 64 levels deep', hint: 'give an inner part a name with `let` and use the name' },
+  E0108: { severity: 'error', stage: 'syntax', what: 'a keyword where an expression is expected, where it cannot be a bare field name', hint: 'write the value; a field named like a keyword is written `EVENT.FIELD` (`sale.value`)' },
   E0199: { severity: 'error', stage: 'syntax', what: 'an internal parser failure (a bug in Incent)', hint: 'please report it with the program' },
 
   E0201: { severity: 'error', stage: 'names', what: 'an unknown name', hint: 'declare it, or correct its spelling' },
@@ -57,9 +58,14 @@ const PROGRAM = {
   E0219: { severity: 'error', stage: 'names', what: 'two tier levels with one name' },
   E0220: { severity: 'error', stage: 'names', what: 'a lookup key given twice' },
   E0221: { severity: 'error', stage: 'names', what: 'an unknown type' },
-  E0222: { severity: 'error', stage: 'names', what: 'an implicit field declared' },
+  E0222: { severity: 'error', stage: 'names', what: 'an implicit field declared other than to map it to a column (`id: text from "Invoice"`)' },
   E0223: { severity: 'error', stage: 'names', what: 'a value that must be a constant varies by partner' },
   E0224: { severity: 'error', stage: 'names', what: 'a measure that uses no event field' },
+  E0225: { severity: 'error', stage: 'names', what: 'a keyword used as a name where it is not a field of the event in scope', hint: 'write the field with its record: `sale.value`, `partner.value`' },
+  E0226: { severity: 'error', stage: 'names', what: 'two fields read from one column, or a column without a name', hint: 'map each field to a column of its own with `from "Column header"`' },
+  E0227: { severity: 'error', stage: 'names', what: '`ref` fields that lead from a kind back to itself', hint: 'keep one of the fields as `text`' },
+  E0228: { severity: 'error', stage: 'names', what: '`previous NAME` or `NAME at DATE` of something that has no value per period', hint: 'use a measure, a tier or a let of partner-level values' },
+  E0229: { severity: 'error', stage: 'names', what: 'a partner field declared as a `ref`', hint: 'declare `ref` fields in events; keep a partner’s id of a record as `text`' },
 
   E0301: { severity: 'error', stage: 'units', what: 'arithmetic on money and a number, or on money and money, that has no meaning', hint: 'write money with its currency (`5 EUR`), or divide money by money for a number' },
   E0302: { severity: 'error', stage: 'units', what: 'arithmetic on something that is not a number or money' },
@@ -74,7 +80,7 @@ const PROGRAM = {
   E0311: { severity: 'error', stage: 'units', what: 'an order asked of values that have none' },
   E0315: { severity: 'error', stage: 'units', what: 'a lookup keyed by something other than a tier or an enumeration' },
   E0316: { severity: 'error', stage: 'units', what: 'table values of two units' },
-  E0317: { severity: 'error', stage: 'units', what: 'a band threshold of another unit, or bands over something without an order' },
+  E0317: { severity: 'error', stage: 'units', what: 'a band threshold or an interpolation point of another unit, or bands or `interpolate` over something that is not a number or money' },
   E0318: { severity: 'error', stage: 'units', what: 'marginal rates in money over money' },
   E0319: { severity: 'error', stage: 'units', what: 'an amount in another unit than its pot’s' },
   E0320: { severity: 'error', stage: 'units', what: 'a value of the wrong type for its place' },
@@ -101,10 +107,10 @@ const PROGRAM = {
   E0417: { severity: 'error', stage: 'declarations', what: 'a lookup that misses a key' },
   E0418: { severity: 'error', stage: 'declarations', what: 'bands or marginal rates that do not start with `below`, or have only `below`' },
   E0419: { severity: 'error', stage: 'declarations', what: 'a first `from` threshold that is not the `below` threshold' },
-  E0420: { severity: 'error', stage: 'declarations', what: 'band thresholds that do not increase' },
+  E0420: { severity: 'error', stage: 'declarations', what: 'band thresholds or interpolation points that do not increase' },
   E0421: { severity: 'error', stage: 'declarations', what: 'an unknown payout kind' },
   E0422: { severity: 'error', stage: 'declarations', what: 'a pot option that its kind does not take' },
-  E0423: { severity: 'error', stage: 'declarations', what: 'a pot option given twice' },
+  E0423: { severity: 'error', stage: 'declarations', what: 'a pot option, or a tier’s `down at most`, given twice' },
   E0424: { severity: 'error', stage: 'declarations', what: 'a pot amount that must be above zero, or a denomination listed twice' },
   E0425: { severity: 'error', stage: 'declarations', what: 'a gift-card pot without denominations' },
   E0426: { severity: 'error', stage: 'declarations', what: 'a rule without a scope, or with several' },
@@ -119,10 +125,17 @@ const PROGRAM = {
   E0435: { severity: 'error', stage: 'declarations', what: 'a test record without a required field' },
   E0436: { severity: 'error', stage: 'declarations', what: 'an expectation of something that is not a pot, a tier or a measure' },
   E0437: { severity: 'error', stage: 'declarations', what: 'an expectation about a partner the test does not have' },
-  E0438: { severity: 'error', stage: 'declarations', what: 'a test value the checker cannot compute before the run', hint: 'write the value as a literal' },
+  E0438: { severity: 'error', stage: 'declarations', what: 'a test value or a field default that the checker cannot compute before the run', hint: 'write the value as a literal' },
+  E0439: { severity: 'error', stage: 'declarations', what: '`once per partner and FIELD` in a rule that is not `for each EVENT`', hint: 'write `once per partner`: a partner rule awards once per partner' },
+  E0440: { severity: 'error', stage: 'declarations', what: 'a running total outside a `for each EVENT` rule (a measure, a partner-level value), or a let that uses one read there', hint: 'use it in the `where`, an `award` or `cap … per event` of a `for each EVENT` rule' },
+  E0441: { severity: 'error', stage: 'declarations', what: 'a running total of something other than each event’s own values (a measure, a tier, a value of a period, a record read through a `ref`, another running total)', hint: 'add up the event’s fields, the partner’s fields and constants; use partner-level values outside the running total' },
+  E0442: { severity: 'error', stage: 'declarations', what: 'an `interpolate` with fewer than two points', hint: 'give at least the two points between which values are interpolated' },
+  E0443: { severity: 'error', stage: 'units', what: 'a let whose unit comes only from its own previous value', hint: 'give it a value of its unit where it starts: `if … then previous x + 1 else 0`' },
+  E0444: { severity: 'error', stage: 'declarations', what: 'a `down at most N levels` whose N is not a whole number', hint: 'write a whole number of levels, e.g. `down at most 1 level per year`' },
   E0450: { severity: 'error', stage: 'declarations', what: 'a range on a field whose values have no order (text, an enumeration, a condition)' },
   E0451: { severity: 'error', stage: 'declarations', what: 'a field range whose bound is not a constant of the field’s type', hint: 'write the bounds as literals of the field’s type: `amount: money in 0 EUR..1_000_000 EUR`' },
   E0452: { severity: 'error', stage: 'declarations', what: 'a field range whose lower bound is above its upper bound', hint: 'write the lower bound first' },
+  E0453: { severity: 'error', stage: 'declarations', what: 'a field default outside the field’s range', hint: 'give a default within the range (`in A..B`), or widen the range' },
 
   W0001: { severity: 'warning', stage: 'warnings', what: 'a declaration that nothing uses', hint: 'remove it, or use it' },
   W0002: { severity: 'warning', stage: 'warnings', what: 'a money pot with no cap and no budget', hint: 'add `cap …` or `budget …`, so that the pot cannot overspend' },
@@ -169,13 +182,20 @@ export const DATA = {
   // CSV structure.
   D0101: t<Record<string, never>>(file('an empty CSV file', 'start the file with a header row that names the fields'), () => 'the file is empty: a CSV file needs a header row that names the fields'),
   D0102: t<{ column: string }>(file('a column named twice in the header'), (a) => `column "${a.column}" appears twice in the header`),
-  D0103: t<{ column: string; header: string }>(file('a declared field with no column', 'add the column, or map the field to the file’s own header'), (a) => `missing column "${a.column}" (the header has: ${a.header})`),
+  D0103: t<{ column: string; header: string; field?: string }>(
+    file('a declared field with no column', 'add the column, or map the field to the file’s own header (`FIELD: TYPE from "Header"`), or give it a `default`'),
+    (a) => `missing column "${a.column}"${a.field === undefined ? '' : ` of field "${a.field}"`} (the header has: ${a.header})`,
+  ),
   D0104: t<{ columns: string[] }>(fileWarning('columns that the program does not declare'), (a) => `unknown column${a.columns.length === 1 ? '' : 's'} ${listed(a.columns)} ${a.columns.length === 1 ? 'is' : 'are'} ignored`),
   D0105: t<Record<string, never>>(file('a quoted CSV field that is never closed', 'close the quote; a quote inside a quoted field is written ""'), () => 'a quoted field is not closed (a `"` is missing)'),
   D0106: t<{ found: string }>(file('a character after a closing quote', 'a quote inside a quoted field is written ""'), (a) => `unexpected ${a.found} after a closing quote (a quote inside a quoted field is written "")`),
   D0107: t<{ limit: string }>(file('a line longer than the limit', 'a quote that is never closed makes the rest of the file one line: check the quotes'), (a) => `a line longer than ${a.limit} characters starts here (the limit of a data line); the file is not read past it`),
   D0108: t<{ length: string; limit: string }>(record('a value longer than the limit'), (a) => `is ${a.length} characters long; the limit of a value is ${a.limit}`),
   D0109: t<{ limit: string; count: string }>(file('a header with more columns than the limit'), (a) => `the header has ${a.count} columns; the limit is ${a.limit}`),
+  D0119: t<{ column: string; field?: string }>(
+    fileWarning('a field with a default has no column: every record takes the default', 'add the column, or check its spelling against the header'),
+    (a) => `no column "${a.column}"${a.field === undefined ? '' : ` for field "${a.field}"`}: every record takes the field's default`,
+  ),
   // JSON and NDJSON structure.
   D0111: t<{ reason: string }>(file('a JSON file that is not valid JSON'), (a) => `is not valid JSON (${a.reason})`),
   D0112: t<Record<string, never>>(file('a JSON data file that is not an array of objects'), () => 'a JSON data file must be an array of objects ([{...}, {...}])'),
@@ -208,6 +228,8 @@ export const DATA = {
   D0301: t<{ id: string; others: string }>(set('an id given to records that differ', 'give every record its own id; records identical in every field count once'), (a) => `${a.id} is a duplicate id (also ${a.others}); every record with this id is rejected, since the records differ`),
   D0302: t<{ id: string; files: string }>(set('an event of a partner that is not in the partner file', 'add the partner, or correct the id'), (a) => `${a.id} is not a known partner id (not in ${a.files})`),
   D0303: t<{ id: string; where: string }>(set('an event of a partner whose record was rejected', 'fix the partner’s record'), (a) => `${a.id} is a partner whose record was rejected (${a.where})`),
+  D0304: t<{ id: string; kind: string; files: string }>(set('a `ref` field that names no record of its kind', 'add the record, or correct the id'), (a) => `${a.id} is not a known ${a.kind} id (not in ${a.files})`),
+  D0305: t<{ id: string; kind: string; where: string }>(set('a `ref` field that names a record that was rejected', 'fix the record it names'), (a) => `${a.id} is a ${a.kind} whose record was rejected (${a.where})`),
 } as const;
 
 /** Codes of `incent test`: a test block's expectation, data or run. Located at the test's line in the program. */
@@ -224,6 +246,8 @@ export const EVALUATION = {
   R0001: { severity: 'error', stage: 'evaluation', what: 'a division by zero', hint: 'guard the division: `if x = 0 then 0 else y / x`' },
   R0002: { severity: 'error', stage: 'evaluation', what: 'a result outside the size of numbers (10^-34 ≤ |x| < 10^34, or zero)', hint: 'bound the computation (a cap, `min`, `max`), or check the data that feeds it' },
   R0003: { severity: 'error', stage: 'evaluation', what: 'a lookup with no entry for a value', hint: 'add the entry, or `else: VALUE`' },
+  R0004: { severity: 'error', stage: 'evaluation', what: 'a date moved outside the calendar (0001-01-01 to 9999-12-31), or by a number of days that is not whole', hint: 'bound the number of days or months (`min`, `max`), or check the data that feeds it' },
+  R0005: { severity: 'error', stage: 'evaluation', what: '`NAME at DATE` for a date after the period being evaluated', hint: 'read values of periods already evaluated: check the date, or bound it (`min(date, …)`)' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type EvaluationCode = keyof typeof EVALUATION;

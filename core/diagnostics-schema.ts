@@ -24,6 +24,8 @@ export const JsonDiagnosticSchema = z.strictObject({
   line: z.number().int().nonnegative().optional(),
   record: z.number().int().min(1).optional(),
   field: z.string().optional(),
+  /** The column (or JSON key) the field is read from, when it is not the field's name (`amount: money from "Net Amount (€)"`). */
+  column: z.string().optional(),
   related: z.array(z.strictObject({ message: z.string(), range })).optional(),
   /** More to read under it, one line each (a failed test's trace). */
   notes: z.array(z.string()).optional(),

@@ -43,6 +43,8 @@ export interface DataDiagnostic {
   /** When records share a line (a JSON array on one line): the record's number in its file. */
   record?: number;
   field?: string;
+  /** The column or JSON key the field is read from, when it is not the field's name (`from "…"`). */
+  column?: string;
 }
 
 /**
@@ -131,6 +133,7 @@ export interface JsonDiagnostic {
   line?: number;
   record?: number;
   field?: string;
+  column?: string;
   related?: { message: string; range: JsonRange }[];
   notes?: string[];
 }
@@ -150,7 +153,7 @@ function range(src: SourceText, span: Span): JsonRange {
 /** A diagnostic as JSON; `src` is the program's text (unused for a data diagnostic). */
 export function diagnosticToJson(src: SourceText | undefined, d: Diagnostic | DataDiagnostic): JsonDiagnostic {
   if (isDataDiagnostic(d)) {
-    return { file: d.file, severity: d.severity, code: d.code, message: d.message, ...(d.hint ? { hint: d.hint } : {}), line: d.line, ...(d.record === undefined ? {} : { record: d.record }), ...(d.field === undefined ? {} : { field: d.field }) };
+    return { file: d.file, severity: d.severity, code: d.code, message: d.message, ...(d.hint ? { hint: d.hint } : {}), line: d.line, ...(d.record === undefined ? {} : { record: d.record }), ...(d.field === undefined ? {} : { field: d.field }), ...(d.column === undefined ? {} : { column: d.column }) };
   }
   if (!src) throw new Error('internal: a program diagnostic needs its source text');
   return {

@@ -1,4 +1,4 @@
-/** Calendar dates as integer day numbers, program periods (month/quarter/year), the windows of §6 and the periods of a run. */
+/** Calendar dates as integer day numbers, date arithmetic (§12.4), program periods (month/quarter/half/year), the windows of §6 and the periods of a run. */
 
 // ---------------------------------------------------------------------------------------------
 // Dates. A date is a `YYYY-MM-DD` string or a day number (days since 1970-01-01, may be
@@ -96,28 +96,65 @@ export function toDay(date: string | Day): Day {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Date arithmetic (§12.4): whole days and calendar months, on day numbers.
+
+/** `date + n days` (n < 0: earlier): the day number, or undefined when it leaves 0001-01-01..9999-12-31 (or n is not a safe integer). */
+export function addDays(day: Day, n: number): Day | undefined {
+  if (!Number.isSafeInteger(n)) return undefined;
+  const d = day + n;
+  return d >= MIN_DAY && d <= MAX_DAY ? d : undefined;
+}
+
+/**
+ * `date + n months` (n < 0: earlier): the same day of the month n months later, clamped to that
+ * month's last day (2026-01-31 + 1 month = 2026-02-28; 2024-03-31 - 1 month = 2024-02-29); undefined
+ * when it leaves 0001-01-01..9999-12-31.
+ */
+export function addMonths(day: Day, n: number): Day | undefined {
+  if (!Number.isSafeInteger(n) || Math.abs(n) > 12 * 10_000) return undefined;
+  const c = civilFromDay(day);
+  const k = c.year * 12 + (c.month - 1) + n;
+  const year = Math.floor(k / 12);
+  const month = k - year * 12 + 1;
+  if (year < 1 || year > 9999) return undefined;
+  return dayFromCivil(year, month, Math.min(c.day, daysInMonth(year, month)));
+}
+
+/** `days between a and b`: b − a in days (negative when b is before a). */
+export function daysBetween(a: Day, b: Day): number {
+  return b - a;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Periods
 
-export type PeriodUnit = 'month' | 'quarter' | 'year';
+export type PeriodUnit = 'month' | 'quarter' | 'half' | 'year';
 
-/** A calendar period: index is the month 1–12, the quarter 1–4, or 1 for a year. */
+/** A calendar period: index is the month 1–12, the quarter 1–4, the half 1–2 (January–June, July–December), or 1 for a year. */
 export interface Period {
   readonly unit: PeriodUnit;
   readonly year: number;
   readonly index: number;
 }
 
-const MONTHS_PER: Record<PeriodUnit, number> = { month: 1, quarter: 3, year: 12 };
-const PER_YEAR: Record<PeriodUnit, number> = { month: 12, quarter: 4, year: 1 };
+const MONTHS_PER: Record<PeriodUnit, number> = { month: 1, quarter: 3, half: 6, year: 12 };
+const PER_YEAR: Record<PeriodUnit, number> = { month: 12, quarter: 4, half: 2, year: 1 };
 
-export function isPeriodUnit(text: string): text is PeriodUnit {
-  return text === 'month' || text === 'quarter' || text === 'year';
+/** How many months a period of `unit` spans. */
+export function monthsPer(unit: PeriodUnit): number {
+  return MONTHS_PER[unit];
 }
 
-/** Parses `2026` (year), `2026-Q1` (quarter), `2026-03` (month); undefined otherwise (`2026-Q5`, `2026-13`, `2026-3`). */
+export function isPeriodUnit(text: string): text is PeriodUnit {
+  return text === 'month' || text === 'quarter' || text === 'half' || text === 'year';
+}
+
+/** Parses `2026` (year), `2026-H1` (half: H1 January–June, H2 July–December), `2026-Q1` (quarter), `2026-03` (month); undefined otherwise (`2026-Q5`, `2026-H3`, `2026-13`, `2026-3`). */
 export function parsePeriod(text: string): Period | undefined {
   let m = /^(\d{4})$/.exec(text);
   if (m) return Number(m[1]) >= 1 ? { unit: 'year', year: Number(m[1]), index: 1 } : undefined;
+  m = /^(\d{4})-H([12])$/.exec(text);
+  if (m) return Number(m[1]) >= 1 ? { unit: 'half', year: Number(m[1]), index: Number(m[2]) } : undefined;
   m = /^(\d{4})-Q([1-4])$/.exec(text);
   if (m) return Number(m[1]) >= 1 ? { unit: 'quarter', year: Number(m[1]), index: Number(m[2]) } : undefined;
   m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(text);
@@ -130,6 +167,8 @@ export function formatPeriod(p: Period): string {
   switch (p.unit) {
     case 'year':
       return y;
+    case 'half':
+      return `${y}-H${p.index}`;
     case 'quarter':
       return `${y}-Q${p.index}`;
     case 'month':
@@ -172,6 +211,11 @@ function firstMonth(p: Period): number {
   return (p.index - 1) * MONTHS_PER[p.unit] + 1;
 }
 
+/** The last month (1–12) of a period. */
+function lastMonth(p: Period): number {
+  return firstMonth(p) + MONTHS_PER[p.unit] - 1;
+}
+
 export function firstDay(p: Period): Day {
   return dayFromCivil(p.year, firstMonth(p), 1);
 }
@@ -204,6 +248,7 @@ export type Window =
   | { kind: 'this period' }
   | { kind: 'previous period' }
   | { kind: 'year to date' }
+  | { kind: 'half to date' }
   | { kind: 'previous year' }
   | { kind: 'last'; n: number; unit: 'periods' | 'months' | 'quarters' | 'years' }
   | { kind: 'program to date' };
@@ -218,6 +263,8 @@ export interface DayRange {
  * The days a window covers when period `p` is evaluated, `programStart` being the program's start.
  * - `this period`: P; `previous period`: the period before P (of P's unit);
  * - `year to date`: 1 January of P's year through the end of P;
+ * - `half to date`: the first day of the half-year (January–June or July–December) in which P
+ *   ends, through the end of P (for a yearly P: July through December);
  * - `previous year`: the calendar year before P's year;
  * - `last N periods|months|quarters|years`: the N units ending where P ends, P included. The
  *   units are counted back from P's last day, so they are rolling when they are longer than P
@@ -234,6 +281,8 @@ export function windowRange(w: Window, p: Period, programStart: string | Day): D
     }
     case 'year to date':
       return { from: dayFromCivil(p.year, 1, 1), to: lastDay(p) };
+    case 'half to date':
+      return { from: dayFromCivil(p.year, lastMonth(p) <= 6 ? 1 : 7, 1), to: lastDay(p) };
     case 'previous year':
       return { from: dayFromCivil(p.year - 1, 1, 1), to: dayFromCivil(p.year - 1, 12, 31) };
     case 'last': {
@@ -264,6 +313,8 @@ export function windowFirstMonth(w: Window, p: Period): number {
       return first - MONTHS_PER[p.unit];
     case 'year to date':
       return p.year * 12;
+    case 'half to date':
+      return p.year * 12 + (lastMonth(p) <= 6 ? 0 : 6);
     case 'previous year':
       return (p.year - 1) * 12;
     case 'last':

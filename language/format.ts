@@ -107,6 +107,9 @@ function prec(e: S.Expr): number {
       }
     case 'Unary':
       return e.op === 'not' ? 3 : 7;
+    case 'Duration':
+      // `N days` is read after its count's primary, like a unary operator: `-30 days` is `-(30 days)`.
+      return 7;
     case 'InRange':
     case 'InSet':
       return 4;
@@ -370,14 +373,20 @@ class Printer {
         this.ident(w, n.name);
         w.put(' by ');
         this.expr(w, n.by);
-        this.block(w, n.by?.span.end ?? n.name.span.end, n.span, n.levels, (lv, i) => {
+        // The levels, then the option `down at most …` (§12.3), wherever the source had it.
+        this.block(w, n.by?.span.end ?? n.name.span.end, n.span, [...n.levels, ...(n.down ?? [])], (lv, i) => {
+          if (lv.kind === 'TierDown') {
+            this.tierDown(w, lv);
+            return;
+          }
           this.ident(w, lv.name);
           if (lv.threshold) {
             w.put(' from ');
             this.expr(w, lv.threshold);
-            // `Silver from 100` followed by a level named like a currency (`VIP`) would read as money.
+            // `Silver from 100` followed by a level named like a currency (`VIP`) would read as money;
+            // a threshold that ends with a keyword used as a name needs what follows it to be one.
             const next = n.levels[i + 1];
-            if (next && CURRENCY_LIKE.test(next.name.name) && /\d$/.test(lineText(w.cur))) w.put(',');
+            if (next && ((CURRENCY_LIKE.test(next.name.name) && /\d$/.test(lineText(w.cur))) || endsWithKeywordName(lv.threshold))) w.put(',');
           }
         });
         break;
@@ -424,12 +433,25 @@ class Printer {
     w.put('}', close, true);
   }
 
+  /** `down at most N level[s] per period|year`: `level` after 1, `levels` otherwise. */
+  private tierDown(w: Writer, d: S.TierDown): void {
+    w.put('down at most', d.span.start);
+    w.put(' ');
+    w.put(d.count.text, d.count.span.start);
+    w.put(` ${d.count.value === '1' ? 'level' : 'levels'} per ${d.per}`);
+  }
+
+  /** `name: type`, then its options in their order: `in A..B`, `from "Column"`, `default VALUE`. */
   private fieldDecl(w: Writer, f: S.FieldDecl, next: S.FieldDecl | undefined): void {
     this.ident(w, f.name);
     w.put(': ');
     const t = f.type;
     if (t.kind === 'SimpleType') this.ident(w, t.name);
-    else {
+    else if (t.kind === 'RefType') {
+      w.put('ref', t.span.start);
+      w.put(' ');
+      this.ident(w, t.event);
+    } else {
       w.put('one of', t.span.start);
       w.put(' ');
       t.members.forEach((m, i) => {
@@ -437,15 +459,34 @@ class Printer {
         this.string(w, m);
       });
     }
+    this.fieldOptions(w, f, next);
+  }
+
+  private fieldOptions(w: Writer, f: S.FieldDecl, next: S.FieldDecl | undefined): void {
     if (f.range) {
       w.put(' in', f.range.span.start);
       w.put(' ');
       this.sub(w, f.range.from, 5);
       w.put('..');
       this.sub(w, f.range.to, 5);
-      // `in 0..100` followed by a field named like a currency (`VIP: text`) would read as money.
-      if (next && CURRENCY_LIKE.test(next.name.name) && /\d$/.test(lineText(w.cur))) w.put(',');
     }
+    if (f.column) {
+      w.put(' from', this.findBack('from', f.column.span.start));
+      w.put(' ');
+      this.string(w, f.column);
+    }
+    if (f.default) {
+      w.put(' default', this.findBack('default', f.default.span.start));
+      w.put(' ');
+      this.sub(w, f.default, 5);
+      // The next field's name cannot follow a keyword used as a name: keep a comma there.
+      if (endsWithKeywordName(f.default)) {
+        w.put(',');
+        return;
+      }
+    }
+    // `in 0..100` or `default 0` followed by a field named like a currency (`VIP: text`) would read as money.
+    if (next && CURRENCY_LIKE.test(next.name.name) && /\d$/.test(lineText(w.cur))) w.put(',');
   }
 
   private measure(w: Writer, n: S.MeasureDecl): void {
@@ -494,6 +535,7 @@ class Printer {
         break;
       case 'PotBudget':
         amount('budget', o.amount);
+        if (o.order) w.put(` ${o.order}`);
         break;
       case 'PotMinimum':
         amount('minimum', o.amount);
@@ -558,7 +600,12 @@ class Printer {
         if (c.perEvent) w.put(' per event');
         break;
       case 'Once':
-        w.put(c.perPeriod ? 'once per partner per period' : 'once per partner', c.span.start);
+        w.put('once per partner', c.span.start);
+        if (c.key) {
+          w.put(' and ');
+          this.ident(w, c.key);
+        }
+        if (c.perPeriod) w.put(' per period');
         break;
     }
   }
@@ -615,9 +662,20 @@ class Printer {
     w.put(quote(s.value), s.span.start);
   }
 
-  /** An operand: parenthesised when it binds less tightly than `min`, or when it is an `if`. */
-  private sub(w: Writer, e: S.Expr, min: number, operand = true): void {
-    const paren = prec(e) < min || (operand && e.kind === 'If');
+  /**
+   * An operand: parenthesised when it binds less tightly than `min`, or when it is an `if` or a
+   * running total with a `where` (`operand`: their condition would otherwise take in what follows);
+   * `arithmetic`: an operand of `+ - * /`, unary `-` or a duration's count, where a `days between` is
+   * parenthesised too (its second date is an additive expression, which would take in what follows:
+   * `(days between a and b) * 2`); `inOr`: an operand of `or`, where an `and` keeps its parentheses
+   * (`a or (b and c)`: reviewers read the grouping, not the precedence).
+   */
+  private sub(w: Writer, e: S.Expr, min: number, operand = true, ctx: { arithmetic?: boolean; inOr?: boolean } = {}): void {
+    const paren =
+      prec(e) < min ||
+      (operand && (e.kind === 'If' || (e.kind === 'Running' && e.where !== undefined))) ||
+      (ctx.arithmetic === true && e.kind === 'DaysBetween') ||
+      (ctx.inOr === true && e.kind === 'Binary' && e.op === 'and');
     if (paren) w.put('(');
     this.expr(w, e);
     if (paren) w.put(')');
@@ -645,7 +703,23 @@ class Printer {
         w.put(e.name, e.span.start);
         break;
       case 'Field':
-        w.put(`${e.object.name}.${e.field.name}`, e.span.start);
+        w.put([e.object, ...(e.via ?? []), e.field].map((x) => x.name).join('.'), e.span.start);
+        break;
+      case 'Previous':
+        w.put('previous', e.span.start);
+        w.put(' ');
+        this.ident(w, e.name);
+        break;
+      case 'At':
+        this.ident(w, e.name);
+        w.put(' at ');
+        this.sub(w, e.date, PRIMARY, true, { arithmetic: true });
+        break;
+      case 'Running':
+        this.running(w, e);
+        break;
+      case 'Interpolate':
+        this.interpolate(w, e);
         break;
       case 'Binary': {
         // A chain (`a + b - c`) is printed in a loop: it is a tree as deep as it is long. The loop
@@ -653,13 +727,15 @@ class Printer {
         // source nests (at most MAX_NESTING levels, since parentheses are only printed where the
         // source needed them).
         const chain: S.Binary[] = [e];
-        for (let x = e.left; x?.kind === 'Binary' && prec(x) >= operandPrec(chain[chain.length - 1]!.op)[0]; x = x.left) chain.push(x);
+        const joins = (x: S.Binary, op: S.BinaryOp) => prec(x) >= operandPrec(op)[0] && !(op === 'or' && x.op === 'and');
+        for (let x = e.left; x?.kind === 'Binary' && joins(x, chain[chain.length - 1]!.op); x = x.left) chain.push(x);
         const innermost = chain[chain.length - 1]!;
-        this.sub(w, innermost.left, operandPrec(innermost.op)[0]);
+        const ctx = (op: S.BinaryOp) => ({ arithmetic: op === '+' || op === '-' || op === '*' || op === '/', inOr: op === 'or' });
+        this.sub(w, innermost.left, operandPrec(innermost.op)[0], true, ctx(innermost.op));
         for (let i = chain.length - 1; i >= 0; i--) {
           const n = chain[i]!;
           w.put(` ${n.op} `);
-          this.sub(w, n.right, operandPrec(n.op)[1]);
+          this.sub(w, n.right, operandPrec(n.op)[1], true, ctx(n.op));
         }
         break;
       }
@@ -669,8 +745,22 @@ class Printer {
           this.sub(w, e.operand, 3);
         } else {
           w.put('-', e.span.start);
-          this.sub(w, e.operand, 7);
+          this.sub(w, e.operand, 7, true, { arithmetic: true });
         }
+        break;
+      case 'Duration':
+        this.sub(w, e.count, PRIMARY, true, { arithmetic: true });
+        w.put(` ${e.word}`);
+        break;
+      case 'DaysBetween':
+        w.put('days between', e.span.start);
+        w.put(' ');
+        this.sub(w, e.from, 5);
+        w.put(' and ');
+        this.sub(w, e.to, 5);
+        break;
+      case 'PeriodBound':
+        w.put(`period.${e.bound}`, e.span.start);
         break;
       case 'InRange':
         this.sub(w, e.value, 5);
@@ -773,6 +863,67 @@ class Printer {
     }
   }
 
+  /** `running sum X [where C] [over W]`: X a primary, C a condition without `and`/`or` (those are parenthesised). */
+  private running(w: Writer, e: S.Running): void {
+    w.put(`running ${e.op}`, e.span.start);
+    if (e.arg) {
+      w.put(' ');
+      // a running total at the right end of the value would take this one's `where` or `over`
+      let open = false;
+      if (e.where || e.window) rightmost(e.arg, (x) => (open ||= x.kind === 'Running' && !x.window && !(e.window && x.where)));
+      this.sub(w, e.arg, open ? PRIMARY + 1 : PRIMARY, true, { arithmetic: true });
+    }
+    if (e.where) {
+      w.put(' where ');
+      // a running total without a window at the right end of the condition would take this one's `over`
+      let open = false;
+      if (e.window) rightmost(e.where, (x) => (open ||= x.kind === 'Running' && !x.window));
+      this.sub(w, e.where, open ? PRIMARY + 1 : 3, false);
+    }
+    if (e.window) {
+      w.put(' over ');
+      w.put(e.window.form === 'last' ? `last ${e.window.count.text} ${e.window.unit}` : e.window.form, e.window.span.start);
+    }
+  }
+
+  /** `interpolate X { P1: V1, P2: V2 }` on one line when it fits (as a lookup), else one point per line. */
+  private interpolate(w: Writer, e: S.Interpolate): void {
+    w.put('interpolate', e.span.start);
+    w.put(' ');
+    const col = w.column - 'interpolate '.length;
+    this.sub(w, e.subject, PRIMARY);
+    const open = this.find('{', e.subject.span.end);
+    const close = e.span.end - 1;
+    const comments = this.hasCommentIn(open, close);
+    if (e.points.length === 0 && !comments) {
+      w.put(' {', open);
+      w.put('}', close);
+      return;
+    }
+    let oneLine = this.forceFlat;
+    if (!oneLine && !comments) {
+      const text = this.flat(e);
+      oneLine = text !== undefined && col + text.length <= MAX_WIDTH;
+    }
+    const indent = w.cur.indent;
+    w.put(oneLine ? ' { ' : ' {', open);
+    e.points.forEach((pt, i) => {
+      if (oneLine) {
+        if (i) w.put(', ');
+      } else w.nl(indent + 1);
+      // like a band threshold, a point that ends with a keyword used as a name or a duration's unit keeps its parentheses before `:`
+      this.sub(w, pt.at, thresholdNeedsParens(pt.at) ? PRIMARY + 1 : 5, false);
+      w.put(': ');
+      this.expr(w, pt.value);
+      if (!oneLine && i < e.points.length - 1) w.put(',');
+    });
+    if (oneLine) w.put(' }', close);
+    else {
+      w.nl(indent);
+      w.put('}', close, true);
+    }
+  }
+
   private bands(w: Writer, e: S.BandsExpr): void {
     w.put(e.mode, e.span.start);
     w.put(' ');
@@ -790,7 +941,7 @@ class Printer {
       w.nl(indent + 1);
       w.put(b.bound, b.span.start);
       w.put(' ');
-      this.sub(w, b.threshold, 5, false);
+      this.sub(w, b.threshold, thresholdNeedsParens(b.threshold) ? PRIMARY + 1 : 5, false);
       w.put(': ');
       this.expr(w, b.value);
     }
@@ -798,6 +949,75 @@ class Printer {
     w.put('}', close, true);
   }
 }
+
+/** Whether an expression ends with a keyword used as a name (`… + value`): what follows it must be able to follow an operand (a comma, not the next level's name). */
+function endsWithKeywordName(e: S.Expr | undefined): boolean {
+  const x = rightmost(e);
+  return x?.kind === 'Name' && KEYWORD_NAMES.has(x.name);
+}
+
+/**
+ * Whether a band threshold (or an interpolation point) must keep its parentheses: `:` follows it, which cannot follow a
+ * keyword used as a name, and after a duration's unit makes the unit a field name (`{ a: 1 days: 2 }`).
+ */
+function thresholdNeedsParens(e: S.Expr | undefined): boolean {
+  const x = rightmost(e);
+  return x?.kind === 'Duration' || (x?.kind === 'Name' && KEYWORD_NAMES.has(x.name));
+}
+
+/**
+ * The expression printed last in `e` (its rightmost operand, down the tree), where what follows `e`
+ * meets it; undefined when `e` ends with a parenthesis. Mirrors the parentheses `sub` prints.
+ */
+function rightmost(e: S.Expr | undefined, visit?: (x: S.Expr) => void): S.Expr | undefined {
+  let x = e;
+  const paren = (y: S.Expr | undefined, min: number, arithmetic: boolean) => !y || prec(y) < min || y.kind === 'If' || (arithmetic && y.kind === 'DaysBetween');
+  for (;;) {
+    if (!x) return undefined;
+    visit?.(x);
+    switch (x.kind) {
+      case 'Binary': {
+        const arithmetic = x.op === '+' || x.op === '-' || x.op === '*' || x.op === '/';
+        if (paren(x.right, operandPrec(x.op)[1], arithmetic) || (x.op === 'or' && x.right.kind === 'Binary' && x.right.op === 'and')) return undefined;
+        x = x.right;
+        break;
+      }
+      case 'Unary':
+        if (paren(x.operand, x.op === 'not' ? 3 : 7, x.op === '-')) return undefined;
+        x = x.operand;
+        break;
+      case 'InRange':
+        if (paren(x.to, 5, false)) return undefined;
+        x = x.to;
+        break;
+      case 'If':
+        x = x.otherwise;
+        break;
+      case 'DaysBetween':
+        if (paren(x.to, 5, false)) return undefined;
+        x = x.to;
+        break;
+      case 'At':
+        if (paren(x.date, PRIMARY, true)) return undefined;
+        x = x.date;
+        break;
+      case 'Running':
+        if (x.window) return x;
+        if (x.where) {
+          if (paren(x.where, 3, false)) return undefined;
+          x = x.where;
+        } else if (x.arg) {
+          if (paren(x.arg, PRIMARY, true)) return undefined;
+          x = x.arg;
+        } else return x;
+        break;
+      default:
+        return x;
+    }
+  }
+}
+
+const KEYWORD_NAMES: ReadonlySet<string> = new Set(T.KEYWORDS);
 
 /** A string literal for a value: `"` and `\` escaped, line breaks and tabs as `\n` and `\t`. */
 export function quote(value: string): string {

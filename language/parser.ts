@@ -7,7 +7,7 @@
  * bounded: an expression nests at most MAX_NESTING levels (E0107; chains of binary operators are
  * loops, not nesting), and a program has at most MAX_PROGRAM_CHARS characters (E0005).
  */
-import { EmbeddedActionsParser, EOF, type IToken, type IParserErrorMessageProvider, type TokenType, type IRecognitionException } from 'chevrotain';
+import { EmbeddedActionsParser, EOF, tokenMatcher, type IToken, type IParserErrorMessageProvider, type TokenType, type IRecognitionException } from 'chevrotain';
 import { error, type Diagnostic } from '../core/diagnostics.js';
 import { MAX_NESTING, MAX_PROGRAM_CHARS } from '../core/limits.js';
 import * as T from './tokens.js';
@@ -23,12 +23,13 @@ const RULE_WORDS: Record<string, string> = {
   fieldRange: 'a range such as `in 0 EUR..1_000 EUR`',
   typeRef: 'a type (`text`, `integer`, `decimal`, `money`, `date`, `boolean` or `one of "a", "b"`)',
   measureDecl: 'an aggregate (`sum`, `count`, `count distinct`, `min`, `max` or `average`)',
-  window: 'a window (`this period`, `previous period`, `year to date`, `previous year`, `last N months|quarters|years|periods` or `program to date`)',
+  window: 'a window (`this period`, `previous period`, `year to date`, `half to date`, `previous year`, `last N months|quarters|years|periods` or `program to date`)',
   payoutOption: 'a payout option (`rounding`, `cap`, `budget`, `minimum`, `denominations`, `approval above` or `value`)',
   ruleClause: 'a rule clause (`for each …`, `for top …`, `award … to …`, `cap …` or `once per partner`)',
   scope: 'a scope (`for each EVENT`, `for each partner` or `for top N partners by …`)',
   testItem: 'a test line (`period …`, `partner "ID" { … }`, an event, or `expect …`)',
   primary: 'an expression',
+  postfix: 'an expression',
   unary: 'an expression',
   expr: 'an expression',
   andExpr: 'an expression',
@@ -41,6 +42,8 @@ const RULE_WORDS: Record<string, string> = {
   periodUnit: 'a period (`month`, `quarter` or `year`)',
   windowUnit: '`periods`, `months`, `quarters` or `years`',
   fieldName: 'a field name',
+  tierItem: 'a tier level such as `Silver from 250_000 EUR`, or `down at most N levels per period|year`',
+  running: 'a running total (`running sum EXPR` or `running count`)',
 };
 
 function tokenWords(tok: IToken): string {
@@ -80,8 +83,33 @@ const CURRENCY_CODE = /^[A-Z]{3}$/;
 const FUNCTION_TOKENS = new Set<TokenType>([Kw.floor, Kw.ceil, Kw.round, Kw.min, Kw.max, Kw.abs]);
 /** Tokens that join two operands: binary operators, `in` and `..` (for skipping an expression). */
 const BINARY_TOKENS = new Set<TokenType>([
-  T.Plus, T.Minus, T.Star, T.Slash, T.Equals, T.NotEquals, T.Less, T.LessEq, T.Greater, T.GreaterEq, Kw.and, Kw.or, Kw.in, T.DotDot,
+  T.Plus, T.Minus, T.Star, T.Slash, T.Equals, T.NotEquals, T.Less, T.LessEq, T.Greater, T.GreaterEq, Kw.and, Kw.or, Kw.in, T.DotDot, Kw.at,
 ]);
+
+/**
+ * Tokens that may follow an operand. A keyword before one of them, where an expression is
+ * expected, is a bare name (§12.1: `where value > 5 EUR`, `award count * 2 to points`, `lookup
+ * tier { … }`): there it cannot start an expression or a clause. Before anything else (a name,
+ * a literal, `(`) it keeps its meaning (`lookup status { … }`, `max(a, b)`, `award to cash` is a
+ * missing amount). An identifier never follows a bare keyword but for `day`/`month` (`count days`).
+ */
+const AFTER_OPERAND = new Set<TokenType>([
+  EOF, T.Plus, T.Minus, T.Star, T.Slash, T.Equals, T.NotEquals, T.Less, T.LessEq, T.Greater, T.GreaterEq, T.DotDot,
+  T.RParen, T.RBracket, T.RBrace, T.LBrace, T.Comma,
+  Kw.and, Kw.or, Kw.in, Kw.then, Kw.else, Kw.to, Kw.where, Kw.over, Kw.per, Kw.by, Kw.from, Kw.below,
+  Kw.award, Kw.cap, Kw.once, Kw.for, Kw.days, Kw.months,
+]);
+
+/** Whether `next` may follow a bare keyword name. */
+function followsOperand(next: IToken, after: IToken | undefined): boolean {
+  if (AFTER_OPERAND.has(next.tokenType)) return true;
+  return next.tokenType === T.Identifier && (next.image === 'day' || next.image === 'month') && after?.tokenType !== T.Colon;
+}
+
+/** Whether a keyword token can be a bare name where an expression is expected, given the two tokens after it. */
+export function bareKeywordAt(tok: IToken, next: IToken, after: IToken | undefined): boolean {
+  return tokenMatcher(tok, T.BareKeyword) && followsOperand(next, after);
+}
 
 /**
  * The span from the start of `first` to the end of `last`. A token that error recovery inserted
@@ -132,6 +160,8 @@ class IncentParser extends EmbeddedActionsParser {
   nesting = 0;
   /** Diagnostics of the parser's own limits (E0107), collected per declaration. */
   readonly limitDiagnostics: Diagnostic[] = [];
+  /** A contextual word (`most`, `level`, `served`…) where another name was written, collected per declaration (E0101). */
+  readonly wordDiagnostics: Diagnostic[] = [];
 
   /**
    * Chevrotain's grammar validations (ambiguities, left recursion, …) cost ~60 ms at every start of
@@ -187,8 +217,17 @@ class IncentParser extends EmbeddedActionsParser {
       const tt = this.LA(1).tokenType;
       if (tt === EOF) return;
       if (expectOperand) {
-        if (tt === T.Minus || tt === Kw.not) {
+        if (tt === T.Minus || tt === Kw.not || tt === Kw.previous) {
           this.SKIP_TOKEN();
+          continue;
+        }
+        if (tt === Kw.running) {
+          this.SKIP_TOKEN();
+          if (this.LA(1).tokenType === Kw.sum) this.SKIP_TOKEN();
+          else if (this.LA(1).tokenType === Kw.count) {
+            this.SKIP_TOKEN();
+            expectOperand = false;
+          }
           continue;
         }
         if (tt === Kw.if) {
@@ -196,7 +235,7 @@ class IncentParser extends EmbeddedActionsParser {
           this.SKIP_TOKEN();
           continue;
         }
-        if (tt === Kw.lookup || tt === Kw.bands || tt === Kw.marginal) {
+        if (tt === Kw.lookup || tt === Kw.bands || tt === Kw.marginal || tt === Kw.interpolate) {
           blocks++;
           this.SKIP_TOKEN();
           continue;
@@ -210,14 +249,21 @@ class IncentParser extends EmbeddedActionsParser {
           this.SKIP_TOKEN();
           const cur = this.LA(1);
           if (cur.tokenType === T.Identifier && CURRENCY_CODE.test(cur.image) && !n.image.endsWith('%')) this.SKIP_TOKEN();
-        } else if (tt === T.Identifier || tt === Kw.partner) {
+        } else if (tt === T.Identifier || tt === Kw.partner || tt === Kw.period) {
           this.SKIP_TOKEN();
-          if (this.LA(1).tokenType === T.Dot) {
+          while (this.LA(1).tokenType === T.Dot) {
             this.SKIP_TOKEN();
-            if (this.LA(1).tokenType === T.Identifier) this.SKIP_TOKEN();
+            if (this.LA(1).tokenType === T.Identifier || tokenMatcher(this.LA(1), T.AnyKeyword)) this.SKIP_TOKEN();
           }
+        } else if (tt === Kw.days && this.LA(2).tokenType === Kw.between) {
+          this.SKIP_TOKEN();
+          this.SKIP_TOKEN();
+          expectOperand = true; // A; the `and` before B is skipped as a binary operator
+          continue;
         } else if (tt === T.StringLit || tt === T.DateLit || tt === Kw.true || tt === Kw.false) this.SKIP_TOKEN();
+        else if (bareKeywordAt(this.LA(1), this.LA(2), this.LA(3))) this.SKIP_TOKEN();
         else return; // not an expression: left to the grammar
+        if (this.durationAhead()) this.SKIP_TOKEN();
         while (blocks > 0 && this.LA(1).tokenType === T.LBrace) {
           this.skipGroup();
           blocks--;
@@ -251,6 +297,26 @@ class IncentParser extends EmbeddedActionsParser {
       this.SKIP_TOKEN();
       if (depth <= 0) return;
     }
+  }
+
+  /**
+   * A contextual word (tokens.ts's CONTEXTUAL_WORDS): an identifier read as a word of the
+   * language. Where the grammar has already decided on the construct (`down at …`), another name
+   * is reported here (E0101) rather than derailing the declaration.
+   */
+  private word(w: string, tok: IToken): void {
+    this.ACTION(() => {
+      if (tok.image !== w && tok.image !== undefined && !Number.isNaN(tok.startOffset)) {
+        this.wordDiagnostics.push(error('E0101', `expected \`${w}\`, found \`${tok.image}\``, span(tok, tok), `write \`${w}\` here`));
+      }
+    });
+  }
+
+  /** Whether the next token is a duration's unit after its count (`30 days`), not the name of a field that follows (`{ a: 1 month: 2 }`). */
+  private durationAhead(): boolean {
+    const t = this.LA(1);
+    if (t.tokenType !== Kw.days && t.tokenType !== Kw.months && !(t.tokenType === T.Identifier && (t.image === 'day' || t.image === 'month'))) return false;
+    return this.LA(2).tokenType !== T.Colon;
   }
 
   private ident(tok: IToken): S.Ident {
@@ -374,12 +440,28 @@ class IncentParser extends EmbeddedActionsParser {
     return fields;
   });
 
+  /** `FIELD: TYPE`, then its options, each optional, in this order: `from "Column"`, `default VALUE`. */
   fieldDecl = this.RULE('fieldDecl', (): S.FieldDecl => {
     const name = this.SUBRULE(this.fieldName);
     this.CONSUME(T.Colon);
     const type = this.SUBRULE(this.typeRef);
-    const range = this.OPTION(() => this.SUBRULE(this.fieldRange));
-    return this.ACTION(() => ({ kind: 'FieldDecl', name, type, ...(range ? { range } : {}), span: joinSpans(joinSpans(name?.span, type?.span), range?.span) }) as S.FieldDecl)!;
+    // The options, in this order: `in A..B`, `from "Column"`, `default VALUE`. Not an option but the
+    // next field's name when a `:` follows (`in: text`, `from: text`, `default: text`).
+    const range = this.OPTION({ GATE: () => this.LA(2).tokenType !== T.Colon, DEF: () => this.SUBRULE(this.fieldRange) });
+    const column = this.OPTION2({ GATE: () => this.LA(2).tokenType !== T.Colon, DEF: () => this.SUBRULE(this.fieldColumn) });
+    const dflt = this.OPTION3({ GATE: () => this.LA(2).tokenType !== T.Colon, DEF: () => this.SUBRULE(this.fieldDefault) });
+    return this.ACTION(
+      () =>
+        ({
+          kind: 'FieldDecl',
+          name,
+          type,
+          ...(range ? { range } : {}),
+          ...(column ? { column } : {}),
+          ...(dflt ? { default: dflt } : {}),
+          span: joinSpans(name?.span, (dflt ?? column ?? range ?? type)?.span),
+        }) as S.FieldDecl,
+    )!;
   });
 
   /** A field's optional range after its type: `in A..B` (constants of the field's type; the checker says which). */
@@ -391,9 +473,23 @@ class IncentParser extends EmbeddedActionsParser {
     return this.ACTION(() => ({ kind: 'FieldRange', from, to, span: this.from(kw) }) as S.FieldRange)!;
   });
 
-  /** A field name: an identifier, or `partner` (an event's implicit field, written in tests). */
+  /** `from "Column header"`: the CSV column or JSON key a field is read from (§12.1). */
+  fieldColumn = this.RULE('fieldColumn', (): S.StringLit | undefined => {
+    this.CONSUME(Kw.from);
+    const s = this.CONSUME(T.StringLit);
+    // A string the parser inserted to recover from its absence (reported) is no column.
+    return this.ACTION(() => (s.isInsertedInRecovery ? undefined : this.str(s)));
+  });
+
+  /** `default VALUE`: what an empty cell or a missing key stands for (§12.1). Additive, so that another option may follow. */
+  fieldDefault = this.RULE('fieldDefault', (): S.Expr => {
+    this.CONSUME(Kw.default);
+    return this.SUBRULE(this.additive);
+  });
+
+  /** A field name: any word, keywords included (`value: money`, `partner` in test records; §12.1). */
   fieldName = this.RULE('fieldName', (): S.Ident => {
-    const tok = this.OR([{ ALT: () => this.CONSUME(T.Identifier) }, { ALT: () => this.CONSUME(Kw.partner) }]);
+    const tok = this.CONSUME(T.Word);
     return this.ACTION(() => this.ident(tok))!;
   });
 
@@ -417,7 +513,16 @@ class IncentParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const name = this.CONSUME(T.Identifier);
-          return this.ACTION(() => ({ kind: 'SimpleType', name: this.ident(name), span: span(name, name) }) as S.TypeRef)!;
+          // `ref EVENT` (§12.3): `ref` followed by a name that is not the next field's (`b:`).
+          const target = this.OPTION({
+            GATE: () => name.image === 'ref' && this.LA(1).tokenType === T.Identifier && this.LA(2).tokenType !== T.Colon,
+            DEF: () => this.CONSUME2(T.Identifier),
+          });
+          return this.ACTION(() =>
+            target
+              ? ({ kind: 'RefType', event: this.ident(target), span: span(name, target) } as S.TypeRef)
+              : ({ kind: 'SimpleType', name: this.ident(name), span: span(name, name) } as S.TypeRef),
+          )!;
         },
       },
     ]),
@@ -534,6 +639,15 @@ class IncentParser extends EmbeddedActionsParser {
         },
       },
       {
+        GATE: () => this.LA(1).image === 'half',
+        ALT: () => {
+          const kw = this.CONSUME(T.Identifier);
+          this.CONSUME3(Kw.to);
+          this.SUBRULE3(this.dateWord);
+          return this.ACTION(() => ({ kind: 'Window', form: 'half to date', span: this.from(kw) }) as S.Window)!;
+        },
+      },
+      {
         ALT: () => {
           const kw = this.CONSUME(Kw.program);
           this.CONSUME2(Kw.to);
@@ -552,7 +666,7 @@ class IncentParser extends EmbeddedActionsParser {
     ]),
   );
 
-  /** The word `date` (an identifier elsewhere) in `year to date` and `program to date`. */
+  /** The word `date` (an identifier elsewhere) in `year to date`, `half to date` and `program to date`. */
   dateWord = this.RULE('dateWord', () => {
     this.CONSUME(T.Identifier, { LABEL: '`date`' } as never);
   });
@@ -574,20 +688,55 @@ class IncentParser extends EmbeddedActionsParser {
     const by = this.SUBRULE(this.expr);
     this.CONSUME(T.LBrace);
     const levels: S.TierLevel[] = [];
+    const down: S.TierDown[] = [];
     this.MANY(() => {
-      const lv = this.CONSUME2(T.Identifier);
-      let threshold: S.Expr | undefined;
-      this.OPTION(() => {
-        this.CONSUME(Kw.from);
-        threshold = this.SUBRULE2(this.expr);
+      const item = this.SUBRULE(this.tierItem);
+      this.ACTION(() => {
+        if (item?.kind === 'TierDown') down.push(item);
+        else if (item) levels.push(item);
       });
-      this.OPTION2(() => this.CONSUME(T.Comma));
-      this.ACTION(() =>
-        levels.push({ kind: 'TierLevel', name: this.ident(lv), ...(threshold ? { threshold } : {}), span: joinSpans(span(lv, lv), threshold?.span) }),
-      );
     });
     this.CONSUME(T.RBrace);
-    return this.ACTION(() => ({ kind: 'TierDecl', name: this.ident(name), by, levels, span: this.from(kw) }) as S.TierDecl)!;
+    return this.ACTION(() => ({ kind: 'TierDecl', name: this.ident(name), by, levels, ...(down.length ? { down } : {}), span: this.from(kw) }) as S.TierDecl)!;
+  });
+
+  /** A tier level (`Silver from 250_000 EUR`), or the option `down at most N level[s] per period|year` (§12.3). */
+  tierItem = this.RULE('tierItem', (): S.TierLevel | S.TierDown =>
+    this.OR<S.TierLevel | S.TierDown>([
+      {
+        GATE: () => this.LA(1).image === 'down' && this.LA(2).tokenType === Kw.at,
+        ALT: () => this.SUBRULE(this.tierDown),
+      },
+      {
+        ALT: () => {
+          const lv = this.CONSUME2(T.Identifier);
+          let threshold: S.Expr | undefined;
+          this.OPTION(() => {
+            this.CONSUME(Kw.from);
+            threshold = this.SUBRULE2(this.expr);
+          });
+          this.OPTION2(() => this.CONSUME(T.Comma));
+          return this.ACTION(() => ({ kind: 'TierLevel', name: this.ident(lv), ...(threshold ? { threshold } : {}), span: joinSpans(span(lv, lv), threshold?.span) }) as S.TierLevel)!;
+        },
+      },
+    ]),
+  );
+
+  /** `down at most N level[s] per period|year`. */
+  tierDown = this.RULE('tierDown', (): S.TierDown => {
+    const kw = this.CONSUME(T.Identifier);
+    this.word('down', kw);
+    this.CONSUME(Kw.at);
+    this.word('most', this.CONSUME2(T.Identifier));
+    const n = this.CONSUME(T.NumberLit);
+    const unit = this.CONSUME3(T.Identifier);
+    this.ACTION(() => {
+      if (unit.image !== 'level' && unit.image !== 'levels') this.word(n.image === '1' ? 'level' : 'levels', unit);
+    });
+    this.CONSUME(Kw.per);
+    const per = this.OR([{ ALT: () => (this.CONSUME(Kw.period), 'period' as const) }, { ALT: () => (this.CONSUME(Kw.year), 'year' as const) }]);
+    this.OPTION(() => this.CONSUME(T.Comma));
+    return this.ACTION(() => ({ kind: 'TierDown', count: this.numberLit(n), per, span: this.from(kw) }) as S.TierDown)!;
   });
 
   payoutDecl = this.RULE('payoutDecl', (): S.PayoutDecl => {
@@ -640,7 +789,8 @@ class IncentParser extends EmbeddedActionsParser {
         ALT: () => {
           const kw = this.CONSUME(Kw.budget);
           const amount = this.SUBRULE2(this.expr);
-          return this.ACTION(() => ({ kind: 'PotBudget', amount, span: this.from(kw) }) as S.PayoutOption)!;
+          const order = this.OPTION3({ GATE: () => this.LA(1).image === 'first' || this.LA(1).image === 'pro', DEF: () => this.SUBRULE(this.budgetOrder) });
+          return this.ACTION(() => ({ kind: 'PotBudget', amount, ...(order ? { order } : {}), span: this.from(kw) }) as S.PayoutOption)!;
         },
       },
       {
@@ -682,6 +832,20 @@ class IncentParser extends EmbeddedActionsParser {
     ]),
   );
 
+  /** A budget's order (§12.5): `first come first served` or `pro rata`. */
+  budgetOrder = this.RULE('budgetOrder', (): S.BudgetOrder => {
+    const first = this.CONSUME(T.Identifier);
+    if (first.image === 'pro') {
+      this.word('rata', this.CONSUME2(T.Identifier));
+      return 'pro rata';
+    }
+    this.word('first', first);
+    this.word('come', this.CONSUME3(T.Identifier));
+    this.word('first', this.CONSUME4(T.Identifier));
+    this.word('served', this.CONSUME5(T.Identifier));
+    return 'first come first served';
+  });
+
   ruleDecl = this.RULE('ruleDecl', (): S.RuleDecl => {
     const kw = this.CONSUME(Kw.rule);
     const name = this.CONSUME(T.StringLit);
@@ -703,8 +867,8 @@ class IncentParser extends EmbeddedActionsParser {
           const kw = this.CONSUME(Kw.award);
           const amount = this.SUBRULE(this.expr);
           this.CONSUME(Kw.to);
-          const pot = this.CONSUME(T.Identifier);
-          return this.ACTION(() => ({ kind: 'Award', amount, pot: this.ident(pot), span: this.from(kw) }) as S.RuleClause)!;
+          const pot = this.SUBRULE(this.fieldName); // any word: a keyword is no pot, which the checker says
+          return this.ACTION(() => ({ kind: 'Award', amount, pot, span: this.from(kw) }) as S.RuleClause)!;
         },
       },
       {
@@ -726,12 +890,17 @@ class IncentParser extends EmbeddedActionsParser {
           this.CONSUME2(Kw.per);
           this.CONSUME(Kw.partner);
           let perPeriod = false;
+          // `once per partner and FIELD` (§12.2)
+          const key = this.OPTION3(() => {
+            this.CONSUME(Kw.and);
+            return this.CONSUME2(T.Identifier);
+          });
           this.OPTION2(() => {
             this.CONSUME3(Kw.per);
             this.CONSUME(Kw.period);
             perPeriod = true;
           });
-          return this.ACTION(() => ({ kind: 'Once', perPeriod, span: this.from(kw) }) as S.RuleClause)!;
+          return this.ACTION(() => ({ kind: 'Once', perPeriod, ...(key ? { key: this.ident(key) } : {}), span: this.from(kw) }) as S.RuleClause)!;
         },
       },
     ]),
@@ -752,10 +921,12 @@ class IncentParser extends EmbeddedActionsParser {
               },
             },
             {
+              // Any word: a keyword is no event kind, which the checker says (one diagnostic, no cascade).
+              IGNORE_AMBIGUITIES: true,
               ALT: () => {
-                const ev = this.CONSUME(T.Identifier);
+                const ev = this.SUBRULE(this.fieldName);
                 const where = this.OPTION2(() => this.SUBRULE2(this.whereClause));
-                return this.ACTION(() => ({ kind: 'ForEachEvent', event: this.ident(ev), ...(where ? { where } : {}), span: this.from(kw) }) as S.Scope)!;
+                return this.ACTION(() => ({ kind: 'ForEachEvent', event: ev, ...(where ? { where } : {}), span: this.from(kw) }) as S.Scope)!;
               },
             },
           ]);
@@ -830,10 +1001,10 @@ class IncentParser extends EmbeddedActionsParser {
         ALT: () => {
           const kw = this.CONSUME(Kw.expect);
           const id = this.CONSUME2(T.StringLit);
-          const name = this.CONSUME2(T.Identifier);
+          const name = this.SUBRULE(this.fieldName); // any word: the checker says what it is not
           this.CONSUME(T.Equals);
           const value = this.SUBRULE(this.expr);
-          return this.ACTION(() => ({ kind: 'Expect', partner: this.str(id), name: this.ident(name), value, span: this.from(kw) }) as S.TestItem)!;
+          return this.ACTION(() => ({ kind: 'Expect', partner: this.str(id), name, value, span: this.from(kw) }) as S.TestItem)!;
         },
       },
     ]),
@@ -980,9 +1151,24 @@ class IncentParser extends EmbeddedActionsParser {
             return this.ACTION(() => ({ kind: 'Unary', op: '-', operand, span: this.from(kw) }) as S.Expr)!;
           })!,
       },
-      { ALT: () => this.SUBRULE(this.primary) },
+      { ALT: () => this.SUBRULE(this.postfix) },
     ]),
   );
+
+  /** A primary, or a duration: `N days`, `N months` (§12.4). */
+  postfix = this.RULE('postfix', (): S.Expr => {
+    const first = this.LA(1);
+    const count = this.SUBRULE(this.primary);
+    const unit = this.OPTION({
+      GATE: () => this.durationAhead(),
+      DEF: () => this.OR([{ ALT: () => this.CONSUME(Kw.days) }, { ALT: () => this.CONSUME(Kw.months) }, { ALT: () => this.CONSUME(T.Identifier) }]),
+    });
+    return this.ACTION(() => {
+      if (!unit) return count;
+      const word = unit.image as S.Duration['word'];
+      return { kind: 'Duration', count, unit: word.startsWith('day') ? 'days' : 'months', word, span: span(first, unit) } as S.Expr;
+    })!;
+  });
 
   primary = this.RULE('primary', (): S.Expr =>
     this.OR<S.Expr>([
@@ -1024,23 +1210,37 @@ class IncentParser extends EmbeddedActionsParser {
         ALT: () => {
           const obj = this.CONSUME(Kw.partner);
           this.CONSUME(T.Dot);
-          const field = this.CONSUME4(T.Identifier);
-          return this.ACTION(() => ({ kind: 'Field', object: this.ident(obj), field: this.ident(field), span: span(obj, field) }) as S.Expr)!;
+          const field = this.SUBRULE(this.fieldName);
+          return this.ACTION(() => ({ kind: 'Field', object: this.ident(obj), field, span: joinSpans(span(obj, obj), field?.span) }) as S.Expr)!;
         },
       },
       {
         ALT: () => {
-          const name = this.CONSUME2(T.Identifier);
-          const field = this.OPTION2(() => {
-            this.CONSUME2(T.Dot);
-            return this.CONSUME3(T.Identifier);
-          });
-          return this.ACTION(() =>
-            field
-              ? ({ kind: 'Field', object: this.ident(name), field: this.ident(field), span: span(name, field) } as S.Expr)
-              : ({ kind: 'Name', name: name.image, span: span(name, name) } as S.Expr),
-          )!;
+          const obj = this.CONSUME(Kw.period);
+          this.CONSUME2(T.Dot);
+          const field = this.SUBRULE2(this.fieldName);
+          return this.ACTION(() => {
+            const sp = joinSpans(span(obj, obj), field?.span);
+            // `period.start`, `period.end`; any other `period.X` is left to the checker, which says what the period has.
+            if (field?.name === 'start' || field?.name === 'end') return { kind: 'PeriodBound', bound: field.name, span: sp } as S.Expr;
+            return { kind: 'Field', object: this.ident(obj), field, span: sp } as S.Expr;
+          })!;
         },
+      },
+      { ALT: () => this.SUBRULE(this.nameOrPath) },
+      { ALT: () => this.SUBRULE(this.previous) },
+      { ALT: () => this.SUBRULE(this.running) },
+      { ALT: () => this.SUBRULE(this.interpolate) },
+      {
+        ALT: () =>
+          this.nest(() => {
+            const kw = this.CONSUME(Kw.days);
+            this.CONSUME(Kw.between);
+            const from = this.SUBRULE6(this.additive);
+            this.CONSUME(Kw.and);
+            const to = this.SUBRULE7(this.additive);
+            return this.ACTION(() => ({ kind: 'DaysBetween', from, to, span: this.from(kw) }) as S.Expr)!;
+          })!,
       },
       {
         ALT: () =>
@@ -1089,8 +1289,96 @@ class IncentParser extends EmbeddedActionsParser {
       },
       { ALT: () => this.SUBRULE(this.lookup) },
       { ALT: () => this.SUBRULE(this.bands) },
+      {
+        // A keyword where it cannot start an expression or a clause: a bare field name (§12.1).
+        // Last, so that every other reading of the keyword comes first.
+        GATE: () => bareKeywordAt(this.LA(1), this.LA(2), this.LA(3)),
+        IGNORE_AMBIGUITIES: true,
+        ALT: () => {
+          const k = this.CONSUME(T.BareKeyword);
+          return this.ACTION(() => ({ kind: 'Name', name: k.image, span: span(k, k) }) as S.Expr)!;
+        },
+      },
     ]),
   );
+
+  /**
+   * A name (`revenue`), a field (`sale.amount`), a path through `ref` fields (§12.3:
+   * `refund.activation.reward`), or a name's value at a date (`rate at sale.date`).
+   */
+  nameOrPath = this.RULE('nameOrPath', (): S.Expr => {
+    const name = this.CONSUME2(T.Identifier);
+    // A field may be named by any word, keywords included (§12.1): `sale.value`, `refund.activation.year`.
+    const parts: S.Ident[] = [];
+    this.MANY(() => {
+      this.CONSUME2(T.Dot);
+      const p = this.SUBRULE(this.fieldName);
+      this.ACTION(() => parts.push(p));
+    });
+    const date = this.OPTION({ GATE: () => parts.length === 0, DEF: () => this.nest(() => (this.CONSUME(Kw.at), this.SUBRULE(this.primary))) });
+    return this.ACTION(() => {
+      if (parts.length === 0) {
+        const ref: S.Expr = { kind: 'Name', name: name.image, span: span(name, name) };
+        return date ? ({ kind: 'At', name: this.ident(name), date, span: this.from(name) } as S.Expr) : ref;
+      }
+      const last = parts[parts.length - 1]!;
+      const via = parts.slice(0, -1);
+      return { kind: 'Field', object: this.ident(name), ...(via.length ? { via } : {}), field: last, span: joinSpans(span(name, name), last.span) } as S.Expr;
+    })!;
+  });
+
+  /** `previous NAME` (§12.3). */
+  previous = this.RULE('previous', (): S.Expr => {
+    const kw = this.CONSUME(Kw.previous);
+    const name = this.CONSUME(T.Identifier);
+    return this.ACTION(() => ({ kind: 'Previous', name: this.ident(name), span: this.from(kw) }) as S.Expr)!;
+  });
+
+  /** `running sum EXPR [where COND] [over WINDOW]`, `running count [where COND] [over WINDOW]` (§12.2). */
+  running = this.RULE('running', (): S.Expr => this.nest(() => this.runningBody())!);
+
+  private runningBody(): S.Expr {
+    const kw = this.CONSUME(Kw.running);
+    let op: 'sum' | 'count' = 'sum';
+    let arg: S.Expr | undefined;
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(Kw.sum);
+          arg = this.SUBRULE(this.primary);
+        },
+      },
+      { ALT: () => (this.CONSUME(Kw.count), (op = 'count')) },
+    ]);
+    const where = this.OPTION(() => {
+      this.CONSUME(Kw.where);
+      return this.SUBRULE(this.notExpr);
+    });
+    const window = this.OPTION2(() => {
+      this.CONSUME(Kw.over);
+      return this.SUBRULE(this.window);
+    });
+    return this.ACTION(() => ({ kind: 'Running', op, ...(arg ? { arg } : {}), ...(where ? { where } : {}), ...(window ? { window } : {}), span: this.from(kw) }) as S.Expr)!;
+  }
+
+  /** `interpolate X { P1: V1, P2: V2, … }` (§12.3). */
+  interpolate = this.RULE('interpolate', (): S.Expr => this.nest(() => this.interpolateBody())!);
+
+  private interpolateBody(): S.Expr {
+    const kw = this.CONSUME(Kw.interpolate);
+    const subject = this.SUBRULE(this.primary);
+    this.CONSUME(T.LBrace);
+    const points: S.InterpPoint[] = [];
+    this.MANY(() => {
+      const at = this.SUBRULE(this.additive);
+      this.CONSUME(T.Colon);
+      const value = this.SUBRULE(this.expr);
+      this.OPTION(() => this.CONSUME(T.Comma));
+      this.ACTION(() => points.push({ kind: 'InterpPoint', at, value, span: joinSpans(at?.span, value?.span) }));
+    });
+    this.CONSUME(T.RBrace);
+    return this.ACTION(() => ({ kind: 'Interpolate', subject, points, span: this.from(kw) }) as S.Expr)!;
+  }
 
   lookup = this.RULE('lookup', (): S.Expr => this.nest(() => this.lookupBody())!);
 
@@ -1178,12 +1466,38 @@ function parser(): IncentParser {
 const DECL_START = new Set<TokenType>([Kw.let, Kw.measure, Kw.tier, Kw.payout, Kw.rule, Kw.test]);
 const NAME_EXPECTED_AFTER = new Set<TokenType>([Kw.let, Kw.measure, Kw.tier, Kw.event, Kw.payout]);
 
+/** Tokens after which an expression is expected (an operand). */
+const OPERAND_EXPECTED_AFTER = new Set<TokenType>([
+  ...BINARY_TOKENS, T.LParen, T.LBracket, T.Comma, Kw.where, Kw.by, Kw.then, Kw.else, Kw.if, Kw.not, Kw.sum, Kw.distinct, Kw.min, Kw.max, Kw.average,
+  Kw.lookup, Kw.bands, Kw.marginal, Kw.between, Kw.interpolate, Kw.at,
+]);
+
 /** Whether the token at `i` starts a top-level declaration (only meaningful at brace depth 0). */
-function startsDeclaration(tokens: IToken[], i: number): boolean {
+/**
+ * Whether the keyword at `j` is a bare field name (as the parser reads it): an operand is expected
+ * there, and what follows may follow an operand, or starts the next declaration
+ * (`measure m = sum amount where rule = "x"`, `… where tier` at the end of a declaration).
+ */
+function bareNameAt(tokens: IToken[], j: number): boolean {
+  const tok = tokens[j];
+  const prev = tokens[j - 1];
+  const next = tokens[j + 1];
+  if (!tok || !prev || !tokenMatcher(tok, T.BareKeyword) || !OPERAND_EXPECTED_AFTER.has(prev.tokenType)) return false;
+  // The end of the file may follow an operand (`let x = 1 + tier` as the last line).
+  if (!next) return true;
+  return followsOperand(next, tokens[j + 2]) || startsDeclaration(tokens, j + 1, true);
+}
+
+/** Whether the token at `i` starts a top-level declaration (only meaningful at brace depth 0); `afterBareName`: the token before it is a bare field name. */
+function startsDeclaration(tokens: IToken[], i: number, afterBareName = false): boolean {
   const t = tokens[i]!.tokenType;
-  // A declaration word where a name is expected (`let tier = …`) is a misused keyword, not a new declaration.
-  const prev = tokens[i - 1]?.tokenType;
-  if (prev && NAME_EXPECTED_AFTER.has(prev)) return false;
+  if (!afterBareName) {
+    // A declaration word where a name is expected (`let tier = …`) is a misused keyword, not a new declaration.
+    const prev = tokens[i - 1]?.tokenType;
+    if (prev && NAME_EXPECTED_AFTER.has(prev) && !bareNameAt(tokens, i - 1)) return false;
+    // A declaration word that is a bare field name is not a new declaration.
+    if (bareNameAt(tokens, i)) return false;
+  }
   if (DECL_START.has(t)) return true;
   const next = tokens[i + 1]?.tokenType;
   if (t === Kw.program) return next === T.StringLit;
@@ -1206,8 +1520,36 @@ function exceptionCode(e: IRecognitionException): string {
   }
 }
 
-function hintFor(e: IRecognitionException, following: IToken | undefined): string | undefined {
+/** The event kind of the rule a token is in (`for each sale` before it in its declaration), for hints. */
+function eventInScope(seg: IToken[], before: number): string | undefined {
+  for (let i = seg.findIndex((t) => t.startOffset >= before) - 1; i >= 2; i--) {
+    if (seg[i]!.tokenType === T.Identifier && seg[i - 1]!.tokenType === Kw.each && seg[i - 2]!.tokenType === Kw.for) return seg[i]!.image;
+  }
+  return undefined;
+}
+
+/**
+ * E0108: a keyword where an expression is expected (`award to cash`, `where to = 1` when a field is
+ * named `to`). One diagnostic at the keyword, which says both fixes.
+ */
+function keywordForExpression(e: IRecognitionException, seg: IToken[]): Diagnostic | undefined {
   const tok = e.token;
+  if (e.name !== 'NoViableAltException' || !tokenMatcher(tok, T.AnyKeyword) || !e.message.startsWith('expected an expression')) return undefined;
+  const ev = eventInScope(seg, tok.startOffset) ?? 'EVENT';
+  const word = tok.image;
+  return error(
+    'E0108',
+    `expected an expression, found \`${word}\``,
+    span(tok, tok),
+    `write the value here; a field named \`${word}\` is written \`${ev}.${word}\` where \`${word}\` could be read as the keyword`,
+  );
+}
+
+function hintFor(e: IRecognitionException, following: IToken | undefined, previous: IToken | undefined): string | undefined {
+  const tok = e.token;
+  if (e.message.startsWith('expected `:`') && (previous?.tokenType === Kw.from || previous?.tokenType === Kw.default || previous?.tokenType === Kw.in)) {
+    return 'a field\'s options come after its type, in this order: `in A..B`, `from "Column header"`, then `default VALUE`';
+  }
   if (tok.tokenType === EOF) return e.message.includes('`}`') ? 'a `{` is missing its `}`' : following ? 'the declaration ends before it is complete' : undefined;
   if (e.message.includes('expected `=`') && tok.image === '==') return 'write `=` for equality';
   const kwName = T.KEYWORDS.find((k) => k === tok.image);
@@ -1290,6 +1632,7 @@ export function parse(text: string): ParseResult {
     p.input = seg;
     p.nesting = 0;
     p.limitDiagnostics.length = 0;
+    p.wordDiagnostics.length = 0;
     let node: S.Decl | S.Header | undefined;
     try {
       node = p.declaration();
@@ -1315,12 +1658,14 @@ export function parse(text: string): ParseResult {
         at = { start: last.end, end: last.end };
         if (following) message = message.replace('the end of the file', `${tokenWords(following)}`);
       }
-      syntax.push(error(exceptionCode(e), message, at, hintFor(e, following)));
+      const previous = seg[seg.findIndex((t) => t === tok) - 1];
+      syntax.push(keywordForExpression(e, seg) ?? error(exceptionCode(e), message, at, hintFor(e, following, previous)));
     }
     if (p.errors.length === 0 && p.next().tokenType !== EOF) {
       const extra = p.next();
       syntax.push(error('E0104', `unexpected ${tokenWords(extra)} after the end of the declaration`, span(extra, extra), 'each declaration starts with a keyword such as `rule` or `let`'));
     }
+    if (p.errors.length === 0) syntax.push(...p.wordDiagnostics);
     for (const d of syntax) if (badChar === undefined || d.span.start < badChar) diagnostics.push(d);
     if (!node) continue;
     if (node.kind === 'Header') {

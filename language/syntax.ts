@@ -44,7 +44,7 @@ export interface ProgramFile extends Node {
 export type RoundingMode = 'half-even' | 'half-up' | 'half-down' | 'down' | 'up' | 'floor' | 'ceiling';
 export const ROUNDING_MODES: readonly RoundingMode[] = ['half-even', 'half-up', 'half-down', 'down', 'up', 'floor', 'ceiling'];
 
-export type PeriodUnit = 'month' | 'quarter' | 'year';
+export type PeriodUnit = 'month' | 'quarter' | 'half' | 'year';
 
 export interface Header extends Node {
   kind: 'Header';
@@ -76,8 +76,13 @@ export type Decl =
 
 export interface FieldDecl extends Node {
   kind: 'FieldDecl';
+  /** Any word, keywords included (`value: money`, §12.1). */
   name: Ident;
   type: TypeRef;
+  /** `from "Column header"`: the CSV column or JSON key the field is read from (its name when absent). */
+  column?: StringLit;
+  /** `default VALUE`: the value of an empty cell, a missing key, or a field left out of a test record. */
+  default?: Expr;
   /** `in A..B`: the values the field may take (data outside is rejected); absent when not written. */
   range?: FieldRange;
 }
@@ -93,7 +98,9 @@ export type TypeRef =
   /** `text`, `integer`, `decimal`, `money`, `date`, `boolean` — the word as written. */
   | (Node & { kind: 'SimpleType'; name: Ident })
   /** `one of "a", "b", …` */
-  | (Node & { kind: 'EnumType'; members: StringLit[] });
+  | (Node & { kind: 'EnumType'; members: StringLit[] })
+  /** `ref EVENT` (§12.3): the id of a record of another event kind. */
+  | (Node & { kind: 'RefType'; event: Ident });
 
 export interface PartnerDecl extends Node {
   kind: 'PartnerDecl';
@@ -131,7 +138,7 @@ export interface MeasureDecl extends Node {
 export type WindowUnit = 'periods' | 'months' | 'quarters' | 'years';
 
 export type Window =
-  | (Node & { kind: 'Window'; form: 'this period' | 'previous period' | 'year to date' | 'previous year' | 'program to date' })
+  | (Node & { kind: 'Window'; form: 'this period' | 'previous period' | 'year to date' | 'half to date' | 'previous year' | 'program to date' })
   | (Node & { kind: 'Window'; form: 'last'; count: NumberLit; unit: WindowUnit });
 
 export interface TierDecl extends Node {
@@ -139,6 +146,15 @@ export interface TierDecl extends Node {
   name: Ident;
   by: Expr;
   levels: TierLevel[];
+  /** `down at most N level[s] per period|year` (§12.3), written among the levels; several only after a mistake (the checker reports it). */
+  down?: TierDown[];
+}
+
+/** A tier option: a partner's level falls at most `count` levels below its level at the end of the previous period or year. */
+export interface TierDown extends Node {
+  kind: 'TierDown';
+  count: NumberLit;
+  per: 'period' | 'year';
 }
 
 export interface TierLevel extends Node {
@@ -160,10 +176,13 @@ export interface PayoutDecl extends Node {
   options?: PayoutOption[];
 }
 
+export type BudgetOrder = 'first come first served' | 'pro rata';
+
 export type PayoutOption =
   | (Node & { kind: 'PotRounding'; mode: Ident })
   | (Node & { kind: 'PotCap'; amount: Expr; per?: 'period' | 'year' })
-  | (Node & { kind: 'PotBudget'; amount: Expr })
+  /** `budget X [first come first served | pro rata]` (§12.5); `order` is absent when none is written (pro rata). */
+  | (Node & { kind: 'PotBudget'; amount: Expr; order?: BudgetOrder })
   | (Node & { kind: 'PotMinimum'; amount: Expr })
   | (Node & { kind: 'PotDenominations'; values: Expr[] })
   | (Node & { kind: 'PotApproval'; amount: Expr })
@@ -198,6 +217,8 @@ export interface RuleCap extends Node {
 export interface Once extends Node {
   kind: 'Once';
   perPeriod: boolean;
+  /** `once per partner and FIELD` (§12.2): the first qualifying event per partner and value of FIELD. */
+  key?: Ident;
 }
 
 export interface TestDecl extends Node {
@@ -244,6 +265,13 @@ export type Expr =
   | Call
   | Lookup
   | BandsExpr
+  | Interpolate
+  | Running
+  | Previous
+  | AtDate
+  | Duration
+  | DaysBetween
+  | PeriodBound
   | Skipped;
 
 export interface NumberLit extends Node {
@@ -281,16 +309,25 @@ export interface BoolLit extends Node {
   value: boolean;
 }
 
-/** A bare name: a let, measure, tier, tier level, or (inside an event scope) an event field. */
+/**
+ * A bare name: a let, measure, tier, tier level, or (inside an event scope) an event field. A
+ * keyword may be a bare name too, standing for a field of the event in scope (`where value > 5 EUR`).
+ */
 export interface NameRef extends Node {
   kind: 'Name';
   name: string;
 }
 
-/** `partner.region` or `sale.amount`. `object` is `partner` or an event kind's name. */
+/**
+ * `partner.region` or `sale.amount`. `object` is `partner` or an event kind's name — or, inside a
+ * scope of an event kind, a `ref` field of that event (`activation.reward` for each refund).
+ * `via` are the `ref` fields in between of a longer path (§12.3): `refund.activation.reward` has
+ * object `refund`, via `[activation]`, field `reward`.
+ */
 export interface FieldRef extends Node {
   kind: 'Field';
   object: Ident;
+  via?: Ident[];
   field: Ident;
 }
 
@@ -369,6 +406,69 @@ export interface BandsExpr extends Node {
   bands: Band[];
 }
 
+/** One point of an `interpolate` table: at `at`, the value is `value`. */
+export interface InterpPoint extends Node {
+  kind: 'InterpPoint';
+  at: Expr;
+  value: Expr;
+}
+
+/** `interpolate X { P1: V1, P2: V2, … }` (§12.3): linear between consecutive points. */
+export interface Interpolate extends Node {
+  kind: 'Interpolate';
+  subject: Expr;
+  points: InterpPoint[];
+}
+
+/**
+ * `running sum EXPR [where COND] [over WINDOW]` or `running count [where COND] [over WINDOW]`
+ * (§12.2): inside `for each EVENT`, the partner's total over the events of that kind in the window
+ * that come before this one in (date, id) order.
+ */
+export interface Running extends Node {
+  kind: 'Running';
+  op: 'sum' | 'count';
+  /** The summed value (absent for `count`). */
+  arg?: Expr;
+  where?: Expr;
+  window?: Window;
+}
+
+/** `previous NAME` (§12.3): a tier's, measure's or partner-level let's value in the previous period. */
+export interface Previous extends Node {
+  kind: 'Previous';
+  name: Ident;
+}
+
+/** `NAME at DATE` (§12.3): a partner-level value in the period that contains the date. */
+export interface AtDate extends Node {
+  kind: 'At';
+  name: Ident;
+  date: Expr;
+}
+
+/** `N days`, `N months` (also `1 day`, `1 month`): a number of days or months, added to or subtracted from a date (§12.4). */
+export interface Duration extends Node {
+  kind: 'Duration';
+  count: Expr;
+  unit: 'days' | 'months';
+  /** The unit as written: `day`, `days`, `month` or `months`. */
+  word: 'day' | 'days' | 'month' | 'months';
+}
+
+/** `days between A and B`: B − A in days (§12.4); A and B are additive expressions. */
+export interface DaysBetween extends Node {
+  kind: 'DaysBetween';
+  from: Expr;
+  to: Expr;
+}
+
+/** `period.start`, `period.end`: the first and last day of the period being evaluated (§12.4). */
+export interface PeriodBound extends Node {
+  kind: 'PeriodBound';
+  bound: 'start' | 'end';
+}
+
 /**
  * An expression the parser skipped because it nests past the limit (E0107, reported): it stands
  * where the expression was, so that the checker knows one was written, and has the error type
@@ -405,6 +505,16 @@ export function childExprs(e: Expr): Expr[] {
         return [e.key, ...(e.entries ?? []).map((x) => x?.value), e.otherwise];
       case 'Bands':
         return [e.subject, ...(e.bands ?? []).flatMap((b) => [b?.threshold, b?.value])];
+      case 'Interpolate':
+        return [e.subject, ...(e.points ?? []).flatMap((p) => [p?.at, p?.value])];
+      case 'Running':
+        return [e.arg, e.where];
+      case 'At':
+        return [e.date];
+      case 'Duration':
+        return [e.count];
+      case 'DaysBetween':
+        return [e.from, e.to];
       default:
         return [];
     }

@@ -4,15 +4,20 @@
  */
 import { createToken, Lexer, type TokenType } from 'chevrotain';
 
-export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: 'a name' });
+/** Any word: an identifier or a keyword (a field, an event kind or a pot written where a name is expected; the checker says what it is not). */
+export const Word = createToken({ name: 'Word', pattern: Lexer.NA, label: 'a name' });
+
+export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: 'a name', categories: [Word] });
 
 /** Every reserved word, in the order the formatter and the editor list them. */
 export const KEYWORDS = [
   'program', 'currency', 'period', 'start', 'end', 'rounding',
-  'partner', 'event', 'one', 'of',
+  'partner', 'event', 'one', 'of', 'default',
   'let', 'measure', 'sum', 'count', 'distinct', 'average', 'min', 'max', 'where', 'over', 'else',
-  'this', 'previous', 'year', 'to', 'last', 'periods', 'months', 'quarters', 'years',
+  'this', 'previous', 'year', 'to', 'last', 'periods', 'months', 'quarters', 'years', 'days', 'between',
   'tier', 'by', 'from', 'below', 'lookup', 'bands', 'marginal',
+  // v0.2 (§12.2, §12.3): interpolating tables, running totals, a value at a date.
+  'interpolate', 'running', 'at',
   'payout', 'as', 'cap', 'per', 'budget', 'minimum', 'denominations', 'approval', 'above', 'value',
   'rule', 'for', 'each', 'top', 'partners', 'then', 'award', 'once',
   'test', 'expect',
@@ -21,8 +26,29 @@ export const KEYWORDS = [
 ] as const;
 export type Keyword = (typeof KEYWORDS)[number];
 
+/**
+ * Keywords that always start an expression where one is expected (`if`, `not`, `true`, `false`):
+ * never a bare field name. Every other keyword is one where it cannot start an expression or a
+ * clause (§12.1: `where value > 5 EUR`), see the parser.
+ */
+export const EXPRESSION_KEYWORDS: readonly Keyword[] = ['if', 'not', 'true', 'false'];
+
+/** Every keyword is an `AnyKeyword` (a field may be named by any word: `value: money`, `sale.value`). */
+export const AnyKeyword = createToken({ name: 'AnyKeyword', pattern: Lexer.NA, label: 'a keyword' });
+/** Every keyword but EXPRESSION_KEYWORDS is a `BareKeyword`: one that may stand for a field of the event in scope. */
+export const BareKeyword = createToken({ name: 'BareKeyword', pattern: Lexer.NA, label: 'a keyword' });
+
 const keywordTokens = Object.fromEntries(
-  KEYWORDS.map((k) => [k, createToken({ name: `Kw_${k}`, pattern: new RegExp(`${k}\\b`), longer_alt: Identifier, label: `\`${k}\`` })]),
+  KEYWORDS.map((k) => [
+    k,
+    createToken({
+      name: `Kw_${k}`,
+      pattern: new RegExp(`${k}\\b`),
+      longer_alt: Identifier,
+      label: `\`${k}\``,
+      categories: EXPRESSION_KEYWORDS.includes(k) ? [AnyKeyword, Word] : [AnyKeyword, BareKeyword, Word],
+    }),
+  ]),
 ) as Record<Keyword, TokenType>;
 export const Kw = keywordTokens;
 
@@ -32,7 +58,7 @@ export const Comment = createToken({ name: 'Comment', pattern: /#[^\r\n]*/, grou
 export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\r\n]|\\.)*"/, label: 'a string' });
 export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\r\n]|\\.)*/, label: 'a string' });
 export const DateLit = createToken({ name: 'DateLit', pattern: /\d{4}-\d{2}-\d{2}(?![\w])/, label: 'a date' });
-export const PeriodLit = createToken({ name: 'PeriodLit', pattern: /\d{4}-(?:Q\d|\d{2})(?![\w-])/, label: 'a period' });
+export const PeriodLit = createToken({ name: 'PeriodLit', pattern: /\d{4}-(?:Q\d|H\d|\d{2})(?![\w-])/, label: 'a period' });
 export const NumberLit = createToken({ name: 'NumberLit', pattern: /\d(?:_?\d)*(?:\.\d(?:_?\d)*)?%?/, label: 'a number' });
 /** `half-even`, `half-up`, `half-down`: rounding modes written with a hyphen. */
 export const HalfMode = createToken({ name: 'HalfMode', pattern: /half-(?:even|up|down)\b/, label: 'a rounding mode' });
@@ -71,6 +97,7 @@ export const allTokens: TokenType[] = [
   Identifier,
   LBrace, RBrace, LParen, RParen, LBracket, RBracket, Comma, Colon, DotDot, Dot,
   NotEquals, LessEq, GreaterEq, Less, Greater, Equals, Plus, Minus, Star, Slash,
+  AnyKeyword, BareKeyword, Word,
 ];
 
 // Validations of the token patterns cost ~35 ms at every start of the command: the tests run them (`validatingLexer`).
@@ -80,6 +107,14 @@ export const lexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensu
 export function validatingLexer(): Lexer {
   return new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: false });
 }
+
+/**
+ * Contextual words (§12.2, §12.3, §12.5): ordinary names everywhere, read as words of the language
+ * only where the grammar expects them — `ref EVENT` (a field type), `down at most N level[s] per
+ * period|year` (a tier option), `first come first served` and `pro rata` (a budget's order). They
+ * are not reserved, so a field or a let may still be called `first` or `level`.
+ */
+export const CONTEXTUAL_WORDS = ['ref', 'down', 'most', 'level', 'levels', 'first', 'come', 'served', 'pro', 'rata'] as const;
 
 /** Words that start a top-level declaration (used to resynchronise after a syntax error). */
 export const DECLARATION_WORDS = ['program', 'partner', 'event', 'let', 'measure', 'tier', 'payout', 'rule', 'test'] as const;

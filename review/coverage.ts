@@ -159,6 +159,8 @@ export function coverageProgram(text: string, path = 'program.incent'): { progra
     else if (st.kind === 'tier') tables(`tier ${st.name}`, st.by, ...st.thresholds);
     else tables(`let ${st.name}`, st.value);
   }
+  // Event-level lets (§12.2): their lookups and bands are reached on each event.
+  for (const l of artifact.eventLets ?? []) tables(`let ${l.name}`, l.value);
   for (const t of c.tiers.values()) t.levels.forEach((l, i) => add('tier level', `tier ${t.name}`, l.name, l.span, `tier\u0000${t.name}`, i));
   artifact.rules.forEach((spec, i) => {
     const info = c.rules[i]!;

@@ -140,6 +140,7 @@ class Analyzer {
   private readonly steps = new Map<string, Step>();
   private readonly fields = new Map<string, Map<string, { iv?: Interval; type: string }>>();
   private readonly levels = new Map<string, number>();
+  private readonly eventLets = new Map<string, { value: IR }>();
 
   constructor(
     readonly a: Artifact,
@@ -156,6 +157,7 @@ class Analyzer {
     for (const ev of a.events) this.fields.set(`e\u0000${ev.name}`, fieldMap(ev.fields));
     this.fields.set('p', fieldMap(a.partner.fields));
     for (const t of a.tiers) this.levels.set(t.name, t.levels.length);
+    for (const l of a.eventLets ?? []) this.eventLets.set(l.name, l);
     for (const k of a.constants) {
       const v = plan.constants[k.name];
       this.refs.set(k.name, v !== undefined && typeof v === 'object' ? num(I.point(N.toDec(v))) : v !== undefined && typeof v === 'number' ? num(I.point(new Dec(v))) : typeof v === 'boolean' ? { k: 'bool', t: v, f: !v } : ANY);
@@ -201,6 +203,8 @@ class Analyzer {
         if (by.lo.gte(t.hi)) lo = i + 1;
         if (by.hi.gte(t.lo)) hi = i + 1;
       });
+      // A tier that falls at most N levels (§12.3) may hold a level its value no longer reaches.
+      if (st.down) hi = th.length;
       return num({ lo: new Dec(lo), hi: new Dec(hi) });
     }
     // A measure aggregates a partner's events of one kind, which are not bounded in number.
@@ -292,7 +296,55 @@ class Analyzer {
       case 'or':
       case 'not':
         return this.condition(ir, scope);
+      // v0.2 (§12). Dates and their arithmetic are not numbers here; `days between` is not bounded.
+      case 'period':
+      case 'dateadd':
+      case 'days':
+        return ANY;
+      case 'elet': {
+        // An event-level let: its value, on the event in scope.
+        const l = this.eventLets.get(ir.name);
+        return l ? this.eval(l.value, scope) : ANY;
+      }
+      case 'deref':
+        // `a` on the record a `ref` field names (of kind `ir.kind`, the same partner's).
+        return this.eval(ir.a, this.derefScope(ir, scope));
+      case 'prev':
+      case 'at':
+        return this.earlier(ir.name);
+      case 'running': {
+        // A running total over a partner's events, which are not bounded in number.
+        const spec = this.a.running[ir.i];
+        if (!spec) return ANY;
+        if (spec.op === 'count') return num({ lo: I.ZERO, hi: I.INF });
+        const inner = spec.where ? this.narrow(spec.where, true, { event: spec.event, narrowed: new Map() }) : { event: spec.event, narrowed: new Map() };
+        const arg = spec.arg && inner ? ivOf(this.eval(spec.arg, inner)) : I.point(I.ZERO);
+        return num(I.sumOf(arg, I.INF));
+      }
+      case 'interp': {
+        // Between two points a value is between theirs; beyond the points, the nearest point's.
+        let out: AV | undefined;
+        for (const v of ir.values) out = join(out, this.eval(v, scope));
+        return out ?? ANY;
+      }
     }
+  }
+
+  /** The scope of the record a `ref` field names: its kind's events, with the partner-level narrowings of `scope`. */
+  private derefScope(ir: Extract<IR, { k: 'deref' }>, scope: Scope): Scope {
+    return { event: ir.kind, narrowed: new Map([...scope.narrowed].filter(([k]) => !k.startsWith('e:'))) };
+  }
+
+  /**
+   * `previous NAME`, `NAME at DATE`: a value NAME took in another period, or where nothing is known
+   * (before the program: zero, false, the base level) — what NAME can be, and zero. Unbounded when
+   * NAME is computed from its own earlier values (its bounds are not known yet).
+   */
+  private earlier(name: string): AV {
+    const v = this.refs.get(name);
+    if (v?.k === 'num') return num(I.hull(v.iv, I.point(I.ZERO)));
+    if (v?.k === 'bool') return BOTH;
+    return ANY;
   }
 
   /** The entries a lookup can take: by tier level, those whose level the key can be (and `else` when a level it can be has none); by text, every entry. */
@@ -520,6 +572,44 @@ class Analyzer {
           if (f) walk(x.b, f);
           return;
         }
+        case 'elet': {
+          const key = `elet:${x.name}`;
+          if (seen.has(key)) return;
+          seen.add(key);
+          const l = this.eventLets.get(x.name);
+          if (l) walk(l.value, s);
+          return;
+        }
+        case 'deref':
+          return walk(x.a, this.derefScope(x, s));
+        case 'prev':
+        case 'at': {
+          const what = x.k === 'prev' ? `previous ${x.name}` : `${x.name} at ${x.date.src ?? 'a date'}`;
+          // A value computed from its own earlier values (`let n = previous n + 1`) grows without bound over the periods.
+          if (seen.has(x.name) || this.refs.get(x.name) === undefined) {
+            if (!seen.has(what)) out.push({ what: `\`${what}\``, why: 'a value computed from its own values of earlier periods, which is not bounded' });
+            seen.add(what);
+            return;
+          }
+          return walk({ k: 'ref', name: x.name }, s);
+        }
+        case 'running': {
+          const spec = this.a.running[x.i];
+          const what = `\`${x.src ?? 'running total'}\``;
+          if (seen.has(what)) return;
+          seen.add(what);
+          out.push({ what, why: spec ? `a running ${spec.op} over ${spec.event} events, which are not bounded in number` : 'a running total, not bounded' });
+          return;
+        }
+        case 'days': {
+          const what = `\`${x.src ?? 'days between'}\``;
+          if (!seen.has(what)) out.push({ what, why: 'a number of days between dates, which is not bounded' });
+          seen.add(what);
+          return;
+        }
+        case 'interp':
+          for (const v of x.values) walk(v, s);
+          return;
         case 'cmp':
         case 'range':
         case 'set':
@@ -527,6 +617,8 @@ class Analyzer {
         case 'or':
         case 'not':
         case 'str':
+        case 'period':
+        case 'dateadd':
           return;
         default:
           for (const c of children(x)) walk(c, s);
@@ -711,7 +803,10 @@ function ruleExposure(
   const scope = spec.scope;
   const base = { event: scope.kind === 'each-event' ? scope.event : undefined, narrowed: new Map<string, Interval>() } as { event?: string; narrowed: Map<string, Interval> };
   const where = scope.where ? an.narrow(scope.where, true, base) : base;
-  const one = scope.kind !== 'each-event' || spec.once !== undefined;
+  // `once per partner and FIELD` (§12.2): one award per value of the field — as many as an
+  // enumeration (or a condition) has values, else not bounded in number.
+  const keys = spec.once?.key ? keyCount(an.a, scope.kind === 'each-event' ? scope.event : undefined, spec.once.key) : 1;
+  const one = scope.kind !== 'each-event' || (spec.once !== undefined && keys === 1);
   const count = one ? 'one' : 'unbounded';
   const head = { rule: spec.name, scope: SCOPE[scope.kind], awards: count as RuleExposure['awards'], ...(scope.kind === 'top' ? { top: scope.n } : {}) };
   if (!where) {
@@ -726,7 +821,7 @@ function ruleExposure(
     if (perEventCap) v = { lo: Dec.min(v.lo, perEventCap.lo), hi: Dec.min(v.hi, perEventCap.hi) };
     each = I.add(each, v);
   }
-  let total = I.sumOf(each, one ? new Dec(1) : I.INF);
+  let total = I.sumOf(each, one ? new Dec(1) : spec.once ? new Dec(keys) : I.INF);
   let by = 'awards';
   if (spec.cap && !spec.cap.perEvent) {
     const cap = ivOf(an.eval(spec.cap.amount, where));
@@ -743,6 +838,11 @@ function ruleExposure(
 
   // Unbounded: why, and the smallest change that bounds it.
   const capFix = spec.awards.length === 1 ? `add \`cap AMOUNT\` to rule ${JSON.stringify(spec.name)} (the most it pays a partner in a period)` : `add \`cap AMOUNT per partner\` to payout ${pot.name}`;
+  if (each.hi.isFinite() && spec.once?.key) {
+    out.why = `one award per value of \`${spec.once.key.src ?? 'its key'}\` (each at most ${unitText(bound(each.hi).amount!, pot, an.a.program.currency)}), whose values are not bounded in number`;
+    out.fix = capFix;
+    return out;
+  }
   if (each.hi.isFinite()) {
     out.why = `one award per ${(scope as { event: string }).event} event (each at most ${unitText(bound(each.hi).amount!, pot, an.a.program.currency)}), and a partner's ${(scope as { event: string }).event} events are not bounded in number`;
     out.fix = spec.awards.length === 1 ? `${capFix}, or \`once per partner\`` : capFix;
@@ -822,4 +922,13 @@ export function renderExposureText(r: ExposureReport): string {
   const cost = (b: ExposureBound) => (b.bounded ? `at most ${readable(b.amount!)} ${r.currency}` : 'unbounded');
   out.push('', `Cost (money and items × value; points cost nothing): what one period earns ${cost(r.cost.perPeriod)}${r.cost.program ? `; paid over the program ${cost(r.cost.program)}` : ''}`);
   return out.join('\n') + '\n';
+}
+
+/** How many values the key of a keyed `once` can take: an enumeration's members, a condition's two; else unbounded (Infinity). */
+function keyCount(a: Artifact, event: string | undefined, key: IR): number {
+  if (key.k !== 'efield' || event === undefined) return Infinity;
+  const f = a.events.find((e) => e.name === event)?.fields.find((x) => x.name === key.f);
+  if (!f) return Infinity;
+  if (typeof f.type === 'object' && 'enum' in f.type) return Math.max(1, f.type.enum.length);
+  return f.type === 'boolean' ? 2 : Infinity;
 }

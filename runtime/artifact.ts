@@ -11,10 +11,12 @@ import { ARTIFACT_VERSION } from './artifact-version.js';
 
 export { ARTIFACT_VERSION };
 
-export type FieldType = 'text' | 'integer' | 'decimal' | 'money' | 'date' | 'boolean' | { enum: string[] };
+/** `{ ref: KIND }`: the id of a record of another event kind (§12.3), validated against that kind's ids. */
+export type FieldType = 'text' | 'integer' | 'decimal' | 'money' | 'date' | 'boolean' | { enum: string[] } | { ref: string };
 const FieldTypeSchema: z.ZodType<FieldType> = z.union([
   z.enum(['text', 'integer', 'decimal', 'money', 'date', 'boolean']),
   z.object({ enum: z.array(z.string()) }),
+  z.object({ ref: z.string() }),
 ]);
 
 export interface FieldSpec {
@@ -25,8 +27,18 @@ export interface FieldSpec {
    * currency), or `YYYY-MM-DD` dates. A value outside it is a data problem (D0220).
    */
   range?: { min: string; max: string };
+  /** The CSV column or JSON key the field is read from, when it is not the field's name (`from "Net Amount (€)"`). */
+  column?: string;
+  /** The value of an empty cell or a missing key, written as a test value is (`"0"` for `0 EUR`, `""`, `true`). */
+  default?: string | boolean;
 }
-const FieldSpecSchema = z.object({ name: z.string(), type: FieldTypeSchema, range: z.object({ min: z.string(), max: z.string() }).optional() });
+const FieldSpecSchema = z.object({
+  name: z.string(),
+  type: FieldTypeSchema,
+  range: z.object({ min: z.string(), max: z.string() }).optional(),
+  column: z.string().min(1).optional(),
+  default: z.union([z.string(), z.boolean()]).optional(),
+});
 
 export type Mode = 'half-even' | 'half-up' | 'half-down' | 'down' | 'up' | 'floor' | 'ceiling';
 const ModeSchema = z.enum(['half-even', 'half-up', 'half-down', 'down', 'up', 'floor', 'ceiling']);
@@ -52,6 +64,12 @@ export type IR = IRMeta & (
   | { k: 'pfield'; f: string; src?: string }
   /** A partner-level value computed before (measure, tier, let) or a program-level let. */
   | { k: 'ref'; name: string; src?: string }
+  /** `period.start`, `period.end`: the first or last day of the period being evaluated. */
+  | { k: 'period'; bound: 'start' | 'end'; src?: string }
+  /** `d + n days|months` (`neg`: `d - n …`): a date moved by a whole number of days, or of months clamped to the month's last day. */
+  | { k: 'dateadd'; d: IR; n: IR; unit: 'days' | 'months'; neg: boolean; src?: string }
+  /** `days between a and b`: b − a in days. */
+  | { k: 'days'; a: IR; b: IR; src?: string }
   /**
    * `a op₁ b₁ op₂ b₂ …`: a chain of arithmetic, evaluated from the left (`(a op₁ b₁) op₂ b₂`),
    * each step exact or rounded to 34 digits like one binary operation. A chain of thousands of
@@ -73,7 +91,19 @@ export type IR = IRMeta & (
   /** A lookup keyed by tier-level index (`level`) or enum value (`str`). */
   | { k: 'lookup'; t: 'level' | 'str'; key: IR; keys: (string | number)[]; values: IR[]; otherwise?: IR; src?: string }
   /** `bands`/`marginal`: thresholds[i] starts band i+1; values[0] is the `below` band. */
-  | { k: 'bands'; mode: 'bands' | 'marginal'; x: IR; thresholds: IR[]; values: IR[]; labels: string[]; src?: string });
+  | { k: 'bands'; mode: 'bands' | 'marginal'; x: IR; thresholds: IR[]; values: IR[]; labels: string[]; src?: string }
+  /** An event-level let (§12.2) of the event in scope (the artifact's `eventLets`). */
+  | { k: 'elet'; name: string; src?: string }
+  /** `a` evaluated on the record of kind `kind` whose id the `ref` field `f` of the event in scope holds (§12.3). */
+  | { k: 'deref'; f: string; kind: string; a: IR; src?: string }
+  /** `previous NAME`: the partner's value of a measure, tier or let in the previous period (§12.3). */
+  | { k: 'prev'; name: string; src?: string }
+  /** `NAME at DATE`: the partner's value of a measure, tier or let in the period that contains the date (§12.3). */
+  | { k: 'at'; name: string; date: IR; src?: string }
+  /** The running total `i` of the artifact's `running`, for the event in scope (§12.2). */
+  | { k: 'running'; i: number; src?: string }
+  /** `interpolate X { P: V … }`: linear between consecutive points (§12.3); `labels` are the points as written. */
+  | { k: 'interp'; x: IR; points: IR[]; values: IR[]; labels: string[]; src?: string });
 
 export interface IRMeta {
   src?: string;
@@ -93,6 +123,9 @@ export const IRSchema: z.ZodType<IR> = z.lazy(() =>
     z.object({ k: z.literal('efield'), f: z.string(), src, u }),
     z.object({ k: z.literal('pfield'), f: z.string(), src, u }),
     z.object({ k: z.literal('ref'), name: z.string(), src, u }),
+    z.object({ k: z.literal('period'), bound: z.enum(['start', 'end']), src, u }),
+    z.object({ k: z.literal('dateadd'), d: IRSchema, n: IRSchema, unit: z.enum(['days', 'months']), neg: z.boolean(), src, u }),
+    z.object({ k: z.literal('days'), a: IRSchema, b: IRSchema, src, u }),
     z.object({ k: z.literal('arith'), a: IRSchema, rest: z.array(z.object({ op: z.enum(['+', '-', '*', '/']), b: IRSchema })).min(1), src, u }),
     z.object({ k: z.literal('neg'), a: IRSchema, src, u }),
     z.object({ k: z.literal('cmp'), op: z.enum(['=', '!=', '<', '<=', '>', '>=']), t: z.enum(['num', 'str', 'bool', 'level']), a: IRSchema, b: IRSchema, src, u }),
@@ -124,14 +157,20 @@ export const IRSchema: z.ZodType<IR> = z.lazy(() =>
       src,
       u,
     }),
+    z.object({ k: z.literal('elet'), name: z.string(), src, u }),
+    z.object({ k: z.literal('deref'), f: z.string(), kind: z.string(), a: IRSchema, src, u }),
+    z.object({ k: z.literal('prev'), name: z.string(), src, u }),
+    z.object({ k: z.literal('at'), name: z.string(), date: IRSchema, src, u }),
+    z.object({ k: z.literal('running'), i: z.number().int().nonnegative(), src, u }),
+    z.object({ k: z.literal('interp'), x: IRSchema, points: z.array(IRSchema).min(2), values: z.array(IRSchema).min(2), labels: z.array(z.string()), src, u }),
   ]),
 ) as z.ZodType<IR>;
 
 export type WindowSpec =
-  | { form: 'this period' | 'previous period' | 'year to date' | 'previous year' | 'program to date' }
+  | { form: 'this period' | 'previous period' | 'year to date' | 'half to date' | 'previous year' | 'program to date' }
   | { form: 'last'; count: number; unit: 'periods' | 'months' | 'quarters' | 'years' };
 const WindowSchema: z.ZodType<WindowSpec> = z.union([
-  z.object({ form: z.enum(['this period', 'previous period', 'year to date', 'previous year', 'program to date']) }),
+  z.object({ form: z.enum(['this period', 'previous period', 'year to date', 'half to date', 'previous year', 'program to date']) }),
   z.object({ form: z.literal('last'), count: z.number().int().positive(), unit: z.enum(['periods', 'months', 'quarters', 'years']) }),
 ]);
 
@@ -150,7 +189,8 @@ export type Step =
       /** For `count distinct`: how to make a key of a value. */
       keyKind?: ValueKind;
     }
-  | { kind: 'tier'; name: string; by: IR; levels: string[]; thresholds: IR[]; byKind: ValueKind }
+  /** `down`: the level falls at most `count` levels below its level at the end of the previous period or year (§12.3). */
+  | { kind: 'tier'; name: string; by: IR; levels: string[]; thresholds: IR[]; byKind: ValueKind; down?: { count: number; per: 'period' | 'year' } }
   | { kind: 'let'; name: string; value: IR; valueKind: ValueKind; tier?: string };
 
 const StepSchema: z.ZodType<Step> = z.union([
@@ -166,7 +206,15 @@ const StepSchema: z.ZodType<Step> = z.union([
     value: ValueKindSchema,
     keyKind: ValueKindSchema.optional(),
   }),
-  z.object({ kind: z.literal('tier'), name: z.string(), by: IRSchema, levels: z.array(z.string()).min(1), thresholds: z.array(IRSchema), byKind: ValueKindSchema }),
+  z.object({
+    kind: z.literal('tier'),
+    name: z.string(),
+    by: IRSchema,
+    levels: z.array(z.string()).min(1),
+    thresholds: z.array(IRSchema),
+    byKind: ValueKindSchema,
+    down: z.object({ count: z.number().int().nonnegative(), per: z.enum(['period', 'year']) }).optional(),
+  }),
   z.object({ kind: z.literal('let'), name: z.string(), value: IRSchema, valueKind: ValueKindSchema, tier: z.string().optional() }),
 ]);
 
@@ -180,6 +228,8 @@ export interface PotSpec {
   /** Program-level amounts, lowered to IR (evaluated once per run). */
   cap?: { amount: IR; per: 'period' | 'year' };
   budget?: IR;
+  /** §12.5: the budget is served in the order of the awards (absent: shared pro rata, §9). */
+  budgetOrder?: 'first come first served';
   minimum?: IR;
   denominations?: IR[];
   approval?: IR;
@@ -192,6 +242,7 @@ const PotSchema: z.ZodType<PotSpec> = z.object({
   rounding: ModeSchema,
   cap: z.object({ amount: IRSchema, per: z.enum(['period', 'year']) }).optional(),
   budget: IRSchema.optional(),
+  budgetOrder: z.literal('first come first served').optional(),
   minimum: IRSchema.optional(),
   denominations: z.array(IRSchema).optional(),
   approval: IRSchema.optional(),
@@ -213,15 +264,26 @@ export interface RuleSpec {
   scope: ScopeSpec;
   awards: { pot: string; amount: IR }[];
   cap?: { amount: IR; perEvent: boolean };
-  once?: { perPeriod: boolean };
+  /** `key`: `once per partner and FIELD` (§12.2), the field's value of the event in scope. */
+  once?: { perPeriod: boolean; key?: IR };
 }
 const RuleSchema: z.ZodType<RuleSpec> = z.object({
   name: z.string(),
   scope: ScopeSchema,
   awards: z.array(z.object({ pot: z.string(), amount: IRSchema })).min(1),
   cap: z.object({ amount: IRSchema, perEvent: z.boolean() }).optional(),
-  once: z.object({ perPeriod: z.boolean() }).optional(),
+  once: z.object({ perPeriod: z.boolean(), key: IRSchema.optional() }).optional(),
 });
+
+/** A running total (§12.2): what it adds up over the events of `event` before each one, in a window of the event's period. */
+export interface RunningSpec {
+  event: string;
+  op: 'sum' | 'count';
+  arg?: IR;
+  where?: IR;
+  window: WindowSpec;
+}
+const RunningSchema: z.ZodType<RunningSpec> = z.object({ event: z.string(), op: z.enum(['sum', 'count']), arg: IRSchema.optional(), where: IRSchema.optional(), window: WindowSchema });
 
 export interface TestSpec {
   name: string;
@@ -247,7 +309,7 @@ export interface Artifact {
     name: string;
     currency: string;
     minorDigits: number;
-    period: 'month' | 'quarter' | 'year';
+    period: 'month' | 'quarter' | 'half' | 'year';
     start: string;
     end?: string;
     rounding: Mode;
@@ -258,6 +320,10 @@ export interface Artifact {
   constants: { name: string; value: IR; valueKind: ValueKind }[];
   /** Measures, tiers and partner-level lets, dependencies first. */
   steps: Step[];
+  /** Event-level lets (§12.2), each after the ones it uses: evaluated on an event of `event`, with the partner's values of its period. */
+  eventLets: { name: string; event: string; value: IR; valueKind: ValueKind }[];
+  /** Running totals (§12.2), referred to by `running` nodes. */
+  running: RunningSpec[];
   tiers: { name: string; levels: string[] }[];
   pots: PotSpec[];
   rules: RuleSpec[];
@@ -270,7 +336,7 @@ export const ArtifactSchema: z.ZodType<Artifact> = z.object({
     name: z.string(),
     currency: z.string().regex(/^[A-Z]{3}$/),
     minorDigits: z.number().int().min(0).max(4),
-    period: z.enum(['month', 'quarter', 'year']),
+    period: z.enum(['month', 'quarter', 'half', 'year']),
     start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
     end: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
     rounding: ModeSchema,
@@ -279,6 +345,8 @@ export const ArtifactSchema: z.ZodType<Artifact> = z.object({
   events: z.array(z.object({ name: z.string(), fields: z.array(FieldSpecSchema) })),
   constants: z.array(z.object({ name: z.string(), value: IRSchema, valueKind: ValueKindSchema })),
   steps: z.array(StepSchema),
+  eventLets: z.array(z.object({ name: z.string(), event: z.string(), value: IRSchema, valueKind: ValueKindSchema })),
+  running: z.array(RunningSchema),
   tiers: z.array(z.object({ name: z.string(), levels: z.array(z.string()) })),
   pots: z.array(PotSchema),
   rules: z.array(RuleSchema),

@@ -7,12 +7,13 @@
  * makes the closure return NaN — which every later operation propagates — so the caller evaluates
  * that event with the general (decimal) closure instead. Only operations that are exact on
  * integers are compiled: +, −, ×, unary −, floor, ceil, abs, division by a literal one, `if`,
- * `lookup`, and min/max; anything else (division, `round`, bands, partner-level values) is left to
+ * `lookup`, min/max, `days between` two dates (the dates from the general path), and event-level lets made of these; anything else (division, `round`, bands, partner-level values) is left to
  * the general path (`compileInt` returns undefined).
  */
 import type { IR } from './artifact.js';
 import type { Ctx, EventRow } from './compile-ir.js';
 import { Fixed, parseNum } from './num.js';
+import { parseDate } from '../core/periods.js';
 
 export interface IntFn {
   /** The value × 10^scale as a safe integer, or NaN when the fast path cannot hold it exactly. */
@@ -25,6 +26,8 @@ export interface IntEnv {
   fieldScale(field: string): number | undefined;
   /** A general closure for conditions and lookup keys. */
   general(ir: IR): (ctx: Ctx) => unknown;
+  /** An event-level let's value (§12.2), compiled in place on the fast path. */
+  eventLet?(name: string): IR | undefined;
 }
 
 const MAX = Number.MAX_SAFE_INTEGER;
@@ -199,6 +202,24 @@ export function compileInt(ir: IR, env: IntEnv): IntFn | undefined {
         fn: (ctx) => {
           const f = table.get(key(ctx)) ?? other;
           return f ? f(ctx) : NaN; // a missing entry is reported by the general path
+        },
+      };
+    }
+    case 'elet': {
+      // An event-level let is its expression on the event in scope (lets never use themselves).
+      const value = env.eventLet?.(ir.name);
+      return value ? c(value) : undefined;
+    }
+    case 'days': {
+      // `days between a and b`: the dates come from the general path; their difference is a whole number of days.
+      const a = env.general(ir.a);
+      const b = env.general(ir.b);
+      return {
+        scale: 0,
+        fn: (ctx) => {
+          const x = parseDate(a(ctx) as string);
+          const y = parseDate(b(ctx) as string);
+          return x === undefined || y === undefined ? NaN : y - x;
         },
       };
     }

@@ -8,6 +8,7 @@ import { inRange as withinRange, magnitudeText, rangeRule } from '../core/limits
 import type { EvaluationCode } from '../core/codes.js';
 import * as N from './num.js';
 import type { Num } from './num.js';
+import { addDays, addMonths, daysBetween, formatDate, toDay } from '../core/periods.js';
 
 /** A runtime value: numbers and money are `Num`; text, enums and dates strings; tier levels their index. */
 export type Value = Num | string | boolean | number;
@@ -24,6 +25,27 @@ export interface PartnerEnv {
   attrs: Record<string, Value>;
   /** Measures, tiers and lets computed for this partner and period, and the program's constants. */
   vals: Record<string, Value>;
+  /** `previous NAME` (§12.3): the values of the previous period (in the first, the values before the program). */
+  prev?: Record<string, Value>;
+  /** What a period's values may reach beyond the partner and the event (§12.2, §12.3): absent in the first pass. */
+  run?: RunLinks;
+  /** `down at most N … per year` (§12.3): each such tier's level at the end of the previous year, while the year lasts. */
+  anchors?: Record<string, number>;
+  /** The tiers held up by `down at most N`: the level the partner reached, and the level it falls from. */
+  held?: Record<string, { computed: number; anchor: number }>;
+}
+
+/**
+ * The run's indexes that v0.2's expressions read (`runtime/links.ts`): the records that `ref`
+ * fields name, the running totals of each event, and a partner's values in other periods.
+ */
+export interface RunLinks {
+  /** The record of `kind` with this id (named by a `ref` field; the data was validated, so there is one). */
+  deref(kind: string, id: string): EventRow;
+  /** Running total `i` (the artifact's `running`) for this event. */
+  running(i: number, ev: EventRow): Value;
+  /** The partner's value of a measure, tier or let in the period that contains `date`. */
+  valueAt(env: PartnerEnv, name: string, date: string): Value;
 }
 
 export interface Ctx {
@@ -34,7 +56,22 @@ export interface Ctx {
 /** Something a trace can say about an evaluation: a named value, or a band reached. */
 export type Note =
   | { kind: 'value'; label: string; value: Value; u: ValueKind }
-  | { kind: 'band'; label: string; subject: string; value: Value; u: ValueKind; rate: Value; rateU: ValueKind; /** the rate as written, when a literal (`4%`) */ rateSrc?: string };
+  /** `interpolate`: the value of `subject` fell between two points (`lo`, `hi` as written) and gave `value`. */
+  | { kind: 'interp'; subject: string; x: Value; xu: ValueKind; lo: string; hi: string; value: Value; u: ValueKind }
+  | {
+      kind: 'band';
+      label: string;
+      subject: string;
+      /** `bands`: the subject's value; `marginal`: the part of it inside this band (a slice). */
+      value: Value;
+      u: ValueKind;
+      rate: Value;
+      rateU: ValueKind;
+      /** the rate as written, when a literal (`4%`) */
+      rateSrc?: string;
+      /** A slice of a `marginal` subject, rather than the band a `bands` subject reached. */
+      slice?: true;
+    };
 
 export type Fn = (ctx: Ctx, notes?: Note[]) => Value;
 
@@ -73,6 +110,10 @@ export function compareValues(t: CmpKind, a: Value, b: Value): number {
 export interface CompileEnv {
   /** Level names by tier, for lookups keyed by level and for notes. */
   levels: Map<string, string[]>;
+  /** Event-level lets by name (§12.2): their value, compiled once per environment. */
+  eventLets?: Map<string, IR>;
+  /** The compiled event-level lets (filled as they are first met). */
+  compiledLets?: Map<string, Fn>;
   /** Coverage's probe: given only to a run that records coverage (see `CoverageProbe`). */
   probe?: CoverageProbe;
 }
@@ -191,6 +232,105 @@ function arith(ir: Extract<IR, { k: 'arith' }>, c: (x: IR) => Fn): Fn {
   };
 }
 
+/**
+ * An event-level let (§12.2), on the event in scope: compiled once per environment. For a trace it
+ * says its value (`reward 25.00 USD`), or, when it reached a band, what the band was made of.
+ */
+function eventLet(ir: Extract<IR, { k: 'elet' }>, env: CompileEnv): Fn {
+  const { name } = ir;
+  const label = ir.src ?? name;
+  const u = ir.u ?? 'num';
+  const compiled = (env.compiledLets ??= new Map());
+  let f: Fn | undefined;
+  const get = (): Fn => {
+    if (f) return f;
+    f = compiled.get(name);
+    if (!f) {
+      const value = env.eventLets?.get(name);
+      if (!value) throw new Error(`internal: no event-level let \`${name}\``);
+      f = compileIR(value, env); // lets never use themselves (the checker finds cycles)
+      compiled.set(name, f);
+    }
+    return f;
+  };
+  return (ctx, notes) => {
+    if (!notes) return get()(ctx);
+    const sub: Note[] = [];
+    const v = get()(ctx, sub);
+    if (sub.some((x) => x.kind === 'band' || x.kind === 'interp')) notes.push(...sub);
+    else notes.push({ kind: 'value', label, value: v, u });
+    return v;
+  };
+}
+
+/**
+ * `interpolate X { P1: V1, … }` (§12.3): below P1 the first value, above the last point the last;
+ * between Pi and Pi+1, Vi + (X − Pi) × (Vi+1 − Vi) ÷ (Pi+1 − Pi), computed in that order (only the
+ * division can round, to 34 digits). The points are constants that increase (checked).
+ */
+function interpolate(ir: Extract<IR, { k: 'interp' }>, c: (x: IR) => Fn): Fn {
+  const x = c(ir.x);
+  const points = ir.points.map(c);
+  const values = ir.values.map(c);
+  const labels = ir.labels;
+  const what = ir.src ?? 'interpolate';
+  const subject = ir.x.src ?? 'value';
+  const xu = ir.x.u ?? 'num';
+  const u = ir.u ?? 'num';
+  const last = points.length - 1;
+  return (ctx, n) => {
+    const v = x(ctx, n) as Num;
+    let i = 0;
+    while (i <= last && N.cmp(v, points[i]!(ctx) as Num) >= 0) i++;
+    // i: the number of points at or below v
+    let r: Num;
+    let lo: string;
+    let hi: string;
+    if (i === 0 || i > last) {
+      const k = i === 0 ? 0 : last;
+      r = values[k]!(ctx, n) as Num;
+      lo = hi = labels[k] ?? '';
+    } else {
+      const p0 = points[i - 1]!(ctx) as Num;
+      const p1 = points[i]!(ctx) as Num;
+      const v0 = values[i - 1]!(ctx, n) as Num;
+      const v1 = values[i]!(ctx, n) as Num;
+      const span = N.sub(p1, p0);
+      if (N.isZero(span)) throw new EvalError('R0001', `division by zero in \`${clip(what)}\`: two points are equal`);
+      r = inRange(N.add(v0, inRange(N.div(inRange(N.mul(N.sub(v, p0), N.sub(v1, v0)), what), span), what)), what);
+      lo = labels[i - 1] ?? '';
+      hi = labels[i] ?? '';
+    }
+    if (n) n.push({ kind: 'interp', subject, x: v, xu, lo, hi, value: r, u });
+    return r;
+  };
+}
+
+/** Where the evaluator keeps the evaluated period's first and last day among a partner's values (`period.start`, `period.end`). */
+export const PERIOD_START = 'period.start';
+export const PERIOD_END = 'period.end';
+
+/**
+ * `d ± n days|months` (§12.4). A date outside 0001-01-01..9999-12-31 is an evaluation error
+ * (R0004) naming the computation and the values; so is a number of days that is not whole.
+ */
+function dateAdd(ir: Extract<IR, { k: 'dateadd' }>, c: (x: IR) => Fn): Fn {
+  const d = c(ir.d);
+  const n = c(ir.n);
+  const src = clip(ir.src ?? 'this date');
+  const shift = ir.unit === 'days' ? addDays : addMonths;
+  const sign = ir.neg ? -1 : 1;
+  return (ctx, notes) => {
+    const date = d(ctx, notes) as string;
+    const count = n(ctx, notes) as Num;
+    const k = count instanceof N.Fixed && count.s === 0 ? count.n : /^-?\d+$/.test(N.toText(count)) ? Number(N.toText(count)) : NaN;
+    if (!Number.isSafeInteger(k)) throw new EvalError('R0004', `\`${src}\`: ${N.toText(count)} is not a whole number of ${ir.unit}`);
+    const day = shift(toDay(date), sign * k);
+    if (day === undefined) throw new EvalError('R0004', `\`${src}\`: ${date} ${ir.neg ? '-' : '+'} ${N.toText(count)} ${ir.unit} is outside 0001-01-01..9999-12-31`);
+    return formatDate(day);
+  };
+}
+
 export function compileIR(ir: IR, env: CompileEnv): Fn {
   const c = (x: IR) => compileIR(x, env);
   switch (ir.k) {
@@ -240,6 +380,26 @@ export function compileIR(ir: IR, env: CompileEnv): Fn {
         const v = ctx.p.vals[name]!;
         if (notes) notes.push({ kind: 'value', label: name, value: v, u });
         return v;
+      };
+    }
+    case 'period': {
+      // The evaluator puts the period's first and last day among the partner's values (PERIOD_START, PERIOD_END).
+      const key = ir.bound === 'start' ? PERIOD_START : PERIOD_END;
+      const label = ir.src ?? `period.${ir.bound}`;
+      return (ctx, notes) => {
+        const v = ctx.p.vals[key]!;
+        if (notes) notes.push({ kind: 'value', label, value: v, u: 'date' });
+        return v;
+      };
+    }
+    case 'dateadd':
+      return dateAdd(ir, c);
+    case 'days': {
+      const a = c(ir.a);
+      const b = c(ir.b);
+      return (ctx, n) => {
+        const from = a(ctx, n) as string;
+        return N.int(daysBetween(toDay(from), toDay(b(ctx, n) as string)));
       };
     }
     case 'arith':
@@ -365,6 +525,54 @@ export function compileIR(ir: IR, env: CompileEnv): Fn {
         return f(ctx, n);
       };
     }
+    case 'elet':
+      return eventLet(ir, env);
+    case 'deref': {
+      const a = c(ir.a);
+      const { f, kind } = ir;
+      return (ctx, n) => {
+        const ev = ctx.ev;
+        if (!ev || !ctx.p.run) throw new Error(`internal: \`${ir.src ?? f}\` read where no event or no run is in scope`);
+        return a({ p: ctx.p, ev: ctx.p.run.deref(kind, ev[f] as string) }, n);
+      };
+    }
+    case 'prev': {
+      const { name } = ir;
+      const label = ir.src ?? `previous ${name}`;
+      const u = ir.u ?? 'num';
+      return (ctx, notes) => {
+        const prev = ctx.p.prev;
+        if (!prev) throw new Error(`internal: \`${label}\` read where no previous period is known`);
+        const v = prev[name]!;
+        if (notes) notes.push({ kind: 'value', label, value: v, u });
+        return v;
+      };
+    }
+    case 'at': {
+      const { name } = ir;
+      const date = c(ir.date);
+      const label = ir.src ?? name;
+      const u = ir.u ?? 'num';
+      return (ctx, notes) => {
+        if (!ctx.p.run) throw new Error(`internal: \`${label}\` read in the first pass`);
+        const v = ctx.p.run.valueAt(ctx.p, name, date(ctx, notes) as string);
+        if (notes) notes.push({ kind: 'value', label, value: v, u });
+        return v;
+      };
+    }
+    case 'running': {
+      const { i } = ir;
+      const label = ir.src ?? 'running total';
+      const u = ir.u ?? 'num';
+      return (ctx, notes) => {
+        if (!ctx.ev || !ctx.p.run) throw new Error(`internal: \`${label}\` read where no event or no run is in scope`);
+        const v = ctx.p.run.running(i, ctx.ev);
+        if (notes) notes.push({ kind: 'value', label, value: v, u });
+        return v;
+      };
+    }
+    case 'interp':
+      return interpolate(ir, c);
     case 'bands': {
       const x = c(ir.x);
       const thresholds = ir.thresholds.map(c);
@@ -401,7 +609,7 @@ export function compileIR(ir: IR, env: CompileEnv): Fn {
             const rate = values[i]!(ctx, n) as Num;
             if (!N.isZero(part)) {
               total = inRange(N.add(total, inRange(N.mul(part, rate), what)), what);
-              if (n) n.push({ kind: 'band', label: labels[i] ?? '', subject, value: part, u: xu, rate, rateU: ir.values[i]?.u ?? vu, ...literal(ir.values[i]) });
+              if (n) n.push({ kind: 'band', label: labels[i] ?? '', subject, value: part, u: xu, rate, rateU: ir.values[i]?.u ?? vu, ...literal(ir.values[i]), slice: true });
             }
           }
           if (upper === undefined || N.cmp(v, upper) < 0) break;

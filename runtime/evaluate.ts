@@ -9,11 +9,11 @@
  * by partner (`finish.ts`, with the settlement of pots in `settle.ts`), traces and explanations
  * (`traces.ts`), and what a run carries between periods (`run-state.ts`).
  */
-import { compareValues, type CoverageProbe, type Ctx, type EventRow, type PartnerEnv, type Value } from './compile-ir.js';
+import { compareValues, PERIOD_END, PERIOD_START, type CoverageProbe, type Ctx, type EventRow, type PartnerEnv, type RunLinks, type Value } from './compile-ir.js';
 import type { Artifact, WindowSpec } from './artifact.js';
 import * as N from './num.js';
 import type { Num } from './num.js';
-import { formatDate, formatPeriod, runPeriods, windowRange, type Period, type Window } from '../core/periods.js';
+import { firstDay, formatDate, formatPeriod, lastDay, previousPeriod, runPeriods, windowRange, type Period, type Window } from '../core/periods.js';
 import { wrapEvalError } from './errors.js';
 import { addEventAward, EventAwards, RunIndex, type RuleAcc } from './pass1.js';
 import { finishPeriod } from './finish.js';
@@ -23,6 +23,10 @@ import { compileSchema, type FieldSpec } from './data/schema.js';
 import { Plan, type CompiledStep } from './plan.js';
 import type { Dataset, PartnerResult, PartnerRow, PeriodResult } from './results.js';
 import { RunState } from './run-state.js';
+import { BEFORE_PROGRAM, RunShared } from './links.js';
+import { heldLevel } from './memory.js';
+import { RefIndex } from './refs.js';
+import { RunningIndex } from './running.js';
 import { Tracer } from './traces.js';
 import type { ValueFormatter } from './text.js';
 
@@ -84,9 +88,23 @@ export interface PeriodStream {
 interface Pass1 {
   idx: RunIndex;
   early: EventAwards;
+  /** The records read through `ref` fields, and the running totals (§12.2, §12.3). */
+  refs: RefIndex;
+  running: RunningIndex;
   feed(kind: string): ((row: EventRow) => void) | undefined;
   /** The kind's column kernel (`fast-pass1.ts`), when pass 1 can read it as columns. */
   kernel(kind: string): KindKernel | undefined;
+}
+
+/** What evaluating one period's partner values reads of the others (§12.3). */
+interface PeriodContext {
+  links: RunLinks;
+  /** The previous period's environments (none in the first period). */
+  prev?: Map<string, PartnerEnv>;
+  /** What `previous` reads: the previous period's environments, or in the first those before the program. */
+  previous?: Map<string, PartnerEnv>;
+  /** Whether the period starts a calendar year (that is not the run's first). */
+  newYear: boolean;
 }
 
 /** One evaluator's run after pass 1: its periods, partners, their values per period, state, late rules, and its pass 2 per kind. */
@@ -166,7 +184,7 @@ export class Evaluator {
   static streamTogether(evaluators: readonly Evaluator[], partners: readonly PartnerRow[], src: EventSource, opts: RunOptions & { rejected?: number }, onPeriod: (i: number, p: PeriodStream) => void): void {
     const explain = opts.explain ?? false;
     const progress = opts.progress;
-    const kinds = [...new Set(evaluators.flatMap((ev) => ev.artifact.events.map((e) => e.name)))];
+    const kinds = scanOrder(evaluators.map((ev) => ev.artifact));
     // Pass 1 (again, with a fresh index, if the source says a row it gave was not valid after all).
     let firsts: Pass1[];
     for (let attempt = 0; ; attempt++) {
@@ -233,20 +251,40 @@ export class Evaluator {
     // `for each EVENT` rules that use only the event, the partner's attributes and constants are
     // evaluated in pass 1 too, so that their kind need not be read a second time.
     const early = new EventAwards(plan, plan.earlyRules);
+    const refs = new RefIndex(plan.derefKinds);
+    const running = new RunningIndex(plan.running, this.artifact.program.period, this.artifact.program.start);
     const feed = (kind: string) => {
       if (!this.artifact.events.some((e) => e.name === kind)) return undefined;
       const rules = early.rulesFor(kind);
+      const totals = plan.runningByKind.get(kind);
+      const keep = refs.keeps(kind);
+      if (!totals && !keep) {
+        return (r: EventRow) => {
+          const env = idx.add(kind, r);
+          if (rules) early.feed(rules, r, env);
+        };
+      }
+      // v0.2: the records read through `ref` fields, and the running totals' events (§12.2, §12.3).
+      const ctx: Ctx = { p: undefined as unknown as PartnerEnv };
       return (r: EventRow) => {
         const env = idx.add(kind, r);
         if (rules) early.feed(rules, r, env);
+        if (keep) refs.add(kind, r);
+        if (totals) {
+          ctx.p = env;
+          ctx.ev = r;
+          running.add(totals, ctx);
+        }
       };
     };
     // With a coverage probe, no column kernel: the probe is told by the value closures it wraps, which a kernel does not call.
+    // Nor for a kind whose records are kept for `ref` fields or counted by running totals (§12.2, §12.3): `feed` does that per row.
     const kernel = (kind: string) => {
       const f = feed(kind);
-      return f && !plan.probe ? KindKernel.build(plan, kind, this.eventFields(kind), idx, early, f, explain) : undefined;
+      if (!f || plan.probe || plan.runningByKind.has(kind) || refs.keeps(kind)) return undefined;
+      return KindKernel.build(plan, kind, this.eventFields(kind), idx, early, f, explain);
     };
-    return { idx, early, feed, kernel };
+    return { idx, early, refs, running, feed, kernel };
   }
 
   /** An event kind's fields as its data file has them (the implicit `id`, `partner`, `date` first): the columns a kernel reads. */
@@ -263,7 +301,20 @@ export class Evaluator {
     const last = through === undefined ? periods.length : periods.findIndex((p) => formatPeriod(p) === through) + 1 || periods.length;
     const run = periods.slice(0, last);
     const partnerList = idx.partnerList(partners, a.partner.declared);
-    const envs = run.map((p) => this.evaluateEnvs(p, partnerList, idx));
+    first.running.finish();
+    // Period after period: each reads the one before it (`previous`, tiers that fall at most N
+    // levels) and the ones before it (`NAME at DATE`).
+    const shared = new RunShared(run, a.program.period, first.refs, first.running);
+    const envs = shared.envs;
+    const plan = this.plan;
+    const before = plan.usesPrevious ? this.beforeProgram(partnerList, run[0]!) : undefined;
+    const holds = plan.steps.some((cs) => cs.step.kind === 'tier' && cs.step.down);
+    run.forEach((p, k) => {
+      // Only what the program reads: previous values, the levels a tier holds.
+      const prev = holds ? envs[k - 1] : undefined;
+      const previous = plan.usesPrevious ? (envs[k - 1] ?? before) : undefined;
+      envs.push(this.evaluateEnvs(p, partnerList, idx, { links: shared.forPeriod(k), ...(prev ? { prev } : {}), ...(previous ? { previous } : {}), newYear: k > 0 && p.year !== run[k - 1]!.year }));
+    });
     const state = new RunState(this.plan.rules.length, this.plan.pots.length);
     const late = new EventAwards(this.plan, this.plan.lateRules);
     const index = new Map(run.map((p, i) => [formatPeriod(p), i]));
@@ -288,15 +339,59 @@ export class Evaluator {
     return runPeriods(a.program.period, a.program.start, a.program.end, latest).map(formatPeriod);
   }
 
-  /** 1. Measures, tiers and lets for every partner in one period. */
-  private evaluateEnvs(period: Period, partners: readonly PartnerRow[], idx: RunIndex): Map<string, PartnerEnv> {
+  /**
+   * The partner values before the program (§12.3): what `previous NAME` reads in the first period —
+   * every measure on no events (zero, or its `else`), every tier and let computed from those; a
+   * `previous` met there reads the value of its kind where nothing is known (zero, false, "", the
+   * base level, the program's start), so nothing goes back further. `period.start` and
+   * `period.end` there are the bounds of the period before the first.
+   */
+  private beforeProgram(partners: readonly PartnerRow[], first: Period): Map<string, PartnerEnv> {
     const envs = new Map<string, PartnerEnv>();
+    const before = previousPeriod(first);
+    const start = formatDate(firstDay(before));
+    const end = formatDate(lastDay(before));
     for (const partner of partners) {
-      const env: PartnerEnv = { id: partner.id, attrs: partner.attrs, vals: Object.create(this.plan.constants) as Record<string, Value> };
+      const env: PartnerEnv = { id: partner.id, attrs: partner.attrs, vals: Object.create(this.plan.constants) as Record<string, Value>, prev: this.plan.defaults, run: BEFORE_PROGRAM };
+      env.vals[PERIOD_START] = start;
+      env.vals[PERIOD_END] = end;
+      const ctx: Ctx = { p: env };
+      for (const cs of this.plan.steps) {
+        const step = cs.step;
+        try {
+          if (step.kind === 'measure') env.vals[step.name] = step.op === 'sum' || step.op === 'count' || step.op === 'count distinct' ? N.ZERO : cs.fns.otherwise!(ctx);
+          else env.vals[step.name] = step.kind === 'let' ? cs.fns.value!(ctx) : this.tierLevel(step, cs, ctx);
+        } catch (e) {
+          throw wrapEvalError(e, `${step.kind} ${step.name}`, `partner ${JSON.stringify(partner.id)}, before the program`, '');
+        }
+      }
+      envs.set(partner.id, env);
+    }
+    return envs;
+  }
+
+  /** 1. Measures, tiers and lets for every partner in one period. */
+  private evaluateEnvs(period: Period, partners: readonly PartnerRow[], idx: RunIndex, pc: PeriodContext): Map<string, PartnerEnv> {
+    const envs = new Map<string, PartnerEnv>();
+    const start = formatDate(firstDay(period));
+    const end = formatDate(lastDay(period));
+    for (const partner of partners) {
+      const previous = pc.previous?.get(partner.id);
+      const prevPeriod = pc.prev?.get(partner.id);
+      const env: PartnerEnv = {
+        id: partner.id,
+        attrs: partner.attrs,
+        vals: Object.create(this.plan.constants) as Record<string, Value>,
+        ...(previous ? { prev: previous.vals } : {}),
+        run: pc.links,
+      };
+      env.vals[PERIOD_START] = start;
+      env.vals[PERIOD_END] = end;
       for (const cs of this.plan.steps) {
         const at: { ev?: EventRow } = {};
         try {
-          env.vals[cs.step.name] = this.evaluateStep(cs, env, period, idx, at);
+          const v = this.evaluateStep(cs, env, period, idx, at);
+          env.vals[cs.step.name] = cs.step.kind === 'tier' && cs.step.down ? heldLevel(cs.step, v as number, env, prevPeriod, pc.newYear) : v;
         } catch (e) {
           // Like a rule's errors, a measure's, tier's or let's name what it was evaluating.
           const what = `${cs.step.kind} ${cs.step.name}`;
@@ -327,13 +422,7 @@ export class Evaluator {
     const step = cs.step;
     const ctx: Ctx = { p: env };
     if (step.kind === 'let') return cs.fns.value!(ctx);
-    if (step.kind === 'tier') {
-      const v = cs.fns.by!(ctx);
-      let level = 0;
-      const th = cs.fns.thresholds!;
-      for (let i = 0; i < th.length; i++) if (compareValues(step.byKind === 'level' ? 'level' : step.byKind === 'date' || step.byKind === 'str' ? 'str' : 'num', v, th[i]!(ctx)) >= 0) level = i + 1;
-      return level;
-    }
+    if (step.kind === 'tier') return this.tierLevel(step, cs, ctx);
     const { from, to } = this.windowOf(step, period);
     if (idx.isLocal(step.name)) return idx.aggregated(step.name, env.id, from, to, ctx);
     const rows = idx.eventsOf(step.event, env.id, from, to);
@@ -398,6 +487,15 @@ export class Evaluator {
     }
   }
 
+  /** A tier's level: the highest whose threshold its `by` reaches. */
+  private tierLevel(step: CompiledStep['step'] & { kind: 'tier' }, cs: CompiledStep, ctx: Ctx): number {
+    const v = cs.fns.by!(ctx);
+    let level = 0;
+    const th = cs.fns.thresholds!;
+    for (let i = 0; i < th.length; i++) if (compareValues(step.byKind === 'level' ? 'level' : step.byKind === 'date' || step.byKind === 'str' ? 'str' : 'num', v, th[i]!(ctx)) >= 0) level = i + 1;
+    return level;
+  }
+
   /**
    * 2. `for each EVENT` rules: those evaluated in pass 1 (`early`) and in pass 2 (`late`), now that
    * every period's partner values are known, gathered per period and rule.
@@ -419,7 +517,7 @@ export class Evaluator {
       // `once`: the winning event of each partner (and period), now that all are known.
       part.candidates.forEach((byKey, ri) => {
         const rule = rules[ri]!;
-        for (const { row, period } of byKey.values()) {
+        for (const { row, period, key } of byKey.values()) {
           const pi = index.get(period);
           if (pi === undefined) continue;
           const env = envs[pi]!.get(row.partner);
@@ -429,12 +527,45 @@ export class Evaluator {
           } catch (e) {
             throw wrapEvalError(e, rule.spec.name, `${(rule.spec.scope as { event: string }).event} ${JSON.stringify(row.id)} of partner ${JSON.stringify(row.partner)}`);
           }
-          if (!rule.spec.once!.perPeriod) state.onceWhen[ri]!.set(row.partner, period);
+          if (key !== undefined) {
+            const byPartner = state.onceKeys[ri]!;
+            let keys = byPartner.get(row.partner);
+            if (!keys) byPartner.set(row.partner, (keys = new Map()));
+            const when = keys.get(key);
+            if (when === undefined || period < when) keys.set(key, period);
+          } else if (!rule.spec.once!.perPeriod) state.onceWhen[ri]!.set(row.partner, period);
         }
       });
     }
     return accs;
   }
+}
+
+/**
+ * The order in which a run reads the event kinds: a kind whose records `ref` fields name before the
+ * kinds that name them (§12.3: a streamed folder then knows a kind's valid ids when it checks the
+ * records that name them, without reading it one more time); otherwise the order declared.
+ */
+function scanOrder(artifacts: readonly Artifact[]): string[] {
+  const kinds = [...new Set(artifacts.flatMap((a) => a.events.map((e) => e.name)))];
+  const targets = new Map<string, Set<string>>();
+  for (const a of artifacts) {
+    for (const ev of a.events) {
+      for (const f of ev.fields) if (typeof f.type === 'object' && 'ref' in f.type) (targets.get(ev.name) ?? targets.set(ev.name, new Set()).get(ev.name)!).add(f.type.ref);
+    }
+  }
+  const out: string[] = [];
+  const done = new Set<string>();
+  const visit = (k: string, depth: number) => {
+    if (done.has(k) || depth > kinds.length) return; // `ref` fields never go in a circle (checked); the bound is for a damaged artifact
+    for (const t of targets.get(k) ?? []) visit(t, depth + 1);
+    if (!done.has(k) && kinds.includes(k)) {
+      done.add(k);
+      out.push(k);
+    }
+  };
+  for (const k of kinds) visit(k, 0);
+  return out;
 }
 
 function toWindow(w: WindowSpec): Window {

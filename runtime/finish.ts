@@ -21,7 +21,9 @@ import { newRuleAcc, type RuleAcc, type RunIndex } from './pass1.js';
 import type { CompiledPot, CompiledRule, Plan } from './plan.js';
 import type { Adjustment, AwardResult, PartnerResult, PartnerRow, PeriodResult } from './results.js';
 import type { RunState } from './run-state.js';
-import { applyBudget, applyPotCap, settleBalance } from './settle.js';
+import { applyBudget, applyFirstCome, applyPotCap, settleBalance } from './settle.js';
+import { awardsToPot } from './first-come.js';
+import { heldNotes } from './memory.js';
 import type { Tracer } from './traces.js';
 
 export interface FinishContext {
@@ -156,7 +158,11 @@ export function finishPeriod(
     }
     pots.forEach((pot, pi) => {
       const b = budgeted[pi];
-      if (b) b.used = applyBudget(pot, b.after, b.adjustments, currency);
+      if (!b) return;
+      // §12.5: a budget served first come first served orders the pot's awards by date.
+      b.used = pot.spec.budgetOrder
+        ? applyFirstCome(pot, b.after, b.adjustments, awardsToPot(rules, awarded, (i) => partners[i]!.id, pi, pTo), currency)
+        : applyBudget(pot, b.after, b.adjustments, currency);
     });
   }
 
@@ -175,7 +181,8 @@ export function finishPeriod(
       if (cs.step.kind === 'tier') tiers[cs.step.name] = cs.step.levels[v as number] ?? '';
       else values[cs.step.name] = { value: v, u: ctx.plan.kinds.get(cs.step.name) ?? 'num' };
     }
-    const res: PartnerResult = { id: pid, tiers, values, pots: {}, awards: [], unfired: [] };
+    const held = heldNotes(a.steps, env);
+    const res: PartnerResult = { id: pid, tiers, values, pots: {}, awards: [], unfired: [], ...(held ? { held } : {}) };
     for (const rule of rules) {
       const acc = awarded[rule.index]!.acc(i);
       if (!acc) continue;

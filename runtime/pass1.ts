@@ -22,6 +22,8 @@ export interface RuleAcc {
   eventCount: number;
   rank?: number;
   qualifying?: number;
+  /** Every event's award, for a rule that awards to a pot served first come first served (§12.5). */
+  all?: { date: string; id: string; amounts: Num[] }[];
 }
 
 export function newRuleAcc(rule: CompiledRule): RuleAcc {
@@ -49,6 +51,12 @@ export function addEventAward(rule: CompiledRule, accs: Map<string, RuleAcc>, ct
   }
   acc.eventCount++;
   keepFirst(acc.events, { row: r, amounts });
+  if (rule.keepAll) (acc.all ??= []).push({ date: r.date, id: r.id, amounts });
+}
+
+/** The text of a `once per partner and FIELD` key (§12.2): values that are equal have one text. */
+export function onceKeyText(v: Value): string {
+  return typeof v === 'object' ? N.toText(v) : String(v);
 }
 
 const TRACE_EVENTS = 10;
@@ -71,8 +79,8 @@ function keepFirst(list: { row: EventRow; amounts: Num[] }[], item: { row: Event
 export class EventAwards {
   /** period → rule index → partner → accumulated awards. */
   readonly awards = new Map<string, Map<string, RuleAcc>[]>();
-  /** Per rule index, for `once` rules: the best candidate event per partner (or per period and partner). */
-  readonly candidates = new Map<number, Map<string, { row: EventRow; period: string }>>();
+  /** Per rule index, for `once` rules: the best candidate event per partner (or per period and partner; and per key, §12.2). */
+  readonly candidates = new Map<number, Map<string, { row: EventRow; period: string; key?: string }>>();
   private readonly byKind = new Map<string, CompiledRule[]>();
   private readonly periodByMonth = new Map<number, string>();
   private readonly ctx: Ctx = { p: undefined as unknown as PartnerEnv };
@@ -116,11 +124,13 @@ export class EventAwards {
       try {
         if (rule.where && !rule.where(ctx)) continue;
         if (spec.once) {
-          const key = spec.once.perPeriod ? `${period}\u0000${r.partner}` : r.partner;
+          let key = spec.once.perPeriod ? `${period}\u0000${r.partner}` : r.partner;
+          const value = rule.onceKey ? onceKeyText(rule.onceKey(ctx)) : undefined;
+          if (value !== undefined) key += `\u0001${value}`;
           let byKey = this.candidates.get(ri);
           if (!byKey) this.candidates.set(ri, (byKey = new Map()));
           const best = byKey.get(key);
-          if (!best || byDateId(r, best.row) < 0) byKey.set(key, { row: r, period });
+          if (!best || byDateId(r, best.row) < 0) byKey.set(key, { row: r, period, ...(value !== undefined ? { key: value } : {}) });
           continue;
         }
         let perRule = this.awards.get(period);

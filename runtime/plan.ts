@@ -6,11 +6,13 @@
  * integer fast path where it applies, and the `for each EVENT` rules evaluated there too.
  */
 import type { Artifact, IR, PotSpec, RuleSpec, Step, ValueKind } from './artifact.js';
-import { compileIR, probed, type CoverageProbe, type Ctx, type Fn, type Value } from './compile-ir.js';
+import { compileIR, probed, type CompileEnv, type CoverageProbe, type Ctx, type Fn, type Value } from './compile-ir.js';
 import { compileInt, type IntFn } from './compile-int.js';
 import { wrapEvalError } from './errors.js';
 import * as N from './num.js';
+import { monthsPer } from '../core/periods.js';
 import type { Num } from './num.js';
+import type { CompiledRunning } from './running.js';
 
 export interface CompiledStep {
   step: Step;
@@ -26,6 +28,10 @@ export interface CompiledRule {
   awards: { pot: string; amount: Fn; ir: IR }[];
   cap?: Fn;
   potIndex: number[];
+  /** `once per partner and FIELD` (§12.2): the field's value. */
+  onceKey?: Fn;
+  /** It awards to a pot whose budget is served first come first served (§12.5): its accumulators keep every event's award. */
+  keepAll?: boolean;
   /** Coverage's hook: told when the rule's cap bound (set only when the plan has a probe). */
   capped?: (ctx: Ctx) => void;
 }
@@ -81,6 +87,20 @@ export class Plan {
   /** The earliest month (a month number) any window can reach from the first period, and how many months a run's store holds at first. */
   readonly monthBase: number;
   readonly monthCap: number;
+  /** How expressions compile (levels, event-level lets): for traces, which compile parts of the program again. */
+  readonly compileEnv: CompileEnv;
+  /** Running totals (§12.2), all and by the event kind they count. */
+  readonly running: CompiledRunning[];
+  readonly runningByKind = new Map<string, CompiledRunning[]>();
+  /** Event kinds read through `ref` fields (§12.3): the first pass keeps their records by id. */
+  readonly derefKinds = new Set<string>();
+  /** Whether an expression reads `previous NAME` (§12.3): the values before the program are then computed. */
+  readonly usesPrevious: boolean;
+  /**
+   * The value of each measure, tier and let's kind where nothing is known (what `previous` reads
+   * inside the values before the program); a constant is the same in every period.
+   */
+  readonly defaults: Record<string, Value>;
 
   /**
    * `probe`: compile for a run that records coverage (`CoverageProbe`): lookups, bands and each
@@ -93,7 +113,9 @@ export class Plan {
   ) {
     const a = artifact;
     this.levels = new Map(a.tiers.map((t) => [t.name, t.levels]));
-    const env = { levels: this.levels, ...(probe ? { probe } : {}) };
+    const eventLets = new Map((a.eventLets ?? []).map((l) => [l.name, l.value]));
+    const env: CompileEnv = { levels: this.levels, eventLets, ...(probe ? { probe } : {}) };
+    this.compileEnv = env;
     const c = (ir: IR) => compileIR(ir, env);
     const constCtx: Ctx = { p: { id: '', attrs: {}, vals: this.constants } };
     for (const k of a.constants) {
@@ -158,14 +180,31 @@ export class Plan {
       awards: spec.awards.map((aw, ai) => ({ pot: aw.pot, amount: probe && ai === 0 ? probed(c(aw.amount), probe, spec, 0) : c(aw.amount), ir: aw.amount })),
       ...(spec.cap ? { cap: c(spec.cap.amount) } : {}),
       potIndex: spec.awards.map((aw) => potIdx.get(aw.pot) ?? -1),
+      ...(spec.once?.key ? { onceKey: c(spec.once.key) } : {}),
+      ...(spec.awards.some((aw) => a.pots.find((p) => p.name === aw.pot)?.budgetOrder) ? { keepAll: true } : {}),
       ...(probe && spec.cap ? { capped: (ctx: Ctx) => probe.reach(spec, 1, ctx) } : {}),
     }));
+    this.running = (a.running ?? []).map((spec, index) => ({ index, spec, ...(spec.arg ? { arg: c(spec.arg) } : {}), ...(spec.where ? { where: c(spec.where) } : {}) }));
+    for (const r of this.running) this.runningByKind.set(r.spec.event, [...(this.runningByKind.get(r.spec.event) ?? []), r]);
+    let usesPrevious = false;
+    walkIR(a, (x) => {
+      if (x.k === 'deref') this.derefKinds.add(x.kind);
+      if (x.k === 'prev') usesPrevious = true;
+    });
+    this.usesPrevious = usesPrevious;
+    this.defaults = Object.create(this.constants) as Record<string, Value>;
+    for (const st of a.steps) {
+      const kind = st.kind === 'measure' ? st.value : st.kind === 'tier' ? 'level' : st.valueKind;
+      this.defaults[st.name] = kind === 'num' || kind === 'money' ? N.ZERO : kind === 'bool' ? false : kind === 'level' ? 0 : kind === 'date' ? a.program.start : '';
+    }
 
     // What pass 1 can do: what uses only the event, the partner's attributes and constants.
     const constantNames = new Set(a.constants.map((k) => k.name));
-    const local = (ir: IR | undefined) => !ir || irRefs(ir).every((n) => constantNames.has(n));
+    const local = (ir: IR | undefined) => !ir || irLocal(ir, constantNames, eventLets);
     const eventRules = this.rules.filter((r) => r.spec.scope.kind === 'each-event');
-    this.earlyRules = eventRules.filter((r) => local(r.spec.scope.where) && r.spec.awards.every((aw) => local(aw.amount)) && local(r.spec.cap?.amount));
+    this.earlyRules = eventRules.filter(
+      (r) => local(r.spec.scope.where) && r.spec.awards.every((aw) => local(aw.amount)) && local(r.spec.cap?.amount) && local(r.spec.once?.key),
+    );
     this.lateRules = eventRules.filter((r) => !this.earlyRules.includes(r));
     const fieldScales = new Map(
       a.events.map((ev) => [ev.name, new Map(ev.fields.flatMap((f) => (f.type === 'money' ? [[f.name, digits] as const] : f.type === 'integer' ? [[f.name, 0] as const] : [])))]),
@@ -187,7 +226,7 @@ export class Plan {
       };
       if (st.arg && (st.op === 'sum' || st.op === 'average') && !probe) {
         const scales = fieldScales.get(st.event);
-        const intArg = compileInt(st.arg, { fieldScale: (f) => scales?.get(f), general: (x) => compileIR(x, env) });
+        const intArg = compileInt(st.arg, { fieldScale: (f) => scales?.get(f), general: (x) => compileIR(x, env), eventLet: (n) => eventLets.get(n) });
         if (intArg) m.intArg = intArg;
       }
       this.local.set(st.name, m);
@@ -199,7 +238,7 @@ export class Plan {
     for (const m of this.local.values()) if ((m.intArg && (m.step.op === 'sum' || m.step.op === 'average')) || m.step.op === 'count') m.slot = slots++;
     this.slots = slots;
     // The earliest month any window can reach from the first period, and the months a run spans.
-    const periodMonths = a.program.period === 'month' ? 1 : a.program.period === 'quarter' ? 3 : 12;
+    const periodMonths = monthsPer(a.program.period);
     let lookback = 12;
     for (const m of this.local.values()) {
       const w = m.step.window;
@@ -218,6 +257,41 @@ export function monthNumber(date: string): number {
   return y * 12 + (date.charCodeAt(5) - 48) * 10 + (date.charCodeAt(6) - 48) - 1;
 }
 
+/** Every IR node of a value (the artifact, a step, an expression), parents first. */
+export function walkIR(root: unknown, visit: (ir: IR) => void): void {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (Array.isArray(x)) for (let i = x.length - 1; i >= 0; i--) stack.push(x[i]);
+    else if (x && typeof x === 'object') {
+      const o = x as Record<string, unknown>;
+      if (typeof o['k'] === 'string') visit(o as unknown as IR);
+      for (const v of Object.values(o)) if (v && typeof v === 'object') stack.push(v);
+    }
+  }
+}
+
+/**
+ * Whether an expression uses only the event, the partner's attributes and constants (pass 1 can
+ * evaluate it): no partner-level value, no previous value or value at a date, no running total
+ * (known after pass 1), no record read through a `ref` (its index is complete after pass 1), no
+ * bound of the period (`period.start`, §12.4: different in every period). An event-level let is looked into.
+ */
+export function irLocal(ir: IR, constants: ReadonlySet<string>, eventLets: ReadonlyMap<string, IR>, seen = new Set<string>()): boolean {
+  let local = true;
+  walkIR(ir, (x) => {
+    if (!local) return;
+    if (x.k === 'ref') local = constants.has(x.name);
+    else if (x.k === 'prev' || x.k === 'at' || x.k === 'running' || x.k === 'deref' || x.k === 'period') local = false;
+    else if (x.k === 'elet' && !seen.has(x.name)) {
+      seen.add(x.name);
+      const v = eventLets.get(x.name);
+      local = v !== undefined && irLocal(v, constants, eventLets, seen);
+    }
+  });
+  return local;
+}
+
 /** The names a lowered expression refers to (measures, tiers, lets, constants). */
 export function irRefs(ir: IR): string[] {
   const out: string[] = [];
@@ -226,6 +300,7 @@ export function irRefs(ir: IR): string[] {
     else if (x && typeof x === 'object') {
       const o = x as Record<string, unknown>;
       if (o['k'] === 'ref') out.push(o['name'] as string);
+      if (o['k'] === 'period') out.push(`period.${o['bound'] as string}`); // different in every period: never a constant
       for (const v of Object.values(o)) if (v && typeof v === 'object') walk(v);
     }
   };

@@ -49,6 +49,8 @@ export interface PartnerResult {
   awards: AwardResult[];
   /** Why each rule that gave this partner nothing did not fire (filled when the run was asked to explain). */
   unfired: { rule: string; why: string }[];
+  /** Tiers held up by `down at most N` (§12.3), by tier: why the level is what it is. */
+  held?: Record<string, string>;
 }
 
 export interface PeriodResult {

@@ -5,6 +5,8 @@ import type { Num } from './num.js';
 export class RunState {
   /** Per rule: the partners a `once per partner` rule has awarded, and the period (text) of that award. */
   readonly onceWhen: Map<string, string>[];
+  /** Per rule, for `once per partner and FIELD` (§12.2): per partner, the values awarded and the period of each award. */
+  readonly onceKeys: Map<string, Map<string, string>>[];
   readonly ranks: (Map<string, number> | undefined)[];
   readonly rankCount: number[];
   /** For `for top` rules: the partners each partner is tied with in the current period. */
@@ -14,6 +16,7 @@ export class RunState {
 
   constructor(rules: number, pots: number) {
     this.onceWhen = Array.from({ length: rules }, () => new Map());
+    this.onceKeys = Array.from({ length: rules }, () => new Map());
     this.ranks = Array.from({ length: rules }, () => undefined);
     this.rankCount = Array.from({ length: rules }, () => 0);
     this.ties = Array.from({ length: rules }, () => undefined);

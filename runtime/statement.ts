@@ -205,6 +205,7 @@ export function explainPartner(a: Artifact, r: PeriodResult, partner: string): s
   const out: string[] = [`${a.program.name} — partner ${p.id}, ${r.period}`, ''];
   const tiers = Object.entries(p.tiers);
   if (tiers.length) out.push(`tiers: ${tiers.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  for (const why of Object.values(p.held ?? {})) out.push(`  ${why}`);
   const vals = Object.entries(p.values);
   if (vals.length) out.push(`values: ${vals.map(([k, v]) => `${k} ${format(v.value, v.u, k)}`).join(', ')}`);
   out.push('', 'awards:');

@@ -1,5 +1,5 @@
 /** Runs the `test` blocks of a program (§10): builds each test's data, evaluates, compares expectations. */
-import type { Artifact, TestSpec } from './artifact.js';
+import type { Artifact, FieldSpec, TestSpec } from './artifact.js';
 import { loadData } from './data/load.js';
 import { Evaluator, type PartnerResult, type PeriodResult } from './evaluate.js';
 import { EvalError, type CoverageProbe } from './compile-ir.js';
@@ -47,13 +47,21 @@ export interface TestRunHooks {
   results?: (results: PeriodResult[]) => void;
 }
 
+/** A test record keyed by field names, keyed by the fields' columns instead. */
+function byColumn(fields: readonly FieldSpec[], record: Record<string, string | boolean>): Record<string, string | boolean> {
+  if (!fields.some((f) => f.column !== undefined)) return record;
+  const column = new Map(fields.map((f) => [f.name, f.column ?? f.name]));
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [column.get(k) ?? k, v]));
+}
+
 export function runTest(a: Artifact, t: TestSpec, hooks: TestRunHooks = {}): TestOutcome {
   const failures: TestFailure[] = [];
   const texts: Record<string, string> = {};
-  if (a.partner.declared) texts['partners.json'] = JSON.stringify(t.partners.map((p) => ({ id: p.id, ...p.fields })));
+  // A test's records are data as a data file has them: keyed by the fields' columns (`from "…"`).
+  if (a.partner.declared) texts['partners.json'] = JSON.stringify(t.partners.map((p) => byColumn(a.partner.fields, { id: p.id, ...p.fields })));
   for (const ev of a.events) {
     let n = 0;
-    const rows = t.events.filter((e) => e.event === ev.name).map((e) => ({ id: `${ev.name}-${++n}`, ...e.fields }));
+    const rows = t.events.filter((e) => e.event === ev.name).map((e) => byColumn(ev.fields, { id: `${ev.name}-${++n}`, ...e.fields }));
     texts[`${ev.name}.json`] = JSON.stringify(rows);
   }
   const { input, data } = loadData(a, texts);

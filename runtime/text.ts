@@ -5,8 +5,15 @@ import * as N from './num.js';
 import type { Num } from './num.js';
 import type { CompiledPot } from './plan.js';
 
+/** The decimals a value needs: trailing zeros do not count (an exact sum at scale 4 that is 3,000.0000 needs none). */
 export function scaleOf(v: Num): number {
-  return v instanceof N.Fixed ? v.s : Math.max(0, v.decimalPlaces());
+  if (!(v instanceof N.Fixed)) return Math.max(0, v.decimalPlaces());
+  let { n, s } = v;
+  while (s > 0 && n % 10 === 0) {
+    n /= 10;
+    s--;
+  }
+  return s;
 }
 
 /** Prints a value for people: money with grouping and its currency, levels by name, text quoted. */

@@ -5,10 +5,10 @@
  * the earlier award of a `once` rule.
  */
 import type { IR } from './artifact.js';
-import { compareValues, compileIR, type Ctx, type Fn, type Note, type PartnerEnv, type Value } from './compile-ir.js';
+import { compareValues, compileIR, type Ctx, type EventRow, type Fn, type Note, type PartnerEnv, type Value } from './compile-ir.js';
 import * as N from './num.js';
 import type { Num } from './num.js';
-import { byDateId, type RuleAcc, type RunIndex } from './pass1.js';
+import { byDateId, onceKeyText, type RuleAcc, type RunIndex } from './pass1.js';
 import type { CompiledPot, CompiledRule, Plan } from './plan.js';
 import type { RunState } from './run-state.js';
 import { ordinal, potText, readableNumbers, valueFormatter, type ValueFormatter } from './text.js';
@@ -45,7 +45,7 @@ export class Tracer {
         } catch {
           /* traces never fail a run */
         }
-        if (sub.some((x) => x.kind === 'band')) {
+        if (sub.some((x) => x.kind === 'band' || x.kind === 'interp')) {
           out.push(...this.expandLets(sub, env));
           continue;
         }
@@ -58,15 +58,24 @@ export class Tracer {
   private describeNotes(notes: Note[]): string {
     // (a few notes: arrays searched, no sets made — a statement has a trace per award)
     const parts: string[] = [];
-    // A value that a band note already shows (`x 1,500.00 EUR reaches band …`) is not repeated.
+    // A value that a band or interpolation note already shows (`x 1,500.00 EUR reaches band …`) is
+    // not repeated; a marginal subject is shown whole, then its slices (`revenue 3,000.00 USD,
+    // 1,000.00 USD of it in band "below 1,000 USD" × 1%, …`), so that the slice is not taken for the measure.
     let banded: string[] | undefined;
-    for (const n of notes) if (n.kind === 'band') (banded ??= []).push(n.subject);
+    for (const n of notes) if ((n.kind === 'band' && !n.slice) || n.kind === 'interp') (banded ??= []).push(n.subject);
     for (const n of notes) {
       if (n.kind === 'value' && banded?.includes(n.label)) continue;
+      const rate = n.kind === 'band' ? (n.rateSrc ?? this.format(n.rate, n.rateU)) : '';
       const text =
         n.kind === 'value'
           ? `${n.label} ${this.format(n.value, n.u, n.label)}`
-          : `${n.subject} ${this.format(n.value, n.u)} reaches band "${readableNumbers(n.label)}" → ${n.rateSrc ?? this.format(n.rate, n.rateU)}`;
+          : n.kind === 'interp'
+            ? n.lo === n.hi
+              ? `${n.subject} ${this.format(n.x, n.xu)} is beyond the points: the value at ${readableNumbers(n.lo)} → ${this.format(n.value, n.u)}`
+              : `${n.subject} ${this.format(n.x, n.xu)} is between ${readableNumbers(n.lo)} and ${readableNumbers(n.hi)}: interpolated → ${this.format(n.value, n.u)}`
+            : n.slice
+              ? `${this.format(n.value, n.u)} of ${n.subject} in band "${readableNumbers(n.label)}" × ${rate}`
+              : `${n.subject} ${this.format(n.value, n.u)} reaches band "${readableNumbers(n.label)}" → ${rate}`;
       if (!parts.includes(text)) parts.push(text);
     }
     return parts.join(', ');
@@ -147,6 +156,8 @@ export class Tracer {
         if (rows.length === 0) return `no ${scope.event} event in ${period}`;
         const earlier = once();
         if (earlier) return earlier;
+        const keyed = this.onceKeys(rule, env, rows, state, period);
+        if (keyed) return keyed;
         if (rule.where) {
           const first = rows.reduce((a, b) => (byDateId(b, a) < 0 ? b : a));
           return `${rows.length} ${scope.event} event${rows.length === 1 ? '' : 's'} in ${period}, none where ${scope.where?.src ?? 'the condition holds'}; e.g. ${first.id}: ${this.explainFalse(scope.where!, rule.where, { p: env, ev: first })}`;
@@ -167,9 +178,32 @@ export class Tracer {
     }
   }
 
+  /**
+   * `once per partner and FIELD` (§12.2): when every qualifying event of the period has a value
+   * awarded in an earlier period, which values and when.
+   */
+  private onceKeys(rule: CompiledRule, env: PartnerEnv, rows: readonly EventRow[], state: RunState, period: string): string | undefined {
+    const spec = rule.spec;
+    if (!rule.onceKey || !spec.once || spec.once.perPeriod || spec.scope.kind !== 'each-event') return undefined;
+    const awarded = state.onceKeys[rule.index]?.get(env.id);
+    const keys = new Map<string, string>();
+    for (const ev of rows) {
+      const ctx: Ctx = { p: env, ev };
+      if (rule.where && !rule.where(ctx)) continue;
+      const k = onceKeyText(rule.onceKey(ctx));
+      const when = awarded?.get(k);
+      if (when === undefined || when >= period) return undefined;
+      keys.set(k, when);
+    }
+    if (keys.size === 0) return undefined;
+    const name = spec.once.key?.src ?? 'the field';
+    const list = [...keys].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, when]) => `${k} in ${when}`);
+    return `once per partner and ${name}: every ${name} of its ${spec.scope.event} events in ${period} was awarded before (${list.join(', ')})`;
+  }
+
   /** Why a condition is false, with the values that made it so. */
   private explainFalse(ir: IR, fn: Fn | undefined, ctx: Ctx): string {
-    const env = { levels: this.plan.levels };
+    const env = this.plan.compileEnv;
     const f = fn ?? compileIR(ir, env);
     const val = (x: IR): Value => compileIR(x, env)(ctx);
     const desc = (x: IR): string => {
@@ -189,6 +223,13 @@ export class Tracer {
         return ir.args.map((x) => this.explainFalse(x, undefined, ctx)).join(', and ');
       case 'not':
         return `${ir.a.src ?? 'the condition'} holds`;
+      case 'if': {
+        // The branch taken was false: why; when it is a literal (`… else false`), why it was taken.
+        const c = val(ir.c) === true;
+        const taken = c ? ir.a : ir.b;
+        if (taken.k === 'bool') return c ? `${ir.c.src ?? 'the condition'} holds` : this.explainFalse(ir.c, undefined, ctx);
+        return this.explainFalse(taken, undefined, ctx);
+      }
       case 'cmp': {
         const c = compareValues(ir.t, val(ir.a), val(ir.b));
         const rel = ir.t === 'num' || ir.t === 'level' || (ir.t === 'str' && ir.a.u === 'date') ? (c < 0 ? '<' : c > 0 ? '>' : '=') : c === 0 ? '=' : '≠';

@@ -420,6 +420,8 @@ function strSource(ir: IR, env: VecEnv, literals: readonly string[]): StrSource 
     const f = fieldOf(env, ir.f);
     if (!f) return undefined;
     const index = f.index;
+    // a `ref` field (§12.3): its kind is never read on bytes (`KindStream.columnar`); no kernel reads it
+    if (typeof f.type === 'object' && 'ref' in f.type) return undefined;
     if (typeof f.type === 'object') {
       const members = f.type.enum;
       env.need(ir.f, { as: 'code' });

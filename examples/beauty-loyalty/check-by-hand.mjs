@@ -1,6 +1,7 @@
 // An independent recomputation of every member-quarter from data/, in integer cents and plain JS,
 // compared with expected/: status (best of year-to-date and last year), points (rate by the status
-// at the start of the quarter, rounded down once a quarter) and the welcome gift. `node check-by-hand.mjs`
+// at each purchase: the year's qualifying spend on the purchases before it, in (date, id) order, or
+// last year's; rounded down once a quarter) and the welcome gift. `node check-by-hand.mjs`
 import { readFileSync } from 'node:fs';
 
 const rows = (f) => {
@@ -10,7 +11,10 @@ const rows = (f) => {
 };
 const cents = (s) => Number(s.replace('.', ''));
 const members = rows('partners.csv');
-const lines = rows('purchase.csv').filter((p) => p.category !== 'giftcard');
+// In (date, id) order, as the language orders events.
+const lines = rows('purchase.csv')
+  .filter((p) => p.category !== 'giftcard')
+  .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 const quarterOf = (d) => `${d.slice(0, 4)}-Q${Math.floor((Number(d.slice(5, 7)) - 1) / 3) + 1}`;
 const level = (c) => (c >= 100_000 ? 'Rouge' : c >= 35_000 ? 'VIB' : 'Insider');
 const gifted = new Set();
@@ -26,8 +30,15 @@ for (const q of ['2025-Q1', '2025-Q2', '2025-Q3', '2025-Q4', '2026-Q1', '2026-Q2
     const now = sum((p) => quarterOf(p.date) === q);
     const lastYear = sum((p) => p.date.startsWith(String(Number(year) - 1)));
     const status = level(Math.max(before + now, lastYear));
-    const rate4 = { Insider: 4, VIB: 5, Rouge: 6 }[level(Math.max(before, lastYear))]; // rate × 4
-    const points = Math.floor(mine.filter((p) => quarterOf(p.date) === q).reduce((a, p) => a + Math.floor(cents(p.amount) / 100) * rate4, 0) / 4);
+    // rate × 4 at each purchase: the year's spend on the purchases before it (they are in order)
+    let running = before;
+    let points4 = 0;
+    for (const p of mine.filter((x) => quarterOf(x.date) === q)) {
+      const rate4 = { Insider: 4, VIB: 5, Rouge: 6 }[level(Math.max(running, lastYear))];
+      points4 += Math.floor(cents(p.amount) / 100) * rate4;
+      running += cents(p.amount);
+    }
+    const points = Math.floor(points4 / 4);
     const gift = status === 'Rouge' && !gifted.has(m.id) ? 1 : 0;
     if (gift) gifted.add(m.id);
     const e = expected.partners.find((x) => x.id === m.id);

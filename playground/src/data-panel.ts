@@ -154,7 +154,7 @@ export function createDataPanel(app: App): DataPanel {
     const probs = cellProblems(file);
     const first = page * PAGE;
     const rows = table.rows.slice(first, first + PAGE);
-    const typeText = (t: FieldKind | undefined) => (t === undefined ? 'not declared: ignored' : typeof t === 'object' ? `one of ${t.enum.join(', ')}` : t);
+    const typeText = (t: FieldKind | undefined) => (t === undefined ? 'not declared: ignored' : typeof t === 'object' ? ('ref' in t ? `the id of a record of ${t.ref}` : `one of ${t.enum.join(', ')}`) : t);
     const head = h(
       'tr',
       {},

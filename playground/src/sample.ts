@@ -64,10 +64,13 @@ export function generateSample(schema: ProgramSchema, opts: SampleOptions): Reco
     const m = 10 ** digits;
     return (Math.max(1, Math.round(v * m)) / m).toFixed(digits);
   };
+  // Event ids are the kind's initial and a number (below), so a `ref` field names one of them.
+  const width = Math.max(4, String(nEvents).length);
+  const refId = (kind: string) => (nEvents === 0 ? '' : `${kind.slice(0, 1).toUpperCase()}${pad(1 + Math.floor(r() * nEvents), width)}`);
   /** A value drawn as below, or, when the field declares a range that it falls outside, one drawn within the range. */
   const value = (file: string, f: FieldSchema, i: number, scale: number): string => {
     const v = draw(file, f, i, scale);
-    return f.range ? withinRange(v, f, f.range) : v;
+    return f.range && v !== '' ? withinRange(v, f, f.range) : v;
   };
   const withinRange = (v: string, f: FieldSchema, range: { min: string; max: string }): string => {
     if (f.type === 'date') {
@@ -89,7 +92,9 @@ export function generateSample(schema: ProgramSchema, opts: SampleOptions): Reco
   };
   const draw = (file: string, f: FieldSchema, i: number, scale: number): string => {
     const t = f.type;
-    if (typeof t === 'object') return pick(t.enum);
+    // A field with a default is left empty now and then: the default stands in (§12.1).
+    if (f.optional && r() < 0.2) return '';
+    if (typeof t === 'object') return 'ref' in t ? refId(t.ref) : pick(t.enum);
     switch (t) {
       case 'money':
         return money(scale);
@@ -102,12 +107,12 @@ export function generateSample(schema: ProgramSchema, opts: SampleOptions): Reco
       case 'date':
         return formatDate(startDay + Math.floor(r() * span));
       default: {
-        const hinted = schema.textHints[`${file}.${f.name}`];
+        const hinted = schema.textHints[`${file}.${f.field}`];
         if (hinted?.length && r() < 0.45) return pick(hinted);
-        const words = WORDS[f.name.toLowerCase()];
+        const words = WORDS[f.field.toLowerCase()];
         if (words) return pick(words);
         if (hinted?.length) return pick(hinted);
-        return `${f.name}-${1 + Math.floor(r() * 8)}`;
+        return `${f.field}-${1 + Math.floor(r() * 8)}`;
       }
     }
   };
@@ -117,21 +122,20 @@ export function generateSample(schema: ProgramSchema, opts: SampleOptions): Reco
     const columns = t.fields.map((f) => f.name);
     const rows: string[][] = [];
     if (t.kind === 'partner') {
-      ids.forEach((id, i) => rows.push(t.fields.map((f) => (f.name === 'id' ? id : value(t.file, f, i, 1)))));
+      ids.forEach((id, i) => rows.push(t.fields.map((f) => (f.field === 'id' ? id : value(t.file, f, i, 1)))));
     } else {
       // Events go to partners in proportion to their size; ids are the kind's initial and a number.
       const total = size.reduce((a, b) => a + b, 0);
       const prefix = t.file.slice(0, 1).toUpperCase();
-      const width = Math.max(4, String(nEvents).length);
       for (let i = 0; i < nEvents; i++) {
         let x = r() * total;
         let p = 0;
         while (p < ids.length - 1 && x >= size[p]!) x -= size[p++]!;
         rows.push(
           t.fields.map((f) => {
-            if (f.name === 'id') return '';
-            if (f.name === 'partner') return ids[p]!;
-            if (f.name === 'date') return formatDate(startDay + Math.floor(r() * span));
+            if (f.field === 'id') return '';
+            if (f.field === 'partner') return ids[p]!;
+            if (f.field === 'date') return formatDate(startDay + Math.floor(r() * span));
             return value(t.file, f, i, Math.sqrt(size[p]!));
           }),
         );

@@ -4,11 +4,17 @@ import type { Const } from '../../compiler/consts.js';
 import { formatDecimal } from '../../core/decimal.js';
 import { walkExpr, type Expr } from '../../language/syntax.js';
 
-export type FieldKind = 'text' | 'integer' | 'decimal' | 'money' | 'date' | 'boolean' | { enum: string[] };
+/** `{ ref: KIND }`: the id of a record of another event kind (§12.3). */
+export type FieldKind = 'text' | 'integer' | 'decimal' | 'money' | 'date' | 'boolean' | { enum: string[] } | { ref: string };
 
 export interface FieldSchema {
+  /** The column as the data file has it: the field's name, or the header it is read from (`from "Net Amount (€)"`). */
   name: string;
+  /** The field's name in the program. */
+  field: string;
   type: FieldKind;
+  /** The field has a default: an empty cell is allowed (and takes it). */
+  optional?: true;
   /** The declared range (`in A..B`): plain decimals or dates, as the artifact keeps them. */
   range?: { min: string; max: string };
 }
@@ -24,7 +30,7 @@ export interface TableSchema {
 export interface ProgramSchema {
   tables: TableSchema[];
   currency: string;
-  period: 'month' | 'quarter' | 'year';
+  period: 'month' | 'quarter' | 'half' | 'year';
   start: string;
   end?: string;
   /**
@@ -38,6 +44,7 @@ export interface ProgramSchema {
 function fieldKind(t: import('../../language/syntax.js').TypeRef | undefined, fallback: FieldKind): FieldKind {
   if (!t) return fallback;
   if (t.kind === 'EnumType') return { enum: t.members.map((m) => m.value) };
+  if (t.kind === 'RefType') return { ref: t.event.name };
   const n = t.name.name;
   return n === 'text' || n === 'integer' || n === 'decimal' || n === 'money' || n === 'date' || n === 'boolean' ? n : 'text';
 }
@@ -46,31 +53,23 @@ function boundText(x: Const): string {
   return x.kind === 'num' ? formatDecimal(x.value) : String(x.value);
 }
 
-function fieldSchema(f: FieldInfo): FieldSchema {
-  return { name: f.name, type: fieldKind(f.decl?.type, 'text'), ...(f.range ? { range: { min: boundText(f.range.min), max: boundText(f.range.max) } } : {}) };
+/** A field as a column of its data file: implicit fields keep their own type; declared ones their declared type, default and range. */
+function column(f: FieldInfo): FieldSchema {
+  const type: FieldKind = f.implicit ? (f.name === 'date' ? 'date' : 'text') : fieldKind(f.decl?.type, 'text');
+  return {
+    name: f.column,
+    field: f.name,
+    type,
+    ...(f.default && !f.implicit ? { optional: true as const } : {}),
+    ...(f.range && !f.implicit ? { range: { min: boundText(f.range.min), max: boundText(f.range.max) } } : {}),
+  };
 }
 
 export function programSchema(c: CheckedProgram): ProgramSchema {
   const tables: TableSchema[] = [];
-  if (c.partner.declared) {
-    tables.push({
-      file: 'partners',
-      kind: 'partner',
-      fields: [{ name: 'id', type: 'text' }, ...[...c.partner.fields.values()].filter((f) => !f.implicit).map(fieldSchema)],
-    });
-  }
-  for (const ev of c.events.values()) {
-    tables.push({
-      file: ev.name,
-      kind: 'event',
-      fields: [
-        { name: 'id', type: 'text' },
-        { name: 'partner', type: 'text' },
-        { name: 'date', type: 'date' },
-        ...[...ev.fields.values()].filter((f) => !f.implicit).map(fieldSchema),
-      ],
-    });
-  }
+  // Implicit fields first (`id`; events: `id`, `partner`, `date`), as the checker lists them.
+  if (c.partner.declared) tables.push({ file: 'partners', kind: 'partner', fields: [...c.partner.fields.values()].map(column) });
+  for (const ev of c.events.values()) tables.push({ file: ev.name, kind: 'event', fields: [...ev.fields.values()].map(column) });
   const textHints: Record<string, string[]> = {};
   const moneyHints = new Set<string>();
   const addHint = (key: string, v: string) => {

@@ -111,6 +111,8 @@ export function symbolAt(c: CheckedProgram, offset: number): { sym: Sym; span: S
         return { kind: 'partnerField', name: s.field };
       case 'eventField':
         return { kind: 'eventField', event: s.event, name: s.field };
+      case 'path':
+        return s.target.kind === 'let' ? { kind: 'let', name: s.target.name } : { kind: 'eventField', event: s.target.event, name: s.target.field };
     }
   };
   for (const [node, s] of c.refs) {
@@ -118,6 +120,16 @@ export function symbolAt(c: CheckedProgram, offset: number): { sym: Sym; span: S
     if (node.kind === 'Field') {
       if (within(node.object.span, offset)) {
         if (s.kind === 'eventField') offer(node.object.span, { kind: 'event', name: s.event });
+        // a path (§12.3) starts at an event kind, or at a `ref` field of the event in scope
+        if (s.kind === 'path') offer(node.object.span, node.object.name === s.event ? { kind: 'event', name: s.event } : { kind: 'eventField', event: s.event, name: node.object.name });
+        if (s.kind === 'let') offer(node.object.span, { kind: 'event', name: node.object.name });
+      } else if (s.kind === 'path' && node.via?.some((h) => within(h.span, offset))) {
+        // each `ref` field between: a field of the kind before it
+        const start = node.object.name === s.event ? 0 : 1;
+        node.via.forEach((h, i) => {
+          const owner = i + start === 0 ? s.event : s.hops[i + start - 1]?.event;
+          if (owner) offer(h.span, { kind: 'eventField', event: owner, name: h.name });
+        });
       } else offer(node.field.span, fromRef(s));
     } else offer(node.span, fromRef(s));
   }
@@ -139,7 +151,10 @@ export function symbolAt(c: CheckedProgram, offset: number): { sym: Sym; span: S
         break;
       case 'EventDecl':
         ident(d.name, { kind: 'event', name: d.name.name });
-        for (const f of d.fields) ident(f.name, { kind: 'eventField', event: d.name.name, name: f.name.name });
+        for (const f of d.fields) {
+          ident(f.name, { kind: 'eventField', event: d.name.name, name: f.name.name });
+          if (f.type?.kind === 'RefType' && c.events.has(f.type.event.name)) ident(f.type.event, { kind: 'event', name: f.type.event.name });
+        }
         break;
       case 'PartnerDecl':
         for (const f of d.fields) ident(f.name, { kind: 'partnerField', name: f.name.name });
@@ -148,6 +163,12 @@ export function symbolAt(c: CheckedProgram, offset: number): { sym: Sym; span: S
         for (const cl of d.clauses) {
           if (cl.kind === 'Award' && cl.pot) ident(cl.pot, { kind: 'pot', name: cl.pot.name });
           if (cl.kind === 'ForEachEvent' && cl.event) ident(cl.event, { kind: 'event', name: cl.event.name });
+          // `once per partner and FIELD` (§12.2)
+          if (cl.kind === 'Once' && cl.key) {
+            const key = c.rules.find((r) => r.decl === d)?.onceKey;
+            const sym = key ? fromRef(c.refs.get(key)) : undefined;
+            if (sym) ident(cl.key, sym);
+          }
         }
         break;
       case 'TestDecl':
@@ -164,9 +185,13 @@ export function symbolAt(c: CheckedProgram, offset: number): { sym: Sym; span: S
         }
         break;
     }
-    // Lookup keys that are tier levels.
+    // Lookup keys that are tier levels; the names of `previous NAME` and `NAME at DATE` (§12.3).
     for (const root of declExprs(d))
       walkExpr(root, (e) => {
+        if ((e.kind === 'Previous' || e.kind === 'At') && e.name) {
+          const s = potOrTierOrMeasure(e.name.name);
+          if (s) ident(e.name, s);
+        }
         if (e.kind !== 'Lookup') return;
         const kt = c.types.get(e.key);
         if (kt?.kind !== 'tier') return;
@@ -240,7 +265,8 @@ export function symbolSummary(c: CheckedProgram, sym: Sym): string {
   switch (sym.kind) {
     case 'let': {
       const l = c.lets.get(sym.name);
-      return `**let** ${code(sym.name)}: ${describeType(l?.type)} — ${levelWords(l?.level)}`;
+      const of = l?.event ? ` of each ${code(l.event)} event (read it as ${code(`${l.event}.${sym.name}`)})${l.running ? ', with a running total' : ''}` : '';
+      return `**let** ${code(sym.name)}: ${describeType(l?.type)} — ${levelWords(l?.level)}${of}`;
     }
     case 'measure': {
       const m = c.measures.get(sym.name);
@@ -270,7 +296,8 @@ export function symbolSummary(c: CheckedProgram, sym: Sym): string {
     }
     case 'eventField': {
       const f = c.events.get(sym.event)?.fields.get(sym.name);
-      return `**field** ${code(`${sym.event}.${sym.name}`)}: ${describeType(f?.type)}${f?.implicit ? ' (implicit)' : ''} — ${levelWords('event')}`;
+      const ref = f?.ref ? `, the id of a record of ${code(f.ref)}: read its fields as ${code(`${sym.event}.${sym.name}.FIELD`)}` : '';
+      return `**field** ${code(`${sym.event}.${sym.name}`)}: ${describeType(f?.type)}${f?.implicit ? ' (implicit)' : ''}${ref} — ${levelWords('event')}`;
     }
   }
 }
@@ -306,7 +333,7 @@ interface Tok {
 }
 
 const DECL_SNIPPETS: CompletionItem[] = [
-  { label: 'program', kind: 'snippet', insertText: 'program "${1:Name}" {\n  currency ${2:EUR}\n  period ${3|quarter,month,year|}\n  start ${4:2026-01-01}\n}', snippet: true, detail: 'the program header' },
+  { label: 'program', kind: 'snippet', insertText: 'program "${1:Name}" {\n  currency ${2:EUR}\n  period ${3|quarter,month,half,year|}\n  start ${4:2026-01-01}\n}', snippet: true, detail: 'the program header' },
   { label: 'partner', kind: 'snippet', insertText: 'partner {\n  ${1:region}: ${2:text}\n}', snippet: true, detail: 'partner attributes' },
   { label: 'event', kind: 'snippet', insertText: 'event ${1:sale} {\n  ${2:amount}: ${3:money}\n}', snippet: true, detail: 'an event kind' },
   { label: 'let', kind: 'snippet', insertText: 'let ${1:name} = ${2:1}', snippet: true, detail: 'a named value' },
@@ -324,6 +351,22 @@ const RULE_CLAUSES: CompletionItem[] = [
   { label: 'cap', kind: 'keyword', insertText: 'cap ' },
   { label: 'once per partner', kind: 'keyword' },
   { label: 'once per partner per period', kind: 'keyword' },
+  { label: 'once per partner and', kind: 'snippet', insertText: 'once per partner and ${1:field}', snippet: true, detail: 'the first event per partner and value of a field' },
+];
+
+/** v0.2 expressions (§12.2, §12.3), offered with the names in an expression. */
+const EXPR_SNIPPETS: CompletionItem[] = [
+  { label: 'running sum', kind: 'snippet', insertText: 'running sum ${1:amount}', snippet: true, detail: 'the total of the events before this one (in a for each rule)', sortText: '~running sum' },
+  { label: 'running count', kind: 'snippet', insertText: 'running count', detail: 'how many events came before this one (in a for each rule)', sortText: '~running count' },
+  { label: 'interpolate', kind: 'snippet', insertText: 'interpolate ${1:attainment} { ${2:80%}: ${3:2%}, ${4:120%}: ${5:6%} }', snippet: true, detail: 'linear between points', sortText: '~interpolate' },
+  { label: 'previous', kind: 'keyword', insertText: 'previous ', detail: 'a value in the previous period', sortText: '~previous' },
+  // §12.4: dates
+  { label: 'days between', kind: 'snippet', insertText: 'days between ${1:date} and ${2:period.end}', snippet: true, detail: 'the number of days from one date to another', sortText: '~days between' },
+  { label: 'period.start', kind: 'keyword', detail: 'the first day of the period evaluated', sortText: '~period.start' },
+  { label: 'period.end', kind: 'keyword', detail: 'the last day of the period evaluated', sortText: '~period.end' },
+];
+const TIER_OPTIONS: CompletionItem[] = [
+  { label: 'down at most', kind: 'snippet', insertText: 'down at most ${1:1} level per ${2|year,period|}', snippet: true, detail: 'a level falls at most N levels a period or a year' },
 ];
 
 const HEADER_CLAUSES = ['currency', 'period', 'start', 'end', 'rounding'];
@@ -331,13 +374,14 @@ const POT_OPTIONS: CompletionItem[] = [
   { label: 'rounding', kind: 'keyword', insertText: 'rounding ' },
   { label: 'cap', kind: 'snippet', insertText: 'cap ${1:1_000 EUR} per partner', snippet: true },
   { label: 'budget', kind: 'keyword', insertText: 'budget ' },
+  { label: 'budget … first come first served', kind: 'snippet', insertText: 'budget ${1:10_000 EUR} first come first served', snippet: true, detail: 'awards paid in order while the budget lasts' },
   { label: 'minimum', kind: 'keyword', insertText: 'minimum ' },
   { label: 'denominations', kind: 'keyword', insertText: 'denominations ' },
   { label: 'approval above', kind: 'keyword', insertText: 'approval above ' },
   { label: 'value', kind: 'keyword', insertText: 'value ' },
 ];
-const WINDOWS = ['this period', 'previous period', 'year to date', 'previous year', 'program to date', 'last 4 quarters', 'last 12 months', 'last 2 years'];
-const EXPR_KEYWORDS = ['and', 'or', 'not', 'in', 'if', 'then', 'else', 'true', 'false', 'lookup', 'bands', 'marginal', 'where', 'over', 'by', 'to', 'per', 'below', 'from'];
+const WINDOWS = ['this period', 'previous period', 'year to date', 'half to date', 'previous year', 'program to date', 'last 4 quarters', 'last 12 months', 'last 2 years'];
+const EXPR_KEYWORDS = ['and', 'or', 'not', 'in', 'if', 'then', 'else', 'true', 'false', 'lookup', 'bands', 'marginal', 'where', 'over', 'by', 'to', 'per', 'below', 'from', 'at'];
 const FUNCTIONS = ['floor', 'ceil', 'round', 'min', 'max', 'abs'];
 const AGGREGATES = ['sum', 'count', 'count distinct', 'min', 'max', 'average'];
 const FIELD_TYPES = ['text', 'integer', 'decimal', 'money', 'date', 'boolean'];
@@ -387,11 +431,18 @@ function lineStartBefore(text: string, offset: number): boolean {
   return /^\s*$/.test(text.slice(lineStart, offset));
 }
 
-/** Fields of an event or of partners (`partner`), by the object's name. */
-function fieldsOf(c: CheckedProgram, obj: string): { name: string; type: Type; implicit: boolean }[] {
+/**
+ * Fields of an event or of partners (`partner`), by the object's name; an event's fields include
+ * its event-level lets (§12.2), and a `ref` field (§12.3) leads to the fields of the kind it names.
+ */
+function fieldsOf(c: CheckedProgram, obj: string, via?: string): { name: string; type: Type; implicit: boolean }[] {
   if (obj === 'partner') return [...c.partner.fields.values()];
-  const ev = c.events.get(obj);
-  return ev ? [...ev.fields.values()] : [];
+  let kind = c.events.has(obj) ? obj : undefined;
+  if (!kind) for (const ev of via ? [c.events.get(via)] : c.events.values()) if (ev?.fields.get(obj)?.ref) kind = ev.fields.get(obj)!.ref;
+  const ev = kind ? c.events.get(kind) : undefined;
+  if (!ev) return [];
+  const lets = [...c.lets.values()].filter((l) => l.event === kind).map((l) => ({ name: l.name, type: l.type, implicit: false }));
+  return [...ev.fields.values(), ...lets];
 }
 
 /** The type of the name written just before an operator (`status >=`, `sale.category =`). */
@@ -433,6 +484,7 @@ function nameItems(c: CheckedProgram, event: string | undefined, inMeasure: bool
   for (const f of c.partner.fields.values()) out.push({ label: `partner.${f.name}`, kind: 'field', detail: `partner attribute · ${describeType(f.type)}` });
   for (const f of FUNCTIONS) out.push({ label: f, kind: 'function', insertText: `${f}($1)`, snippet: true, detail: 'function' });
   for (const k of EXPR_KEYWORDS) out.push({ label: k, kind: 'keyword', sortText: `~${k}` });
+  out.push(...EXPR_SNIPPETS);
   return out;
 }
 
@@ -475,7 +527,7 @@ export function complete(r: CompileResult, text: string, offset: number): Comple
   const ev = scopeEvent(c, block);
   const items = ((): CompletionItem[] => {
     if (p1?.image === '.' && p2) {
-      const fs = fieldsOf(c, p2.image);
+      const fs = fieldsOf(c, p2.image, ev);
       return fs.map((f) => ({ label: f.name, kind: 'field' as const, detail: describeType(f.type) }));
     }
     if (kw(p1, 'to') && !kw(p2, 'year', 'program')) return potItems(c);
@@ -486,7 +538,13 @@ export function complete(r: CompileResult, text: string, offset: number): Comple
     if (kw(p1, 'period') && block.decl === 'program') return kwItems(['month', 'quarter', 'year'], 'evaluation period');
     if (kw(p1, 'over')) return kwItems(WINDOWS, 'window');
     if (kw(p1, 'currency')) return kwItems(['EUR', 'USD', 'GBP', 'JPY', 'CHF', 'CAD', 'AUD'], 'ISO 4217');
-    if (p1?.image === ':' && (block.decl === 'event' || block.decl === 'partner') && block.depth === 1) return [...kwItems(FIELD_TYPES, 'field type').map((i) => ({ ...i, kind: 'type' as const })), { label: 'one of', kind: 'keyword', insertText: 'one of "$1"', snippet: true }];
+    if (p1?.image === ':' && (block.decl === 'event' || block.decl === 'partner') && block.depth === 1)
+      return [
+        ...kwItems(FIELD_TYPES, 'field type').map((i) => ({ ...i, kind: 'type' as const })),
+        { label: 'one of', kind: 'keyword', insertText: 'one of "$1"', snippet: true },
+        ...(block.decl === 'event' ? [{ label: 'ref', kind: 'keyword' as const, insertText: 'ref ', detail: 'the id of a record of another event kind' }] : []),
+      ];
+    if (p1?.image === 'ref' && p2?.image === ':' && block.decl === 'event') return eventItems(c);
     if (p1 && ['=', '!=', '<', '<=', '>', '>='].includes(p1.image)) {
       const t = typeOfOperand(c, toks.slice(0, -1), ev);
       const vals = valueItems(t, false);
@@ -504,6 +562,7 @@ export function complete(r: CompileResult, text: string, offset: number): Comple
     if (block.depth === 0 && (atLineStart || !block.decl)) return DECL_SNIPPETS;
     if (block.decl === 'program' && block.depth === 1 && atLineStart) return kwItems(HEADER_CLAUSES);
     if (block.decl === 'payout' && block.depth === 1 && atLineStart) return POT_OPTIONS;
+    if (block.decl === 'tier' && block.depth === 1 && atLineStart) return TIER_OPTIONS;
     if (block.decl === 'rule' && block.depth === 1 && atLineStart) return RULE_CLAUSES;
     if ((block.decl === 'event' || block.decl === 'partner') && block.depth === 1) return [];
     if (block.decl === 'test' && block.depth === 1 && atLineStart) return [{ label: 'period', kind: 'keyword' }, { label: 'partner', kind: 'snippet', insertText: 'partner "${1:P1}" { $2 }', snippet: true }, ...eventItems(c), { label: 'expect', kind: 'snippet', insertText: 'expect "${1:P1}" ${2:pot} = ${3:0}', snippet: true }];

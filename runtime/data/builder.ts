@@ -10,8 +10,8 @@ import { chooseDataFiles, type DataFormat } from './files.js';
 import { IdTable } from './hash.js';
 import { jsonError, jsonStructure, lineAt } from './json.js';
 import { MAX_COLUMNS, MAX_JSON_DEPTH, MAX_LINE_CHARS } from './limits.js';
-import { duplicateId, placeText, problem, reason, show, unknownPartner, type FileStats, type Problem, type Reason, type RecordAt, type RejectedRecord } from './problems.js';
-import { compileSchema, type CompiledSchema, type RecordSchema, type Row, type Value } from './schema.js';
+import { duplicateId, placeText, problem, reason, show, unknownPartner, unknownRecord, type FileStats, type Problem, type Reason, type RecordAt, type RejectedRecord } from './problems.js';
+import { compileSchema, NO_DEFAULT, type CompiledSchema, type RecordSchema, type Row, type Value } from './schema.js';
 
 
 export interface InputDataset {
@@ -235,7 +235,7 @@ export class DatasetBuilder {
       const name = c.names[i];
       const v = c.converters[i](obj[name]);
       if (v instanceof Failure) {
-        if (!(extra.length > 0 && v === MISSING)) reasons.push({ ...v.reason, field: name });
+        if (!(extra.length > 0 && v === MISSING)) reasons.push(withColumn(c, { ...v.reason, field: name }));
       } else partial[name] = v;
     }
     return this.reject(kind, stats, at, partial, reasons, quiet ? extra.length : 0);
@@ -259,7 +259,7 @@ export class DatasetBuilder {
     const c = st.compiled;
     const stats = this.newStats(kind, file);
     const fileIndex = st.files.length - 1;
-    const fast = new FastRow(c, this.sink === undefined || 'partner');
+    let fast: FastRow | undefined;
     let header: string[] | undefined;
     let columnOf: number[] = [];
     let headerBroken: string | undefined;
@@ -280,20 +280,28 @@ export class DatasetBuilder {
           if (index.has(h)) this.fileProblem(file, line, reason('D0102', { column: h }));
           else index.set(h, i);
         });
-        const missing = c.names.filter((n) => !index.has(n));
+        // A field's column is its name, or the header it is mapped to (`from "…"`, §12.1). A field
+        // with a default may have no column: every record then takes the default (D0119, a warning).
+        const absent = c.columns.flatMap((col, i) => (index.has(col) ? [] : [i]));
+        const missing = absent.filter((i) => c.defaults[i] === NO_DEFAULT).map((i) => c.columns[i]);
         const shownHeader = fields.length > 20 ? `${fields.slice(0, 20).join(', ')}, … (${fields.length} columns)` : fields.join(', ');
-        for (const n of missing) this.fileProblem(file, line, reason('D0103', { column: n, header: shownHeader }));
-        const unknown = fields.filter((h) => !c.names.includes(h));
+        for (const i of absent) {
+          const field = c.columns[i] !== c.names[i] ? { field: c.names[i] } : {};
+          if (c.defaults[i] === NO_DEFAULT) this.fileProblem(file, line, reason('D0103', { column: c.columns[i], header: shownHeader, ...field }));
+          else this.fileProblem(file, line, reason('D0119', { column: c.columns[i], ...field }));
+        }
+        const unknown = fields.filter((h) => !c.columns.includes(h));
         if (unknown.length > 0) this.fileProblem(file, line, reason('D0104', { columns: unknown }));
         if (missing.length > 0) headerBroken = `missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}`;
         else if (index.size !== fields.length) headerBroken = 'a column appears twice in the header';
-        columnOf = c.names.map((n) => index.get(n) ?? -1);
+        columnOf = c.columns.map((col) => index.get(col) ?? -1);
+        if (headerBroken === undefined) fast = new FastRow(c, this.sink === undefined || 'partner', columnOf);
         return;
       }
       const h = header!;
       if (!this.next(stats, () => csvRaw(fields))) return;
       const at: RecordAt = { line, n: stats.input };
-      if (headerBroken === undefined && fields.length === h.length) {
+      if (headerBroken === undefined && fields.length === h.length && fast) {
         const r = fast.convert(fields, columnOf);
         if (r !== undefined) {
           this.push(st, fileIndex, at, r, VALID);
@@ -377,12 +385,12 @@ export class DatasetBuilder {
     }
     const o = v as Record<string, unknown>;
     for (const k of Object.keys(o)) {
-      if (!c.names.includes(k) && !unknownKeys.has(k)) {
+      if (!c.columns.includes(k) && !unknownKeys.has(k)) {
         unknownKeys.add(k);
         this.fileProblem(stats.file, at.line, reason('D0113', { key: k }));
       }
     }
-    const rejected = this.add(kind, stats, at, o, extra);
+    const rejected = this.add(kind, stats, at, c.mapped ? byField(c, o) : o, extra);
     if (rejected) rejected.raw = v;
   }
 
@@ -552,6 +560,9 @@ export class DatasetBuilder {
       }
     }
 
+    // 2b. `ref` fields (§12.3), the named kinds first
+    for (const kind of refOrder(this.kinds)) this.checkRefs(this.state(kind));
+
     // 3. results
     const events = new Map<string, EventRow[]>();
     const rejected: RejectedRecord[] = [];
@@ -610,7 +621,8 @@ export class DatasetBuilder {
    * Rejects entry i (valid or already rejected) for one more reason, found by a whole-dataset
    * check. A record that was valid has no raw form yet: `loadDataset` reads it again.
    */
-  private rejectEntry(st: KindState, i: number, why: Reason): void {
+  private rejectEntry(st: KindState, i: number, reason: Reason): void {
+    const why = withColumn(st.compiled, reason);
     const at = this.at(st, i);
     this.problems.push(problem(at, why));
     let r = st.rejected.get(i);
@@ -620,6 +632,41 @@ export class DatasetBuilder {
       st.status[i] = REJECTED;
     }
     r.reasons.push(why);
+  }
+
+  /**
+   * The `ref` fields of a kind (§12.3): each record that is not merged names a valid record of the
+   * field's kind, else it is rejected (D0304, or D0305 when that record was rejected). A named kind
+   * whose file could not be read (missing, broken header) stops the run on that problem alone.
+   */
+  private checkRefs(st: KindState): void {
+    const refs = refFields(st.compiled);
+    if (refs.length === 0) return;
+    for (const { field, kind } of refs) {
+      const target = this.kinds.get(kind);
+      if (!target || target.files.length !== 1 || this.problems.some((p) => p.scope === 'file' && p.severity === 'error' && p.file === target.files[0]!.file)) continue;
+      const { valid, rejected } = this.idsOf(target);
+      const files = target.files.map((f) => f.file).join(', ');
+      for (let i = 0; i < st.n; i++) {
+        if (st.status[i] === MERGED) continue;
+        const id = st.rows[i][field];
+        if (typeof id !== 'string' || valid.has(id)) continue;
+        this.rejectEntry(st, i, unknownRecord(id, kind, field, rejected.get(id), files));
+      }
+    }
+  }
+
+  /** A kind's ids: of its valid records, and of its rejected ones (where the first such record is). */
+  private idsOf(st: KindState): { valid: Set<string>; rejected: Map<string, string> } {
+    const valid = new Set<string>();
+    const rejected = new Map<string, string>();
+    for (let i = 0; i < st.n; i++) {
+      const id = st.rows[i].id;
+      if (typeof id !== 'string') continue;
+      if (st.status[i] === VALID) valid.add(id);
+      else if (st.status[i] === REJECTED && !rejected.has(id)) rejected.set(id, this.place(st, i));
+    }
+    return { valid, rejected };
   }
 
   private resolveDuplicates(st: KindState): void {
@@ -645,6 +692,40 @@ export class DatasetBuilder {
 }
 
 
+/** The `ref` fields of a record schema (§12.3), with the kind each names. */
+export function refFields(c: CompiledSchema): { field: string; kind: string }[] {
+  return c.fields.flatMap((f) => (typeof f.type === 'object' && 'ref' in f.type ? [{ field: f.name, kind: f.type.ref }] : []));
+}
+
+/** Kinds with `ref` fields, each after the kinds it names (they never go in a circle: the checker sees to it). */
+function refOrder(kinds: ReadonlyMap<string, KindState>): string[] {
+  const out: string[] = [];
+  const done = new Set<string>();
+  const visit = (k: string, depth: number): void => {
+    const st = kinds.get(k);
+    if (!st || done.has(k) || depth > kinds.size) return;
+    for (const r of refFields(st.compiled)) visit(r.kind, depth + 1);
+    done.add(k);
+    out.push(k);
+  };
+  for (const k of kinds.keys()) visit(k, 0);
+  return out;
+}
+
+/** A JSON object read by the fields' columns (§12.1: `amount: money from "Net Amount (€)"`), as an object keyed by field names. */
+function byField(c: CompiledSchema, o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < c.names.length; i++) out[c.names[i]] = Object.hasOwn(o, c.columns[i]) ? o[c.columns[i]] : undefined;
+  return out;
+}
+
+/** A reason about a field that is read from another column says the column too. */
+export function withColumn(c: CompiledSchema, r: Reason): Reason {
+  if (r.field === undefined || r.column !== undefined) return r;
+  const i = c.names.indexOf(r.field);
+  return i >= 0 && c.columns[i] !== r.field ? { ...r, column: c.columns[i] } : r;
+}
+
 /** Equal typed values (`10` and `10.00 EUR` are the same amount). */
 export function sameValue(a: Value, b: Value): boolean {
   if (a === b) return true;
@@ -652,9 +733,13 @@ export function sameValue(a: Value, b: Value): boolean {
   return N.cmp(a, b) === 0;
 }
 
-/** Problems and records in the order of their place: by file, then line, then number in the file. */
-export function byPlace<T extends { file: string; line: number; n?: number }>(a: T, b: T): number {
-  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || (a.n ?? 0) - (b.n ?? 0);
+/**
+ * Problems and records in the order of their place: by file, then line, then number in the file
+ * (a rejected record's `n`; a problem's `record` when records share a line, as in a JSON array on
+ * one line, so that the problems of its records are in record order however they were found).
+ */
+export function byPlace<T extends { file: string; line: number; n?: number; record?: number }>(a: T, b: T): number {
+  return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || (a.n ?? a.record ?? 0) - (b.n ?? b.record ?? 0);
 }
 
 /**

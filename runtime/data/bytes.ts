@@ -256,7 +256,8 @@ export class ByteRows {
     const event = c.schema.kind === 'event';
     this.kinds = c.fields.map((f) => {
       const use = needs.get(f.name);
-      if (typeof f.type === 'object') return F_ENUM;
+      // a `ref` field (§12.3) is text on bytes; its kind's files are read as rows (`KindStream.columnar`)
+      if (typeof f.type === 'object') return 'ref' in f.type ? (use?.as === 'literal' ? F_LITERAL : F_TEXT) : F_ENUM;
       switch (f.type) {
         case 'text':
           return f.name === 'id' ? F_ID : f.name === 'partner' && event ? F_PARTNER : use?.as === 'literal' ? F_LITERAL : F_TEXT;
@@ -274,7 +275,7 @@ export class ByteRows {
     });
     this.lists = c.fields.map((f) => {
       const use = needs.get(f.name);
-      return typeof f.type === 'object' ? f.type.enum : use?.as === 'literal' ? use.literals : [];
+      return typeof f.type === 'object' && 'enum' in f.type ? f.type.enum : use?.as === 'literal' ? use.literals : [];
     });
   }
 

@@ -227,7 +227,7 @@ function rangeChecked(convert: Converter, type: FieldType, currency: string, ran
 }
 
 function typeConverter(type: FieldType, currency: string): Converter {
-  if (typeof type === 'object') return enumConverter(type.enum);
+  if (typeof type === 'object') return 'ref' in type ? textConverter() : enumConverter(type.enum);
   switch (type) {
     case 'text':
       return textConverter();

@@ -3,7 +3,7 @@ import { parseDate } from '../../core/periods.js';
 import * as N from '../num.js';
 import { decimalNum, Failure, intNum } from './convert.js';
 import { MAX_FIELD_CHARS } from './limits.js';
-import { rowMaker, type CompiledSchema, type Row, type Value } from './schema.js';
+import { NO_DEFAULT, rowMaker, type CompiledSchema, type Row, type Value } from './schema.js';
 import { stringHash } from './hash.js';
 
 // Column codes of the CSV fast path (see FastRow).
@@ -15,6 +15,8 @@ const C_INTEGER = 4;
 const C_ENUM = 5;
 const C_OTHER = 6;
 const C_PLAIN_DATE = 7;
+/** A field whose column the file does not have (it has a default): every row takes the default. */
+const C_ABSENT = 8;
 
 /** Most distinct values kept per column for sharing strings (partner ids, SKUs, dates) between records. */
 const SHARE_LIMIT = 1 << 16;
@@ -82,6 +84,8 @@ export class FastRow {
   private readonly dates = new Map<number, string>();
   private readonly values: Value[];
   private readonly make: (values: Value[]) => Row;
+  /** Per field: its default's value, for an empty cell; undefined when it has none (an empty cell then fails). */
+  private readonly defaults: (Value | undefined)[];
 
   /**
    * `share`: share repeated strings between rows (worth it for rows kept in memory); `partner`:
@@ -91,10 +95,16 @@ export class FastRow {
   constructor(
     private readonly c: CompiledSchema,
     share: boolean | 'partner' = true,
+    columnOf?: readonly number[],
   ) {
-    this.codes = c.fields.map((f) => {
-      if (f.range) return C_OTHER; // the converter checks the range too
-      if (typeof f.type === 'object') return f.type.enum.length <= 16 ? C_ENUM : C_OTHER;
+    this.defaults = c.defaults.map((d) => (d === NO_DEFAULT ? undefined : d));
+    this.codes = c.fields.map((f, i) => {
+      if (columnOf !== undefined && columnOf[i]! < 0) {
+        if (this.defaults[i] === undefined) throw new Error(`internal: field ${f.name} has no column and no default`);
+        return C_ABSENT;
+      }
+      if (f.range) return C_OTHER; // the converter checks the range too (and gives an empty cell the default)
+      if (typeof f.type === 'object') return 'ref' in f.type ? C_TEXT : f.type.enum.length <= 16 ? C_ENUM : C_OTHER;
       if (f.type === 'text') return f.name === 'id' || (share !== true && !(share === 'partner' && f.name === 'partner')) ? C_TEXT : C_SHARED_TEXT;
       if (f.type === 'date') return share === true ? C_DATE : C_PLAIN_DATE;
       if (f.type === 'decimal' || f.type === 'money') return C_NUMBER;
@@ -102,7 +112,7 @@ export class FastRow {
       return C_OTHER;
     });
     this.pools = c.fields.map(() => new StringPool());
-    this.members = c.fields.map((f) => (typeof f.type === 'object' ? f.type.enum : []));
+    this.members = c.fields.map((f) => (typeof f.type === 'object' && 'enum' in f.type ? f.type.enum : []));
     this.values = c.fields.map(() => '');
     this.make = rowMaker(c.names);
   }
@@ -112,15 +122,26 @@ export class FastRow {
     const codes = this.codes;
     const values = this.values;
     for (let i = 0; i < codes.length; i++) {
+      const code = codes[i];
+      if (code === C_ABSENT) {
+        values[i] = this.defaults[i]!;
+        continue;
+      }
       const cell = cells[columnOf[i]];
-      if (cell.length > MAX_FIELD_CHARS) return undefined;
-      switch (codes[i]) {
+      const len = cell.length;
+      if (len === 0) {
+        // An empty cell is the field's default (§12.1), or fails (every converter refuses it).
+        const d = this.defaults[i];
+        if (d === undefined) return undefined;
+        values[i] = d;
+        continue;
+      }
+      if (len > MAX_FIELD_CHARS) return undefined;
+      switch (code) {
         case C_TEXT:
-          if (cell === '') return undefined;
           values[i] = cell;
           break;
         case C_SHARED_TEXT:
-          if (cell === '') return undefined;
           values[i] = this.pools[i].share(cell);
           break;
         case C_DATE: {

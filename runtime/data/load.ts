@@ -1,18 +1,27 @@
 /** A program's data from texts: its record schemas, and validated input records (`builder.ts`, which already types values as the evaluator reads them) as the evaluator's `Dataset` (`../evaluate.ts`). */
-import type { Artifact } from '../artifact.js';
+import type { Artifact, FieldSpec } from '../artifact.js';
 import type { EventRow, Value } from '../compile-ir.js';
 import type { Dataset } from '../results.js';
 import { loadDataset, type InputDataset } from './builder.js';
 import type { RecordSchema } from './schema.js';
 
 const IMPLICIT_EVENT = new Set(['id', 'partner', 'date']);
+const IMPLICIT_PARTNER = new Set(['id']);
+
+/** The columns of implicit fields read from another column (`id: text from "Invoice"`), when any is. */
+function implicitColumns(fields: readonly FieldSpec[], implicit: ReadonlySet<string>): { implicitColumns?: Record<string, string> } {
+  const mapped = fields.filter((f) => implicit.has(f.name) && f.column !== undefined);
+  return mapped.length ? { implicitColumns: Object.fromEntries(mapped.map((f) => [f.name, f.column!])) } : {};
+}
 
 /** The record schemas a program's data must follow: `partners` (when declared) and one per event kind. */
 export function recordSchemas(a: Artifact): RecordSchema[] {
   const currency = a.program.currency;
   const schemas: RecordSchema[] = [];
-  if (a.partner.declared) schemas.push({ file: 'partners', kind: 'partner', fields: a.partner.fields.filter((f) => f.name !== 'id'), currency });
-  for (const ev of a.events) schemas.push({ file: ev.name, kind: 'event', fields: ev.fields.filter((f) => !IMPLICIT_EVENT.has(f.name)), currency });
+  if (a.partner.declared) {
+    schemas.push({ file: 'partners', kind: 'partner', fields: a.partner.fields.filter((f) => !IMPLICIT_PARTNER.has(f.name)), ...implicitColumns(a.partner.fields, IMPLICIT_PARTNER), currency });
+  }
+  for (const ev of a.events) schemas.push({ file: ev.name, kind: 'event', fields: ev.fields.filter((f) => !IMPLICIT_EVENT.has(f.name)), ...implicitColumns(ev.fields, IMPLICIT_EVENT), currency });
   return schemas;
 }
 

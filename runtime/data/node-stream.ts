@@ -26,7 +26,7 @@ import type { Artifact } from '../artifact.js';
 import type { EventRow } from '../compile-ir.js';
 import type { EventSource } from '../evaluate.js';
 import type { PartnerRow } from '../results.js';
-import { byPlace, DatasetBuilder, readRaw, sameValue, type CsvFile, type RecordSink } from './builder.js';
+import { byPlace, DatasetBuilder, readRaw, refFields, sameValue, withColumn, type CsvFile, type RecordSink } from './builder.js';
 import { ByteRows, GENERAL, readCsvBytes, TOOK, type PlainLines } from './bytes.js';
 import { BATCH, PartnerTable, type ColumnBatch, type ColumnNeeds } from './columns.js';
 import { FastRow } from './fast-row.js';
@@ -34,8 +34,8 @@ import { chooseDataFiles, type DataFormat } from './files.js';
 import { stringHash, stringHash2 } from './hash.js';
 import { currencyDigits } from '../../core/money.js';
 import { recordSchemas } from './load.js';
-import { duplicateId, placeText, problem, reason, unknownPartner, type FileStats, type Problem, type Reason, type RecordAt, type RejectedRecord } from './problems.js';
-import { compileSchema, type RecordSchema, type Row } from './schema.js';
+import { duplicateId, placeText, problem, reason, unknownPartner, unknownRecord, type FileStats, type Problem, type Reason, type RecordAt, type RejectedRecord } from './problems.js';
+import { compileSchema, type CompiledSchema, type RecordSchema, type Row } from './schema.js';
 
 type Format = DataFormat;
 
@@ -300,6 +300,14 @@ interface PartnerCheck {
   why(p: unknown): Reason | undefined;
 }
 
+/**
+ * The whole-set checks of a record after its id's (duplicates): its partner, then its `ref`
+ * fields (§12.3) — the reasons it is rejected, in the order `DatasetBuilder.finish()` gives them.
+ */
+interface SetCheck {
+  why(row: Row): Reason[];
+}
+
 /** One event kind's file, read for each scan. Records are known by their number in the file (`n`), which every read gives alike. */
 class KindStream {
   validated = false;
@@ -318,9 +326,18 @@ class KindStream {
   private readonly ids = new IdHashes();
   private readonly seed = (Math.random() * 0x7fffffff) | 0;
   private readonly names: string[];
+  private readonly compiled: CompiledSchema;
   private fingerprint = '';
   /** The CSV header, once read. */
   private columns: string[] | undefined;
+  /**
+   * For a kind that `ref` fields name (§12.3): the ids of its valid records (exact strings: what a
+   * named kind keeps per record), and of its rejected ones with where the first such record is.
+   */
+  readonly validIds: Set<string> | undefined;
+  private readonly rejectedIds = new Map<string, { n: number; at: string }>();
+  /** The record checks after duplicates (partner, `ref` fields): set by the folder once the kinds are known. */
+  checks: SetCheck;
 
   constructor(
     readonly schema: RecordSchema,
@@ -328,18 +345,43 @@ class KindStream {
     private readonly path: string,
     private readonly format: Format,
     private readonly chunkSize: number,
-    private readonly partners: PartnerCheck,
+    partners: PartnerCheck,
     private readonly mask: number,
+    named: boolean,
   ) {
-    this.names = compileSchema(schema).names;
+    this.compiled = compileSchema(schema);
+    this.names = this.compiled.names;
+    this.checks = { why: (row) => (partners.why(row.partner) ? [partners.why(row.partner)!] : []) };
+    this.validIds = named ? new Set() : undefined;
+  }
+
+  /** Whether the file was read as declared (no problem of the whole file): only then are `ref`s to it checked. */
+  readable(): boolean {
+    return this.validated && !this.readProblems.some((p) => p.scope === 'file' && p.severity === 'error');
+  }
+
+  /** The rejected records' ids, where the first such record of each is (for D0305). */
+  rejectedIdAt(id: string): string | undefined {
+    return this.rejectedIds.get(id)?.at;
+  }
+
+  private noteRejected(id: unknown, at: RecordAt): void {
+    if (typeof id !== 'string') return;
+    const prev = this.rejectedIds.get(id);
+    if (!prev || at.n < prev.n) this.rejectedIds.set(id, { n: at.n, at: placeText({ file: this.name, ...at }) });
   }
 
   /**
    * Whether the file can be read as columns (`scan` then takes a `ColumnConsumer`): CSV, without a
-   * field that has a range (`in A..B`: the byte path does not check ranges; its converter does).
+   * field that has a range (`in A..B`: the byte path does not check ranges; its converter does),
+   * without `ref` fields and not named by one (§12.3: their checks and the named kind's ids are kept
+   * from each record's strings, which the byte path does not make). Fields read from another column
+   * (`from "…"`) are read on bytes (the header maps them); an empty cell goes to the row path, which
+   * gives it the field's default; a file without the column of a field that has a default is read
+   * as rows (`plainLines`).
    */
   get columnar(): boolean {
-    return this.format === 'csv' && !this.schema.fields.some((f) => f.range);
+    return this.format === 'csv' && this.validIds === undefined && !this.schema.fields.some((f) => f.range || (typeof f.type === 'object' && 'ref' in f.type));
   }
 
   private read(sink: RecordSink, plain?: (f: CsvFile) => PlainLines): DatasetBuilder {
@@ -350,15 +392,22 @@ class KindStream {
     return b;
   }
 
-  private partnerReason(r: RejectedRecord, why: Reason): void {
+  private partnerReason(r: RejectedRecord, reason: Reason): void {
+    const why = withColumn(this.compiled, reason);
     const p = problem(r, why);
     this.partnerProblems.push(p);
-    this.partnerProblemOf.set(r.n, p);
+    const of = this.partnerProblemOf.get(r.n);
+    if (of) of.push(p);
+    else this.partnerProblemOf.set(r.n, [p]);
     r.reasons.push(why);
   }
 
-  /** The partner problem of each record rejected for its partner alone when read (by number): undone if it turns out merged into an identical earlier record. */
-  private readonly partnerProblemOf = new Map<number, Problem>();
+  private setReasons(r: RejectedRecord, why: readonly Reason[]): void {
+    for (const w of why) this.partnerReason(r, w);
+  }
+
+  /** The partner and `ref` problems of each record rejected for them alone when read (by number): undone if it turns out merged into an identical earlier record. */
+  private readonly partnerProblemOf = new Map<number, Problem[]>();
 
   /** Rejects a record that was valid when read (its raw form is read again at the end, with the others'). */
   private rejectValid(at: RecordAt): RejectedRecord {
@@ -390,15 +439,17 @@ class KindStream {
           this.rejected.push(rejected);
           this.rejectedAt.set(at.n, rejected);
           this.bad.add(at.n);
-          const why = this.partners.why(row.partner);
-          if (why !== undefined) this.partnerReason(rejected, why);
+          this.noteRejected(id, at);
+          this.setReasons(rejected, this.checks.why(row));
           return;
         }
-        const why = this.partners.why(row.partner);
-        if (why !== undefined) {
-          this.partnerReason(this.rejectValid(at), why);
+        const why = this.checks.why(row);
+        if (why.length > 0) {
+          this.noteRejected(id, at);
+          this.setReasons(this.rejectValid(at), why);
           return;
         }
+        this.validIds?.add(id as string);
         if (!giving.yielding) return;
         try {
           give(row as EventRow);
@@ -436,6 +487,7 @@ class KindStream {
   private plainLines(f: CsvFile, consumer: ColumnConsumer, table: PartnerTable, giving: Giving, first: boolean): PlainLines {
     const c = compileSchema(this.schema);
     let header: { columnOf: readonly number[]; width: number } | undefined;
+    let absent = false;
     const fast = new FastRow(c, 'partner');
     const make = (cells: string[]): EventRow => {
       const r = fast.convert(cells, header!.columnOf);
@@ -467,8 +519,11 @@ class KindStream {
         if (header === undefined) {
           header = f.header() || undefined;
           if (header === undefined) return GENERAL;
-          rows.header(header.columnOf, header.width);
+          // A field without a column (it has a default, §12.1) has no bytes to read: every record goes to the row path.
+          if (header.columnOf.some((col) => col < 0)) absent = true;
+          else rows.header(header.columnOf, header.width);
         }
+        if (absent) return GENERAL;
         const took = rows.convert(buf, start, end);
         if (took !== TOOK) return took;
         const n = f.countRecord();
@@ -524,26 +579,30 @@ class KindStream {
             // a valid record rejected when read for its partner alone: merged, it is not checked (as finish() does)
             this.rejectedAt.delete(m.at.n);
             undone.add(r);
-            const p = this.partnerProblemOf.get(m.at.n);
-            if (p) undone.add(p);
+            for (const p of this.partnerProblemOf.get(m.at.n) ?? []) undone.add(p);
           } else this.dirty = true; // it was given to pass 1
           this.bad.add(m.at.n);
         }
         continue;
       }
       for (const m of group) {
-        const duplicate = duplicateId(
-          id,
-          group.filter((o) => o !== m).map((o) => placeText({ file: this.name, ...o.at })),
+        const duplicate = withColumn(
+          this.compiled,
+          duplicateId(
+            id,
+            group.filter((o) => o !== m).map((o) => placeText({ file: this.name, ...o.at })),
+          ),
         );
         this.duplicateProblems.push(problem({ file: this.name, ...m.at }, duplicate));
-        const why = this.partners.why(m.row.partner);
+        const why = this.checks.why(m.row);
         let r = this.rejectedAt.get(m.at.n);
         if (r === undefined) {
           this.dirty = true; // it was given to the evaluator
+          this.validIds?.delete(id);
           r = this.rejectValid(m.at);
         }
-        if (why !== undefined) r.reasons.splice(r.reasons.length - 1, 0, duplicate); // before the partner's, as finish() orders them
+        this.noteRejected(id, m.at);
+        if (why.length > 0) r.reasons.splice(r.reasons.length - why.length, 0, duplicate); // before the partner's and the refs', as finish() orders them
         else r.reasons.push(duplicate);
       }
     }
@@ -659,11 +718,42 @@ export class DataStream implements EventSource {
     const check: PartnerCheck = partnerSchema && partnersRead
       ? { why: (p) => (typeof p !== 'string' || valid.has(p) ? undefined : unknownPartner(p, pd.rejectedPartners.get(p), partnerFileNames)) }
       : { why: () => undefined };
+    const named = new Set(schemas.flatMap((s) => refFields(compileSchema(s)).map((r) => r.kind)));
     this.table = new PartnerTable(partnerSchema && partnersRead ? this.partners : [], (id) => check.why(id) === undefined);
     for (const f of files) {
       if (f.schema.kind === 'partner') continue;
-      this.kinds.set(f.schema.file, new KindStream(f.schema, f.name, join(dir, f.name), f.format, chunkSize, check, options.hashBits === undefined ? -1 : 2 ** options.hashBits - 1));
+      this.kinds.set(f.schema.file, new KindStream(f.schema, f.name, join(dir, f.name), f.format, chunkSize, check, options.hashBits === undefined ? -1 : 2 ** options.hashBits - 1, named.has(f.schema.file)));
     }
+    // `ref` fields (§12.3): a record names a valid record of the field's kind (that kind is read
+    // first: `scan` and `validate` see to it), unless that kind's file cannot be read.
+    for (const k of this.kinds.values()) {
+      const refs = refFields(compileSchema(k.schema)).map((r) => ({ ...r, target: this.kinds.get(r.kind) }));
+      if (refs.length === 0) continue;
+      const partnerWhy = k.checks.why;
+      k.checks = {
+        why: (row) => {
+          const out = partnerWhy(row);
+          for (const r of refs) {
+            const t = r.target;
+            if (!t || !t.readable()) continue;
+            const id = row[r.field];
+            if (typeof id !== 'string' || t.validIds!.has(id)) continue;
+            out.push(unknownRecord(id, r.kind, r.field, t.rejectedIdAt(id), t.name));
+          }
+          return out;
+        },
+      };
+      this.targets.set(k.schema.file, refs.flatMap((r) => (r.target ? [r.target] : [])));
+    }
+  }
+
+  /** Per kind with `ref` fields, the kinds it names: read (validated) before it. */
+  private readonly targets = new Map<string, KindStream[]>();
+
+  /** Validates the kinds a kind names through `ref` fields, then nothing more (their own scan gives their rows). */
+  private first(k: KindStream, each: (row: EventRow) => void, yielding: boolean, depth = 0): unknown {
+    for (const t of this.targets.get(k.schema.file) ?? []) if (!t.validated && depth <= this.kinds.size) this.first(t, () => {}, false, depth + 1);
+    return k.first(each, yielding);
   }
 
   /** Whether the problems found so far stop the run. */
@@ -678,7 +768,7 @@ export class DataStream implements EventSource {
       k.again(each);
       return;
     }
-    const error = k.first(each, !this.fatal());
+    const error = this.first(k, each, !this.fatal());
     if (error === undefined || k.dirty) return; // a dirty kind's error comes again in pass 1's second run, if the row is valid
     this.validate(); // data problems come before evaluation errors, as in the in-memory path
     throw error;
@@ -705,7 +795,7 @@ export class DataStream implements EventSource {
 
   /** Reads every kind not read yet; throws `DataProblemsError` when the data must not run. */
   validate(): void {
-    for (const k of this.kinds.values()) if (!k.validated) k.first(() => {}, false);
+    for (const k of this.kinds.values()) if (!k.validated) this.first(k, () => {}, false);
     if (this.fatal()) throw new DataProblemsError(this.problems());
   }
 
@@ -724,7 +814,7 @@ export class DataStream implements EventSource {
   }
 
   private complete(): void {
-    for (const k of this.kinds.values()) if (!k.validated) k.first(() => {}, false);
+    for (const k of this.kinds.values()) if (!k.validated) this.first(k, () => {}, false);
   }
 
   /** Every problem, errors and warnings, sorted by file then line (as `DatasetBuilder.finish()` orders them). */

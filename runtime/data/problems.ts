@@ -23,6 +23,8 @@ export interface Problem extends DataDiagnostic {
 export interface Reason {
   code: string;
   field?: string;
+  /** The column (or JSON key) the field is read from, when it is not the field's name (`from "…"`). */
+  column?: string;
   message: string;
 }
 
@@ -74,6 +76,7 @@ export function problem(at: { file: string; line: number; record?: number }, r: 
     line: at.line,
     ...(at.record === undefined ? {} : { record: at.record }),
     ...(r.field === undefined ? {} : { field: r.field }),
+    ...(r.column === undefined ? {} : { column: r.column }),
     code: r.code,
     message: r.message,
     severity: info.severity,
@@ -92,9 +95,10 @@ export function placeText(p: { file: string; line: number; record?: number }): s
   return p.line > 0 ? `${p.file}:${p.line}${p.record === undefined ? '' : ` (record ${p.record})`}` : p.file;
 }
 
-/** A reason (or a problem) without its place: `field "amount": "12,50" is not a decimal amount`. */
-export function reasonText(r: { field?: string; message: string }): string {
-  return r.field === undefined ? r.message : `field "${r.field}": ${r.message}`;
+/** A reason (or a problem) without its place: `field "amount": "12,50" is not a decimal amount`, `field "amount" (column "Net Amount (€)"): …`. */
+export function reasonText(r: { field?: string; column?: string; message: string }): string {
+  if (r.field === undefined) return r.message;
+  return `field "${r.field}"${r.column === undefined ? '' : ` (column ${JSON.stringify(r.column)})`}: ${r.message}`;
 }
 
 /** How a raw value is quoted in a message: strings JSON-quoted, other JSON values as JSON (shortened). */
@@ -111,6 +115,11 @@ export function show(v: unknown): string {
 /** Why an event's partner id is not usable: its record was rejected (at `where`), or there is none in the partner files. */
 export function unknownPartner(p: string, where: string | undefined, partnerFiles: string): Reason {
   return where ? reason('D0303', { id: show(p), where }, 'partner') : reason('D0302', { id: show(p), files: partnerFiles }, 'partner');
+}
+
+/** Why a `ref` field's id is not usable (§12.3): its record was rejected (at `where`), or there is none of its kind. */
+export function unknownRecord(id: string, kind: string, field: string, where: string | undefined, files: string): Reason {
+  return where ? reason('D0305', { id: show(id), kind, where }, field) : reason('D0304', { id: show(id), kind, files }, field);
 }
 
 /** A duplicate id whose records differ (`others`: the other records' places, by file and line). */

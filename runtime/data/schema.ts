@@ -3,11 +3,16 @@ import { currencyDigits } from '../../core/money.js';
 import type { Value as EvalValue } from '../compile-ir.js';
 import { converterFor, Failure, type Converter } from './convert.js';
 
-export type FieldType = 'text' | 'integer' | 'decimal' | 'money' | 'date' | 'boolean' | { enum: readonly string[] };
+/** `{ ref: KIND }` (§12.3): text, the id of a record of another event kind (checked against that kind's ids by the whole-set checks). */
+export type FieldType = 'text' | 'integer' | 'decimal' | 'money' | 'date' | 'boolean' | { enum: readonly string[] } | { ref: string };
 
 export interface FieldSpec {
   name: string;
   type: FieldType;
+  /** The CSV column or JSON key the field is read from, when it is not the field's name (`from "Net Amount (€)"`). */
+  column?: string;
+  /** What an empty cell, a missing key or `null` stands for, written as a test value is (`"0"`, `""`, `true`); without one, empty is an error. */
+  default?: string | boolean;
   /** The declared range (`in A..B`, inclusive): plain decimals, or dates. A value outside it is rejected (D0220). */
   range?: { readonly min: string; readonly max: string };
 }
@@ -18,6 +23,8 @@ export interface RecordSchema {
   kind: 'partner' | 'event';
   /** The declared fields, without the implicit ones (`id`; for events also `partner` and `date`). */
   fields: readonly FieldSpec[];
+  /** The columns of implicit fields read from another column (`id: text from "Invoice"`), by field name. */
+  implicitColumns?: Readonly<Record<string, string>>;
   /** The program's currency: money values may be followed by this code and no other. */
   currency: string;
 }
@@ -49,7 +56,15 @@ export interface CompiledSchema {
   schema: RecordSchema;
   /** Implicit fields first, then the declared ones. */
   fields: FieldSpec[];
+  /** The fields' names, as rows have them. */
   names: string[];
+  /** The CSV column or JSON key of each field (its name unless mapped). */
+  columns: string[];
+  /** Whether a column differs from its field's name (JSON objects are then read by column). */
+  mapped: boolean;
+  /** Per field: its default's typed value, or NO_DEFAULT. */
+  defaults: (Value | typeof NO_DEFAULT)[];
+  /** Converters of present values; an absent or empty one takes the field's default (or fails). */
   converters: Converter[];
   /**
    * A record (an object of raw strings or JSON values, by field name) → its typed row, every field
@@ -66,15 +81,23 @@ export function compileSchema(schema: RecordSchema): CompiledSchema {
   const hit = compiled.get(schema);
   if (hit) return hit;
   if (currencyDigits(schema.currency) === undefined) throw new Error(`internal: unknown currency ${schema.currency}`);
-  const fields = [...IMPLICIT[schema.kind], ...schema.fields];
+  const implicit = IMPLICIT[schema.kind].map((f) => {
+    const column = schema.implicitColumns?.[f.name];
+    return column !== undefined && column !== f.name ? { ...f, column } : f;
+  });
+  const fields = [...implicit, ...schema.fields];
   const names = fields.map((f) => f.name);
+  const columns = fields.map((f) => f.column ?? f.name);
   const seen = new Set<string>();
   for (const n of names) {
     if (seen.has(n)) throw new Error(`internal: field "${n}" is declared twice in ${schema.file} (or is implicit)`);
     seen.add(n);
   }
-  for (const f of schema.fields) if (typeof f.type === 'object' && f.type.enum.length === 0) throw new Error(`internal: empty enumeration for ${f.name}`);
-  const converters = fields.map((f) => converterFor(f.type, schema.currency, f.range));
+  if (new Set(columns).size !== columns.length) throw new Error(`internal: two fields of ${schema.file} read one column`);
+  for (const f of schema.fields) if (typeof f.type === 'object' && 'enum' in f.type && f.type.enum.length === 0) throw new Error(`internal: empty enumeration for ${f.name}`);
+  const defaults = fields.map((f) => defaultValue(f, schema.currency));
+  // An absent value takes the default (not range-checked here: the checker keeps a default inside its range, E0453).
+  const converters = fields.map((f, i) => withDefault(converterFor(f.type, schema.currency, f.range), defaults[i]!));
   const values: Value[] = fields.map(() => '');
   const make = rowMaker(names);
   const parse = (record: Record<string, unknown>): Row | undefined => {
@@ -85,9 +108,41 @@ export function compileSchema(schema: RecordSchema): CompiledSchema {
     }
     return make(values);
   };
-  const c: CompiledSchema = { schema, fields, names, converters, parse };
+  const c: CompiledSchema = {
+    schema,
+    fields,
+    names,
+    columns,
+    mapped: columns.some((col, i) => col !== names[i]),
+    defaults,
+    converters,
+    parse,
+  };
   compiled.set(schema, c);
   return c;
+}
+
+/** A field without a default. */
+export const NO_DEFAULT: unique symbol = Symbol('no default');
+
+/** A field's default as a typed value: text as written (`""` included), anything else converted like a cell. */
+function defaultValue(f: FieldSpec, currency: string): Value | typeof NO_DEFAULT {
+  if (f.default === undefined) return NO_DEFAULT;
+  if (f.type === 'text' && typeof f.default === 'string') return f.default;
+  const v = converterFor(f.type, currency)(f.default);
+  if (v instanceof Failure) throw new Error(`internal: the default of ${f.name} is not valid: ${v.message}`);
+  return v;
+}
+
+/** Whether a raw value is absent: a missing key or column, JSON `null`, or an empty cell. */
+export function isAbsent(v: unknown): boolean {
+  return v === undefined || v === null || v === '';
+}
+
+/** A converter that gives an absent value the default (§12.1); without a default, the converter says it is missing or empty. */
+function withDefault(convert: Converter, d: Value | typeof NO_DEFAULT): Converter {
+  if (d === NO_DEFAULT) return convert;
+  return (v) => (isAbsent(v) ? d : convert(v));
 }
 
 /**

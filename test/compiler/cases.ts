@@ -20,7 +20,6 @@ export const names: Case[] = [
   c('an unknown partner field', 'E0204', 'let k = partner.kinds', 'kinds', 'partners have no field `kinds`'),
   c('an unknown event kind', 'E0205', 'rule "R" {\n  for each sales\n  award 1 to points\n}', 'sales', '`sales` is not an event kind'),
   c('an unknown event field', 'E0206', 'measure m = sum sale.amout', 'amout', 'event `sale` has no field `amout`'),
-  c('an event field in a let', 'E0207', 'let y = sale.amount', 'sale.amount', '`sale.amount` is an event field, but no event is in scope in `let y`'),
   c(
     'an event field in a rule for each partner',
     'E0207',
@@ -54,6 +53,7 @@ export const names: Case[] = [
   ),
   c('a pot used as a value', 'E0213', 'let z = cash * 2', 'cash', '`cash` is a pot, not a value'),
   c('a field of a measure', 'E0214', 'let z = revenue.amount', 'revenue', '`revenue` is a measure, it has no fields'),
+  c('a part of the period it does not have', 'E0214', 'let z = period.middle', 'middle', 'the period has no `middle`: it has `period.start` and `period.end`'),
   c('a field of an unknown object', 'E0214', 'let z = sael.amount', 'sael', '`sael` is neither `partner` nor an event kind'),
   c('an unknown tier level in a lookup', 'E0215', 'let m = lookup status { Member: 1, Silvr: 2, Gold: 3 }', 'Silvr', '`Silvr` is not a level of tier `status`'),
   c('a level of two tiers', 'E0216', 'tier medal by revenue {\n  Bronze\n  Gold from 5 EUR\n}\nlet g = Gold', 'Gold', '`Gold` is a level of more than one tier: `status` and `medal`'),
@@ -69,6 +69,9 @@ export const names: Case[] = [
   c('a lookup key given twice', 'E0220', 'let m = lookup status { Member: 1, Silver: 2, Gold: 3, Gold: 4 }', 'Gold', '`Gold` is given twice in this `lookup`'),
   c('an unknown type', 'E0221', 'event ret { amount: mony }', 'mony', '`mony` is not a type'),
   c('an implicit field declared', 'E0222', 'event ret { date: date }', 'date', '`date` is an implicit field of every event'),
+  c('an implicit field mapped with another type', 'E0222', 'event ret { date: text from "Day" }', 'text', '`date` is an implicit field of every event, of type date'),
+  c('an implicit field with a default', 'E0222', 'event ret { partner: text from "Customer" default "P1" }', '"P1"', '`partner` is an implicit field of every event: it takes no default'),
+  c('an implicit field with a range', 'E0222', 'event ret { date: date in 2026-01-01..2026-12-31 from "Day" }', 'in 2026-01-01..2026-12-31', '`date` is an implicit field of every event: it takes no range'),
   c('the partner id declared', 'E0222', '!program "T" {\n  currency EUR\n  period year\n  start 2026-01-01\n}\npartner { id: text }', 'id', '`id` is an implicit field of every partner'),
   c(
     'a tier threshold that varies',
@@ -78,7 +81,32 @@ export const names: Case[] = [
     'a threshold of tier `t` must be a constant, but `partner.target` is different for every partner',
   ),
   c('a pot cap that varies', 'E0223', 'payout x as cash { cap revenue per partner }', 'revenue', 'the cap of pot `x` must be a constant, but `revenue` is different for every partner'),
+  c('a field default that varies', 'E0223', 'event ret { refund: money default revenue }', 'revenue', 'the default of `refund` must be a constant, but `revenue` is different for every partner'),
   c('a measure with no event field', 'E0224', 'measure m = sum 5', '5', 'measure `m` uses no event field, so it has no events to aggregate'),
+  // v0.2: event-level lets, `ref` fields, previous values (§12.2, §12.3)
+  c('a let of an event in a rule for each partner', 'E0207', 'let bonus = sale.amount * 2%\nrule "R" {\n  for each partner\n  award bonus to cash\n}', 'bonus', '`bonus` is computed from each `sale` event, but no event is in scope in rule "R"'),
+  c('a let of an event in a rule for another kind', 'E0208', 'let bonus = sale.amount * 2%\nrule "R" {\n  for each training\n  award bonus to cash\n}', 'bonus', '`bonus` is computed from each `sale` event, but this rule runs for each `training`'),
+  c('a let over two event kinds', 'E0212', 'let mix = if training.course = "x" then sale.amount else 0 EUR', 'sale.amount', 'let `mix` mixes two event kinds: `training` and `sale`'),
+  c('an unknown field through a ref', 'E0206', 'event ret { sale: ref sale }\nrule "R" {\n  for each ret\n  award -ret.sale.amout to cash\n}', 'amout', 'event `sale` has no field `amout`'),
+  c('a path through a field that is not a ref', 'E0214', 'event ret { sale: ref sale  note: text }\nrule "R" {\n  for each ret\n  award ret.note.amount to cash\n}', 'note', '`ret.note` is text, it has no fields'),
+  c('a ref to an unknown kind', 'E0205', 'event ret { sale: ref sael }', 'sael', '`sael` is not an event kind'),
+  c('previous of a pot', 'E0228', 'let p = previous cash', 'cash', '`previous` needs a measure, a tier or a let, but `cash` is a pot'),
+  c('previous of a let of an event', 'E0228', 'let bonus = sale.amount * 2%\nlet p = previous bonus', 'bonus', '`previous` needs a value per period, but `bonus` is computed from each event'),
+  c('a value at a date of a let of an event', 'E0228', 'let bonus = sale.amount * 2%\nlet p = bonus at 2026-01-05', 'bonus', '`at` needs a value per period, but `bonus` is computed from each event'),
+  c('a ref on partners', 'E0229', '!program "T" {\n  currency EUR\n  period year\n  start 2026-01-01\n}\nevent sale { amount: money }\npartner { best: ref sale }', 'ref sale', 'a partner field cannot be a `ref`'),
+  c('a ref to its own kind', 'E0227', 'event ret { original: ref ret }', 'ref ret', '`ret.original` names a record of its own kind, `ret`'),
+  c('refs in a circle', 'E0227', 'event a { b: ref b }\nevent b { a: ref a }', 'ref b', '`ref` fields go in a circle: `a` → `b` → `a`'),
+  c(
+    'a keyword alone where the event in scope has no such field',
+    'E0225',
+    'event claim { value: money }\nrule "R" {\n  for each sale where value > 5 EUR\n  award 1 to points\n}',
+    'value',
+    '`value` is a keyword; alone it names a field of the event in scope, but `sale` has no field `value`',
+  ),
+  // (`let v = value` is an event-level let of `claim`, §12.2: not an error)
+  c('a keyword alone where no event is in scope', 'E0225', 'event claim { value: money }\nrule "R" {\n  for each partner where value > 5 EUR\n  award 1 to points\n}', 'value', '`value` is a keyword; alone it names a field of the event in scope, but no event is in scope in rule "R"'),
+  c('two fields read from one column', 'E0226', 'event ret { amount: money  net: money from "amount" }', '"amount"', 'event `ret` reads the column "amount" for two fields: `amount` and `net`'),
+  c('a column without a name', 'E0226', 'event ret { amount: money from "" }', '""', 'the column of `amount` has no name'),
 ];
 
 export const units: Case[] = [
@@ -88,6 +116,10 @@ export const units: Case[] = [
   c('number ÷ money', 'E0301', 'let a = 2 / revenue', '2 / revenue', 'cannot divide a number by money (EUR)'),
   c('arithmetic on an enumeration', 'E0302', 'let a = partner.kind + 1', 'partner.kind', '`+` needs numbers or money, but this is a `kind` (one of "distributor", "reseller")'),
   c('negating text', 'E0302', 'measure m = sum -sale.sku', 'sale.sku', '`-` needs a number or money, but this is text'),
+  c('a number added to a date', 'E0302', 'rule "R" {\n  for each sale where date + 30 > 2026-02-01\n  award 1 to points\n}', 'date + 30', '`+` cannot combine a date with a number'),
+  c('a date subtracted from a date', 'E0302', 'let d = 2026-03-01 - 2026-01-01', '2026-03-01 - 2026-01-01', '`-` cannot subtract a date from a date'),
+  c('days and months together', 'E0302', 'let d = 2026-01-01 + (1 month + 10 days)', '1 month + 10 days', '`+` cannot combine a number of days and a number of months'),
+  c('a duration times a decimal', 'E0302', 'let d = 2026-01-01 + 1.5 * 2 days', '1.5', '`*` multiplies a number of days only by a whole number, but this is a number'),
   c('comparing money with a number', 'E0303', 'let a = revenue > 5', 'revenue > 5', 'cannot compare money (EUR) with a number'),
   c(
     'comparing levels of two tiers',
@@ -140,6 +172,10 @@ export const units: Case[] = [
     'the cap of rule "R" (on pot `cash`) must be money (EUR), but this is a number',
   ),
   c('a measure default of another unit', 'E0320', 'measure m = max sale.amount else 0', '0', 'the `else` of measure `m` must be money (EUR), but this is a number'),
+  c('a field default of another unit', 'E0320', 'event ret { refund: money default 0 }', '0', 'the default of `refund` must be money (EUR), but this is a number'),
+  c('a field default that is not whole', 'E0320', 'event ret { units: integer default 1.5 }', '1.5', 'the default of `units` must be a whole number, but this is `1.5`'),
+  c('a number of days that is not whole', 'E0320', 'let d = 2026-01-01 + 1.5 days', '1.5', 'the number of days must be a whole number, but this is a decimal number'),
+  c('days between numbers', 'E0320', 'let n = days between 5 and 2026-01-01', '5', '`days between` counts the days from one date to another, but this is a number'),
   c('a tier by text', 'E0320', 'tier t by partner.kind {\n  A\n  B from 1\n}', 'partner.kind', 'tier `t` must be by a number or money, but this is a `kind` (one of "distributor", "reseller")'),
   c('a tier threshold of another unit', 'E0320', 'tier t by revenue {\n  A\n  B from 5\n}', '5', 'a threshold of tier `t` must be money (EUR), but this is a number'),
   c('a sum of text', 'E0321', 'measure m = sum sale.sku', 'sale.sku', '`sum` needs numbers or money, but this is text'),
@@ -172,6 +208,13 @@ export const units: Case[] = [
     '0.000_000_000_000_000_000_000_000_000_000_000_01',
     'this number is too small: a number other than zero must be at least 10^-34 in size',
   ),
+  // v0.2 (§12.2, §12.3)
+  c('an interpolation point of another unit', 'E0317', 'let r = interpolate revenue { 100: 1%, 200 EUR: 2% }', '100', 'this point is a number, but `interpolate` reads money (EUR)'),
+  c('interpolated values of two units', 'E0316', 'let r = interpolate revenue { 100 EUR: 1%, 200 EUR: 2 EUR }', '2 EUR', 'the values of this `interpolate` differ: this is money (EUR), the first is a number'),
+  c('interpolating text', 'E0317', 'let r = interpolate revenue { 100 EUR: "a", 200 EUR: "b" }', '"a"', '`interpolate` needs values that are numbers or money, but this is text'),
+  c('a value at something that is not a date', 'E0320', 'let s = status at 5', '5', '`status at …` needs a date, but this is a number'),
+  c('a running sum of text', 'E0321', 'rule "R" {\n  for each sale where running sum sku > 1\n  award 1 to points\n}', 'sku', '`running sum` needs numbers or money, but this is text'),
+  c('a let computed only from its previous value', 'E0443', 'let loop = previous loop + 1', 'loop', 'the unit of `loop` cannot be known: it is computed only from previous values of itself'),
 ];
 
 export const header = (clauses: string) => `program "T" {\n${clauses}\n}\nevent sale { amount: money }\nmeasure m = sum sale.amount`;
@@ -258,6 +301,13 @@ export const declarations: Case[] = [
   ),
   c('a partner without fields', 'E0435', 'test "T" {\n  period 2026-Q1\n  partner "P1" { kind: "reseller" }\n}', '"P1"', 'partner "P1" is missing `target`'),
   c(
+    'an empty text without a default',
+    'E0435',
+    'test "T" {\n  period 2026-Q1\n  sale { partner: "P1", date: 2026-01-05, sku: "", category: "hardware", amount: 5 EUR, quantity: 1 }\n}',
+    '""',
+    '`sku` is empty, but it has no `default`',
+  ),
+  c(
     'expecting something that is not a pot, tier or measure',
     'E0436',
     'test "T" {\n  period 2026-Q1\n  partner "P1" { kind: "reseller", target: 5 EUR }\n  expect "P1" csh = 0 EUR\n}',
@@ -271,6 +321,19 @@ export const declarations: Case[] = [
     '"P2"',
     'there is no partner "P2" in this test',
   ),
+  // v0.2 (§12.2, §12.3)
+  c('interpolation points that do not increase', 'E0420', 'let r = interpolate revenue { 200 EUR: 1%, 100 EUR: 2% }', '100 EUR', 'interpolation points must increase: `100 EUR` is not above `200 EUR`'),
+  c('an interpolation point that varies', 'E0223', 'let r = interpolate revenue { partner.target: 1%, 100 EUR: 2% }', 'partner.target', 'the points of `interpolate` must be constants, but `partner.target` is different for every partner'),
+  c('an interpolation with one point', 'E0442', 'let r = interpolate revenue { 100 EUR: 1% }', 'interpolate revenue { 100 EUR: 1% }', '`interpolate` needs at least two points, but one is given'),
+  c('`down at most` twice', 'E0423', 'tier t by revenue {\n  A\n  B from 1 EUR\n  down at most 1 level per year\n  down at most 2 levels per period\n}', 'down at most 2 levels per period', 'tier `t` gives `down at most` twice'),
+  c('`down at most` a fraction', 'E0444', 'tier t by revenue {\n  A\n  B from 1 EUR\n  down at most 1.5 levels per year\n}', '1.5', '`down at most 1.5` needs a whole number of levels'),
+  c('once per partner and a field, for each partner', 'E0439', 'rule "R" {\n  for each partner\n  award 1 to points\n  once per partner and kind\n}', 'kind', '`once per partner and …` needs a rule `for each EVENT`'),
+  c('once per partner and an unknown field', 'E0206', 'rule "R" {\n  for each sale\n  award 1 to points\n  once per partner and skus\n}', 'skus', 'event `sale` has no field `skus`'),
+  c('a running total in a measure', 'E0440', 'measure m = sum sale.amount where running count > 1', 'running count', '`running count` is known only inside a `for each EVENT` rule, not in measure `m`'),
+  c('a running total in a rule for each partner', 'E0440', 'rule "R" {\n  for each partner where running count > 1\n  award 1 to points\n}', 'running count', '`running count` is known only inside a `for each EVENT` rule, not in rule "R"'),
+  c('a let with a running total in a measure', 'E0440', 'let seen = running count where sale.amount > 0 EUR\nmeasure m = count sale where seen > 2', 'seen', '`seen` uses a running total, which is known only inside a `for each sale` rule'),
+  c('a running total of a measure', 'E0441', 'rule "R" {\n  for each sale where (running count where revenue > 5 EUR) > 2\n  award 1 to points\n}', 'revenue', "a running total adds up each event's own values, but `revenue` is a measure, computed per period"),
+  c('a running total of running totals', 'E0441', 'rule "R" {\n  for each sale where running sum (running sum amount) > 5 EUR\n  award 1 to points\n}', 'running sum amount', 'a running total cannot add up running totals'),
 ];
 
 export const tests: Case[] = [
@@ -324,11 +387,13 @@ export const tests: Case[] = [
     'abs(-5 EUR)',
     'a test value must be computed before the run, but the checker cannot compute this one',
   ),
+  c('a field default the checker cannot compute', 'E0438', 'event ret { refund: money default abs(-5 EUR) }', 'abs(-5 EUR)', 'a default must be computed before the run, but the checker cannot compute this one'),
   c('a range on a text field', 'E0450', 'event claim { note: text in "a".."z" }', 'in "a".."z"', '`note` is text, which has no order: it cannot have a range'),
   c('a money range given as numbers', 'E0451', 'event claim { amount: money in 0..1_000 EUR }', '0', 'the range of `amount` must be money (EUR), but `0` is a number'),
   c('a range bound that varies by partner', 'E0223', 'event claim { amount: money in 0 EUR..revenue }', 'revenue', 'the range of `amount` must be a constant, but `revenue` is different for every partner'),
   c('a range bound that cannot be computed', 'E0451', 'event claim { units: integer in 0..10 / 0 }', '10 / 0', 'the range of `units` must be a constant the checker can compute, but this one cannot be computed'),
   c('an empty range', 'E0452', 'event claim { amount: money in 100 EUR..0 EUR }', 'in 100 EUR..0 EUR', 'the range of `amount` is empty: `100 EUR` is above `0 EUR`'),
+  c('a default outside the range', 'E0453', 'event claim { amount: money in 0 EUR..100 EUR default 500 EUR }', '500 EUR', 'the default of `amount`, `500 EUR`, is outside its range `0 EUR..100 EUR`'),
 ];
 
 export const warnings: Case[] = [

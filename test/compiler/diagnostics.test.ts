@@ -64,3 +64,11 @@ describe('coverage of the diagnostic codes', () => {
   });
 });
 
+
+describe('W0001 and tiers', () => {
+  it('a tier that no rule reads is not "never used": statements show every partner’s level, and tests may expect it', () => {
+    const r = checkSource(`${BASE}\ntier medal by revenue {\n  Bronze\n  Gold from 5 EUR\n}\ntest "T" {\n  period 2026-Q1\n  partner "P1" { kind: "reseller", target: 5 EUR }\n  expect "P1" medal = Bronze\n}\n`);
+    expect(r.diagnostics.filter((d) => d.code === 'W0001').map((d) => d.message)).not.toContain('tier `medal` is never used');
+    expect(r.diagnostics.filter((d) => d.code === 'W0001').map((d) => d.message)).not.toContain('tier `status` is never used');
+  });
+});

@@ -38,9 +38,16 @@ event sale {
 payout cash as cash {
   cap 1_000 EUR per partner
 }
+event ret {
+  sale: ref sale
+}
 rule "R" {
   for each sale
   award amount * 1% to cash
+}
+rule "Returns" {
+  for each ret
+  award -sale.amount * 1% to cash
 }
 `;
 
@@ -82,6 +89,11 @@ const jsonText = fc.oneof(
 );
 
 const partnersCsv = csvText('id,region');
+/** Returns naming sales through a `ref` field (§12.3): known, unknown and rejected sales' ids. */
+const retsFile = fc.oneof(
+  csvText('id,partner,date,sale').map((t) => ['ret.csv', t] as const),
+  ndjsonText.map((t) => ['ret.ndjson', t.replace(/"units"/g, '"sale"')] as const),
+);
 const salesFile = fc.oneof(
   csvText('id,partner,date,amount,units,note').map((t) => ['sale.csv', t] as const),
   ndjsonText.map((t) => ['sale.ndjson', t] as const),
@@ -110,8 +122,8 @@ describe('data files, fuzzed', () => {
     'in memory: never throws, every record evaluated or reported, every problem coded; the run and the reject files never fail',
     () => {
       fc.assert(
-        fc.property(partnersCsv, salesFile, (partners, [name, sales]) => {
-          const { input, data } = loadData(a, { 'partners.csv': partners, [name]: sales });
+        fc.property(partnersCsv, salesFile, retsFile, (partners, [name, sales], [retName, rets]) => {
+          const { input, data } = loadData(a, { 'partners.csv': partners, [name]: sales, [retName]: rets });
           checkInvariants(input.problems, input.files);
           expect(input.files.reduce((s, f) => s + f.rejected, 0)).toBe(input.rejected.length);
           for (const text of rejectFiles(input.files, input.rejected).values()) expect(typeof text).toBe('string');
@@ -127,8 +139,8 @@ describe('data files, fuzzed', () => {
     'streamed in chunks of any size: the same problems, rejected records and counts as in memory',
     () => {
       fc.assert(
-        fc.property(partnersCsv, salesFile, fc.integer({ min: 1, max: 64 }), (partners, [name, sales], chunkSize) => {
-          const files = { 'partners.csv': partners, [name]: sales };
+        fc.property(partnersCsv, salesFile, retsFile, fc.integer({ min: 1, max: 64 }), (partners, [name, sales], [retName, rets], chunkSize) => {
+          const files = { 'partners.csv': partners, [name]: sales, [retName]: rets };
           const { input } = loadData(a, files);
           const s = openDataFolder(folder(files), a, { chunkSize, acceptRejects: true });
           const problems = s.problems();
@@ -148,7 +160,7 @@ describe('data files, fuzzed', () => {
     () => {
       fc.assert(
         fc.property(fc.uint8Array({ maxLength: 300 }), fc.constantFrom('sale.csv', 'sale.ndjson', 'sale.json'), fc.integer({ min: 1, max: 32 }), (bytes, name, chunkSize) => {
-          const s = openDataFolder(folder({ 'partners.csv': 'id,region\nP1,EMEA\n', [name]: bytes }), a, { chunkSize, acceptRejects: true });
+          const s = openDataFolder(folder({ 'partners.csv': 'id,region\nP1,EMEA\n', 'ret.csv': 'id,partner,date,sale\nR1,P1,2026-01-09,S1\n', [name]: bytes }), a, { chunkSize, acceptRejects: true });
           checkInvariants(s.problems(), s.files());
           s.rejectedRecords();
         }),

@@ -68,6 +68,8 @@ export interface Env {
   moneyMeasures: string[];
   /** Tiers and their levels, lowest first. */
   tiers: { name: string; levels: string[] }[];
+  /** Event-level lets of `sale` by type (§12.2). */
+  eventLets?: Record<'number' | 'money', string[]>;
 }
 
 export const STANDARD_ENV: Env = {
@@ -95,6 +97,7 @@ export function standardPrelude(env: Env = STANDARD_ENV): string {
 const PARTNER_DECL = 'partner {\n  kind: one of "distributor", "reseller"\n  region: one of "EMEA", "AMER", "APAC"\n  target: money\n}';
 const SALE_DECL = 'event sale {\n  sku: text\n  category: one of "hardware", "software", "services"\n  amount: money\n  quantity: integer\n}';
 const TRAINING_DECL = 'event training {\n  course: text\n  hours: decimal\n}';
+const RET_DECL = 'event ret {\n  sale: ref sale\n}';
 const CATEGORIES = ['hardware', 'software', 'services'];
 const KINDS = ['distributor', 'reseller'];
 const REGIONS = ['EMEA', 'AMER', 'APAC'];
@@ -139,6 +142,8 @@ export interface Scope {
   level: Level;
   /** Inside `for each sale` / a measure over `sale`: bare field names are allowed. */
   event?: 'sale';
+  /** In a `for each sale` rule's clauses: running totals are allowed (§12.2). */
+  rule?: boolean;
 }
 
 function leaf(r: Rand, ty: Ty, s: Scope): Ex {
@@ -147,17 +152,28 @@ function leaf(r: Rand, ty: Ty, s: Scope): Ex {
   const choices: (() => Ex)[] = [];
   const ev = s.level === 'event' ? s.event : undefined;
   const field = (f: string) => (ev && r.bool() ? f : `sale.${f}`);
+  // v0.2: event-level lets (bare or as `sale.NAME`), previous values, values at the event's date,
+  // running totals in a rule's clauses.
+  const eventLet = (t: 'number' | 'money') => (ev && env.eventLets?.[t].length ? [() => prim(field(r.pick(env.eventLets![t])))] : []);
+  const previous = (t: 'number' | 'money') => (s.level !== 'program' && env.names[t].length ? [() => prim(`previous ${r.pick(env.names[t])}`)] : []);
+  const at = (t: 'number' | 'money') => (ev && env.names[t].length ? [() => prim(`${r.pick(env.names[t])} at ${field('date')}`)] : []);
   switch (ty) {
     case 'number':
       choices.push(() => prim(numberText(r)), () => prim(percentText(r)));
       if (s.level !== 'program' && env.names.number.length) choices.push(() => prim(r.pick(env.names.number)));
       if (ev) choices.push(() => prim(field('quantity')));
+      choices.push(...eventLet('number'), ...previous('number'), ...at('number'));
+      if (ev && s.rule) choices.push(() => prim(`(running count${r.bool() ? ` where ${field('category')} = ${quoteStr(r.pick(CATEGORIES))}` : ''}${r.bool() ? ` over ${r.pick(['year to date', 'last 2 months', 'this period'])}` : ''})`));
+      // §12.4: days between two dates (its second date would take what follows: an operand gets parentheses)
+      if (s.level !== 'program') choices.push(() => ({ text: `days between ${ev ? field('date') : 'period.start'} and period.end`, prec: 0 }));
       break;
     case 'money':
       choices.push(() => prim(moneyText(r, env)));
       if (s.level !== 'program' && env.names.money.length) choices.push(() => prim(r.pick(env.names.money)));
       if (s.level !== 'program' && env.partner) choices.push(() => prim('partner.target'));
       if (ev) choices.push(() => prim(field('amount')));
+      choices.push(...eventLet('money'), ...previous('money'), ...at('money'));
+      if (ev && s.rule) choices.push(() => prim(`running sum ${field('amount')}${r.bool() ? ` over ${r.pick(['year to date', 'last 2 months', 'program to date'])}` : ''}`));
       break;
     case 'bool':
       choices.push(() => prim(r.pick(['true', 'false'])));
@@ -166,6 +182,10 @@ function leaf(r: Rand, ty: Ty, s: Scope): Ex {
         choices.push(() => ({ text: `${field('sku')} != ${quoteStr(r.pick(SKUS))}`, prec: P.cmp }));
         choices.push(() => ({ text: `${field('category')} in [${quoteStr(r.pick(CATEGORIES))}, ${quoteStr(r.pick(CATEGORIES))}]`, prec: P.cmp }));
         choices.push(() => ({ text: `${field('date')} in 2026-01-01..2026-0${r.int(1, 9)}-2${r.int(0, 8)}`, prec: P.cmp }));
+        // §12.4: dates moved by days and months, compared with the period's bounds
+        choices.push(() => ({ text: `${field('date')} + ${r.int(0, 90)} ${r.pick(['days', 'day'])} <= period.end`, prec: P.cmp }));
+        choices.push(() => ({ text: `${field('date')} - ${r.int(1, 3)} ${r.pick(['month', 'months'])} < period.start`, prec: P.cmp }));
+        choices.push(() => ({ text: `days between ${field('date')} and period.end > ${r.int(0, 40)}`, prec: P.cmp }));
       }
       if (s.level !== 'program' && env.partner) choices.push(() => ({ text: `partner.kind = ${quoteStr(r.pick(KINDS))}`, prec: P.cmp }));
       if (s.level !== 'program' && env.tiers.length) {
@@ -286,12 +306,44 @@ function potTy(p: Pot): Ty {
   return p.kind === 'points' || p.kind === 'item' ? 'number' : 'money';
 }
 
+/**
+ * §12.1: an event kind whose fields are named like keywords, some read from their own column, some
+ * with a default; its conditions use the fields bare (`where value > …`) and dates (§12.4).
+ */
+function claimDecl(r: Rand, currency: string): string {
+  const fields = [
+    r.bool() ? 'id: text from "Claim No"' : undefined,
+    `value: money${r.bool() ? ' from "Claim Value (€)"' : ''}${r.bool() ? ` default 0 ${currency}` : ''}`,
+    // all three options, in their one order: `in A..B`, `from "…"`, `default …`
+    `year: integer${r.bool() ? ' in 2000..2100' : ''}${r.bool() ? ' from "Year"' : ''} default 2026`,
+    'tier: one of "gold", "silver" default "silver"',
+    'note: text default ""',
+    `due: date${r.bool() ? ' in 2026-01-01..2027-12-31' : ''}${r.bool() ? ' default 2026-12-31' : ''}`,
+  ];
+  return `event claim {\n${fields.filter((f) => f !== undefined).join('\n')}\n}`;
+}
+
+function claimCondition(r: Rand, currency: string): string {
+  const forms = [
+    () => `days between date and due <= ${r.int(0, 60)}`,
+    () => `date + ${r.int(1, 60)} days <= due`,
+    () => `due >= period.start`,
+    () => `date + 1 month <= period.end`,
+    () => `year = 2026 and tier = "gold"`,
+    () => `note = ""`,
+    () => `claim.value > ${r.int(0, 500)} ${currency}`,
+    () => `value >= ${r.int(0, 500)} ${currency} or (tier = "silver" and not (note = "x"))`,
+  ];
+  return r.pick(forms)();
+}
+
 /** A random valid program, in canonical-ish spacing (one clause per line). */
 export function genProgram(r: Rand): string {
   const currency = r.pick(['EUR', 'EUR', 'USD', 'JPY']);
-  const period = r.pick(['month', 'quarter', 'year'] as const);
+  const period = r.pick(['month', 'quarter', 'half', 'year'] as const);
   const partner = r.bool(0.7);
   const training = r.bool(0.4);
+  const claim = r.bool(0.4);
   const env: Env = { currency, partner, names: { number: [], money: [] }, moneyMeasures: [], tiers: [] };
   const out: string[] = [];
   const header = [`currency ${currency}`, `period ${period}`, 'start 2026-01-01'];
@@ -306,10 +358,11 @@ export function genProgram(r: Rand): string {
   if (partner) out.push(PARTNER_DECL.replace('target: money', `target: money${targetRange}`));
   out.push(SALE_DECL.replace('amount: money', `amount: money${amountRange}`).replace('quantity: integer', `quantity: integer${quantityRange}`));
   if (training) out.push(TRAINING_DECL);
+  if (claim) out.push(claimDecl(r, currency));
 
   // Measures (at least one money measure, to key tiers and bands).
   const saleScope: Scope = { env, level: 'event', event: 'sale' };
-  const windows = ['this period', 'previous period', 'year to date', 'previous year', 'program to date', `last ${r.int(1, 4)} ${r.pick(['periods', 'months', 'quarters', 'years'])}`];
+  const windows = ['this period', 'previous period', 'year to date', 'half to date', 'previous year', 'program to date', `last ${r.int(1, 4)} ${r.pick(['periods', 'months', 'quarters', 'years'])}`];
   const clauses = () => `${r.bool(0.4) ? ` where ${genExpr(r, 'bool', saleScope, 2).text}` : ''}${r.bool(0.3) ? ` over ${r.pick(windows)}` : ''}`;
   out.push(`measure revenue = sum sale.amount${clauses()}`);
   env.names.money.push('revenue');
@@ -345,6 +398,14 @@ export function genProgram(r: Rand): string {
     out.push(`measure trainings = count training where course = ${quoteStr(r.pick(['Router Pro', 'Basics']))}`);
     env.names.number.push('trainings');
   }
+  const ret = r.bool(0.3);
+  if (ret) out.push(RET_DECL);
+  if (claim) {
+    out.push(`measure claimed = sum value where ${claimCondition(r, currency)}`);
+    env.names.money.push('claimed');
+    out.push(`measure claim_days = sum days between claim.date and due`); // bare `date` first would be ambiguous (E0211: every kind has one)
+    env.names.number.push('claim_days');
+  }
 
   // Tiers.
   const nTiers = r.int(0, 2);
@@ -357,6 +418,7 @@ export function genProgram(r: Rand): string {
       t += r.int(1, 100) * 1000;
       return `${l} from ${t.toLocaleString('en').replace(/,/g, r.pick(['_', '']))} ${currency}`;
     });
+    if (r.bool(0.3)) rows.push(`down at most ${r.int(0, 2)} ${r.pick(['level', 'levels'])} per ${r.pick(['period', 'year'])}`);
     out.push(`tier ${name} by ${r.pick(env.moneyMeasures)} {\n${rows.join('\n')}\n}`);
     env.tiers.push({ name, levels });
   }
@@ -370,6 +432,27 @@ export function genProgram(r: Rand): string {
     out.push(`let l${i} = ${genExpr(r, ty, { env, level }, 3).text}`);
     env.names[ty].push(`l${i}`);
   }
+  // v0.2 lets: interpolation, previous values (§12.3), event-level lets of `sale` (§12.2).
+  if (r.bool(0.3)) {
+    const p1 = r.int(1, 20) * 100;
+    out.push(`let interp = interpolate ${r.pick(env.moneyMeasures)} { ${p1} ${currency}: ${percentText(r)}, ${p1 + r.int(1, 20) * 100} ${currency}: ${percentText(r)} }`);
+    env.names.number.push('interp');
+  }
+  if (r.bool(0.3)) {
+    const ty = r.pick(['number', 'money'] as const);
+    if (env.names[ty].length) {
+      out.push(`let before = previous ${r.pick(env.names[ty])}`);
+      env.names[ty].push('before');
+    }
+  }
+  env.eventLets = { number: [], money: [] };
+  const nEventLets = r.int(0, 2);
+  for (let i = 0; i < nEventLets; i++) {
+    const ty = r.pick(['number', 'money'] as const);
+    const factor = genExpr(r, 'number', { env, level: r.bool() ? 'program' : 'partner' }, 2);
+    out.push(`let e${i} = ${ty === 'money' ? 'sale.amount' : 'sale.quantity'} * ${wrap(r, factor, P.neg)}`);
+    env.eventLets[ty].push(`e${i}`);
+  }
 
   // Pots.
   const pots: Pot[] = [{ name: 'points', kind: 'points' }, { name: 'cash', kind: 'cash' }];
@@ -381,7 +464,7 @@ export function genProgram(r: Rand): string {
     if (p.kind === 'item' && r.bool(0.8)) opts.push(`value ${moneyText(r, env, true)}`);
     if (r.bool(0.3)) opts.push(`rounding ${r.pick(['half-even', 'down', 'up', 'floor'])}`);
     if (r.bool(0.4)) opts.push(`cap ${amt()} per partner${r.pick(['', ' per period', ' per year'])}`);
-    if (r.bool(0.3)) opts.push(`budget ${amt()}`);
+    if (r.bool(0.3)) opts.push(`budget ${amt()}${r.pick(['', '', ' first come first served', ' pro rata'])}`);
     if (r.bool(0.3)) opts.push(`minimum ${amt()}`);
     if (r.bool(0.2)) opts.push(`approval above ${amt()}`);
     out.push(opts.length || r.bool(0.1) ? `payout ${p.name} as ${p.kind} {\n${opts.join('\n')}\n}` : `payout ${p.name} as ${p.kind}`);
@@ -391,10 +474,17 @@ export function genProgram(r: Rand): string {
   const nRules = r.int(1, 4);
   for (let i = 0; i < nRules; i++) {
     const lines: string[] = [];
-    const scopeKind = r.int(0, 2);
+    const scopeKind = r.int(0, ret ? 3 : 2);
     let scope: Scope;
+    if (scopeKind === 3) {
+      // A return reads its sale through the `ref` (§12.3).
+      const pot = r.pick(pots);
+      const amount = potTy(pot) === 'money' ? `-${r.pick(['sale.amount', ...(env.eventLets?.money.map((n) => `sale.${n}`) ?? [])])}` : `-(sale.quantity * ${r.int(1, 5)})`;
+      out.push(`rule ${quoteStr(`Return ${i}`)} {\nfor each ret${r.bool(0.3) ? ` where sale.category = ${quoteStr(r.pick(CATEGORIES))}` : ''}\naward ${amount} to ${pot.name}\n}`);
+      continue;
+    }
     if (scopeKind === 0) {
-      scope = saleScope;
+      scope = { ...saleScope, rule: true };
       lines.push(`for each sale${r.bool(0.7) ? ` where ${genExpr(r, 'bool', scope, 2).text}` : ''}`);
     } else if (scopeKind === 1) {
       scope = partnerScope;
@@ -416,20 +506,29 @@ export function genProgram(r: Rand): string {
       const amount = potTy(pot) === 'money' ? moneyText(r, env, true) : numberText(r, { positive: true, integer: true });
       lines.push(`cap ${amount}${scopeKind === 0 && r.bool() ? ' per event' : ''}`);
     }
-    if (scopeKind !== 2 && r.bool(0.2)) lines.push(`once per partner${r.bool() ? ' per period' : ''}`);
+    if (scopeKind !== 2 && r.bool(0.2)) lines.push(`once per partner${scopeKind === 0 && r.bool() ? ' and category' : ''}${r.bool() ? ' per period' : ''}`);
     if (r.bool(0.3)) lines.reverse(); // clause order is free
     out.push(`rule ${quoteStr(`Rule ${i}${r.pick(['', ' \\"quoted\\"', ' ünï'])}`)} {\n${lines.join('\n')}\n}`);
   }
 
+  if (claim) {
+    const pot = r.pick(pots.filter((p) => potTy(p) === 'money'));
+    out.push(`rule "Claims" {\nfor each claim where ${claimCondition(r, currency)}\naward value * ${percentText(r)} to ${pot.name}\n}`);
+  }
+
   // Tests.
   if (r.bool(0.5)) {
-    const periodText = period === 'month' ? '2026-03' : period === 'quarter' ? '2026-Q1' : '2026';
+    const periodText = period === 'month' ? '2026-03' : period === 'quarter' ? '2026-Q1' : period === 'half' ? '2026-H1' : '2026';
     const items = [`period ${periodText}`];
     if (partner) items.push(`partner "P1" { kind: ${quoteStr(r.pick(KINDS))}, region: ${quoteStr(r.pick(REGIONS))}, target: ${moneyText(r, env)} }`);
     const nSales = r.int(0, 3);
     for (let k = 0; k < nSales; k++) {
       const id = r.bool(0.3) ? `id: "S${k}", ` : '';
       items.push(`sale { ${id}partner: "P1", date: 2026-0${r.int(1, 3)}-1${r.int(0, 9)}, sku: ${quoteStr(r.pick(SKUS))}, category: ${quoteStr(r.pick(CATEGORIES))}, amount: ${moneyText(r, env)}, quantity: ${r.int(0, 9)} }`);
+    }
+    if (claim) {
+      // fields with a default may be left out; `""` is an empty cell, which `note`'s default allows
+      items.push(`claim { partner: "P1", date: 2026-0${r.int(1, 3)}-1${r.int(0, 9)}, value: ${moneyText(r, env)}, due: 2026-0${r.int(1, 6)}-2${r.int(0, 8)}${r.bool() ? ', note: ""' : ''}${r.bool() ? ', tier: "gold"' : ''} }`);
     }
     if (partner || nSales) {
       const target = r.pick(pots);
@@ -449,7 +548,7 @@ const SPACES = [' ', ' ', ' ', '  ', '\t', '\n', '\n', '\r\n', '\n\n', '\n  \n\t
 const TIGHT = new Set(['{', '}', '(', ')', '[', ']', ',', ':']);
 const COMMENT_TEXTS = ['', ' note', ' TODO: check with finance', '# double', ' "quoted" \\ text', ' ünïcødé ✓', ' trailing spaces   ', '-- x = 1 --', ' { not code }'];
 
-const TOKEN = /"(?:[^"\\\r\n]|\\.)*"|#[^\r\n]*|\d{4}-\d{2}-\d{2}|\d{4}-(?:Q\d|\d{2})|\d(?:_?\d)*(?:\.\d(?:_?\d)*)?%?|half-(?:even|up|down)\b|[A-Za-z_][A-Za-z0-9_]*|\.\.|!=|<=|>=|[{}()[\],:.<>=+\-*/]/g;
+const TOKEN = /"(?:[^"\\\r\n]|\\.)*"|#[^\r\n]*|\d{4}-\d{2}-\d{2}|\d{4}-(?:Q\d|H\d|\d{2})|\d(?:_?\d)*(?:\.\d(?:_?\d)*)?%?|half-(?:even|up|down)\b|[A-Za-z_][A-Za-z0-9_]*|\.\.|!=|<=|>=|[{}()[\],:.<>=+\-*/]/g;
 
 /** Splits a program into tokens and comments, keeping each token's text (a cheap lexer for messifying). */
 export function tokenTexts(text: string): string[] {
@@ -533,6 +632,8 @@ export const tokenSoupArb: fc.Arbitrary<string> = fc
 // ---------------------------------------------------------------------------------------------
 // Syntax-only expressions (not type-correct): every operator, nesting and parenthesisation.
 
+const ENDS_WITH_KEYWORD = new RegExp(`\\b(${KEYWORDS.join('|')})$`);
+
 /** A random syntactically valid expression (types are not respected), with random redundant parentheses. */
 export function genSyntaxExpr(r: Rand, depth = 4): Ex {
   const sub = () => genSyntaxExpr(r, depth - 1);
@@ -542,7 +643,10 @@ export function genSyntaxExpr(r: Rand, depth = 4): Ex {
     () => ({ text: `${r.pick(['25', '1_000.50', '0.01'])} ${r.pick(['EUR', 'USD'])}`, prec: P.primary }),
     () => ({ text: r.pick(['2026-01-01', '1999-12-31']), prec: P.primary }),
     () => ({ text: quoteStr(r.pick(['', 'a', 'say "hi"', 'back\\slash', '#not a comment', 'tab\there'])), prec: P.primary }),
-    () => ({ text: r.pick(['true', 'false', 'x', 'revenue', 'date', 'text', 'cash', 'sale.amount', 'partner.region']), prec: P.primary }),
+    () => ({ text: r.pick(['true', 'false', 'x', 'revenue', 'date', 'text', 'cash', 'sale.amount', 'partner.region', 'refund.sale.amount', 'a.b.c', 'first', 'level']), prec: P.primary }),
+    () => ({ text: r.pick(['previous revenue', 'previous status', 'rate at sale.date', 'status at (d)', 'x at 2026-01-01']), prec: P.primary }),
+    // §12.1: keywords as field names, qualified and bare (also through a ref); §12.4: the period's bounds
+    () => ({ text: r.pick(['sale.value', 'partner.year', 'sale.from', 'sale.if', 'sale.period', 'refund.sale.value', 'value', 'year', 'count', 'tier', 'to', 'partner', 'period.start', 'period.end']), prec: P.primary }),
   ];
   if (depth <= 0 || r.bool(0.25)) return r.pick(leaves)();
   const forms: (() => Ex)[] = [
@@ -555,6 +659,9 @@ export function genSyntaxExpr(r: Rand, depth = 4): Ex {
     },
     () => ({ text: `not ${op(sub(), P.not)}`, prec: P.not }),
     () => ({ text: `-${op(sub(), P.neg)}`, prec: P.neg }),
+    // §12.4: a duration (a postfix unit on a primary) and days between two additive expressions
+    () => ({ text: `${op(sub(), P.primary)} ${r.pick(['days', 'day', 'months', 'month'])}`, prec: P.neg }),
+    () => ({ text: `days between ${op(sub(), P.add)} and ${op(sub(), P.add)}`, prec: 0 }), // its second date would take what follows: an operand gets parentheses
     () => ({ text: `${op(sub(), P.add)} in ${op(sub(), P.add)}..${op(sub(), P.add)}`, prec: P.cmp }),
     () => ({ text: `${op(sub(), P.add)} in [${Array.from({ length: r.int(0, 3) }, () => op(sub(), P.add)).join(', ')}]`, prec: P.cmp }),
     () => ({ text: `if ${sub().text} then ${sub().text} else ${sub().text}`, prec: 0 }),
@@ -562,12 +669,40 @@ export function genSyntaxExpr(r: Rand, depth = 4): Ex {
     () => {
       const entries = Array.from({ length: r.int(0, 4) }, (_, i) => `${r.bool() ? `K${i}` : quoteStr(`k${i}`)}: ${sub().text}`);
       if (r.bool(0.3)) entries.splice(r.int(0, entries.length), 0, `else: ${sub().text}`);
-      return { text: `lookup ${op(sub(), P.primary)} { ${entries.join(r.pick([', ', ',\n', '\n']))}${entries.length && r.bool(0.2) ? ',' : ''} }`, prec: P.primary };
+      // A keyword used as a name is followed by a comma, not by the next key (REFERENCE.md, §12.1).
+      const sep = entries.some((e) => ENDS_WITH_KEYWORD.test(e)) ? r.pick([', ', ',\n']) : r.pick([', ', ',\n', '\n']);
+      return { text: `lookup ${op(sub(), P.primary)} { ${entries.join(sep)}${entries.length && r.bool(0.2) ? ',' : ''} }`, prec: P.primary };
     },
     () => {
-      const bands = Array.from({ length: r.int(0, 3) }, (_, i) => `${i ? 'from' : 'below'} ${op(sub(), P.add)}: ${sub().text}`);
+      // A threshold that ends with a keyword used as a name or a duration's unit is parenthesised: `:` cannot follow one.
+      const threshold = () => {
+        const t = op(sub(), P.add);
+        return ENDS_WITH_KEYWORD.test(t) || /\b(day|month)$/.test(t) ? `(${t})` : t;
+      };
+      const bands = Array.from({ length: r.int(0, 3) }, (_, i) => `${i ? 'from' : 'below'} ${threshold()}: ${sub().text}`);
       return { text: `${r.pick(['bands', 'marginal'])} ${op(sub(), P.primary)} { ${bands.join('\n')} }`, prec: P.primary };
     },
+    // v0.2: interpolation, running totals (the value a primary, the condition without `and`/`or`), values at a date
+    () => {
+      // a point that ends with a keyword used as a name or a duration's unit is parenthesised, like a band threshold
+      const point = () => {
+        const t = op(sub(), P.add);
+        return ENDS_WITH_KEYWORD.test(t) || /\b(day|month)$/.test(t) ? `(${t})` : t;
+      };
+      const points = Array.from({ length: r.int(0, 3) }, () => `${point()}: ${sub().text}`);
+      // Points may be separated by a newline or a space only where the next point cannot continue the
+      // value before it (`0\n-1: 2` is `0 - 1: 2`; `x\n(1): 2` is a call), and a keyword used as a name ends no value.
+      const safe = !points.slice(1).some((p) => /^[-(]/.test(p)) && !points.some((p) => ENDS_WITH_KEYWORD.test(p));
+      return { text: `interpolate ${op(sub(), P.primary)} { ${points.join(r.pick(safe ? [', ', '\n', ' '] : [', ', ',\n']))} }`, prec: P.primary };
+    },
+    () => {
+      const where = r.bool() ? ` where ${op(sub(), P.not)}` : '';
+      const over = r.bool() ? ` over ${r.pick(['this period', 'year to date', 'last 3 months', 'previous year'])}` : '';
+      const text = `running ${r.bool() ? `sum ${op(sub(), P.primary)}` : 'count'}${where}${over}`;
+      // with a `where`, as an operand it needs its parentheses (the condition would take in what follows)
+      return { text: where ? `(${text})` : text, prec: P.primary };
+    },
+    () => ({ text: `${r.pick(['rate', 'status', 'x'])} at ${op(sub(), P.primary)}`, prec: P.primary }),
   ];
   return r.pick(forms)();
 }

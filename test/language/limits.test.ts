@@ -130,7 +130,7 @@ describe('chains of binary operators: no limit', () => {
     ['- and +', chain(10_000, (i) => `x${i % 7}`, '-').replace(/ - (x3)/g, ' + $1')],
     ['* and /', chain(10_000, () => '2', '*').replace(/\* 2 \* 2/g, '* 2 / 2')],
     ['and', chain(10_000, (i) => `a${i % 5} > 1`, 'and')],
-    ['or of ands', chain(2_000, (i) => `a${i % 5} > ${i} and b`, 'or')],
+    ['or of ands', chain(2_000, (i) => `(a${i % 5} > ${i} and b)`, 'or')],
     ['+ of products', chain(5_000, (i) => `a * ${i}`, '+')],
   ])('%s: 10,000 operands parse without a diagnostic and format to themselves, idempotently', (_, value) => {
     const text = `let x = ${value}\n`;

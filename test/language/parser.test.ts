@@ -20,7 +20,17 @@ function ex(e: S.Expr | undefined): string {
     case 'Name':
       return e.name;
     case 'Field':
-      return `${e.object.name}.${e.field.name}`;
+      return [e.object, ...(e.via ?? []), e.field].map((x) => x.name).join('.');
+    case 'Interpolate':
+      return `(interpolate ${ex(e.subject)} {${e.points.map((p) => `${ex(p.at)}: ${ex(p.value)}`).join(', ')}})`;
+    case 'Running': {
+      const w = e.window;
+      return `(running ${e.op}${e.arg ? ` ${ex(e.arg)}` : ''}${e.where ? ` where ${ex(e.where)}` : ''}${w ? ` over ${w.form === 'last' ? `last ${w.count.text} ${w.unit}` : w.form}` : ''})`;
+    }
+    case 'Previous':
+      return `(previous ${e.name.name})`;
+    case 'At':
+      return `(at ${e.name.name} ${ex(e.date)})`;
     case 'Binary':
       return `(${e.op} ${ex(e.left)} ${ex(e.right)})`;
     case 'Unary':
@@ -37,6 +47,12 @@ function ex(e: S.Expr | undefined): string {
       return `(lookup ${ex(e.key)} {${[...e.entries.map((x) => `${x.key.kind === 'String' ? JSON.stringify(x.key.value) : x.key.name}: ${ex(x.value)}`), ...(e.otherwise ? [`else: ${ex(e.otherwise)}`] : [])].join(', ')}})`;
     case 'Bands':
       return `(${e.mode} ${ex(e.subject)} {${e.bands.map((b) => `${b.bound} ${ex(b.threshold)}: ${ex(b.value)}`).join(', ')}})`;
+    case 'Duration':
+      return `(${e.word} ${ex(e.count)})`;
+    case 'DaysBetween':
+      return `(days ${ex(e.from)} ${ex(e.to)})`;
+    case 'PeriodBound':
+      return `period.${e.bound}`;
     case 'Skipped':
       return '…';
   }
@@ -165,7 +181,7 @@ describe('declarations', () => {
 
   it('partner and event fields, with every type', () => {
     const p = only<S.PartnerDecl>('partner { kind: one of "a", "b" region: text, n: integer d: decimal m: money on: date ok: boolean }');
-    expect(p.fields.map((f) => `${f.name.name}:${f.type.kind === 'EnumType' ? f.type.members.map((m) => m.value).join('|') : f.type.name.name}`)).toEqual([
+    expect(p.fields.map((f) => `${f.name.name}:${f.type.kind === 'EnumType' ? f.type.members.map((m) => m.value).join('|') : f.type.kind === 'RefType' ? `ref ${f.type.event.name}` : f.type.name.name}`)).toEqual([
       'kind:a|b', 'region:text', 'n:integer', 'd:decimal', 'm:money', 'on:date', 'ok:boolean',
     ]);
     const e = only<S.EventDecl>('event sale { amount: money }');
@@ -289,6 +305,70 @@ describe('declarations', () => {
   });
 });
 
+describe('v0.2 constructs (§12.2, §12.3, §12.5)', () => {
+  it.each([
+    // paths through `ref` fields
+    ['refund.activation.reward', 'refund.activation.reward'],
+    ['a.b.c.d + 1', '(+ a.b.c.d 1)'],
+    // running totals: a simple operand; the condition takes no `and`/`or`
+    ['running sum amount >= 10_000 EUR', '(>= (running sum amount) 10000EUR)'],
+    ['running sum amount * 2', '(* (running sum amount) 2)'],
+    ['running sum (amount * 2)', '(running sum (* amount 2))'],
+    ['running count', '(running count)'],
+    ['running count where promo over year to date', '(running count where promo over year to date)'],
+    ['running sum amount where not promo over last 3 months', '(running sum amount where (not promo) over last 3 months)'],
+    ['running sum amount where a = 1 and b', '(and (running sum amount where (= a 1)) b)'],
+    ['(running count where a >= 1) >= 3', '(>= (running count where (>= a 1)) 3)'],
+    ['bands running sum amount over year to date { below 1 EUR: 1 from 1 EUR: 2 }', '(bands (running sum amount over year to date) {below 1EUR: 1, from 1EUR: 2})'],
+    // previous values, values at a date
+    ['previous status >= Gold', '(>= (previous status) Gold)'],
+    ['previous revenue + revenue', '(+ (previous revenue) revenue)'],
+    ['rate at sale.date * amount', '(* (at rate sale.date) amount)'],
+    ['rate at refund.activation.date', '(at rate refund.activation.date)'],
+    ['lookup status at d { Gold: 1, else: 0 }', '(lookup (at status d) {Gold: 1, else: 0})'],
+    // interpolation: commas optional, points are additive
+    ['interpolate attainment { 80%: 2%, 120%: 6% }', '(interpolate attainment {0.8(%): 0.02(%), 1.2(%): 0.06(%)})'],
+    ['interpolate x { 1: 2 3 + 1: 4 }', '(interpolate x {1: 2, (+ 3 1): 4})'],
+  ])('%s', (src, want) => expect(parseExpr(src)).toBe(want));
+
+  it('`ref` fields', () => {
+    const e = only<S.EventDecl>('event refund { activation: ref activation, ref: text  b: ref\n c: text }');
+    expect(e.fields.map((f) => `${f.name.name}:${f.type.kind === 'RefType' ? `ref ${f.type.event.name}` : f.type.kind === 'SimpleType' ? f.type.name.name : 'enum'}`)).toEqual([
+      'activation:ref activation', 'ref:text', 'b:ref', 'c:text',
+    ]);
+  });
+
+  it('tiers that fall at most N levels, anywhere among the levels', () => {
+    const t = only<S.TierDecl>('tier status by r { down at most 1 level per year Member Silver from 1 EUR down at most 2 levels per period }');
+    expect(t.levels.map((l) => l.name.name)).toEqual(['Member', 'Silver']);
+    expect(t.down!.map((d) => `${d.count.text} ${d.per}`)).toEqual(['1 year', '2 period']);
+    // `down` is still a level name elsewhere
+    expect(only<S.TierDecl>('tier t by r { down up from 1 EUR }').levels.map((l) => l.name.name)).toEqual(['down', 'up']);
+  });
+
+  it('budgets served first come first served, or pro rata', () => {
+    const p = only<S.PayoutDecl>('payout cash as cash { budget 5 EUR first come first served cap 1 EUR budget 6 EUR pro rata budget 7 EUR }');
+    expect(p.options!.map((o) => (o.kind === 'PotBudget' ? `${ex(o.amount)} ${o.order ?? '-'}` : o.kind))).toEqual(['5EUR first come first served', 'PotCap', '6EUR pro rata', '7EUR -']);
+  });
+
+  it('once per partner and FIELD', () => {
+    const r = only<S.RuleDecl>('rule "m" { for each module award 1 to points once per partner and code once per partner and code per period }');
+    expect(r.clauses.filter((c): c is S.Once => c.kind === 'Once').map((c) => `${c.key?.name} ${c.perPeriod}`)).toEqual(['code false', 'code true']);
+  });
+
+  it('contextual words stay ordinary names', () => {
+    expect(parse('let first = 1\nlet level = first + 2\nlet most = level\nevent ref { served: text }').diagnostics).toEqual([]);
+  });
+
+  it('a contextual word misspelt is one error at the word', () => {
+    const diags = (src: string) => parse(src).diagnostics.map((d) => [d.code, src.slice(d.span.start, d.span.end), d.message]);
+    expect(diags('tier t by r { A B from 1 EUR down at lest 1 level per year }')).toEqual([['E0101', 'lest', 'expected `most`, found `lest`']]);
+    expect(diags('tier t by r { A B from 1 EUR down at most 2 lvls per year }')).toEqual([['E0101', 'lvls', 'expected `levels`, found `lvls`']]);
+    expect(diags('payout p as cash { budget 5 EUR first come first sreved }')).toEqual([['E0101', 'sreved', 'expected `served`, found `sreved`']]);
+    expect(diags('payout p as cash { budget 5 EUR pro rat }')).toEqual([['E0101', 'rat', 'expected `rata`, found `rat`']]);
+  });
+});
+
 describe('syntax errors', () => {
   const diags = (src: string) => parse(src).diagnostics.map((d) => ({ code: d.code, at: src.slice(d.span.start, d.span.end), start: d.span.start, message: d.message, hint: d.hint }));
 
@@ -312,7 +392,7 @@ describe('syntax errors', () => {
     const d = diags(src);
     expect(d.map((x) => [x.code, x.start])).toEqual([
       ['E0102', src.indexOf('\nlet y')],
-      ['E0102', src.indexOf('to p')],
+      ['E0108', src.indexOf('to p')],
       ['E0101', src.indexOf('}\nfoo')],
       ['E0104', src.indexOf('foo')],
       ['E0106', src.indexOf('program "b"')],
@@ -339,5 +419,156 @@ describe('syntax errors', () => {
 
   it('comparisons do not chain', () => {
     expect(diags('let x = a < b < c')[0]).toMatchObject({ code: 'E0104' });
+  });
+});
+
+describe('§12.1: any column is usable', () => {
+  const diags = (src: string) => parse(src).diagnostics.map((d) => ({ code: d.code, at: src.slice(d.span.start, d.span.end), message: d.message, hint: d.hint }));
+
+  it('a bare keyword may end the file (it is an operand, not the start of a declaration)', () => {
+    for (const src of ['let x = 1 + tier', 'let x = if a then b else tier\n', 'let x = 1 +\ntier\n# a comment\n']) {
+      expect(diags(src), src).toEqual([]);
+      expect(ex(only<S.LetDecl>(src).value), src).toMatch(/tier\)?$/);
+    }
+    // where a declaration is possible, it is one: a `tier` with its name missing is one error
+    expect(diags('let x = 1\ntier').map((d) => d.code)).toEqual(['E0101']);
+  });
+
+  it('a bare keyword is an operand after interpolate and at (§12.3), as after lookup', () => {
+    for (const src of ['let x = interpolate tier {}\n', 'let x = interpolate tier { 1: 2, 3: 4 }\nlet y = 1\n', 'let x = rate at tier\ntier t by r { A }\n']) {
+      expect(diags(src), src).toEqual([]);
+    }
+    expect(ex(only<S.LetDecl>('let x = interpolate tier { 1: 2, 3: 4 }').value)).toMatch(/^\(?interpolate tier/);
+  });
+
+  it('a field may be named by any keyword, and has options after its type: from "Column", default VALUE', () => {
+    const d = only<S.EventDecl>('event sale { value: money from "Net Amount (€)" default 0 EUR  year: integer, count: integer default 1  tier: text default ""  from: text  default: boolean  start: date  end: date  period: text  partner: text from "Customer ID" }');
+    expect(d.fields.map((f) => [f.name.name, f.type.kind === 'SimpleType' ? f.type.name.name : 'enum', f.column?.value, f.default ? ex(f.default) : undefined])).toEqual([
+      ['value', 'money', 'Net Amount (€)', '0EUR'],
+      ['year', 'integer', undefined, undefined],
+      ['count', 'integer', undefined, '1'],
+      ['tier', 'text', undefined, '""'],
+      ['from', 'text', undefined, undefined],
+      ['default', 'boolean', undefined, undefined],
+      ['start', 'date', undefined, undefined],
+      ['end', 'date', undefined, undefined],
+      ['period', 'text', undefined, undefined],
+      ['partner', 'text', 'Customer ID', undefined],
+    ]);
+  });
+
+  it.each([
+    // bare where the keyword cannot start an expression or a clause
+    ['value > 5 EUR', '(> value 5EUR)'],
+    ['value * 2% + count', '(+ (* value 0.02(%)) count)'],
+    ['year = 2026 and tier = "gold"', '(and (= year 2026) (= tier "gold"))'],
+    ['min(value, 5 EUR)', '(min value 5EUR)'],
+    ['max > 3', '(> max 3)'],
+    ['lookup tier { "a": 1, else: 2 }', '(lookup tier {"a": 1, else: 2})'],
+    ['bands value { below 1 EUR: 1 from 1 EUR: 2 }', '(bands value {below 1EUR: 1, from 1EUR: 2})'],
+    ['if count > 1 then value else 0 EUR', '(if (> count 1) value 0EUR)'],
+    ['not promo and partner = "P1"', '(and (not promo) (= partner "P1"))'],
+    ['period = "Q1"', '(= period "Q1")'],
+    ['days > 3', '(> days 3)'],
+    ['x in [to, from]', '(in x [to from])'],
+    // always usable qualified
+    ['sale.value + partner.value', '(+ sale.value partner.value)'],
+    ['sale.if', 'sale.if'],
+    ['sale.period', 'sale.period'],
+  ])('%s', (src, tree) => expect(parseExpr(src)).toBe(tree));
+
+  it('a keyword keeps its meaning where it can start an expression', () => {
+    expect(parseExpr('max(a, b)')).toBe('(max a b)');
+    expect(parseExpr('lookup status { Gold: 1, else: 0 }')).toBe('(lookup status {Gold: 1, else: 0})');
+    expect(parseExpr('lookup to { "x": 1 }')).toBe('(lookup to {"x": 1})');
+    expect(parseExpr('period.start')).toBe('period.start');
+  });
+
+  it('in a measure at the top level, a declaration word used as a field does not cut the file', () => {
+    const r = parse('measure m = sum value where rule = "x"\nmeasure n = sum amount where tier\nmeasure k = count sale');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.file.decls.map((d) => (d as S.MeasureDecl).name.name)).toEqual(['m', 'n', 'k']);
+    expect(ex((r.file.decls[1] as S.MeasureDecl).where)).toBe('tier');
+  });
+
+  it('a keyword where an expression is expected: one diagnostic (E0108) that says both fixes', () => {
+    expect(diags('rule "R" { for each sale award to cash }')).toEqual([
+      { code: 'E0108', at: 'to', message: 'expected an expression, found `to`', hint: 'write the value here; a field named `to` is written `sale.to` where `to` could be read as the keyword' },
+    ]);
+    expect(diags('rule "R" { for each sale where award 5 EUR to cash }').map((d) => [d.code, d.at])).toEqual([['E0108', 'award']]);
+  });
+
+  it('the column named `value` that used to cascade: none; a keyword where a name is expected: one diagnostic', () => {
+    expect(diags('event sale { sku: text value: money seats: integer }')).toEqual([]);
+    for (const src of ['let value = 3', 'event value { a: text }', 'tier count by x { A }']) expect(diags(src).map((d) => d.code)).toEqual(['E0101']);
+    // an event kind, a pot or an expected name that is a keyword parses: the checker says it is none (one diagnostic)
+    expect(diags('rule "R" { for each value award 1 to to }')).toEqual([]);
+    expect(diags('test "T" { period 2026-Q1 expect "P1" value = 1 }')).toEqual([]);
+  });
+
+  it('options out of order, or without their value: one diagnostic each, with the order', () => {
+    expect(diags('event e { a: text default "x" from "A" }')).toEqual([
+      { code: 'E0101', at: '"A"', message: 'expected `:`, found `"A"`', hint: 'a field\'s options come after its type, in this order: `in A..B`, `from "Column header"`, then `default VALUE`' },
+    ]);
+    // a range after `from` or `default`: out of order too (the first diagnostic says the order; the range's `..` cascades)
+    for (const src of ['event e { a: money from "A" in 0 EUR..5 EUR }', 'event e { a: money default 0 EUR in 0 EUR..5 EUR }']) {
+      expect(diags(src)[0]).toEqual({ code: 'E0101', at: '0', message: 'expected `:`, found `0`', hint: 'a field\'s options come after its type, in this order: `in A..B`, `from "Column header"`, then `default VALUE`' });
+    }
+    expect(diags('event e { a: text from }').map((d) => [d.code, d.at])).toEqual([['E0101', '}']]);
+    expect(parse('event e { a: text from }').file.decls[0]).toMatchObject({ fields: [{ name: { name: 'a' } }] });
+    expect((parse('event e { a: text from }').file.decls[0] as S.EventDecl).fields[0]!.column).toBeUndefined();
+  });
+
+  it('a field\'s three options, in their one order: `in A..B`, `from "Column"`, `default VALUE`; `in` followed by `:` is the next field', () => {
+    const d = only<S.EventDecl>('event sale { amount: money in 0 EUR..1_000 EUR from "Net (€)" default 5 EUR  in: integer in 1..9 default 2  units: integer in 0..10 from "Units"  due: date in 2026-01-01..2026-12-31 default 2026-06-30 }');
+    expect(d.fields.map((f) => [f.name.name, f.range ? `${ex(f.range.from)}..${ex(f.range.to)}` : undefined, f.column?.value, f.default ? ex(f.default) : undefined])).toEqual([
+      ['amount', '0EUR..1000EUR', 'Net (€)', '5EUR'],
+      ['in', '1..9', undefined, '2'],
+      ['units', '0..10', 'Units', undefined],
+      ["due", "@2026-01-01..@2026-12-31", undefined, "@2026-06-30"],
+    ]);
+    expect(parse('event e { a: integer in: text }').diagnostics).toEqual([]);
+    expect((parse('event e { a: integer in: text }').file.decls[0] as S.EventDecl).fields.map((f) => [f.name.name, f.range])).toEqual([['a', undefined], ['in', undefined]]);
+  });
+
+  it('test records take keywords as keys', () => {
+    const t = only<S.TestDecl>('test "T" { period 2026-Q1 sale { value: 12 EUR, count: 2, partner: "P1", date: 2026-01-05 } }');
+    expect((t.items[1] as Extract<S.TestItem, { kind: 'TestEvent' }>).fields.map((f) => f.name.name)).toEqual(['value', 'count', 'partner', 'date']);
+  });
+});
+
+describe('§12.4: dates and periods', () => {
+  it.each([
+    ['date + 30 days', '(+ date (days 30))'],
+    ['date - 1 month', '(- date (month 1))'],
+    ['date + 2 months - 1 day', '(- (+ date (months 2)) (day 1))'],
+    ['date + n * 12 months', '(+ date (* n (months 12)))'],
+    ['date + (n * 12) months', '(+ date (months (* n 12)))'],
+    ['-30 days', '(neg (days 30))'],
+    ['period.end - 10 days', '(- period.end (days 10))'],
+    ['days between a and b', '(days a b)'],
+    ['days between a and b < 10', '(< (days a b) 10)'],
+    ['days between a + 1 days and b', '(days (+ a (days 1)) b)'],
+    ['days between a and b + 1', '(days a (+ b 1))'],
+    ['2 * days between a and b', '(* 2 (days a b))'],
+    ['days between a and b > 3 and c', '(and (> (days a b) 3) c)'],
+    ['period.start <= date', '(<= period.start date)'],
+  ])('%s', (src, tree) => expect(parseExpr(src)).toBe(tree));
+
+  it('`day`/`month` after a value is a unit, but a field name before `:` in a test record', () => {
+    const t = only<S.TestDecl>('test "T" { period 2026-Q1 sale { a: 1 month: 2 days: 3 } }');
+    expect((t.items[1] as Extract<S.TestItem, { kind: 'TestEvent' }>).fields.map((f) => [f.name.name, ex(f.value)])).toEqual([
+      ['a', '1'],
+      ['month', '2'],
+      ['days', '3'],
+    ]);
+  });
+
+  it('a half-year: `period half`, `2026-H1` in tests, `half to date`', () => {
+    const r = parse('program "H" { currency EUR period half start 2026-01-01 }\nmeasure m = sum sale.amount over half to date\ntest "T" { period 2026-H2 }');
+    expect(r.diagnostics).toEqual([]);
+    expect((r.file.decls[0] as S.MeasureDecl).window).toMatchObject({ form: 'half to date' });
+    expect((r.file.decls[1] as S.TestDecl).items[0]).toMatchObject({ period: { text: '2026-H2' } });
+    expect(parse('measure m = sum sale.amount over quarter to date').diagnostics.map((d) => d.code)).toEqual(['E0102']);
   });
 });

@@ -24,5 +24,6 @@ export const syntax: SyntaxCase[] = [
   sc('tokens left after a declaration', 'E0104', 'let x = 1 2', '2', 'unexpected `2` after the end of the declaration'),
   sc('a clause outside a declaration', 'E0105', 'award 1 to points', 'award', 'expected a declaration (`program`, `partner`, `event`, `let`, `measure`, `tier`, `payout`, `rule` or `test`), found `award`'),
   sc('a second header', 'E0106', 'program "a" {\n  currency EUR\n}\nprogram "b" {\n  currency EUR\n}', 'program "b" {\n  currency EUR\n}', 'a file has one `program` header; this is a second one'),
+  sc('a keyword where an expression is expected', 'E0108', 'rule "R" {\n  for each sale\n  award to cash\n}', 'to', 'expected an expression, found `to`'),
   sc('an expression nested 65 levels deep', 'E0107', `let x = ${'('.repeat(65)}1${')'.repeat(65)}`, '(', 'this expression nests more than 64 levels deep', '`let x = ((…((1))…))` with 65 pairs of parentheses'),
 ];

@@ -107,7 +107,9 @@ describe('the packed package', () => {
     const visit = (file: string) => {
       if (seen.has(file)) return;
       seen.add(file);
-      for (const m of readFileSync(file, 'utf8').matchAll(/\bfrom\s*"([^"]+)"|\bimport\s*"([^"]+)"|\bimport\(\s*"([^"]+)"\s*\)/g)) {
+      // Import and export statements only: the text of messages may say `from "Column header"` (§12.1).
+      const statements = /\b(?:import|export)\s*[\w$*\s{},]*?\bfrom\s*"([^"]+)"|\bimport\s*"([^"]+)"|\bimport\(\s*"([^"]+)"\s*\)/g;
+      for (const m of readFileSync(file, 'utf8').matchAll(statements)) {
         const spec = m[1] ?? m[2] ?? m[3]!;
         if (spec.startsWith('.')) visit(join(dirname(file), spec));
         else bare.add(spec);

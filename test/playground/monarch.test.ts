@@ -62,6 +62,7 @@ function sources(): [string, string][] {
       'let s = "esc \\" \\\\ q" "unterminated',
       'x.y(z)[w], a:b { } * / < > = + -',
       'periods period per perioda toa to _to text money points cash',
+      'running sum interpolate at previous ref down most level levels first come served pro rata',
     ].join('\n'),
   ]);
   return out;

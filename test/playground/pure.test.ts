@@ -135,6 +135,63 @@ describe('language service', () => {
     expect(def('for each training', 10)).toBe(`training@${northwind.indexOf('training {')}`);
     expect(def('Gold: 1.5')).toBe(`Gold@${northwind.indexOf('Gold   from')}`);
   });
+
+  // v0.2 (§12.2, §12.3, §12.5)
+  const v02 = `program "V" {
+  currency USD
+  period month
+  start 2026-01-01
+}
+event activation {
+  model: one of "P9", "P9 Pro"
+}
+event refund {
+  original: ref activation
+}
+measure spend = sum activation.reward
+tier status by spend {
+  Member
+  Gold from 100 USD
+}
+let reward = lookup activation.model { "P9 Pro": 20 USD, "P9": 12.50 USD }
+let was = previous status
+payout cards as cash
+rule "Activation" {
+  for each activation where running count < 3
+  award reward to cards
+  once per partner and model
+}
+rule "Refund" {
+  for each refund
+  award -original.reward to cards
+}
+`;
+  it('completes the v0.2 constructs: through a ref field, event-level lets as fields, clauses, options and expressions', () => {
+    const labels = (text: string) => complete(compile(text), text, text.length).items.map((i) => i.label);
+    expect(labels(v02 + 'rule "x" {\n  for each refund\n  award -original.')).toEqual(expect.arrayContaining(['model', 'date', 'reward']));
+    expect(labels(v02 + 'let z = activation.')).toEqual(expect.arrayContaining(['model', 'reward']));
+    expect(labels(v02 + 'rule "y" {\n  for each activation\n  ')).toEqual(expect.arrayContaining(['once per partner and']));
+    expect(labels(v02 + 'payout p as cash {\n  ')).toEqual(expect.arrayContaining(['budget … first come first served']));
+    expect(labels(v02 + 'tier t by spend {\n  A\n  ')).toEqual(['down at most']);
+    expect(labels(v02 + 'event ret {\n  x: ')).toEqual(expect.arrayContaining(['money', 'one of', 'ref']));
+    expect(labels(v02 + 'event ret {\n  x: ref ')).toEqual(expect.arrayContaining(['activation', 'refund']));
+    expect(labels(v02 + 'let q = ')).toEqual(expect.arrayContaining(['running sum', 'running count', 'interpolate', 'previous']));
+  });
+
+  it('hovers and goes to definitions in the v0.2 constructs', () => {
+    const rv = compile(v02);
+    const pos = (needle: string, delta = 1) => v02.indexOf(needle) + delta;
+    expect(hover(rv, v02, pos('reward to cards'))!.contents[0]).toBe('**let** `reward`: money (USD) — event level (per event) of each `activation` event (read it as `activation.reward`)');
+    expect(hover(rv, v02, pos('original.reward', 10))!.contents[0]).toContain('**let** `reward`');
+    expect(hover(rv, v02, pos('original.reward'))!.contents[0]).toContain('the id of a record of `activation`: read its fields as `refund.original.FIELD`');
+    expect(hover(rv, v02, pos('previous status', 10))!.contents[0]).toContain('**tier** `status`');
+    const def = (p: number) => {
+      const s = definition(rv, p);
+      return s ? v02.slice(s.start, s.end) + '@' + s.start : undefined;
+    };
+    expect(def(pos('model\n}\nrule "Refund"', 1))).toBe(`model@${v02.indexOf('model:')}`); // once per partner and model
+    expect(def(pos('ref activation', 5))).toBe(`activation@${v02.indexOf('activation {')}`);
+  });
 });
 
 describe('runs', () => {

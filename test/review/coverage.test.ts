@@ -198,6 +198,38 @@ describe('coverage of a program worked out by hand', () => {
   });
 });
 
+describe('v0.2 (§12) in coverage: examples/carrier-reps and examples/beauty-loyalty', () => {
+  const run = (name: string) => {
+    const dir = join(root, 'examples', name);
+    const p = coverageProgram(readFileSync(join(dir, 'program.incent'), 'utf8'), 'program.incent').program!;
+    const folder = openDataFolder(join(dir, 'data'), p.artifact);
+    return coverageOfRun(p, (probe) => new Evaluator(p.artifact, { probe }).runSource(folder.partners, folder), { program: 'program.incent' });
+  };
+
+  it('the lookup of an event-level let is reached on each event that reads it: its own kind\'s, and through a `ref`', () => {
+    const { report } = run('carrier-reps');
+    const entries = report.items.filter((i) => i.kind === 'lookup entry' && i.declaration === 'let reward');
+    expect(entries.map((i) => i.item)).toEqual(['lookup activation.model: "P9 Pro"', 'lookup activation.model: "P9"', 'lookup activation.model: "P9a"']);
+    expect(entries.every((i) => i.reached)).toBe(true);
+    const events = (rule: string) => report.items.find((i) => i.kind === 'rule' && i.declaration === `rule "${rule}"`)!.events!;
+    // an activation's reward, and a refund's (its activation's, read through the `ref`)
+    expect(entries.reduce((s, i) => s + i.events!, 0)).toBe(events('Activation reward') + events('Refund clawback'));
+    // `once per partner and module`: each module's entry, once per partner
+    const modules = report.items.filter((i) => i.kind === 'lookup entry' && i.declaration === 'rule "Module points"');
+    expect(modules.reduce((s, i) => s + i.events!, 0)).toBe(events('Module points'));
+    CoverageReportSchema.parse(report);
+  });
+
+  it('the bands of a running total: every band reached, on as many events as the rule that reads them', () => {
+    const { report } = run('beauty-loyalty');
+    const bands = report.items.filter((i) => i.kind === 'band' && i.declaration === 'let earn_rate');
+    expect(bands.length).toBe(3);
+    expect(bands.every((i) => i.reached)).toBe(true);
+    expect(bands.reduce((s, i) => s + i.events!, 0)).toBeGreaterThanOrEqual(report.items.find((i) => i.declaration === 'rule "Points on purchases"')!.events!);
+    CoverageReportSchema.parse(report);
+  });
+});
+
 describe.each(examples)('examples/%s', (name) => {
   const dir = join(root, 'examples', name);
   const text = readFileSync(join(dir, 'program.incent'), 'utf8');

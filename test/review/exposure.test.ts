@@ -5,6 +5,7 @@
  * reached, data that reaches it exactly (the bound is not merely safe but the most).
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../compiler/compile.js';
 import { loadData } from '../../runtime/data/load.js';
@@ -197,3 +198,56 @@ Cost (money and items × value; points cost nothing): what one period earns unbo
 `);
   });
 });
+
+describe('v0.2 constructs (§12): bounded where they can be, unbounded with a reason where not', () => {
+  const root = join(import.meta.dirname, '..', '..');
+  const example = (name: string) => {
+    const text = readFileSync(join(root, 'examples', name, 'program.incent'), 'utf8');
+    const c = compile(text);
+    expect(c.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const r = exposure(c.artifact!, { program: `${name}.incent` }, { checked: c.checked!, text });
+    expect(ExposureReportSchema.parse(r)).toEqual(r);
+    return r;
+  };
+
+  it('examples/carrier-reps: an event-level let read through a `ref` is bounded by its lookup (a clawback adds at most nothing)', () => {
+    const cards = pot(example('carrier-reps'), 'cards');
+    const rule = (name: string) => cards.rules.find((r) => r.rule === name)!;
+    expect(rule('Activation reward')).toMatchObject({ awards: 'unbounded', perAward: { bounded: true, amount: '25.00' } });
+    expect(rule('Refund clawback')).toMatchObject({ perPartner: { bounded: true, amount: '0.00' } });
+    // clawbacks free room under the yearly cap, in number unbounded: the pot stays unbounded per partner
+    expect(cards.perPartner.bounded).toBe(false);
+  });
+
+  it('examples/beauty-loyalty: a band of a running total is bounded by its bands; the amount without a range is the reason', () => {
+    const points = pot(example('beauty-loyalty'), 'points');
+    expect(points.rules[0]!.why).toContain('`purchase.amount` (a field without a range)');
+    const gift = pot(example('beauty-loyalty'), 'gift');
+    expect(gift.perPartner).toMatchObject({ bounded: true, amount: '1' });
+  });
+
+  it('`once per partner and FIELD`: one award per value of the field — an enumeration\'s members, else unbounded', () => {
+    const keyed = (field: string) => pot(report(`payout cash as cash\nrule "R" {\n  for each sale\n  award 5 EUR to cash\n  once per partner and ${field}\n}`), 'cash');
+    expect(keyed('category').perPartner).toMatchObject({ bounded: true, amount: '10.00' }); // "x", "y"
+    expect(keyed('quantity').perPartner.bounded).toBe(false);
+    expect(keyed('quantity').rules[0]!.why).toBe('one award per value of `quantity` (each at most 5.00 EUR), whose values are not bounded in number');
+    expect(most('payout cash as cash\nrule "R" {\n  for each sale\n  award 5 EUR to cash\n  once per partner and category\n}', sales('S1,P1,2026-01-05,x,1,1', 'S2,P1,2026-01-06,y,1,1', 'S3,P1,2026-01-07,x,1,1'), 'cash')).toBe('10.00');
+  });
+
+  it('interpolate: between the values of its points; an event-level let: its value on the event', () => {
+    const sale = SALE.replace('amount: money', 'amount: money in 0 EUR..1_000 EUR');
+    const r = report('let rate = interpolate revenue { 0 EUR: 1%, 10_000 EUR: 3% }\nlet share = sale.amount * 10%\npayout cash as cash\nrule "R" {\n  for each partner\n  award 1_000 EUR * rate to cash\n}\nrule "E" {\n  for each sale\n  award share to cash\n  once per partner\n}', { sale });
+    expect(pot(r, 'cash').rules.map((x) => x.perPartner.amount)).toEqual(['30.00', '100.00']);
+  });
+
+  it('a running total, a value computed from its previous one, days between dates: unbounded, each with its reason', () => {
+    const r = report(
+      'let streak = if revenue > 0 EUR then previous streak + 1 else 0\npayout a as cash\npayout b as cash\npayout c as cash\nrule "Running" {\n  for each sale\n  award (running sum sale.amount) * 1% to a\n  once per partner\n}\nrule "Streak" {\n  for each partner\n  award streak * 1 EUR to b\n}\nrule "Days" {\n  for each sale\n  award (days between 2026-01-01 and sale.date) * 1 EUR to c\n  once per partner\n}',
+      { sale: SALE.replace('amount: money', 'amount: money in 0 EUR..1_000 EUR') },
+    );
+    expect(pot(r, 'a').rules[0]!.why).toContain('a running sum over sale events, which are not bounded in number');
+    expect(pot(r, 'b').rules[0]!.why).toContain('`previous streak` (a value computed from its own values of earlier periods, which is not bounded)');
+    expect(pot(r, 'c').rules[0]!.why).toContain('a number of days between dates, which is not bounded');
+  });
+});
+

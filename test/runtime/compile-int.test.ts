@@ -6,9 +6,12 @@ import { compileInt } from '../../runtime/compile-int.js';
 import { compileIR, type Ctx, type EventRow } from '../../runtime/compile-ir.js';
 import * as N from '../../runtime/num.js';
 import { runProgram } from '../helpers/run.js';
+import { formatDate } from '../../core/periods.js';
 
-const env = { levels: new Map<string, string[]>() };
-const intEnv = { fieldScale: (f: string) => (f === 'amount' ? 2 : f === 'qty' ? 0 : undefined), general: (ir: IR) => compileIR(ir, env) };
+// An event-level let (§12.2) `bonus = amount * qty - 1`: on the fast path it is compiled in place.
+const eventLets = new Map<string, IR>([['bonus', { k: 'arith', a: { k: 'efield', f: 'amount' }, rest: [{ op: '*', b: { k: 'efield', f: 'qty' } }, { op: '-', b: { k: 'num', v: '1' } }] }]]);
+const env = { levels: new Map<string, string[]>(), eventLets };
+const intEnv = { fieldScale: (f: string) => (f === 'amount' ? 2 : f === 'qty' ? 0 : undefined), general: (ir: IR) => compileIR(ir, env), eventLet: (n: string) => eventLets.get(n) };
 
 const decimal = fc
   .tuple(fc.bigInt({ min: -(10n ** 17n), max: 10n ** 17n }), fc.integer({ min: 0, max: 4 }))
@@ -24,6 +27,11 @@ const leaf: fc.Arbitrary<IR> = fc.oneof(
   fc.constant<IR>({ k: 'efield', f: 'amount' }),
   fc.constant<IR>({ k: 'efield', f: 'qty' }),
   fc.constant<IR>({ k: 'efield', f: 'rate' }),
+  fc.constant<IR>({ k: 'elet', name: 'bonus' }),
+  // days between two dates (§12.4), one of them moved by days or months
+  fc.constant<IR>({ k: 'days', a: { k: 'efield', f: 'date' }, b: { k: 'efield', f: 'shipped' } }),
+  fc.constant<IR>({ k: 'days', a: { k: 'efield', f: 'shipped' }, b: { k: 'dateadd', d: { k: 'efield', f: 'date' }, n: { k: 'num', v: '13' }, unit: 'months', neg: false } }),
+  fc.constant<IR>({ k: 'days', a: { k: 'dateadd', d: { k: 'efield', f: 'shipped' }, n: { k: 'num', v: '45' }, unit: 'days', neg: true }, b: { k: 'efield', f: 'date' } }),
 );
 
 const expr: fc.Arbitrary<IR> = fc.letrec<{ e: IR }>((tie) => ({
@@ -47,10 +55,10 @@ const expr: fc.Arbitrary<IR> = fc.letrec<{ e: IR }>((tie) => ({
 describe('the integer fast path', () => {
   it('gives the decimal result exactly, or NaN (never a wrong value)', () => {
     fc.assert(
-      fc.property(expr, decimal, fc.integer({ min: -1_000_000, max: 1_000_000 }), decimal, (ir, amount, qty, rate) => {
+      fc.property(expr, decimal, fc.integer({ min: -1_000_000, max: 1_000_000 }), decimal, fc.integer({ min: 0, max: 2_000_000 }), fc.integer({ min: 0, max: 2_000_000 }), (ir, amount, qty, rate, d1, d2) => {
         const fast = compileInt(ir, intEnv);
         if (!fast) return;
-        const ev = { id: 'E', partner: 'P', date: '2026-01-01', amount: N.parseNum(amount), qty: N.int(qty), rate: N.parseNum(rate) } as EventRow;
+        const ev = { id: 'E', partner: 'P', date: formatDate(d1), shipped: formatDate(d2), amount: N.parseNum(amount), qty: N.int(qty), rate: N.parseNum(rate) } as EventRow;
         const ctx: Ctx = { p: { id: 'P', attrs: {}, vals: {} }, ev };
         const x = fast.fn(ctx);
         if (Number.isNaN(x)) return;

@@ -245,3 +245,67 @@ describe('choices the spec leaves open (language/REFERENCE.md)', () => {
     expect(pot(r, '2026-Q1', 'P2', 'cash').approval).toBe(false); // paid 0 is not above 0.01
   });
 });
+
+describe('budgets served first come first served (§12.5)', () => {
+  const src = `${header()}
+event sale { amount: money }
+event claim { amount: money }
+payout spiff as cash {
+  cap 40 EUR per partner
+  budget 100 EUR first come first served
+}
+rule "Sale SPIFF" {
+  for each sale
+  award amount to spiff
+}
+rule "Claim SPIFF" {
+  for each claim
+  award amount to spiff
+  cap 15 EUR
+}
+rule "Welcome" {
+  for each partner
+  award 10 EUR to spiff
+}
+`;
+  const files = {
+    'sale.csv': `id,partner,date,amount
+      S1,P1,2026-01-10,30
+      S2,P2,2026-01-11,25
+      S3,P1,2026-01-20,30
+      S4,P3,2026-02-01,20.005`,
+    'claim.csv': `id,partner,date,amount
+      C1,P3,2026-01-11,20`,
+  };
+  const r = runProgram(src, files);
+
+  it('awards are served by (date, id), then partner-level awards; caps and rounding first', () => {
+    // Earnings after §9 steps 3–4: P1 sale 60 + welcome 10 = 70 → pot cap 40. P2 sale 25 + welcome 10 = 35.
+    // P3 claim 20 → rule cap 15, sale 20.005 → 20.00 (half-even), welcome 10: 45 → pot cap 40.
+    // Each partner's earnings are claimed by its awards in order, earliest first (a cap takes from the latest):
+    //   P1: S1 30, S3 10, welcome 0; P2: S2 25, welcome 10; P3: C1 20, S4 20 (running sum 40.005 → 40.00), welcome 0.
+    // Served from 100: 01-10 S1 P1 30 (70 left); 01-11 C1 P3 20 (50; "C1" < "S2"), S2 P2 25 (25); 01-20 S3 P1 10 (15);
+    // 02-01 S4 P3 15 of 20 (0); then the partner-level awards: P2's welcome gets nothing.
+    expect(['P1', 'P2', 'P3'].map((p) => paid(r, '2026-Q1', p, 'spiff'))).toEqual(['40', '25', '35']);
+    expect(t(period(r, '2026-Q1').totals['spiff']!.budgetUsed!)).toBe('100');
+  });
+
+  it('each partner whose awards the budget could not pay has an adjustment naming them', () => {
+    const p2 = pot(r, '2026-Q1', 'P2', 'spiff');
+    expect(p2.adjustments.map((a) => [a.kind, t(a.amount), a.note])).toEqual([
+      ['budget', '-10', 'budget 100.00 EUR served first come first served, and spent before every award was paid: rule "Welcome" nothing → 25.00 EUR of 35.00 EUR'],
+    ]);
+    const p3 = pot(r, '2026-Q1', 'P3', 'spiff');
+    expect(p3.adjustments.map((a) => a.kind)).toEqual(['cap', 'budget']); // the pot cap, then the budget
+    expect(t(p3.adjustments[1]!.amount)).toBe('-5');
+  });
+
+  it('does not depend on the order of the records', () => {
+    const reversed = Object.fromEntries(Object.entries(files).map(([f, text]) => {
+      const [head, ...rows] = text.split('\n');
+      return [f, [head, ...rows.reverse()].join('\n')];
+    }));
+    const again = runProgram(src, reversed);
+    expect(again.map((p) => p.partners.map((x) => x.pots['spiff']))).toEqual(r.map((p) => p.partners.map((x) => x.pots['spiff'])));
+  });
+});

@@ -21,8 +21,11 @@ const PIDS = ['P1', 'P2', 'P3', 'P4', 'P5'];
 
 interface Data {
   kinds: ('distributor' | 'reseller')[];
-  sales: { p: number; day: number; cat: number; cents: number; mills: boolean }[];
+  /** `ship`: days from the sale to its shipping, or none (the default, 2026-06-30). */
+  sales: { p: number; day: number; cat: number; cents: number; mills: boolean; ship: number | null }[];
   refunds: { p: number; day: number; cents: number }[];
+  /** Returns of sales (by their index among the sales, modulo their number), some days after. */
+  returns: { sale: number; after: number }[];
 }
 
 const DAY0 = Date.UTC(2025, 9, 1); // 2025-10-01: some events fall before the start
@@ -37,25 +40,32 @@ function money(cents: number, mills: boolean): string {
 const dataArb: fc.Arbitrary<Data> = fc.record({
   kinds: fc.array(fc.constantFrom('distributor' as const, 'reseller' as const), { minLength: PIDS.length, maxLength: PIDS.length }),
   sales: fc.array(
-    fc.record({ p: fc.nat(PIDS.length - 1), day: fc.nat(455), cat: fc.nat(1), cents: fc.integer({ min: 1, max: 400_000 }), mills: fc.boolean() }),
+    fc.record({ p: fc.nat(PIDS.length - 1), day: fc.nat(455), cat: fc.nat(1), cents: fc.integer({ min: 1, max: 400_000 }), mills: fc.boolean(), ship: fc.option(fc.nat(60)) }),
     { maxLength: 40 },
   ),
   refunds: fc.array(fc.record({ p: fc.nat(PIDS.length - 1), day: fc.nat(455), cents: fc.integer({ min: 1, max: 300_000 }) }), { maxLength: 8 }),
+  returns: fc.array(fc.record({ sale: fc.nat(100), after: fc.nat(60) }), { maxLength: 6 }),
 });
 
-function rows(d: Data): { partners: string[]; sale: string[]; refund: string[] } {
+function rows(d: Data): { partners: string[]; sale: string[]; refund: string[]; return: string[] } {
   return {
     partners: PIDS.map((id, i) => `${id},${d.kinds[i]}`),
-    sale: d.sales.map((s, i) => `S${i},${PIDS[s.p]},${isoDay(s.day)},${s.cat ? 'hardware' : 'software'},${money(s.cents, s.mills)}`),
+    sale: d.sales.map((s, i) => `S${i},${PIDS[s.p]},${isoDay(s.day)},${s.cat ? 'hardware' : 'software'},${money(s.cents, s.mills)},${s.ship === null ? '' : isoDay(s.day + s.ship)}`),
     refund: d.refunds.map((s, i) => `R${i},${PIDS[s.p]},${isoDay(s.day)},${money(s.cents, false)}`),
+    return: d.sales.length === 0 ? [] : d.returns.map((x, i) => {
+      const k = x.sale % d.sales.length;
+      const s = d.sales[k]!;
+      return `T${i},${PIDS[s.p]},${isoDay(Math.min(455, s.day + x.after))},S${k}`;
+    }),
   };
 }
 
 function files(r: ReturnType<typeof rows>): Record<string, string> {
   return {
     'partners.csv': ['id,kind', ...r.partners].join('\n') + '\n',
-    'sale.csv': ['id,partner,date,category,amount', ...r.sale].join('\n') + '\n',
+    'sale.csv': ['id,partner,date,category,Amount (€),shipped', ...r.sale].join('\n') + '\n',
     'refund.csv': ['id,partner,date,amount', ...r.refund].join('\n') + '\n',
+    'return.csv': ['id,partner,date,sale', ...r.return].join('\n') + '\n',
   };
 }
 
@@ -84,7 +94,7 @@ describe('evaluator properties', () => {
       fc.property(dataArb, fc.array(fc.nat(1000), { minLength: 1, maxLength: 20 }), (d, seed) => {
         const r = rows(d);
         const a = run(files(r)).map((x) => statementJson(artifact, x));
-        const b = run(files({ partners: shuffled(r.partners, seed), sale: shuffled(r.sale, seed), refund: shuffled(r.refund, [...seed].reverse()) })).map((x) => statementJson(artifact, x));
+        const b = run(files({ partners: shuffled(r.partners, seed), sale: shuffled(r.sale, seed), refund: shuffled(r.refund, [...seed].reverse()), return: shuffled(r.return, seed) })).map((x) => statementJson(artifact, x));
         expect(JSON.stringify(b)).toBe(JSON.stringify(a));
       }),
       { numRuns: 150 },
@@ -115,7 +125,7 @@ describe('evaluator properties', () => {
             yearly.set(k, N.add(yearly.get(k) ?? N.ZERO, N.add(p.pots.gift!.earned, adjSum(p.pots.gift!))));
             expect(N.cmp(yearly.get(k)!, num('300'))).toBeLessThanOrEqual(0);
           }
-          for (const [name, budget] of [['cash', '1000'], ['plain', '300'], ['pts', '700']] as const) {
+          for (const [name, budget] of [['cash', '1000'], ['plain', '300'], ['pts', '700'], ['first', '200']] as const) {
             const pots = r.partners.map((p) => p.pots[name]!);
             const positiveAfter = sum(pots.map((x) => N.add(x.earned, adjSum(x))).filter((v) => N.sign(v) > 0));
             const positiveBefore = sum(pots.map((x) => N.add(x.earned, adjSum(x, ['cap', 'yearly cap']))).filter((v) => N.sign(v) > 0));

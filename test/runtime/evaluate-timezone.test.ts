@@ -15,16 +15,17 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const files = {
   'partners.csv': 'id,kind\nP1,distributor\nP2,reseller\nP3,distributor\n',
   'sale.csv': [
-    'id,partner,date,category,amount',
-    'S1,P1,2025-12-31,hardware,900',
-    'S2,P1,2026-01-01,hardware,1200.005',
-    'S3,P2,2026-03-31,software,700',
-    'S4,P2,2026-04-01,hardware,2500',
-    'S5,P3,2026-03-29,hardware,3100.10',
-    'S6,P3,2026-10-25,hardware,4000',
-    'S7,P1,2026-12-31,software,99.99',
+    'id,partner,date,category,Amount (€),shipped',
+    'S1,P1,2025-12-31,hardware,900,2026-01-01',
+    'S2,P1,2026-01-01,hardware,1200.005,2026-01-31',
+    'S3,P2,2026-03-31,software,700,2026-04-01',
+    'S4,P2,2026-04-01,hardware,2500,',
+    'S5,P3,2026-03-29,hardware,3100.10,2026-03-30',
+    'S6,P3,2026-10-25,hardware,4000,2026-10-26',
+    'S7,P1,2026-12-31,software,99.99,2026-12-31',
   ].join('\n') + '\n',
   'refund.csv': 'id,partner,date,amount\nR1,P2,2026-07-01,800\n',
+  'return.csv': 'id,partner,date,sale\nT1,P2,2026-04-01,S3\nT2,P1,2027-01-01,S7\n',
 };
 
 function runIn(tz: string): { tz: string; offset: number; statements: unknown; explained: string[] } {

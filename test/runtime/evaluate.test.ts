@@ -491,3 +491,56 @@ rule "Heroes trip" {
     void evaluator;
   });
 });
+
+describe('explanations of v0.2 fixes', () => {
+  const SRC = `${header({ currency: 'USD' })}
+event sale { amount: money  category: text  server_units: integer }
+measure revenue = sum amount
+measure rebate_base = sum amount * 2%
+measure units = sum server_units
+payout cash as cash { cap 100_000 USD per partner }
+rule "Marginal" {
+  for each partner
+  award marginal revenue {
+    below 1_000 USD: 1%
+    from 1_000 USD: 2%
+    from 5_000 USD: 3%
+  } to cash
+}
+rule "Servers" {
+  for each sale where if category = "server" then server_units >= 10 else false
+  award 1 USD to cash
+}
+rule "Server partners" {
+  for each partner where if revenue > 100 USD then units >= 10 else false
+  award 1 USD to cash
+}
+rule "Big" {
+  for each partner where rebate_base > 1_000 USD
+  award 1 USD to cash
+}
+`;
+  const files = { 'sale.csv': 'id,partner,date,amount,category,server_units\nS1,P1,2026-01-05,1500,server,9\nS2,P1,2026-01-06,1500,desk,0' };
+
+  it('marginal traces label each slice, not the measure: the measure, then its parts in their bands', () => {
+    const { results: r } = runFull(SRC, files);
+    // revenue 3,000: 1,000 × 1% + 2,000 × 2% = 10 + 40 = 50
+    expect(partner(period(r, '2026-Q1'), 'P1').awards.find((a) => a.rule === 'Marginal')!.trace).toBe(
+      'Marginal: revenue 3,000.00 USD, 1,000.00 USD of revenue in band "below 1,000 USD" × 1%, 2,000.00 USD of revenue in band "from 1,000 USD" × 2% → 50.00 USD',
+    );
+  });
+
+  it('why a condition written with if … then … else did not hold names the values that made it false', () => {
+    const { results: r } = runFull(SRC, files);
+    expect(why(r, '2026-Q1', 'P1', 'Servers')).toBe('2 sale events in 2026-Q1, none where if category = "server" then server_units >= 10 else false; e.g. S1: server_units 9 < 10');
+    expect(why(r, '2026-Q1', 'P1', 'Server partners')).toBe('units 9 < 10');
+  });
+
+  it('money measures show the currency’s digits unless more digits matter', () => {
+    const { results: r } = runFull(SRC, files);
+    // 3,000 × 2% summed exactly at a scale of 4 (30.0000 + 30.0000): shown as 60.00
+    expect(why(r, '2026-Q1', 'P1', 'Big')).toBe('rebate_base 60.00 USD < 1,000 USD');
+    const { results: r2 } = runFull(SRC, { 'sale.csv': 'id,partner,date,amount,category,server_units\nS1,P1,2026-01-05,1500.125,desk,0' });
+    expect(why(r2, '2026-Q1', 'P1', 'Big')).toBe('rebate_base 30.0025 USD < 1,000 USD');
+  });
+});

@@ -49,4 +49,18 @@ export const RUN_CASES: RunCase[] = [
     data: { 'sale.csv': 'id,partner,date,amount,units\nS1,P1,2026-01-05,10000000000000000000,1\n' },
     message: 'let squared, partner "P1": `total * total` is 1 × 10^38, but numbers must stay below 10^34 in size',
   },
+  {
+    code: 'R0004',
+    title: 'a date moved outside the calendar',
+    program: `${header}payout points as points\nrule "Due" {\n  for each sale where date + units * 1_000 months < 2030-01-01\n  award 1 to points\n}\n`,
+    data: { 'sale.csv': 'id,partner,date,amount,units\nS1,P1,2026-01-05,10,100\n' },
+    message: 'rule "Due", sale "S1" of partner "P1": `date + units * 1_000 months`: 2026-01-05 + 100000 months is outside 0001-01-01..9999-12-31',
+  },
+  {
+    code: 'R0005',
+    title: 'a value at a date after the period evaluated',
+    program: `${header}measure total = sum sale.amount\nlet rate = bands total {\n  below 1_000 EUR: 1%\n  from 1_000 EUR: 2%\n}\npayout cash as cash\nrule "At year end" {\n  for each sale\n  award amount * (rate at 2026-12-31) to cash\n}\n`,
+    data: { 'sale.csv': 'id,partner,date,amount,units\nS1,P1,2026-01-05,100,1\n' },
+    message: 'rule "At year end", sale "S1" of partner "P1": `rate at …`: 2026-12-31 is in 2026-Q4, after the period being evaluated (2026-Q1)',
+  },
 ];

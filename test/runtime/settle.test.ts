@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import * as N from '../../runtime/num.js';
 import type { CompiledPot } from '../../runtime/plan.js';
 import type { Adjustment } from '../../runtime/results.js';
-import { applyBudget, applyPotCap, settleBalance, shareBudget } from '../../runtime/settle.js';
+import { applyBudget, applyFirstCome, applyPotCap, byServiceOrder, claimsOf, serveInOrder, settleBalance, shareBudget, type OrderedAward } from '../../runtime/settle.js';
 
 const n = (s: string) => N.parseNum(s);
 const t = (v: N.Num) => N.toText(v);
@@ -78,6 +78,106 @@ describe('step 5: the budget, shared pro rata in whole units', () => {
     expect([...after].map(([k, v]) => `${k} ${t(v)}`)).toEqual(['P1 15', 'P2 45', 'P3 -5']);
     expect(adjustments.get('P1')!.map((j) => [j.kind, t(j.amount), j.note])).toEqual([['budget', '-15', 'budget 60.00 EUR shared pro rata: 30.00 EUR × 60.00 EUR ÷ 120.00 EUR → 15.00 EUR']]);
     expect(adjustments.get('P3')).toEqual([]);
+  });
+});
+
+describe('step 5 (§12.5): a budget served first come first served', () => {
+  it.each([
+    // a partner's awards in order, its earnings after caps and rounding (cents) → its claims (cents)
+    [['10', '20', '30'], 6000n, [1000n, 2000n, 3000n]], // all in full
+    [['10', '20', '30'], 4500n, [1000n, 2000n, 1500n]], // a cap of 45.00 cuts the latest award
+    [['10', '-5', '20'], 2500n, [1000n, 0n, 1500n]], // a clawback of 5.00 is taken from the latest award (25.00 net)
+    [['0.333', '0.333', '0.334'], 100n, [33n, 33n, 34n]], // floors of the running sum 0.333, 0.666, and the rest: 1.00
+    [['0.005'], 1n, [1n]], // a total rounded up (ceiling): the last award claims the unit
+    [['-3', '-4'], 0n, [0n, 0n]], // nothing to claim
+    [['5'], 0n, [0n]],
+  ] as const)('awards %o, earnings %s → claims %o', (amounts, units, claims) => {
+    expect(claimsOf(amounts.map(n), units, 2)).toEqual(claims);
+  });
+
+  it.each([
+    // claims in order, budget → what each is paid
+    [[1000n, 2500n, 1250n], 3000n, [1000n, 2000n, 0n]], // the second crosses the budget and is paid in part; the third gets nothing
+    [[1000n, 2000n], 3000n, [1000n, 2000n]], // exactly the budget
+    [[0n, 500n], 100n, [0n, 100n]],
+    [[700n], 0n, [0n]],
+  ] as const)('claims %o within %s → %o', (claims, budget, paid) => {
+    expect(serveInOrder(claims, budget)).toEqual(paid);
+  });
+
+  it('serves at most the budget, never more than claimed, and in order (a claim is cut only when all later ones get nothing)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.bigInt({ min: 0n, max: 10n ** 9n }), { maxLength: 30 }), fc.bigInt({ min: 0n, max: 10n ** 10n }), (claims, budget) => {
+        const paid = serveInOrder(claims, budget);
+        const sum = paid.reduce((s, x) => s + x, 0n);
+        const asked = claims.reduce((s, x) => s + x, 0n);
+        expect(sum).toBe(asked < budget ? asked : budget);
+        const cut = paid.findIndex((p, i) => p < claims[i]!);
+        if (cut >= 0) for (let i = cut + 1; i < claims.length; i++) expect(paid[i]).toBe(0n);
+      }),
+    );
+  });
+
+  const award = (partner: string, date: string, id: string, amount: string, rule = 0, group: 0 | 1 = 0): OrderedAward => ({
+    partner, group, date, id, kind: id ? 'sale' : '', rule, amount: n(amount), label: id ? `sale ${id} (${date})` : `rule ${rule}`,
+  });
+
+  it('the order: event awards by date and id, then partner-level awards by rule and partner', () => {
+    const xs = [award('P2', '2026-03-31', '', '5', 1, 1), award('P1', '2026-03-31', '', '5', 0, 1), award('P1', '2026-02-01', 'S9', '5'), award('P2', '2026-02-01', 'S10', '5'), award('P3', '2026-01-15', 'S5', '5')];
+    expect([...xs].sort(byServiceOrder).map((a) => `${a.partner}:${a.id || `rule ${a.rule}`}`)).toEqual(['P3:S5', 'P2:S10', 'P1:S9', 'P1:rule 0', 'P2:rule 1']); // "S10" < "S9" as text
+  });
+
+  it('applyFirstCome: after caps, the awards served in order; the one that crosses is paid in part, later ones nothing, each named in its partner\'s adjustment', () => {
+    // Budget 60.00. In order: P2 S1 20 (left 40), P1 S2 30 (left 10), P2 S3 25 → 10 paid in part, P1 S4 15 → nothing.
+    // P1 earned 45 (capped at 40 before the budget: its latest award S4 claims only 10), P2 45.
+    const after = new Map([
+      ['P1', n('40')],
+      ['P2', n('45')],
+      ['P3', n('-5')],
+    ]);
+    const adjustments = new Map<string, Adjustment[]>([...after.keys()].map((k) => [k, []]));
+    const awards = [award('P1', '2026-01-02', 'S2', '30'), award('P2', '2026-01-01', 'S1', '20'), award('P2', '2026-01-03', 'S3', '25'), award('P1', '2026-01-04', 'S4', '15'), award('P3', '2026-01-05', 'S5', '-5')];
+    const used = applyFirstCome(pot('money', { budget: n('60') }), after, adjustments, awards, 'EUR');
+    expect(t(used)).toBe('60');
+    expect([...after].map(([k, v]) => `${k} ${t(v)}`)).toEqual(['P1 30', 'P2 30', 'P3 -5']);
+    expect(adjustments.get('P1')!.map((j) => [j.kind, t(j.amount), j.note])).toEqual([
+      ['budget', '-10', 'budget 60.00 EUR served first come first served, and spent before every award was paid: sale S4 (2026-01-04) nothing → 30.00 EUR of 40.00 EUR'],
+    ]);
+    expect(adjustments.get('P2')!.map((j) => [t(j.amount), j.note])).toEqual([
+      ['-15', 'budget 60.00 EUR served first come first served, and spent before every award was paid: sale S3 (2026-01-03) 10.00 EUR of 25.00 EUR → 30.00 EUR of 45.00 EUR'],
+    ]);
+    expect(adjustments.get('P3')).toEqual([]);
+  });
+
+  it('applyFirstCome: earnings within the budget are not touched', () => {
+    const after = new Map([['P1', n('40')]]);
+    const adjustments = new Map<string, Adjustment[]>([['P1', []]]);
+    expect(t(applyFirstCome(pot('money', { budget: n('60') }), after, adjustments, [award('P1', '2026-01-02', 'S2', '40')], 'EUR'))).toBe('40');
+    expect(adjustments.get('P1')).toEqual([]);
+  });
+
+  it('pays exactly the budget when exceeded, never more than a partner earned, whatever the awards', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom('P1', 'P2', 'P3'), fc.integer({ min: 1, max: 28 }), fc.integer({ min: -500, max: 5000 })), { minLength: 1, maxLength: 20 }),
+        fc.integer({ min: 1, max: 10000 }),
+        (rows, budgetCents) => {
+          const awards = rows.map(([p, d, c], i) => award(p, `2026-01-${String(d).padStart(2, '0')}`, `S${i}`, (c / 100).toFixed(2)));
+          const after = new Map<string, N.Num>();
+          for (const a of awards) after.set(a.partner, N.add(after.get(a.partner) ?? N.ZERO, a.amount));
+          const before = new Map(after);
+          const adjustments = new Map<string, Adjustment[]>([...after.keys()].map((k) => [k, []]));
+          const budget = n((budgetCents / 100).toFixed(2));
+          const used = applyFirstCome(pot('money', { budget }), after, adjustments, awards, 'EUR');
+          const positive = [...before.values()].filter((v) => N.sign(v) > 0).reduce((s, v) => N.add(s, v), N.ZERO as N.Num);
+          expect(t(used)).toBe(t(N.cmp(positive, budget) > 0 ? budget : positive));
+          for (const [pid, v] of after) {
+            expect(N.cmp(v, N.sign(before.get(pid)!) > 0 ? before.get(pid)! : v) <= 0).toBe(true);
+            if (N.sign(before.get(pid)!) <= 0) expect(t(v)).toBe(t(before.get(pid)!));
+          }
+        },
+      ),
+    );
   });
 });
 

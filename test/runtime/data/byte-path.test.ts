@@ -304,6 +304,126 @@ event sale {
   });
 });
 
+describe('§12.1 and §12.3 on bytes: `from` columns, defaults, keyword names, `ref` fields', () => {
+  // Fields named like keywords, read from columns of other names (in another order than declared), with defaults.
+  const COLUMNS = `program "Columns" {
+  currency EUR
+  period quarter
+  start 2026-01-01
+}
+event sale {
+  id: text from "Invoice No"
+  partner: text from "Customer"
+  value: money from "Net Amount (EUR)" default 0 EUR
+  count: integer from "Qty" default 1
+  category: one of "hardware", "software" from "Cat" default "hardware"
+  note: text default ""
+}
+payout cash as cash
+measure revenue = sum value where category = "hardware"
+measure units = sum count
+rule "Each" {
+  for each sale where value > 10 EUR and category = "software"
+  award value * 2% to cash
+}
+rule "Volume" {
+  for each partner where units > 3
+  award revenue * 1% to cash
+}
+`;
+  const colNeeds: ColumnNeeds = new Map<string, { as: 'num' } | { as: 'code' }>([
+    ['value', { as: 'num' }],
+    ['count', { as: 'num' }],
+    ['category', { as: 'code' }],
+  ]);
+  const header = ['Customer', 'date', 'Cat', 'Qty', 'note', 'Invoice No', 'Net Amount (EUR)'];
+  const rec = fc.record({
+    id: fc.nat(40).map((i) => `S${i}`),
+    partner: fc.constantFrom('P1', 'P2', 'P3'),
+    date: fc.constantFrom('2026-01-05', '2026-02-28', '2026-05-31', '2026-11-30'),
+    cat: fc.constantFrom('hardware', 'software', '', 'Software'),
+    qty: fc.oneof(fc.integer({ min: 0, max: 9 }).map(String), fc.constantFrom('', '1.5')),
+    note: fc.constantFrom('', 'a', 'b c'),
+    amount: fc.oneof(fc.tuple(fc.integer({ min: -500, max: 5_000 }), fc.nat(99)).map(([i, c]) => `${i}.${String(c).padStart(2, '0')}`), fc.constantFrom('', 'x')),
+  });
+  const line = (r: { id: string; partner: string; date: string; cat: string; qty: string; note: string; amount: string }) => [r.partner, r.date, r.cat, r.qty, r.note, r.id, r.amount].join(',');
+
+  it('mapped columns and defaults: the same records, values, problems and statements, in chunks of any size', () => {
+    const a = artifact(COLUMNS);
+    const before = batched;
+    fc.assert(
+      fc.property(fc.array(rec, { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 80 }), (records, chunk) => {
+        const sale = [header.map((h) => (h.includes(' ') ? `"${h}"` : h)).join(','), ...records.map(line)].join('\n') + '\n';
+        const dir = folder({ 'sale.csv': sale });
+        sameAsStringPath(a, dir, colNeeds, [chunk, 1 << 20], { value: 2, count: 0 }, { category: (v) => ['hardware', 'software'].indexOf(v as string) });
+        // the run on bytes (column kernels) and the run in memory give the same statements
+        const texts = new Map([['sale.csv', sale]]);
+        const want = new Evaluator(a).run(loadData(a, texts).data).map((r) => JSON.stringify(statementJson(a, r)));
+        const s = openDataFolder(dir, a, { chunkSize: chunk, acceptRejects: true });
+        expect(new Evaluator(a).runSource(s.partners, s).map((r) => JSON.stringify(statementJson(a, r)))).toEqual(want);
+      }),
+      { numRuns: 40, seed: 12 },
+    );
+    expect(batched - before).toBeGreaterThan(20); // records with every cell filled and valid are taken on bytes
+  });
+
+  it('a file without the column of a field that has a default: every record through the string path, which gives the default', () => {
+    const a = artifact(COLUMNS);
+    const before = batched;
+    const dir = folder({ 'sale.csv': 'Customer,date,Cat,Invoice No,Net Amount (EUR),note\nP1,2026-01-05,software,S1,20.00,a\nP2,2026-01-06,hardware,S2,30.00,b\n' });
+    sameAsStringPath(a, dir, colNeeds, [1, 7, 1 << 20], { value: 2, count: 0 }, { category: (v) => ['hardware', 'software'].indexOf(v as string) });
+    expect(batched).toBe(before);
+    expect(stringPath(a, dir).rows.map((r) => JSON.parse(r).count)).toEqual(['#1', '#1']);
+  });
+
+  const REFS = `program "Refs" {
+  currency USD
+  period month
+  start 2026-01-01
+}
+event activation {
+  model: one of "P9", "P9a"
+}
+event refund {
+  activation: ref activation
+}
+payout cards as cash
+let reward = lookup activation.model { "P9": 12.50 USD, "P9a": 5 USD }
+rule "Activation" {
+  for each activation
+  award reward to cards
+}
+rule "Clawback" {
+  for each refund
+  award -refund.activation.reward to cards
+}
+`;
+
+  it('`ref` fields: neither the kind that has them nor the kind they name is read on bytes; a streamed run checks them as the in-memory one', () => {
+    const a = artifact(REFS);
+    const files = {
+      'activation.csv': 'id,partner,date,model\nA1,P1,2026-01-05,P9\nA2,P1,2026-01-06,P9a\nA2,P1,2026-01-07,P9\nA3,P2,2026-02-01,P9x\nA4,P2,2026-02-02,P9\n',
+      'refund.csv': 'id,partner,date,activation\nF1,P1,2026-01-20,A1\nF2,P1,2026-01-21,A2\nF3,P2,2026-02-10,A3\nF4,P2,2026-02-11,A9\nF5,P2,2026-02-12,A4\n',
+    };
+    const dir = folder(files);
+    const s = openDataFolder(dir, a, { acceptRejects: true });
+    const none = { needs: new Map(), batch: () => {}, row: () => {} } as const;
+    expect(s.scanColumns('refund', none)).toBe(false);
+    expect(s.scanColumns('activation', none)).toBe(false);
+    const texts = new Map(Object.entries(files));
+    const { input, data } = loadData(a, texts);
+    const want = new Evaluator(a).run(data).map((r) => JSON.stringify(statementJson(a, r)));
+    for (const chunkSize of [3, 1 << 20]) {
+      const t = openDataFolder(dir, a, { chunkSize, acceptRejects: true });
+      expect(new Evaluator(a).runSource(t.partners, t).map((r) => JSON.stringify(statementJson(a, r)))).toEqual(want);
+      expect(t.problems().map(formatProblem)).toEqual(input.problems.map(formatProblem));
+      expect(t.rejectedRecords().map((r) => [r.kind, r.line, r.raw, r.reasons])).toEqual(input.rejected.map((r) => [r.kind, r.line, r.raw, r.reasons]));
+    }
+    // the duplicate A2 and the invalid A3 are rejected, and so are the refunds that name them, and F4 (no A9)
+    expect(input.rejected.filter((r) => r.kind === 'refund').map((r) => r.line)).toEqual([3, 4, 5]);
+  });
+});
+
 describe('statements written as the run goes are those of the whole run', () => {
   const examples = readdirSync(join(root, 'examples')).filter((e) => existsSync(join(root, 'examples', e, 'program.incent')) && existsSync(join(root, 'examples', e, 'data')));
 

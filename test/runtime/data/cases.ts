@@ -20,15 +20,25 @@ event sale {
   shipped: date
   promo: boolean
   note: text
+  channel: text from "Sales Channel" default "direct"
 }
 
 payout cash as cash {
   cap 1_000 EUR per partner
 }
 
+event ret {
+  sale: ref sale
+}
+
 rule "Sales" {
   for each sale
   award amount * 1% to cash
+}
+
+rule "Returns" {
+  for each ret
+  award -sale.amount * 1% to cash
 }
 `;
 
@@ -36,7 +46,7 @@ export interface DataCase {
   code: string;
   /** What the case shows. */
   title: string;
-  /** The data folder's files (partners.csv is added when absent, unless `noPartners`). */
+  /** The data folder's files (partners.csv is added when absent, unless `noPartners`; ret.csv, empty, when absent). */
   files: Record<string, string>;
   noPartners?: boolean;
   /** The folder case: read from disk (streamed); `odd` makes the named entry something other than a file. */
@@ -53,7 +63,7 @@ const ok = 'S1,P1,2026-01-05,10,1,2026-01-06,true,x';
 export const DATA_CASES: DataCase[] = [
   { code: 'D0001', title: 'a declared file is missing', files: { 'partners.csv': 'id,region\n' }, problem: 'sale.csv: missing file (the program declares event sale; an empty file with a header row is fine)' },
   { code: 'D0002', title: 'two files for one kind', files: { ...sale(ok), 'sale.json': '[]' }, problem: 'sale.csv: more than one file for sale: sale.csv, sale.json (keep one)' },
-  { code: 'D0003', title: 'a stray data file', files: { ...sale(ok), 'sales.csv': 'id\n' }, folder: {}, problem: 'sales.csv: warning: is not a data file of this program (it reads: partners, sale); it is ignored' },
+  { code: 'D0003', title: 'a stray data file', files: { ...sale(ok), 'sales.csv': 'id\n' }, folder: {}, problem: 'sales.csv: warning: is not a data file of this program (it reads: partners, sale, ret); it is ignored' },
   { code: 'D0004', title: 'a data folder that cannot be read', files: {}, folder: { missing: true }, problem: '{dir}: cannot read the data folder (ENOENT)' },
   { code: 'D0005', title: 'a file that is not UTF-8', files: { 'sale.csv': `${SALES}\nS1,P1,2026-01-05,10,1,2026-01-06,true,caf\u00ff\n` }, folder: {}, problem: 'sale.csv: is not valid UTF-8 text' },
   { code: 'D0006', title: 'a file that changes during a run', files: sale(ok), folder: { changeAfterFirstRead: 'sale.csv' }, problem: 'sale.csv: changed while the run was reading it (run again)' },
@@ -68,6 +78,7 @@ export const DATA_CASES: DataCase[] = [
   { code: 'D0107', title: 'a line above 1 MiB', files: sale(`S1,P1,2026-01-05,10,1,2026-01-06,true,"${'x'.repeat(1 << 20)}"`), problem: 'sale.csv:2: a line longer than 1,048,576 characters starts here (the limit of a data line); the file is not read past it' },
   { code: 'D0108', title: 'a value above 65,536 characters', files: sale(`S1,P1,2026-01-05,10,1,2026-01-06,true,${'x'.repeat(70_000)}`), problem: 'sale.csv:2: field "note": is 70,000 characters long; the limit of a value is 65,536' },
   { code: 'D0109', title: 'a header above 10,000 columns', files: { 'sale.csv': `${SALES}${',c'.repeat(10_000)}\n` }, problem: 'sale.csv:1: the header has 10,008 columns; the limit is 10,000' },
+  { code: 'D0119', title: 'a field with a default whose column is absent', files: sale(ok), problem: 'sale.csv:1: warning: no column "Sales Channel" for field "channel": every record takes the field\'s default' },
   { code: 'D0111', title: 'a JSON file that is not JSON', files: { 'sale.json': '[{"id": "S1",]' }, problem: 'sale.json:1: is not valid JSON (Expected double-quoted property name)' },
   { code: 'D0112', title: 'a JSON file that is not an array', files: { 'sale.json': '{"id": "S1"}' }, problem: 'sale.json:1: a JSON data file must be an array of objects ([{...}, {...}])' },
   { code: 'D0113', title: 'an unknown JSON key', files: { 'sale.json': '[{"id":"S1","partner":"P1","date":"2026-01-05","amount":"10","units":1,"shipped":"2026-01-06","promo":true,"note":"x","region":"EMEA"}]' }, problem: 'sale.json:1: warning: unknown field "region" is ignored' },
@@ -97,4 +108,6 @@ export const DATA_CASES: DataCase[] = [
   { code: 'D0301', title: 'one id for two records that differ', files: { 'sale.csv': `${SALES}\n${ok}\nS1,P1,2026-01-05,11,1,2026-01-06,true,x\n` }, problem: 'sale.csv:2: field "id": "S1" is a duplicate id (also sale.csv:3); every record with this id is rejected, since the records differ' },
   { code: 'D0302', title: 'an unknown partner', files: sale('S1,P9,2026-01-05,10,1,2026-01-06,true,x'), problem: 'sale.csv:2: field "partner": "P9" is not a known partner id (not in partners.csv)' },
   { code: 'D0303', title: 'a partner whose record was rejected', files: { 'partners.csv': 'id,region\nP1,AMER\n', ...sale(ok) }, problem: 'sale.csv:2: field "partner": "P1" is a partner whose record was rejected (partners.csv:2)' },
+  { code: 'D0304', title: 'a `ref` to a record that is not there', files: { ...sale(ok), 'ret.csv': 'id,partner,date,sale\nR1,P1,2026-01-09,S9\n' }, problem: 'ret.csv:2: field "sale": "S9" is not a known sale id (not in sale.csv)' },
+  { code: 'D0305', title: 'a `ref` to a record that was rejected', files: { ...sale('S1,P1,2026-01-05,"12,50",1,2026-01-06,true,x'), 'ret.csv': 'id,partner,date,sale\nR1,P1,2026-01-09,S1\n' }, problem: 'ret.csv:2: field "sale": "S1" is a sale whose record was rejected (sale.csv:2)' },
 ];

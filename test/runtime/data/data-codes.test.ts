@@ -22,7 +22,8 @@ beforeAll(() => {
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function files(c: DataCase): Record<string, string> {
-  return c.noPartners || 'partners.csv' in c.files ? c.files : { 'partners.csv': 'id,region\nP1,EMEA\n', ...c.files };
+  const withRet = Object.keys(c.files).some((f) => f.startsWith('ret.')) ? c.files : { 'ret.csv': 'id,partner,date,sale\n', ...c.files };
+  return c.noPartners || 'partners.csv' in c.files ? withRet : { 'partners.csv': 'id,region\nP1,EMEA\n', ...withRet };
 }
 
 /** The problems of a case read from a folder (or the reasons of its rejected records), as formatProblem writes them. */

@@ -180,6 +180,71 @@ rule "Trained" {
     }
   }
 
+  /**
+   * v0.2 (§12.2, §12.3, §12.5): a kind whose `ref` fields name sales (declared before them, so the
+   * folder reads the sales first), running totals, an event-level let read through the ref, keyed
+   * once, previous values, a value at a date, a first-come budget.
+   */
+  const PROGRAM_V02 = `${PROGRAM(true)}
+event ret {
+  sale: ref sale
+  why: text
+}
+let commission = sale.amount * 5%
+let curve = interpolate revenue { 500 EUR: 1%, 5_000 EUR: 4% }
+payout spiff as cash {
+  budget 150 EUR first come first served
+}
+rule "After 300 EUR" {
+  for each sale where running sum amount over year to date >= 300 EUR
+  award commission to spiff
+}
+rule "Returns" {
+  for each ret
+  award -sale.commission * (1 + curve at min(sale.date, date)) to spiff
+}
+rule "One per SKU" {
+  for each sale
+  award 2 EUR to spiff
+  once per partner and sku
+}
+rule "Growth" {
+  for each partner where revenue > previous revenue
+  award (revenue - previous revenue) * 1% to cash
+}
+rule "Early returns" {
+  for each ret_first
+  award -original.amount * 1% to cash
+}
+`.replace('event sale {', 'event ret_first {\n  original: ref sale\n}\n\nevent sale {');
+
+  /** Returns of the generated sales: known ids, unknown ones, ids of rejected sales, duplicate return ids. */
+  function returns(seed: number, sales: Record<string, string>): Record<string, string> {
+    const r = rng(seed * 7 + 1);
+    const lines = ['id,partner,date,sale,why'];
+    for (let i = 0; i < 80; i++) lines.push(`R${r(70)},P${1 + r(6)},2026-${String(1 + r(12)).padStart(2, '0')}-1${r(9)},S${r(280)},${['damaged', 'late', ''][r(3)]}`);
+    const firsts = ['id,partner,date,original', ...Array.from({ length: 20 }, (_, i) => `F${i},P${1 + r(5)},2026-03-0${1 + r(9)},S${r(260)}`)];
+    void sales;
+    return { 'ret.csv': lines.join('\n') + '\n', 'ret_first.csv': firsts.join('\n') + '\n' };
+  }
+
+  for (const format of ['csv', 'ndjson', 'json'] as const) {
+    it(`gives the in-memory results with ref fields, running totals and a first-come budget (${format})`, () => {
+      const a = artifact(PROGRAM_V02);
+      for (const seed of [1, 2, 3]) {
+        const files = generated(seed, format);
+        Object.assign(files, returns(seed, files));
+        const dir = folder(`v02-${format}-${seed}`, files);
+        const { memory, stream } = both(a, dir);
+        expect(stream).toEqual(memory);
+        expect(memory.problems.some((p) => p.includes('is not a known sale id'))).toBe(true);
+        expect(memory.problems.some((p) => p.includes('is a sale whose record was rejected'))).toBe(true);
+        expect(both(a, dir, { hashBits: 4 }).stream).toEqual(memory);
+        for (const f of stream.files) expect(f.input).toBe(f.valid + f.rejected + f.merged);
+      }
+    });
+  }
+
   it('a duplicate found late makes the evaluator run pass 1 again, once', () => {
     const a = artifact(PROGRAM(false));
     const dir = folder('late', { 'sale.csv': 'id,partner,date,sku,amount,quantity\nS1,P1,2026-01-05,A,100,1\nS2,P1,2026-01-06,A,100,1\nS1,P1,2026-01-05,A,101,1\n', 'training.csv': 'id,partner,date,course\n' });
