@@ -35,6 +35,7 @@ const PROGRAM = {
   E0106: { severity: 'error', stage: 'syntax', what: 'a second `program` header', hint: 'keep one header per file' },
   E0107: { severity: 'error', stage: 'syntax', what: 'an expression nested more than 64 levels deep', hint: 'give an inner part a name with `let` and use the name' },
   E0108: { severity: 'error', stage: 'syntax', what: 'a keyword where an expression is expected, where it cannot be a bare field name', hint: 'write the value; a field named like a keyword is written `EVENT.FIELD` (`sale.value`)' },
+  E0109: { severity: 'error', stage: 'syntax', what: "a field's option out of order, or given twice", hint: 'write each option once, in this order: `in A..B`, `from "Column header"`, then `default VALUE`' },
   E0199: { severity: 'error', stage: 'syntax', what: 'an internal parser failure (a bug in Incent)', hint: 'please report it with the program' },
 
   E0201: { severity: 'error', stage: 'names', what: 'an unknown name', hint: 'declare it, or correct its spelling' },

@@ -971,7 +971,9 @@ function thresholdNeedsParens(e: S.Expr | undefined): boolean {
  */
 function rightmost(e: S.Expr | undefined, visit?: (x: S.Expr) => void): S.Expr | undefined {
   let x = e;
-  const paren = (y: S.Expr | undefined, min: number, arithmetic: boolean) => !y || prec(y) < min || y.kind === 'If' || (arithmetic && y.kind === 'DaysBetween');
+  // `operand`: as `sub`'s, which parenthesises an `if` and a running total with a `where` there (not in a condition after `where`)
+  const paren = (y: S.Expr | undefined, min: number, arithmetic: boolean, operand = true) =>
+    !y || prec(y) < min || (operand && (y.kind === 'If' || (y.kind === 'Running' && y.where !== undefined))) || (arithmetic && y.kind === 'DaysBetween');
   for (;;) {
     if (!x) return undefined;
     visit?.(x);
@@ -1004,7 +1006,7 @@ function rightmost(e: S.Expr | undefined, visit?: (x: S.Expr) => void): S.Expr |
       case 'Running':
         if (x.window) return x;
         if (x.where) {
-          if (paren(x.where, 3, false)) return undefined;
+          if (paren(x.where, 3, false, false)) return undefined;
           x = x.where;
         } else if (x.arg) {
           if (paren(x.arg, PRIMARY, true)) return undefined;

@@ -155,6 +155,9 @@ function unescapeString(image: string): string {
   return body.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
 }
 
+/** A field's options in their canonical order (§12.1, §14.3). */
+const OPTION_WORDS = ['in', 'from', 'default'] as const;
+
 class IncentParser extends EmbeddedActionsParser {
   /** How many nesting constructs (parentheses, `if`, calls, …) enclose the current position; reset per declaration. */
   nesting = 0;
@@ -440,28 +443,84 @@ class IncentParser extends EmbeddedActionsParser {
     return fields;
   });
 
-  /** `FIELD: TYPE`, then its options, each optional, in this order: `from "Column"`, `default VALUE`. */
+  /**
+   * `FIELD: TYPE`, then its options, each optional: `in A..B`, `from "Column"`, `default VALUE`.
+   * They are read in any order so that a misplaced or repeated option is one error (E0109) at the
+   * option, not a cascade; the formatter writes them in the order above.
+   */
   fieldDecl = this.RULE('fieldDecl', (): S.FieldDecl => {
     const name = this.SUBRULE(this.fieldName);
     this.CONSUME(T.Colon);
     const type = this.SUBRULE(this.typeRef);
-    // The options, in this order: `in A..B`, `from "Column"`, `default VALUE`. Not an option but the
-    // next field's name when a `:` follows (`in: text`, `from: text`, `default: text`).
-    const range = this.OPTION({ GATE: () => this.LA(2).tokenType !== T.Colon, DEF: () => this.SUBRULE(this.fieldRange) });
-    const column = this.OPTION2({ GATE: () => this.LA(2).tokenType !== T.Colon, DEF: () => this.SUBRULE(this.fieldColumn) });
-    const dflt = this.OPTION3({ GATE: () => this.LA(2).tokenType !== T.Colon, DEF: () => this.SUBRULE(this.fieldDefault) });
-    return this.ACTION(
-      () =>
-        ({
-          kind: 'FieldDecl',
-          name,
-          type,
-          ...(range ? { range } : {}),
-          ...(column ? { column } : {}),
-          ...(dflt ? { default: dflt } : {}),
-          span: joinSpans(name?.span, (dflt ?? column ?? range ?? type)?.span),
-        }) as S.FieldDecl,
-    )!;
+    let range: S.FieldRange | undefined;
+    let column: S.StringLit | undefined;
+    let dflt: S.Expr | undefined;
+    let rank = -1;
+    const seen = (r: number, at: IToken): void => {
+      if (this.RECORDING_PHASE) return;
+      if (r <= rank) {
+        const word = OPTION_WORDS[r]!;
+        const again = r === rank || (r === 0 && range) || (r === 1 && column) || (r === 2 && dflt);
+        this.wordDiagnostics.push(
+          error(
+            'E0109',
+            again ? `this field already has its \`${word}\`` : `\`${word}\` comes before \`${OPTION_WORDS[rank]!}\` in a field's options`,
+            span(at, at),
+            again ? 'give each option once' : 'write the options in this order: `in A..B`, `from "Column header"`, then `default VALUE`',
+          ),
+        );
+      }
+      rank = Math.max(rank, r);
+    };
+    // Not an option but the next field's name when a `:` follows (`in: text`, `from: text`, `default: text`).
+    this.MANY({
+      GATE: () => this.LA(2).tokenType !== T.Colon,
+      DEF: () =>
+        this.OR([
+          {
+            ALT: () => {
+              const at = this.LA(1);
+              const r = this.SUBRULE(this.fieldRange);
+              this.ACTION(() => {
+                seen(0, at);
+                range ??= r;
+              });
+            },
+          },
+          {
+            ALT: () => {
+              const at = this.LA(1);
+              const c = this.SUBRULE(this.fieldColumn);
+              this.ACTION(() => {
+                seen(1, at);
+                column ??= c;
+              });
+            },
+          },
+          {
+            ALT: () => {
+              const at = this.LA(1);
+              const d = this.SUBRULE(this.fieldDefault);
+              this.ACTION(() => {
+                seen(2, at);
+                dflt ??= d;
+              });
+            },
+          },
+        ]),
+    });
+    return this.ACTION(() => {
+      const last = [range?.span, column?.span, dflt?.span, type?.span].filter((x): x is S.Span => x !== undefined).reduce<S.Span | undefined>((a, b) => (a === undefined || b.end > a.end ? b : a), undefined);
+      return {
+        kind: 'FieldDecl',
+        name,
+        type,
+        ...(range ? { range } : {}),
+        ...(column ? { column } : {}),
+        ...(dflt ? { default: dflt } : {}),
+        span: joinSpans(name?.span, last),
+      } as S.FieldDecl;
+    })!;
   });
 
   /** A field's optional range after its type: `in A..B` (constants of the field's type; the checker says which). */

@@ -306,12 +306,39 @@ export function hover(r: CompileResult, text: string, offset: number): HoverResu
   const c = r.checked;
   if (!c) return undefined;
   const at = symbolAt(c, offset);
-  if (!at) return undefined;
+  if (!at) return keywordHover(text, offset);
   const contents = [symbolSummary(c, at.sym)];
   const decl = excerpt(text, declSpan(c, at.sym));
   if (decl) contents.push(block(decl));
   const valueName = at.sym.kind === 'let' || at.sym.kind === 'measure' || at.sym.kind === 'tier' ? at.sym.name : undefined;
   return { span: at.span, contents, ...(valueName ? { valueName } : {}) };
+}
+
+/** What the v0.2 constructs' own words mean (§12), for a hover over the word. */
+const KEYWORD_DOCS: Record<string, string> = {
+  interpolate: '**interpolate** `X { x1: y1, x2: y2, … }` — the straight line between the two points around X, exactly; the first or last point\'s value outside them',
+  running: '**running sum** / **running count** — the total of this partner\'s events before this one, in (date, id) order, within the window (`over`, default: this period)',
+  previous: '**previous** `NAME` — the value of a measure, let or tier in the period before the one evaluated (its value before the program: zero, or the lowest level)',
+  between: '**days between** `A and B` — the number of days from date A to date B (negative when B is before A)',
+  ref: '**ref** `EVENT` — the id of a record of another event kind, validated like a partner id; read its fields through it (`refund.original.amount`)',
+  default: '**default** `VALUE` — the value of an empty cell or a missing key',
+  from: '**from** `"Column header"` — the column (or JSON key) the field is read from',
+};
+
+function keywordHover(text: string, offset: number): HoverResult | undefined {
+  const end = offset + (/^[\p{L}\p{N}_]*/u.exec(text.slice(offset))?.[0].length ?? 0);
+  const { toks, inComment } = tokensBefore(text, end);
+  const t = toks[toks.length - 1];
+  if (inComment || !t || t.start > offset || t.end !== end) return undefined;
+  // `ref` is a word of its own only as a field's type (a contextual word); the others are keywords.
+  if (!t.type.startsWith('Kw_') && !(t.image === 'ref' && toks[toks.length - 2]?.image === ':')) return undefined;
+  if (t.image === 'previous' && /^\s+(period|year)\b/.test(text.slice(end))) return undefined; // the window
+  const span = { start: t.start, end: t.end };
+  const prev = toks[toks.length - 2];
+  if ((t.image === 'start' || t.image === 'end') && prev?.image === '.' && kw(toks[toks.length - 3], 'period'))
+    return { span, contents: [`**period.${t.image}** — date: the ${t.image === 'start' ? 'first' : 'last'} day of the period being evaluated`] };
+  const doc = KEYWORD_DOCS[t.image];
+  return doc ? { span, contents: [doc] } : undefined;
 }
 
 export function definition(r: CompileResult, offset: number): Span | undefined {
@@ -367,6 +394,13 @@ const EXPR_SNIPPETS: CompletionItem[] = [
 ];
 const TIER_OPTIONS: CompletionItem[] = [
   { label: 'down at most', kind: 'snippet', insertText: 'down at most ${1:1} level per ${2|year,period|}', snippet: true, detail: 'a level falls at most N levels a period or a year' },
+];
+
+/** The options after a field's type (§12.1, §14.3), in the order the grammar takes them. */
+const FIELD_OPTIONS: CompletionItem[] = [
+  { label: 'in', kind: 'snippet', insertText: 'in ${1:0}..${2:100}', snippet: true, detail: 'the range of the values (outside it: a data problem)' },
+  { label: 'from', kind: 'snippet', insertText: 'from "${1:Column header}"', snippet: true, detail: 'the column (or JSON key) the field is read from' },
+  { label: 'default', kind: 'snippet', insertText: 'default ${1:0}', snippet: true, detail: 'the value of an empty cell or a missing key' },
 ];
 
 const HEADER_CLAUSES = ['currency', 'period', 'start', 'end', 'rounding'];
@@ -526,6 +560,11 @@ export function complete(r: CompileResult, text: string, offset: number): Comple
   const atLineStart = lineStartBefore(text, replace.start);
   const ev = scopeEvent(c, block);
   const items = ((): CompletionItem[] => {
+    if (p1?.image === '.' && kw(p2, 'period'))
+      return [
+        { label: 'start', kind: 'field', detail: 'date — the first day of the period being evaluated' },
+        { label: 'end', kind: 'field', detail: 'date — the last day of the period being evaluated' },
+      ];
     if (p1?.image === '.' && p2) {
       const fs = fieldsOf(c, p2.image, ev);
       return fs.map((f) => ({ label: f.name, kind: 'field' as const, detail: describeType(f.type) }));
@@ -564,7 +603,7 @@ export function complete(r: CompileResult, text: string, offset: number): Comple
     if (block.decl === 'payout' && block.depth === 1 && atLineStart) return POT_OPTIONS;
     if (block.decl === 'tier' && block.depth === 1 && atLineStart) return TIER_OPTIONS;
     if (block.decl === 'rule' && block.depth === 1 && atLineStart) return RULE_CLAUSES;
-    if ((block.decl === 'event' || block.decl === 'partner') && block.depth === 1) return [];
+    if ((block.decl === 'event' || block.decl === 'partner') && block.depth === 1) return fieldOptionItems(text, toks, replace.start);
     if (block.decl === 'test' && block.depth === 1 && atLineStart) return [{ label: 'period', kind: 'keyword' }, { label: 'partner', kind: 'snippet', insertText: 'partner "${1:P1}" { $2 }', snippet: true }, ...eventItems(c), { label: 'expect', kind: 'snippet', insertText: 'expect "${1:P1}" ${2:pot} = ${3:0}', snippet: true }];
     if (block.decl === 'test' && p2?.type === 'StringLit' && kw(toks[toks.length - 3], 'expect')) return [...potItems(c), ...[...c.tiers.keys()].map((t) => ({ label: t, kind: 'tier' as const })), ...[...c.measures.keys()].map((m) => ({ label: m, kind: 'measure' as const }))];
     if (block.decl === 'test' && block.depth === 2) {
@@ -576,6 +615,24 @@ export function complete(r: CompileResult, text: string, offset: number): Comple
     return nameItems(c, ev, block.decl === 'measure');
   })();
   return { items, replace };
+}
+
+/**
+ * After a field's type, on the field's own line: the options not yet given, each only after the
+ * ones the grammar puts before it (`NAME: TYPE [in A..B] [from "Header"] [default VALUE]`).
+ */
+function fieldOptionItems(text: string, toks: Tok[], at: number): CompletionItem[] {
+  let colon = toks.length - 1;
+  while (colon >= 0 && toks[colon]!.image !== ':') colon--;
+  if (colon < 0 || colon === toks.length - 1 || text.slice(toks[colon]!.end, at).includes('\n')) return [];
+  const after = toks.slice(colon + 1);
+  const last = after[after.length - 1]!;
+  if (['in', 'from', 'default', 'ref', 'of', ',', '..'].includes(last.image) || kw(after[0], 'one') && after.length < 2) return [];
+  let given = -1;
+  FIELD_OPTIONS.forEach((o, i) => {
+    if (after.some((t) => t.image === o.label)) given = i;
+  });
+  return FIELD_OPTIONS.slice(given + 1);
 }
 
 /** Right after `{` or after a lookup entry's value: where a key goes. */

@@ -506,14 +506,17 @@ describe('§12.1: any column is usable', () => {
     expect(diags('test "T" { period 2026-Q1 expect "P1" value = 1 }')).toEqual([]);
   });
 
-  it('options out of order, or without their value: one diagnostic each, with the order', () => {
-    expect(diags('event e { a: text default "x" from "A" }')).toEqual([
-      { code: 'E0101', at: '"A"', message: 'expected `:`, found `"A"`', hint: 'a field\'s options come after its type, in this order: `in A..B`, `from "Column header"`, then `default VALUE`' },
-    ]);
-    // a range after `from` or `default`: out of order too (the first diagnostic says the order; the range's `..` cascades)
+  it('options out of order, or given twice: one diagnostic each (E0109), at the option, with the order; the options are kept', () => {
+    const order = 'write the options in this order: `in A..B`, `from "Column header"`, then `default VALUE`';
+    expect(diags('event e { a: text default "x" from "A" }')).toEqual([{ code: 'E0109', at: 'from', message: '`from` comes before `default` in a field\'s options', hint: order }]);
     for (const src of ['event e { a: money from "A" in 0 EUR..5 EUR }', 'event e { a: money default 0 EUR in 0 EUR..5 EUR }']) {
-      expect(diags(src)[0]).toEqual({ code: 'E0101', at: '0', message: 'expected `:`, found `0`', hint: 'a field\'s options come after its type, in this order: `in A..B`, `from "Column header"`, then `default VALUE`' });
+      expect(diags(src)).toEqual([{ code: 'E0109', at: 'in', message: `\`in\` comes before \`${src.includes('from') ? 'from' : 'default'}\` in a field's options`, hint: order }]);
     }
+    expect(diags('event e { a: money default 0 EUR default 1 EUR  b: text }')).toEqual([{ code: 'E0109', at: 'default', message: 'this field already has its `default`', hint: 'give each option once' }]);
+    // two mistakes in two fields: two diagnostics, and the next field still parses
+    expect(diags('event e { a: money from "A" in 0 EUR..5 EUR\n b: text default "x" from "B"\n c: integer }').map((d) => [d.code, d.at])).toEqual([['E0109', 'in'], ['E0109', 'from']]);
+    const f = (parse('event e { a: money default 1 EUR from "A" in 0 EUR..5 EUR }').file.decls[0] as S.EventDecl).fields[0]!;
+    expect([f.column?.value, f.default ? ex(f.default) : undefined, f.range ? `${ex(f.range.from)}..${ex(f.range.to)}` : undefined]).toEqual(['A', '1EUR', '0EUR..5EUR']);
     expect(diags('event e { a: text from }').map((d) => [d.code, d.at])).toEqual([['E0101', '}']]);
     expect(parse('event e { a: text from }').file.decls[0]).toMatchObject({ fields: [{ name: { name: 'a' } }] });
     expect((parse('event e { a: text from }').file.decls[0] as S.EventDecl).fields[0]!.column).toBeUndefined();

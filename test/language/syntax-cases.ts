@@ -25,5 +25,7 @@ export const syntax: SyntaxCase[] = [
   sc('a clause outside a declaration', 'E0105', 'award 1 to points', 'award', 'expected a declaration (`program`, `partner`, `event`, `let`, `measure`, `tier`, `payout`, `rule` or `test`), found `award`'),
   sc('a second header', 'E0106', 'program "a" {\n  currency EUR\n}\nprogram "b" {\n  currency EUR\n}', 'program "b" {\n  currency EUR\n}', 'a file has one `program` header; this is a second one'),
   sc('a keyword where an expression is expected', 'E0108', 'rule "R" {\n  for each sale\n  award to cash\n}', 'to', 'expected an expression, found `to`'),
+  sc("a field's options out of order", 'E0109', 'event sale {\n  amount: money from "Net" in 0 EUR..10 EUR\n}', 'in', '`in` comes before `from` in a field\'s options'),
+  sc("a field's option given twice", 'E0109', 'event sale {\n  note: text default "x" default "y"\n}', 'default', 'this field already has its `default`'),
   sc('an expression nested 65 levels deep', 'E0107', `let x = ${'('.repeat(65)}1${')'.repeat(65)}`, '(', 'this expression nests more than 64 levels deep', '`let x = ((…((1))…))` with 65 pairs of parentheses'),
 ];

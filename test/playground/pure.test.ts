@@ -178,6 +178,35 @@ rule "Refund" {
     expect(labels(v02 + 'let q = ')).toEqual(expect.arrayContaining(['running sum', 'running count', 'interpolate', 'previous']));
   });
 
+  it('completes the options after a field\'s type in their order (§12.1), and the date and period expressions (§12.4)', () => {
+    const labels = (text: string) => complete(compile(text), text, text.length).items.map((i) => i.label);
+    expect(labels(v02 + 'event claim {\n  value: money ')).toEqual(['in', 'from', 'default']);
+    expect(labels(v02 + 'event claim {\n  value: money in 0 USD..10 USD ')).toEqual(['from', 'default']);
+    expect(labels(v02 + 'event claim {\n  value: money from "Net (€)" ')).toEqual(['default']);
+    expect(labels(v02 + 'event claim {\n  value: money default 0 USD ')).toEqual([]);
+    expect(labels(v02 + 'event claim {\n  value: money from ')).toEqual([]);
+    expect(labels(v02 + 'event claim {\n  value: money\n  ')).toEqual([]); // a new field's name
+    expect(labels(v02 + 'let q = ')).toEqual(expect.arrayContaining(['days between']));
+    expect(labels(v02 + 'let q = period.')).toEqual(expect.arrayContaining(['start', 'end']));
+    expect(labels(v02 + 'measure m = sum activation.reward over ')).toEqual(expect.arrayContaining(['half to date', 'year to date']));
+  });
+
+  it('hovers over the words of the v0.2 constructs and a field with its options', () => {
+    const t = v02 + 'event claim {\n  value: money in 0 USD..1000 USD from "Net (€)" default 0 USD\n  due: date\n}\nmeasure late = count claim where days between claim.due and period.end > 30 over previous period\nlet w = interpolate spend { 0 USD: 0, 100 USD: 1 }\n';
+    const rc = compile(t);
+    const h = (needle: string, delta = 1) => hover(rc, t, t.indexOf(needle) + delta)?.contents[0];
+    expect(h('value: money')).toBe('**field** `claim.value`: money (USD) — event level (per event)');
+    expect(hover(rc, t, t.indexOf('value: money') + 1)!.contents[1]).toContain('from "Net (€)" default 0 USD');
+    expect(h('period.end', 8)).toBe('**period.end** — date: the last day of the period being evaluated');
+    expect(h('between claim')).toContain('**days between**');
+    expect(h('interpolate spend')).toContain('**interpolate**');
+    expect(h('default 0 USD')).toContain('an empty cell or a missing key');
+    expect(h('ref activation')).toContain('**ref**');
+    expect(h('previous status', 3)).toContain('**previous**');
+    expect(h('previous period', 3)).toBeUndefined(); // a window, not `previous NAME`
+    expect(h('# ', 0)).toBeUndefined();
+  });
+
   it('hovers and goes to definitions in the v0.2 constructs', () => {
     const rv = compile(v02);
     const pos = (needle: string, delta = 1) => v02.indexOf(needle) + delta;

@@ -107,6 +107,26 @@ rule "Days in the month" {
     expect(num(partner(period(r, '2026-01'), 'P1').pots.points!.paid)).toBe('31');
   });
 
+  it('before the program, period.start and period.end are the bounds of the period before the first', () => {
+    const src = `${header({ period: 'month', start: '2026-03-01' })}
+event sale {
+  amount: money
+}
+let length = days between period.start and period.end + 1 days
+let before = previous length
+payout points as points
+rule "Days" {
+  for each partner
+  award length * 100 + before to points
+}
+`;
+    const r = runProgram(src, { 'sale.csv': 'id,partner,date,amount\nS1,P1,2026-03-05,1\n' });
+    // March 2026: 31 days; before the program is February 2026 (not March): 28 days → 3,100 + 28
+    expect(num(partner(period(r, '2026-03'), 'P1').pots.points!.paid)).toBe('3128');
+    // April 2026: 30 days; the previous period is March: 31 → 3,000 + 31
+    expect(num(partner(period(r, '2026-04'), 'P1').pots.points!.paid)).toBe('3031');
+  });
+
   it('a half-year program: periods 2026-H1 and 2026-H2, half to date, tests and the command line’s names', () => {
     const src = `program "Halves" {
   currency EUR
