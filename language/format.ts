@@ -868,15 +868,25 @@ class Printer {
   }
 
   private lookup(w: Writer, e: S.Lookup): void {
-    w.put('lookup', e.span.start);
+    const entries: [() => void, () => void][] = e.entries.map((x) => [() => (x.key.kind === 'String' ? this.string(w, x.key) : this.ident(w, x.key)), () => this.expr(w, x.value)]);
+    const otherwise = e.otherwise;
+    if (otherwise) entries.push([() => w.put('else', this.findBack('else', otherwise.span.start)), () => this.expr(w, otherwise)]);
+    this.table(w, e, 'lookup', e.key, entries);
+  }
+
+  /**
+   * `WORD SUBJECT { KEY: VALUE, … }` (a lookup, an interpolation): on one line when it fits and
+   * holds no comment, else one entry per line, each but the last followed by a comma.
+   */
+  private table(w: Writer, e: S.Lookup | S.Interpolate, word: string, subject: S.Expr, entries: [key: () => void, value: () => void][]): void {
+    w.put(word, e.span.start);
     w.put(' ');
-    const col = w.column - 'lookup '.length;
-    this.sub(w, e.key, PRIMARY);
-    const open = this.find('{', e.key.span.end);
+    const col = w.column - word.length - 1;
+    this.sub(w, subject, PRIMARY);
+    const open = this.find('{', subject.span.end);
     const close = e.span.end - 1;
     const comments = this.hasCommentIn(open, close);
-    const n = e.entries.length + (e.otherwise ? 1 : 0);
-    if (n === 0 && !comments) {
+    if (entries.length === 0 && !comments) {
       w.put(' {', open);
       w.put('}', close);
       return;
@@ -888,24 +898,15 @@ class Printer {
     }
     const indent = w.cur.indent;
     w.put(oneLine ? ' { ' : ' {', open);
-    e.entries.forEach((x, i) => {
+    entries.forEach(([key, value], i) => {
       if (oneLine) {
         if (i) w.put(', ');
       } else w.nl(indent + 1);
-      if (x.key.kind === 'String') this.string(w, x.key);
-      else this.ident(w, x.key);
+      key();
       w.put(': ');
-      this.expr(w, x.value);
-      if (!oneLine && i < n - 1) w.put(',');
+      value();
+      if (!oneLine && i < entries.length - 1) w.put(',');
     });
-    if (e.otherwise) {
-      if (oneLine) {
-        if (e.entries.length) w.put(', ');
-      } else w.nl(indent + 1);
-      w.put('else', this.findBack('else', e.otherwise.span.start));
-      w.put(': ');
-      this.expr(w, e.otherwise);
-    }
     if (oneLine) w.put(' }', close);
     else {
       w.nl(indent);
@@ -938,40 +939,14 @@ class Printer {
 
   /** `interpolate X { P1: V1, P2: V2 }` on one line when it fits (as a lookup), else one point per line. */
   private interpolate(w: Writer, e: S.Interpolate): void {
-    w.put('interpolate', e.span.start);
-    w.put(' ');
-    const col = w.column - 'interpolate '.length;
-    this.sub(w, e.subject, PRIMARY);
-    const open = this.find('{', e.subject.span.end);
-    const close = e.span.end - 1;
-    const comments = this.hasCommentIn(open, close);
-    if (e.points.length === 0 && !comments) {
-      w.put(' {', open);
-      w.put('}', close);
-      return;
-    }
-    let oneLine = this.forceFlat;
-    if (!oneLine && !comments) {
-      const text = this.flat(e);
-      oneLine = text !== undefined && col + text.length <= MAX_WIDTH;
-    }
-    const indent = w.cur.indent;
-    w.put(oneLine ? ' { ' : ' {', open);
-    e.points.forEach((pt, i) => {
-      if (oneLine) {
-        if (i) w.put(', ');
-      } else w.nl(indent + 1);
+    this.table(
+      w,
+      e,
+      'interpolate',
+      e.subject,
       // like a band threshold, a point that ends with a keyword used as a name or a duration's unit keeps its parentheses before `:`
-      this.sub(w, pt.at, thresholdNeedsParens(pt.at) ? PRIMARY + 1 : 5, false);
-      w.put(': ');
-      this.expr(w, pt.value);
-      if (!oneLine && i < e.points.length - 1) w.put(',');
-    });
-    if (oneLine) w.put(' }', close);
-    else {
-      w.nl(indent);
-      w.put('}', close, true);
-    }
+      e.points.map((pt) => [() => this.sub(w, pt.at, thresholdNeedsParens(pt.at) ? PRIMARY + 1 : 5, false), () => this.expr(w, pt.value)]),
+    );
   }
 
   private bands(w: Writer, e: S.BandsExpr): void {

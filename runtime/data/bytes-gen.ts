@@ -152,11 +152,13 @@ export function generateConverter(cols: readonly GenColumn[], digits: number, id
         break;
       case F_LITERAL:
       case F_ENUM: {
-        code += `  ${scan}\n  if (p === s) ${R}\n  len = p - s;\n  k = -1;\n`;
         const bytes = col.strings.map((s) => plainBytes(s));
         const inline = col.strings.length <= MAX_INLINE_STRINGS && bytes.every((b) => !b || b.length <= MAX_INLINE_BYTES);
         if (inline) {
-          // by the first byte, then the length and the other bytes (the first equal string wins)
+          // The members (literals) compared where the cell starts, by the first byte, then the
+          // other bytes and a comma (or the line's end) after them: a cell that is one is read
+          // once (the first equal string wins); only another text is scanned for its comma.
+          code += `  k = -1;\n`;
           const byFirst = new Map<number, { b: Uint8Array; code: number }[]>();
           bytes.forEach((b, code2) => {
             if (b) byFirst.set(b[0]!, [...(byFirst.get(b[0]!) ?? []), { b, code: code2 }]);
@@ -166,13 +168,17 @@ export function generateConverter(cols: readonly GenColumn[], digits: number, id
             code += `    case ${n(first)}:\n`;
             for (const { b, code: code2 } of list) {
               const eq = [...b].slice(1).map((x, q) => ` && buf[s + ${n(q + 1)}] === ${n(x)}`).join('');
-              code += `      if (k < 0 && len === ${n(b.length)}${eq}) k = ${n(code2)};\n`;
+              code += `      if (k < 0 && s + ${n(b.length)} <= end${eq} && (s + ${n(b.length)} === end || buf[s + ${n(b.length)}] === 44)) { k = ${n(code2)}; p = s + ${n(b.length)}; }\n`;
             }
             code += `      break;\n`;
           }
           code += `  }\n`;
-        } else code += `  k = match(M[${n(col.match)}], buf, s, p);\n`;
-        if (col.kind === F_ENUM) code += `  if (k < 0) ${R}\n`;
+          if (col.kind === F_ENUM) code += `  if (k < 0) ${R}\n`;
+          else code += `  if (k < 0) {\n  ${scan}\n  if (p === s) ${R}\n  }\n`;
+        } else {
+          code += `  ${scan}\n  if (p === s) ${R}\n  k = match(M[${n(col.match)}], buf, s, p);\n`;
+          if (col.kind === F_ENUM) code += `  if (k < 0) ${R}\n`;
+        }
         if (out) code += `  ${out}[j] = k;\n`;
         break;
       }

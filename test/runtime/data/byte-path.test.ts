@@ -7,7 +7,7 @@
  * (`statement-stream.ts`) against those of the whole run (`statement.ts`), byte for byte, on every
  * example.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll, onTestFinished } from 'vitest';
 import fc from 'fast-check';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,9 +17,11 @@ import { compile } from '../../../compiler/compile.js';
 import { parseDate } from '../../../core/periods.js';
 import type { Artifact } from '../../../runtime/artifact.js';
 import { parseCsv } from '../../../runtime/data/csv.js';
-import { loadData } from '../../../runtime/data/load.js';
+import { loadData, recordSchemas } from '../../../runtime/data/load.js';
 import { openDataFolder } from '../../../runtime/data/node-stream.js';
-import type { ColumnBatch, ColumnNeeds } from '../../../runtime/data/columns.js';
+import { ByteRows, TOOK } from '../../../runtime/data/bytes.js';
+import { compileSchema } from '../../../runtime/data/schema.js';
+import { PartnerTable, type ColumnBatch, type ColumnNeeds } from '../../../runtime/data/columns.js';
 import { formatProblem } from '../../../runtime/data/problems.js';
 import { Evaluator } from '../../../runtime/evaluate.js';
 import * as N from '../../../runtime/num.js';
@@ -188,12 +190,13 @@ event sale {
   const integer = fc.oneof(oneOf('7', '007', '-0', '-3', '+3', '3.0', '3.5', '', '9007199254740993', ' 1'), fc.integer({ min: -99, max: 99 }).map(String));
   const decimal = fc.oneof(oneOf('0.5', '.5', '-0.0', '1.25', '0001.2500', '1e2', '2%', '12345678901234567.5'), fc.integer({ min: -9999, max: 9999 }).map((i) => (i / 100).toString()));
   const date = oneOf('2026-01-05', '2026-02-29', '2028-02-29', '2026-13-01', '2026-1-5', '0000-01-01', '9999-12-31', '2026-06-31', '2026-03-15T10:00', '');
-  const text = oneOf('A', 'b "q"', 'é', 'x,y', 'line\nbreak', 'crlf\r\nbreak', 'tab\tx', '日本語', '', ' A');
+  // (a literal's prefixes and extensions too: 'AB', 'A ' are texts that are not 'A')
+  const text = oneOf('A', 'b "q"', 'é', 'x,y', 'line\nbreak', 'crlf\r\nbreak', 'tab\tx', '日本語', '', ' A', 'AB', 'A ', 'b');
   const dirty = fc.record({
     id: fc.oneof(fc.nat(30).map((i) => `S${i}`), oneOf('', 'S1 ', 'Ś1')),
     partner: oneOf('P1', 'P2', 'P01', 'Pé', ''),
     sku: text,
-    category: oneOf('hardware', 'software', 'café', 'Hardware', ''),
+    category: oneOf('hardware', 'software', 'café', 'Hardware', '', 'hardwares', 'hard', 'software ', 'caf'),
     amount,
     quantity: integer,
     rate: decimal,
@@ -222,9 +225,68 @@ event sale {
     chunk: fc.integer({ min: 1, max: 80 }),
   });
 
-  it('generated dirty files, in chunks of any size: the same records, values and problems', () => {
+  it('the generated converter answers as the interpreter, line by line: members and literals read where the cell starts (their prefixes, extensions, a last cell, bytes after the line)', () => {
+    const a = artifact(DIRTY);
+    const c = compileSchema(recordSchemas(a).find((x) => x.file === 'sale')!);
+    const order = ['id', 'partner', 'date', 'sku', 'category', 'amount', 'quantity', 'rate', 'shipped', 'gift'];
+    const header = { columnOf: c.names.map((n) => order.indexOf(n)), width: order.length };
+    const lastFirst = ['id', 'partner', 'date', 'sku', 'amount', 'quantity', 'rate', 'shipped', 'gift', 'category'];
+    const header2 = { columnOf: c.names.map((n) => lastFirst.indexOf(n)), width: lastFirst.length };
+    const make = (): ByteRows => {
+      const rows = new ByteRows(c, 2, needs, new PartnerTable([], () => true), () => ({}) as never);
+      return rows;
+    };
+    const cells = (over: Record<string, string>) => ({ id: 'S1', partner: 'P1', date: '2026-01-05', sku: 'A', category: 'hardware', amount: '12.50', quantity: '3', rate: '0.5', shipped: '2026-01-05', gift: 'true', ...over });
+    const variants: Record<string, string>[] = [];
+    for (const sku of ['A', 'AB', 'A ', 'b', 'é', '', ' A', 'x']) variants.push({ sku });
+    for (const category of ['hardware', 'software', 'hardwares', 'hard', 'software ', 'Hardware', '', 'caf', 'h', 's']) variants.push({ category });
+    let took = 0;
+    for (const [h, cols] of [
+      [header, order],
+      [header2, lastFirst],
+    ] as const) {
+      for (const after of ['', 'ware', 'wares,1', ',x', '\n']) {
+        for (const v of variants) {
+          const r = cells(v);
+          const line = cols.map((k) => r[k as keyof typeof r]).join(',');
+          const buf = new TextEncoder().encode(line + after);
+          const end = new TextEncoder().encode(line).length;
+          const gen = make();
+          const int = make();
+          ByteRows.generate = true;
+          gen.header(h.columnOf, h.width);
+          ByteRows.generate = false;
+          int.header(h.columnOf, h.width);
+          ByteRows.generate = true;
+          for (const clean of [false, true]) {
+            if (clean && /[^\x00-\x7f]/.test(line)) continue; // a clean stretch is ASCII
+            gen.clean = clean;
+            const got = gen.convert(buf, 0, end);
+            const want = int.interpret(buf, 0, end);
+            expect(got, `${line} (then ${JSON.stringify(after)}), clean ${clean}`).toBe(want);
+            if (got !== TOOK) continue;
+            took++;
+            for (let f = 0; f < c.names.length; f++) {
+              expect(gen.batch.codes[f]?.[0], c.names[f]).toBe(int.batch.codes[f]?.[0]);
+              expect(gen.batch.nums[f]?.[0], c.names[f]).toBe(int.batch.nums[f]?.[0]);
+            }
+          }
+        }
+      }
+    }
+    expect(took).toBeGreaterThan(20);
+  });
+
+  it.each([
+    ['its generated converter', true],
+    ['its interpreter', false],
+  ])('generated dirty files, in chunks of any size: the same records, values and problems (the byte path with %s)', (_how, generate) => {
     const a = artifact(DIRTY);
     const before = batched;
+    ByteRows.generate = generate;
+    onTestFinished(() => {
+      ByteRows.generate = true;
+    });
     fc.assert(
       fc.property(file, (f) => {
         const rows = f.records.map((r) => ({ ...r, date: r.shipped === '' ? '2026-03-01' : r.shipped }));
