@@ -3,7 +3,7 @@
  * itself over the streamed folder: problems that stop it are printed (summarised past a
  * hundred), rejected records go to the reject folder in their own format.
  */
-import { accessSync, constants, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import type { Artifact } from '../runtime/artifact.js';
 import { DataProblemsError, openDataFolder, type DataStream } from '../runtime/data/node-stream.js';
@@ -11,6 +11,8 @@ import { rejectFiles } from '../runtime/data/rejects.js';
 import type { CoverageProbe } from '../runtime/compile-ir.js';
 import { Evaluator, type PeriodResult, type PeriodStream, type RunOptions } from '../runtime/evaluate.js';
 import { ExitError, plural, printProblems, progressLine, UsageError, type Io } from './io.js';
+import { LedgerProblemsError, type LedgerProblem } from '../runtime/ledger/ledger.js';
+import { placeLedgerProblems } from '../runtime/ledger/place.js';
 
 /** The data folder, or a usage error. */
 export function dataFolder(dir: string): string {
@@ -111,9 +113,17 @@ function runFolder(io: Io, a: Artifact, dir: string, reject: string | undefined,
   const rejectDir = reject === undefined ? undefined : rejectFolder(reject, folder);
   const data = openDataFolder(folder, a, { acceptRejects: rejectDir !== undefined });
   const ev = new Evaluator(a, probe ? { probe } : {});
+  // §13.1: redemptions the run cannot apply, set aside with --reject.
+  let unapplied: readonly LedgerProblem[] = [];
   try {
-    go(ev, data, { progress: progressLine(io) });
+    go(ev, data, { progress: progressLine(io), ...(rejectDir !== undefined ? { rejectRedemptions: (found: readonly LedgerProblem[]) => (unapplied = found) } : {}) });
   } catch (e) {
+    if (e instanceof LedgerProblemsError) {
+      io.progressDone?.();
+      const placed = placeLedgerProblems(readIn(folder), a, e.problems);
+      printProblems(io, placed.problems);
+      throw new ExitError(1, `${plural(placed.problems.length, 'problem')} in the data (redemptions that cannot be applied); nothing was run (with --reject DIR the invalid records are set aside in DIR and the rest is evaluated)`);
+    }
     if (!(e instanceof DataProblemsError)) throw e;
     io.progressDone?.();
     const shown = e.problems.filter((p) => p.severity === 'warning' || p.scope === 'file' || rejectDir === undefined);
@@ -127,9 +137,17 @@ function runFolder(io: Io, a: Artifact, dir: string, reject: string | undefined,
     data.problems().filter((q) => q.severity === 'warning'),
   );
   if (rejectDir !== undefined) {
-    const rejected = data.rejectedRecords();
+    const rejected = [...data.rejectedRecords(), ...(unapplied.length ? placeLedgerProblems(readIn(folder), a, unapplied).rejected : [])];
     for (const [name, text] of rejectFiles(data.files(), rejected)) writeFileSync(join(rejectDir, name), text);
     if (rejected.length) io.err(`${plural(rejected.length, 'record')} rejected: see ${reject}\n`);
   }
   return ev;
+}
+
+/** A data file's text by name, read when asked (undefined when absent): for placing the redemptions a run could not apply. */
+function readIn(folder: string): (name: string) => string | undefined {
+  return (name) => {
+    const path = join(folder, name);
+    return existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+  };
 }

@@ -56,6 +56,13 @@ export function cmdRun(io: Io, args: string[]): number {
     return 0;
   }
   const { artifact: a } = compileOrFail(io, positionals[0]!);
+  // §13.1: a redemption found invalid in a later period fails the run, or is counted as rejected in
+  // every period's statement: a program with redemptions has its statements written once the run is over.
+  if (a.redemptions?.length) {
+    const { results } = evaluate(io, a, values.data, values.reject);
+    printStatements(io, a, values.all ? results : [pickPeriod(results, values.period)], fmt, values.all!);
+    return 0;
+  }
   // Statements are written as each partner's is made (runtime/statement-stream.ts): the same text
   // as statementJson/statementCsv/statementTable of the whole period, never held whole.
   const w = new Writer((s) => io.out(s));

@@ -17,6 +17,7 @@ import type {
   PayoutKind,
   PeriodUnit,
   ProgramFile,
+  Redeem,
   RoundingMode,
   RuleCap,
   RuleDecl,
@@ -177,7 +178,19 @@ export interface PotInfo {
   denominations?: Expr[];
   approval?: Expr;
   value?: Expr;
+  /** `expire after N months|periods` (§13.1). */
+  expire?: { count: number; unit: 'months' | 'periods' };
+  /** `draw … per period …` (§13.3). */
+  draw?: { amount: Expr; recoverable: boolean; window?: { count: number; from: Expr }; where?: Expr };
+  /** `hold N days|months` (§13.2). */
+  hold?: { count: number; unit: 'days' | 'months' };
+  /** Whether a rule redeems from it (§13.1): with `expire`, the pot keeps lots. */
+  redeemed?: boolean;
 }
+
+/** What a test can expect of a pot besides the amount paid (§13.1). */
+export type PotFigure = 'balance' | 'expired' | 'redeemed' | 'carried' | 'pending' | 'available' | 'cancelled' | 'debt';
+export const POT_FIGURES: readonly PotFigure[] = ['balance', 'expired', 'redeemed', 'carried', 'pending', 'available', 'cancelled', 'debt'];
 
 export interface RuleInfo {
   name: string;
@@ -185,6 +198,8 @@ export interface RuleInfo {
   /** The one scope clause (absent only after an error). */
   scope?: Scope;
   awards: Award[];
+  /** `redeem EXPR from POT` (§13.1): a redemption rule has one, and no award. */
+  redeem?: Redeem;
   cap?: RuleCap;
   once?: Once;
   /** `once per partner and FIELD` (§12.2): the field (or event-level let) as a checked name. */
@@ -198,7 +213,8 @@ export interface TestInfo {
   period?: string;
   partners: { id: string; fields: Map<string, Expr>; span: Span }[];
   events: { event: string; fields: Map<string, Expr>; span: Span }[];
-  expects: { partner: string; name: string; target: 'pot' | 'tier' | 'measure'; value: Expr; span: Span }[];
+  /** `figure` (§13.1): a pot's figure other than the amount paid. */
+  expects: { partner: string; name: string; target: 'pot' | 'tier' | 'measure'; figure?: PotFigure; value: Expr; span: Span }[];
 }
 
 export interface CheckedProgram {

@@ -349,9 +349,19 @@ export function lower(c: CheckedProgram, source: string, origins?: Map<IR, Expr>
     period: t.period ?? '',
     partners: t.partners.map((p) => ({ id: p.id, fields: Object.fromEntries([...p.fields].map(([k, v]) => [k, literal(v)])) })),
     events: t.events.map((ev) => ({ event: ev.event, fields: Object.fromEntries([...ev.fields].map(([k, v]) => [k, literal(v)])) })),
-    expects: t.expects.map((x) => ({ partner: x.partner, name: x.name, target: x.target, value: String(literal(x.value)), line: lineOf(x.span.start) })),
+    expects: t.expects.map((x) => ({ partner: x.partner, name: x.name, target: x.target, ...(x.figure ? { figure: x.figure } : {}), value: String(literal(x.value)), line: lineOf(x.span.start) })),
   }));
 
+  // §13.1: redemption rules, lowered apart from the rules that award.
+  const redemptions = c.rules
+    .filter((r) => r.redeem && r.scope?.kind === 'ForEachEvent')
+    .map((r) => {
+      const s = r.scope as Extract<typeof r.scope, { kind: 'ForEachEvent' }>;
+      runningKind = s.event.name;
+      const spec = { name: r.name, event: s.event.name, ...(s.where ? { where: ir(s.where) } : {}), amount: ir(r.redeem!.amount), pot: r.redeem!.pot.name };
+      runningKind = '';
+      return spec;
+    });
   return {
     version: ARTIFACT_VERSION,
     program: {
@@ -383,8 +393,14 @@ export function lower(c: CheckedProgram, source: string, origins?: Map<IR, Expr>
       ...(p.denominations ? { denominations: p.denominations.map(ir) } : {}),
       ...(p.approval ? { approval: ir(p.approval) } : {}),
       ...(p.value ? { value: ir(p.value) } : {}),
+      ...(p.expire ? { expire: p.expire } : {}),
+      ...(p.expire || p.redeemed ? { lots: true } : {}),
+      ...(p.hold ? { hold: p.hold } : {}),
+      ...(p.draw
+        ? { draw: { amount: ir(p.draw.amount), recoverable: p.draw.recoverable, ...(p.draw.window ? { window: { count: p.draw.window.count, from: ir(p.draw.window.from) } } : {}), ...(p.draw.where ? { where: ir(p.draw.where) } : {}) } }
+        : {}),
     })),
-    rules: c.rules.map((r) => {
+    rules: c.rules.filter((r) => !r.redeem).map((r) => {
       const s = r.scope!;
       runningKind = s.kind === 'ForEachEvent' ? s.event.name : '';
       const scope =
@@ -392,7 +408,15 @@ export function lower(c: CheckedProgram, source: string, origins?: Map<IR, Expr>
           ? { kind: 'each-event' as const, event: s.event.name, ...(s.where ? { where: ir(s.where) } : {}) }
           : s.kind === 'ForEachPartner'
             ? { kind: 'each-partner' as const, ...(s.where ? { where: ir(s.where) } : {}) }
-            : {
+            : s.kind === 'ForRandom'
+              ? {
+                  kind: 'random' as const,
+                  n: Math.min(Number(s.count.value), Number.MAX_SAFE_INTEGER),
+                  ...(s.weight ? { weight: ir(s.weight) } : {}),
+                  seed: s.seed.value,
+                  ...(s.where ? { where: ir(s.where) } : {}),
+                }
+              : {
                 kind: 'top' as const,
                 // At most every partner is ranked: a count beyond the safe integers means the same.
                 n: Math.min(Number(s.count.value), Number.MAX_SAFE_INTEGER),
@@ -412,6 +436,7 @@ export function lower(c: CheckedProgram, source: string, origins?: Map<IR, Expr>
     }),
     eventLets,
     running,
+    ...(redemptions.length ? { redemptions } : {}),
     tests,
   };
 }

@@ -6,7 +6,7 @@ import type { CheckContext } from './context.js';
 import type { PotInfo, PotUnit, Type } from './checked.js';
 import { roundingMode } from './header.js';
 import { srcOf } from './exprs.js';
-import { ERROR, NUMBER, money } from './types.js';
+import { DATE, ERROR, NUMBER, money } from './types.js';
 
 export function potUnit(kind: PayoutKind): PotUnit {
   return kind === 'points' ? 'points' : kind === 'item' ? 'items' : 'money';
@@ -26,7 +26,13 @@ const OPTION_WORDS: Record<PayoutOption['kind'], string> = {
   PotDenominations: 'denominations',
   PotApproval: 'approval above',
   PotValue: 'value',
+  PotExpire: 'expire after',
+  PotHold: 'hold',
+  PotDraw: 'draw',
 };
+
+/** Kinds of pots that keep a balance in the program (§13.1): what they credit can expire or be redeemed. */
+export const LEDGER_KINDS: readonly PayoutKind[] = ['points', 'credit', 'fund'];
 
 /**
  * Reports an amount whose unit does not match the pot's: `the pot \`points\` takes a number of
@@ -162,6 +168,36 @@ export function checkPot(ck: CheckContext, d: PayoutDecl): void {
         if (e && ok) pot.value = e;
         break;
       }
+      case 'PotExpire': {
+        if (kind && !LEDGER_KINDS.includes(kind)) {
+          ck.report(
+            error('E0422', `\`expire after\` is only for pots that keep a balance (\`points\`, \`credit\`, \`fund\`), but \`${name}\` is a \`${kind}\` pot`, o.span, 'remove it: what this pot pays leaves the program, so nothing stays to expire'),
+          );
+          break;
+        }
+        const c = o.count;
+        if (!c) break;
+        if (!/^\d+$/.test(c.value) || c.percent || !(Number(c.value) >= 1) || Number(c.value) > 1200) {
+          ck.report(error('E0445', `\`expire after ${c.text} ${o.unit}\` needs a whole number above zero (at most 1200)`, c.span, `write a whole number, e.g. \`expire after 12 ${o.unit}\``));
+          break;
+        }
+        pot.expire = { count: Number(c.value), unit: o.unit };
+        break;
+      }
+      case 'PotDraw':
+        checkDraw(ck, pot, o);
+        break;
+      case 'PotHold': {
+        const c = o.count;
+        if (!c) break;
+        const most = o.unit === 'days' ? 36_600 : 1200;
+        if (!/^\d+$/.test(c.value) || c.percent || !(Number(c.value) >= 1) || Number(c.value) > most) {
+          ck.report(error('E0454', `\`hold ${c.text} ${o.unit}\` needs a whole number above zero (at most ${most.toLocaleString('en-US')})`, c.span, `write a whole number, e.g. \`hold 30 days\``));
+          break;
+        }
+        pot.hold = { count: Number(c.value), unit: o.unit };
+        break;
+      }
       case 'PotDenominations': {
         const ok = only('giftcard');
         const values = (o.values ?? []).filter((v): v is Expr => !!v);
@@ -188,4 +224,48 @@ export function checkPot(ck: CheckContext, d: PayoutDecl): void {
       warning('W0004', `item pot \`${name}\` has no \`value\`: it counts as zero in the program's cost`, d.name.span, `give the nominal value of one item: \`payout ${name} as item { value 100 ${ck.currency || 'EUR'} }\``),
     );
   }
+}
+
+/**
+ * `draw AMOUNT per period recoverable|non-recoverable [for N periods from DATE] [where COND]`
+ * (§13.3): on a money pot (E0422); AMOUNT money, a partner-level value (a partner's own draw may
+ * be `partner.draw`), above zero when constant (E0424); N a whole number of periods (E0455); DATE
+ * a partner-level date; COND a partner-level condition.
+ */
+function checkDraw(ck: CheckContext, pot: PotInfo, o: Extract<PayoutOption, { kind: 'PotDraw' }>): void {
+  const name = pot.name;
+  if (pot.kind && pot.unit !== 'money') {
+    ck.report(error('E0422', `\`draw\` is only for money pots, but \`${name}\` is a \`${pot.kind}\` pot`, o.span, 'remove it: a draw tops up a payment of money'));
+    return;
+  }
+  const scope = ck.noEvent(`the draw of pot \`${name}\``);
+  let ok = true;
+  if (o.amount) {
+    const t = ck.x.check(o.amount, scope);
+    if (checkPotAmount(ck, pot, o.amount, t, `the draw of pot \`${name}\``)) {
+      const c = ck.x.constant(o.amount);
+      if (c?.kind === 'num' && !c.value.gt(0)) {
+        ck.report(error('E0424', `the draw of pot \`${name}\` must be above zero`, o.amount.span, `write a positive amount, e.g. \`2_000 ${ck.currency || 'EUR'}\``));
+        ok = false;
+      }
+    } else ok = false;
+  }
+  const w = o.window;
+  if (w?.count) {
+    const c = w.count;
+    if (!/^\d+$/.test(c.value) || c.percent || !(Number(c.value) >= 1) || Number(c.value) > 1200) {
+      ck.report(error('E0455', `\`draw … for ${c.text} periods\` needs a whole number of periods above zero (at most 1200)`, c.span, 'write a whole number, e.g. `for 6 periods from partner.hired`'));
+      ok = false;
+    }
+  }
+  if (w?.from) {
+    const t = ck.x.check(w.from, scope);
+    if (!ck.x.expectType(w.from, t, DATE, `the start of the draw of pot \`${name}\``)) ok = false;
+  }
+  if (o.where) {
+    const t = ck.x.check(o.where, scope);
+    ck.x.expectBoolean(o.where, t, '`where`');
+    if (t.kind !== 'boolean') ok = false;
+  }
+  if (ok && o.amount) pot.draw = { amount: o.amount, recoverable: o.recoverable, ...(w?.count && w.from ? { window: { count: Number(w.count.value), from: w.from } } : {}), ...(o.where ? { where: o.where } : {}) };
 }

@@ -1,11 +1,11 @@
 /** Checks rules (§9): one scope, awards to known pots in the pot's unit, caps, `once`, rankings. */
 import { error } from '../core/diagnostics.js';
 import { suggest } from './suggest.js';
-import type { Award, NameRef, Once, RuleCap, RuleDecl, Scope } from '../language/syntax.js';
+import type { Award, NameRef, Once, Redeem, RuleCap, RuleDecl, Scope } from '../language/syntax.js';
 import type { CheckContext } from './context.js';
 import type { RuleInfo } from './checked.js';
 import type { ExprScope } from './exprs.js';
-import { checkPotAmount } from './payouts.js';
+import { checkPotAmount, LEDGER_KINDS } from './payouts.js';
 import { describe, isOrdered, tickList } from './types.js';
 import { ruleNeverHolds } from './warnings.js';
 
@@ -13,11 +13,12 @@ export function checkRule(ck: CheckContext, d: RuleDecl): void {
   const name = d.name?.value ?? '';
   const nameSpan = d.name?.span ?? d.span;
   const clauses = (d.clauses ?? []).filter((c) => !!c);
-  const scopes = clauses.filter((c): c is Scope => c.kind === 'ForEachEvent' || c.kind === 'ForEachPartner' || c.kind === 'ForTop');
+  const scopes = clauses.filter((c): c is Scope => c.kind === 'ForEachEvent' || c.kind === 'ForEachPartner' || c.kind === 'ForTop' || c.kind === 'ForRandom');
   const awards = clauses.filter((c): c is Award => c.kind === 'Award');
   const caps = clauses.filter((c): c is RuleCap => c.kind === 'RuleCap');
   const onces = clauses.filter((c): c is Once => c.kind === 'Once');
-  const info: RuleInfo = { name, decl: d, awards };
+  const redeems = clauses.filter((c): c is Redeem => c.kind === 'Redeem');
+  const info: RuleInfo = { name, decl: d, awards, ...(redeems[0] ? { redeem: redeems[0] } : {}) };
   ck.out.rules.push(info);
 
   if (scopes.length === 0) {
@@ -26,7 +27,7 @@ export function checkRule(ck: CheckContext, d: RuleDecl): void {
   for (const extra of scopes.slice(1)) {
     ck.report(error('E0426', `rule "${name}" has more than one scope`, extra.span, 'a rule has one `for …` clause: split it into two rules', [{ span: scopes[0]!.span, message: 'the first scope' }]));
   }
-  if (awards.length === 0) ck.report(error('E0427', `rule "${name}" awards nothing`, nameSpan, 'add `award AMOUNT to POT`'));
+  if (awards.length === 0 && redeems.length === 0) ck.report(error('E0427', `rule "${name}" awards nothing`, nameSpan, 'add `award AMOUNT to POT`'));
   for (const [list, word] of [
     [caps, 'cap'],
     [onces, 'once per partner'],
@@ -67,6 +68,7 @@ export function checkRule(ck: CheckContext, d: RuleDecl): void {
       }
     }
   }
+  if (scopeClause?.kind === 'ForRandom') checkRandom(ck, scopeClause, partnerScope);
   const where = scopeClause && 'where' in scopeClause ? scopeClause.where : undefined;
   if (where) {
     const t = ck.x.check(where, inner);
@@ -96,6 +98,8 @@ export function checkRule(ck: CheckContext, d: RuleDecl): void {
     ck.markUsed(pot.name);
     checkPotAmount(ck, pot, a.amount, t);
   }
+
+  if (redeems.length) checkRedeem(ck, info, redeems, [...awards, ...caps, ...onces], scopeClause, inner);
 
   // cap X [per event]
   const cap = caps[0];
@@ -127,6 +131,8 @@ export function checkRule(ck: CheckContext, d: RuleDecl): void {
   const once = onces[0];
   if (once && scopeClause?.kind === 'ForTop') {
     ck.report(error('E0430', '`once per partner` does not go with `for top`', once.span, 'a ranking awards the top partners of each period; remove `once per partner`, or use `for each partner`'));
+  } else if (once && scopeClause?.kind === 'ForRandom') {
+    ck.report(error('E0430', '`once per partner` does not go with `for random`', once.span, 'a draw awards its winners of each period; remove `once per partner`, or give past winners no entries with `weighted by`'));
   } else if (once?.key) onceKey(ck, info, once, scopeClause, inner);
 }
 
@@ -153,4 +159,54 @@ function onceKey(ck: CheckContext, info: RuleInfo, once: Once, scope: Scope | un
   }
   const t = ck.x.check(ref, inner);
   if (t.kind !== 'error') info.onceKey = ref;
+}
+
+/**
+ * `redeem EXPR from POT` (§13.1): in a rule `for each EVENT` (E0446) that does nothing else — no
+ * award, cap or `once`, one `redeem` (E0447) — from a pot that keeps a balance (E0449), in the
+ * pot's unit (E0319). The pot then keeps lots.
+ */
+function checkRedeem(ck: CheckContext, info: RuleInfo, redeems: Redeem[], others: { span: Redeem['span']; kind: string }[], scope: Scope | undefined, inner: ExprScope): void {
+  const name = info.name;
+  const first = redeems[0]!;
+  if (scope && scope.kind !== 'ForEachEvent') {
+    ck.report(error('E0446', `\`redeem\` needs a rule \`for each EVENT\`, but rule "${name}" is ${scope.kind === 'ForTop' ? 'a ranking' : scope.kind === 'ForRandom' ? 'a random draw' : 'for each partner'}`, first.span, 'redeem for each record of a redemption: `for each redemption`'));
+  }
+  for (const extra of [...redeems.slice(1), ...others]) {
+    const what = extra.kind === 'Redeem' ? 'a second `redeem`' : extra.kind === 'Award' ? 'an `award`' : extra.kind === 'RuleCap' ? 'a `cap`' : '`once per partner`';
+    ck.report(error('E0447', `rule "${name}" redeems, and has ${what} too`, extra.span, 'a rule that redeems has its scope, an optional `where` and one `redeem`: put awards in a rule of their own', [{ span: first.span, message: 'the redemption' }]));
+  }
+  const t = ck.x.check(first.amount, inner);
+  if (!first.pot) return;
+  const pot = ck.out.pots.get(first.pot.name);
+  if (!pot) {
+    const guess = suggest(first.pot.name, ck.out.pots.keys());
+    const dk = ck.declKind(first.pot.name);
+    ck.report(error('E0209', dk ? `\`${first.pot.name}\` is a ${dk}, not a payout` : `there is no payout \`${first.pot.name}\``, first.pot.span, guess ? `did you mean \`${guess}\`?` : `declare it: \`payout ${first.pot.name} as points\``));
+    return;
+  }
+  ck.markUsed(pot.name);
+  if (pot.kind && !LEDGER_KINDS.includes(pot.kind)) {
+    ck.report(error('E0449', `\`${pot.name}\` is a \`${pot.kind}\` pot: what it pays leaves the program, so nothing stays to redeem`, first.pot.span, 'redeem from a `points`, `credit` or `fund` pot'));
+    return;
+  }
+  if (checkPotAmount(ck, pot, first.amount, t, `the redemption from pot \`${pot.name}\``)) pot.redeemed = true;
+}
+
+/**
+ * `for random N partners [weighted by EXPR] seed "TEXT"` (§13.5): N a whole number above zero
+ * (E0456); the weight a partner-level number (whole and not below zero: checked per partner when
+ * the rule runs).
+ */
+function checkRandom(ck: CheckContext, s: Extract<Scope, { kind: 'ForRandom' }>, partnerScope: ExprScope): void {
+  const c = s.count;
+  if (c && (!/^\d+$/.test(c.value) || Number(c.value) < 1 || c.percent)) {
+    ck.report(error('E0456', `\`for random ${c.text}\` needs a whole number of partners above zero`, c.span, 'write e.g. `for random 3 partners seed "Summer 2026"`'));
+  }
+  if (s.weight) {
+    const t = ck.x.check(s.weight, partnerScope);
+    if (t.kind !== 'error' && t.kind !== 'number') {
+      ck.report(error('E0320', `the weight of a draw must be a number of entries, but this is ${describe(t)}`, s.weight.span, 'weigh by a whole number, e.g. `weighted by floor(revenue / 100 EUR)`'));
+    }
+  }
 }

@@ -1,10 +1,10 @@
 /** Checks `test` blocks (§10): the period, partners and events given, and what is expected. */
 import { error } from '../core/diagnostics.js';
 import { suggest } from './suggest.js';
-import type { Expr, FieldValue, Span, TestDecl, TestItem } from '../language/syntax.js';
+import type { Expr, FieldValue, Ident, Span, TestDecl, TestItem } from '../language/syntax.js';
 import type { CheckContext } from './context.js';
 import type { ExprScope } from './exprs.js';
-import type { FieldInfo, TestInfo, Type } from './checked.js';
+import { POT_FIGURES, type FieldInfo, type PotFigure, type PotInfo, type TestInfo, type Type } from './checked.js';
 import { firstDay, formatDate, formatPeriod, isValidDate, lastDay, parsePeriod, periodOf } from '../core/periods.js';
 import { fold, isLiteral } from './consts.js';
 import { potType } from './payouts.js';
@@ -132,11 +132,16 @@ export function checkTest(ck: CheckContext, d: TestDecl): void {
         ),
       );
     }
+    const figure = it.figure ? potFigure(ck, it.figure, target === 'pot' ? pot : undefined, target) : undefined;
+    if (it.figure && !figure) continue;
+    // a pot's figure is in the pot's unit, and may be below zero (`carried = -10 EUR`)
+    if (figure) want = pot!.unit === 'money' ? potType(ck, pot!) : INTEGER;
     const t = ck.x.check(it.value, scope, tier && target === 'tier' ? tier.name : undefined);
     const constant = !it.value || ck.requireConstant(it.value, 'an expected value');
     if (want && target) {
-      if (ck.x.expectType(it.value, t, want, target === 'pot' ? `the amount paid from \`${n}\`` : `the value of ${target} \`${n}\``) && constant && it.value) computable(ck, it.value, t);
-      info.expects.push({ partner: id, name: n, target, value: it.value, span: it.span });
+      const what = figure ? `the ${figure} of \`${n}\`` : target === 'pot' ? `the amount paid from \`${n}\`` : `the value of ${target} \`${n}\``;
+      if (ck.x.expectType(it.value, t, want, what) && constant && it.value) computable(ck, it.value, t);
+      info.expects.push({ partner: id, name: n, target, ...(figure ? { figure } : {}), value: it.value, span: it.span });
     }
   }
 }
@@ -204,4 +209,38 @@ function computable(ck: CheckContext, v: Expr, t: Type): void {
   if (c?.kind === 'overflow') ck.x.reportOverflow(c); // E0322, not also E0438
   if (c !== undefined) return;
   ck.report(error('E0438', 'a test value must be computed before the run, but the checker cannot compute this one', v.span, 'write the value itself, e.g. `5 EUR`, or arithmetic of values and constant `let`s'));
+}
+
+/**
+ * A pot's figure in `expect "ID" POT FIGURE = VALUE` (§13.1, §13.2): `carried` of any pot;
+ * `balance`, `expired` and `redeemed` of a pot that keeps lots (`expire after`, or redeemed from);
+ * `pending`, `available` and `cancelled` of a pot with `hold`; `debt` of a pot with a draw. E0448
+ * otherwise (a tier or a measure has no figures).
+ */
+function potFigure(ck: CheckContext, word: Ident, pot: PotInfo | undefined, target: string | undefined): PotFigure | undefined {
+  const w = word.name;
+  if (!target) return undefined; // the name is unknown: reported already
+  if (!pot) {
+    ck.report(error('E0448', `\`${w}\` is a figure of a pot; a ${target} has one value`, word.span, `write \`expect "…" NAME = VALUE\` for a ${target}`));
+    return undefined;
+  }
+  if (!(POT_FIGURES as readonly string[]).includes(w)) {
+    const guess = suggest(w, POT_FIGURES);
+    ck.report(error('E0448', `\`${w}\` is not a figure of a pot`, word.span, guess ? `did you mean \`${guess}\`?` : `the figures are ${tickList(POT_FIGURES)} (without one: the amount paid)`));
+    return undefined;
+  }
+  const f = w as PotFigure;
+  if (f === 'debt' && !pot.draw) {
+    ck.report(error('E0448', `pot \`${pot.name}\` has no draw, so it has no \`debt\``, word.span, `a pot has a draw debt with \`draw … per period recoverable\`; expect what it pays (\`expect "…" ${pot.name} = …\`) or carries`));
+    return undefined;
+  }
+  if ((f === 'pending' || f === 'available' || f === 'cancelled') && !pot.hold) {
+    ck.report(error('E0448', `pot \`${pot.name}\` holds nothing, so it has no \`${f}\``, word.span, `a pot holds its awards with \`hold N days\`; expect what it pays (\`expect "…" ${pot.name} = …\`) or carries`));
+    return undefined;
+  }
+  if ((f === 'balance' || f === 'expired' || f === 'redeemed') && !pot.expire && !pot.redeemed) {
+    ck.report(error('E0448', `pot \`${pot.name}\` keeps no lots, so it has no \`${f}\``, word.span, `a pot keeps lots when it has \`expire after N months\` or a rule redeems from it; expect what it pays (\`expect "…" ${pot.name} = …\`) or carries`));
+    return undefined;
+  }
+  return f;
 }

@@ -133,10 +133,18 @@ const PROGRAM = {
   E0442: { severity: 'error', stage: 'declarations', what: 'an `interpolate` with fewer than two points', hint: 'give at least the two points between which values are interpolated' },
   E0443: { severity: 'error', stage: 'units', what: 'a let whose unit comes only from its own previous value', hint: 'give it a value of its unit where it starts: `if … then previous x + 1 else 0`' },
   E0444: { severity: 'error', stage: 'declarations', what: 'a `down at most N levels` whose N is not a whole number', hint: 'write a whole number of levels, e.g. `down at most 1 level per year`' },
+  E0445: { severity: 'error', stage: 'declarations', what: 'an `expire after N months|periods` whose N is not a whole number above zero', hint: 'write a whole number, e.g. `expire after 12 months`' },
+  E0446: { severity: 'error', stage: 'declarations', what: 'a `redeem` in a rule that is not `for each EVENT`', hint: 'redeem in a rule `for each EVENT` over the records of redemptions, e.g. `for each redemption`' },
+  E0447: { severity: 'error', stage: 'declarations', what: 'a rule that redeems and also awards, has a `cap` or `once`, or redeems twice', hint: 'a redemption rule has its scope, an optional `where`, and one `redeem`: put awards in another rule' },
+  E0448: { severity: 'error', stage: 'declarations', what: 'an expectation of a figure a pot does not have (a word other than `balance`, `expired`, `redeemed`, `carried`, `pending`, `available`, `cancelled` or `debt`, lots of a pot that keeps none, what a pot without `hold` holds, or the debt of a pot without a draw)' },
+  E0449: { severity: 'error', stage: 'declarations', what: 'a `redeem` from a pot that keeps no balance (cash, gift cards, items)', hint: 'redeem from a `points`, `credit` or `fund` pot' },
   E0450: { severity: 'error', stage: 'declarations', what: 'a range on a field whose values have no order (text, an enumeration, a condition)' },
   E0451: { severity: 'error', stage: 'declarations', what: 'a field range whose bound is not a constant of the field’s type', hint: 'write the bounds as literals of the field’s type: `amount: money in 0 EUR..1_000_000 EUR`' },
   E0452: { severity: 'error', stage: 'declarations', what: 'a field range whose lower bound is above its upper bound', hint: 'write the lower bound first' },
   E0453: { severity: 'error', stage: 'declarations', what: 'a field default outside the field’s range', hint: 'give a default within the range (`in A..B`), or widen the range' },
+  E0454: { severity: 'error', stage: 'declarations', what: 'a `hold N days|months` whose N is not a whole number above zero', hint: 'write a whole number, e.g. `hold 30 days`' },
+  E0455: { severity: 'error', stage: 'declarations', what: 'a `draw … for N periods` whose N is not a whole number above zero', hint: 'write a whole number, e.g. `for 6 periods from partner.hired`' },
+  E0456: { severity: 'error', stage: 'declarations', what: 'a random draw of no partners', hint: 'write a whole number above zero, e.g. `for random 3 partners seed "Summer 2026"`' },
 
   W0001: { severity: 'warning', stage: 'warnings', what: 'a declaration that nothing uses', hint: 'remove it, or use it' },
   W0002: { severity: 'warning', stage: 'warnings', what: 'a money pot with no cap and no budget', hint: 'add `cap …` or `budget …`, so that the pot cannot overspend' },
@@ -231,6 +239,15 @@ export const DATA = {
   D0303: t<{ id: string; where: string }>(set('an event of a partner whose record was rejected', 'fix the partner’s record'), (a) => `${a.id} is a partner whose record was rejected (${a.where})`),
   D0304: t<{ id: string; kind: string; files: string }>(set('a `ref` field that names no record of its kind', 'add the record, or correct the id'), (a) => `${a.id} is not a known ${a.kind} id (not in ${a.files})`),
   D0305: t<{ id: string; kind: string; where: string }>(set('a `ref` field that names a record that was rejected', 'fix the record it names'), (a) => `${a.id} is a ${a.kind} whose record was rejected (${a.where})`),
+  // The ledger (§13.1): found when the run reaches the record.
+  D0401: t<{ amount: string; balance: string; pot: string }>(
+    { severity: 'error', stage: 'data records', what: 'a redemption above the partner’s balance in its pot', hint: 'correct the amount, or the partner; a redemption is never applied in part' },
+    (a) => `redeems ${a.amount} from \`${a.pot}\`, but the partner's balance there is ${a.balance} at that point; the redemption is not applied`,
+  ),
+  D0402: t<{ amount: string; pot: string; why: string }>(
+    { severity: 'error', stage: 'data records', what: 'a redemption of an amount below zero, or not a whole number of its pot’s unit' },
+    (a) => `redeems ${a.amount} from \`${a.pot}\`, which is ${a.why}; the redemption is not applied`,
+  ),
 } as const;
 
 /** Codes of `incent test`: a test block's expectation, data or run. Located at the test's line in the program. */
@@ -249,6 +266,7 @@ export const EVALUATION = {
   R0003: { severity: 'error', stage: 'evaluation', what: 'a lookup with no entry for a value', hint: 'add the entry, or `else: VALUE`' },
   R0004: { severity: 'error', stage: 'evaluation', what: 'a date moved outside the calendar (0001-01-01 to 9999-12-31), or by a number of days that is not whole', hint: 'bound the number of days or months (`min`, `max`), or check the data that feeds it' },
   R0005: { severity: 'error', stage: 'evaluation', what: '`NAME at DATE` for a date after the period being evaluated', hint: 'read values of periods already evaluated: check the date, or bound it (`min(date, …)`)' },
+  R0006: { severity: 'error', stage: 'evaluation', what: 'a draw’s weight that is not a whole number of entries at least zero', hint: 'weigh by a whole number: `floor(…)`, `max(0, …)`' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type EvaluationCode = keyof typeof EVALUATION;

@@ -546,6 +546,32 @@ class Printer {
       case 'PotValue':
         amount('value', o.amount);
         break;
+      case 'PotDraw':
+        amount('draw', o.amount);
+        w.put(` per period ${o.recoverable ? 'recoverable' : 'non-recoverable'}`);
+        if (o.window) {
+          w.put(' for ');
+          w.put(o.window.count.text, o.window.count.span.start);
+          w.put(' periods from ');
+          this.expr(w, o.window.from);
+        }
+        if (o.where) {
+          w.put(' where ');
+          this.expr(w, o.where);
+        }
+        break;
+      case 'PotHold':
+        w.put('hold', o.span.start);
+        w.put(' ');
+        w.put(o.count.text, o.count.span.start);
+        w.put(` ${o.unit}`);
+        break;
+      case 'PotExpire':
+        w.put('expire after', o.span.start);
+        w.put(' ');
+        w.put(o.count.text, o.count.span.start);
+        w.put(` ${o.unit}`);
+        break;
       case 'PotDenominations':
         w.put('denominations', o.span.start);
         w.put(' ');
@@ -586,11 +612,31 @@ class Printer {
         }
         where(c.where);
         break;
+      case 'ForRandom':
+        w.put('for random', c.span.start);
+        w.put(' ');
+        w.put(c.count.text, c.count.span.start);
+        w.put(' partners');
+        if (c.weight) {
+          w.put(' weighted by ');
+          this.expr(w, c.weight);
+        }
+        w.put(' seed ');
+        this.string(w, c.seed);
+        where(c.where);
+        break;
       case 'Award':
         w.put('award', c.span.start);
         w.put(' ');
         this.expr(w, c.amount);
         w.put(' to ');
+        this.ident(w, c.pot);
+        break;
+      case 'Redeem':
+        w.put('redeem', c.span.start);
+        w.put(' ');
+        this.expr(w, c.amount);
+        w.put(' from ');
         this.ident(w, c.pot);
         break;
       case 'RuleCap':
@@ -633,6 +679,10 @@ class Printer {
         this.string(w, t.partner);
         w.put(' ');
         this.ident(w, t.name);
+        if (t.figure) {
+          w.put(' ');
+          this.ident(w, t.figure);
+        }
         w.put(' = ');
         this.expr(w, t.value);
         break;

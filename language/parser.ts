@@ -24,8 +24,8 @@ const RULE_WORDS: Record<string, string> = {
   typeRef: 'a type (`text`, `integer`, `decimal`, `money`, `date`, `boolean` or `one of "a", "b"`)',
   measureDecl: 'an aggregate (`sum`, `count`, `count distinct`, `min`, `max` or `average`)',
   window: 'a window (`this period`, `previous period`, `year to date`, `half to date`, `previous year`, `last N months|quarters|years|periods` or `program to date`)',
-  payoutOption: 'a payout option (`rounding`, `cap`, `budget`, `minimum`, `denominations`, `approval above` or `value`)',
-  ruleClause: 'a rule clause (`for each …`, `for top …`, `award … to …`, `cap …` or `once per partner`)',
+  payoutOption: 'a payout option (`rounding`, `cap`, `budget`, `minimum`, `denominations`, `approval above`, `value`, `expire after`, `hold` or `draw`)',
+  ruleClause: 'a rule clause (`for each …`, `for top …`, `award … to …`, `redeem … from …`, `cap …` or `once per partner`)',
   scope: 'a scope (`for each EVENT`, `for each partner` or `for top N partners by …`)',
   testItem: 'a test line (`period …`, `partner "ID" { … }`, an event, or `expect …`)',
   primary: 'an expression',
@@ -888,8 +888,73 @@ class IncentParser extends EmbeddedActionsParser {
           return this.ACTION(() => ({ kind: 'PotValue', amount, span: this.from(kw) }) as S.PayoutOption)!;
         },
       },
+      // §13.1: `expire after N months|periods` (contextual words).
+      { GATE: () => this.LA(1).image === 'expire', ALT: () => this.SUBRULE(this.potExpire) },
+      // §13.2: `hold N days|months`.
+      { GATE: () => this.LA(1).image === 'hold', ALT: () => this.SUBRULE(this.potHold) },
+      // §13.3: `draw AMOUNT per period recoverable|non-recoverable [for N periods from DATE] [where COND]`.
+      { GATE: () => this.LA(1).image === 'draw', ALT: () => this.SUBRULE(this.potDraw) },
     ]),
   );
+
+  /** `draw AMOUNT per period recoverable|non-recoverable [for N periods from DATE] [where COND]` (§13.3). */
+  potDraw = this.RULE('potDraw', (): S.PayoutOption => {
+    const kw = this.CONSUME(T.Identifier);
+    this.word('draw', kw);
+    const amount = this.SUBRULE(this.expr);
+    this.CONSUME(Kw.per);
+    this.CONSUME(Kw.period);
+    const first = this.CONSUME2(T.Identifier);
+    let recoverable = true;
+    this.OPTION(() => {
+      this.CONSUME(T.Minus);
+      this.word('recoverable', this.CONSUME3(T.Identifier));
+      recoverable = false;
+    });
+    this.ACTION(() => this.word(recoverable ? 'recoverable' : 'non', first));
+    const window = this.OPTION2(() => {
+      this.CONSUME(Kw.for);
+      const n = this.CONSUME(T.NumberLit);
+      this.CONSUME(Kw.periods);
+      this.CONSUME(Kw.from);
+      const from = this.SUBRULE2(this.expr);
+      return { count: n, from };
+    });
+    const where = this.OPTION3(() => this.SUBRULE(this.whereClause));
+    return this.ACTION(
+      () =>
+        ({
+          kind: 'PotDraw',
+          amount,
+          recoverable,
+          ...(window ? { window: { count: this.numberLit(window.count), from: window.from } } : {}),
+          ...(where ? { where } : {}),
+          span: this.from(kw),
+        }) as S.PayoutOption,
+    )!;
+  });
+
+  /** `hold N days|months` (§13.2). */
+  potHold = this.RULE('potHold', (): S.PayoutOption => {
+    const kw = this.CONSUME(T.Identifier);
+    this.word('hold', kw);
+    const n = this.CONSUME(T.NumberLit);
+    const unit = this.OR([
+      { ALT: () => (this.CONSUME(Kw.months), 'months' as const) },
+      { ALT: () => (this.CONSUME(Kw.days), 'days' as const) },
+    ]);
+    return this.ACTION(() => ({ kind: 'PotHold', count: this.numberLit(n), unit, span: this.from(kw) }) as S.PayoutOption)!;
+  });
+
+  /** `expire after N months|periods` (§13.1). */
+  potExpire = this.RULE('potExpire', (): S.PayoutOption => {
+    const kw = this.CONSUME(T.Identifier);
+    this.word('expire', kw);
+    this.word('after', this.CONSUME2(T.Identifier));
+    const n = this.CONSUME(T.NumberLit);
+    const unit = this.OR([{ ALT: () => (this.CONSUME(Kw.months), 'months' as const) }, { ALT: () => (this.CONSUME(Kw.periods), 'periods' as const) }]);
+    return this.ACTION(() => ({ kind: 'PotExpire', count: this.numberLit(n), unit, span: this.from(kw) }) as S.PayoutOption)!;
+  });
 
   /** A budget's order (§12.5): `first come first served` or `pro rata`. */
   budgetOrder = this.RULE('budgetOrder', (): S.BudgetOrder => {
@@ -962,6 +1027,18 @@ class IncentParser extends EmbeddedActionsParser {
           return this.ACTION(() => ({ kind: 'Once', perPeriod, ...(key ? { key: this.ident(key) } : {}), span: this.from(kw) }) as S.RuleClause)!;
         },
       },
+      {
+        // §13.1: `redeem EXPR from POT` (a contextual word).
+        GATE: () => this.LA(1).image === 'redeem',
+        ALT: () => {
+          const kw = this.CONSUME3(T.Identifier);
+          this.word('redeem', kw);
+          const amount = this.SUBRULE3(this.expr);
+          this.CONSUME(Kw.from);
+          const pot = this.SUBRULE2(this.fieldName); // any word, as an award's pot
+          return this.ACTION(() => ({ kind: 'Redeem', amount, pot, span: this.from(kw) }) as S.RuleClause)!;
+        },
+      },
     ]),
   );
 
@@ -1008,6 +1085,26 @@ class IncentParser extends EmbeddedActionsParser {
           const where = this.OPTION3(() => this.SUBRULE3(this.whereClause));
           return this.ACTION(
             () => ({ kind: 'ForTop', count: this.numberLit(n), by, thenBy, ...(where ? { where } : {}), span: this.from(kw) }) as S.Scope,
+          )!;
+        },
+      },
+      {
+        // §13.5: `for random N partners [weighted by EXPR] seed "TEXT" [where COND]` (contextual words).
+        GATE: () => this.LA(1).image === 'random',
+        ALT: () => {
+          this.word('random', this.CONSUME4(T.Identifier));
+          const n = this.CONSUME2(T.NumberLit);
+          this.CONSUME2(Kw.partners);
+          const weight = this.OPTION4(() => {
+            this.word('weighted', this.CONSUME5(T.Identifier));
+            this.CONSUME3(Kw.by);
+            return this.SUBRULE4(this.expr);
+          });
+          this.word('seed', this.CONSUME6(T.Identifier));
+          const seed = this.CONSUME(T.StringLit);
+          const where = this.OPTION5(() => this.SUBRULE4(this.whereClause));
+          return this.ACTION(
+            () => ({ kind: 'ForRandom', count: this.numberLit(n), ...(weight ? { weight } : {}), seed: this.str(seed), ...(where ? { where } : {}), span: this.from(kw) }) as S.Scope,
           )!;
         },
       },
@@ -1061,9 +1158,11 @@ class IncentParser extends EmbeddedActionsParser {
           const kw = this.CONSUME(Kw.expect);
           const id = this.CONSUME2(T.StringLit);
           const name = this.SUBRULE(this.fieldName); // any word: the checker says what it is not
+          // §13.1: a pot's figure (`balance`, `expired`, …), validated by the checker.
+          const figure = this.OPTION(() => this.CONSUME3(T.Identifier));
           this.CONSUME(T.Equals);
           const value = this.SUBRULE(this.expr);
-          return this.ACTION(() => ({ kind: 'Expect', partner: this.str(id), name, value, span: this.from(kw) }) as S.TestItem)!;
+          return this.ACTION(() => ({ kind: 'Expect', partner: this.str(id), name, ...(figure ? { figure: this.ident(figure) } : {}), value, span: this.from(kw) }) as S.TestItem)!;
         },
       },
     ]),

@@ -186,7 +186,13 @@ export type PayoutOption =
   | (Node & { kind: 'PotMinimum'; amount: Expr })
   | (Node & { kind: 'PotDenominations'; values: Expr[] })
   | (Node & { kind: 'PotApproval'; amount: Expr })
-  | (Node & { kind: 'PotValue'; amount: Expr });
+  | (Node & { kind: 'PotValue'; amount: Expr })
+  /** `expire after N months|periods` (§13.1). */
+  | (Node & { kind: 'PotExpire'; count: NumberLit; unit: 'months' | 'periods' })
+  /** `hold N days|months` (§13.2). */
+  | (Node & { kind: 'PotHold'; count: NumberLit; unit: 'days' | 'months' })
+  /** `draw AMOUNT per period recoverable|non-recoverable [for N periods from DATE] [where COND]` (§13.3). */
+  | (Node & { kind: 'PotDraw'; amount: Expr; recoverable: boolean; window?: { count: NumberLit; from: Expr }; where?: Expr });
 
 export interface RuleDecl extends Node {
   kind: 'RuleDecl';
@@ -195,15 +201,24 @@ export interface RuleDecl extends Node {
   clauses: RuleClause[];
 }
 
-export type RuleClause = Scope | Award | RuleCap | Once;
+export type RuleClause = Scope | Award | RuleCap | Once | Redeem;
 
 export type Scope =
   | (Node & { kind: 'ForEachEvent'; event: Ident; where?: Expr })
   | (Node & { kind: 'ForEachPartner'; where?: Expr })
-  | (Node & { kind: 'ForTop'; count: NumberLit; by: Expr; thenBy: Expr[]; where?: Expr });
+  | (Node & { kind: 'ForTop'; count: NumberLit; by: Expr; thenBy: Expr[]; where?: Expr })
+  /** `for random N partners [weighted by EXPR] seed "TEXT" [where COND]` (§13.5). */
+  | (Node & { kind: 'ForRandom'; count: NumberLit; weight?: Expr; seed: StringLit; where?: Expr });
 
 export interface Award extends Node {
   kind: 'Award';
+  amount: Expr;
+  pot: Ident;
+}
+
+/** `redeem EXPR from POT` (§13.1): takes from the partner's lots in the pot, oldest first. */
+export interface Redeem extends Node {
+  kind: 'Redeem';
   amount: Expr;
   pot: Ident;
 }
@@ -231,7 +246,8 @@ export type TestItem =
   | (Node & { kind: 'TestPeriod'; period: PeriodLit })
   | (Node & { kind: 'TestPartner'; id: StringLit; fields: FieldValue[] })
   | (Node & { kind: 'TestEvent'; event: Ident; fields: FieldValue[] })
-  | (Node & { kind: 'Expect'; partner: StringLit; name: Ident; value: Expr });
+  /** `figure`: `expect "P1" stars balance = 50` (§13.1) — a pot's figure other than the amount paid. */
+  | (Node & { kind: 'Expect'; partner: StringLit; name: Ident; figure?: Ident; value: Expr });
 
 export interface FieldValue extends Node {
   kind: 'FieldValue';

@@ -109,12 +109,20 @@ export function validatingLexer(): Lexer {
 }
 
 /**
+ * Contextual words of the ledger (§13.1–§13.3): `expire after N months|periods`, `hold N
+ * days|months` and `draw X per period recoverable|non-recoverable …` (pot options), `for random N
+ * partners [weighted by X] seed "TEXT"` (§13.5, a rule's scope), `redeem EXPR from POT` (a rule clause), and the figures a test can
+ * expect of a pot (`expect "P1" stars balance = 50`, `… pending = 100`).
+ */
+export const LEDGER_WORDS = ['expire', 'after', 'redeem', 'balance', 'expired', 'redeemed', 'carried', 'hold', 'pending', 'available', 'draw', 'recoverable', 'non', 'random', 'weighted', 'seed', 'cancelled', 'debt'] as const;
+
+/**
  * Contextual words (§12.2, §12.3, §12.5): ordinary names everywhere, read as words of the language
  * only where the grammar expects them — `ref EVENT` (a field type), `down at most N level[s] per
  * period|year` (a tier option), `first come first served` and `pro rata` (a budget's order). They
  * are not reserved, so a field or a let may still be called `first` or `level`.
  */
-export const CONTEXTUAL_WORDS = ['ref', 'down', 'most', 'level', 'levels', 'first', 'come', 'served', 'pro', 'rata'] as const;
+export const CONTEXTUAL_WORDS = ['ref', 'down', 'most', 'level', 'levels', 'first', 'come', 'served', 'pro', 'rata', ...LEDGER_WORDS] as const;
 
 /** Words that start a top-level declaration (used to resynchronise after a syntax error). */
 export const DECLARATION_WORDS = ['program', 'partner', 'event', 'let', 'measure', 'tier', 'payout', 'rule', 'test'] as const;

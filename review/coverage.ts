@@ -163,10 +163,11 @@ export function coverageProgram(text: string, path = 'program.incent'): { progra
   for (const l of artifact.eventLets ?? []) tables(`let ${l.name}`, l.value);
   for (const t of c.tiers.values()) t.levels.forEach((l, i) => add('tier level', `tier ${t.name}`, l.name, l.span, `tier\u0000${t.name}`, i));
   artifact.rules.forEach((spec, i) => {
-    const info = c.rules[i]!;
+    // by name: a redemption rule (§13.1) is in the checked program's rules, not in the artifact's
+    const info = c.rules.find((r) => r.name === spec.name)!;
     const declaration = `rule ${JSON.stringify(spec.name)}`;
     add('rule', declaration, '', info.decl.span, spec, 0);
-    tables(declaration, spec.scope.where, ...(spec.scope.kind === 'top' ? spec.scope.keys : []), ...spec.awards.map((a) => a.amount), spec.cap?.amount);
+    tables(declaration, spec.scope.where, ...(spec.scope.kind === 'top' ? spec.scope.keys : spec.scope.kind === 'random' && spec.scope.weight ? [spec.scope.weight] : []), ...spec.awards.map((a) => a.amount), spec.cap?.amount);
     if (spec.cap && info.cap) add('rule cap', declaration, slice(info.cap.span), info.cap.span, spec, 1);
   });
   [...c.pots.values()].forEach((pot, i) => {

@@ -31,6 +31,7 @@ import { Plan } from '../runtime/plan.js';
 import * as I from './interval.js';
 import type { Interval } from './interval.js';
 import { readable } from './render.js';
+import { ledgerBounds } from './ledger-exposure.js';
 
 // ---------------------------------------------------------------------------------------------
 // The report
@@ -46,7 +47,8 @@ export interface ExposureBound {
 export interface RuleExposure {
   rule: string;
   line?: number;
-  scope: 'each event' | 'each partner' | 'top';
+  /** `random`: a seeded draw (§13.5), which awards at most N partners, as `top` does. */
+  scope: 'each event' | 'each partner' | 'top' | 'random';
   /** How many awards a partner can get from it in a period: one, or unbounded (one per event). */
   awards: 'one' | 'unbounded';
   /** The most one award adds to the pot (after a per-event cap), rounded up to the pot's unit. */
@@ -666,7 +668,11 @@ export function exposure(a: Artifact, names: { program: string }, source?: Expos
   const plan = new Plan(a);
   const an = new Analyzer(a, plan);
   const src = source ? new SourceText(names.program, source.text) : undefined;
-  const ruleLine = (i: number) => (src && source ? src.position(source.checked.rules[i]!.decl.span.start).line : undefined);
+  // by name: a redemption rule (§13.1) is in the checked program's rules, not in the artifact's
+  const ruleLine = (i: number) => {
+    const info = source?.checked.rules.find((r) => r.name === a.rules[i]!.name);
+    return src && info ? src.position(info.decl.span.start).line : undefined;
+  };
   const potLine = (name: string) => {
     const p = source?.checked.pots.get(name);
     return src && p ? src.position(p.decl.span.start).line : undefined;
@@ -721,7 +727,7 @@ export function exposure(a: Artifact, names: { program: string }, source?: Expos
       carried = carried ? Dec.max(carried, rest) : rest;
     }
     if (carried && carried.lte(0)) carried = undefined;
-    const paid = carried ? perPartner.plus(carried) : perPartner;
+    let paid = carried ? perPartner.plus(carried) : perPartner;
 
     // All partners, one period: the budget; else, when only rankings award, their N partners.
     let perPeriod = I.INF;
@@ -737,13 +743,18 @@ export function exposure(a: Artifact, names: { program: string }, source?: Expos
       perPeriod = N.toDec(cp.budget);
       periodBy = 'budget';
     }
+    // §13.2, §13.3: what a pot that holds or draws pays in a period (`ledger-exposure.ts`).
+    const ledger = ledgerBounds(a, pot, paid, perPeriod, (ir) => ivOf(an.eval(ir, { narrowed: new Map() })).hi);
+    paid = ledger.paid;
+    if (!ledger.perPeriod.eq(perPeriod)) periodBy = pot.hold && !pot.draw ? 'hold' : periodBy;
+    perPeriod = ledger.perPeriod;
 
     const fix: PotExposure['fix'] = {};
     if (!perPartner.isFinite()) {
       const culprits = rules.filter((r) => !r.max.isFinite());
       fix.perPartner = culprits.length === 1 && culprits[0]!.fix ? culprits[0]!.fix : `add \`cap AMOUNT per partner\` to payout ${pot.name}`;
     }
-    if (!perPeriod.isFinite()) fix.perPeriod = `add \`budget AMOUNT\` to payout ${pot.name}`;
+    if (!perPeriod.isFinite()) fix.perPeriod = ledger.why ?? `add \`budget AMOUNT\` to payout ${pot.name}`;
 
     const out: PotExposure = {
       pot: pot.name,
@@ -789,7 +800,7 @@ function programPeriods(a: Artifact): number {
   return Math.ceil(months / (a.program.period === 'month' ? 1 : a.program.period === 'quarter' ? 3 : 12));
 }
 
-const SCOPE: Record<RuleSpec['scope']['kind'], RuleExposure['scope']> = { 'each-event': 'each event', 'each-partner': 'each partner', top: 'top' };
+const SCOPE: Record<RuleSpec['scope']['kind'], RuleExposure['scope']> = { 'each-event': 'each event', 'each-partner': 'each partner', top: 'top', random: 'random' };
 
 /** One rule's awards to one pot: the most one award adds, how many a partner can get, and its total after its cap and the pot's rounding. */
 function ruleExposure(
@@ -808,7 +819,7 @@ function ruleExposure(
   const keys = spec.once?.key ? keyCount(an.a, scope.kind === 'each-event' ? scope.event : undefined, spec.once.key) : 1;
   const one = scope.kind !== 'each-event' || (spec.once !== undefined && keys === 1);
   const count = one ? 'one' : 'unbounded';
-  const head = { rule: spec.name, scope: SCOPE[scope.kind], awards: count as RuleExposure['awards'], ...(scope.kind === 'top' ? { top: scope.n } : {}) };
+  const head = { rule: spec.name, scope: SCOPE[scope.kind], awards: count as RuleExposure['awards'], ...(scope.kind === 'top' || scope.kind === 'random' ? { top: scope.n } : {}) };
   if (!where) {
     // Its condition never holds: it never awards.
     return { ...head, max: new Dec(0), min: new Dec(0), count, perAward: bound(new Dec(0)), perPartner: bound(new Dec(0), 'awards') };

@@ -123,7 +123,7 @@ const BoundSchema = z.strictObject({
 const RuleExposureSchema = z.strictObject({
   rule: z.string(),
   line: z.number().int().positive().optional(),
-  scope: z.enum(['each event', 'each partner', 'top']),
+  scope: z.enum(['each event', 'each partner', 'top', 'random']),
   awards: z.enum(['one', 'unbounded']).describe('How many awards a partner can get from the rule in a period.'),
   perAward: BoundSchema.describe("The most one award adds to the pot (after a per-event cap), rounded up to the pot's unit."),
   perPartner: BoundSchema.describe("The most the rule's total adds for one partner in one period, after its cap and the pot's rounding."),

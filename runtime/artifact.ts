@@ -234,6 +234,14 @@ export interface PotSpec {
   denominations?: IR[];
   approval?: IR;
   value?: IR;
+  /** §13.1: what the pot credits in a period forms a lot, removed at the end of the period this long after it. */
+  expire?: { count: number; unit: 'months' | 'periods' };
+  /** §13.1: the pot keeps lots (it has `expire`, or a rule redeems from it). */
+  lots?: boolean;
+  /** §13.3: a payment below `amount` (partner-level) is topped up to it, while the draw applies; recoverable top-ups are a debt. */
+  draw?: { amount: IR; recoverable: boolean; window?: { count: number; from: IR }; where?: IR };
+  /** §13.2: an award from an event dated D is pending until D + this, then available. */
+  hold?: { count: number; unit: 'days' | 'months' };
 }
 const PotSchema: z.ZodType<PotSpec> = z.object({
   name: z.string(),
@@ -247,16 +255,51 @@ const PotSchema: z.ZodType<PotSpec> = z.object({
   denominations: z.array(IRSchema).optional(),
   approval: IRSchema.optional(),
   value: IRSchema.optional(),
+  expire: z.object({ count: z.number().int().min(1).max(1200), unit: z.enum(['months', 'periods']) }).optional(),
+  lots: z.boolean().optional(),
+  hold: z.object({ count: z.number().int().min(1).max(36_600), unit: z.enum(['days', 'months']) }).optional(),
+  draw: z.object({ amount: IRSchema, recoverable: z.boolean(), window: z.object({ count: z.number().int().min(1).max(1200), from: IRSchema }).optional(), where: IRSchema.optional() }).optional(),
+});
+
+/** A redemption rule (§13.1): for each event of `event` whose `where` holds, `amount` taken from the partner's lots in `pot`, oldest first. */
+export interface RedemptionSpec {
+  name: string;
+  event: string;
+  where?: IR;
+  amount: IR;
+  pot: string;
+}
+const RedemptionSchema: z.ZodType<RedemptionSpec> = z.object({ name: z.string(), event: z.string(), where: IRSchema.optional(), amount: IRSchema, pot: z.string() });
+
+/** What a test expects (§10); `figure` (§13.1): a pot's figure other than the amount paid. */
+export interface ExpectSpec {
+  partner: string;
+  name: string;
+  target: 'pot' | 'tier' | 'measure';
+  figure?: 'balance' | 'expired' | 'redeemed' | 'carried' | 'pending' | 'available' | 'cancelled' | 'debt';
+  value: string;
+  line: number;
+}
+const ExpectSchema: z.ZodType<ExpectSpec> = z.object({
+  partner: z.string(),
+  name: z.string(),
+  target: z.enum(['pot', 'tier', 'measure']),
+  figure: z.enum(['balance', 'expired', 'redeemed', 'carried', 'pending', 'available', 'cancelled', 'debt']).optional(),
+  value: z.string(),
+  line: z.number().int(),
 });
 
 export type ScopeSpec =
   | { kind: 'each-event'; event: string; where?: IR }
   | { kind: 'each-partner'; where?: IR }
-  | { kind: 'top'; n: number; keys: IR[]; keyKinds: ValueKind[]; where?: IR };
+  | { kind: 'top'; n: number; keys: IR[]; keyKinds: ValueKind[]; where?: IR }
+  /** §13.5: a seeded draw of N partners, weighted by entries (absent: one each). */
+  | { kind: 'random'; n: number; weight?: IR; seed: string; where?: IR };
 const ScopeSchema: z.ZodType<ScopeSpec> = z.union([
   z.object({ kind: z.literal('each-event'), event: z.string(), where: IRSchema.optional() }),
   z.object({ kind: z.literal('each-partner'), where: IRSchema.optional() }),
   z.object({ kind: z.literal('top'), n: z.number().int().positive(), keys: z.array(IRSchema).min(1), keyKinds: z.array(ValueKindSchema), where: IRSchema.optional() }),
+  z.object({ kind: z.literal('random'), n: z.number().int().positive(), weight: IRSchema.optional(), seed: z.string(), where: IRSchema.optional() }),
 ]);
 
 export interface RuleSpec {
@@ -292,7 +335,7 @@ export interface TestSpec {
   period: string;
   partners: { id: string; fields: Record<string, string | boolean> }[];
   events: { event: string; fields: Record<string, string | boolean> }[];
-  expects: { partner: string; name: string; target: 'pot' | 'tier' | 'measure'; value: string; line: number }[];
+  expects: ExpectSpec[];
 }
 const TestSchema: z.ZodType<TestSpec> = z.object({
   name: z.string(),
@@ -300,7 +343,7 @@ const TestSchema: z.ZodType<TestSpec> = z.object({
   period: z.string(),
   partners: z.array(z.object({ id: z.string(), fields: z.record(z.string(), z.union([z.string(), z.boolean()])) })),
   events: z.array(z.object({ event: z.string(), fields: z.record(z.string(), z.union([z.string(), z.boolean()])) })),
-  expects: z.array(z.object({ partner: z.string(), name: z.string(), target: z.enum(['pot', 'tier', 'measure']), value: z.string(), line: z.number().int() })),
+  expects: z.array(ExpectSchema),
 });
 
 export interface Artifact {
@@ -327,6 +370,8 @@ export interface Artifact {
   tiers: { name: string; levels: string[] }[];
   pots: PotSpec[];
   rules: RuleSpec[];
+  /** Redemption rules (§13.1), in source order; absent when there are none. */
+  redemptions?: RedemptionSpec[];
   tests: TestSpec[];
 }
 
@@ -350,6 +395,7 @@ export const ArtifactSchema: z.ZodType<Artifact> = z.object({
   tiers: z.array(z.object({ name: z.string(), levels: z.array(z.string()) })),
   pots: z.array(PotSchema),
   rules: z.array(RuleSchema),
+  redemptions: z.array(RedemptionSchema).optional(),
   tests: z.array(TestSchema),
 }) as z.ZodType<Artifact>;
 

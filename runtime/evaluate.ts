@@ -28,6 +28,8 @@ import { heldLevel } from './memory.js';
 import { RefIndex } from './refs.js';
 import { RunningIndex } from './running.js';
 import { Tracer } from './traces.js';
+import { Ledger, ledgerOutcome, usesLedger, type LedgerProblem } from './ledger/ledger.js';
+import type { DrawOutcome } from './ledger/random-rule.js';
 import type { ValueFormatter } from './text.js';
 
 export type { Adjustment, AwardResult, Dataset, PartnerResult, PartnerRow, PeriodResult, PotResult } from './results.js';
@@ -65,6 +67,12 @@ export interface RunOptions {
   explain?: boolean | ReadonlySet<string>;
   /** Told how far the run has got (events read per pass, periods evaluated), for a progress display. */
   progress?: (what: string) => void;
+  /**
+   * §13.1: set aside the redemptions that cannot be applied (a data problem of their record) and
+   * count them as rejected; without it, such a redemption fails the run (`LedgerProblemsError`,
+   * thrown once every period is evaluated, with every problem).
+   */
+  rejectRedemptions?: boolean | ((problems: readonly LedgerProblem[]) => void);
 }
 
 const EMPTY: EventRow[] = [];
@@ -81,7 +89,7 @@ export interface PeriodStream {
    * Finishes the period: `each` gets every partner's statement, in order of id, as it is made;
    * returns the period's totals and cost. At most once (and before the next period is given).
    */
-  finish(each: (p: PartnerResult) => void): Pick<PeriodResult, 'totals' | 'cost'>;
+  finish(each: (p: PartnerResult) => void): Pick<PeriodResult, 'totals' | 'cost' | 'draws'>;
 }
 
 /** One evaluator's pass 1: its index of the events, its early rules, and what it does with a row of a kind (nothing: undefined). */
@@ -162,10 +170,14 @@ export class Evaluator {
    */
   static runTogether(evaluators: readonly Evaluator[], partners: readonly PartnerRow[], src: EventSource, opts: RunOptions & { rejected?: number } = {}): PeriodResult[][] {
     const results: PeriodResult[][] = evaluators.map(() => []);
-    Evaluator.streamTogether(evaluators, partners, src, opts, (i, s) => {
+    const set = Evaluator.streamTogether(evaluators, partners, src, opts, (i, s) => {
       const statements: PartnerResult[] = [];
-      const { totals, cost } = s.finish((p) => statements.push(p));
-      results[i]!.push({ period: s.period, partners: statements, totals, cost, rejected: s.rejected });
+      const { totals, cost, draws } = s.finish((p) => statements.push(p));
+      results[i]!.push({ period: s.period, partners: statements, totals, cost, rejected: s.rejected, ...(draws ? { draws } : {}) });
+    });
+    // §13.1: the records of redemptions set aside are rejected records too.
+    set.forEach((n, i) => {
+      if (n) for (const r of results[i]!) r.rejected += n;
     });
     return results;
   }
@@ -181,7 +193,7 @@ export class Evaluator {
   }
 
   /** `runTogether`, streamed as `stream` is: `onPeriod(i, period)` for evaluator i's periods (every evaluator's first period, then their second, …). */
-  static streamTogether(evaluators: readonly Evaluator[], partners: readonly PartnerRow[], src: EventSource, opts: RunOptions & { rejected?: number }, onPeriod: (i: number, p: PeriodStream) => void): void {
+  static streamTogether(evaluators: readonly Evaluator[], partners: readonly PartnerRow[], src: EventSource, opts: RunOptions & { rejected?: number }, onPeriod: (i: number, p: PeriodStream) => void): number[] {
     const explain = opts.explain ?? false;
     const progress = opts.progress;
     const kinds = scanOrder(evaluators.map((ev) => ev.artifact));
@@ -226,10 +238,12 @@ export class Evaluator {
         const p = run[j];
         if (p === undefined) return;
         const period = formatPeriod(p);
-        let done: Pick<PeriodResult, 'totals' | 'cost'> | undefined;
+        let done: Pick<PeriodResult, 'totals' | 'cost' | 'draws'> | undefined;
         const finish = (each: (p: PartnerResult) => void) => {
           if (done) throw new Error('internal: a period finished twice');
           done = finishPeriod({ artifact: ev.artifact, plan: ev.plan, tracer: ev.tracer }, p, partnerList, envs[j]!, eventAccs[i]![j]!, firsts[i]!.idx, state, explain, each);
+          const draws = state.drawn.filter((d) => d?.period === period) as DrawOutcome[]; // §13.5
+          if (draws.length) done = { ...done, draws };
           envs[j] = new Map(); // its statements are made: the period's values are not needed any more
           progress?.(`period ${period} evaluated (${j + 1} of ${run.length})`);
           return done;
@@ -238,6 +252,8 @@ export class Evaluator {
         if (!done) finish(() => {});
       });
     }
+    // §13.1: redemptions that could not be applied fail the run, or are set aside (how many records, per evaluator).
+    return seconds.map((s) => ledgerOutcome(s.state.ledger, opts.rejectRedemptions));
   }
 
   /**
@@ -318,10 +334,14 @@ export class Evaluator {
     const state = new RunState(this.plan.rules.length, this.plan.pots.length);
     const late = new EventAwards(this.plan, this.plan.lateRules);
     const index = new Map(run.map((p, i) => [formatPeriod(p), i]));
+    if (usesLedger(a)) state.ledger = new Ledger(this.plan, a.program.currency);
     const feed = (kind: string) => {
       const kindRules = late.rulesFor(kind);
-      if (!kindRules) return undefined;
+      // §13.1: the redemptions of the kind, for the periods of the run.
+      const redeem = state.ledger?.feedFor(kind, (period, partner) => envs[index.get(period) ?? -1]?.get(partner));
+      if (!kindRules) return redeem;
       return (r: EventRow) => {
+        redeem?.(r);
         const pi = index.get(late.periodOf(r.date) ?? '');
         if (pi === undefined) return; // before the start or outside the run: never earns
         const env = envs[pi]!.get(r.partner);

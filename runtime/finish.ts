@@ -21,7 +21,9 @@ import { newRuleAcc, type RuleAcc, type RunIndex } from './pass1.js';
 import type { CompiledPot, CompiledRule, Plan } from './plan.js';
 import type { Adjustment, AwardResult, PartnerResult, PartnerRow, PeriodResult } from './results.js';
 import type { RunState } from './run-state.js';
-import { applyBudget, applyFirstCome, applyPotCap, settleBalance } from './settle.js';
+import { applyBudget, applyFirstCome, applyPotCap } from './settle.js';
+import { settlePartner } from './ledger/ledger.js';
+import { randomAwards } from './ledger/random-rule.js';
 import { awardsToPot } from './first-come.js';
 import { heldNotes } from './memory.js';
 import type { Tracer } from './traces.js';
@@ -85,7 +87,8 @@ export function finishPeriod(
   // 2. Awards of partner rules (`for each EVENT` rules were evaluated in the pass over events), rule by rule.
   const awarded = rules.map((rule) => {
     if (rule.spec.scope.kind === 'each-partner') return eachPartner(rule, envList, state, periodText);
-    const accs = rule.spec.scope.kind === 'each-event' ? eventAccs[rule.index]! : topPartners(rule, envList, state);
+    const accs =
+      rule.spec.scope.kind === 'each-event' ? eventAccs[rule.index]! : rule.spec.scope.kind === 'random' ? randomAwards(ctx.plan, rule, envList, state, periodText) : topPartners(rule, envList, state);
     // in the order the rule's partners were awarded (for the order of evaluation errors, as before)
     const order: number[] = [];
     const at = new Array<RuleAcc | undefined>(n);
@@ -166,6 +169,9 @@ export function finishPeriod(
     });
   }
 
+  // §13.2: the period's awards to each pot that holds them.
+  pots.forEach((_, pi) => state.ledger?.startPot(pi, rules, awarded, (i) => partners[i]!.id, pTo));
+
   // 6. Balances and payments, and the statements, partner by partner.
   const tEarned: Num[] = pots.map(() => N.ZERO);
   const tPaid: Num[] = pots.map(() => N.ZERO);
@@ -216,7 +222,8 @@ export function finishPeriod(
       const e = earned[pi] ?? N.ZERO;
       if (pot.cap && pot.spec.cap!.per === 'year') state.addYearUsed(pi, pid, period.year, after);
       const carriedIn = state.carried(pi, pid);
-      const pay = settleBalance(pot, N.add(carriedIn, after), currency);
+      // §9 step 6, with the ledger's holds, draws and lots (§13) when the program has them.
+      const { pay, figures } = settlePartner(state.ledger, pi, pot, env, period, pTo, carriedIn, after, currency);
       state.setCarried(pi, pid, pay.carried);
       res.pots[pot.spec.name] = {
         earned: e,
@@ -227,6 +234,7 @@ export function finishPeriod(
         approval: pay.approval,
         ...(pay.cards ? { cards: pay.cards } : {}),
         notes: pay.notes,
+        ...figures,
       };
       tEarned[pi] = N.add(tEarned[pi]!, e);
       tPaid[pi] = N.add(tPaid[pi]!, pay.paid);

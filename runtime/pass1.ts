@@ -23,7 +23,7 @@ export interface RuleAcc {
   rank?: number;
   qualifying?: number;
   /** Every event's award, for a rule that awards to a pot served first come first served (§12.5). */
-  all?: { date: string; id: string; amounts: Num[] }[];
+  all?: { date: string; id: string; amounts: Num[]; refs?: string[] }[];
 }
 
 export function newRuleAcc(rule: CompiledRule): RuleAcc {
@@ -51,7 +51,7 @@ export function addEventAward(rule: CompiledRule, accs: Map<string, RuleAcc>, ct
   }
   acc.eventCount++;
   keepFirst(acc.events, { row: r, amounts });
-  if (rule.keepAll) (acc.all ??= []).push({ date: r.date, id: r.id, amounts });
+  if (rule.keepAll) (acc.all ??= []).push({ date: r.date, id: r.id, amounts, ...(rule.refFields ? { refs: rule.refFields.map((f) => `${f.kind}\u0000${String(r[f.field])}`) } : {}) });
 }
 
 /** The text of a `once per partner and FIELD` key (§12.2): values that are equal have one text. */

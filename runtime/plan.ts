@@ -30,8 +30,10 @@ export interface CompiledRule {
   potIndex: number[];
   /** `once per partner and FIELD` (§12.2): the field's value. */
   onceKey?: Fn;
-  /** It awards to a pot whose budget is served first come first served (§12.5): its accumulators keep every event's award. */
+  /** It awards to a pot whose budget is served first come first served (§12.5), or that holds its awards (§13.2): its accumulators keep every event's award. */
   keepAll?: boolean;
+  /** §13.2: it awards to a pot that holds, over an event kind with `ref` fields: each event's award keeps the records they name (`kind\0id`). */
+  refFields?: { field: string; kind: string }[];
   /** Coverage's hook: told when the rule's cap bound (set only when the plan has a probe). */
   capped?: (ctx: Ctx) => void;
 }
@@ -181,7 +183,8 @@ export class Plan {
       ...(spec.cap ? { cap: c(spec.cap.amount) } : {}),
       potIndex: spec.awards.map((aw) => potIdx.get(aw.pot) ?? -1),
       ...(spec.once?.key ? { onceKey: c(spec.once.key) } : {}),
-      ...(spec.awards.some((aw) => a.pots.find((p) => p.name === aw.pot)?.budgetOrder) ? { keepAll: true } : {}),
+      ...(spec.awards.some((aw) => a.pots.find((p) => p.name === aw.pot)?.budgetOrder || a.pots.find((p) => p.name === aw.pot)?.hold) ? { keepAll: true } : {}),
+      ...heldRefs(a, spec),
       ...(probe && spec.cap ? { capped: (ctx: Ctx) => probe.reach(spec, 1, ctx) } : {}),
     }));
     this.running = (a.running ?? []).map((spec, index) => ({ index, spec, ...(spec.arg ? { arg: c(spec.arg) } : {}), ...(spec.where ? { where: c(spec.where) } : {}) }));
@@ -306,4 +309,12 @@ export function irRefs(ir: IR): string[] {
   };
   walk(ir);
   return out;
+}
+
+/** §13.2: the `ref` fields of a rule's event kind, when the rule awards to a pot that holds (a clawback through one cancels what is pending). */
+function heldRefs(a: Artifact, spec: RuleSpec): { refFields?: { field: string; kind: string }[] } {
+  if (spec.scope.kind !== 'each-event' || !spec.awards.some((aw) => a.pots.find((p) => p.name === aw.pot)?.hold)) return {};
+  const kind = spec.scope.event;
+  const fields = (a.events.find((e) => e.name === kind)?.fields ?? []).flatMap((f) => (typeof f.type === 'object' && 'ref' in f.type ? [{ field: f.name, kind: f.type.ref }] : []));
+  return fields.length ? { refFields: fields } : {};
 }

@@ -2,6 +2,10 @@
 import type { ValueKind } from './artifact.js';
 import type { EventRow, Value } from './compile-ir.js';
 import type { Num } from './num.js';
+import type { LedgerFigures } from './ledger/ledger.js';
+import type { HoldFigures } from './ledger/holds.js';
+import type { DrawFigures } from './ledger/draws.js';
+import type { DrawOutcome } from './ledger/random-rule.js';
 
 export interface PartnerRow {
   id: string;
@@ -32,6 +36,12 @@ export interface PotResult {
   /** Giftcard: the cards paid, largest first. */
   cards?: { denomination: Num; count: number }[];
   notes: string[];
+  /** §13.1: a pot that keeps lots — its lots, balance, redeemed, expired and expiring figures. */
+  ledger?: LedgerFigures;
+  /** §13.2: a pot that holds — what is pending, what became available, what was cancelled. */
+  hold?: HoldFigures;
+  /** §13.3: a pot with a draw — its top-up, recovery, forgiveness and outstanding debt. */
+  draw?: DrawFigures;
 }
 
 export interface AwardResult {
@@ -59,4 +69,6 @@ export interface PeriodResult {
   totals: Record<string, { earned: Num; paid: Num; carried: Num; budget?: Num; budgetUsed?: Num }>;
   cost: Num;
   rejected: number;
+  /** §13.5: what each `for random` rule drew in the period. */
+  draws?: DrawOutcome[];
 }

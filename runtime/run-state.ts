@@ -1,6 +1,8 @@
 /** What a run carries from one period to the next: balances, yearly cap use, `once per partner`, and the current period's ranks. */
 import * as N from './num.js';
 import type { Num } from './num.js';
+import type { Ledger } from './ledger/ledger.js';
+import type { DrawOutcome } from './ledger/random-rule.js';
 
 export class RunState {
   /** Per rule: the partners a `once per partner` rule has awarded, and the period (text) of that award. */
@@ -11,6 +13,10 @@ export class RunState {
   readonly rankCount: number[];
   /** For `for top` rules: the partners each partner is tied with in the current period. */
   readonly ties: (Map<string, string[]> | undefined)[];
+  /** For `for random` rules (§13.5): what each drew in the current period. */
+  readonly drawn: (DrawOutcome | undefined)[];
+  /** The lots and redemptions (§13.1), when the program has pots with lots or redemption rules. */
+  ledger?: Ledger;
   private readonly carriedBy: Map<string, Num>[];
   private readonly yearly: Map<string, Num>[];
 
@@ -20,6 +26,7 @@ export class RunState {
     this.ranks = Array.from({ length: rules }, () => undefined);
     this.rankCount = Array.from({ length: rules }, () => 0);
     this.ties = Array.from({ length: rules }, () => undefined);
+    this.drawn = Array.from({ length: rules }, () => undefined);
     this.carriedBy = Array.from({ length: pots }, () => new Map());
     this.yearly = Array.from({ length: pots }, () => new Map());
   }

@@ -18,6 +18,27 @@ export const PotJsonSchema = z.strictObject({
   adjustments: z.array(z.strictObject({ kind: z.string(), amount, note: z.string() })),
   approval: z.boolean(),
   cards: z.array(z.strictObject({ denomination: amount, count: z.number().int().nonnegative() })).optional(),
+  /** §13.1: a pot that keeps lots. */
+  ledger: z
+    .strictObject({
+      balance: amount,
+      redeemed: amount,
+      expired: amount,
+      expiring: z.strictObject({ amount, on: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
+      lots: z.array(z.strictObject({ period: z.string(), remaining: amount, expires: z.string().optional() })),
+    })
+    .optional(),
+  /** §13.3: a pot with a draw. */
+  draw: z.strictObject({ applies: z.boolean(), top_up: amount, recovered: amount, forgiven: amount, debt: amount }).optional(),
+  /** §13.2: a pot that holds its awards. */
+  hold: z
+    .strictObject({
+      pending: amount,
+      available: amount,
+      cancelled: amount,
+      releases: z.array(z.strictObject({ on: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), amount })),
+    })
+    .optional(),
 });
 
 export const StatementJsonSchema = z.strictObject({
@@ -35,6 +56,19 @@ export const StatementJsonSchema = z.strictObject({
   totals: z.record(z.string(), z.strictObject({ earned: amount, paid: amount, carried: amount, budget: amount.optional(), budget_used: amount.optional() })),
   cost: amount,
   rejected: z.number().int().nonnegative(),
+  /** §13.5: the seeded draws of the period. */
+  draws: z
+    .array(
+      z.strictObject({
+        rule: z.string(),
+        seed: z.string(),
+        winners_asked: z.number().int().positive(),
+        tickets: z.string().regex(/^\d+$/),
+        entrants: z.array(z.strictObject({ partner: z.string(), tickets: z.string().regex(/^\d+$/) })),
+        winners: z.array(z.strictObject({ partner: z.string(), draw: z.number().int().nonnegative(), ticket: z.string().regex(/^\d+$/), of: z.string().regex(/^\d+$/), counter: z.number().int().nonnegative() })),
+      }),
+    )
+    .optional(),
 });
 
 /** `incent run --all --format json` prints an array of statements, one per period. */

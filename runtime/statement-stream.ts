@@ -4,6 +4,7 @@
  * text — each partner's part is made, written and dropped (a table keeps its rows' cells, to size
  * its columns). Output goes through `Writer`, which hands the text on in pieces of about 64 KiB.
  */
+import { drawJson, holdJson, ledgerJson } from './ledger/statement.js';
 import type { Artifact } from './artifact.js';
 import type { Num } from './num.js';
 import type { PartnerResult, PeriodResult } from './results.js';
@@ -32,7 +33,7 @@ export class Writer {
 export interface StatementWriter {
   begin(period: string): void;
   partner(p: PartnerResult): void;
-  end(r: Pick<PeriodResult, 'period' | 'totals' | 'cost' | 'rejected'>): void;
+  end(r: Pick<PeriodResult, 'period' | 'totals' | 'cost' | 'rejected' | 'draws'>): void;
   /** After the last period. */
   close(): void;
 }
@@ -157,6 +158,10 @@ export function partnerJsonText(a: Artifact): (p: PartnerResult, at: string) => 
             out += '\n' + i3 + ']';
           }
         }
+        // §13: the ledger's figures, as `potJson` writes them
+        if (x.ledger) out += ',\n' + i3 + '"ledger": ' + indented(ledgerJson(x.ledger, pot.f), i3);
+        if (x.hold) out += ',\n' + i3 + '"hold": ' + indented(holdJson(x.hold, pot.f), i3);
+        if (x.draw) out += ',\n' + i3 + '"draw": ' + indented(drawJson(x.draw, pot.f), i3);
         out += '\n' + i2 + '}';
       });
       out += '\n' + i1 + '}';

@@ -8,6 +8,7 @@ import { valueFormatter } from './text.js';
 import { neutraliseFormula } from './data/csv.js';
 import * as N from './num.js';
 import type { Num } from './num.js';
+import { drawJson, drawLine, holdJson, holdLine, ledgerJson, ledgerLine, seededDrawJson, type DrawJson, type HoldJson, type LedgerJson, type SeededDrawJson } from './ledger/statement.js';
 
 export interface PotJson {
   earned: string;
@@ -17,6 +18,12 @@ export interface PotJson {
   adjustments: { kind: string; amount: string; note: string }[];
   approval: boolean;
   cards?: { denomination: string; count: number }[];
+  /** §13.1: a pot that keeps lots. */
+  ledger?: LedgerJson;
+  /** §13.2: a pot that holds its awards. */
+  hold?: HoldJson;
+  /** §13.3: a pot with a draw. */
+  draw?: DrawJson;
 }
 
 export interface StatementJson {
@@ -32,6 +39,8 @@ export interface StatementJson {
   totals: Record<string, { earned: string; paid: string; carried: string; budget?: string; budget_used?: string }>;
   cost: string;
   rejected: number;
+  /** §13.5: the seeded draws of the period. */
+  draws?: SeededDrawJson[];
 }
 
 function potDigits(a: Artifact, pot: string): number {
@@ -54,6 +63,9 @@ function potJson(a: Artifact, name: string, r: PotResult): PotJson {
     adjustments: r.adjustments.map((x) => ({ kind: x.kind, amount: f(x.amount), note: x.note })),
     approval: r.approval,
     ...(r.cards ? { cards: r.cards.map((c) => ({ denomination: f(c.denomination), count: c.count })) } : {}),
+    ...(r.ledger ? { ledger: ledgerJson(r.ledger, f) } : {}),
+    ...(r.hold ? { hold: holdJson(r.hold, f) } : {}),
+    ...(r.draw ? { draw: drawJson(r.draw, f) } : {}),
   };
 }
 
@@ -77,7 +89,7 @@ export function partnerJson(a: Artifact, p: PartnerResult): StatementJson['partn
 }
 
 /** What a statement's JSON says after its partners. */
-export function statementJsonTail(a: Artifact, r: Pick<PeriodResult, 'totals' | 'cost' | 'rejected'>): Pick<StatementJson, 'totals' | 'cost' | 'rejected'> {
+export function statementJsonTail(a: Artifact, r: Pick<PeriodResult, 'totals' | 'cost' | 'rejected' | 'draws'>): Pick<StatementJson, 'totals' | 'cost' | 'rejected' | 'draws'> {
   return {
     totals: Object.fromEntries(
       a.pots.map((pot) => {
@@ -88,6 +100,7 @@ export function statementJsonTail(a: Artifact, r: Pick<PeriodResult, 'totals' | 
     ),
     cost: N.toFixedText(r.cost, a.program.minorDigits),
     rejected: r.rejected,
+    ...(r.draws ? { draws: r.draws.map(seededDrawJson) } : {}),
   };
 }
 
@@ -219,6 +232,9 @@ export function explainPartner(a: Artifact, r: PeriodResult, partner: string): s
     const x = p.pots[pot.name]!;
     const f = (v: Num) => N.groupDigits(potAmount(a, pot.name, v));
     out.push(`  ${pot.name}: earned ${f(x.earned)}, carried in ${f(x.carriedIn)}, paid ${f(x.paid)}, carried out ${f(x.carried)}${x.approval ? ', needs approval' : ''}`);
+    if (x.hold) out.push(`    ${holdLine(x.hold, f)}`);
+    if (x.draw) out.push(`    ${drawLine(x.draw, f)}`);
+    if (x.ledger) out.push(`    ${ledgerLine(x.ledger, f)}`);
     for (const adj of x.adjustments) out.push(`    ${adj.kind} ${f(adj.amount)}: ${adj.note}`);
     for (const n of x.notes) out.push(`    ${n}`);
   }

@@ -1,5 +1,6 @@
 /** Runs the `test` blocks of a program (§10): builds each test's data, evaluates, compares expectations. */
-import type { Artifact, FieldSpec, TestSpec } from './artifact.js';
+import type { Artifact, ExpectSpec, FieldSpec, TestSpec } from './artifact.js';
+import { LedgerProblemsError } from './ledger/ledger.js';
 import { loadData } from './data/load.js';
 import { Evaluator, type PartnerResult, type PeriodResult } from './evaluate.js';
 import { EvalError, type CoverageProbe } from './compile-ir.js';
@@ -27,8 +28,15 @@ export interface TestOutcome {
   failures: TestFailure[];
 }
 
-function actualOf(ev: Evaluator, a: Artifact, p: PartnerResult, name: string, target: 'pot' | 'tier' | 'measure'): string {
-  if (target === 'pot') return potAmount(a, name, p.pots[name]!.paid);
+function actualOf(ev: Evaluator, a: Artifact, p: PartnerResult, name: string, target: 'pot' | 'tier' | 'measure', figure?: ExpectSpec['figure']): string {
+  if (target === 'pot') {
+    const pot = p.pots[name]!;
+    if (figure === 'carried') return potAmount(a, name, pot.carried);
+    if (figure === 'pending' || figure === 'available' || figure === 'cancelled') return potAmount(a, name, pot.hold?.[figure] ?? N.ZERO);
+    if (figure === 'debt') return potAmount(a, name, pot.draw?.debt ?? N.ZERO);
+    if (figure) return potAmount(a, name, pot.ledger?.[figure] ?? N.ZERO);
+    return potAmount(a, name, pot.paid);
+  }
   if (target === 'tier') return p.tiers[name] ?? '';
   const v = p.values[name];
   return v ? (typeof v.value === 'object' ? N.toText(v.value) : String(v.value)) : '';
@@ -73,6 +81,8 @@ export function runTest(a: Artifact, t: TestSpec, hooks: TestRunHooks = {}): Tes
     results = ev.run(data, { through: t.period, explain: true });
     hooks.results?.(results);
   } catch (e) {
+    // §13.1: a redemption that cannot be applied is a problem of the test's data.
+    if (e instanceof LedgerProblemsError) return { name: t.name, line: t.line, passed: false, failures: e.problems.map((q) => ({ code: 'T0002' as const, line: t.line, message: testMessage('T0002', { problem: `${q.kind} ${JSON.stringify(q.id)} of partner ${JSON.stringify(q.partner)} (${q.date}): ${q.message}` }) })) };
     if (!(e instanceof EvalError)) throw e;
     return { name: t.name, line: t.line, passed: false, failures: [{ code: 'T0003', line: t.line, message: testMessage('T0003', { error: e.message }), cause: e.code }] };
   }
@@ -84,7 +94,7 @@ export function runTest(a: Artifact, t: TestSpec, hooks: TestRunHooks = {}): Tes
       failures.push({ code: 'T0005', line: x.line, message: testMessage('T0005', { partner: x.partner, period: t.period }) });
       continue;
     }
-    const actual = actualOf(ev, a, p, x.name, x.target);
+    const actual = actualOf(ev, a, p, x.name, x.target, x.figure);
     if (!same(x.value, actual, x.target)) {
       const trace = [
         ...p.awards.filter((aw) => x.target !== 'pot' || aw.pot === x.name).map((aw) => aw.trace),
@@ -92,7 +102,8 @@ export function runTest(a: Artifact, t: TestSpec, hooks: TestRunHooks = {}): Tes
         // the rules that could have awarded to this pot and gave nothing, and why
         ...(x.target === 'pot' ? p.unfired.filter((u) => a.rules.some((r) => r.name === u.rule && r.awards.some((aw) => aw.pot === x.name))).map((u) => `${u.rule}: ${u.why}`) : []),
       ];
-      failures.push({ code: 'T0001', line: x.line, message: testMessage('T0001', { partner: x.partner, name: x.name, expected: x.value, actual }), expected: x.value, actual, trace });
+      const name = x.figure ? `${x.name} ${x.figure}` : x.name;
+      failures.push({ code: 'T0001', line: x.line, message: testMessage('T0001', { partner: x.partner, name, expected: x.value, actual }), expected: x.value, actual, trace });
     }
   }
   return { name: t.name, line: t.line, passed: failures.length === 0, failures };

@@ -4,6 +4,7 @@
  * a partner nothing: the condition that was false with the values that made it so, the rank, or
  * the earlier award of a `once` rule.
  */
+import { notDrawnText } from './ledger/random-rule.js';
 import type { IR } from './artifact.js';
 import { compareValues, compileIR, type Ctx, type EventRow, type Fn, type Note, type PartnerEnv, type Value } from './compile-ir.js';
 import * as N from './num.js';
@@ -123,6 +124,7 @@ export class Tracer {
       if (spec.cap?.perEvent) parts.push(`each capped at ${this.potText(rule.cap!({ p: env, ev: first?.row }, []) as Num, pot)}`);
     } else {
       if (spec.scope.kind === 'top') parts.push(`ranked ${ordinal(acc.rank!)} of ${acc.qualifying} (top ${spec.scope.n})${tieText(tie)}`);
+      if (spec.scope.kind === 'random') parts.push(`drawn ${ordinal(acc.rank!)} of ${spec.scope.n} (${acc.qualifying} entrant${acc.qualifying === 1 ? '' : 's'}, seed ${JSON.stringify(spec.scope.seed)})`);
       const notes: Note[] = [];
       try {
         if (spec.scope.kind === 'top') rule.keys!.forEach((k) => k({ p: env }, notes));
@@ -168,6 +170,7 @@ export class Tracer {
       if (rule.where && !rule.where(ctx)) return this.explainFalse(scope.where!, rule.where, ctx);
       const earlier = once();
       if (earlier) return earlier;
+      if (scope.kind === 'random') return notDrawnText(state.drawn[ri], env.id); // §13.5
       if (scope.kind === 'top') {
         const rank = state.ranks[ri]?.get(env.id);
         return rank ? `ranked ${ordinal(rank)} of ${state.rankCount[ri]}${tieText(state.ties[ri]?.get(env.id))}; only the top ${scope.n} are awarded` : 'not ranked';

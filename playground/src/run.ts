@@ -14,7 +14,16 @@ import * as N from '../../runtime/num.js';
 import { formatProblem } from '../../runtime/data/problems.js';
 import { hasBlockingProblems } from '../../runtime/data/builder.js';
 import { potAmount } from '../../runtime/statement.js';
+import type { LedgerProblem } from '../../runtime/ledger/ledger.js';
+import { placeLedgerProblems } from '../../runtime/ledger/place.js';
+import { drawLine, holdLine, ledgerLine } from '../../runtime/ledger/statement.js';
+import type { PotResult } from '../../runtime/results.js';
 import type { PartnerRowResult, RunRequest, RunResult, WireBound, WireExposure } from './protocol.js';
+
+/** §13: the ledger's figures of a pot (lots, holds, draws), as `incent explain` shows them. */
+function ledgerLines(x: PotResult, f: (v: N.Num) => string): string[] {
+  return [...(x.hold ? [holdLine(x.hold, f)] : []), ...(x.draw ? [drawLine(x.draw, f)] : []), ...(x.ledger ? [ledgerLine(x.ledger, f)] : [])];
+}
 
 function itemValue(a: Artifact, pot: string): N.Num | undefined {
   const v = a.pots.find((p) => p.name === pot)?.value;
@@ -62,7 +71,9 @@ export function runProgram(req: RunRequest): RunResult {
   base.records = input.files.reduce((s, f) => s + f.input, 0);
   if (hasBlockingProblems(input, true)) return done({ ...base, blocked: 'The data cannot be read as declared: see the problems.' });
 
-  const opts = req.explain ? { explain: new Set([req.explain]) } : {};
+  // §13.1: redemptions that cannot be applied are left out, like invalid records, and listed with the problems.
+  let unapplied: readonly LedgerProblem[] = [];
+  const opts = { ...(req.explain ? { explain: new Set([req.explain]) } : {}), rejectRedemptions: (found: readonly LedgerProblem[]) => (unapplied = found) };
   let ev = new Evaluator(a);
   let results: PeriodResult[];
   try {
@@ -77,6 +88,11 @@ export function runProgram(req: RunRequest): RunResult {
     } else results = ev.run(data, opts);
   } catch (e) {
     return done({ ...base, blocked: `The evaluation stopped: ${(e as Error).message}` });
+  }
+  if (unapplied.length) {
+    const placed = placeLedgerProblems((name) => req.files[name], a, unapplied).problems;
+    base.problems.push(...placed.map((p) => ({ file: p.file, line: p.line, severity: p.severity, text: formatProblem(p) })));
+    base.rejected += new Set(unapplied.map((q) => `${q.kind}\u0000${q.id}`)).size;
   }
   const digits = a.program.minorDigits;
   base.periods = results.map((r) => ({ period: r.period, cost: N.toFixedText(r.cost, digits), partners: r.partners.length }));
@@ -137,7 +153,7 @@ export function runProgram(req: RunRequest): RunResult {
         awards: p.awards.map((aw) => ({ rule: aw.rule, pot: aw.pot, amount: potAmount(a, aw.pot, aw.amount), trace: aw.trace })),
         unfired: p.unfired,
         values: Object.fromEntries(Object.entries(p.values).map(([k, v]) => [k, ev.format(v.value, v.u, k)])),
-        notes: a.pots.flatMap((pot) => p.pots[pot.name]!.notes.map((n) => `${pot.name}: ${n}`)),
+        notes: a.pots.flatMap((pot) => [...ledgerLines(p.pots[pot.name]!, (v) => potAmount(a, pot.name, v)), ...p.pots[pot.name]!.notes].map((n) => `${pot.name}: ${n}`)),
       };
     }
   }

@@ -379,6 +379,9 @@ const RULE_CLAUSES: CompletionItem[] = [
   { label: 'once per partner', kind: 'keyword' },
   { label: 'once per partner per period', kind: 'keyword' },
   { label: 'once per partner and', kind: 'snippet', insertText: 'once per partner and ${1:field}', snippet: true, detail: 'the first event per partner and value of a field' },
+  // §13: the ledger
+  { label: 'redeem', kind: 'snippet', insertText: 'redeem ${1:stars} from ${2:pot}', snippet: true, detail: 'take from the oldest lots first (in a for each rule)' },
+  { label: 'for random', kind: 'snippet', insertText: 'for random ${1:3} partners weighted by ${2:entries} seed "${3:Summer 2026}"', snippet: true, detail: 'a seeded, reproducible draw' },
 ];
 
 /** v0.2 expressions (§12.2, §12.3), offered with the names in an expression. */
@@ -413,6 +416,10 @@ const POT_OPTIONS: CompletionItem[] = [
   { label: 'denominations', kind: 'keyword', insertText: 'denominations ' },
   { label: 'approval above', kind: 'keyword', insertText: 'approval above ' },
   { label: 'value', kind: 'keyword', insertText: 'value ' },
+  // §13: the ledger
+  { label: 'expire after', kind: 'snippet', insertText: 'expire after ${1:6} ${2|months,periods|}', snippet: true, detail: 'each period’s credit is a lot that expires' },
+  { label: 'hold', kind: 'snippet', insertText: 'hold ${1:30} ${2|days,months|}', snippet: true, detail: 'awards pending until their event date + N' },
+  { label: 'draw', kind: 'snippet', insertText: 'draw ${1:2_000 EUR} per period ${2|recoverable,non-recoverable|}', snippet: true, detail: 'a payment below it is topped up' },
 ];
 const WINDOWS = ['this period', 'previous period', 'year to date', 'half to date', 'previous year', 'program to date', 'last 4 quarters', 'last 12 months', 'last 2 years'];
 const EXPR_KEYWORDS = ['and', 'or', 'not', 'in', 'if', 'then', 'else', 'true', 'false', 'lookup', 'bands', 'marginal', 'where', 'over', 'by', 'to', 'per', 'below', 'from', 'at'];

@@ -310,3 +310,60 @@ describe('progress', () => {
     expect(() => JSON.parse(out)).not.toThrow();
   });
 });
+
+describe('redemptions that cannot be applied (§13.1)', () => {
+  const program = `program "Stars" {
+  currency USD
+  period month
+  start 2026-01-01
+  end 2026-06-30
+}
+event purchase {
+  amount: money
+}
+event redemption {
+  stars: integer
+}
+payout stars as points {
+  expire after 3 months
+}
+rule "Stars" {
+  for each purchase
+  award floor(amount / 1 USD) to stars
+}
+rule "Reward" {
+  for each redemption
+  redeem stars from stars
+}
+`;
+  function folder(): { file: string; data: string } {
+    const dir = tmp();
+    const file = join(dir, 'stars.incent');
+    writeFileSync(file, program);
+    const data = join(dir, 'data');
+    mkdirSync(data);
+    writeFileSync(join(data, 'purchase.csv'), 'id,partner,date,amount\nS1,P1,2026-01-10,50\nS2,P2,2026-01-02,10\n');
+    writeFileSync(join(data, 'redemption.csv'), 'id,partner,date,stars\nR1,P1,2026-02-10,30\nR3,P2,2026-03-01,25\n');
+    return { file, data };
+  }
+
+  it('fail the run at their file and line; --reject sets them aside in the reject folder and counts them', () => {
+    const { file, data } = folder();
+    const bad = cli('run', file, '--data', data, '--period', '2026-03');
+    expect(bad.code).toBe(1);
+    expect(bad.out).toBe('');
+    expect(bad.err).toContain("error[D0401]: redemption.csv:3: redeems 25 points from `stars`, but the partner's balance there is 10 points at that point; the redemption is not applied");
+    const rejects = join(tmp(), 'rejected');
+    const ok = cli('run', file, '--data', data, '--reject', rejects, '--format', 'json', '--period', '2026-03');
+    expect(ok.code).toBe(0);
+    const doc = JSON.parse(ok.out);
+    expect(doc.rejected).toBe(1);
+    // P1: 50 stars in January, 30 redeemed in February: 20 left, which expire at the end of April.
+    expect(doc.partners[0].pots.stars.ledger).toEqual({ balance: '20', redeemed: '0', expired: '0', expiring: { amount: '20', on: '2026-04-30' }, lots: [{ period: '2026-01', remaining: '20', expires: '2026-04' }] });
+    expect(ok.err).toContain('1 record rejected');
+    expect(readFileSync(join(rejects, 'redemption.csv'), 'utf8')).toBe(
+      "id,partner,date,stars,line,reason\nR3,P2,2026-03-01,25,3,\"D0401 redeems 25 points from `stars`, but the partner's balance there is 10 points at that point; the redemption is not applied\"\n",
+    );
+    expect(readFileSync(join(rejects, 'purchase.csv'), 'utf8')).toBe('id,partner,date,amount,line,reason\n');
+  });
+});

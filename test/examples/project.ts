@@ -4,7 +4,7 @@
  * or that repeat another field (gift `cards` are a breakdown of `paid`). Used by
  * examples/update-expected.mjs (which writes expected/) and by test/examples/examples.test.ts.
  */
-import type { StatementJson } from '../../runtime/statement.js';
+import type { PotJson, StatementJson } from '../../runtime/statement.js';
 
 export interface ProjectedPot {
   earned: string;
@@ -13,6 +13,10 @@ export interface ProjectedPot {
   carried_in: string;
   approval: boolean;
   adjustments: { kind: string; amount: string }[];
+  /** §13: the ledger's figures of a pot that has them (lots, holds, draws). */
+  ledger?: PotJson['ledger'];
+  hold?: PotJson['hold'];
+  draw?: PotJson['draw'];
 }
 
 export interface ProjectedStatement {
@@ -28,6 +32,8 @@ export interface ProjectedStatement {
   totals: StatementJson['totals'];
   cost: string;
   rejected: number;
+  /** §13.5: the seeded draws of the period. */
+  draws?: StatementJson['draws'];
 }
 
 export function project(s: StatementJson): ProjectedStatement {
@@ -48,6 +54,9 @@ export function project(s: StatementJson): ProjectedStatement {
             carried_in: pot.carried_in,
             approval: pot.approval,
             adjustments: pot.adjustments.map((a) => ({ kind: a.kind, amount: a.amount })),
+            ...(pot.ledger ? { ledger: pot.ledger } : {}),
+            ...(pot.hold ? { hold: pot.hold } : {}),
+            ...(pot.draw ? { draw: pot.draw } : {}),
           },
         ]),
       ),
@@ -56,6 +65,7 @@ export function project(s: StatementJson): ProjectedStatement {
     totals: s.totals,
     cost: s.cost,
     rejected: s.rejected,
+    ...(s.draws ? { draws: s.draws } : {}),
   };
 }
 

@@ -1,9 +1,11 @@
 /**
  * The program the evaluator's property and time-zone tests run: every kind of pot, cap, budget and
  * rule; a column read under another header and a field with a default (§12.1); dates moved by days
- * and months, days between two dates, and the period's bounds (§12.4); and §12.2, §12.3, §12.5 (an
+ * and months, days between two dates, and the period's bounds (§12.4); §12.2, §12.3, §12.5 (an
  * event-level let read through a `ref`, running totals, keyed once, interpolation, previous values,
- * values at a date, a tier that falls at most one level, a budget served first come first served).
+ * values at a date, a tier that falls at most one level, a budget served first come first served);
+ * and §13 (points that expire, a hold whose clawbacks come through a `ref`, a recoverable draw, a
+ * seeded draw).
  */
 import { header } from './run.js';
 
@@ -32,6 +34,7 @@ payout cash as cash {
   cap 400 EUR per partner
   budget 1_000 EUR
   minimum 20 EUR
+  draw 25 EUR per period recoverable for 2 periods from 2026-04-01 where partner.kind = "reseller"
 }
 payout plain as cash {
   cap 150 EUR per partner
@@ -41,11 +44,15 @@ payout gift as giftcard {
   denominations 20 EUR, 50 EUR
   cap 300 EUR per partner per year
 }
-payout pts as points { budget 700 }
+payout pts as points {
+  budget 700
+  expire after 2 periods
+}
 payout trip as item { value 1_000 EUR }
 payout first as cash {
   cap 120 EUR per partner
   budget 200 EUR first come first served
+  hold 40 days
 }
 rule "Sale" {
   for each sale
@@ -89,6 +96,10 @@ rule "Quick delivery" {
 rule "Late in the period" {
   for each sale where shipped > period.end - 10 days
   award 1 to pts
+}
+rule "Lucky" {
+  for random 1 partners weighted by floor(revenue / 1_000 EUR) seed "Property" where revenue > 0 EUR
+  award 10 to pts
 }
 rule "Top" {
   for top 2 partners by revenue where revenue > 0 EUR

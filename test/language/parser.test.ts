@@ -240,6 +240,12 @@ describe('declarations', () => {
             return `cap ${ex(o.amount)}${o.per ? ' per ' + o.per : ''}`;
           case 'PotDenominations':
             return `denominations ${o.values.map(ex).join(' ')}`;
+          case 'PotExpire':
+            return `expire after ${o.count.text} ${o.unit}`;
+          case 'PotHold':
+            return `hold ${o.count.text} ${o.unit}`;
+          case 'PotDraw':
+            return `draw ${ex(o.amount)}`;
           default:
             return `${o.kind} ${ex(o.amount)}`;
         }

@@ -13,6 +13,7 @@ import { Evaluator } from '../../runtime/evaluate.js';
 import { statementJson } from '../../runtime/statement.js';
 import { describeInChromium, launch } from '../helpers/chromium.js';
 import { browserBundle } from '../helpers/browser-bundle.js';
+import { SWEEPSTAKES, SWEEPSTAKES_DATA } from '../helpers/sweepstakes.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const example = join(root, 'examples', 'northwind-distributor');
@@ -63,6 +64,32 @@ describeInChromium('Node and the browser agree', () => {
         { source, texts },
       );
       expect(actual.length).toBeGreaterThan(1000);
+      expect(actual).toBe(expected);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  it('a seeded draw (§13.5) draws the same winners in Chromium', async () => {
+    const texts: Record<string, string> = { ...SWEEPSTAKES_DATA };
+    const expected = inNode(SWEEPSTAKES, texts);
+    expect(expected).toContain('"draws"');
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.setContent('<!doctype html><title>determinism</title>');
+      await page.addScriptTag({ content: bundle });
+      const actual = await page.evaluate(
+        ({ source, texts }) => {
+          // eslint-disable-next-line @typescript-eslint/no-explicit-any
+          const I = (globalThis as any).Incent;
+          const artifact = I.compile(source).artifact;
+          const { data } = I.loadData(artifact, texts);
+          // eslint-disable-next-line @typescript-eslint/no-explicit-any
+          return JSON.stringify(new I.Evaluator(artifact).run(data).map((r: any) => I.statementJson(artifact, r)));
+        },
+        { source: SWEEPSTAKES, texts },
+      );
       expect(actual).toBe(expected);
     } finally {
       await context.close();

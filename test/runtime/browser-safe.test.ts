@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { browserBundle } from '../helpers/browser-bundle.js';
 
 const NODE_ONLY = new Set(['runtime/data/node-stream.ts', 'runtime/data/bytes.ts', 'review/git.ts']);
-const core = ['runtime', 'runtime/data', 'core', 'review'].flatMap((d) =>
+const core = ['runtime', 'runtime/data', 'runtime/ledger', 'core', 'review'].flatMap((d) =>
   readdirSync(new URL(`../../${d}/`, import.meta.url))
     .filter((f) => f.endsWith('.ts'))
     .map((f) => `${d}/${f}`)

@@ -106,11 +106,20 @@ describe('evaluator properties', () => {
       fc.property(dataArb, (d) => {
         const results = run(files(rows(d)));
         const yearly = new Map<string, Num>();
+        const pending = new Map<string, Num>();
         for (const r of results) {
           for (const p of r.partners) {
             for (const [name, x] of Object.entries(p.pots)) {
-              // carried in + earned + adjustments = paid + carried out
-              expect(N.cmp(N.add(N.add(x.carriedIn, x.earned), adjSum(x)), N.add(x.paid, x.carried)), `${r.period} ${p.id} ${name}`).toBe(0);
+              // carried in + earned + adjustments + what the hold released less what it holds (§13.2)
+              // + the draw's top-up less what it recovered (§13.3) = paid + carried out
+              const pendingBefore = pending.get(`${p.id} ${name}`) ?? N.ZERO;
+              const pendingAfter = x.hold?.pending ?? N.ZERO;
+              pending.set(`${p.id} ${name}`, pendingAfter);
+              const draw = x.draw ? N.sub(x.draw.topUp, x.draw.recovered) : N.ZERO;
+              const into = N.add(N.add(N.add(x.carriedIn, x.earned), adjSum(x)), N.add(N.sub(pendingBefore, pendingAfter), draw));
+              expect(N.cmp(into, N.add(x.paid, x.carried)), `${r.period} ${p.id} ${name}`).toBe(0);
+              // what a pot with lots credits is its new lot (§13.1): the lots hold at most what was credited
+              if (x.ledger) expect(N.sign(x.ledger.balance)).toBeGreaterThanOrEqual(0);
               // paid and carried are whole units
               const digits = name === 'pts' || name === 'trip' ? 0 : 2;
               expect(N.cmp(N.round(x.paid, digits, 'down'), x.paid)).toBe(0);

@@ -54,7 +54,9 @@ function fromFolder(c: DataCase): { dir: string; problems: Problem[] } {
 }
 
 describe('every data code', () => {
-  it('has one example', () => expect(DATA_CASES.map((c) => c.code).sort()).toEqual(Object.keys(DATA).sort()));
+  // D04xx are found by the run, not by reading (a redemption above the balance, §13.1): their
+  // examples are in test/runtime/ledger.test.ts (in memory) and test/cli/cli.test.ts (placed in a folder).
+  it('has one example', () => expect(DATA_CASES.map((c) => c.code).sort()).toEqual(Object.keys(DATA).filter((c) => !c.startsWith('D04')).sort()));
 
   it.each(DATA_CASES.map((c) => [c.code, c.title, c] as const))('%s: %s', (code, _t, c) => {
     const { dir, problems } = fromFolder(c);
