@@ -191,19 +191,72 @@ export function statementCsv(a: Artifact, results: PeriodResult[]): string {
   return out;
 }
 
+/**
+ * The ledger's columns (§13), each group only when a pot of the program has it, so that a
+ * program without lots, holds or draws keeps the v0.1 columns: lots (balance, redeemed, expired,
+ * what expires at the end of the next period and on which day), holds (pending, available,
+ * cancelled), draws (top-up, recovered, forgiven, debt). A pot without the group leaves its
+ * cells empty.
+ */
+type LedgerColumns = { header: string[]; cells: (a: Artifact, pot: string, x: PartnerResult['pots'][string]) => string[] };
+const ledgerColumnsOf = new WeakMap<Artifact, LedgerColumns>();
+function ledgerColumns(a: Artifact): LedgerColumns {
+  let c = ledgerColumnsOf.get(a);
+  if (!c) ledgerColumnsOf.set(a, (c = makeLedgerColumns(a)));
+  return c;
+}
+
+function makeLedgerColumns(a: Artifact): LedgerColumns {
+  const lots = a.pots.some((p) => p.lots);
+  const holds = a.pots.some((p) => p.hold);
+  const draws = a.pots.some((p) => p.draw);
+  const header = [
+    ...(lots ? ['balance', 'redeemed', 'expired', 'expiring', 'expiring_on'] : []),
+    ...(holds ? ['pending', 'available', 'cancelled'] : []),
+    ...(draws ? ['draw_top_up', 'draw_recovered', 'draw_forgiven', 'draw_debt'] : []),
+  ];
+  return {
+    header,
+    cells: (art, pot, x) => {
+      const f = (v: Num) => potAmount(art, pot, v);
+      const l = x.ledger;
+      const h = x.hold;
+      const d = x.draw;
+      return [
+        ...(lots ? (l ? [f(l.balance), f(l.redeemed), f(l.expired), f(l.expiring), l.expiringOn] : ['', '', '', '', '']) : []),
+        ...(holds ? (h ? [f(h.pending), f(h.available), f(h.cancelled)] : ['', '', '']) : []),
+        ...(draws ? (d ? [f(d.topUp), f(d.recovered), f(d.forgiven), f(d.debt)] : ['', '', '', '']) : []),
+      ];
+    },
+  };
+}
+
 /** The header line of `statementCsv` (with its line break). */
 export function statementCsvHeader(a: Artifact): string {
-  return ['period', 'partner', ...a.tiers.map((t) => t.name), 'pot', 'earned', 'adjustments', 'carried_in', 'paid', 'carried', 'approval'].join(',') + '\r\n';
+  return ['period', 'partner', ...a.tiers.map((t) => t.name), 'pot', 'earned', 'adjustments', 'carried_in', 'paid', 'carried', 'approval', ...ledgerColumns(a).header].join(',') + '\r\n';
 }
 
 /** One partner's lines of `statementCsv` (each with its line break). */
 export function statementCsvRows(a: Artifact, period: string, p: PartnerResult): string {
   let out = '';
+  const ledger = ledgerColumns(a);
   for (const pot of a.pots) {
     const x = p.pots[pot.name]!;
     const adj = x.adjustments.reduce((s, y) => N.add(s, y.amount), N.ZERO as Num);
     out +=
-      [period, p.id, ...a.tiers.map((t) => p.tiers[t.name] ?? ''), pot.name, potAmount(a, pot.name, x.earned), potAmount(a, pot.name, adj), potAmount(a, pot.name, x.carriedIn), potAmount(a, pot.name, x.paid), potAmount(a, pot.name, x.carried), x.approval ? 'yes' : 'no']
+      [
+        period,
+        p.id,
+        ...a.tiers.map((t) => p.tiers[t.name] ?? ''),
+        pot.name,
+        potAmount(a, pot.name, x.earned),
+        potAmount(a, pot.name, adj),
+        potAmount(a, pot.name, x.carriedIn),
+        potAmount(a, pot.name, x.paid),
+        potAmount(a, pot.name, x.carried),
+        x.approval ? 'yes' : 'no',
+        ...ledger.cells(a, pot.name, x),
+      ]
         .map(csvCell)
         .join(',') + '\r\n';
   }
