@@ -75,6 +75,8 @@ interface Redemption {
   rule: CompiledRedemption;
   row: EventRow;
   amount: Num;
+  /** The partner's values of the event's period (a coverage probe is told with them). */
+  env: PartnerEnv;
 }
 
 /** Whether a program has anything for the ledger to do. */
@@ -147,8 +149,9 @@ export class Ledger {
           let perPartner = perPot.get(rule.pot);
           if (!perPartner) perPot.set(rule.pot, (perPartner = new Map()));
           const list = perPartner.get(row.partner);
-          if (list) list.push({ rule, row, amount });
-          else perPartner.set(row.partner, [{ rule, row, amount }]);
+          const r: Redemption = { rule, row, amount, env };
+          if (list) list.push(r);
+          else perPartner.set(row.partner, [r]);
         } catch (e) {
           throw wrapEvalError(e, rule.spec.name, `${kind} ${JSON.stringify(row.id)} of partner ${JSON.stringify(row.partner)}`);
         }
@@ -183,6 +186,7 @@ export class Ledger {
           continue;
         }
         redeemed = N.add(redeemed, r.amount);
+        this.plan.probe?.reach(r.rule.spec, 0, { p: r.env, ev: r.row });
         const from = taken.map((t) => `${fmt(t.amount)} of the lot of ${t.period}`).join(', ');
         notes.push(`${r.rule.spec.name}: ${r.row.id} (${r.row.date}) redeems ${fmt(r.amount)}${from ? `, taken from ${from}` : ''}`);
       }
