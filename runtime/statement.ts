@@ -113,6 +113,8 @@ export function statementTable(a: Artifact, r: PeriodResult): string {
   return out;
 }
 
+type PotResultOf = PartnerResult['pots'][string];
+
 /**
  * A statement's table, made row by row (`add`) and written at the end (`write`: its columns are
  * as wide as their widest cell). It keeps the rows' cells (not the partners' results), for runs
@@ -122,6 +124,7 @@ export class TableText {
   private readonly tiers: string[];
   private readonly pots: string[];
   private readonly header: string[];
+  private readonly ledger: { pot: string; label: string; of: (x: PotResultOf) => Num | undefined }[];
   private readonly widths: number[];
   /** Every row's cells, one row after the other (rows are `header.length` cells wide). */
   private readonly cells: string[] = [];
@@ -129,7 +132,13 @@ export class TableText {
   constructor(private readonly a: Artifact) {
     this.tiers = a.tiers.map((t) => t.name);
     this.pots = a.pots.map((p) => p.name);
-    this.header = ['partner', ...this.tiers, ...this.pots.map((p) => `${p} paid`), ...this.pots.map((p) => `${p} carried`)];
+    // §13: a pot with lots shows its balance, one that holds what is pending, one with a draw its debt
+    this.ledger = a.pots.flatMap((p) => [
+      ...(p.lots ? [{ pot: p.name, label: `${p.name} balance`, of: (x: PotResultOf) => x.ledger?.balance }] : []),
+      ...(p.hold ? [{ pot: p.name, label: `${p.name} pending`, of: (x: PotResultOf) => x.hold?.pending }] : []),
+      ...(p.draw ? [{ pot: p.name, label: `${p.name} draw debt`, of: (x: PotResultOf) => x.draw?.debt }] : []),
+    ]);
+    this.header = ['partner', ...this.tiers, ...this.pots.map((p) => `${p} paid`), ...this.pots.map((p) => `${p} carried`), ...this.ledger.map((l) => l.label)];
     this.widths = this.header.map((h) => h.length);
   }
 
@@ -146,6 +155,10 @@ export class TableText {
       ...this.tiers.map((t) => p.tiers[t] ?? ''),
       ...pots.map((pot) => N.groupDigits(potAmount(a, pot, p.pots[pot]!.paid)) + (p.pots[pot]!.approval ? ' (approval)' : '')),
       ...pots.map((pot) => N.groupDigits(potAmount(a, pot, p.pots[pot]!.carried))),
+      ...this.ledger.map((l) => {
+        const v = l.of(p.pots[l.pot]!);
+        return v === undefined ? '' : N.groupDigits(potAmount(a, l.pot, v));
+      }),
     ];
     this.measure(row);
     for (const c of row) this.cells.push(c);
@@ -154,7 +167,7 @@ export class TableText {
   /** Writes the table (`out` may be called many times), given the period's totals. */
   write(r: Pick<PeriodResult, 'period' | 'totals' | 'cost' | 'rejected'>, out: (s: string) => void): void {
     const { a, pots, tiers } = this;
-    const totals = ['total', ...tiers.map(() => ''), ...pots.map((pot) => N.groupDigits(potAmount(a, pot, r.totals[pot]!.paid))), ...pots.map((pot) => N.groupDigits(potAmount(a, pot, r.totals[pot]!.carried)))];
+    const totals = ['total', ...tiers.map(() => ''), ...pots.map((pot) => N.groupDigits(potAmount(a, pot, r.totals[pot]!.paid))), ...pots.map((pot) => N.groupDigits(potAmount(a, pot, r.totals[pot]!.carried))), ...this.ledger.map(() => '')];
     this.measure(totals);
     const widths = this.widths;
     const numeric = this.header.map((_, i) => i > tiers.length);

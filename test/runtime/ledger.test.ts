@@ -10,7 +10,7 @@ import { loadData } from '../../runtime/data/load.js';
 import { Evaluator, type PeriodResult } from '../../runtime/evaluate.js';
 import { LedgerProblemsError, type LedgerProblem } from '../../runtime/ledger/ledger.js';
 import { expiryPeriod, LotBook } from '../../runtime/ledger/lots.js';
-import { statementJson, explainPartner, statementCsv } from '../../runtime/statement.js';
+import { statementJson, explainPartner, statementCsv, statementTable } from '../../runtime/statement.js';
 import { StatementJsonSchema } from '../../runtime/statement-schema.js';
 import { runTests } from '../../runtime/tests.js';
 import { parsePeriod, formatPeriod } from '../../core/periods.js';
@@ -147,6 +147,10 @@ describe('lots, expiry and redemptions (§13.1)', () => {
     // P1 in March (as in the JSON above): balance 40, redeemed 60, expired 40, 40 expiring on 30 April
     expect(lines).toContain('2026-03,P1,stars,0,0,0,0,0,no,40,60,40,40,2026-04-30');
     expect(lines).toContain('2026-03,P1,cash,0.00,0.00,0.00,0.00,0.00,no,,,,,');
+    // the table shows the balance of a pot with lots (and leaves it empty for a pot without)
+    const table = statementTable(a, period(results, '2026-03')).split('\n');
+    expect(table[2]).toMatch(/^partner +cash paid +stars paid +cash carried +stars carried +stars balance$/);
+    expect(table.find((l) => l.startsWith('P1 '))!.split(/ +/)).toEqual(['P1', '0.00', '0', '0.00', '0', '40']);
     // a program without lots, holds or draws keeps the columns it had
     expect(statementCsv(compileOrThrow(program('minimum 1').replace('redeem stars from stars', 'award 0 to stars')), []).trim()).toBe('period,partner,pot,earned,adjustments,carried_in,paid,carried,approval');
   });
