@@ -23,7 +23,7 @@ import { LotBook } from './lots.js';
 import { HoldBook, type HeldAward, type HoldFigures } from './holds.js';
 import { DrawBook, drawLastPeriod, type DrawFigures } from './draws.js';
 import { settleBalance, type Payment } from '../settle.js';
-import type { RuleAwards } from '../first-come.js';
+import { forEachAwardToPot, type RuleAwards } from '../first-come.js';
 import type { CompiledRule } from '../plan.js';
 
 /** A pot's ledger figures for a partner in a period (`PotResult.ledger`). */
@@ -216,18 +216,9 @@ export class Ledger {
       if (list) list.push(aw);
       else by.set(pid, [aw]);
     };
-    for (const rule of rules) {
-      const ais = rule.potIndex.flatMap((p, ai) => (p === potIndex ? [ai] : []));
-      if (ais.length === 0) continue;
-      const scope = rule.spec.scope;
-      const r = awarded[rule.index]!;
-      for (const i of r.order) {
-        const pid = partnerId(i);
-        if (scope.kind === 'each-event') {
-          for (const e of r.acc(i)?.all ?? []) add(pid, { kind: scope.event, id: e.id, date: e.date, rule: rule.index, amount: ais.reduce((s, ai) => N.add(s, e.amounts[ai]!), N.ZERO as Num), ...(e.refs ? { refs: e.refs } : {}) });
-        } else add(pid, { kind: '', id: '', date: lastDay, rule: rule.index, amount: ais.reduce((s, ai) => N.add(s, r.sum(i, ai)), N.ZERO as Num) });
-      }
-    }
+    forEachAwardToPot(rules, awarded, partnerId, potIndex, ({ partner, rule, amount, event: e }) =>
+      add(partner, e ? { kind: e.kind, id: e.id, date: e.date, rule: rule.index, amount, ...(e.refs ? { refs: e.refs } : {}) } : { kind: '', id: '', date: lastDay, rule: rule.index, amount }),
+    );
     this.awardsNow[potIndex] = by;
   }
 
