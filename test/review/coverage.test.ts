@@ -5,7 +5,7 @@
  * item's line holds the item, and the LCOV read back names those lines; streamed (including a data
  * set whose duplicate sends pass 1 again) and in memory agree.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -23,11 +23,10 @@ import { generateSample } from '../../playground/src/sample.js';
 import { programSchema } from '../../playground/src/schema.js';
 import { tableToCsv } from '../../playground/src/tables.js';
 import { fromGen, genProgram } from '../generators/programs.js';
+import { exampleNames } from '../helpers/cli.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const examples = readdirSync(join(root, 'examples'))
-  .filter((n) => existsSync(join(root, 'examples', n, 'program.incent')))
-  .sort();
+const examples = exampleNames();
 const tmp = mkdtempSync(join(tmpdir(), 'incent-coverage-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
