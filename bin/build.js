@@ -50,6 +50,8 @@ async function buildCli() {
     sourcesContent: false,
     legalComments: 'none',
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    // The databases of `incent run --engine/--source` (optional dependencies, loaded only then).
+    external: ['@duckdb/node-api', '@electric-sql/pglite'],
     logLevel: 'warning',
   });
 }

@@ -9,7 +9,7 @@ import type { Artifact } from '../runtime/artifact.js';
 import { DataProblemsError, openDataFolder, type DataStream } from '../runtime/data/node-stream.js';
 import { rejectFiles } from '../runtime/data/rejects.js';
 import type { CoverageProbe } from '../runtime/compile-ir.js';
-import { Evaluator, type PeriodResult, type PeriodStream, type RunOptions } from '../runtime/evaluate.js';
+import { Evaluator, type PeriodResult, type PeriodStream, type PushedPass1, type RunOptions } from '../runtime/evaluate.js';
 import { ExitError, plural, printProblems, progressLine, UsageError, type Io } from './io.js';
 import { LedgerProblemsError, type LedgerProblem } from '../runtime/ledger/ledger.js';
 import { placeLedgerProblems } from '../runtime/ledger/place.js';
@@ -83,7 +83,7 @@ export function evaluate(
   dir: string,
   reject: string | undefined,
   explain?: ReadonlySet<string>,
-  opts: { probe?: CoverageProbe; through?: string } = {},
+  opts: { probe?: CoverageProbe; through?: string; pushed?: PushedPass1 } = {},
 ): { ev: Evaluator; results: PeriodResult[] } {
   let results: PeriodResult[] = [];
   const ev = runFolder(
@@ -95,6 +95,7 @@ export function evaluate(
       results = ev.runSource(data.partners, data, { ...(explain ? { explain } : {}), ...(opts.through ? { through: opts.through } : {}), ...o });
     },
     opts.probe,
+    opts.pushed,
   );
   return { ev, results };
 }
@@ -103,20 +104,21 @@ export function evaluate(
  * `evaluate`, streamed: each period is given to `onPeriod` to finish (`PeriodStream.finish` gives
  * each partner's statement as it is made), so that the statements need not all be held.
  */
-export function evaluateStreamed(io: Io, a: Artifact, dir: string, reject: string | undefined, onPeriod: (p: PeriodStream) => void): void {
-  runFolder(io, a, dir, reject, (ev, data, opts) => ev.stream(data.partners, data, opts, onPeriod));
+export function evaluateStreamed(io: Io, a: Artifact, dir: string, reject: string | undefined, onPeriod: (p: PeriodStream) => void, pushed?: PushedPass1): void {
+  runFolder(io, a, dir, reject, (ev, data, opts) => ev.stream(data.partners, data, opts, onPeriod), undefined, pushed);
 }
 
 /** The data folder's checks, the run (`go`), and what is printed or written about the data: its problems, warnings and rejected records. */
-function runFolder(io: Io, a: Artifact, dir: string, reject: string | undefined, go: (ev: Evaluator, data: DataStream, opts: RunOptions) => void, probe?: CoverageProbe): Evaluator {
+function runFolder(io: Io, a: Artifact, dir: string, reject: string | undefined, go: (ev: Evaluator, data: DataStream, opts: RunOptions) => void, probe?: CoverageProbe, pushed?: PushedPass1): Evaluator {
   const folder = dataFolder(dir);
   const rejectDir = reject === undefined ? undefined : rejectFolder(reject, folder);
-  const data = openDataFolder(folder, a, { acceptRejects: rejectDir !== undefined });
+  // `pushed`: the kinds a database aggregated (`incent run --engine duckdb`): their files are its to read.
+  const data = openDataFolder(folder, a, { acceptRejects: rejectDir !== undefined, ...(pushed ? { readElsewhere: pushed.kinds } : {}) });
   const ev = new Evaluator(a, probe ? { probe } : {});
   // §13.1: redemptions the run cannot apply, set aside with --reject.
   let unapplied: readonly LedgerProblem[] = [];
   try {
-    go(ev, data, { progress: progressLine(io), ...(rejectDir !== undefined ? { rejectRedemptions: (found: readonly LedgerProblem[]) => (unapplied = found) } : {}) });
+    go(ev, data, { progress: progressLine(io), ...(pushed ? { pushed } : {}), ...(rejectDir !== undefined ? { rejectRedemptions: (found: readonly LedgerProblem[]) => (unapplied = found) } : {}) });
   } catch (e) {
     if (e instanceof LedgerProblemsError) {
       io.progressDone?.();

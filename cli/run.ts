@@ -1,7 +1,7 @@
 /** `incent run` and `incent explain`: statements of a program over a data folder, and one partner's explanation. */
 import { printable } from '../core/diagnostics.js';
 import { parsePeriod } from '../core/periods.js';
-import type { PeriodResult } from '../runtime/evaluate.js';
+import type { PeriodResult, PeriodStream } from '../runtime/evaluate.js';
 import { explainPartner, statementCsv, statementJson, statementTable } from '../runtime/statement.js';
 import { csvWriter, jsonWriter, tableWriter, Writer } from '../runtime/statement-stream.js';
 import type { Artifact } from '../runtime/artifact.js';
@@ -56,19 +56,36 @@ export function cmdRun(io: Io, args: string[]): number {
     return 0;
   }
   const { artifact: a } = compileOrFail(io, positionals[0]!);
+  const dir = values.data;
+  printRun(io, a, { ...values, all: values.all!, format: fmt }, {
+    whole: () => evaluate(io, a, dir, values.reject).results,
+    streamed: (onPeriod) => evaluateStreamed(io, a, dir, values.reject, onPeriod),
+  });
+  return 0;
+}
+
+/** How a run is made: its periods held whole (`whole`), or each given to be finished as it comes (`streamed`). */
+export interface RunMaker {
+  whole(): PeriodResult[];
+  streamed(onPeriod: (p: PeriodStream) => void): void;
+}
+
+/** Prints a run's statements: the period asked for (`--period`), the last, or all (`--all`), in the format asked for. */
+export function printRun(io: Io, a: Artifact, values: { period?: string | undefined; all: boolean; format: string }, run: RunMaker): void {
+  const fmt = values.format;
   // §13.1: a redemption found invalid in a later period fails the run, or is counted as rejected in
   // every period's statement: a program with redemptions has its statements written once the run is over.
   if (a.redemptions?.length) {
-    const { results } = evaluate(io, a, values.data, values.reject);
-    printStatements(io, a, values.all ? results : [pickPeriod(results, values.period)], fmt, values.all!);
-    return 0;
+    const results = run.whole();
+    printStatements(io, a, values.all ? results : [pickPeriod(results, values.period)], fmt, values.all);
+    return;
   }
   // Statements are written as each partner's is made (runtime/statement-stream.ts): the same text
   // as statementJson/statementCsv/statementTable of the whole period, never held whole.
   const w = new Writer((s) => io.out(s));
-  const writer = fmt === 'json' ? jsonWriter(a, w, values.all!) : fmt === 'csv' ? csvWriter(a, w) : tableWriter(a, w, printable);
+  const writer = fmt === 'json' ? jsonWriter(a, w, values.all) : fmt === 'csv' ? csvWriter(a, w) : tableWriter(a, w, printable);
   const periods: string[] = [];
-  evaluateStreamed(io, a, values.data, values.reject, (p) => {
+  run.streamed((p) => {
     periods.push(p.period);
     if (!(values.all || (values.period === undefined ? p.index === p.count - 1 : p.period === values.period))) return;
     io.progressDone?.();
@@ -78,7 +95,6 @@ export function cmdRun(io: Io, args: string[]): number {
   });
   if (!values.all && values.period !== undefined && !periods.includes(values.period)) throw new UsageError(`--period ${values.period}: this run covers ${periods.join(', ')}`);
   writer.close();
-  return 0;
 }
 
 /** Statements of periods held whole (a coverage run's, written beside its report). */

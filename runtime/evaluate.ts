@@ -16,6 +16,7 @@ import type { Num } from './num.js';
 import { firstDay, formatDate, formatPeriod, lastDay, previousPeriod, runPeriods, windowRange, type Period, type Window } from '../core/periods.js';
 import { wrapEvalError } from './errors.js';
 import { addEventAward, EventAwards, RunIndex, type RuleAcc } from './pass1.js';
+export type { RunIndex } from './pass1.js';
 import { finishPeriod } from './finish.js';
 import { KindKernel, together, type ColumnReader } from './fast-pass1.js';
 import { recordSchemas } from './data/load.js';
@@ -73,6 +74,20 @@ export interface RunOptions {
    * thrown once every period is evaluated, with every problem).
    */
   rejectRedemptions?: boolean | ((problems: readonly LedgerProblem[]) => void);
+  /**
+   * Pass 1 of some event kinds done elsewhere (`warehouse/`: a database's `GROUP BY partner,
+   * month`): those kinds are not scanned, and `fill` gives each evaluator's index their aggregates
+   * once the other kinds are read. Only kinds that nothing else reads event by event may be
+   * (`warehouse/pushdown.ts` says which): no `for each EVENT` rule, running total, `ref`,
+   * redemption or kept measure over them.
+   */
+  pushed?: PushedPass1;
+}
+
+/** What a database computed of pass 1 (`RunOptions.pushed`). */
+export interface PushedPass1 {
+  kinds: ReadonlySet<string>;
+  fill(idx: RunIndex): void;
 }
 
 const EMPTY: EventRow[] = [];
@@ -207,6 +222,7 @@ export class Evaluator {
         read += n;
       } : undefined;
       for (const kind of kinds) {
+        if (opts.pushed?.kinds.has(kind)) continue;
         const feeds = firsts.flatMap((f) => f.feed(kind) ?? []);
         const reader = src.scanColumns && feeds.length ? together(firsts.map((f) => f.kernel(kind)), counted) : undefined;
         if (reader && src.scanColumns!(kind, reader)) continue;
@@ -219,6 +235,7 @@ export class Evaluator {
       if (attempt > 0) throw new Error('internal: the event source invalidated pass 1 twice');
       for (const ev of evaluators) ev.plan.probe?.restart?.();
     }
+    if (opts.pushed) for (const f of firsts) opts.pushed.fill(f.idx);
     const rejected = opts.rejected ?? src.rejected?.() ?? 0;
     const seconds = evaluators.map((ev, i) => ev.startPass2(partners, firsts[i]!, opts.through));
     const periods = Math.max(...seconds.map((s) => s.run.length));
@@ -226,6 +243,7 @@ export class Evaluator {
     // Pass 2: the `for each EVENT` rules that need every period's partner values.
     for (const kind of kinds) {
       const feeds = seconds.flatMap((s) => s.feed(kind) ?? []);
+      if (feeds.length && opts.pushed?.kinds.has(kind)) throw new Error(`internal: event kind ${kind} is read in pass 2, but its pass 1 was pushed down`);
       if (feeds.length) src.scan(kind, (r) => feeds.forEach((feed) => feed(r)));
     }
     const eventAccs = evaluators.map((ev, i) => {

@@ -306,6 +306,33 @@ export class RunIndex {
     return ps.env;
   }
 
+  /**
+   * Pass 1 done elsewhere (a database, `warehouse/`): one partner's aggregate of one local measure
+   * in one month (a month number), as `add` would have made it from the same events — how many
+   * events met its condition, the exact sum of their values, the least or greatest value. Sums
+   * and values are exact (`Num` parsed from the database's decimal text): the measure's value is
+   * then the row path's, to the last digit.
+   */
+  addAggregate(partner: string, month: number, measure: string, agg: { n: number; sum?: Num; best?: Value }): void {
+    const m = this.plan.local.get(measure);
+    if (!m) throw new Error(`internal: measure ${measure} is not aggregated in pass 1`);
+    this.envFor(partner);
+    let months = this.buckets.get(partner);
+    if (!months) this.buckets.set(partner, (months = new Map()));
+    let row = months.get(month);
+    if (!row) months.set(month, (row = new Array<Bucket | undefined>(this.plan.local.size)));
+    const b = (row[m.index] ??= { n: 0 });
+    b.n += agg.n;
+    if (agg.sum !== undefined) (b.sum ??= new N.Accumulator()).add(agg.sum);
+    if (agg.best !== undefined && (b.best === undefined || compareValues(m.cmp, agg.best, b.best) * (m.step.op === 'min' ? -1 : 1) > 0)) b.best = agg.best;
+  }
+
+  /** Pass 1 done elsewhere: a partner named by events aggregated there, and the latest date of those events. */
+  addPartnerEvents(partner: string, latest: string): void {
+    this.envFor(partner);
+    if (this.latest === undefined || latest > this.latest) this.latest = latest;
+  }
+
   /** Every partner of the run: the declared ones, or (without a partner declaration) every id events name. */
   partnerList(partners: readonly PartnerRow[], declared: boolean): PartnerRow[] {
     if (declared) return [...partners].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));

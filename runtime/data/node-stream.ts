@@ -54,6 +54,11 @@ export interface StreamOptions {
   acceptRejects?: boolean;
   /** Tests only: keep this many bits of the id hashes, so that distinct ids collide and the verification path runs. */
   hashBits?: number;
+  /**
+   * Event kinds whose file another reader reads (a database, `warehouse/`): their file must be
+   * there as for any kind, but it is not read here (no scan, no validation: that reader's).
+   */
+  readElsewhere?: ReadonlySet<string>;
 }
 
 /** Reads a file's text in chunks, decoding UTF-8 strictly (invalid bytes throw a TypeError). */
@@ -721,7 +726,7 @@ export class DataStream implements EventSource {
     const named = new Set(schemas.flatMap((s) => refFields(compileSchema(s)).map((r) => r.kind)));
     this.table = new PartnerTable(partnerSchema && partnersRead ? this.partners : [], (id) => check.why(id) === undefined);
     for (const f of files) {
-      if (f.schema.kind === 'partner') continue;
+      if (f.schema.kind === 'partner' || options.readElsewhere?.has(f.schema.file)) continue;
       this.kinds.set(f.schema.file, new KindStream(f.schema, f.name, join(dir, f.name), f.format, chunkSize, check, options.hashBits === undefined ? -1 : 2 ** options.hashBits - 1, named.has(f.schema.file)));
     }
     // `ref` fields (§12.3): a record names a valid record of the field's kind (that kind is read

@@ -1,0 +1,113 @@
+/**
+ * What of a program's pass 1 a database can do (issue 13): per event kind, either its measures
+ * aggregated per partner × month in SQL (`pushed`), or the rule, measure or field that keeps it in
+ * the streaming runtime, and why (`streamed`).
+ *
+ * A kind is pushed down when nothing reads its events one by one: no `for each EVENT` rule over it
+ * (their awards and traces are evaluated event by event in the runtime), no running total, no
+ * redemption, no `ref` field to or from it, and every measure over it is aggregated in pass 1
+ * (`Plan.local`: it uses only the event and constants) as a sum, count, average, min or max of
+ * numbers whose condition and value have an exact SQL form (`expr.ts`).
+ */
+import type { Artifact } from '../artifact.js';
+import { Plan, type LocalMeasure } from '../plan.js';
+import { dialect, type Dialect, type DialectName } from './dialects.js';
+import { boolSql, fieldTypes, NotPushable, numSql, type ExprEnv } from './expr.js';
+
+/** A measure in SQL: its count's condition, and the value it sums or compares (none for `count`). */
+export interface PushedMeasure {
+  name: string;
+  op: 'sum' | 'count' | 'average' | 'min' | 'max';
+  where?: string;
+  value?: string;
+}
+
+export interface PushedKind {
+  kind: string;
+  measures: PushedMeasure[];
+}
+
+export interface StreamedKind {
+  kind: string;
+  /** What keeps it in the runtime (`rule "SPIFF"`, `measure on_time`, `field order`). */
+  what: string;
+  why: string;
+}
+
+export interface Pushdown {
+  dialect: DialectName;
+  pushed: PushedKind[];
+  streamed: StreamedKind[];
+}
+
+/** The pushdown of a program's pass 1 in one dialect (`plan`: the program's plan, when already made). */
+export function pushdown(a: Artifact, name: DialectName, plan: Plan = new Plan(a)): Pushdown {
+  const d = dialect[name];
+  const pushed: PushedKind[] = [];
+  const streamed: StreamedKind[] = [];
+  const refTargets = new Set(a.events.flatMap((e) => e.fields.flatMap((f) => (typeof f.type === 'object' && 'ref' in f.type ? [f.type.ref] : []))));
+  for (const ev of a.events) {
+    const kind = ev.name;
+    const why = streamReason(a, plan, kind, refTargets);
+    if (why) {
+      streamed.push({ kind, ...why });
+      continue;
+    }
+    const env: ExprEnv = { artifact: a, kind, fields: fieldTypes(a, kind), constants: plan.constants, d };
+    const measures: PushedMeasure[] = [];
+    let refused: StreamedKind | undefined;
+    for (const m of plan.localByKind.get(kind) ?? []) {
+      try {
+        measures.push(measureSql(m, env));
+      } catch (e) {
+        if (!(e instanceof NotPushable)) throw e;
+        refused = { kind, what: `measure ${m.step.name}`, why: e.message };
+        break;
+      }
+    }
+    if (refused) streamed.push(refused);
+    else pushed.push({ kind, measures });
+  }
+  return { dialect: name, pushed, streamed };
+}
+
+function measureSql(m: LocalMeasure, env: ExprEnv): PushedMeasure {
+  const st = m.step;
+  const op = st.op;
+  if (op === 'count distinct') throw new NotPushable('count distinct: distinct values do not add up month by month (not pushed down yet)');
+  if ((op === 'min' || op === 'max') && st.value !== 'num' && st.value !== 'money') throw new NotPushable(`${op} of values that are not numbers`);
+  const where = st.where ? boolSql(st.where, env) : undefined;
+  const value = op === 'count' ? undefined : numSql(st.arg!, env).sql;
+  return { name: st.name, op, ...(where ? { where } : {}), ...(value ? { value } : {}) };
+}
+
+/** Why a kind's events must be read one by one by the runtime, or undefined. */
+function streamReason(a: Artifact, plan: Plan, kind: string, refTargets: ReadonlySet<string>): { what: string; why: string } | undefined {
+  const rule = a.rules.find((r) => r.scope.kind === 'each-event' && r.scope.event === kind);
+  if (rule) {
+    const early = plan.earlyRules.some((r) => r.spec === rule);
+    return { what: `rule ${JSON.stringify(rule.name)}`, why: `it awards for each ${kind} event (${early ? 'its awards and traces are made event by event' : 'it reads partner-level values, known after pass 1'})` };
+  }
+  const running = (a.running ?? []).find((r) => r.event === kind);
+  if (running) return { what: 'running total', why: `a running total counts ${kind} events one by one, in order` };
+  const redemption = (a.redemptions ?? []).find((r) => r.event === kind);
+  if (redemption) return { what: `redemption ${JSON.stringify(redemption.name)}`, why: 'redemptions are applied event by event to the ledger' };
+  if (plan.keptKinds.has(kind)) {
+    const m = plan.steps.find((s) => s.step.kind === 'measure' && s.step.event === kind && !plan.local.has(s.step.name));
+    return { what: `measure ${m?.step.name ?? '?'}`, why: 'its condition or value reads a partner-level value (a tier, a let, another measure), known only after pass 1' };
+  }
+  if (plan.derefKinds.has(kind) || refTargets.has(kind)) return { what: `${kind} records`, why: 'they are read through ref fields' };
+  const ref = a.events.find((e) => e.name === kind)!.fields.find((f) => typeof f.type === 'object' && 'ref' in f.type);
+  if (ref) return { what: `field ${ref.name}`, why: 'a ref field is checked against the records it names' };
+  return undefined;
+}
+
+/** The pushdown for people: which kinds are aggregated in the database and which are streamed, and why. */
+export function describePushdown(p: Pushdown): string {
+  const lines: string[] = [];
+  for (const k of p.pushed) lines.push(`-- ${k.kind}: pushed down (${k.measures.length === 0 ? 'no measure: partners and dates only' : k.measures.map((m) => m.name).join(', ')})`);
+  for (const k of p.streamed) lines.push(`-- ${k.kind}: streamed by the runtime: ${k.what}: ${k.why}`);
+  return lines.join('\n');
+}
+
+export type { Dialect };
