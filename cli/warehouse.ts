@@ -45,6 +45,7 @@ export function sqlText(a: Artifact, name: DialectName): string {
   for (const q of queriesOf(a, p, tables(dialect[name]))) {
     parts.push(`-- ${q.kind}: validation (the keys of records the runtime must read itself; none, or the kind is streamed)\n${q.validation}`);
     parts.push(`-- ${q.kind}: aggregation per partner and month\n${q.aggregate}`);
+    for (const t of q.traces) parts.push(`-- ${q.kind}: ${t.replace(/^-- /, '')}`);
   }
   return `${parts.join('\n\n')}\n`;
 }

@@ -16,7 +16,7 @@ import type { Num } from './num.js';
 import { firstDay, formatDate, formatPeriod, lastDay, previousPeriod, runPeriods, windowRange, type Period, type Window } from '../core/periods.js';
 import { wrapEvalError } from './errors.js';
 import { addEventAward, EventAwards, RunIndex, type RuleAcc } from './pass1.js';
-export type { RunIndex } from './pass1.js';
+export type { EventAwards, RunIndex } from './pass1.js';
 import { finishPeriod } from './finish.js';
 import { KindKernel, together, type ColumnReader } from './fast-pass1.js';
 import { recordSchemas } from './data/load.js';
@@ -76,10 +76,10 @@ export interface RunOptions {
   rejectRedemptions?: boolean | ((problems: readonly LedgerProblem[]) => void);
   /**
    * Pass 1 of some event kinds done elsewhere (`warehouse/`: a database's `GROUP BY partner,
-   * month`): those kinds are not scanned, and `fill` gives each evaluator's index their aggregates
-   * once the other kinds are read. Only kinds that nothing else reads event by event may be
-   * (`warehouse/pushdown.ts` says which): no `for each EVENT` rule, running total, `ref`,
-   * redemption or kept measure over them.
+   * month`): those kinds are not scanned, and `fill` gives each evaluator's pass 1 their measures'
+   * aggregates and early rules' awards once the other kinds are read. Only kinds that nothing else
+   * reads event by event may be (`warehouse/pushdown.ts` says which): no late or `once` rule,
+   * running total, `ref`, redemption or kept measure over them.
    */
   pushed?: PushedPass1;
 }
@@ -87,7 +87,8 @@ export interface RunOptions {
 /** What a database computed of pass 1 (`RunOptions.pushed`). */
 export interface PushedPass1 {
   kinds: ReadonlySet<string>;
-  fill(idx: RunIndex): void;
+  /** Gives an evaluator's pass 1 what the database computed: measures' aggregates to `idx`, early rules' awards to `early`. */
+  fill(idx: RunIndex, early: EventAwards): void;
 }
 
 const EMPTY: EventRow[] = [];
@@ -235,7 +236,7 @@ export class Evaluator {
       if (attempt > 0) throw new Error('internal: the event source invalidated pass 1 twice');
       for (const ev of evaluators) ev.plan.probe?.restart?.();
     }
-    if (opts.pushed) for (const f of firsts) opts.pushed.fill(f.idx);
+    if (opts.pushed) for (const f of firsts) opts.pushed.fill(f.idx, f.early);
     const rejected = opts.rejected ?? src.rejected?.() ?? 0;
     const seconds = evaluators.map((ev, i) => ev.startPass2(partners, firsts[i]!, opts.through));
     const periods = Math.max(...seconds.map((s) => s.run.length));

@@ -35,6 +35,15 @@ export function addEventAward(rule: CompiledRule, accs: Map<string, RuleAcc>, ct
   const r = ctx.ev!;
   let acc = accs.get(r.partner);
   if (!acc) accs.set(r.partner, (acc = newRuleAcc(rule)));
+  const amounts = eventAmounts(rule, ctx);
+  for (let ai = 0; ai < amounts.length; ai++) acc.sums[ai]!.add(amounts[ai]!);
+  acc.eventCount++;
+  keepFirst(acc.events, { row: r, amounts });
+  if (rule.keepAll) (acc.all ??= []).push({ date: r.date, id: r.id, amounts, ...(rule.refFields ? { refs: rule.refFields.map((f) => `${f.kind}\u0000${String(r[f.field])}`) } : {}) });
+}
+
+/** One event's awards of a rule, each limited by its `cap … per event`. */
+export function eventAmounts(rule: CompiledRule, ctx: Ctx): Num[] {
   const perEventCap = rule.spec.cap?.perEvent ? rule.cap : undefined;
   const amounts: Num[] = [];
   for (let ai = 0; ai < rule.awards.length; ai++) {
@@ -47,11 +56,8 @@ export function addEventAward(rule: CompiledRule, accs: Map<string, RuleAcc>, ct
       }
     }
     amounts.push(v);
-    acc.sums[ai]!.add(v);
   }
-  acc.eventCount++;
-  keepFirst(acc.events, { row: r, amounts });
-  if (rule.keepAll) (acc.all ??= []).push({ date: r.date, id: r.id, amounts, ...(rule.refFields ? { refs: rule.refFields.map((f) => `${f.kind}\u0000${String(r[f.field])}`) } : {}) });
+  return amounts;
 }
 
 /** The text of a `once per partner and FIELD` key (§12.2): values that are equal have one text. */
@@ -59,7 +65,7 @@ export function onceKeyText(v: Value): string {
   return typeof v === 'object' ? N.toText(v) : String(v);
 }
 
-const TRACE_EVENTS = 10;
+export const TRACE_EVENTS = 10;
 
 /** Events in the order the spec gives them: by date, then by id. */
 export function byDateId(x: EventRow, y: EventRow): number {
@@ -67,7 +73,7 @@ export function byDateId(x: EventRow, y: EventRow): number {
 }
 
 /** Keeps the TRACE_EVENTS first events by (date, id), whatever order they come in. */
-function keepFirst(list: { row: EventRow; amounts: Num[] }[], item: { row: EventRow; amounts: Num[] }): void {
+export function keepFirst(list: { row: EventRow; amounts: Num[] }[], item: { row: EventRow; amounts: Num[] }): void {
   if (list.length === TRACE_EVENTS && byDateId(item.row, list[TRACE_EVENTS - 1]!.row) >= 0) return;
   let i = list.length;
   while (i > 0 && byDateId(item.row, list[i - 1]!.row) < 0) i--;

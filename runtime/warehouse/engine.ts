@@ -9,12 +9,15 @@ import type { Artifact } from '../artifact.js';
 import { decimalNum } from '../data/convert.js';
 import { recordSchemas } from '../data/load.js';
 import { compileSchema } from '../data/schema.js';
-import type { PushedPass1, RunIndex } from '../evaluate.js';
+import type { EventRow } from '../compile-ir.js';
+import type { EventAwards, PushedPass1, RunIndex } from '../evaluate.js';
 import type { Num } from '../num.js';
+import { byDateId, eventAmounts, newRuleAcc, TRACE_EVENTS, type RuleAcc } from '../pass1.js';
 import { monthNumber, Plan } from '../plan.js';
+import { formatPeriod, periodOf } from '../../core/periods.js';
 import type { DialectName } from './dialects.js';
 import { pushdown, type Pushdown, type PushedKind, type StreamedKind } from './pushdown.js';
-import { aggregateQuery, validationQuery, type Relations } from './sql.js';
+import { aggregateQuery, traceQuery, validationQuery, type Relations } from './sql.js';
 
 /** A database connection, as pass 1 uses it (`duckdb.ts`, `pglite.ts`). */
 export interface SqlConnection {
@@ -49,7 +52,7 @@ export async function pass1InDatabase(a: Artifact, conn: SqlConnection, rel: Rel
   const plan = new Plan(a);
   const p = pushdown(a, conn.dialect, plan);
   const streamed = [...p.streamed];
-  const results: { k: PushedKind; rows: AggregateRow[] }[] = [];
+  const results: { k: PushedKind; rows: AggregateRow[]; traces: AggregateRow[][] }[] = [];
   for (const k of p.pushed) {
     const not = eligible(k.kind);
     if (not) {
@@ -68,12 +71,18 @@ export async function pass1InDatabase(a: Artifact, conn: SqlConnection, rel: Rel
       streamed.push({ kind: k.kind, what: `${k.kind} data`, why: `the validation query names ${flagged.length >= 100 ? 'at least 100 records' : `${flagged.length} record${flagged.length === 1 ? '' : 's'}`} (first: ${first}); the streaming reader reports or accepts each` });
       continue;
     }
-    results.push({ k, rows: await conn.query(aggregateQuery(a, conn.dialect, k, rel)) });
+    const rows = await conn.query(aggregateQuery(a, conn.dialect, k, rel));
+    const traces: AggregateRow[][] = [];
+    for (const r of k.rules) traces.push(await conn.query(traceQuery(a, conn.dialect, k.kind, r, rel)));
+    results.push({ k, rows, traces });
   }
   if (results.length === 0) return { pushdown: p, streamed };
   const kinds = new Set(results.map((r) => r.k.kind));
-  const fill = (idx: RunIndex) => {
-    for (const { k, rows } of results) for (const row of rows) fillRow(idx, k, row);
+  const fill = (idx: RunIndex, early: EventAwards) => {
+    for (const { k, rows, traces } of results) {
+      for (const row of rows) fillRow(idx, k, row);
+      if (k.rules.length) fillRules(a, idx, early, k, rows, traces);
+    }
   };
   return { pushdown: p, pushed: { kinds, fill }, streamed };
 }
@@ -109,5 +118,66 @@ function fillRow(idx: RunIndex, k: PushedKind, row: AggregateRow): void {
     if (ms.op === 'count') idx.addAggregate(partner, m, ms.name, { n });
     else if (ms.op === 'min' || ms.op === 'max') idx.addAggregate(partner, m, ms.name, { n, best: exact(row[5 + 2 * i]!, `measure ${ms.name}`) });
     else idx.addAggregate(partner, m, ms.name, { n, sum: exact(row[5 + 2 * i]!, `measure ${ms.name}`) });
+  });
+}
+
+/**
+ * The awards of a kind's pushed rules, as `EventAwards.feed` accumulates them: per period, rule and
+ * partner, the exact sum of each award and the count of events (from the aggregate rows), and the
+ * first events by (date, id) with their amounts, computed here by the rule itself (from the trace
+ * rows: every event that can be among them).
+ */
+function fillRules(a: Artifact, idx: RunIndex, early: EventAwards, k: PushedKind, rows: readonly AggregateRow[], traces: readonly AggregateRow[][]): void {
+  const unit = a.program.period;
+  const periodOfMonth = new Map<string, string>();
+  const periodFor = (date: string) => {
+    const month = date.slice(0, 7);
+    let p = periodOfMonth.get(month);
+    if (p === undefined) periodOfMonth.set(month, (p = formatPeriod(periodOf(unit, `${month}-01`))));
+    return p;
+  };
+  const compiled = early.rulesFor(k.kind) ?? [];
+  const base = 4 + 2 * k.measures.length;
+  const accOf = (period: string, ri: number, partner: string, create: boolean): RuleAcc | undefined => {
+    let perRule = early.awards.get(period);
+    if (!perRule) {
+      if (!create) return undefined;
+      early.awards.set(period, (perRule = a.rules.map(() => new Map<string, RuleAcc>())));
+    }
+    let acc = perRule[ri]!.get(partner);
+    if (!acc && create) perRule[ri]!.set(partner, (acc = newRuleAcc(compiled.find((r) => r.index === ri)!)));
+    return acc;
+  };
+  for (const row of rows) {
+    const partner = row[0]!;
+    const period = periodFor(row[1]!);
+    let at = base;
+    for (const r of k.rules) {
+      const n = count(row[at]!, `rule ${JSON.stringify(r.name)}`);
+      if (n > 0) {
+        const acc = accOf(period, r.index, partner, true)!;
+        acc.eventCount += n;
+        r.amounts.forEach((_, ai) => acc.sums[ai]!.add(exact(row[at + 1 + ai]!, `rule ${JSON.stringify(r.name)}`)));
+      }
+      at += 1 + r.amounts.length;
+    }
+  }
+  const schema = compileSchema(recordSchemas(a).find((s) => s.file === k.kind)!);
+  k.rules.forEach((r, j) => {
+    const rule = compiled.find((x) => x.index === r.index)!;
+    const candidates = new Map<RuleAcc, EventRow[]>();
+    for (const cells of traces[j]!) {
+      const rec: Record<string, string | null> = {};
+      schema.names.forEach((name, i) => (rec[name] = cells[i] ?? null));
+      const row = schema.parse(rec) as EventRow | undefined;
+      if (!row) throw new Error(`internal: the database returned a ${k.kind} record the validation passed but the reader refuses: ${JSON.stringify(rec)}`);
+      const acc = accOf(periodFor(row.date), r.index, row.partner, false);
+      if (!acc) throw new Error(`internal: the database returned a ${k.kind} event of rule ${JSON.stringify(r.name)} that its counts do not have`);
+      (candidates.get(acc) ?? candidates.set(acc, []).get(acc)!).push(row);
+    }
+    for (const [acc, list] of candidates) {
+      list.sort(byDateId);
+      acc.events = list.slice(0, TRACE_EVENTS).map((ev) => ({ row: ev, amounts: eventAmounts(rule, { p: idx.envFor(ev.partner), ev }) }));
+    }
   });
 }

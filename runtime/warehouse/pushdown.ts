@@ -10,7 +10,7 @@
  * numbers whose condition and value have an exact SQL form (`expr.ts`).
  */
 import type { Artifact } from '../artifact.js';
-import { Plan, type LocalMeasure } from '../plan.js';
+import { Plan, type CompiledRule, type LocalMeasure } from '../plan.js';
 import { dialect, type Dialect, type DialectName } from './dialects.js';
 import { boolSql, fieldTypes, NotPushable, numSql, type ExprEnv } from './expr.js';
 
@@ -22,9 +22,24 @@ export interface PushedMeasure {
   value?: string;
 }
 
+/**
+ * A `for each EVENT` rule evaluated in the database: its events' count and the exact sum of each
+ * award (each limited by the rule's `cap … per event`), per partner and month, over the events of
+ * the program's dates that meet its condition; and, for its trace, the events that can be among a
+ * period's first ten by (date, id).
+ */
+export interface PushedRule {
+  /** Its index in the program's rules. */
+  index: number;
+  name: string;
+  where?: string;
+  amounts: string[];
+}
+
 export interface PushedKind {
   kind: string;
   measures: PushedMeasure[];
+  rules: PushedRule[];
 }
 
 export interface StreamedKind {
@@ -55,6 +70,7 @@ export function pushdown(a: Artifact, name: DialectName, plan: Plan = new Plan(a
     }
     const env: ExprEnv = { artifact: a, kind, fields: fieldTypes(a, kind), constants: plan.constants, d };
     const measures: PushedMeasure[] = [];
+    const rules: PushedRule[] = [];
     let refused: StreamedKind | undefined;
     for (const m of plan.localByKind.get(kind) ?? []) {
       try {
@@ -65,8 +81,17 @@ export function pushdown(a: Artifact, name: DialectName, plan: Plan = new Plan(a
         break;
       }
     }
+    for (const r of refused ? [] : plan.earlyRules.filter((x) => x.spec.scope.kind === 'each-event' && x.spec.scope.event === kind)) {
+      try {
+        rules.push(ruleSql(r, env));
+      } catch (e) {
+        if (!(e instanceof NotPushable)) throw e;
+        refused = { kind, what: `rule ${JSON.stringify(r.spec.name)}`, why: e.message };
+        break;
+      }
+    }
     if (refused) streamed.push(refused);
-    else pushed.push({ kind, measures });
+    else pushed.push({ kind, measures, rules });
   }
   return { dialect: name, pushed, streamed };
 }
@@ -81,13 +106,23 @@ function measureSql(m: LocalMeasure, env: ExprEnv): PushedMeasure {
   return { name: st.name, op, ...(where ? { where } : {}), ...(value ? { value } : {}) };
 }
 
+function ruleSql(r: CompiledRule, env: ExprEnv): PushedRule {
+  const spec = r.spec;
+  if (spec.once) throw new NotPushable('it awards once per partner (the winning event is chosen in the runtime)');
+  if (r.keepAll) throw new NotPushable('it awards to a pot that holds its awards or serves its budget first come first served (every award is kept, event by event)');
+  const where = spec.scope.where ? boolSql(spec.scope.where, env) : undefined;
+  const cap = spec.cap?.perEvent ? numSql(spec.cap.amount, env).sql : undefined;
+  const amounts = spec.awards.map((aw) => {
+    const v = numSql(aw.amount, env).sql;
+    return cap ? `LEAST(${v}, ${cap})` : v;
+  });
+  return { index: r.index, name: spec.name, ...(where ? { where } : {}), amounts };
+}
+
 /** Why a kind's events must be read one by one by the runtime, or undefined. */
 function streamReason(a: Artifact, plan: Plan, kind: string, refTargets: ReadonlySet<string>): { what: string; why: string } | undefined {
-  const rule = a.rules.find((r) => r.scope.kind === 'each-event' && r.scope.event === kind);
-  if (rule) {
-    const early = plan.earlyRules.some((r) => r.spec === rule);
-    return { what: `rule ${JSON.stringify(rule.name)}`, why: `it awards for each ${kind} event (${early ? 'its awards and traces are made event by event' : 'it reads partner-level values, known after pass 1'})` };
-  }
+  const late = plan.lateRules.find((r) => r.spec.scope.kind === 'each-event' && r.spec.scope.event === kind);
+  if (late) return { what: `rule ${JSON.stringify(late.spec.name)}`, why: `it awards for each ${kind} event and reads partner-level values, known only after pass 1` };
   const running = (a.running ?? []).find((r) => r.event === kind);
   if (running) return { what: 'running total', why: `a running total counts ${kind} events one by one, in order` };
   const redemption = (a.redemptions ?? []).find((r) => r.event === kind);
@@ -105,7 +140,10 @@ function streamReason(a: Artifact, plan: Plan, kind: string, refTargets: Readonl
 /** The pushdown for people: which kinds are aggregated in the database and which are streamed, and why. */
 export function describePushdown(p: Pushdown): string {
   const lines: string[] = [];
-  for (const k of p.pushed) lines.push(`-- ${k.kind}: pushed down (${k.measures.length === 0 ? 'no measure: partners and dates only' : k.measures.map((m) => m.name).join(', ')})`);
+  for (const k of p.pushed) {
+    const what = [...k.measures.map((m) => `measure ${m.name}`), ...k.rules.map((r) => `rule ${JSON.stringify(r.name)}`)];
+    lines.push(`-- ${k.kind}: pushed down (${what.length === 0 ? 'no measure or rule: partners and dates only' : what.join(', ')})`);
+  }
   for (const k of p.streamed) lines.push(`-- ${k.kind}: streamed by the runtime: ${k.what}: ${k.why}`);
   return lines.join('\n');
 }

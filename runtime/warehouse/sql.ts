@@ -10,7 +10,9 @@
  *   event kind with the streaming reader, which reports each problem with its code and place (or
  *   accepts it); a record they pass is read by the runtime as the database reads it;
  * - aggregation: one `GROUP BY partner, month` with, per measure, a `CASE`-filtered count and an
- *   exact DECIMAL sum (or min, max) sent back as text; rounding stays in the runtime.
+ *   exact DECIMAL sum (or min, max), and per `for each EVENT` rule its events' count and the exact
+ *   sum of each award, sent back as text; rounding stays in the runtime;
+ * - traces: per rule, the few events per partner and month that its trace can list.
  */
 import type { Artifact } from '../artifact.js';
 import { recordSchemas } from '../data/load.js';
@@ -18,7 +20,7 @@ import { MAX_FIELD_CHARS } from '../data/limits.js';
 import { compileSchema, type FieldSpec } from '../data/schema.js';
 import { dialect, type Dialect, type DialectName } from './dialects.js';
 import { FIELD_INT, FIELD_SCALE, INT_DIGITS } from './expr.js';
-import type { PushedKind, Pushdown } from './pushdown.js';
+import type { PushedKind, PushedRule, Pushdown } from './pushdown.js';
 
 /** Where a kind's (or the partners') records are: a SQL relation (a table name, `read_csv(…)`). */
 export type Relations = (file: string) => string;
@@ -33,6 +35,7 @@ export interface KindQueries {
   kind: string;
   validation: string;
   aggregate: string;
+  traces: string[];
 }
 
 function fieldsOf(a: Artifact, file: string): FieldSpec[] {
@@ -129,10 +132,50 @@ export function aggregateQuery(a: Artifact, name: DialectName, k: PushedKind, re
       cols.push(`${text(`${fn}(${v})`)} AS ${d.id(`v${i + 1}`)}`);
     }
   });
-  const legend = k.measures.map((m, i) => `-- n${i + 1}, v${i + 1}: measure ${m.name} (${m.op})`).join('\n');
+  const inRange = programDates(a, d);
+  k.rules.forEach((r, j) => {
+    const cond = r.where ? `${inRange} AND ${r.where}` : inRange;
+    cols.push(`${text(`SUM(CASE WHEN ${cond} THEN 1 ELSE 0 END)`)} AS ${d.id(`r${j + 1}`)}`);
+    r.amounts.forEach((am, ai) => cols.push(`${text(`SUM(CASE WHEN ${cond} THEN ${am} END)`)} AS ${d.id(`r${j + 1}_${ai + 1}`)}`));
+  });
+  const legend = [
+    ...k.measures.map((m, i) => `-- n${i + 1}, v${i + 1}: measure ${m.name} (${m.op})`),
+    ...k.rules.map((r, j) => `-- r${j + 1}, r${j + 1}_1…: rule ${JSON.stringify(r.name)} (its events, and the sum of each award)`),
+  ].join('\n');
   return `${legend ? `${legend}\n` : ''}WITH ${source(a, d, k.kind, rel)}\nSELECT\n  ${cols.join(',\n  ')}\nFROM src\nGROUP BY ${partner}, ${month};`;
 }
 
+/** The condition that an event's date is in the program (before its start, or after its end, it earns nothing). */
+function programDates(a: Artifact, d: Dialect): string {
+  const date = d.id('date');
+  return a.program.end === undefined ? `${date} >= ${d.str(a.program.start)}` : `${date} BETWEEN ${d.str(a.program.start)} AND ${d.str(a.program.end)}`;
+}
+
+/** Most events of a rule a trace lists per period (`pass1.ts`'s TRACE_EVENTS). */
+export const TRACE_EVENTS = 10;
+
+/**
+ * The events of a pushed rule that can be among the first ten by (date, id) of a partner's period,
+ * for its trace: those with fewer than ten events of an earlier date in their month (ids are
+ * ordered in the runtime, as JavaScript orders them, not by the database's collation). Every field,
+ * as text, in the order of the kind's fields.
+ */
+export function traceQuery(a: Artifact, name: DialectName, kind: string, r: PushedRule, rel: Relations): string {
+  const d = dialect[name];
+  const cond = r.where ? `${programDates(a, d)} AND ${r.where}` : programDates(a, d);
+  const fields = fieldsOf(a, kind).map((f) => d.id(f.name));
+  return (
+    `-- rule ${JSON.stringify(r.name)}: the events its trace can list\n` +
+    `WITH ${source(a, d, kind, rel)},\nhit AS (\n  SELECT ${fields.join(', ')}, RANK() OVER (PARTITION BY ${d.id('partner')}, SUBSTR(${d.id('date')}, 1, 7) ORDER BY ${d.id('date')}) AS ${d.id('rank')}\n  FROM src\n  WHERE ${cond}\n)\n` +
+    `SELECT ${fields.join(', ')}\nFROM hit\nWHERE ${d.id('rank')} <= ${TRACE_EVENTS};`
+  );
+}
+
 export function queriesOf(a: Artifact, p: Pushdown, rel: Relations): KindQueries[] {
-  return p.pushed.map((k) => ({ kind: k.kind, validation: validationQuery(a, p.dialect, k.kind, rel), aggregate: aggregateQuery(a, p.dialect, k, rel) }));
+  return p.pushed.map((k) => ({
+    kind: k.kind,
+    validation: validationQuery(a, p.dialect, k.kind, rel),
+    aggregate: aggregateQuery(a, p.dialect, k, rel),
+    traces: k.rules.map((r) => traceQuery(a, p.dialect, k.kind, r, rel)),
+  }));
 }
