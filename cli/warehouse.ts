@@ -32,7 +32,7 @@ export function cmdSql(io: Io, args: string[]): number {
   const { values, positionals } = options(args, { dialect: { type: 'string', default: 'duckdb' } });
   if (positionals.length !== 1) throw new UsageError('incent sql needs one FILE');
   const name = values.dialect as DialectName;
-  if (!DIALECTS.includes(name)) throw new UsageError(`--dialect must be ${DIALECTS.join(', ')}, not "${values.dialect}"`);
+  if (!DIALECTS.includes(name)) throw new UsageError(`--dialect must be duckdb, postgres, spark or bigquery, not "${values.dialect}"`);
   const { artifact: a } = compileOrFail(io, positionals[0]!);
   io.out(sqlText(a, name));
   return 0;
