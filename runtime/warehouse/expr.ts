@@ -7,7 +7,7 @@
  * attribute, a partner-level value — is refused with the reason, and the event kind is then read by
  * the streaming runtime.
  *
- * Every column is read as text (`src` in `sql.ts`): a number field is cast to DECIMAL(24, 6) or
+ * Every column is read as text (`src` in `sql.ts`): a number field is cast to DECIMAL(18, 6) or
  * DECIMAL(18, 0), which the validation query has proven to hold every value of the table exactly.
  */
 import type { Artifact, IR } from '../artifact.js';
@@ -16,8 +16,8 @@ import { Dec } from '../../core/decimal.js';
 import * as N from '../num.js';
 import type { Dialect } from './dialects.js';
 
-/** Digits of a money or decimal field as the database reads it: up to 18 before the point, 6 after. */
-export const FIELD_INT = 18;
+/** Digits of a money or decimal field as the database reads it: up to 12 before the point, 6 after (18 in all: a DECIMAL(18, 6) is a 64-bit integer to DuckDB, whose 128-bit decimals are ten times slower). */
+export const FIELD_INT = 12;
 export const FIELD_SCALE = 6;
 /** An integer field: at most 15 digits (every integer Incent reads is below 2^53). */
 export const INT_DIGITS = 15;

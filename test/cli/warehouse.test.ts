@@ -16,7 +16,7 @@ describe('incent sql', () => {
     const r = cli('sql', program, '--dialect', 'postgres');
     expect(r.code).toBe(0);
     expect(r.out).toContain('-- sale: pushed down (measure revenue)');
-    expect(r.out).toContain('CAST(SUM(CAST("amount" AS NUMERIC(24, 6))) AS TEXT) AS "v1"');
+    expect(r.out).toContain('CAST(SUM(CAST("amount" AS NUMERIC(18, 6))) AS TEXT) AS "v1"');
     expect(r.out).not.toMatch(/DOUBLE|FLOAT|REAL|round/i);
   });
 
