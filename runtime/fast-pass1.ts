@@ -18,7 +18,7 @@
  * scale, one per partner, month and measure, with their counts), read by `RunIndex.aggregated`
  * through the `MonthStore` it attaches; so the measures' values, scales included, are the same.
  */
-import { formatDate } from '../core/periods.js';
+import { formatDate, monthsPer } from '../core/periods.js';
 import type { EventRow } from './compile-ir.js';
 import type { ColumnBatch, ColumnUse, PartnerTable } from './data/columns.js';
 import { BATCH } from './data/columns.js';
@@ -373,7 +373,7 @@ export function together(kernels: readonly (KindKernel | undefined)[], progress?
  */
 export function spanMonths(plan: Plan, measures: readonly LocalMeasure[]): number {
   const a = plan.artifact;
-  const g = a.program.period === 'month' ? 1 : a.program.period === 'quarter' ? 3 : 12;
+  const g = monthsPer(a.program.period); // a half is 6 months (not 12: spans of a year would be read by halves)
   const start = monthNumber(a.program.start);
   const aligned = measures.every((m) => {
     const w = m.step.window;
