@@ -15,6 +15,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import '../../helpers/fast-check-seed.js';
 import { cli, cliAsync, root } from '../../helpers/cli.js';
 import { duckdbFromFolder, pgliteFromFolder } from '../../helpers/warehouse.js';
+import { compile } from '../../../compiler/compile.js';
+import { generateSample } from '../../../playground/src/sample.js';
+import { programSchema } from '../../../playground/src/schema.js';
+import { tableToCsv } from '../../../playground/src/tables.js';
+import { fromGen, genProgram } from '../../generators/programs.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'incent-warehouse-prop-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -114,6 +119,33 @@ describe('pass 1 in DuckDB on generated programs and data', () => {
     // Most cases are pushed down (the others have values the database's checks refuse).
     expect(pushedCases).toBeGreaterThan(n / 2);
   }, 240_000);
+});
+
+describe('the generated programs of test/generators over the playground\'s sample data', () => {
+  it('give the same statements (or the same evaluation error) through DuckDB as streamed', async () => {
+    let pushedSome = 0;
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.gen(), fc.integer({ min: 1, max: 1_000_000 }), async (g, seed) => {
+        const source = genProgram(fromGen(g));
+        const c = compile(source);
+        expect(c.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+        const dir = join(tmp, `gen-${runs++}`);
+        mkdirSync(join(dir, 'data'), { recursive: true });
+        for (const [file, table] of Object.entries(generateSample(programSchema(c.checked!), { seed, partners: 6, events: 60 }))) writeFileSync(join(dir, 'data', `${file}.csv`), tableToCsv(table).text);
+        writeFileSync(join(dir, 'program.incent'), source);
+        const streamed = cli('run', join(dir, 'program.incent'), '--data', join(dir, 'data'), '--all', '--format', 'json');
+        const pushed = await cliAsync('run', join(dir, 'program.incent'), '--data', join(dir, 'data'), '--engine', 'duckdb', '--all', '--format', 'json', '--show-pushdown');
+        if (pushed.err.includes(': pushed down')) pushedSome++;
+        expect(pushed.code).toBe(streamed.code);
+        expect(pushed.err.replace(/^-- .*\n/gm, '')).toBe(streamed.err);
+        expect(pushed.out).toBe(streamed.out);
+        rmSync(dir, { recursive: true, force: true });
+      }),
+      { numRuns: Number(process.env['FC_RUNS'] ?? 40) }, // allow-number: a run count
+    );
+    expect(pushedSome).toBeGreaterThan(runs / 4);
+  }, 300_000);
 });
 
 describe('a program with every pushed form, through DuckDB tables and Postgres', () => {
