@@ -1,0 +1,50 @@
+/**
+ * The parser builds chevrotain's lookahead functions the first time each is needed (LazyLookahead
+ * in language/parser.ts) rather than for the whole grammar at start-up. The functions are
+ * chevrotain's own, so every parse must be the same as with all of them built eagerly: the same
+ * syntax tree and the same diagnostics, on every example, every syntax error case, every checker
+ * case and generated valid, messy and broken programs.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parse, withEagerLookahead } from '../../language/parser.js';
+import { declarations, names, tests, units, warnings } from '../compiler/cases.js';
+import { messyProgramArb, programArb, tokenSoupArb } from '../generators/programs.js';
+import { root } from '../helpers/cli.js';
+import { syntax } from './syntax-cases.js';
+
+const RUNS = Number(process.env['FC_RUNS'] ?? 200);
+
+function sameAsEager(text: string): void {
+  const lazy = parse(text);
+  const eager = withEagerLookahead(() => parse(text));
+  expect(lazy).toEqual(eager);
+}
+
+function programs(): string[] {
+  const dir = join(root, 'examples');
+  const found: string[] = [];
+  for (const f of readdirSync(dir, { recursive: true, encoding: 'utf8' })) if (f.endsWith('.incent')) found.push(readFileSync(join(dir, f), 'utf8'));
+  return found;
+}
+
+describe('lookahead built lazily', () => {
+  it('parses every example, syntax case and checker case as the eager parser does', () => {
+    const texts = [...programs(), ...syntax.map((c) => c.source), ...[...names, ...units, ...declarations, ...tests, ...warnings].map((c) => c.source)];
+    expect(texts.length).toBeGreaterThan(100);
+    for (const text of texts) sameAsEager(text);
+  });
+
+  it('parses generated programs, messy programs, token soups and cut programs as the eager parser does', () => {
+    fc.assert(fc.property(programArb, sameAsEager), { numRuns: RUNS });
+    fc.assert(fc.property(messyProgramArb, sameAsEager), { numRuns: RUNS });
+    fc.assert(fc.property(tokenSoupArb, sameAsEager), { numRuns: RUNS });
+    fc.assert(
+      fc.property(programArb, fc.double({ min: 0, max: 1, noNaN: true }), (text, at) => sameAsEager(text.slice(0, Math.floor(text.length * at)))),
+      { numRuns: RUNS },
+    );
+  });
+
+});
