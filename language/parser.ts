@@ -1790,7 +1790,7 @@ export function parse(text: string): ParseResult {
       tooLarge: true,
     };
   }
-  const lexed = T.lexer.tokenize(text);
+  const lexed = T.tokenize(text);
   for (const e of lexed.errors) {
     const ch = text.slice(e.offset, e.offset + e.length);
     diagnostics.push(error('E0001', `unexpected character \`${ch.length > 12 ? ch.slice(0, 12) + '…' : ch}\``, { start: e.offset, end: e.offset + Math.max(1, e.length) }, 'remove it; comments start with `#`'));
