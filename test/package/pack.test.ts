@@ -84,7 +84,7 @@ afterAll(() => {
 describe('the packed package', () => {
   it('holds the built entries, their types and maps, the command, the schemas and the guide — no sources, no tests', () => {
     const files = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
-    for (const f of ['package.json', 'README.md', 'LICENSE', 'bin/incent.js', 'dist/incent.mjs', 'dist/index.js', 'dist/index.js.map', 'dist/runtime.js', 'dist/node.js', 'dist/types/index.d.ts', 'dist/types/runtime/index.d.ts', 'dist/types/runtime/node.d.ts', 'schemas/artifact.schema.json', 'schemas/statement.schema.json', 'schemas/diagnostics.schema.json', 'docs/guide.md']) {
+    for (const f of ['package.json', 'README.md', 'LICENSE', 'bin/incent.js', 'dist/incent.mjs', 'dist/commands.cjs', 'dist/commands.cjs.cache', 'dist/index.js', 'dist/index.js.map', 'dist/runtime.js', 'dist/node.js', 'dist/types/index.d.ts', 'dist/types/runtime/index.d.ts', 'dist/types/runtime/node.d.ts', 'schemas/artifact.schema.json', 'schemas/statement.schema.json', 'schemas/diagnostics.schema.json', 'docs/guide.md']) {
       expect(files, f).toContain(f);
     }
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
@@ -235,7 +235,7 @@ console.log(JSON.stringify(r));`;
     mkdirSync(join(alone, 'dist'));
     cpSync(join(app, 'node_modules', 'incent', 'bin'), join(alone, 'bin'), { recursive: true });
     cpSync(join(app, 'node_modules', 'incent', 'dist', 'incent.mjs'), join(alone, 'dist', 'incent.mjs'));
-    cpSync(join(app, 'node_modules', 'incent', 'dist', 'cli'), join(alone, 'dist', 'cli'), { recursive: true }); // the chunk the commands load
+    cpSync(join(app, 'node_modules', 'incent', 'dist', 'commands.cjs'), join(alone, 'dist', 'commands.cjs')); // the script the commands run
     cpSync(join(app, 'node_modules', 'incent', 'package.json'), join(alone, 'package.json'));
     const help = sh(process.execPath, [join(alone, 'bin', 'incent.js'), 'check', join(app, 'program.incent')], work);
     expect(help.stderr).toBe(`${join(app, 'program.incent')}: ok\n`);
