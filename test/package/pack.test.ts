@@ -27,8 +27,8 @@ const repo = join(import.meta.dirname, '..', '..');
 const example = join(repo, 'examples', 'northwind-distributor');
 const tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
 const npmEnv = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
-/** Folders and files of the repository that packing does not need. */
-const SKIP = new Set(['node_modules', 'dist', '.git', 'test', 'examples', 'playground', 'bench-data', 'coverage', '.vite', 'docs/api', 'tools']);
+/** Folders and files of the repository that packing does not need (the examples it does: the build runs one to write the command's code cache). */
+const SKIP = new Set(['node_modules', 'dist', '.git', 'test', 'playground', 'bench-data', 'coverage', '.vite', 'docs/api', 'tools']);
 
 let work: string;
 let app: string;
