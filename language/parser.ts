@@ -7,9 +7,10 @@
  * bounded: an expression nests at most MAX_NESTING levels (E0107; chains of binary operators are
  * loops, not nesting), and a program has at most MAX_PROGRAM_CHARS characters (E0005).
  */
-import { EmbeddedActionsParser, EOF, LLkLookaheadStrategy, type ILookaheadStrategy, type IOrAlt, type Rule, tokenMatcher, type IToken, type IParserErrorMessageProvider, type TokenType, type IRecognitionException } from 'chevrotain';
+import { EmbeddedActionsParser, EOF, LLkLookaheadStrategy, type ILookaheadStrategy, tokenMatcher, type IToken, type IParserErrorMessageProvider, type TokenType, type IRecognitionException } from 'chevrotain';
 import { error, type Diagnostic } from '../core/diagnostics.js';
 import { MAX_NESTING, MAX_PROGRAM_CHARS } from '../core/limits.js';
+import { TableLookahead } from './lookahead.js';
 import * as T from './tokens.js';
 import type * as S from './syntax.js';
 
@@ -158,46 +159,8 @@ function unescapeString(image: string): string {
 /** A field's options in their canonical order (§12.1, §14.3). */
 const OPTION_WORDS = ['in', 'from', 'default'] as const;
 
-/**
- * Chevrotain's LL(k) lookahead, built the first time each alternation or optional part is met
- * rather than for the whole grammar when the parser is made: building all of them cost ~95 ms at
- * every start of the command (two thirds of making the parser), while a program meets a fraction of
- * them. The functions built are chevrotain's own, so parsing is unchanged; the tests compare every
- * decision with eagerly built ones (test/language/lazy-lookahead.test.ts).
- */
-export class LazyLookahead implements ILookaheadStrategy {
-  private readonly eager: ILookaheadStrategy;
-
-  constructor(options: { maxLookahead: number }) {
-    this.eager = new LLkLookaheadStrategy(options);
-  }
-
-  validate(options: Parameters<ILookaheadStrategy['validate']>[0]): ReturnType<ILookaheadStrategy['validate']> {
-    return this.eager.validate(options);
-  }
-
-  initialize(options: { rules: Rule[] }): void {
-    this.eager.initialize?.(options);
-  }
-
-  buildLookaheadForAlternation(options: Parameters<ILookaheadStrategy['buildLookaheadForAlternation']>[0]): ReturnType<ILookaheadStrategy['buildLookaheadForAlternation']> {
-    let fn: ReturnType<ILookaheadStrategy['buildLookaheadForAlternation']> | undefined;
-    const eager = this.eager;
-    return function (this: unknown, alts?: IOrAlt<unknown>[]) {
-      fn ??= eager.buildLookaheadForAlternation(options);
-      return fn.call(this, alts);
-    };
-  }
-
-  buildLookaheadForOptional(options: Parameters<ILookaheadStrategy['buildLookaheadForOptional']>[0]): ReturnType<ILookaheadStrategy['buildLookaheadForOptional']> {
-    let fn: ReturnType<ILookaheadStrategy['buildLookaheadForOptional']> | undefined;
-    const eager = this.eager;
-    return function (this: unknown) {
-      fn ??= eager.buildLookaheadForOptional(options);
-      return fn.call(this);
-    };
-  }
-}
+/** How many tokens the parser may look ahead to choose (chevrotain's LL(k)). */
+export const MAX_LOOKAHEAD = 3;
 
 class IncentParser extends EmbeddedActionsParser {
   /** How many nesting constructs (parentheses, `if`, calls, …) enclose the current position; reset per declaration. */
@@ -211,8 +174,8 @@ class IncentParser extends EmbeddedActionsParser {
    * Chevrotain's grammar validations (ambiguities, left recursion, …) cost ~60 ms at every start of
    * the command, for a grammar that does not change: they run in the tests (`checkGrammar`).
    */
-  constructor(validate = false, lookaheadStrategy: ILookaheadStrategy = new LazyLookahead({ maxLookahead: 3 })) {
-    super(T.allTokens, { recoveryEnabled: true, errorMessageProvider: messages, maxLookahead: 3, skipValidations: !validate, lookaheadStrategy });
+  constructor(validate = false, lookaheadStrategy: ILookaheadStrategy = new TableLookahead({ maxLookahead: MAX_LOOKAHEAD })) {
+    super(T.allTokens, { recoveryEnabled: true, errorMessageProvider: messages, maxLookahead: MAX_LOOKAHEAD, skipValidations: !validate, lookaheadStrategy });
     this.performSelfAnalysis();
   }
 
@@ -1662,15 +1625,20 @@ function parser(): IncentParser {
   return (shared ??= new IncentParser());
 }
 
-/** Runs `f` with a parser whose lookahead functions are all built when it is made (chevrotain's default), for the tests that compare it with the lazy one. */
-export function withEagerLookahead<R>(f: () => R): R {
-  const lazy = shared;
-  shared = new IncentParser(false, new LLkLookaheadStrategy({ maxLookahead: 3 }));
+/** Runs `f` with a parser using another lookahead strategy (for the tests, and `npm run lookahead`, which records the table). */
+export function withLookahead<R>(strategy: ILookaheadStrategy, f: () => R): R {
+  const usual = shared;
+  shared = new IncentParser(false, strategy);
   try {
     return f();
   } finally {
-    shared = lazy;
+    shared = usual;
   }
+}
+
+/** Runs `f` with a parser whose lookahead functions are all computed by chevrotain when it is made (its default), for the tests that compare it with the table. */
+export function withEagerLookahead<R>(f: () => R): R {
+  return withLookahead(new LLkLookaheadStrategy({ maxLookahead: MAX_LOOKAHEAD }), f);
 }
 
 const DECL_START = new Set<TokenType>([Kw.let, Kw.measure, Kw.tier, Kw.payout, Kw.rule, Kw.test]);
