@@ -11,6 +11,7 @@ import { evaluate, evaluateStreamed } from './data.js';
 import { UsageError, type Io } from './io.js';
 import { options } from './options.js';
 import { compileOrFail } from './program.js';
+import { isWarehouseRun } from './usage.js';
 
 function pickPeriod(results: PeriodResult[], period: string | undefined): PeriodResult {
   if (period === undefined) return results[results.length - 1]!;
@@ -20,7 +21,9 @@ function pickPeriod(results: PeriodResult[], period: string | undefined): Period
   return r;
 }
 
-export function cmdRun(io: Io, args: string[]): number {
+export function cmdRun(io: Io, args: string[]): number | Promise<number> {
+  // In a database (`--engine`, `--source`): cli/warehouse.ts, loaded only then.
+  if (isWarehouseRun(args)) return import('./warehouse.js').then((m) => m.cmdRunWarehouse(io, args));
   const { values, positionals } = options(args, {
     data: { type: 'string' },
     period: { type: 'string' },

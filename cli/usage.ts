@@ -41,3 +41,8 @@ export function runHelp(argv: readonly string[]): void {
   process.stdout.write(USAGE);
   process.exitCode = argv[0] === undefined ? 2 : 0;
 }
+
+/** Whether `incent run`'s arguments ask for a database (`--engine`, `--source`): such a run waits on it (cli/warehouse.ts). */
+export function isWarehouseRun(args: readonly string[]): boolean {
+  return args.some((x) => x === '--engine' || x.startsWith('--engine=') || x === '--source' || x.startsWith('--source='));
+}

@@ -22,11 +22,6 @@ import { options } from './options.js';
 import { compileOrFail } from './program.js';
 import { printRun } from './run.js';
 
-/** Whether `incent run`'s arguments ask for a database (`--engine`, `--source`): such a run is asynchronous (`mainAsync`). */
-export function isWarehouseRun(args: readonly string[]): boolean {
-  return args.some((x) => x === '--engine' || x.startsWith('--engine=') || x === '--source' || x.startsWith('--source='));
-}
-
 /** `incent sql FILE [--dialect D]`: what is pushed down and why not the rest, then each pushed kind's validation and aggregation queries. */
 export function cmdSql(io: Io, args: string[]): number {
   const { values, positionals } = options(args, { dialect: { type: 'string', default: 'duckdb' } });

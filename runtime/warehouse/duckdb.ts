@@ -3,6 +3,7 @@
  * database. Loaded only when a run asks for it; its absence is a message, not a stack.
  */
 import { WarehouseUnavailable, type SqlConnection } from './engine.js';
+import { loadDriver } from './load.js';
 
 const MODULE = '@duckdb/node-api';
 
@@ -27,7 +28,7 @@ interface DuckInstance {
 export async function openDuckDB(path: string | undefined, opts: { threads?: number } = {}): Promise<SqlConnection> {
   let api: { DuckDBInstance: { create(path: string, options?: Record<string, string>): Promise<DuckInstance> } };
   try {
-    api = (await import(MODULE)) as typeof api;
+    api = (await loadDriver(MODULE)) as typeof api;
   } catch (e) {
     throw new WarehouseUnavailable(`DuckDB is not installed (${MODULE}, an optional dependency of Incent: \`npm install ${MODULE}\`; ${(e as Error).message.split('\n')[0]})`);
   }

@@ -4,6 +4,7 @@
  * differential tests run the Postgres dialect on it for real.
  */
 import { WarehouseUnavailable, type SqlConnection } from './engine.js';
+import { loadDriver } from './load.js';
 
 const MODULE = '@electric-sql/pglite';
 
@@ -21,7 +22,7 @@ export interface PGliteLike {
 export async function newPGlite(dir?: string): Promise<PGliteLike> {
   let api: { PGlite: new (dir?: string) => PGliteLike };
   try {
-    api = (await import(MODULE)) as typeof api;
+    api = (await loadDriver(MODULE)) as typeof api;
   } catch (e) {
     throw new WarehouseUnavailable(`PGlite is not installed (${MODULE}, an optional dependency of Incent: \`npm install ${MODULE}\`; ${(e as Error).message.split('\n')[0]})`);
   }

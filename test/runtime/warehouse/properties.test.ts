@@ -78,7 +78,8 @@ const saleArb = fc.record({
   qty: fc.nat(9),
   channel: fc.constantFrom('', 'web', 'store'),
 });
-const dataArb = fc.record({ dirty: fc.nat(4), sales: fc.array(saleArb, { maxLength: 60 }), trainings: fc.array(fc.record({ p: fc.nat(4), day: fc.nat(500), pro: fc.boolean() }), { maxLength: 8 }) });
+type Data = { dirty: number; sales: { p: number; day: number; sku: string; hw: boolean; cents: number; odd: number; qty: number; channel: string }[]; trainings: { p: number; day: number; pro: boolean }[] };
+const dataArb: fc.Arbitrary<Data> = fc.record({ dirty: fc.nat(4), sales: fc.array(saleArb, { maxLength: 60 }), trainings: fc.array(fc.record({ p: fc.nat(4), day: fc.nat(500), pro: fc.boolean() }), { maxLength: 8 }) });
 
 const DAY0 = Date.UTC(2025, 10, 1);
 const iso = (d: number) => new Date(DAY0 + d * 86_400_000).toISOString().slice(0, 10); // test data only
@@ -89,7 +90,7 @@ function amount(cents: number, odd: number): string {
   return s;
 }
 
-function writeData(dir: string, d: fc.RecordValue<typeof dataArb>): void {
+function writeData(dir: string, d: Data): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'partners.csv'), `id,region\n${[0, 1, 2, 3, 4].map((p) => `P${p},${p % 2 ? 'North' : 'South'}`).join('\n')}\n`);
   writeFileSync(join(dir, 'sale.csv'), `id,partner,date,sku,category,amount,quantity,channel\n${d.sales.map((s, i) => `S${i},P${s.p},${iso(s.day)},${s.sku},${s.hw ? 'hardware' : 'software'},${amount(s.cents, d.dirty === 0 ? s.odd : 2)},${s.qty},${s.channel}\n`).join('')}`);
