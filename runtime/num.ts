@@ -30,6 +30,13 @@ export function int(n: number): Num {
   return Number.isSafeInteger(n) ? new Fixed(n, 0) : new Dec(n);
 }
 
+/** `a` × 10^scale as a safe integer, or NaN when that is not exact or not safe (more decimals than `scale`, too large, a Dec). */
+export function scaledInteger(a: Num, scale: number): number {
+  if (!(a instanceof Fixed) || a.s > scale || scale - a.s > 15) return NaN;
+  const r = a.n * POW10[scale - a.s]!;
+  return Math.abs(r) <= MAX ? r : NaN;
+}
+
 /** Parses a strict decimal literal (validated before): Fixed when it fits. */
 export function parseNum(text: string): Num {
   const neg = text.charCodeAt(0) === 45;

@@ -323,6 +323,18 @@ export class RunIndex {
     const m = this.plan.local.get(measure);
     if (!m) throw new Error(`internal: measure ${measure} is not aggregated in pass 1`);
     this.envFor(partner);
+    // The typed month store, as the row path fills it, where the measure has a place there and the sum is a safe integer at its scale.
+    const slot = month - this.plan.monthBase;
+    if (m.slot !== undefined && slot >= 0) {
+      const arr = this.storeFor(this.partnerSlots.get(partner)!, slot);
+      const at = slot * this.plan.slots * 2 + m.slot * 2;
+      const x = m.step.op === 'count' ? 0 : agg.sum === undefined ? NaN : N.scaledInteger(agg.sum, m.intArg!.scale);
+      if (Math.abs(arr[at]! + x) <= Number.MAX_SAFE_INTEGER) {
+        arr[at] += x;
+        arr[at + 1] += agg.n;
+        return;
+      }
+    }
     let months = this.buckets.get(partner);
     if (!months) this.buckets.set(partner, (months = new Map()));
     let row = months.get(month);
