@@ -14,7 +14,7 @@ usage:
                                                           what the tests, or the data, reach of each rule, band, lookup entry,
                                                           tier level, cap, budget and minimum; and what they never reach
   incent run FILE (--data DIR --engine duckdb | --source duckdb:PATH|pglite:DIR) [--period P | --all] [--format …]
-                 [--threads N] [--show-pushdown]          the same statements, the heavy aggregation done in a database
+                 [--threads N] [--memory-limit 1GB] [--show-pushdown]   the same statements, pass 1 done in a database
   incent sql FILE [--dialect duckdb|postgres|spark|bigquery]   the queries of pass 1 in a database, and what stays streamed and why
   incent explain FILE --data DIR --period P --partner ID
   incent diff OLD NEW [--data DIR] [--period P | --all] [--format text|markdown|json] [--exit-code]

@@ -52,6 +52,7 @@ export async function cmdRunWarehouse(io: Io, args: string[]): Promise<number> {
     source: { type: 'string' },
     engine: { type: 'string' },
     threads: { type: 'string' },
+    'memory-limit': { type: 'string' },
     period: { type: 'string' },
     all: { type: 'boolean', default: false },
     format: { type: 'string', default: 'table' },
@@ -67,6 +68,9 @@ export async function cmdRunWarehouse(io: Io, args: string[]): Promise<number> {
   if (values.period !== undefined && !parsePeriod(values.period)) throw new UsageError(`--period ${values.period}: expected a period like 2026, 2026-Q1 or 2026-03`);
   const threads = values.threads === undefined ? undefined : Number(values.threads); // allow-number: a thread count
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new UsageError(`--threads must be a whole number of threads, not "${values.threads}"`);
+  const memory = values['memory-limit'];
+  if (memory !== undefined && !/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memory)) throw new UsageError(`--memory-limit must be a size like 512MB or 4GB, not "${memory}"`);
+  const duck = { ...(threads === undefined ? {} : { threads }), ...(memory === undefined ? {} : { memoryLimit: memory }) };
   const { artifact: a } = compileOrFail(io, positionals[0]!);
   const shown = { period: values.period, all: values.all!, format: fmt };
   const show = (w: WarehousePass1) => {
@@ -77,7 +81,7 @@ export async function cmdRunWarehouse(io: Io, args: string[]): Promise<number> {
     if (values.data !== undefined) {
       const folder = dataFolder(values.data);
       const { openDuckDB, readCsv } = await import('../runtime/warehouse/duckdb.js');
-      const conn = await openDuckDB(undefined, threads === undefined ? {} : { threads });
+      const conn = await openDuckDB(undefined, duck);
       const w = await withConnection(conn, (c) => pass1InDatabase(a, c, (file) => readCsv(join(folder, `${file}.csv`)), csvOnly(a, folder)));
       show(w);
       printRun(io, a, shown, {
@@ -86,7 +90,7 @@ export async function cmdRunWarehouse(io: Io, args: string[]): Promise<number> {
       });
       return 0;
     }
-    const conn = await openSource(values.source!, threads);
+    const conn = await openSource(values.source!, duck);
     const { w, input } = await withConnection(conn, async (c) => {
       const w = await pass1InDatabase(a, c, tables(dialect[c.dialect]));
       const read = new Set([...(a.partner.declared ? ['partners'] : []), ...a.events.map((e) => e.name).filter((k) => !w.pushed?.kinds.has(k))]);
@@ -125,14 +129,14 @@ async function withConnection<T>(conn: SqlConnection, f: (c: SqlConnection) => P
 }
 
 /** `--source ENGINE:WHERE`. */
-async function openSource(source: string, threads: number | undefined): Promise<SqlConnection> {
+async function openSource(source: string, duck: { threads?: number; memoryLimit?: string }): Promise<SqlConnection> {
   const colon = source.indexOf(':');
   const engine = colon < 0 ? source : source.slice(0, colon);
   const where = colon < 0 ? '' : source.slice(colon + 1);
   if (engine === 'duckdb') {
     if (where === '' || !existsSync(where)) throw new UsageError(`--source duckdb:PATH: ${where === '' ? 'give the database file' : `no such file ${where}`}`);
     const { openDuckDB } = await import('../runtime/warehouse/duckdb.js');
-    return openDuckDB(where, threads === undefined ? {} : { threads });
+    return openDuckDB(where, duck);
   }
   if (engine === 'pglite') {
     if (where === '' || !existsSync(where)) throw new UsageError(`--source pglite:DIR: ${where === '' ? 'give the PGlite data folder' : `no such folder ${where}`}`);
