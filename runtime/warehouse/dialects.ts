@@ -20,8 +20,8 @@ export interface Dialect {
   decimal(p: number, s: number): string;
   /** Whether the whole of `x` matches the regular expression `re` (POSIX-compatible: classes, ranges, ?, {m,n}). */
   matches(x: string, re: string): string;
-  /** Whether `x` (text of the form YYYY-MM-DD) is a real calendar date; undefined when the dialect cannot tell without failing (Postgres: an impossible date then stops the query with the database's error). */
-  validDate(x: string): string | undefined;
+  /** Whether `x` (text of the form YYYY-MM-DD) is a real calendar date, never failing on any text. */
+  validDate(x: string): string;
 }
 
 const dq = (name: string) => `"${name.replaceAll('"', '""')}"`;
@@ -47,7 +47,9 @@ export const dialect: Record<DialectName, Dialect> = {
     text: 'TEXT',
     decimal: (p, s) => `NUMERIC(${p}, ${s})`,
     matches: (x, re) => `${x} ~ ${sq(`^(${re})$`)}`,
-    validDate: () => undefined,
+    // No cast that returns NULL on failure: the day is compared with the month's last, once the text is known to be a date's shape.
+    validDate: (x) =>
+      `CASE WHEN ${x} ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$' AND ${x} >= '0001-01-01' THEN CAST(SUBSTR(${x}, 9, 2) AS INTEGER) <= EXTRACT(DAY FROM CAST(SUBSTR(${x}, 1, 7) || '-01' AS DATE) + INTERVAL '1 month' - INTERVAL '1 day') ELSE FALSE END`,
   },
   spark: {
     name: 'spark',

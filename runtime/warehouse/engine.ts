@@ -59,22 +59,28 @@ export async function pass1InDatabase(a: Artifact, conn: SqlConnection, rel: Rel
       streamed.push(not);
       continue;
     }
-    const missing = await missingColumns(a, conn, rel, k.kind);
-    if (missing) {
-      streamed.push({ kind: k.kind, what: `${k.kind} data`, why: missing });
-      continue;
+    // A query the database cannot run (a table it cannot read, an overflow it reports) sends the kind to the streaming reader too.
+    try {
+      const missing = await missingColumns(a, conn, rel, k.kind);
+      if (missing) {
+        streamed.push({ kind: k.kind, what: `${k.kind} data`, why: missing });
+        continue;
+      }
+      const flagged = await conn.query(validationQuery(a, conn.dialect, k.kind, rel));
+      if (flagged.length > 0) {
+        const [id, partner, problem] = flagged[0]!;
+        const first = `${id === null ? 'a record with no id' : `id ${JSON.stringify(id)}`}${partner ? ` of partner ${JSON.stringify(partner)}` : ''}: ${problem}`;
+        streamed.push({ kind: k.kind, what: `${k.kind} data`, why: `the validation query names ${flagged.length >= 100 ? 'at least 100 records' : `${flagged.length} record${flagged.length === 1 ? '' : 's'}`} (first: ${first}); the streaming reader reports or accepts each` });
+        continue;
+      }
+      const rows = await conn.query(aggregateQuery(a, conn.dialect, k, rel));
+      const traces: AggregateRow[][] = [];
+      for (const r of k.rules) traces.push(await conn.query(traceQuery(a, conn.dialect, k.kind, r, rel)));
+      results.push({ k, rows, traces });
+    } catch (e) {
+      if (e instanceof WarehouseUnavailable) throw e;
+      streamed.push({ kind: k.kind, what: `${k.kind} data`, why: `the database could not run its queries (${String((e as Error)?.message ?? e).split('\n')[0]}); the streaming reader reads it` });
     }
-    const flagged = await conn.query(validationQuery(a, conn.dialect, k.kind, rel));
-    if (flagged.length > 0) {
-      const [id, partner, problem] = flagged[0]!;
-      const first = `${id === null ? 'a record with no id' : `id ${JSON.stringify(id)}`}${partner ? ` of partner ${JSON.stringify(partner)}` : ''}: ${problem}`;
-      streamed.push({ kind: k.kind, what: `${k.kind} data`, why: `the validation query names ${flagged.length >= 100 ? 'at least 100 records' : `${flagged.length} record${flagged.length === 1 ? '' : 's'}`} (first: ${first}); the streaming reader reports or accepts each` });
-      continue;
-    }
-    const rows = await conn.query(aggregateQuery(a, conn.dialect, k, rel));
-    const traces: AggregateRow[][] = [];
-    for (const r of k.rules) traces.push(await conn.query(traceQuery(a, conn.dialect, k.kind, r, rel)));
-    results.push({ k, rows, traces });
   }
   if (results.length === 0) return { pushdown: p, streamed };
   const kinds = new Set(results.map((r) => r.k.kind));

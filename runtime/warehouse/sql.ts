@@ -75,7 +75,7 @@ function wellFormed(d: Dialect, f: FieldSpec): { ok: string; expected: string } 
   if (t === 'date') {
     const valid = d.validDate(x);
     const r = f.range ? ` AND ${range(f.range.min, f.range.max, false)}` : '';
-    return { ok: `${present} AND ${d.matches(x, DATE)}${valid ? ` AND ${valid}` : ''}${r}`, expected: 'a date YYYY-MM-DD' };
+    return { ok: `${present} AND ${d.matches(x, DATE)} AND ${x} >= '0001-01-01' AND ${valid}${r}`, expected: 'a date YYYY-MM-DD' };
   }
   if (t === 'boolean') return { ok: `${x} IS NOT NULL AND ${x} IN ('true', 'false')`, expected: 'true or false' };
   if (typeof t === 'object' && 'enum' in t) return { ok: `${x} IS NOT NULL AND ${x} IN (${t.enum.map((m) => d.str(m)).join(', ')})`, expected: `one of ${t.enum.map((m) => JSON.stringify(m)).join(', ')}` };

@@ -90,3 +90,18 @@ describe('incent run in a database', () => {
     expect(b.stdout).toBe(a.stdout);
   });
 });
+
+describe('Postgres (PGlite) reads dates as text', () => {
+  it('an impossible date (2026-02-30) is found by its checks without failing the query: the kind is read by the record reader, which reports it', async () => {
+    const { program, data } = example('marginal-rebate');
+    const dir = join(tmp, 'pg-date');
+    cpSync(data, dir, { recursive: true });
+    writeFileSync(join(dir, 'purchase.csv'), 'id,partner,date,amount\nX1,D001,2026-02-30,10.00\n');
+    const { pgliteFromFolder } = await import('../helpers/warehouse.js');
+    await pgliteFromFolder(dir, join(tmp, 'pg-date.pglite'));
+    const r = await cliAsync('run', program, '--source', `pglite:${join(tmp, 'pg-date.pglite')}`, '--show-pushdown');
+    expect(r.err).toContain('-- purchase: streamed by the runtime: purchase data: the validation query names 1 record (first: id "X1" of partner "D001": date: expected a date YYYY-MM-DD)');
+    expect(r.err).toContain('error[D0213]: table purchase:1');
+    expect(r.code).toBe(1);
+  }, 60_000);
+});
