@@ -67,6 +67,8 @@ const PROGRAM = {
   E0227: { severity: 'error', stage: 'names', what: '`ref` fields that lead from a kind back to itself', hint: 'keep one of the fields as `text`' },
   E0228: { severity: 'error', stage: 'names', what: '`previous NAME` or `NAME at DATE` of something that has no value per period', hint: 'use a measure, a tier or a let of partner-level values' },
   E0229: { severity: 'error', stage: 'names', what: 'a partner field declared as a `ref`', hint: 'declare `ref` fields in events; keep a partner’s id of a record as `text`' },
+  E0230: { severity: 'error', stage: 'names', what: '`money any by FIELD` where FIELD is not a text field of the same record', hint: 'name a `text` field of the record that holds the currency code (`cur: text`, `amount: money any by cur`)' },
+  E0231: { severity: 'error', stage: 'names', what: 'a `money any` field in a program without `exchange rates`', hint: 'add `exchange rates monthly` (or `daily`) to the header, with a `rates.csv` in the data' },
 
   E0301: { severity: 'error', stage: 'units', what: 'arithmetic on money and a number, or on money and money, that has no meaning', hint: 'write money with its currency (`5 EUR`), or divide money by money for a number' },
   E0302: { severity: 'error', stage: 'units', what: 'arithmetic on something that is not a number or money' },
@@ -145,6 +147,7 @@ const PROGRAM = {
   E0454: { severity: 'error', stage: 'declarations', what: 'a `hold N days|months` whose N is not a whole number above zero', hint: 'write a whole number, e.g. `hold 30 days`' },
   E0455: { severity: 'error', stage: 'declarations', what: 'a `draw … for N periods` whose N is not a whole number above zero', hint: 'write a whole number, e.g. `for 6 periods from partner.hired`' },
   E0456: { severity: 'error', stage: 'declarations', what: 'a random draw of no partners', hint: 'write a whole number above zero, e.g. `for random 3 partners seed "Summer 2026"`' },
+  E0457: { severity: 'error', stage: 'declarations', what: 'an `exchange rates` clause that is not `exchange rates monthly` or `exchange rates daily`' },
 
   W0001: { severity: 'warning', stage: 'warnings', what: 'a declaration that nothing uses', hint: 'remove it, or use it' },
   W0002: { severity: 'warning', stage: 'warnings', what: 'a money pot with no cap and no budget', hint: 'add `cap …` or `budget …`, so that the pot cannot overspend' },

@@ -45,6 +45,7 @@ function fieldKind(t: import('../../language/syntax.js').TypeRef | undefined, fa
   if (!t) return fallback;
   if (t.kind === 'EnumType') return { enum: t.members.map((m) => m.value) };
   if (t.kind === 'RefType') return { ref: t.event.name };
+  if (t.kind === 'MoneyAnyType') return 'money';
   const n = t.name.name;
   return n === 'text' || n === 'integer' || n === 'decimal' || n === 'money' || n === 'date' || n === 'boolean' ? n : 'text';
 }

@@ -94,6 +94,9 @@ export const names: Case[] = [
   c('previous of a let of an event', 'E0228', 'let bonus = sale.amount * 2%\nlet p = previous bonus', 'bonus', '`previous` needs a value per period, but `bonus` is computed from each event'),
   c('a value at a date of a let of an event', 'E0228', 'let bonus = sale.amount * 2%\nlet p = bonus at 2026-01-05', 'bonus', '`at` needs a value per period, but `bonus` is computed from each event'),
   c('a ref on partners', 'E0229', '!program "T" {\n  currency EUR\n  period year\n  start 2026-01-01\n}\nevent sale { amount: money }\npartner { best: ref sale }', 'ref sale', 'a partner field cannot be a `ref`'),
+  c('a currency from a field that is not there', 'E0230', 'program "T" {\n  currency EUR\n  period year\n  start 2026-01-01\n  exchange rates monthly\n}\nevent sale { cur: text  amount: money any by curr }', 'curr', 'event `sale` has no field `curr`'),
+  c('a currency from a field that is not text', 'E0230', 'program "T" {\n  currency EUR\n  period year\n  start 2026-01-01\n  exchange rates monthly\n}\nevent sale { qty: integer  amount: money any by qty }', 'qty', 'the currency of `amount` must come from a text field, and `qty` is not one'),
+  c('money in any currency without exchange rates', 'E0231', 'event claim { value: money any }', 'money any', '`value` holds amounts in any currency, but the program has no exchange rates'),
   c('a ref to its own kind', 'E0227', 'event ret { original: ref ret }', 'ref ret', '`ret.original` names a record of its own kind, `ret`'),
   c('refs in a circle', 'E0227', 'event a { b: ref b }\nevent b { a: ref a }', 'ref b', '`ref` fields go in a circle: `a` → `b` → `a`'),
   c(
@@ -233,6 +236,7 @@ export const declarations: Case[] = [
   ),
   c('an end inside a year', 'E0407', header('  currency EUR\n  period year\n  start 2026-01-01\n  end 2026-12-30'), '2026-12-30', 'the program must end on 31 December'),
   c('an end before the start', 'E0408', header('  currency EUR\n  period year\n  start 2026-01-01\n  end 2025-12-31'), '2025-12-31', 'the program ends (2025-12-31) before it starts (2026-01-01)'),
+  c('exchange rates given neither monthly nor daily', 'E0457', header('  currency EUR\n  period year\n  start 2026-01-01\n  exchange rates weekly'), 'weekly', '`weekly` is not how often rates are given'),
   c('an unknown rounding mode', 'E0409', header('  currency EUR\n  period year\n  start 2026-01-01\n  rounding bankers'), 'bankers', '`bankers` is not a rounding mode'),
   c('max without else', 'E0410', 'measure m = max sale.amount', 'm', 'measure `m` needs an `else`: the max of no events is undefined'),
   c('sum with else', 'E0411', 'measure m = sum sale.amount else 0 EUR', '0 EUR', '`sum` takes no `else`: the sum of no events is zero'),

@@ -181,7 +181,7 @@ describe('declarations', () => {
 
   it('partner and event fields, with every type', () => {
     const p = only<S.PartnerDecl>('partner { kind: one of "a", "b" region: text, n: integer d: decimal m: money on: date ok: boolean }');
-    expect(p.fields.map((f) => `${f.name.name}:${f.type.kind === 'EnumType' ? f.type.members.map((m) => m.value).join('|') : f.type.kind === 'RefType' ? `ref ${f.type.event.name}` : f.type.name.name}`)).toEqual([
+    expect(p.fields.map((f) => `${f.name.name}:${f.type.kind === 'EnumType' ? f.type.members.map((m) => m.value).join('|') : f.type.kind === 'RefType' ? `ref ${f.type.event.name}` : f.type.kind === 'MoneyAnyType' ? 'money any' : f.type.name.name}`)).toEqual([
       'kind:a|b', 'region:text', 'n:integer', 'd:decimal', 'm:money', 'on:date', 'ok:boolean',
     ]);
     const e = only<S.EventDecl>('event sale { amount: money }');
