@@ -104,6 +104,9 @@ function anyCurrencies(ck: CheckContext, into: Map<string, FieldInfo>, owner: st
     if (!ck.out.header.exchangeRates) {
       ck.report(error('E0231', `\`${f.name}\` holds amounts in any currency, but the program has no exchange rates`, t.span, 'add `exchange rates monthly` (or `daily`) to the header, and a `rates.csv` (`month` or `date`, `currency`, `rate`) to the data'));
     }
+    // Until conversion at exchange rates is built in the runtime, a `money any` field is refused rather
+    // than read as the program's money (an amount in another currency must never be taken at par).
+    ck.report(error('E0232', `\`${f.name}\` holds amounts in any currency, which this version of Incent checks but cannot evaluate yet`, t.span, 'convert the amounts to the program’s currency before the data reaches Incent, and declare the field `money`'));
     if (!t.by) continue;
     const by = into.get(t.by.name);
     if (!by) {

@@ -69,6 +69,7 @@ const PROGRAM = {
   E0229: { severity: 'error', stage: 'names', what: 'a partner field declared as a `ref`', hint: 'declare `ref` fields in events; keep a partner’s id of a record as `text`' },
   E0230: { severity: 'error', stage: 'names', what: '`money any by FIELD` where FIELD is not a text field of the same record', hint: 'name a `text` field of the record that holds the currency code (`cur: text`, `amount: money any by cur`)' },
   E0231: { severity: 'error', stage: 'names', what: 'a `money any` field in a program without `exchange rates`', hint: 'add `exchange rates monthly` (or `daily`) to the header, with a `rates.csv` in the data' },
+  E0232: { severity: 'error', stage: 'names', what: 'a `money any` field: several currencies are checked but not yet evaluated (conversion at exchange rates is still to be built)', hint: 'convert the amounts to the program’s currency before the data reaches Incent, and declare the field `money`' },
 
   E0301: { severity: 'error', stage: 'units', what: 'arithmetic on money and a number, or on money and money, that has no meaning', hint: 'write money with its currency (`5 EUR`), or divide money by money for a number' },
   E0302: { severity: 'error', stage: 'units', what: 'arithmetic on something that is not a number or money' },

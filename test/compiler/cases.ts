@@ -97,6 +97,7 @@ export const names: Case[] = [
   c('a currency from a field that is not there', 'E0230', 'program "T" {\n  currency EUR\n  period year\n  start 2026-01-01\n  exchange rates monthly\n}\nevent sale { cur: text  amount: money any by curr }', 'curr', 'event `sale` has no field `curr`'),
   c('a currency from a field that is not text', 'E0230', 'program "T" {\n  currency EUR\n  period year\n  start 2026-01-01\n  exchange rates monthly\n}\nevent sale { qty: integer  amount: money any by qty }', 'qty', 'the currency of `amount` must come from a text field, and `qty` is not one'),
   c('money in any currency without exchange rates', 'E0231', 'event claim { value: money any }', 'money any', '`value` holds amounts in any currency, but the program has no exchange rates'),
+  c('money in any currency, not evaluated yet', 'E0232', 'program "T" {\n  currency EUR\n  period year\n  start 2026-01-01\n  exchange rates monthly\n}\nevent sale { amount: money any }', 'money any', '`amount` holds amounts in any currency, which this version of Incent checks but cannot evaluate yet'),
   c('a ref to its own kind', 'E0227', 'event ret { original: ref ret }', 'ref ret', '`ret.original` names a record of its own kind, `ret`'),
   c('refs in a circle', 'E0227', 'event a { b: ref b }\nevent b { a: ref a }', 'ref b', '`ref` fields go in a circle: `a` → `b` → `a`'),
   c(
