@@ -344,6 +344,13 @@ describe('v0.2 constructs (§12.2, §12.3, §12.5)', () => {
     ]);
   });
 
+  it('`money any` fields (§13.4), and a next field named `any`', () => {
+    const e = only<S.EventDecl>('event sale { cur: text  amount: money any by cur  net: money any  gross: money  any: text }');
+    expect(e.fields.map((f) => `${f.name.name}:${f.type.kind === 'MoneyAnyType' ? `money any${f.type.by ? ` by ${f.type.by.name}` : ''}` : f.type.kind === 'SimpleType' ? f.type.name.name : 'other'}`)).toEqual([
+      'cur:text', 'amount:money any by cur', 'net:money any', 'gross:money', 'any:text',
+    ]);
+  });
+
   it('tiers that fall at most N levels, anywhere among the levels', () => {
     const t = only<S.TierDecl>('tier status by r { down at most 1 level per year Member Silver from 1 EUR down at most 2 levels per period }');
     expect(t.levels.map((l) => l.name.name)).toEqual(['Member', 'Silver']);
