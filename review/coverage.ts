@@ -170,6 +170,13 @@ export function coverageProgram(text: string, path = 'program.incent'): { progra
     tables(declaration, spec.scope.where, ...(spec.scope.kind === 'top' ? spec.scope.keys : spec.scope.kind === 'random' && spec.scope.weight ? [spec.scope.weight] : []), ...spec.awards.map((a) => a.amount), spec.cap?.amount);
     if (spec.cap && info.cap) add('rule cap', declaration, slice(info.cap.span), info.cap.span, spec, 1);
   });
+  // Redemption rules (§13.1): reached by each redemption applied (one the ledger refused reaches nothing).
+  for (const spec of artifact.redemptions ?? []) {
+    const info = c.rules.find((r) => r.name === spec.name)!;
+    const declaration = `rule ${JSON.stringify(spec.name)}`;
+    add('rule', declaration, '', info.decl.span, spec, 0);
+    tables(declaration, spec.where, spec.amount);
+  }
   [...c.pots.values()].forEach((pot, i) => {
     const declaration = `payout ${pot.name}`;
     const spec = artifact.pots[i]!;

@@ -113,6 +113,8 @@ export function statementTable(a: Artifact, r: PeriodResult): string {
   return out;
 }
 
+type PotResultOf = PartnerResult['pots'][string];
+
 /**
  * A statement's table, made row by row (`add`) and written at the end (`write`: its columns are
  * as wide as their widest cell). It keeps the rows' cells (not the partners' results), for runs
@@ -122,6 +124,7 @@ export class TableText {
   private readonly tiers: string[];
   private readonly pots: string[];
   private readonly header: string[];
+  private readonly ledger: { pot: string; label: string; of: (x: PotResultOf) => Num | undefined }[];
   private readonly widths: number[];
   /** Every row's cells, one row after the other (rows are `header.length` cells wide). */
   private readonly cells: string[] = [];
@@ -129,7 +132,13 @@ export class TableText {
   constructor(private readonly a: Artifact) {
     this.tiers = a.tiers.map((t) => t.name);
     this.pots = a.pots.map((p) => p.name);
-    this.header = ['partner', ...this.tiers, ...this.pots.map((p) => `${p} paid`), ...this.pots.map((p) => `${p} carried`)];
+    // §13: a pot with lots shows its balance, one that holds what is pending, one with a draw its debt
+    this.ledger = a.pots.flatMap((p) => [
+      ...(p.lots ? [{ pot: p.name, label: `${p.name} balance`, of: (x: PotResultOf) => x.ledger?.balance }] : []),
+      ...(p.hold ? [{ pot: p.name, label: `${p.name} pending`, of: (x: PotResultOf) => x.hold?.pending }] : []),
+      ...(p.draw ? [{ pot: p.name, label: `${p.name} draw debt`, of: (x: PotResultOf) => x.draw?.debt }] : []),
+    ]);
+    this.header = ['partner', ...this.tiers, ...this.pots.map((p) => `${p} paid`), ...this.pots.map((p) => `${p} carried`), ...this.ledger.map((l) => l.label)];
     this.widths = this.header.map((h) => h.length);
   }
 
@@ -146,6 +155,10 @@ export class TableText {
       ...this.tiers.map((t) => p.tiers[t] ?? ''),
       ...pots.map((pot) => N.groupDigits(potAmount(a, pot, p.pots[pot]!.paid)) + (p.pots[pot]!.approval ? ' (approval)' : '')),
       ...pots.map((pot) => N.groupDigits(potAmount(a, pot, p.pots[pot]!.carried))),
+      ...this.ledger.map((l) => {
+        const v = l.of(p.pots[l.pot]!);
+        return v === undefined ? '' : N.groupDigits(potAmount(a, l.pot, v));
+      }),
     ];
     this.measure(row);
     for (const c of row) this.cells.push(c);
@@ -154,7 +167,7 @@ export class TableText {
   /** Writes the table (`out` may be called many times), given the period's totals. */
   write(r: Pick<PeriodResult, 'period' | 'totals' | 'cost' | 'rejected'>, out: (s: string) => void): void {
     const { a, pots, tiers } = this;
-    const totals = ['total', ...tiers.map(() => ''), ...pots.map((pot) => N.groupDigits(potAmount(a, pot, r.totals[pot]!.paid))), ...pots.map((pot) => N.groupDigits(potAmount(a, pot, r.totals[pot]!.carried)))];
+    const totals = ['total', ...tiers.map(() => ''), ...pots.map((pot) => N.groupDigits(potAmount(a, pot, r.totals[pot]!.paid))), ...pots.map((pot) => N.groupDigits(potAmount(a, pot, r.totals[pot]!.carried))), ...this.ledger.map(() => '')];
     this.measure(totals);
     const widths = this.widths;
     const numeric = this.header.map((_, i) => i > tiers.length);
@@ -191,19 +204,72 @@ export function statementCsv(a: Artifact, results: PeriodResult[]): string {
   return out;
 }
 
+/**
+ * The ledger's columns (§13), each group only when a pot of the program has it, so that a
+ * program without lots, holds or draws keeps the v0.1 columns: lots (balance, redeemed, expired,
+ * what expires at the end of the next period and on which day), holds (pending, available,
+ * cancelled), draws (top-up, recovered, forgiven, debt). A pot without the group leaves its
+ * cells empty.
+ */
+type LedgerColumns = { header: string[]; cells: (a: Artifact, pot: string, x: PartnerResult['pots'][string]) => string[] };
+const ledgerColumnsOf = new WeakMap<Artifact, LedgerColumns>();
+function ledgerColumns(a: Artifact): LedgerColumns {
+  let c = ledgerColumnsOf.get(a);
+  if (!c) ledgerColumnsOf.set(a, (c = makeLedgerColumns(a)));
+  return c;
+}
+
+function makeLedgerColumns(a: Artifact): LedgerColumns {
+  const lots = a.pots.some((p) => p.lots);
+  const holds = a.pots.some((p) => p.hold);
+  const draws = a.pots.some((p) => p.draw);
+  const header = [
+    ...(lots ? ['balance', 'redeemed', 'expired', 'expiring', 'expiring_on'] : []),
+    ...(holds ? ['pending', 'available', 'cancelled'] : []),
+    ...(draws ? ['draw_top_up', 'draw_recovered', 'draw_forgiven', 'draw_debt'] : []),
+  ];
+  return {
+    header,
+    cells: (art, pot, x) => {
+      const f = (v: Num) => potAmount(art, pot, v);
+      const l = x.ledger;
+      const h = x.hold;
+      const d = x.draw;
+      return [
+        ...(lots ? (l ? [f(l.balance), f(l.redeemed), f(l.expired), f(l.expiring), l.expiringOn] : ['', '', '', '', '']) : []),
+        ...(holds ? (h ? [f(h.pending), f(h.available), f(h.cancelled)] : ['', '', '']) : []),
+        ...(draws ? (d ? [f(d.topUp), f(d.recovered), f(d.forgiven), f(d.debt)] : ['', '', '', '']) : []),
+      ];
+    },
+  };
+}
+
 /** The header line of `statementCsv` (with its line break). */
 export function statementCsvHeader(a: Artifact): string {
-  return ['period', 'partner', ...a.tiers.map((t) => t.name), 'pot', 'earned', 'adjustments', 'carried_in', 'paid', 'carried', 'approval'].join(',') + '\r\n';
+  return ['period', 'partner', ...a.tiers.map((t) => t.name), 'pot', 'earned', 'adjustments', 'carried_in', 'paid', 'carried', 'approval', ...ledgerColumns(a).header].join(',') + '\r\n';
 }
 
 /** One partner's lines of `statementCsv` (each with its line break). */
 export function statementCsvRows(a: Artifact, period: string, p: PartnerResult): string {
   let out = '';
+  const ledger = ledgerColumns(a);
   for (const pot of a.pots) {
     const x = p.pots[pot.name]!;
     const adj = x.adjustments.reduce((s, y) => N.add(s, y.amount), N.ZERO as Num);
     out +=
-      [period, p.id, ...a.tiers.map((t) => p.tiers[t.name] ?? ''), pot.name, potAmount(a, pot.name, x.earned), potAmount(a, pot.name, adj), potAmount(a, pot.name, x.carriedIn), potAmount(a, pot.name, x.paid), potAmount(a, pot.name, x.carried), x.approval ? 'yes' : 'no']
+      [
+        period,
+        p.id,
+        ...a.tiers.map((t) => p.tiers[t.name] ?? ''),
+        pot.name,
+        potAmount(a, pot.name, x.earned),
+        potAmount(a, pot.name, adj),
+        potAmount(a, pot.name, x.carriedIn),
+        potAmount(a, pot.name, x.paid),
+        potAmount(a, pot.name, x.carried),
+        x.approval ? 'yes' : 'no',
+        ...ledger.cells(a, pot.name, x),
+      ]
         .map(csvCell)
         .join(',') + '\r\n';
   }

@@ -23,7 +23,7 @@ import { LotBook } from './lots.js';
 import { HoldBook, type HeldAward, type HoldFigures } from './holds.js';
 import { DrawBook, drawLastPeriod, type DrawFigures } from './draws.js';
 import { settleBalance, type Payment } from '../settle.js';
-import type { RuleAwards } from '../first-come.js';
+import { forEachAwardToPot, type RuleAwards } from '../first-come.js';
 import type { CompiledRule } from '../plan.js';
 
 /** A pot's ledger figures for a partner in a period (`PotResult.ledger`). */
@@ -75,6 +75,8 @@ interface Redemption {
   rule: CompiledRedemption;
   row: EventRow;
   amount: Num;
+  /** The partner's values of the event's period (a coverage probe is told with them). */
+  env: PartnerEnv;
 }
 
 /** Whether a program has anything for the ledger to do. */
@@ -147,8 +149,9 @@ export class Ledger {
           let perPartner = perPot.get(rule.pot);
           if (!perPartner) perPot.set(rule.pot, (perPartner = new Map()));
           const list = perPartner.get(row.partner);
-          if (list) list.push({ rule, row, amount });
-          else perPartner.set(row.partner, [{ rule, row, amount }]);
+          const r: Redemption = { rule, row, amount, env };
+          if (list) list.push(r);
+          else perPartner.set(row.partner, [r]);
         } catch (e) {
           throw wrapEvalError(e, rule.spec.name, `${kind} ${JSON.stringify(row.id)} of partner ${JSON.stringify(row.partner)}`);
         }
@@ -183,6 +186,7 @@ export class Ledger {
           continue;
         }
         redeemed = N.add(redeemed, r.amount);
+        this.plan.probe?.reach(r.rule.spec, 0, { p: r.env, ev: r.row });
         const from = taken.map((t) => `${fmt(t.amount)} of the lot of ${t.period}`).join(', ');
         notes.push(`${r.rule.spec.name}: ${r.row.id} (${r.row.date}) redeems ${fmt(r.amount)}${from ? `, taken from ${from}` : ''}`);
       }
@@ -212,18 +216,9 @@ export class Ledger {
       if (list) list.push(aw);
       else by.set(pid, [aw]);
     };
-    for (const rule of rules) {
-      const ais = rule.potIndex.flatMap((p, ai) => (p === potIndex ? [ai] : []));
-      if (ais.length === 0) continue;
-      const scope = rule.spec.scope;
-      const r = awarded[rule.index]!;
-      for (const i of r.order) {
-        const pid = partnerId(i);
-        if (scope.kind === 'each-event') {
-          for (const e of r.acc(i)?.all ?? []) add(pid, { kind: scope.event, id: e.id, date: e.date, rule: rule.index, amount: ais.reduce((s, ai) => N.add(s, e.amounts[ai]!), N.ZERO as Num), ...(e.refs ? { refs: e.refs } : {}) });
-        } else add(pid, { kind: '', id: '', date: lastDay, rule: rule.index, amount: ais.reduce((s, ai) => N.add(s, r.sum(i, ai)), N.ZERO as Num) });
-      }
-    }
+    forEachAwardToPot(rules, awarded, partnerId, potIndex, ({ partner, rule, amount, event: e }) =>
+      add(partner, e ? { kind: e.kind, id: e.id, date: e.date, rule: rule.index, amount, ...(e.refs ? { refs: e.refs } : {}) } : { kind: '', id: '', date: lastDay, rule: rule.index, amount }),
+    );
     this.awardsNow[potIndex] = by;
   }
 

@@ -8,19 +8,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.js';
 import { CoverageReportSchema } from '../../review/schema.js';
+import { cli } from '../helpers/cli.js';
 
 const golden = join(import.meta.dirname, '..', 'golden', 'coverage');
 const program = join(golden, 'program.incent');
 const data = join(golden, 'data');
-
-function cli(...argv: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const code = main(argv, { out: (s) => (out += s), err: (s) => (err += s), color: false });
-  return { code, out, err };
-}
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'incent-coverage-cli-'));
 

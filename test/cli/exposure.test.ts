@@ -3,24 +3,15 @@
  * JSON with the diagnostics), on every example; usage mistakes; a program with errors has none.
  * What the report says is tested in test/review/exposure*.test.ts and test/golden/exposure/.
  */
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.js';
 import { ExposureReportSchema } from '../../review/schema.js';
+import { cli, exampleNames } from '../helpers/cli.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const examples = readdirSync(join(root, 'examples'))
-  .filter((n) => existsSync(join(root, 'examples', n, 'program.incent')))
-  .sort();
-
-function cli(...argv: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const code = main(argv, { out: (s) => (out += s), err: (s) => (err += s), color: false });
-  return { code, out, err };
-}
+const examples = exampleNames();
 
 describe('incent check --exposure', () => {
   it.each(examples)('examples/%s: text, and JSON that validates against its schema', (name) => {

@@ -7,17 +7,10 @@ import { mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.js';
+import { cli } from '../helpers/cli.js';
 
 const fixture = (name: string) => new URL(`../fixtures/${name}`, import.meta.url).pathname;
 const bin = new URL('../../bin/incent.js', import.meta.url).pathname;
-
-function cli(...argv: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const code = main(argv, { out: (s) => (out += s), err: (s) => (err += s), color: false });
-  return { code, out, err };
-}
 
 function northwindData(): string {
   const dir = mkdtempSync(join(tmpdir(), 'incent-hard-cli-'));

@@ -5,35 +5,26 @@
  * shipped files themselves are proven, not only the zod schemas they come from) and with zod.
  * Damaged documents fail both.
  */
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { schemaFiles } from '../../bin/schemas.js';
-import { main } from '../../cli/main.js';
 import { compile } from '../../compiler/compile.js';
 import { JsonDiagnosticsSchema } from '../../core/diagnostics-schema.js';
 import { loadArtifact } from '../../runtime/artifact.js';
 import { StatementJsonSchema, StatementsJsonSchema } from '../../runtime/statement-schema.js';
+import { cli, exampleNames } from '../helpers/cli.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const schemaDir = join(root, 'schemas');
-const examples = readdirSync(join(root, 'examples'))
-  .filter((n) => existsSync(join(root, 'examples', n, 'program.incent')))
-  .sort();
+const examples = exampleNames();
 
 const ajv = new Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true });
 const validator = (name: string) => ajv.compile(JSON.parse(readFileSync(join(schemaDir, name), 'utf8')));
 const validArtifact = validator('artifact.schema.json');
 const validStatement = validator('statement.schema.json');
 const validDiagnostics = validator('diagnostics.schema.json');
-
-function cli(...argv: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const code = main(argv, { out: (s) => (out += s), err: (s) => (err += s), color: false });
-  return { code, out, err };
-}
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 

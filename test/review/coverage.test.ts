@@ -5,7 +5,7 @@
  * item's line holds the item, and the LCOV read back names those lines; streamed (including a data
  * set whose duplicate sends pass 1 again) and in memory agree.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -14,6 +14,7 @@ import { loadData } from '../../runtime/data/load.js';
 import { openDataFolder } from '../../runtime/data/node-stream.js';
 import { EvalError } from '../../runtime/compile-ir.js';
 import { Evaluator } from '../../runtime/evaluate.js';
+import * as N from '../../runtime/num.js';
 import { statementJson } from '../../runtime/statement.js';
 import { compile } from '../../compiler/compile.js';
 import { coverageOfRun, coverageOfTests, coverageProgram, renderCoverageLcov, type CoverageItem, type CoverageProgram, type CoverageReport } from '../../review/coverage.js';
@@ -22,11 +23,10 @@ import { generateSample } from '../../playground/src/sample.js';
 import { programSchema } from '../../playground/src/schema.js';
 import { tableToCsv } from '../../playground/src/tables.js';
 import { fromGen, genProgram } from '../generators/programs.js';
+import { exampleNames } from '../helpers/cli.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const examples = readdirSync(join(root, 'examples'))
-  .filter((n) => existsSync(join(root, 'examples', n, 'program.incent')))
-  .sort();
+const examples = exampleNames();
 const tmp = mkdtempSync(join(tmpdir(), 'incent-coverage-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -230,6 +230,46 @@ describe('v0.2 (§12) in coverage: examples/carrier-reps and examples/beauty-loy
   });
 });
 
+describe('redemption rules (§13.1) in coverage', () => {
+  const src = `program "Stars" {
+  currency USD
+  period month
+  start 2026-01-01
+  end 2026-03-31
+}
+event purchase {
+  amount: money
+}
+event redemption {
+  stars: integer
+}
+payout stars as points {
+  expire after 2 months
+}
+rule "Stars" {
+  for each purchase
+  award floor(amount / 1 USD) to stars
+}
+rule "Reward" {
+  for each redemption where stars > 0
+  redeem stars from stars
+}
+`;
+  it('a redemption rule is reached by each redemption applied; one the ledger refuses (above the balance) reaches nothing', () => {
+    const p = coverageProgram(src, 'program.incent').program!;
+    const files = {
+      'purchase.csv': 'id,partner,date,amount\nS1,P1,2026-01-10,100\nS2,P2,2026-01-11,5\n',
+      // R1: P1 redeems 60 of 100; R2: P2 redeems 50 of 5, refused (D0401); R3: no stars, the where fails
+      'redemption.csv': 'id,partner,date,stars\nR1,P1,2026-02-01,60\nR2,P2,2026-02-01,50\nR3,P1,2026-03-01,0\n',
+    };
+    const { data } = loadData(p.artifact, files);
+    const { report } = coverageOfRun(p, (probe) => new Evaluator(p.artifact, { probe }).run(data, { rejectRedemptions: () => undefined }), { program: 'program.incent' });
+    const rule = report.items.find((i) => i.kind === 'rule' && i.declaration === 'rule "Reward"')!;
+    expect([rule.reached, rule.partners, rule.events, rule.line]).toEqual([true, 1, 1, 20]);
+    CoverageReportSchema.parse(report);
+  });
+});
+
 describe.each(examples)('examples/%s', (name) => {
   const dir = join(root, 'examples', name);
   const text = readFileSync(join(dir, 'program.incent'), 'utf8');
@@ -246,7 +286,12 @@ describe.each(examples)('examples/%s', (name) => {
     for (const i of report.items) {
       if (i.kind === 'rule') {
         const rule = JSON.parse(i.declaration.slice('rule '.length)) as string;
-        const awarded = new Set(results.flatMap((r) => r.partners.filter((x) => x.awards.some((a) => a.rule === rule)).map((x) => x.id)));
+        // a redemption rule (§13.1) awards nothing: it is reached where its pot's ledger redeemed something
+        const redemption = p.artifact.redemptions?.find((x) => x.name === rule);
+        const reached = redemption
+          ? (x: (typeof results)[number]['partners'][number]) => x.pots[redemption.pot]?.ledger !== undefined && N.sign(x.pots[redemption.pot]!.ledger!.redeemed) > 0
+          : (x: (typeof results)[number]['partners'][number]) => x.awards.some((a) => a.rule === rule);
+        const awarded = new Set(results.flatMap((r) => r.partners.filter(reached).map((x) => x.id)));
         expect(i.partners, i.declaration).toBe(awarded.size);
       }
       if (i.kind === 'tier level') {

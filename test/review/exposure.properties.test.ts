@@ -10,7 +10,7 @@
  * program, payments ≤ the program's bound; and the cost likewise. The same check holds for every
  * example over its own data.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -26,6 +26,7 @@ import { generateSample } from '../../playground/src/sample.js';
 import { programSchema } from '../../playground/src/schema.js';
 import { tableToCsv } from '../../playground/src/tables.js';
 import { fromGen, genProgram, type Rand } from '../generators/programs.js';
+import { exampleNames } from '../helpers/cli.js';
 
 // ---------------------------------------------------------------------------------------------
 // Bounded programs and adversarial data
@@ -259,7 +260,7 @@ describe('exposure: no data set pays more than a reported bound', () => {
   });
 
   const root = join(import.meta.dirname, '..', '..');
-  const examples = readdirSync(join(root, 'examples')).filter((n) => existsSync(join(root, 'examples', n, 'program.incent')) && existsSync(join(root, 'examples', n, 'data')));
+  const examples = exampleNames({ data: true });
   it.each(examples)('examples/%s over its own data', (name) => {
     const dir = join(root, 'examples', name);
     const { artifact, report } = exposureOf(readFileSync(join(dir, 'program.incent'), 'utf8'));

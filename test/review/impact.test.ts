@@ -5,11 +5,10 @@
  * (`Evaluator.runTogether`) gives each version exactly what `runSource` gives it alone, and reads
  * each kind once per pass for both.
  */
-import { mkdtempSync, readdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.js';
 import { compile } from '../../compiler/compile.js';
 import { parse } from '../../language/parser.js';
 import { loadData } from '../../runtime/data/load.js';
@@ -19,18 +18,10 @@ import type { StatementJson } from '../../runtime/statement.js';
 import { statementJson } from '../../runtime/statement.js';
 import { DiffReportSchema } from '../../review/schema.js';
 import type { DiffReport } from '../../review/render.js';
+import { cli, exampleNames } from '../helpers/cli.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const examples = readdirSync(join(root, 'examples'))
-  .filter((n) => existsSync(join(root, 'examples', n, 'program.incent')))
-  .sort();
-
-function cli(...argv: string[]): { code: number; out: string; err: string } {
-  let out = '';
-  let err = '';
-  const code = main(argv, { out: (s) => (out += s), err: (s) => (err += s), color: false });
-  return { code, out, err };
-}
+const examples = exampleNames();
 
 /** The program with every award doubled (`award X to pot` → `award (X) * 2 to pot`): every rule pays otherwise. */
 function changed(text: string): string {

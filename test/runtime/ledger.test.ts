@@ -10,7 +10,7 @@ import { loadData } from '../../runtime/data/load.js';
 import { Evaluator, type PeriodResult } from '../../runtime/evaluate.js';
 import { LedgerProblemsError, type LedgerProblem } from '../../runtime/ledger/ledger.js';
 import { expiryPeriod, LotBook } from '../../runtime/ledger/lots.js';
-import { statementJson, explainPartner } from '../../runtime/statement.js';
+import { statementJson, explainPartner, statementCsv, statementTable } from '../../runtime/statement.js';
 import { StatementJsonSchema } from '../../runtime/statement-schema.js';
 import { runTests } from '../../runtime/tests.js';
 import { parsePeriod, formatPeriod } from '../../core/periods.js';
@@ -136,6 +136,23 @@ describe('lots, expiry and redemptions (§13.1)', () => {
     expect(text).toContain('balance 40 in 1 lot (2026-02: 40, expires at the end of 2026-04), redeemed 60, expired 40; 40 expire on 2026-04-30');
     expect(text).toContain('Reward: R1 (2026-03-15) redeems 60 points, taken from 60 points of the lot of 2026-01');
     expect(text).toContain('40 points of the lot of 2026-01 expired at the end of 2026-03');
+  });
+
+  it('statements in CSV: the ledger’s columns, the same figures as the JSON; a pot without lots leaves them empty', () => {
+    const two = program('expire after 2 months').replace('payout stars as points', 'payout cash as cash\npayout stars as points');
+    const a = compileOrThrow(two);
+    const { results } = run(two, { 'purchase.csv': purchases, 'redemption.csv': redemptions }, { reject: true });
+    const lines = statementCsv(a, [period(results, '2026-03')]).split('\r\n');
+    expect(lines[0]).toBe('period,partner,pot,earned,adjustments,carried_in,paid,carried,approval,balance,redeemed,expired,expiring,expiring_on');
+    // P1 in March (as in the JSON above): balance 40, redeemed 60, expired 40, 40 expiring on 30 April
+    expect(lines).toContain('2026-03,P1,stars,0,0,0,0,0,no,40,60,40,40,2026-04-30');
+    expect(lines).toContain('2026-03,P1,cash,0.00,0.00,0.00,0.00,0.00,no,,,,,');
+    // the table shows the balance of a pot with lots (and leaves it empty for a pot without)
+    const table = statementTable(a, period(results, '2026-03')).split('\n');
+    expect(table[2]).toMatch(/^partner +cash paid +stars paid +cash carried +stars carried +stars balance$/);
+    expect(table.find((l) => l.startsWith('P1 '))!.split(/ +/)).toEqual(['P1', '0.00', '0', '0.00', '0', '40']);
+    // a program without lots, holds or draws keeps the columns it had
+    expect(statementCsv(compileOrThrow(program('minimum 1').replace('redeem stars from stars', 'award 0 to stars')), []).trim()).toBe('period,partner,pot,earned,adjustments,carried_in,paid,carried,approval');
   });
 
   it('without `expire after`, a pot redeemed from keeps lots that never expire', () => {

@@ -9,7 +9,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll, onTestFinished } from 'vitest';
 import fc from 'fast-check';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -27,6 +27,7 @@ import { Evaluator } from '../../../runtime/evaluate.js';
 import * as N from '../../../runtime/num.js';
 import { statementCsv, statementJson, statementTable } from '../../../runtime/statement.js';
 import { csvWriter, jsonWriter, tableWriter, Writer, type StatementWriter } from '../../../runtime/statement-stream.js';
+import { exampleNames } from '../../helpers/cli.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 let tmp: string;
@@ -425,7 +426,7 @@ rule "Clawback" {
 });
 
 describe('statements written as the run goes are those of the whole run', () => {
-  const examples = readdirSync(join(root, 'examples')).filter((e) => existsSync(join(root, 'examples', e, 'program.incent')) && existsSync(join(root, 'examples', e, 'data')));
+  const examples = exampleNames({ data: true });
 
   it('finds the examples', () => expect(examples.length).toBeGreaterThanOrEqual(5));
 

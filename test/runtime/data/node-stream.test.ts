@@ -4,7 +4,7 @@
  * the examples' data and on generated bad data; nothing kept per valid record.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compile } from '../../../compiler/compile.js';
@@ -14,6 +14,7 @@ import { Evaluator, type EventSource } from '../../../runtime/evaluate.js';
 import { DataProblemsError, openDataFolder, type StreamOptions } from '../../../runtime/data/node-stream.js';
 import { formatProblem } from '../../../runtime/data/problems.js';
 import { statementJson } from '../../../runtime/statement.js';
+import { exampleNames } from '../../helpers/cli.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 let tmp: string;
@@ -54,7 +55,7 @@ function both(a: Artifact, dir: string, options: StreamOptions = {}) {
 }
 
 describe('streamed data folder', () => {
-  const examples = readdirSync(join(root, 'examples')).filter((e) => existsSync(join(root, 'examples', e, 'program.incent')) && existsSync(join(root, 'examples', e, 'data')));
+  const examples = exampleNames({ data: true });
 
   it('finds the examples', () => expect(examples.length).toBeGreaterThanOrEqual(5));
 
