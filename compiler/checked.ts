@@ -220,6 +220,8 @@ export interface TestInfo {
   period?: string;
   partners: { id: string; fields: Map<string, Expr>; span: Span }[];
   events: { event: string; fields: Map<string, Expr>; span: Span }[];
+  /** `rate { … }` records (§13.4): a rate of `rates.csv`, its month (or day), currency and rate as written. */
+  rates: { at: string; currency: string; rate: string; span: Span }[];
   /** `figure` (§13.1): a pot's figure other than the amount paid. */
   expects: { partner: string; name: string; target: 'pot' | 'tier' | 'measure'; figure?: PotFigure; value: Expr; span: Span }[];
 }

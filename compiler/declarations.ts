@@ -104,9 +104,13 @@ function anyCurrencies(ck: CheckContext, into: Map<string, FieldInfo>, owner: st
     if (!ck.out.header.exchangeRates) {
       ck.report(error('E0231', `\`${f.name}\` holds amounts in any currency, but the program has no exchange rates`, t.span, 'add `exchange rates monthly` (or `daily`) to the header, and a `rates.csv` (`month` or `date`, `currency`, `rate`) to the data'));
     }
-    // Until conversion at exchange rates is built in the runtime, a `money any` field is refused rather
-    // than read as the program's money (an amount in another currency must never be taken at par).
-    ck.report(error('E0232', `\`${f.name}\` holds amounts in any currency, which this version of Incent checks but cannot evaluate yet`, t.span, 'convert the amounts to the program’s currency before the data reaches Incent, and declare the field `money`'));
+    // Converted at the rate of the record's date: a partner has no date, and a range in the program's
+    // currency would be checked before the conversion.
+    if (owner === 'partner') {
+      ck.report(error('E0232', `a partner field cannot be \`money any\``, t.span, 'an amount is converted at the rate of its event’s date, and partners have none: declare the field in an `event`, or as `money` in the program’s currency'));
+    } else if (f.decl.range) {
+      ck.report(error('E0232', `\`${f.name}\` holds amounts in any currency: it takes no range`, f.decl.range.span, 'a range is checked on the value as read, before its conversion: remove `in …`, and bound what the rules compute instead (`min`, a cap)'));
+    }
     if (!t.by) continue;
     const by = into.get(t.by.name);
     if (!by) {
