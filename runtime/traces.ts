@@ -108,7 +108,7 @@ export class Tracer {
         const amount = aws.reduce((s, { ai }) => N.add(s, e.amounts[ai]!), N.ZERO as Num);
         // §13.4: an amount in another currency shows its conversion
         const conv = conversionsOf(e.row);
-        const shown = conv ? `${e.row.date}; ${conv.map((c) => conversionText(c, this.currency)).join('; ')}` : e.row.date;
+        const shown = conv ? `${e.row.date}; ${conv.map((c) => conversionText(c, this.currency, this.plan.artifact.program.minorDigits)).join('; ')}` : e.row.date;
         return `${e.row.id} (${shown}) → ${this.potText(amount, pot)}`;
       });
       const more = acc.eventCount - acc.events.length;

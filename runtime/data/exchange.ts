@@ -105,9 +105,14 @@ export function conversionsOf(row: object): readonly Conversion[] | undefined {
   return conversions.get(row);
 }
 
-/** `amount 12.50 GBP × 1.17 = 14.625 EUR at the rate of 2026-03`, for traces: the amount as written, the rate and the exact value. */
-export function conversionText(c: Conversion, currency: string): string {
-  return `${c.field} ${c.written} ${c.currency} × ${N.toText(c.rate)} = ${N.toText(c.value)} ${currency} at the rate of ${c.at}`;
+/**
+ * `amount 12.50 GBP × 1.17 = 14.625 EUR at the rate of 2026-03`, for traces: the amount as written,
+ * the rate, and the exact value (with at least the currency's minor digits: `1430.40 EUR`).
+ */
+export function conversionText(c: Conversion, currency: string, minorDigits: number): string {
+  const exact = N.toText(c.value);
+  const decimals = exact.includes('.') ? exact.length - exact.indexOf('.') - 1 : 0;
+  return `${c.field} ${c.written} ${c.currency} × ${N.toText(c.rate)} = ${N.toFixedText(c.value, Math.max(decimals, minorDigits))} ${currency} at the rate of ${c.at}`;
 }
 
 /** The rates of `rates.csv`, by currency and month (or day). */
