@@ -8,10 +8,11 @@
 //   (chevrotain, zod, decimal.js, currency-codes) stay imports: they are the package's
 //   `dependencies`, shared with the user's own copies (the types mention zod's).
 // - their types: dist/types/**/*.d.ts, emitted by TypeScript's own `tsc` (tsconfig.build.json).
-// - the command: dist/incent.mjs and its chunks in dist/cli/, self-contained and minified (the
-//   dependencies inlined), so that `incent` starts without resolving a module graph; bin/incent.js
-//   runs it. The entry is small: `incent help` loads nothing else; the other commands load the
-//   chunk that holds the compiler and the runtime (one more file, read at once).
+// - the command: dist/incent.mjs, self-contained and minified (the dependencies inlined), so that
+//   `incent` starts without resolving a module graph; bin/incent.js runs it. The entry is small:
+//   `incent help` loads nothing else; the other commands run dist/commands.cjs (the compiler, the
+//   runtime and the commands, one CommonJS script) with V8's code cache dist/commands.cjs.cache,
+//   which the build writes by running a check, a test and a run of an example (cli/entry.ts).
 //
 // `node bin/build.js --cli` builds the command only (a second or less): the tests run the command
 // that way, from fresh sources. `--prepare` (the `prepare` script) does nothing under `npm pack` and
@@ -22,7 +23,7 @@
 // `npm run schemas` (bin/schemas.ts), and a test fails when they differ from the zod schemas.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,24 +35,31 @@ const builtByPrepack = process.argv.includes('--prepare') && ['pack', 'publish']
 
 /** The command: everything inlined (chevrotain and zod need a real `require` in an ESM bundle). */
 async function buildCli() {
-  rmSync(join(dist, 'cli'), { recursive: true, force: true }); // no stale chunk
-  await build({
-    entryPoints: { incent: join(root, 'cli', 'entry.ts') },
-    outdir: dist,
-    outExtension: { '.js': '.mjs' },
-    splitting: true,
-    chunkNames: 'cli/[name]-[hash]',
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    minify: true,
-    sourcemap: true,
-    sourcesContent: false,
-    legalComments: 'none',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    logLevel: 'warning',
-  });
+  rmSync(join(dist, 'cli'), { recursive: true, force: true }); // the chunks of earlier builds
+  const common = { bundle: true, platform: 'node', target: 'node20', minify: true, sourcemap: true, sourcesContent: false, legalComments: 'none', logLevel: 'warning' };
+  await Promise.all([
+    // The entry: the usage, and the loader of the commands' script.
+    build({ ...common, entryPoints: { incent: join(root, 'cli', 'entry.ts') }, outdir: dist, outExtension: { '.js': '.mjs' }, format: 'esm' }),
+    // The commands: one CommonJS script, so that V8 can cache its compiled code (cli/entry.ts).
+    build({ ...common, entryPoints: { commands: join(root, 'cli', 'commands.ts') }, outdir: dist, outExtension: { '.js': '.cjs' }, format: 'cjs' }),
+  ]);
+  writeCodeCache();
+}
+
+/**
+ * V8's code cache of dist/commands.cjs, made by running what users run most — a check, a run over
+ * data with statements, a test — so that it holds the functions those use, compiled. Made with the
+ * Node that builds (`npm ci` runs the build): another Node refuses it and compiles as usual.
+ */
+function writeCodeCache() {
+  rmSync(join(dist, 'commands.cjs.cache'), { force: true });
+  const example = join(root, 'examples', 'northwind-distributor');
+  const program = join(example, 'program.incent');
+  if (!existsSync(program)) return; // an installed package has no examples: no cache, the same command
+  for (const args of [['check', program], ['test', program], ['run', program, '--data', join(example, 'data'), '--format', 'json', '--all']]) {
+    const r = spawnSync(process.execPath, [join(dist, 'incent.mjs'), ...args], { env: { ...process.env, INCENT_WRITE_CODE_CACHE: '1' }, encoding: 'utf8', maxBuffer: 1 << 28 });
+    if (r.status !== 0) throw new Error(`incent ${args[0]} of ${program} failed while making the code cache (exit ${r.status ?? r.signal}):\n${r.stderr}`);
+  }
 }
 
 /** The library's entry points, sharing their modules; dependencies stay imports. */

@@ -1,10 +1,45 @@
 /**
  * The entry point of the bundled command (dist/incent.mjs). The usage is printed from this small
- * module; every other command loads the rest (the compiler, the runtime: a separate chunk of the
- * bundle), so that `incent help` starts as fast as Node does.
+ * module. Every other command runs dist/commands.cjs — the compiler, the runtime and the commands
+ * in one script — compiled with the V8 code cache that the build writes beside it
+ * (dist/commands.cjs.cache, made by running a check and a run of an example: bin/build.js). With the
+ * cache, V8 neither parses the 0.7 MB script nor compiles the functions that those commands use;
+ * without it, or when this Node's V8 refuses it (another version, other flags), the script is
+ * compiled as usual: the cache changes how fast the command starts, never what it does.
+ * `INCENT_CODE_CACHE=report` says on stderr whether the cache was absent, accepted or rejected.
  */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
 import { isHelp, runHelp } from './usage.js';
+
+interface Commands {
+  runCommand(argv: string[]): Promise<void>;
+}
+
+/**
+ * Loads dist/commands.cjs with its code cache. With `INCENT_WRITE_CODE_CACHE` set (the build), it
+ * writes the cache again when the process exits: what the cache held and what this command compiled.
+ */
+function loadCommands(): Commands {
+  const file = join(dirname(fileURLToPath(import.meta.url)), 'commands.cjs');
+  const cacheFile = `${file}.cache`;
+  const require = createRequire(file);
+  // Stack traces through the sources need Node's own loader (it applies the source map).
+  if (process.env['INCENT_DEBUG']) return require(file) as Commands;
+  const writing = Boolean(process.env['INCENT_WRITE_CODE_CACHE']);
+  const cachedData = existsSync(cacheFile) ? readFileSync(cacheFile) : undefined;
+  const source = readFileSync(file, 'utf8');
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: file, cachedData });
+  if (process.env['INCENT_CODE_CACHE'] === 'report') process.stderr.write(`incent: code cache ${cachedData === undefined ? 'absent' : script.cachedDataRejected ? 'rejected' : 'accepted'}\n`);
+  const module = { exports: {} as Commands };
+  (script.runInThisContext() as (e: object, r: NodeJS.Require, m: object, f: string, d: string) => void)(module.exports, require, module, file, dirname(file));
+  if (writing) process.once('exit', () => writeFileSync(cacheFile, script.createCachedData()));
+  return module.exports;
+}
 
 const argv = process.argv.slice(2);
 if (isHelp(argv)) runHelp(argv);
-else (await import('./main.js')).runCli();
+else await loadCommands().runCommand(argv);

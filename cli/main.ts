@@ -3,79 +3,24 @@
  * exit code, never a stack trace: 0 success, 1 a program, data or test failure, 2 a usage error,
  * 70 an internal error (a bug).
  */
-import { CODES } from '../core/codes.js';
-import { printable } from '../core/diagnostics.js';
-import { EvalError } from '../runtime/compile-ir.js';
 import { cmdCheck } from './check.js';
 import { cmdDiff } from './diff.js';
 import { cmdFmt } from './fmt.js';
-import { ExitError, UsageError, type Io } from './io.js';
+import { type Io } from './io.js';
 import { cmdExplain, cmdRun } from './run.js';
 import { cmdTest } from './test.js';
-import { USAGE, quietOnClosedPipe } from './usage.js';
+import { command, runInProcess, type Command } from './command.js';
 
 export { ExitError, UsageError } from './io.js';
 
+/** Every command, loaded with the rest of the program (the tests, the library). The bundled command loads only the one it runs (cli/entry.ts). */
+const COMMANDS: Record<string, Command> = { check: cmdCheck, fmt: cmdFmt, test: cmdTest, run: cmdRun, explain: cmdExplain, diff: cmdDiff };
 
 export function main(argv: string[], io: Io): number {
-  const [cmd, ...rest] = argv;
-  try {
-    switch (cmd) {
-      case 'check':
-        return cmdCheck(io, rest);
-      case 'fmt':
-        return cmdFmt(io, rest);
-      case 'test':
-        return cmdTest(io, rest);
-      case 'run':
-        return cmdRun(io, rest);
-      case 'explain':
-        return cmdExplain(io, rest);
-      case 'diff':
-        return cmdDiff(io, rest);
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        io.out(USAGE);
-        return cmd === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command "${cmd}"`);
-    }
-  } catch (e) {
-    io.progressDone?.();
-    if (e instanceof UsageError) {
-      io.err(`incent: ${printable(e.message)}\n\n${USAGE}`);
-      return 2;
-    }
-    if (e instanceof ExitError) {
-      io.err(`incent: ${printable(e.message)}\n`);
-      return e.code;
-    }
-    if (e instanceof EvalError) {
-      const hint = CODES[e.code]?.hint;
-      io.err(`error[${e.code}]: ${printable(e.message)}\n${hint ? `  = hint: ${printable(hint)}\n` : ''}incent: the evaluation stopped; nothing was printed\n`);
-      return 1;
-    }
-    const err = e as Error;
-    io.err(`incent: internal error: ${printable(String(err?.message ?? err))}\nThis is a bug in Incent; please report it with the program and data that caused it.\n`);
-    if (process.env['INCENT_DEBUG']) io.err(`${err?.stack}\n`);
-    return 70;
-  }
+  return command(argv, io, (name) => COMMANDS[name]);
 }
 
-/**
- * Runs the command in this process. Output cut short by its reader (`incent run … | head`) ends
- * the command quietly, as Unix tools do, instead of with an EPIPE error.
- */
+/** Runs the command in this process (the bundled command runs cli/entry.ts instead, which loads only the command it runs). */
 export function runCli(): void {
-  process.stdout.on('error', quietOnClosedPipe);
-  process.stderr.on('error', quietOnClosedPipe);
-  const code = main(process.argv.slice(2), {
-    out: (s) => process.stdout.write(s),
-    err: (s) => process.stderr.write(s),
-    color: Boolean(process.stderr.isTTY) && !process.env['NO_COLOR'],
-    tty: Boolean(process.stderr.isTTY),
-  });
-  process.exitCode = code;
+  runInProcess(process.argv.slice(2), (name) => COMMANDS[name]);
 }

@@ -5,7 +5,7 @@
  * generated from it (`npm run schemas`). The compiler checks that it describes exactly the
  * `JsonDiagnostic` type.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { JsonDiagnostic } from './diagnostics.js';
 
 /** A place in the source: 1-based line and column (UTF-16 code units), 0-based character offset. */

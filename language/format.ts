@@ -162,7 +162,7 @@ class Printer {
     private readonly file: S.ProgramFile,
     private readonly source: string,
   ) {
-    this.toks = T.lexer.tokenize(source).tokens.map((t) => ({ start: t.startOffset, image: t.image }));
+    this.toks = T.tokenize(source).tokens.map((t) => ({ start: t.startOffset, image: t.image }));
     this.commentStarts = file.comments.map((c) => c.span.start).sort((a, b) => a - b);
   }
 

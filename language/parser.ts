@@ -7,9 +7,10 @@
  * bounded: an expression nests at most MAX_NESTING levels (E0107; chains of binary operators are
  * loops, not nesting), and a program has at most MAX_PROGRAM_CHARS characters (E0005).
  */
-import { EmbeddedActionsParser, EOF, tokenMatcher, type IToken, type IParserErrorMessageProvider, type TokenType, type IRecognitionException } from 'chevrotain';
+import { EmbeddedActionsParser, EOF, LLkLookaheadStrategy, type ILookaheadStrategy, tokenMatcher, type IToken, type IParserErrorMessageProvider, type TokenType, type IRecognitionException } from 'chevrotain';
 import { error, type Diagnostic } from '../core/diagnostics.js';
 import { MAX_NESTING, MAX_PROGRAM_CHARS } from '../core/limits.js';
+import { TableLookahead } from './lookahead.js';
 import * as T from './tokens.js';
 import type * as S from './syntax.js';
 
@@ -158,6 +159,9 @@ function unescapeString(image: string): string {
 /** A field's options in their canonical order (§12.1, §14.3). */
 const OPTION_WORDS = ['in', 'from', 'default'] as const;
 
+/** How many tokens the parser may look ahead to choose (chevrotain's LL(k)). */
+export const MAX_LOOKAHEAD = 3;
+
 class IncentParser extends EmbeddedActionsParser {
   /** How many nesting constructs (parentheses, `if`, calls, …) enclose the current position; reset per declaration. */
   nesting = 0;
@@ -170,8 +174,8 @@ class IncentParser extends EmbeddedActionsParser {
    * Chevrotain's grammar validations (ambiguities, left recursion, …) cost ~60 ms at every start of
    * the command, for a grammar that does not change: they run in the tests (`checkGrammar`).
    */
-  constructor(validate = false) {
-    super(T.allTokens, { recoveryEnabled: true, errorMessageProvider: messages, maxLookahead: 3, skipValidations: !validate });
+  constructor(validate = false, lookaheadStrategy: ILookaheadStrategy = new TableLookahead({ maxLookahead: MAX_LOOKAHEAD })) {
+    super(T.allTokens, { recoveryEnabled: true, errorMessageProvider: messages, maxLookahead: MAX_LOOKAHEAD, skipValidations: !validate, lookaheadStrategy });
     this.performSelfAnalysis();
   }
 
@@ -1645,6 +1649,22 @@ function parser(): IncentParser {
   return (shared ??= new IncentParser());
 }
 
+/** Runs `f` with a parser using another lookahead strategy (for the tests, and `npm run lookahead`, which records the table). */
+export function withLookahead<R>(strategy: ILookaheadStrategy, f: () => R): R {
+  const usual = shared;
+  shared = new IncentParser(false, strategy);
+  try {
+    return f();
+  } finally {
+    shared = usual;
+  }
+}
+
+/** Runs `f` with a parser whose lookahead functions are all computed by chevrotain when it is made (its default), for the tests that compare it with the table. */
+export function withEagerLookahead<R>(f: () => R): R {
+  return withLookahead(new LLkLookaheadStrategy({ maxLookahead: MAX_LOOKAHEAD }), f);
+}
+
 const DECL_START = new Set<TokenType>([Kw.let, Kw.measure, Kw.tier, Kw.payout, Kw.rule, Kw.test]);
 const NAME_EXPECTED_AFTER = new Set<TokenType>([Kw.let, Kw.measure, Kw.tier, Kw.event, Kw.payout]);
 
@@ -1762,7 +1782,7 @@ export function parse(text: string): ParseResult {
       tooLarge: true,
     };
   }
-  const lexed = T.lexer.tokenize(text);
+  const lexed = T.tokenize(text);
   for (const e of lexed.errors) {
     const ch = text.slice(e.offset, e.offset + e.length);
     diagnostics.push(error('E0001', `unexpected character \`${ch.length > 12 ? ch.slice(0, 12) + '…' : ch}\``, { start: e.offset, end: e.offset + Math.max(1, e.length) }, 'remove it; comments start with `#`'));

@@ -6,7 +6,7 @@
  * describes exactly its type. Amounts are exact decimal strings (money with the
  * currency's minor digits, points and items as integers); percentages have one decimal.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CoverageReport } from './coverage.js';
 import type { ExposureReport } from './exposure.js';
 import type { DiffReport } from './render.js';

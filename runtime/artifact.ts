@@ -6,7 +6,7 @@
  * comparison says how to compare. `loadArtifact` validates an artifact with zod before use, so the
  * playground and engineers' services can run a program without the compiler.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ARTIFACT_VERSION } from './artifact-version.js';
 
 export { ARTIFACT_VERSION };

@@ -5,10 +5,12 @@
  */
 import type { CmpKind, IR, ValueKind } from './artifact.js';
 import { inRange as withinRange, magnitudeText, rangeRule } from '../core/limits.js';
-import type { EvaluationCode } from '../core/codes.js';
+import { EvalError } from './eval-error.js';
 import * as N from './num.js';
 import type { Num } from './num.js';
 import { addDays, addMonths, daysBetween, formatDate, toDay } from '../core/periods.js';
+
+export { EvalError } from './eval-error.js';
 
 /** A runtime value: numbers and money are `Num`; text, enums and dates strings; tier levels their index. */
 export type Value = Num | string | boolean | number;
@@ -74,17 +76,6 @@ export type Note =
     };
 
 export type Fn = (ctx: Ctx, notes?: Note[]) => Value;
-
-/** An evaluation error: a stable code (`R0xxx`, core/codes.ts) and what went wrong, named by the rule, partner and record once wrapped (errors.ts). */
-export class EvalError extends Error {
-  constructor(
-    readonly code: EvaluationCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'EvalError';
-  }
-}
 
 export interface Formatter {
   (v: Value, u: ValueKind | undefined): string;

@@ -4,7 +4,7 @@
  * and validate them at their boundary. `schemas/statement.schema.json` is generated from it
  * (`npm run schemas`). The compiler checks that it describes exactly the `StatementJson` type.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PotJson, StatementJson } from './statement.js';
 
 /** An exact decimal as statements write it: digits, an optional fraction, an optional minus (`-12.50`); never an exponent. */

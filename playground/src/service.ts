@@ -5,7 +5,7 @@
  */
 import type { CompileResult } from '../../compiler/compile.js';
 import type { CheckedProgram, Type, Level } from '../../compiler/checked.js';
-import { KEYWORDS, lexer } from '../../language/tokens.js';
+import { KEYWORDS, tokenize } from '../../language/tokens.js';
 import { walkExpr, type Expr, type Ident, type Span, type Decl, PAYOUT_KINDS, ROUNDING_MODES } from '../../language/syntax.js';
 
 export type ItemKind = 'keyword' | 'let' | 'measure' | 'tier' | 'level' | 'pot' | 'event' | 'field' | 'function' | 'value' | 'type' | 'snippet';
@@ -428,7 +428,7 @@ const AGGREGATES = ['sum', 'count', 'count distinct', 'min', 'max', 'average'];
 const FIELD_TYPES = ['text', 'integer', 'decimal', 'money', 'date', 'boolean'];
 
 function tokensBefore(text: string, offset: number): { toks: Tok[]; inComment: boolean } {
-  const r = lexer.tokenize(text.slice(0, offset));
+  const r = tokenize(text.slice(0, offset));
   const comments = (r.groups['comments'] as { startOffset: number; image: string }[] | undefined) ?? [];
   const last = comments[comments.length - 1];
   const inComment = last !== undefined && last.startOffset + last.image.length === offset && !last.image.includes('\n');

@@ -244,6 +244,24 @@ describe('the installed command', () => {
     expect(help.stdout).toContain('incent run FILE --data DIR');
   });
 
+  it('the commands run with the code cache the build wrote, and give the same output without it or with a damaged one', () => {
+    const dist = new URL('../../dist/', import.meta.url).pathname;
+    const example = new URL('../../examples/northwind-distributor/', import.meta.url).pathname;
+    const args = ['run', join(example, 'program.incent'), '--data', join(example, 'data'), '--format', 'json', '--all'];
+    const env = { ...process.env, INCENT_CODE_CACHE: 'report' };
+    const built = spawnSync('node', [bin, ...args], { encoding: 'utf8', env, maxBuffer: 1 << 26 });
+    expect(built.status).toBe(0);
+    expect(built.stderr).toBe('incent: code cache accepted\n');
+    expect(built.stdout.length).toBeGreaterThan(1000);
+    for (const [cache, said] of [[undefined, 'absent'], ['not a code cache', 'rejected']] as const) {
+      const dir = layout({ 'dist/incent.mjs': readFileSync(join(dist, 'incent.mjs'), 'utf8'), 'dist/commands.cjs': readFileSync(join(dist, 'commands.cjs'), 'utf8'), ...(cache ? { 'dist/commands.cjs.cache': cache } : {}) });
+      const r = spawnSync('node', [join(dir, 'bin', 'incent.js'), ...args], { encoding: 'utf8', env, maxBuffer: 1 << 26 });
+      expect(r.stderr).toBe(`incent: code cache ${said}\n`);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe(built.stdout);
+    }
+  });
+
   /** A copy of bin/incent.js in a folder laid out like a checkout or a package. */
   function layout(files: Record<string, string>): string {
     const dir = tmp();

@@ -27,8 +27,8 @@ const repo = join(import.meta.dirname, '..', '..');
 const example = join(repo, 'examples', 'northwind-distributor');
 const tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
 const npmEnv = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
-/** Folders and files of the repository that packing does not need. */
-const SKIP = new Set(['node_modules', 'dist', '.git', 'test', 'examples', 'playground', 'bench-data', 'coverage', '.vite', 'docs/api', 'tools']);
+/** Folders and files of the repository that packing does not need (the examples it does: the build runs one to write the command's code cache). */
+const SKIP = new Set(['node_modules', 'dist', '.git', 'test', 'playground', 'bench-data', 'coverage', '.vite', 'docs/api', 'tools']);
 
 let work: string;
 let app: string;
@@ -84,7 +84,7 @@ afterAll(() => {
 describe('the packed package', () => {
   it('holds the built entries, their types and maps, the command, the schemas and the guide — no sources, no tests', () => {
     const files = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
-    for (const f of ['package.json', 'README.md', 'LICENSE', 'bin/incent.js', 'dist/incent.mjs', 'dist/index.js', 'dist/index.js.map', 'dist/runtime.js', 'dist/node.js', 'dist/types/index.d.ts', 'dist/types/runtime/index.d.ts', 'dist/types/runtime/node.d.ts', 'schemas/artifact.schema.json', 'schemas/statement.schema.json', 'schemas/diagnostics.schema.json', 'docs/guide.md']) {
+    for (const f of ['package.json', 'README.md', 'LICENSE', 'bin/incent.js', 'dist/incent.mjs', 'dist/commands.cjs', 'dist/commands.cjs.cache', 'dist/index.js', 'dist/index.js.map', 'dist/runtime.js', 'dist/node.js', 'dist/types/index.d.ts', 'dist/types/runtime/index.d.ts', 'dist/types/runtime/node.d.ts', 'schemas/artifact.schema.json', 'schemas/statement.schema.json', 'schemas/diagnostics.schema.json', 'docs/guide.md']) {
       expect(files, f).toContain(f);
     }
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
@@ -235,7 +235,7 @@ console.log(JSON.stringify(r));`;
     mkdirSync(join(alone, 'dist'));
     cpSync(join(app, 'node_modules', 'incent', 'bin'), join(alone, 'bin'), { recursive: true });
     cpSync(join(app, 'node_modules', 'incent', 'dist', 'incent.mjs'), join(alone, 'dist', 'incent.mjs'));
-    cpSync(join(app, 'node_modules', 'incent', 'dist', 'cli'), join(alone, 'dist', 'cli'), { recursive: true }); // the chunk the commands load
+    cpSync(join(app, 'node_modules', 'incent', 'dist', 'commands.cjs'), join(alone, 'dist', 'commands.cjs')); // the script the commands run
     cpSync(join(app, 'node_modules', 'incent', 'package.json'), join(alone, 'package.json'));
     const help = sh(process.execPath, [join(alone, 'bin', 'incent.js'), 'check', join(app, 'program.incent')], work);
     expect(help.stderr).toBe(`${join(app, 'program.incent')}: ok\n`);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { compile as compileMonarch } from 'monaco-editor/editor/standalone/common/monarch/monarchCompile.js';
 // @ts-expect-error no type declarations for Monaco's internal modules
 import { MonarchTokenizer } from 'monaco-editor/editor/standalone/common/monarch/monarchLexer.js';
-import { lexer } from '../../language/tokens.js';
+import { tokenize } from '../../language/tokens.js';
 import { KEYWORDS } from '../../language/tokens.js';
 import { incentMonarch, TOKEN_CLASS } from '../../playground/src/monarch.js';
 
@@ -33,7 +33,7 @@ function monarchTokens(text: string): MToken[] {
 }
 
 function lexerTokens(text: string): { offset: number; end: number; name: string }[] {
-  const r = lexer.tokenize(text);
+  const r = tokenize(text);
   const all = [...r.tokens, ...((r.groups['comments'] as typeof r.tokens | undefined) ?? [])];
   return all
     .map((t) => ({ offset: t.startOffset, end: t.startOffset + t.image.length, name: t.tokenType.name.startsWith('Kw_') ? 'Keyword' : t.tokenType.name }))
