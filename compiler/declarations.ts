@@ -53,6 +53,10 @@ export function collectDeclarations(ck: CheckContext, decls: readonly Decl[]): v
       ]);
       fields(ck, d.fields ?? [], eventFields, `event \`${name}\``, 'every event has `id`, `partner` and `date`');
       ck.out.events.set(name, { name, decl: d, fields: eventFields });
+      // §13.4: with exchange rates, `rates.csv` holds the rates; an event kind cannot have that file too.
+      if (name === 'rates' && ck.out.header.exchangeRates) {
+        ck.report(error('E0233', 'an event kind cannot be named `rates` in a program with exchange rates', (d.name as Ident).span, 'its file would be `rates.csv`, which holds the exchange rates: give the event kind another name'));
+      }
     }
     if (d.kind === 'TierDecl') collectTier(ck, d);
   }

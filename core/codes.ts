@@ -70,6 +70,7 @@ const PROGRAM = {
   E0230: { severity: 'error', stage: 'names', what: '`money any by FIELD` where FIELD is not a text field of the same record', hint: 'name a `text` field of the record that holds the currency code (`cur: text`, `amount: money any by cur`)' },
   E0231: { severity: 'error', stage: 'names', what: 'a `money any` field in a program without `exchange rates`', hint: 'add `exchange rates monthly` (or `daily`) to the header, with a `rates.csv` in the data' },
   E0232: { severity: 'error', stage: 'names', what: 'a `money any` field that cannot be converted at the rate of its record’s date: a partner field, or one with a range (`in A..B`)', hint: 'declare `money any` fields in events, without a range' },
+  E0233: { severity: 'error', stage: 'names', what: 'an event kind named `rates` in a program with `exchange rates` (its file would be the rates’ `rates.csv`)', hint: 'give the event kind another name' },
 
   E0301: { severity: 'error', stage: 'units', what: 'arithmetic on money and a number, or on money and money, that has no meaning', hint: 'write money with its currency (`5 EUR`), or divide money by money for a number' },
   E0302: { severity: 'error', stage: 'units', what: 'arithmetic on something that is not a number or money' },

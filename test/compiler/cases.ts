@@ -99,6 +99,7 @@ export const names: Case[] = [
   c('money in any currency without exchange rates', 'E0231', 'event claim { value: money any }', 'money any', '`value` holds amounts in any currency, but the program has no exchange rates'),
   c('money in any currency on partners', 'E0232', '!program "T" {\n  currency EUR\n  period year\n  start 2026-01-01\n  exchange rates monthly\n}\nevent sale { amount: money }\npartner { target: money any }', 'money any', 'a partner field cannot be `money any`'),
   c('money in any currency with a range', 'E0232', 'program "T" {\n  currency EUR\n  period year\n  start 2026-01-01\n  exchange rates monthly\n}\nevent sale { amount: money any in 0 EUR..100 EUR }', 'in 0 EUR..100 EUR', '`amount` holds amounts in any currency: it takes no range'),
+  c('an event kind named rates beside exchange rates', 'E0233', '!program "T" {\n  currency EUR\n  period year\n  start 2026-01-01\n  exchange rates monthly\n}\nevent rates { amount: money any }', 'rates', 'an event kind cannot be named `rates` in a program with exchange rates'),
   c('a ref to its own kind', 'E0227', 'event ret { original: ref ret }', 'ref ret', '`ret.original` names a record of its own kind, `ret`'),
   c('refs in a circle', 'E0227', 'event a { b: ref b }\nevent b { a: ref a }', 'ref b', '`ref` fields go in a circle: `a` → `b` → `a`'),
   c(
