@@ -4,7 +4,7 @@
  * statements keep the converted values, `explain` shows each conversion, `test` takes `rate { … }`.
  * Over the example examples/alpine-distributor and a copy of its data with problems.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -83,6 +83,24 @@ describe('incent with exchange rates', () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain('error[D0101]: rates.csv:1: the file is empty: a CSV file needs a header row that names the fields');
     expect(r.err).not.toContain('D0307');
+  });
+
+  it('a redemption in another currency that cannot be applied is placed at its record (§13.1 with §13.4)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'incent-currencies-'));
+    const file = join(dir, 'p.incent');
+    writeFileSync(
+      file,
+      'program "L" {\n  currency EUR\n  period month\n  start 2026-01-01\n  end 2026-03-31\n  exchange rates monthly\n}\nevent sale {\n  amount: money\n}\nevent spend {\n  amount: money any\n}\npayout credit as credit {\n  cap 1_000 EUR per partner\n  expire after 6 months\n}\nrule "Earn" {\n  for each sale\n  award amount to credit\n}\nrule "Spend" {\n  for each spend\n  redeem amount from credit\n}\n',
+    );
+    const d = join(dir, 'data');
+    mkdirSync(d);
+    writeFileSync(join(d, 'sale.csv'), 'id,partner,date,amount\nS1,P1,2026-01-05,100\n');
+    writeFileSync(join(d, 'spend.csv'), 'id,partner,date,amount\nX1,P1,2026-02-05,50 GBP\nX2,P1,2026-02-06,60 GBP\n');
+    writeFileSync(join(d, 'rates.csv'), 'month,currency,rate\n2026-02,GBP,1.2\n');
+    // 100 EUR earned; 50 GBP × 1.2 = 60 EUR redeemed; then 60 GBP × 1.2 = 72 EUR is above the 40 EUR left
+    const r = cli('run', file, '--data', d, '--period', '2026-02');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("error[D0401]: spend.csv:3: redeems 72.00 EUR from `credit`, but the partner's balance there is 40.00 EUR at that point; the redemption is not applied");
   });
 
   it('test: rate records', () => {
