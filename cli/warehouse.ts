@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { parsePeriod } from '../core/periods.js';
 import type { Artifact } from '../runtime/artifact.js';
 import { hasBlockingProblems } from '../runtime/data/builder.js';
-import { evaluationData } from '../runtime/data/load.js';
+import { evaluationData, recordSchemas } from '../runtime/data/load.js';
 import { Evaluator, type PeriodStream } from '../runtime/evaluate.js';
 import { DIALECTS, type DialectName, dialect } from '../runtime/warehouse/dialects.js';
 import { pass1InDatabase, WarehouseUnavailable, type SqlConnection, type WarehousePass1 } from '../runtime/warehouse/engine.js';
@@ -93,7 +93,8 @@ export async function cmdRunWarehouse(io: Io, args: string[]): Promise<number> {
     const conn = await openSource(values.source!, duck);
     const { w, input } = await withConnection(conn, async (c) => {
       const w = await pass1InDatabase(a, c, tables(dialect[c.dialect]));
-      const read = new Set([...(a.partner.declared ? ['partners'] : []), ...a.events.map((e) => e.name).filter((k) => !w.pushed?.kinds.has(k))]);
+      // The partners, the exchange rates (§13.4) and the kinds not pushed down: read whole, through the record reader.
+      const read = new Set(recordSchemas(a).flatMap((s) => (s.kind !== 'event' || !w.pushed?.kinds.has(s.file) ? [s.file] : [])));
       return { w, input: await readTables(a, c, read) };
     });
     show(w);

@@ -83,6 +83,11 @@ export interface FieldInfo {
   default?: Expr;
   /** `in A..B`, checked: its bounds as constants (numbers and money as decimals, or dates). */
   range?: { min: Const; max: Const };
+  /**
+   * `money any` (§13.4): amounts in any currency, converted to the program's at the record's date
+   * (its type is the program's money); `by` names the text field holding the code, when written.
+   */
+  anyCurrency?: { by?: string };
 }
 
 export interface HeaderInfo {
@@ -99,6 +104,8 @@ export interface HeaderInfo {
   end?: string;
   /** The program's rounding mode; `half-even` by default. */
   rounding: RoundingMode;
+  /** `exchange rates monthly|daily` (§13.4): how often `rates.csv` gives a rate; absent without the clause. */
+  exchangeRates?: 'monthly' | 'daily';
 }
 
 export interface EventInfo {
@@ -213,6 +220,8 @@ export interface TestInfo {
   period?: string;
   partners: { id: string; fields: Map<string, Expr>; span: Span }[];
   events: { event: string; fields: Map<string, Expr>; span: Span }[];
+  /** `rate { … }` records (§13.4): a rate of `rates.csv`, its month (or day), currency and rate as written. */
+  rates: { at: string; currency: string; rate: string; span: Span }[];
   /** `figure` (§13.1): a pot's figure other than the amount paid. */
   expects: { partner: string; name: string; target: 'pot' | 'tier' | 'measure'; figure?: PotFigure; value: Expr; span: Span }[];
 }

@@ -53,6 +53,10 @@ export function collectDeclarations(ck: CheckContext, decls: readonly Decl[]): v
       ]);
       fields(ck, d.fields ?? [], eventFields, `event \`${name}\``, 'every event has `id`, `partner` and `date`');
       ck.out.events.set(name, { name, decl: d, fields: eventFields });
+      // §13.4: with exchange rates, `rates.csv` holds the rates; an event kind cannot have that file too.
+      if (name === 'rates' && ck.out.header.exchangeRates) {
+        ck.report(error('E0233', 'an event kind cannot be named `rates` in a program with exchange rates', (d.name as Ident).span, 'its file would be `rates.csv`, which holds the exchange rates: give the event kind another name'));
+      }
     }
     if (d.kind === 'TierDecl') collectTier(ck, d);
   }
@@ -84,7 +88,41 @@ function fields(ck: CheckContext, decls: FieldDecl[], into: Map<string, FieldInf
       into.set(name, { name, type: TEXT, implicit: false, decl: f, ...column, ...(f.type.event ? { ref: f.type.event.name } : {}) });
       continue;
     }
+    if (f.type?.kind === 'MoneyAnyType') {
+      into.set(name, { name, type: money(ck.currency), implicit: false, decl: f, ...column, anyCurrency: f.type.by ? { by: f.type.by.name } : {} });
+      continue;
+    }
     into.set(name, { name, type: typeRef(ck, f.type, name), implicit: false, decl: f, ...column });
+  }
+  anyCurrencies(ck, into, owner);
+}
+
+/**
+ * `money any` fields (§13.4): the program needs `exchange rates` (E0231), and `by FIELD` must name a
+ * text field of the same record (E0230) — the code is read from it, record by record.
+ */
+function anyCurrencies(ck: CheckContext, into: Map<string, FieldInfo>, owner: string): void {
+  for (const f of into.values()) {
+    if (!f.anyCurrency || f.decl?.type?.kind !== 'MoneyAnyType') continue;
+    const t = f.decl.type;
+    if (!ck.out.header.exchangeRates) {
+      ck.report(error('E0231', `\`${f.name}\` holds amounts in any currency, but the program has no exchange rates`, t.span, 'add `exchange rates monthly` (or `daily`) to the header, and a `rates.csv` (`month` or `date`, `currency`, `rate`) to the data'));
+    }
+    // Converted at the rate of the record's date: a partner has no date, and a range in the program's
+    // currency would be checked before the conversion.
+    if (owner === 'partner') {
+      ck.report(error('E0232', `a partner field cannot be \`money any\``, t.span, 'an amount is converted at the rate of its event’s date, and partners have none: declare the field in an `event`, or as `money` in the program’s currency'));
+    } else if (f.decl.range) {
+      ck.report(error('E0232', `\`${f.name}\` holds amounts in any currency: it takes no range`, f.decl.range.span, 'a range is checked on the value as read, before its conversion: remove `in …`, and bound what the rules compute instead (`min`, a cap)'));
+    }
+    if (!t.by) continue;
+    const by = into.get(t.by.name);
+    if (!by) {
+      const guess = suggest(t.by.name, [...into.values()].filter((g) => g.type.kind === 'text' && !g.ref).map((g) => g.name));
+      ck.report(error('E0230', `${owner} has no field \`${t.by.name}\``, t.by.span, guess ? `did you mean \`${guess}\`?` : `declare the text field that holds the currency code, e.g. \`${t.by.name}: text\``));
+    } else if (by.type.kind !== 'text' || by.ref || by.implicit) {
+      ck.report(error('E0230', `the currency of \`${f.name}\` must come from a text field, and \`${t.by.name}\` is not one`, t.by.span, `declare \`${t.by.name}: text\` (the currency code, e.g. "GBP"), or name another field`));
+    }
   }
 }
 
@@ -107,7 +145,7 @@ function implicitField(ck: CheckContext, f: FieldDecl, info: FieldInfo, owner: s
     ck.report(error('E0222', `\`${name}\` is an implicit field of ${every}`, f.name.span, `${implicitNote} already: remove this line, map it to a column of the data (\`${written}\`), or choose another name`));
     return;
   }
-  const declared = f.type?.kind === 'SimpleType' ? f.type.name?.name : 'one of';
+  const declared = f.type?.kind === 'SimpleType' ? f.type.name?.name : f.type?.kind === 'MoneyAnyType' ? 'money any' : 'one of';
   if (declared !== typeName) {
     ck.report(error('E0222', `\`${name}\` is an implicit field of ${every}, of type ${typeName}`, f.type?.span ?? f.name.span, `declare it only to map it to a column, with its own type: \`${written}\``));
     return;
@@ -126,6 +164,7 @@ function implicitField(ck: CheckContext, f: FieldDecl, info: FieldInfo, owner: s
 
 function typeRef(ck: CheckContext, t: TypeRef | undefined, field: string): Type {
   if (!t || t.kind === 'RefType') return t ? TEXT : ERROR;
+  if (t.kind === 'MoneyAnyType') return money(ck.currency);
   if (t.kind === 'EnumType') {
     const members: string[] = [];
     for (const m of t.members ?? []) {

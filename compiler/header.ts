@@ -49,7 +49,7 @@ export function checkHeader(file: ProgramFile, diags: Diagnostic[], checkDate: (
   }
   info.name = h.name?.value ?? '';
   const seen = new Map<string, HeaderClause>();
-  const words: Record<HeaderClause['kind'], string> = { Currency: 'currency', PeriodClause: 'period', Start: 'start', End: 'end', Rounding: 'rounding' };
+  const words: Record<HeaderClause['kind'], string> = { Currency: 'currency', PeriodClause: 'period', Start: 'start', End: 'end', Rounding: 'rounding', ExchangeRates: 'exchange rates' };
   for (const c of h.clauses ?? []) {
     if (!c) continue;
     const prev = seen.get(c.kind);
@@ -120,5 +120,17 @@ export function checkHeader(file: ProgramFile, diags: Diagnostic[], checkDate: (
   const rnd = seen.get('Rounding') as Extract<HeaderClause, { kind: 'Rounding' }> | undefined;
   const mode = roundingMode(rnd?.mode, diags);
   if (mode) info.rounding = mode;
+  const ex = seen.get('ExchangeRates') as Extract<HeaderClause, { kind: 'ExchangeRates' }> | undefined;
+  if (ex?.rates && ex.every) {
+    if (ex.rates.name !== 'rates') {
+      diags.push(error('E0457', `\`exchange ${ex.rates.name}\` is not a header clause`, ex.rates.span, `write \`exchange rates ${ex.every.name === 'daily' ? 'daily' : 'monthly'}\``));
+    } else if (ex.every.name === 'monthly' || ex.every.name === 'daily') {
+      info.exchangeRates = ex.every.name;
+    } else {
+      const guess = suggest(ex.every.name, ['monthly', 'daily', 'month', 'day']);
+      const fix = guess === 'month' ? 'monthly' : guess === 'day' ? 'daily' : guess;
+      diags.push(error('E0457', `\`${ex.every.name}\` is not how often rates are given`, ex.every.span, fix ? `did you mean \`${fix}\`?` : 'rates are given `monthly` (a rate per month) or `daily` (a rate per day)'));
+    }
+  }
   return info;
 }

@@ -78,6 +78,7 @@ function fields(map: Map<string, FieldInfo>, literal: (e: Expr) => string | bool
     ...(f.range ? { range: { min: constText(f.range.min), max: constText(f.range.max) } } : {}),
     ...(f.column !== f.name ? { column: f.column } : {}),
     ...(f.default ? { default: literal(f.default) } : {}),
+    ...(f.anyCurrency ? { anyCurrency: f.anyCurrency.by === undefined ? {} : { by: f.anyCurrency.by } } : {}),
   }));
 }
 
@@ -342,13 +343,19 @@ export function lower(c: CheckedProgram, source: string, origins?: Map<IR, Expr>
     if (v?.kind === 'bool' || v?.kind === 'str' || v?.kind === 'date') return v.value;
     throw new LoweringError(`internal: the test value \`${text(e)}\` was not computed (the program has errors)`);
   };
+  // §13.4: a test value of a `money any` field keeps its code (`12.50 GBP`), as a data file has it.
+  const anyLiteral = (e: Expr): string | boolean => {
+    const x = e.kind === 'Unary' && e.op === '-' ? e.operand : e;
+    return x.kind === 'Money' ? `${String(literal(e))} ${x.currency}` : literal(e);
+  };
   const lineOf = (offset: number) => source.slice(0, offset).split('\n').length;
   const tests: TestSpec[] = c.tests.map((t) => ({
     name: t.name,
     line: lineOf(t.decl.span.start),
     period: t.period ?? '',
     partners: t.partners.map((p) => ({ id: p.id, fields: Object.fromEntries([...p.fields].map(([k, v]) => [k, literal(v)])) })),
-    events: t.events.map((ev) => ({ event: ev.event, fields: Object.fromEntries([...ev.fields].map(([k, v]) => [k, literal(v)])) })),
+    events: t.events.map((ev) => ({ event: ev.event, fields: Object.fromEntries([...ev.fields].map(([k, v]) => [k, c.events.get(ev.event)?.fields.get(k)?.anyCurrency ? anyLiteral(v) : literal(v)])) })),
+    ...(t.rates.length ? { rates: t.rates.map((r) => ({ at: r.at, currency: r.currency, rate: r.rate })) } : {}),
     expects: t.expects.map((x) => ({ partner: x.partner, name: x.name, target: x.target, ...(x.figure ? { figure: x.figure } : {}), value: String(literal(x.value)), line: lineOf(x.span.start) })),
   }));
 
@@ -372,6 +379,7 @@ export function lower(c: CheckedProgram, source: string, origins?: Map<IR, Expr>
       start: c.header.start,
       ...(c.header.end ? { end: c.header.end } : {}),
       rounding: c.header.rounding,
+      ...(c.header.exchangeRates ? { exchangeRates: c.header.exchangeRates } : {}),
     },
     partner: { declared: c.partner.declared, fields: fields(c.partner.fields, literal) },
     events: [...c.events.values()].map((ev) => ({ name: ev.name, fields: fields(ev.fields, literal) })),

@@ -16,7 +16,7 @@ export function checkTest(ck: CheckContext, d: TestDecl): void {
   const name = d.name?.value ?? '';
   const nameSpan = d.name?.span ?? d.span;
   const items = (d.items ?? []).filter((i) => !!i);
-  const info: TestInfo = { name, decl: d, partners: [], events: [], expects: [] };
+  const info: TestInfo = { name, decl: d, partners: [], events: [], rates: [], expects: [] };
   ck.out.tests.push(info);
   const scope = ck.noEvent(`test "${name}"`, 'a test gives values, not expressions over events');
 
@@ -74,6 +74,10 @@ export function checkTest(ck: CheckContext, d: TestDecl): void {
   for (const it of items) {
     if (it.kind !== 'TestEvent' || !it.event) continue;
     const ev = ck.events.get(it.event.name);
+    if (!ev && it.event.name === 'rate' && ck.out.header.exchangeRates) {
+      rateRecord(ck, it, info, ck.out.header.exchangeRates);
+      continue;
+    }
     if (!ev) {
       ck.unknownEvent(it.event);
       continue;
@@ -146,6 +150,48 @@ export function checkTest(ck: CheckContext, d: TestDecl): void {
   }
 }
 
+/**
+ * `rate { month: "2026-03", currency: "GBP", rate: 1.17 }` (§13.4; `date: 2026-03-14` with daily
+ * rates): a row of the test's `rates.csv`, validated there like any data (a rate of zero is a test
+ * data problem). Here: the fields the rates have, each a literal of its kind (E0458).
+ */
+function rateRecord(ck: CheckContext, it: Item<'TestEvent'>, info: TestInfo, frequency: 'monthly' | 'daily'): void {
+  const when = frequency === 'monthly' ? 'month' : 'date';
+  const example = frequency === 'monthly' ? 'month: "2026-03"' : 'date: 2026-03-14';
+  const got = new Map<string, string>();
+  for (const fv of it.fields ?? []) {
+    if (!fv?.name || !fv.value) continue;
+    const n = fv.name.name;
+    const v = fv.value;
+    const negative = v.kind === 'Unary' && v.operand?.kind === 'Number';
+    const number = v.kind === 'Number' ? v.value : negative ? `-${(v.operand as { value: string }).value}` : undefined;
+    let value: string | undefined;
+    if (n === when) value = frequency === 'monthly' ? (v.kind === 'String' ? v.value : undefined) : v.kind === 'Date' ? v.value : undefined;
+    else if (n === 'currency') value = v.kind === 'String' ? v.value : undefined;
+    else if (n === 'rate') value = number;
+    else {
+      ck.report(error('E0458', `a rate has no field \`${n}\``, fv.name.span, `its fields are \`${when}\`, \`currency\` and \`rate\`: \`rate { ${example}, currency: "GBP", rate: 1.17 }\``));
+      continue;
+    }
+    if (got.has(n)) {
+      ck.report(error('E0203', `\`${n}\` is given twice`, fv.name.span, 'give each field once'));
+      continue;
+    }
+    if (value === undefined) {
+      const want = n === when ? (frequency === 'monthly' ? 'a month as text, `"2026-03"`' : 'a date, `2026-03-14`') : n === 'currency' ? 'a currency code as text, `"GBP"`' : 'a number, `1.17`';
+      ck.report(error('E0458', `the \`${n}\` of a rate is ${want}`, v.span, `write \`rate { ${example}, currency: "GBP", rate: 1.17 }\``));
+      continue;
+    }
+    got.set(n, value);
+  }
+  const missing = [when, 'currency', 'rate'].filter((n) => !got.has(n) && !(it.fields ?? []).some((fv) => fv?.name?.name === n));
+  if (missing.length) {
+    ck.report(error('E0435', `this \`rate\` is missing ${tickList(missing)}`, it.event.span, `write \`rate { ${example}, currency: "GBP", rate: 1.17 }\``));
+    return;
+  }
+  if (got.size === 3) info.rates.push({ at: got.get(when)!, currency: got.get('currency')!, rate: got.get('rate')!, span: it.span });
+}
+
 function partnerHint(id: string, known: Map<string, unknown>): string {
   const guess = suggest(id, known.keys());
   if (guess) return `did you mean "${guess}"?`;
@@ -166,6 +212,12 @@ function values(
   for (const fv of fvs) {
     if (!fv?.name) continue;
     const f = fields.get(fv.name.name);
+    // `money any` (§13.4): an amount with its code (`12.50 GBP`), or for `by FIELD` a plain amount too.
+    if (f?.anyCurrency && fv.value && anyAmount(fv.value, f.anyCurrency.by !== undefined) && !spans.has(f.name)) {
+      spans.set(f.name, fv.name.span);
+      out.set(f.name, fv.value);
+      continue;
+    }
     const t = ck.x.check(fv.value, scope, f?.type.kind === 'tier' ? f.type.tier : undefined);
     if (!f || (owner === 'partners' && f.implicit)) {
       const guess = suggest(fv.name.name, [...fields.keys()].filter((k) => !(owner === 'partners' && k === 'id')));
@@ -196,6 +248,12 @@ function values(
     if (ck.x.expectType(fv.value, t, f.type, `\`${f.name}\``)) computable(ck, fv.value, t);
   }
   return out;
+}
+
+/** A test value of a `money any` field: an amount in any currency (`12.50 GBP`, `-3 CHF`), or with `plain` a number (its code in the record's field). */
+export function anyAmount(v: Expr, plain: boolean): boolean {
+  const x = v.kind === 'Unary' && v.op === '-' ? v.operand : v;
+  return x?.kind === 'Money' || (plain && x?.kind === 'Number' && !x.percent);
 }
 
 /**

@@ -67,6 +67,10 @@ const PROGRAM = {
   E0227: { severity: 'error', stage: 'names', what: '`ref` fields that lead from a kind back to itself', hint: 'keep one of the fields as `text`' },
   E0228: { severity: 'error', stage: 'names', what: '`previous NAME` or `NAME at DATE` of something that has no value per period', hint: 'use a measure, a tier or a let of partner-level values' },
   E0229: { severity: 'error', stage: 'names', what: 'a partner field declared as a `ref`', hint: 'declare `ref` fields in events; keep a partner’s id of a record as `text`' },
+  E0230: { severity: 'error', stage: 'names', what: '`money any by FIELD` where FIELD is not a text field of the same record', hint: 'name a `text` field of the record that holds the currency code (`cur: text`, `amount: money any by cur`)' },
+  E0231: { severity: 'error', stage: 'names', what: 'a `money any` field in a program without `exchange rates`', hint: 'add `exchange rates monthly` (or `daily`) to the header, with a `rates.csv` in the data' },
+  E0232: { severity: 'error', stage: 'names', what: 'a `money any` field that cannot be converted at the rate of its record’s date: a partner field, or one with a range (`in A..B`)', hint: 'declare `money any` fields in events, without a range' },
+  E0233: { severity: 'error', stage: 'names', what: 'an event kind named `rates` in a program with `exchange rates` (its file would be the rates’ `rates.csv`)', hint: 'give the event kind another name' },
 
   E0301: { severity: 'error', stage: 'units', what: 'arithmetic on money and a number, or on money and money, that has no meaning', hint: 'write money with its currency (`5 EUR`), or divide money by money for a number' },
   E0302: { severity: 'error', stage: 'units', what: 'arithmetic on something that is not a number or money' },
@@ -145,6 +149,8 @@ const PROGRAM = {
   E0454: { severity: 'error', stage: 'declarations', what: 'a `hold N days|months` whose N is not a whole number above zero', hint: 'write a whole number, e.g. `hold 30 days`' },
   E0455: { severity: 'error', stage: 'declarations', what: 'a `draw … for N periods` whose N is not a whole number above zero', hint: 'write a whole number, e.g. `for 6 periods from partner.hired`' },
   E0456: { severity: 'error', stage: 'declarations', what: 'a random draw of no partners', hint: 'write a whole number above zero, e.g. `for random 3 partners seed "Summer 2026"`' },
+  E0457: { severity: 'error', stage: 'declarations', what: 'an `exchange rates` clause that is not `exchange rates monthly` or `exchange rates daily`' },
+  E0458: { severity: 'error', stage: 'declarations', what: 'a test’s `rate { … }` record that is not a rate of the program’s `exchange rates`', hint: 'write `rate { month: "2026-03", currency: "GBP", rate: 1.17 }` (`date: 2026-03-14` with `exchange rates daily`)' },
 
   W0001: { severity: 'warning', stage: 'warnings', what: 'a declaration that nothing uses', hint: 'remove it, or use it' },
   W0002: { severity: 'warning', stage: 'warnings', what: 'a money pot with no cap and no budget', hint: 'add `cap …` or `budget …`, so that the pot cannot overspend' },
@@ -233,12 +239,30 @@ export const DATA = {
   D0216: t<{ value: string; limit: number }>(record('a number with more significant digits than the limit'), (a) => `${a.value} has more than ${a.limit} significant digits (the most an exact decimal holds)`),
   D0217: t<{ value: string; limit: string }>(record('a number outside the size of numbers (10^-34 ≤ |x| < 10^34, or zero)'), (a) => `${a.value} is outside the size of numbers: other than zero, a number is at least 10^-${a.limit} and below 10^${a.limit} in size`),
   D0220: t<{ value: string; range: string }>(record('a value outside the range its field declares', 'correct the value, or widen the field’s range (`in A..B`) in the program'), (a) => `${a.value} is outside the field's range ${a.range}`),
+  // Several currencies (§13.4): `money any` values, and the rows of `rates.csv`.
+  D0221: t<{ value: string }>(record('a `money any` amount without its currency code', 'write the code after the amount: `12.50 GBP`'), (a) => `${a.value} has no currency code (a \`money any\` amount carries its code: "12.50 GBP")`),
+  D0222: t<{ value: string }>(record('a currency code that is not three capital letters (ISO 4217)', 'write the ISO 4217 code: `GBP`, `CHF`'), (a) => `${a.value} is not a currency code (three capital letters, ISO 4217: "GBP")`),
+  D0223: t<{ value: string; code: string; by: string; given: string }>(
+    record('a `money any by FIELD` amount whose own code differs from its currency field', 'write the amount without a code, or correct the currency field'),
+    (a) => `${a.value} is in ${a.code}, but field "${a.by}" says ${a.given}`,
+  ),
+  D0224: t<{ value: string; unit: string; example: string }>(record('a `rates.csv` row whose month or date is not one', 'write months as YYYY-MM (`monthly`) and dates as YYYY-MM-DD (`daily`)'), (a) => `${a.value} is not a ${a.unit} (write ${a.example})`),
+  D0225: t<{ value: string; currency: string }>(record('an exchange rate that is zero or below', 'a rate is the program’s currency per one unit of the other: above zero'), (a) => `${a.value} is not a rate: a rate is above zero (${a.currency} per one unit of the currency)`),
+  D0226: t<{ value: string; currency: string }>(record('a rate for the program’s own currency other than 1', 'remove the row (amounts in the program’s currency need no rate), or write 1'), (a) => `${a.currency} is the program's currency: its rate is 1, not ${a.value}`),
   // The whole data set.
   D0301: t<{ id: string; others: string }>(set('an id given to records that differ', 'give every record its own id; records identical in every field count once'), (a) => `${a.id} is a duplicate id (also ${a.others}); every record with this id is rejected, since the records differ`),
   D0302: t<{ id: string; files: string }>(set('an event of a partner that is not in the partner file', 'add the partner, or correct the id'), (a) => `${a.id} is not a known partner id (not in ${a.files})`),
   D0303: t<{ id: string; where: string }>(set('an event of a partner whose record was rejected', 'fix the partner’s record'), (a) => `${a.id} is a partner whose record was rejected (${a.where})`),
   D0304: t<{ id: string; kind: string; files: string }>(set('a `ref` field that names no record of its kind', 'add the record, or correct the id'), (a) => `${a.id} is not a known ${a.kind} id (not in ${a.files})`),
   D0305: t<{ id: string; kind: string; where: string }>(set('a `ref` field that names a record that was rejected', 'fix the record it names'), (a) => `${a.id} is a ${a.kind} whose record was rejected (${a.where})`),
+  D0306: t<{ currency: string; at: string; others: string }>(
+    set('two `rates.csv` rows for one currency and month (or day) that differ', 'keep one rate per currency and month (or day); identical rows count once'),
+    (a) => `two rates for ${a.currency} in ${a.at} that differ (also ${a.others}); every row for it is rejected`,
+  ),
+  D0307: t<{ amount: string; date: string; why: string }>(
+    set('an amount in another currency with no exchange rate for its event’s date', 'add the rate to `rates.csv` (or fix its row)'),
+    (a) => `${a.amount} on ${a.date} cannot be converted: ${a.why}`,
+  ),
   // The ledger (§13.1): found when the run reaches the record.
   D0401: t<{ amount: string; balance: string; pot: string }>(
     { severity: 'error', stage: 'data records', what: 'a redemption above the partner’s balance in its pot', hint: 'correct the amount, or the partner; a redemption is never applied in part' },

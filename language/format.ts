@@ -344,6 +344,13 @@ class Printer {
               w.put(' ');
               this.ident(w, c.mode);
               break;
+            case 'ExchangeRates':
+              w.put('exchange', c.span.start);
+              w.put(' ');
+              this.ident(w, c.rates);
+              w.put(' ');
+              this.ident(w, c.every);
+              break;
           }
         });
         break;
@@ -447,7 +454,13 @@ class Printer {
     w.put(': ');
     const t = f.type;
     if (t.kind === 'SimpleType') this.ident(w, t.name);
-    else if (t.kind === 'RefType') {
+    else if (t.kind === 'MoneyAnyType') {
+      w.put('money any', t.span.start);
+      if (t.by) {
+        w.put(' by ');
+        this.ident(w, t.by);
+      }
+    } else if (t.kind === 'RefType') {
       w.put('ref', t.span.start);
       w.put(' ');
       this.ident(w, t.event);

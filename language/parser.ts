@@ -405,6 +405,16 @@ class IncentParser extends EmbeddedActionsParser {
           return this.ACTION(() => ({ kind: 'Rounding', mode, span: this.from(kw) }) as S.HeaderClause)!;
         },
       },
+      {
+        // `exchange rates monthly|daily` (§13.4): ordinary words, recognised here only
+        GATE: () => this.LA(1).image === 'exchange',
+        ALT: () => {
+          const kw = this.CONSUME3(T.Identifier);
+          const rates = this.CONSUME4(T.Identifier);
+          const every = this.CONSUME5(T.Identifier);
+          return this.ACTION(() => ({ kind: 'ExchangeRates', rates: this.ident(rates), every: this.ident(every), span: this.from(kw) }) as S.HeaderClause)!;
+        },
+      },
     ]),
   );
 
@@ -581,10 +591,24 @@ class IncentParser extends EmbeddedActionsParser {
             GATE: () => name.image === 'ref' && this.LA(1).tokenType === T.Identifier && this.LA(2).tokenType !== T.Colon,
             DEF: () => this.CONSUME2(T.Identifier),
           });
+          // `money any [by FIELD]` (§13.4): `any` not followed by `:` (a next field named `any`)
+          const any = this.OPTION2({
+            GATE: () => !target && name.image === 'money' && this.LA(1).image === 'any' && this.LA(2).tokenType !== T.Colon,
+            DEF: () => this.CONSUME3(T.Identifier),
+          });
+          const by = this.OPTION3({
+            GATE: () => any !== undefined,
+            DEF: () => {
+              this.CONSUME(Kw.by);
+              return this.CONSUME4(T.Identifier);
+            },
+          });
           return this.ACTION(() =>
             target
               ? ({ kind: 'RefType', event: this.ident(target), span: span(name, target) } as S.TypeRef)
-              : ({ kind: 'SimpleType', name: this.ident(name), span: span(name, name) } as S.TypeRef),
+              : any
+                ? ({ kind: 'MoneyAnyType', ...(by ? { by: this.ident(by) } : {}), span: span(name, by ?? any) } as S.TypeRef)
+                : ({ kind: 'SimpleType', name: this.ident(name), span: span(name, name) } as S.TypeRef),
           )!;
         },
       },

@@ -59,7 +59,9 @@ export type HeaderClause =
   | (Node & { kind: 'Start'; date: DateLit })
   | (Node & { kind: 'End'; date: DateLit })
   /** `rounding MODE`; `mode` is the word as written (validated by the checker). */
-  | (Node & { kind: 'Rounding'; mode: Ident });
+  | (Node & { kind: 'Rounding'; mode: Ident })
+  /** `exchange rates monthly|daily` (§13.4); `every` is the word as written (validated by the checker). */
+  | (Node & { kind: 'ExchangeRates'; rates: Ident; every: Ident });
 
 // ---------------------------------------------------------------------------------------------
 // Declarations
@@ -100,7 +102,9 @@ export type TypeRef =
   /** `one of "a", "b", …` */
   | (Node & { kind: 'EnumType'; members: StringLit[] })
   /** `ref EVENT` (§12.3): the id of a record of another event kind. */
-  | (Node & { kind: 'RefType'; event: Ident });
+  | (Node & { kind: 'RefType'; event: Ident })
+  /** `money any` (§13.4: values carry their code, `12.50 GBP`) or `money any by FIELD` (the code from a text field of the record). */
+  | (Node & { kind: 'MoneyAnyType'; by?: Ident });
 
 export interface PartnerDecl extends Node {
   kind: 'PartnerDecl';

@@ -8,5 +8,10 @@
  * `period` bounds, periods of a half-year; §12.2, §12.3, §12.5: `ref` fields, event-level lets,
  * running totals, interpolation, previous values and values at a date, tiers that fall at most N
  * levels, budgets served in order. Fields may declare a range (`range`, `in A..B`).
+ * 4: the ledger v0.2 (§13): points in lots that expire and are redeemed (`lots`, redemption rules),
+ * awards held for a time (`hold`), draws and guarantees (`draw`), several currencies (`money any`
+ * fields, `exchange rates` in the header, the test blocks' rates), seeded draws (`for random`). A
+ * runtime of version 3 would read such an artifact without them (zod drops what it does not know:
+ * `money any by FIELD` amounts at par), so it must refuse it: the version says so.
  */
-export const ARTIFACT_VERSION = 3;
+export const ARTIFACT_VERSION = 4;

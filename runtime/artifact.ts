@@ -31,6 +31,12 @@ export interface FieldSpec {
   column?: string;
   /** The value of an empty cell or a missing key, written as a test value is (`"0"` for `0 EUR`, `""`, `true`). */
   default?: string | boolean;
+  /**
+   * `money any` (§13.4), on a `money` field of an event: each value is an amount in any currency,
+   * converted to the program's at the rate of the event's date. `by`: the text field of the same
+   * record that holds the currency code; without it, each value carries its code (`12.50 GBP`).
+   */
+  anyCurrency?: { by?: string };
 }
 const FieldSpecSchema = z.object({
   name: z.string(),
@@ -38,6 +44,7 @@ const FieldSpecSchema = z.object({
   range: z.object({ min: z.string(), max: z.string() }).optional(),
   column: z.string().min(1).optional(),
   default: z.union([z.string(), z.boolean()]).optional(),
+  anyCurrency: z.object({ by: z.string().optional() }).optional(),
 });
 
 export type Mode = 'half-even' | 'half-up' | 'half-down' | 'down' | 'up' | 'floor' | 'ceiling';
@@ -335,6 +342,8 @@ export interface TestSpec {
   period: string;
   partners: { id: string; fields: Record<string, string | boolean> }[];
   events: { event: string; fields: Record<string, string | boolean> }[];
+  /** `rate { … }` records (§13.4): the rows of the test's `rates.csv` (`at`: the month or day). */
+  rates?: { at: string; currency: string; rate: string }[];
   expects: ExpectSpec[];
 }
 const TestSchema: z.ZodType<TestSpec> = z.object({
@@ -343,6 +352,7 @@ const TestSchema: z.ZodType<TestSpec> = z.object({
   period: z.string(),
   partners: z.array(z.object({ id: z.string(), fields: z.record(z.string(), z.union([z.string(), z.boolean()])) })),
   events: z.array(z.object({ event: z.string(), fields: z.record(z.string(), z.union([z.string(), z.boolean()])) })),
+  rates: z.array(z.object({ at: z.string(), currency: z.string(), rate: z.string() })).optional(),
   expects: z.array(ExpectSchema),
 });
 
@@ -356,6 +366,8 @@ export interface Artifact {
     start: string;
     end?: string;
     rounding: Mode;
+    /** `exchange rates monthly|daily` (§13.4): the data's `rates.csv` gives a rate per month or per day. */
+    exchangeRates?: 'monthly' | 'daily';
   };
   partner: { declared: boolean; fields: FieldSpec[] };
   events: { name: string; fields: FieldSpec[] }[];
@@ -385,6 +397,7 @@ export const ArtifactSchema: z.ZodType<Artifact> = z.object({
     start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
     end: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
     rounding: ModeSchema,
+    exchangeRates: z.enum(['monthly', 'daily']).optional(),
   }),
   partner: z.object({ declared: z.boolean(), fields: z.array(FieldSpecSchema) }),
   events: z.array(z.object({ name: z.string(), fields: z.array(FieldSpecSchema) })),

@@ -6,6 +6,7 @@ import { Evaluator, type PartnerResult, type PeriodResult } from './evaluate.js'
 import { EvalError, type CoverageProbe } from './compile-ir.js';
 import * as N from './num.js';
 import { formatProblem } from './data/problems.js';
+import { ratesCsv } from './data/exchange.js';
 import { testMessage, type TestCode } from '../core/codes.js';
 import { potAmount } from './statement.js';
 
@@ -72,6 +73,8 @@ export function runTest(a: Artifact, t: TestSpec, hooks: TestRunHooks = {}): Tes
     const rows = t.events.filter((e) => e.event === ev.name).map((e) => byColumn(ev.fields, { id: `${ev.name}-${++n}`, ...e.fields }));
     texts[`${ev.name}.json`] = JSON.stringify(rows);
   }
+  // §13.4: the test's `rate { … }` records are its `rates.csv` (a header alone when it has none).
+  if (a.program.exchangeRates) texts['rates.csv'] = ratesCsv(a.program.exchangeRates, t.rates ?? []);
   const { input, data } = loadData(a, texts);
   for (const p of input.problems) if (p.severity === 'error') failures.push({ code: 'T0002', line: t.line, message: testMessage('T0002', { problem: formatProblem(p) }) });
   if (failures.length) return { name: t.name, line: t.line, passed: false, failures };

@@ -4,6 +4,7 @@
  * a partner nothing: the condition that was false with the values that made it so, the rank, or
  * the earlier award of a `once` rule.
  */
+import { conversionsOf, conversionText } from './data/exchange.js';
 import { notDrawnText } from './ledger/random-rule.js';
 import type { IR } from './artifact.js';
 import { compareValues, compileIR, type Ctx, type EventRow, type Fn, type Note, type PartnerEnv, type Value } from './compile-ir.js';
@@ -105,7 +106,10 @@ export class Tracer {
       const ev = spec.scope.event;
       const items = acc.events.map((e) => {
         const amount = aws.reduce((s, { ai }) => N.add(s, e.amounts[ai]!), N.ZERO as Num);
-        return `${e.row.id} (${e.row.date}) → ${this.potText(amount, pot)}`;
+        // §13.4: an amount in another currency shows its conversion
+        const conv = conversionsOf(e.row);
+        const shown = conv ? `${e.row.date}; ${conv.map((c) => conversionText(c, this.currency, this.plan.artifact.program.minorDigits)).join('; ')}` : e.row.date;
+        return `${e.row.id} (${shown}) → ${this.potText(amount, pot)}`;
       });
       const more = acc.eventCount - acc.events.length;
       parts.push(`${acc.eventCount} ${ev} event${acc.eventCount === 1 ? '' : 's'}: ${items.join('; ')}${more > 0 ? `; and ${more} more` : ''}`);

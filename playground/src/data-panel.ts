@@ -149,6 +149,7 @@ export function createDataPanel(app: App): DataPanel {
     const table = withColumns(state.tables.get(file), ts.fields.map((f) => f.name));
     state.tables.set(file, table);
     const declared = new Map(ts.fields.map((f) => [f.name, f.type]));
+    const anyOf = new Map(ts.fields.flatMap((f) => (f.any ? [[f.name, f.any.by === undefined ? 'money any: an amount and its code (12.50 GBP)' : `money any: an amount in the currency of ${f.any.by}`] as const] : [])));
     const pages = Math.max(1, Math.ceil(table.rows.length / PAGE));
     const page = Math.min(state.pages.get(file) ?? 0, pages - 1);
     const probs = cellProblems(file);
@@ -159,7 +160,7 @@ export function createDataPanel(app: App): DataPanel {
       'tr',
       {},
       h('th', { scope: 'col', class: 'rownum' }, '#'),
-      ...table.columns.map((c) => h('th', { scope: 'col', class: declared.has(c) ? '' : 'ignored', title: typeText(declared.get(c)) }, c, h('span', { class: 'type' }, typeText(declared.get(c))))),
+      ...table.columns.map((c) => h('th', { scope: 'col', class: declared.has(c) ? '' : 'ignored', title: anyOf.get(c) ?? typeText(declared.get(c)) }, c, h('span', { class: 'type' }, anyOf.has(c) ? 'money any' : typeText(declared.get(c))))),
       h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')),
     );
     const bodyRows = rows.map((row, k) => {

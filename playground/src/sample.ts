@@ -90,8 +90,14 @@ export function generateSample(schema: ProgramSchema, opts: SampleOptions): Reco
     if (a > b) return range.min; // no value of this precision in the range: the data will say so
     return ((a + Math.floor(r() * (b - a + 1))) / m).toFixed(d);
   };
+  // §13.4: amounts in other currencies, a few of them, and the program's own.
+  const foreign = ['GBP', 'CHF', 'USD', 'EUR'].filter((c) => c !== schema.currency).slice(0, 2);
+  const currencies = [schema.currency, ...foreign];
+  const codeFields = new Set(schema.tables.flatMap((t) => t.fields.flatMap((f) => (f.any?.by ? [`${t.file}.${f.any.by}`] : []))));
   const draw = (file: string, f: FieldSchema, i: number, scale: number): string => {
     const t = f.type;
+    if (codeFields.has(`${file}.${f.field}`)) return pick(currencies); // the code of a `money any by FIELD`
+    if (f.any) return f.any.by !== undefined || (f.optional && r() < 0.2) ? money(scale) : `${money(scale)} ${pick(currencies)}`;
     // A field with a default is left empty now and then: the default stands in (§12.1).
     if (f.optional && r() < 0.2) return '';
     if (typeof t === 'object') return 'ref' in t ? refId(t.ref) : pick(t.enum);
@@ -121,7 +127,20 @@ export function generateSample(schema: ProgramSchema, opts: SampleOptions): Reco
   for (const t of schema.tables) {
     const columns = t.fields.map((f) => f.name);
     const rows: string[][] = [];
-    if (t.kind === 'partner') {
+    if (t.kind === 'rates') {
+      // A rate per month (or day) of the program's dates for each other currency, near 1 (four decimals).
+      const monthly = t.fields[0]!.field === 'month';
+      const seen = new Set<string>();
+      for (let d = startDay; d < startDay + span; d++) {
+        const at = monthly ? formatDate(d).slice(0, 7) : formatDate(d);
+        if (seen.has(at)) continue;
+        seen.add(at);
+        for (const c of foreign) {
+          const n = 5000 + Math.floor(r() * 10000); // 0.5000 .. 1.4999, as ten-thousandths
+          rows.push([at, c, `${Math.floor(n / 10000)}.${String(n % 10000).padStart(4, '0')}`]);
+        }
+      }
+    } else if (t.kind === 'partner') {
       ids.forEach((id, i) => rows.push(t.fields.map((f) => (f.field === 'id' ? id : value(t.file, f, i, 1)))));
     } else {
       // Events go to partners in proportion to their size; ids are the kind's initial and a number.

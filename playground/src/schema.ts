@@ -17,12 +17,14 @@ export interface FieldSchema {
   optional?: true;
   /** The declared range (`in A..B`): plain decimals or dates, as the artifact keeps them. */
   range?: { min: string; max: string };
+  /** `money any` (§13.4): amounts in any currency; `by`: the column (field) that holds each record's code. */
+  any?: { by?: string };
 }
 
 export interface TableSchema {
-  /** The data file's base name: `partners` or the event kind. */
+  /** The data file's base name: `partners`, the event kind, or `rates` (§13.4). */
   file: string;
-  kind: 'partner' | 'event';
+  kind: 'partner' | 'event' | 'rates';
   /** Every column a data file has, the implicit ones first (`id`; events: `id`, `partner`, `date`). */
   fields: FieldSchema[];
 }
@@ -33,6 +35,8 @@ export interface ProgramSchema {
   period: 'month' | 'quarter' | 'half' | 'year';
   start: string;
   end?: string;
+  /** `exchange rates monthly|daily` (§13.4): the data has a `rates` table. */
+  exchangeRates?: 'monthly' | 'daily';
   /**
    * Values a rule or measure compares a text field with (`sku = "NW-RTR-9"`), by `file.field`,
    * and money amounts the program mentions (thresholds), for plausible sample data.
@@ -45,6 +49,7 @@ function fieldKind(t: import('../../language/syntax.js').TypeRef | undefined, fa
   if (!t) return fallback;
   if (t.kind === 'EnumType') return { enum: t.members.map((m) => m.value) };
   if (t.kind === 'RefType') return { ref: t.event.name };
+  if (t.kind === 'MoneyAnyType') return 'money';
   const n = t.name.name;
   return n === 'text' || n === 'integer' || n === 'decimal' || n === 'money' || n === 'date' || n === 'boolean' ? n : 'text';
 }
@@ -62,6 +67,16 @@ function column(f: FieldInfo): FieldSchema {
     type,
     ...(f.default && !f.implicit ? { optional: true as const } : {}),
     ...(f.range && !f.implicit ? { range: { min: boundText(f.range.min), max: boundText(f.range.max) } } : {}),
+    ...(f.anyCurrency && !f.implicit ? { any: f.anyCurrency.by === undefined ? {} : { by: f.anyCurrency.by } } : {}),
+  };
+}
+
+/** The table of `rates.csv` (§13.4): `month` (monthly) or `date` (daily), `currency`, `rate`. */
+export function ratesTable(every: 'monthly' | 'daily'): TableSchema {
+  return {
+    file: 'rates',
+    kind: 'rates',
+    fields: [every === 'monthly' ? { name: 'month', field: 'month', type: 'text' } : { name: 'date', field: 'date', type: 'date' }, { name: 'currency', field: 'currency', type: 'text' }, { name: 'rate', field: 'rate', type: 'decimal' }],
   };
 }
 
@@ -70,6 +85,7 @@ export function programSchema(c: CheckedProgram): ProgramSchema {
   // Implicit fields first (`id`; events: `id`, `partner`, `date`), as the checker lists them.
   if (c.partner.declared) tables.push({ file: 'partners', kind: 'partner', fields: [...c.partner.fields.values()].map(column) });
   for (const ev of c.events.values()) tables.push({ file: ev.name, kind: 'event', fields: [...ev.fields.values()].map(column) });
+  if (c.header.exchangeRates) tables.push(ratesTable(c.header.exchangeRates));
   const textHints: Record<string, string[]> = {};
   const moneyHints = new Set<string>();
   const addHint = (key: string, v: string) => {
@@ -112,6 +128,7 @@ export function programSchema(c: CheckedProgram): ProgramSchema {
     period: c.header.period,
     start: c.header.start,
     ...(c.header.end ? { end: c.header.end } : {}),
+    ...(c.header.exchangeRates ? { exchangeRates: c.header.exchangeRates } : {}),
     textHints,
     moneyHints: [...moneyHints],
   };

@@ -6,6 +6,7 @@ import type { PartnerRow } from '../results.js';
 import { CsvScanner, CsvSyntaxError, scanCsv } from './csv.js';
 import { Failure, MISSING } from './convert.js';
 import { FastRow } from './fast-row.js';
+import { anyFields, convertRecord, readRates, type AnyField, type RateTable, type RatesRead } from './exchange.js';
 import { chooseDataFiles, type DataFormat } from './files.js';
 import { IdTable } from './hash.js';
 import { jsonError, jsonStructure, lineAt } from './json.js';
@@ -66,6 +67,8 @@ interface KindState {
   rejected: Map<number, RejectedRecord>;
   firstById: IdTable;
   duplicates: Map<string, number[]>;
+  /** The `money any` fields (§13.4), converted at the rates once the record's fields have converted; none for most kinds. */
+  any: AnyField[];
 }
 
 function grow<T extends Int32Array | Uint16Array | Uint8Array>(a: T, size: number): T {
@@ -119,6 +122,8 @@ export class DatasetBuilder {
   constructor(
     schemas: readonly RecordSchema[],
     private readonly sink?: RecordSink,
+    /** The exchange rates (§13.4) that `money any` amounts are converted at; without them, every amount in another currency lacks its rate. */
+    private readonly rates?: RateTable,
   ) {
     let partnerKind: string | undefined;
     for (const s of schemas) {
@@ -142,6 +147,7 @@ export class DatasetBuilder {
         rejected: new Map(),
         firstById: new IdTable(rows),
         duplicates: new Map(),
+        any: anyFields(s),
       });
     }
     this.partnerKind = partnerKind;
@@ -225,8 +231,12 @@ export class DatasetBuilder {
     const c = st.compiled;
     const row = extra.length === 0 ? c.parse(obj) : undefined;
     if (row !== undefined) {
-      this.push(st, st.files.indexOf(stats), at, row, VALID);
-      return undefined;
+      const why = st.any.length === 0 ? undefined : convertRecord(st.any, row, this.rates, c.schema.currency);
+      if (why === undefined || why.length === 0) {
+        this.push(st, st.files.indexOf(stats), at, row, VALID);
+        return undefined;
+      }
+      return this.reject(kind, stats, at, row, why.map((r) => withColumn(c, r)));
     }
     // Rejected: collect every problem, and the values that did convert (for the dataset checks).
     const partial: Row = {};
@@ -238,6 +248,8 @@ export class DatasetBuilder {
         if (!(extra.length > 0 && v === MISSING)) reasons.push(withColumn(c, { ...v.reason, field: name }));
       } else partial[name] = v;
     }
+    // The amounts in another currency whose fields did convert: what their conversion says too.
+    if (st.any.length > 0) for (const r of convertRecord(st.any, partial, this.rates, c.schema.currency)) reasons.push(withColumn(c, r));
     return this.reject(kind, stats, at, partial, reasons, quiet ? extra.length : 0);
   }
 
@@ -301,7 +313,7 @@ export class DatasetBuilder {
       const h = header!;
       if (!this.next(stats, () => csvRaw(fields))) return;
       const at: RecordAt = { line, n: stats.input };
-      if (headerBroken === undefined && fields.length === h.length && fast) {
+      if (headerBroken === undefined && fields.length === h.length && fast && st.any.length === 0) {
         const r = fast.convert(fields, columnOf);
         if (r !== undefined) {
           this.push(st, fileIndex, at, r, VALID);
@@ -765,11 +777,34 @@ export function feedText(b: DatasetBuilder, kind: string, name: string, format: 
   else b.addNdjsonText(kind, name, text);
 }
 
+/**
+ * Reads a program's `rates.csv` (§13.4) from texts, when its schemas have one: through a reader of
+ * its own (with a sink), before the events that need it.
+ */
+export function readRatesText(schema: RecordSchema, name: string | undefined, format: DataFormat, text: string | undefined): RatesRead {
+  return readRates(schema, (sink) => {
+    const b = new DatasetBuilder([schema], sink);
+    if (name !== undefined && text !== undefined) feedText(b, schema.file, name, format, text);
+    return b;
+  });
+}
+
 /** Convenience for tests and the browser: a whole data set from texts keyed by file name (`sale.csv`, `partners.json`). */
-export function loadDataset(schemas: readonly RecordSchema[], texts: ReadonlyMap<string, string> | Record<string, string>): InputDataset {
+export function loadDataset(allSchemas: readonly RecordSchema[], texts: ReadonlyMap<string, string> | Record<string, string>): InputDataset {
   const map = texts instanceof Map ? texts : new Map(Object.entries(texts));
-  const b = new DatasetBuilder(schemas);
-  const { files } = chooseDataFiles(schemas, (name) => map.has(name), (file, why) => b.fileProblem(file, 0, why));
+  const ratesSchema = allSchemas.find((s) => s.kind === 'rates');
+  const schemas = allSchemas.filter((s) => s.kind !== 'rates');
+  const fileProblems: Problem[] = [];
+  const { files: all } = chooseDataFiles(allSchemas, (name) => map.has(name), (file, why) => fileProblems.push(problem({ file, line: 0 }, why)));
+  // The rates first (§13.4): the events' amounts are converted as they are read.
+  let rates: RatesRead | undefined;
+  if (ratesSchema) {
+    const rf = all.find((f) => f.schema === ratesSchema);
+    rates = readRatesText(ratesSchema, rf?.name, rf?.format ?? 'csv', rf ? map.get(rf.name) : undefined);
+  }
+  const files = all.filter((f) => f.schema !== ratesSchema);
+  const b = new DatasetBuilder(schemas, undefined, rates?.table);
+  for (const p of fileProblems) b.problems.push(p);
   for (const { schema, name, format } of files) feedText(b, schema.file, name, format, map.get(name)!);
   const d = b.finish();
   // Records rejected by the whole-dataset checks were valid when read: their raw form, as written, is read again.
@@ -778,6 +813,11 @@ export function loadDataset(schemas: readonly RecordSchema[], texts: ReadonlyMap
     if (missing.length === 0) continue;
     const raw = readRaw(schema, new Set(missing.map((r) => r.n)), (rb) => feedText(rb, schema.file, name, format, map.get(name)!));
     for (const r of missing) r.raw = raw.get(r.n);
+  }
+  if (rates) {
+    d.problems = [...d.problems, ...rates.problems].sort(byPlace);
+    d.rejected = [...d.rejected, ...rates.rejected].sort(byPlace);
+    d.files = [...d.files, ...rates.files];
   }
   return d;
 }

@@ -104,6 +104,7 @@ export class FastRow {
         return C_ABSENT;
       }
       if (f.range) return C_OTHER; // the converter checks the range too (and gives an empty cell the default)
+      if (f.anyCurrency) return C_OTHER; // §13.4: an amount and its code; the reader converts the record at the rates (the builder does not take this path for such records)
       if (typeof f.type === 'object') return 'ref' in f.type ? C_TEXT : f.type.enum.length <= 16 ? C_ENUM : C_OTHER;
       if (f.type === 'text') return f.name === 'id' || (share !== true && !(share === 'partner' && f.name === 'partner')) ? C_TEXT : C_SHARED_TEXT;
       if (f.type === 'date') return share === true ? C_DATE : C_PLAIN_DATE;

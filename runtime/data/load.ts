@@ -3,6 +3,7 @@ import type { Artifact, FieldSpec } from '../artifact.js';
 import type { EventRow, Value } from '../compile-ir.js';
 import type { Dataset } from '../results.js';
 import { loadDataset, type InputDataset } from './builder.js';
+import { ratesSchema } from './exchange.js';
 import type { RecordSchema } from './schema.js';
 
 const IMPLICIT_EVENT = new Set(['id', 'partner', 'date']);
@@ -14,7 +15,7 @@ function implicitColumns(fields: readonly FieldSpec[], implicit: ReadonlySet<str
   return mapped.length ? { implicitColumns: Object.fromEntries(mapped.map((f) => [f.name, f.column!])) } : {};
 }
 
-/** The record schemas a program's data must follow: `partners` (when declared) and one per event kind. */
+/** The record schemas a program's data must follow: `partners` (when declared), one per event kind, and `rates` (§13.4) with `exchange rates`. */
 export function recordSchemas(a: Artifact): RecordSchema[] {
   const currency = a.program.currency;
   const schemas: RecordSchema[] = [];
@@ -22,6 +23,9 @@ export function recordSchemas(a: Artifact): RecordSchema[] {
     schemas.push({ file: 'partners', kind: 'partner', fields: a.partner.fields.filter((f) => !IMPLICIT_PARTNER.has(f.name)), ...implicitColumns(a.partner.fields, IMPLICIT_PARTNER), currency });
   }
   for (const ev of a.events) schemas.push({ file: ev.name, kind: 'event', fields: ev.fields.filter((f) => !IMPLICIT_EVENT.has(f.name)), ...implicitColumns(ev.fields, IMPLICIT_EVENT), currency });
+  // §13.4: with `exchange rates`, the data has a `rates.csv`, read before the events.
+  const rates = ratesSchema(a);
+  if (rates) schemas.push(rates);
   return schemas;
 }
 

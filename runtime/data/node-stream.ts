@@ -30,6 +30,7 @@ import { byPlace, DatasetBuilder, readRaw, refFields, sameValue, withColumn, typ
 import { ByteRows, GENERAL, readCsvBytes, TOOK, type PlainLines } from './bytes.js';
 import { BATCH, PartnerTable, type ColumnBatch, type ColumnNeeds } from './columns.js';
 import { FastRow } from './fast-row.js';
+import { readRates, type RateTable } from './exchange.js';
 import { chooseDataFiles, type DataFormat } from './files.js';
 import { stringHash, stringHash2 } from './hash.js';
 import { currencyDigits } from '../../core/money.js';
@@ -353,6 +354,8 @@ class KindStream {
     partners: PartnerCheck,
     private readonly mask: number,
     named: boolean,
+    /** The exchange rates (§13.4) its `money any` amounts are converted at, read before it. */
+    private readonly rates?: RateTable,
   ) {
     this.compiled = compileSchema(schema);
     this.names = this.compiled.names;
@@ -379,6 +382,7 @@ class KindStream {
   /**
    * Whether the file can be read as columns (`scan` then takes a `ColumnConsumer`): CSV, without a
    * field that has a range (`in A..B`: the byte path does not check ranges; its converter does),
+   * without `money any` fields (§13.4: their amounts are converted at the rates on the row path),
    * without `ref` fields and not named by one (§12.3: their checks and the named kind's ids are kept
    * from each record's strings, which the byte path does not make). Fields read from another column
    * (`from "…"`) are read on bytes (the header maps them); an empty cell goes to the row path, which
@@ -386,11 +390,11 @@ class KindStream {
    * as rows (`plainLines`).
    */
   get columnar(): boolean {
-    return this.format === 'csv' && this.validIds === undefined && !this.schema.fields.some((f) => f.range || (typeof f.type === 'object' && 'ref' in f.type));
+    return this.format === 'csv' && this.validIds === undefined && !this.schema.fields.some((f) => f.range || f.anyCurrency || (typeof f.type === 'object' && 'ref' in f.type));
   }
 
   private read(sink: RecordSink, plain?: (f: CsvFile) => PlainLines): DatasetBuilder {
-    const b = new DatasetBuilder([this.schema], sink);
+    const b = new DatasetBuilder([this.schema], sink, this.rates);
     const fingerprint = feed(b, this.schema.file, this.name, this.path, this.format, this.chunkSize, plain);
     if (this.fingerprint === '') this.fingerprint = fingerprint;
     else if (fingerprint !== this.fingerprint) throw new DataProblemsError([problem({ file: this.name, line: 0 }, reason('D0006', {}))]);
@@ -685,6 +689,8 @@ export class DataStream implements EventSource {
   private readonly acceptRejects: boolean;
   /** Every partner id the column reads met, by index (the declared partners first). */
   private readonly table: PartnerTable;
+  /** `rates.csv` (§13.4), read first, when the program has exchange rates. */
+  private readonly ratesRead: ReturnType<typeof readRates> | undefined;
 
   constructor(dir: string, schemas: readonly RecordSchema[], options: StreamOptions = {}) {
     const chunkSize = options.chunkSize ?? 1 << 20;
@@ -707,6 +713,17 @@ export class DataStream implements EventSource {
       if (known.has(f) || !/\.(csv|json|ndjson)$/.test(f)) continue;
       fileProblem(f, reason('D0003', { reads: declared }));
     }
+    // The exchange rates (§13.4), whole, before the events whose amounts they convert.
+    const ratesSchema = schemas.find((s) => s.kind === 'rates');
+    if (ratesSchema) {
+      const rf = files.find((f) => f.schema === ratesSchema);
+      const read = readRates(ratesSchema, (sink) => {
+        const rb = new DatasetBuilder([ratesSchema], sink);
+        if (rf) feed(rb, ratesSchema.file, rf.name, join(dir, rf.name), rf.format, chunkSize);
+        return rb;
+      });
+      this.ratesRead = read;
+    }
     // Partners, whole.
     const pf = files.find((f) => f.schema.kind === 'partner');
     if (pf) feed(pb, pf.schema.file, pf.name, join(dir, pf.name), pf.format, chunkSize);
@@ -726,8 +743,8 @@ export class DataStream implements EventSource {
     const named = new Set(schemas.flatMap((s) => refFields(compileSchema(s)).map((r) => r.kind)));
     this.table = new PartnerTable(partnerSchema && partnersRead ? this.partners : [], (id) => check.why(id) === undefined);
     for (const f of files) {
-      if (f.schema.kind === 'partner' || options.readElsewhere?.has(f.schema.file)) continue;
-      this.kinds.set(f.schema.file, new KindStream(f.schema, f.name, join(dir, f.name), f.format, chunkSize, check, options.hashBits === undefined ? -1 : 2 ** options.hashBits - 1, named.has(f.schema.file)));
+      if (f.schema.kind !== 'event' || options.readElsewhere?.has(f.schema.file)) continue;
+      this.kinds.set(f.schema.file, new KindStream(f.schema, f.name, join(dir, f.name), f.format, chunkSize, check, options.hashBits === undefined ? -1 : 2 ** options.hashBits - 1, named.has(f.schema.file), this.ratesRead?.table));
     }
     // `ref` fields (§12.3): a record names a valid record of the field's kind (that kind is read
     // first: `scan` and `validate` see to it), unless that kind's file cannot be read.
@@ -829,6 +846,7 @@ export class DataStream implements EventSource {
     const all = [
       ...this.folderProblems,
       ...this.partnerProblems,
+      ...(this.ratesRead?.problems ?? []),
       ...ks.flatMap((k) => k.readProblems),
       ...ks.flatMap((k) => k.duplicateProblems),
       ...ks.flatMap((k) => k.partnerProblems),
@@ -839,13 +857,13 @@ export class DataStream implements EventSource {
   /** Every rejected record with its reasons, sorted by file then line. */
   rejectedRecords(): RejectedRecord[] {
     this.complete();
-    return [...this.partnerRejected, ...[...this.kinds.values()].flatMap((k) => k.rejectedRecords())].sort(byPlace);
+    return [...this.partnerRejected, ...(this.ratesRead?.rejected ?? []), ...[...this.kinds.values()].flatMap((k) => k.rejectedRecords())].sort(byPlace);
   }
 
   /** Per file: input = valid + rejected + merged. */
   files(): FileStats[] {
     this.complete();
-    return [...this.partnerFiles, ...[...this.kinds.values()].filter((k) => k.validated).map((k) => k.stats())];
+    return [...this.partnerFiles, ...[...this.kinds.values()].filter((k) => k.validated).map((k) => k.stats()), ...(this.ratesRead?.files ?? [])];
   }
 
   /** What each kind keeps between scans (tests check that nothing grows per valid record but typed arrays). */

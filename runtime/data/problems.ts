@@ -129,5 +129,5 @@ export function duplicateId(id: string, others: readonly string[]): Reason {
 
 /** A declared data file that is absent. */
 export function missingFile(schema: RecordSchema): Reason {
-  return reason('D0001', { declares: schema.kind === 'partner' ? 'partner' : `event ${schema.file}` });
+  return reason('D0001', { declares: schema.kind === 'partner' ? 'partner' : schema.kind === 'rates' ? `exchange rates ${schema.exchangeRates ?? 'monthly'}` : `event ${schema.file}` });
 }

@@ -2,6 +2,7 @@
 import { currencyDigits } from '../../core/money.js';
 import type { Value as EvalValue } from '../compile-ir.js';
 import { converterFor, Failure, type Converter } from './convert.js';
+import { moneyAnyConverter } from './exchange.js';
 
 /** `{ ref: KIND }` (§12.3): text, the id of a record of another event kind (checked against that kind's ids by the whole-set checks). */
 export type FieldType = 'text' | 'integer' | 'decimal' | 'money' | 'date' | 'boolean' | { enum: readonly string[] } | { ref: string };
@@ -15,18 +16,23 @@ export interface FieldSpec {
   default?: string | boolean;
   /** The declared range (`in A..B`, inclusive): plain decimals, or dates. A value outside it is rejected (D0220). */
   range?: { readonly min: string; readonly max: string };
+  /** `money any` (§13.4): amounts in any currency, converted at the rate of the record's date; `by`: the text field that holds the code. */
+  anyCurrency?: { readonly by?: string };
 }
 
 export interface RecordSchema {
   /** The base name of the data file: `partners` for partners, the event's name (`sale`) for events. */
   file: string;
-  kind: 'partner' | 'event';
+  /** `rates`: the exchange rates of §13.4 (`rates.csv`), with no implicit fields. */
+  kind: 'partner' | 'event' | 'rates';
   /** The declared fields, without the implicit ones (`id`; for events also `partner` and `date`). */
   fields: readonly FieldSpec[];
   /** The columns of implicit fields read from another column (`id: text from "Invoice"`), by field name. */
   implicitColumns?: Readonly<Record<string, string>>;
   /** The program's currency: money values may be followed by this code and no other. */
   currency: string;
+  /** Of the rates schema: how often `rates.csv` gives a rate (§13.4). */
+  exchangeRates?: 'monthly' | 'daily';
 }
 
 /**
@@ -43,7 +49,8 @@ export type Value = EvalValue;
  */
 export type Row = Record<string, Value>;
 
-const IMPLICIT: Record<'partner' | 'event', FieldSpec[]> = {
+const IMPLICIT: Record<'partner' | 'event' | 'rates', FieldSpec[]> = {
+  rates: [],
   partner: [{ name: 'id', type: 'text' }],
   event: [
     { name: 'id', type: 'text' },
@@ -97,7 +104,7 @@ export function compileSchema(schema: RecordSchema): CompiledSchema {
   for (const f of schema.fields) if (typeof f.type === 'object' && 'enum' in f.type && f.type.enum.length === 0) throw new Error(`internal: empty enumeration for ${f.name}`);
   const defaults = fields.map((f) => defaultValue(f, schema.currency));
   // An absent value takes the default (not range-checked here: the checker keeps a default inside its range, E0453).
-  const converters = fields.map((f, i) => withDefault(converterFor(f.type, schema.currency, f.range), defaults[i]!));
+  const converters = fields.map((f, i) => withDefault(f.anyCurrency ? moneyAnyConverter(schema.currency, f.anyCurrency.by) : converterFor(f.type, schema.currency, f.range), defaults[i]!));
   const values: Value[] = fields.map(() => '');
   const make = rowMaker(names);
   const parse = (record: Record<string, unknown>): Row | undefined => {

@@ -7,7 +7,8 @@
  * its tables.
  */
 import type { Artifact } from '../artifact.js';
-import { byPlace, DatasetBuilder, feedText, readRaw } from '../data/builder.js';
+import { byPlace, DatasetBuilder, feedText, readRatesText, readRaw } from '../data/builder.js';
+import type { RateTable } from '../data/exchange.js';
 import { chooseDataFiles } from '../data/files.js';
 import { recordSchemas } from '../data/load.js';
 import { problem, type Problem, type RecordAt, type RejectedRecord } from '../data/problems.js';
@@ -25,6 +26,13 @@ export function placeLedgerProblems(read: (name: string) => string | undefined, 
     return t !== undefined;
   };
   const { files } = chooseDataFiles(schemas, present, () => {});
+  // §13.4: records with `money any` amounts are valid only once converted: read at the same rates.
+  let rates: RateTable | undefined;
+  const ratesSchema = recordSchemas(a).find((s) => s.kind === 'rates');
+  if (ratesSchema && schemas.some((s) => s.fields.some((f) => f.anyCurrency))) {
+    const rf = chooseDataFiles([ratesSchema], present, () => {}).files[0];
+    rates = readRatesText(ratesSchema, rf?.name, rf?.format ?? 'csv', rf ? texts.get(rf.name) : undefined).table;
+  }
   for (const { schema, name, format } of files) {
     const mine = found.filter((p) => p.kind === schema.file);
     const ids = new Set(mine.map((p) => p.id));
@@ -35,7 +43,7 @@ export function placeLedgerProblems(read: (name: string) => string | undefined, 
         const id = row['id'];
         if (!bad && typeof id === 'string' && ids.has(id) && !at.has(id)) at.set(id, { ...where });
       },
-    });
+    }, rates);
     feedText(b, schema.file, name, format, text);
     const raw = readRaw(schema, new Set([...at.values()].map((x) => x.n)), (rb) => feedText(rb, schema.file, name, format, text));
     const byId = new Map<string, RejectedRecord>();

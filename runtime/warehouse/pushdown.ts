@@ -132,6 +132,8 @@ function streamReason(a: Artifact, plan: Plan, kind: string, refTargets: Readonl
     return { what: `measure ${m?.step.name ?? '?'}`, why: 'its condition or value reads a partner-level value (a tier, a let, another measure), known only after pass 1' };
   }
   if (plan.derefKinds.has(kind) || refTargets.has(kind)) return { what: `${kind} records`, why: 'they are read through ref fields' };
+  const any = a.events.find((e) => e.name === kind)!.fields.find((f) => f.anyCurrency);
+  if (any) return { what: `field ${any.name}`, why: 'a `money any` amount is converted at the rate of its date, in the runtime (§13.4)' };
   const ref = a.events.find((e) => e.name === kind)!.fields.find((f) => typeof f.type === 'object' && 'ref' in f.type);
   if (ref) return { what: `field ${ref.name}`, why: 'a ref field is checked against the records it names' };
   return undefined;

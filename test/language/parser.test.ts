@@ -181,7 +181,7 @@ describe('declarations', () => {
 
   it('partner and event fields, with every type', () => {
     const p = only<S.PartnerDecl>('partner { kind: one of "a", "b" region: text, n: integer d: decimal m: money on: date ok: boolean }');
-    expect(p.fields.map((f) => `${f.name.name}:${f.type.kind === 'EnumType' ? f.type.members.map((m) => m.value).join('|') : f.type.kind === 'RefType' ? `ref ${f.type.event.name}` : f.type.name.name}`)).toEqual([
+    expect(p.fields.map((f) => `${f.name.name}:${f.type.kind === 'EnumType' ? f.type.members.map((m) => m.value).join('|') : f.type.kind === 'RefType' ? `ref ${f.type.event.name}` : f.type.kind === 'MoneyAnyType' ? 'money any' : f.type.name.name}`)).toEqual([
       'kind:a|b', 'region:text', 'n:integer', 'd:decimal', 'm:money', 'on:date', 'ok:boolean',
     ]);
     const e = only<S.EventDecl>('event sale { amount: money }');
@@ -341,6 +341,13 @@ describe('v0.2 constructs (§12.2, §12.3, §12.5)', () => {
     const e = only<S.EventDecl>('event refund { activation: ref activation, ref: text  b: ref\n c: text }');
     expect(e.fields.map((f) => `${f.name.name}:${f.type.kind === 'RefType' ? `ref ${f.type.event.name}` : f.type.kind === 'SimpleType' ? f.type.name.name : 'enum'}`)).toEqual([
       'activation:ref activation', 'ref:text', 'b:ref', 'c:text',
+    ]);
+  });
+
+  it('`money any` fields (§13.4), and a next field named `any`', () => {
+    const e = only<S.EventDecl>('event sale { cur: text  amount: money any by cur  net: money any  gross: money  any: text }');
+    expect(e.fields.map((f) => `${f.name.name}:${f.type.kind === 'MoneyAnyType' ? `money any${f.type.by ? ` by ${f.type.by.name}` : ''}` : f.type.kind === 'SimpleType' ? f.type.name.name : 'other'}`)).toEqual([
+      'cur:text', 'amount:money any by cur', 'net:money any', 'gross:money', 'any:text',
     ]);
   });
 

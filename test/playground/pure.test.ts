@@ -101,6 +101,28 @@ describe('sample data', () => {
     expect(t['sale']!.rows.some((r) => r[3] === 'NW-RTR-9')).toBe(true);
     expect(t['sale']!.rows.every((r) => r[2]! >= '2026-01-01' && r[2]! <= '2026-12-31')).toBe(true);
   });
+  it('with exchange rates (§13.4): a rates table, a rate for every month (or day) and currency, amounts with their codes; all valid', () => {
+    for (const every of ['monthly', 'daily'] as const) {
+      const text = `program "Rates" {\n  currency EUR\n  period quarter\n  start 2026-01-01\n  end 2026-06-30\n  exchange rates ${every}\n}\nevent sale {\n  cur: text\n  amount: money any by cur\n  fee: money any\n}\npayout cash as cash {\n  cap 1_000 EUR per partner\n}\nrule "R" {\n  for each sale\n  award (amount - fee) * 1% to cash\n}\n`;
+      const c = compile(text);
+      const ps = programSchema(c.checked!);
+      expect(ps.tables.map((x) => [x.file, x.kind])).toEqual([
+        ['sale', 'event'],
+        ['rates', 'rates'],
+      ]);
+      expect(ps.tables[0]!.fields.filter((f) => f.any).map((f) => [f.field, f.any])).toEqual([
+        ['amount', { by: 'cur' }],
+        ['fee', {}],
+      ]);
+      const t = generateSample(ps, { seed: 5, events: 300 });
+      expect(t['rates']!.columns).toEqual([every === 'monthly' ? 'month' : 'date', 'currency', 'rate']);
+      expect(t['rates']!.rows).toHaveLength(every === 'monthly' ? 6 * 2 : 181 * 2);
+      expect(t['sale']!.rows.every((r) => /^[A-Z]{3}$/.test(r[3]!) && /^\d+\.\d{2} [A-Z]{3}$/.test(r[5]!))).toBe(true);
+      const ds = loadDataset(recordSchemas(c.artifact!), Object.fromEntries(Object.entries(t).map(([k, v]) => [`${k}.csv`, tableToCsv(v).text])));
+      expect(ds.problems).toEqual([]);
+      expect(ds.events.get('sale')).toHaveLength(300);
+    }
+  });
 });
 
 describe('language service', () => {

@@ -8,6 +8,7 @@ export const PROGRAM = `program "Data" {
   currency EUR
   period quarter
   start 2026-01-01
+  exchange rates monthly
 }
 
 partner {
@@ -36,6 +37,17 @@ rule "Sales" {
   award amount * 1% to cash
 }
 
+event order {
+  cur: text
+  total: money any by cur
+  fee: money any
+}
+
+rule "Orders" {
+  for each order
+  award (total - fee) * 1% to cash
+}
+
 rule "Returns" {
   for each ret
   award -sale.amount * 1% to cash
@@ -46,7 +58,7 @@ export interface DataCase {
   code: string;
   /** What the case shows. */
   title: string;
-  /** The data folder's files (partners.csv is added when absent, unless `noPartners`; ret.csv, empty, when absent). */
+  /** The data folder's files (partners.csv is added when absent, unless `noPartners`; ret.csv and order.csv, empty, and rates.csv with one rate, when absent). */
   files: Record<string, string>;
   noPartners?: boolean;
   /** The folder case: read from disk (streamed); `odd` makes the named entry something other than a file. */
@@ -59,11 +71,13 @@ export interface DataCase {
 const SALES = 'id,partner,date,amount,units,shipped,promo,note';
 const sale = (row: string) => ({ 'sale.csv': `${SALES}\n${row}\n` });
 const ok = 'S1,P1,2026-01-05,10,1,2026-01-06,true,x';
+const ORDERS = 'id,partner,date,cur,total,fee';
+const RATES = 'month,currency,rate';
 
 export const DATA_CASES: DataCase[] = [
   { code: 'D0001', title: 'a declared file is missing', files: { 'partners.csv': 'id,region\n' }, problem: 'sale.csv: missing file (the program declares event sale; an empty file with a header row is fine)' },
   { code: 'D0002', title: 'two files for one kind', files: { ...sale(ok), 'sale.json': '[]' }, problem: 'sale.csv: more than one file for sale: sale.csv, sale.json (keep one)' },
-  { code: 'D0003', title: 'a stray data file', files: { ...sale(ok), 'sales.csv': 'id\n' }, folder: {}, problem: 'sales.csv: warning: is not a data file of this program (it reads: partners, sale, ret); it is ignored' },
+  { code: 'D0003', title: 'a stray data file', files: { ...sale(ok), 'sales.csv': 'id\n' }, folder: {}, problem: 'sales.csv: warning: is not a data file of this program (it reads: partners, sale, ret, order, rates); it is ignored' },
   { code: 'D0004', title: 'a data folder that cannot be read', files: {}, folder: { missing: true }, problem: '{dir}: cannot read the data folder (ENOENT)' },
   { code: 'D0005', title: 'a file that is not UTF-8', files: { 'sale.csv': `${SALES}\nS1,P1,2026-01-05,10,1,2026-01-06,true,caf\u00ff\n` }, folder: {}, problem: 'sale.csv: is not valid UTF-8 text' },
   { code: 'D0006', title: 'a file that changes during a run', files: sale(ok), folder: { changeAfterFirstRead: 'sale.csv' }, problem: 'sale.csv: changed while the run was reading it (run again)' },
@@ -105,9 +119,17 @@ export const DATA_CASES: DataCase[] = [
   { code: 'D0216', title: 'an amount with 35 significant digits', files: sale('S1,P1,2026-01-05,1234.5678901234567890123456789012345,1,2026-01-06,true,x'), problem: 'sale.csv:2: field "amount": "1234.5678901234567890123456789012345" has more than 34 significant digits (the most an exact decimal holds)' },
   { code: 'D0217', title: 'an amount of 10^40', files: sale(`S1,P1,2026-01-05,1${'0'.repeat(40)},1,2026-01-06,true,x`), problem: `sale.csv:2: field "amount": "1${'0'.repeat(40)}" is outside the size of numbers: other than zero, a number is at least 10^-34 and below 10^34 in size` },
   { code: 'D0220', title: 'units outside their declared range', files: sale('S1,P1,2026-01-05,10,1200,2026-01-06,true,x'), problem: 'sale.csv:2: field "units": "1200" is outside the field\'s range 0..1000' },
+  { code: 'D0221', title: 'a `money any` amount without its code', files: { ...sale(ok), 'order.csv': `${ORDERS}\nO1,P1,2026-01-05,GBP,10,12.50\n` }, problem: 'order.csv:2: field "fee": "12.50" has no currency code (a `money any` amount carries its code: "12.50 GBP")' },
+  { code: 'D0222', title: 'a currency field that holds no currency code', files: { ...sale(ok), 'order.csv': `${ORDERS}\nO1,P1,2026-01-05,gbp,10,1 GBP\n` }, problem: 'order.csv:2: field "cur": "gbp" is not a currency code (three capital letters, ISO 4217: "GBP")' },
+  { code: 'D0223', title: 'an amount whose code differs from its currency field', files: { ...sale(ok), 'order.csv': `${ORDERS}\nO1,P1,2026-01-05,GBP,10 CHF,1 GBP\n` }, problem: 'order.csv:2: field "total": "10 CHF" is in CHF, but field "cur" says "GBP"' },
+  { code: 'D0224', title: 'a month of `rates.csv` not written YYYY-MM', files: { ...sale(ok), 'rates.csv': `${RATES}\n2026-1,GBP,1.17\n` }, problem: 'rates.csv:2: field "month": "2026-1" is not a month (write YYYY-MM, e.g. 2026-03)' },
+  { code: 'D0225', title: 'a rate of zero', files: { ...sale(ok), 'rates.csv': `${RATES}\n2026-01,GBP,0\n` }, problem: 'rates.csv:2: field "rate": "0" is not a rate: a rate is above zero (EUR per one unit of the currency)' },
+  { code: 'D0226', title: 'a rate for the program’s currency other than 1', files: { ...sale(ok), 'rates.csv': `${RATES}\n2026-01,EUR,1.1\n` }, problem: 'rates.csv:2: field "rate": EUR is the program\'s currency: its rate is 1, not "1.1"' },
   { code: 'D0301', title: 'one id for two records that differ', files: { 'sale.csv': `${SALES}\n${ok}\nS1,P1,2026-01-05,11,1,2026-01-06,true,x\n` }, problem: 'sale.csv:2: field "id": "S1" is a duplicate id (also sale.csv:3); every record with this id is rejected, since the records differ' },
   { code: 'D0302', title: 'an unknown partner', files: sale('S1,P9,2026-01-05,10,1,2026-01-06,true,x'), problem: 'sale.csv:2: field "partner": "P9" is not a known partner id (not in partners.csv)' },
   { code: 'D0303', title: 'a partner whose record was rejected', files: { 'partners.csv': 'id,region\nP1,AMER\n', ...sale(ok) }, problem: 'sale.csv:2: field "partner": "P1" is a partner whose record was rejected (partners.csv:2)' },
   { code: 'D0304', title: 'a `ref` to a record that is not there', files: { ...sale(ok), 'ret.csv': 'id,partner,date,sale\nR1,P1,2026-01-09,S9\n' }, problem: 'ret.csv:2: field "sale": "S9" is not a known sale id (not in sale.csv)' },
   { code: 'D0305', title: 'a `ref` to a record that was rejected', files: { ...sale('S1,P1,2026-01-05,"12,50",1,2026-01-06,true,x'), 'ret.csv': 'id,partner,date,sale\nR1,P1,2026-01-09,S1\n' }, problem: 'ret.csv:2: field "sale": "S1" is a sale whose record was rejected (sale.csv:2)' },
+  { code: 'D0306', title: 'two rates for one currency and month that differ', files: { ...sale(ok), 'rates.csv': `${RATES}\n2026-01,GBP,1.17\n2026-01,GBP,1.18\n` }, problem: 'rates.csv:2: two rates for GBP in 2026-01 that differ (also rates.csv:3); every row for it is rejected' },
+  { code: 'D0307', title: 'an amount with no rate for its month', files: { ...sale(ok), 'order.csv': `${ORDERS}\nO1,P1,2026-02-05,GBP,10,1 EUR\n` }, problem: 'order.csv:2: field "total": 10 GBP on 2026-02-05 cannot be converted: rates.csv has no rate for GBP in 2026-02' },
 ];

@@ -22,7 +22,13 @@ beforeAll(() => {
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function files(c: DataCase): Record<string, string> {
-  const withRet = Object.keys(c.files).some((f) => f.startsWith('ret.')) ? c.files : { 'ret.csv': 'id,partner,date,sale\n', ...c.files };
+  const has = (kind: string) => Object.keys(c.files).some((f) => f.startsWith(`${kind}.`));
+  const withRet = {
+    ...(has('ret') ? {} : { 'ret.csv': 'id,partner,date,sale\n' }),
+    ...(has('order') ? {} : { 'order.csv': 'id,partner,date,cur,total,fee\n' }),
+    ...(has('rates') ? {} : { 'rates.csv': 'month,currency,rate\n2026-01,GBP,1.17\n' }),
+    ...c.files,
+  };
   return c.noPartners || 'partners.csv' in c.files ? withRet : { 'partners.csv': 'id,region\nP1,EMEA\n', ...withRet };
 }
 
