@@ -5,9 +5,9 @@
  * problem is reported with its code (its place: `table sale`, record N in order of id).
  */
 import type { Artifact } from '../artifact.js';
-import { DatasetBuilder, type InputDataset } from '../data/builder.js';
+import { byPlace, DatasetBuilder, readRatesText, type InputDataset } from '../data/builder.js';
 import { recordSchemas } from '../data/load.js';
-import { compileSchema } from '../data/schema.js';
+import { compileSchema, type RecordSchema } from '../data/schema.js';
 import { dialect } from './dialects.js';
 import { WarehouseUnavailable, type SqlConnection } from './engine.js';
 
@@ -16,36 +16,44 @@ export function tablePlace(file: string): string {
   return `table ${file}`;
 }
 
-/** Reads the tables of `files` (`partners`, event kinds) whole, through the record reader. */
+/** Reads the tables of `files` (`partners`, `rates`, event kinds) whole, through the record reader; the rates first (§13.4: amounts are converted as they are read). */
 export async function readTables(a: Artifact, conn: SqlConnection, files: ReadonlySet<string>): Promise<InputDataset> {
-  const d = dialect[conn.dialect];
-  const schemas = recordSchemas(a).filter((s) => files.has(s.file));
-  const b = new DatasetBuilder(schemas);
-  for (const s of schemas) {
-    const c = compileSchema(s);
-    let have: Set<string>;
-    try {
-      have = new Set(await conn.columns(d.id(s.file)));
-    } catch (e) {
-      throw new WarehouseUnavailable(`the ${s.kind === 'partner' ? 'partners' : `${s.file} events`} cannot be read: no table ${s.file}? (${(e as Error).message.split('\n')[0]})`);
-    }
-    const cols = c.columns.filter((col) => have.has(col));
-    const select = cols.length ? cols.map((col) => `CAST(${d.id(col)} AS ${d.text}) AS ${d.id(col)}`).join(', ') : `CAST(NULL AS ${d.text}) AS ${d.id('_')}`;
-    const order = have.has(c.columns[0]!) ? ` ORDER BY ${d.id(c.columns[0]!)}` : '';
-    const rows = await conn.query(`SELECT ${select} FROM ${d.id(s.file)}${order}`);
-    const f = b.ndjsonFile(s.file, tablePlace(s.file));
-    let chunk = '';
-    for (const row of rows) {
-      const rec: Record<string, string | null> = {};
-      cols.forEach((col, i) => (rec[col] = row[i] ?? null));
-      chunk += `${JSON.stringify(rec)}\n`;
-      if (chunk.length > 1 << 20) {
-        f.push(chunk);
-        chunk = '';
-      }
-    }
-    if (chunk) f.push(chunk);
-    f.end();
+  const all = recordSchemas(a).filter((s) => files.has(s.file));
+  const texts = new Map<RecordSchema, string>();
+  for (const s of all) texts.set(s, await tableText(conn, s));
+  const ratesSchema = all.find((s) => s.kind === 'rates');
+  const rates = ratesSchema ? readRatesText(ratesSchema, tablePlace(ratesSchema.file), 'ndjson', texts.get(ratesSchema)!) : undefined;
+  const schemas = all.filter((s) => s !== ratesSchema).sort((x, y) => (x.kind === 'partner' ? 0 : 1) - (y.kind === 'partner' ? 0 : 1));
+  const b = new DatasetBuilder(schemas, undefined, rates?.table);
+  for (const s of schemas) b.addNdjsonText(s.file, tablePlace(s.file), texts.get(s)!);
+  const d = b.finish();
+  if (rates) {
+    d.problems = [...d.problems, ...rates.problems].sort(byPlace);
+    d.rejected = [...d.rejected, ...rates.rejected].sort(byPlace);
+    d.files = [...d.files, ...rates.files];
   }
-  return b.finish();
+  return d;
+}
+
+/** A table's records as NDJSON, every value as text (null when absent), in order of its first column (the id). */
+async function tableText(conn: SqlConnection, s: RecordSchema): Promise<string> {
+  const d = dialect[conn.dialect];
+  const c = compileSchema(s);
+  let have: Set<string>;
+  try {
+    have = new Set(await conn.columns(d.id(s.file)));
+  } catch (e) {
+    throw new WarehouseUnavailable(`the ${s.kind === 'event' ? `${s.file} events` : s.file} cannot be read: no table ${s.file}? (${(e as Error).message.split('\n')[0]})`);
+  }
+  const cols = c.columns.filter((col) => have.has(col));
+  const select = cols.length ? cols.map((col) => `CAST(${d.id(col)} AS ${d.text}) AS ${d.id(col)}`).join(', ') : `CAST(NULL AS ${d.text}) AS ${d.id('_')}`;
+  const order = have.has(c.columns[0]!) ? ` ORDER BY ${d.id(c.columns[0]!)}` : '';
+  const rows = await conn.query(`SELECT ${select} FROM ${d.id(s.file)}${order}`);
+  const lines: string[] = [];
+  for (const row of rows) {
+    const rec: Record<string, string | null> = {};
+    cols.forEach((col, i) => (rec[col] = row[i] ?? null));
+    lines.push(JSON.stringify(rec));
+  }
+  return lines.length ? `${lines.join('\n')}\n` : '';
 }
