@@ -4,7 +4,8 @@
  * text — each partner's part is made, written and dropped (a table keeps its rows' cells, to size
  * its columns). Output goes through `Writer`, which hands the text on in pieces of about 64 KiB.
  */
-import { drawJson, holdJson, ledgerJson } from './ledger/statement.js';
+import { drawJson, holdJson } from './ledger/statement.js';
+import type { LedgerFigures } from './ledger/ledger.js';
 import type { Artifact } from './artifact.js';
 import type { Num } from './num.js';
 import type { PartnerResult, PeriodResult } from './results.js';
@@ -159,7 +160,7 @@ export function partnerJsonText(a: Artifact): (p: PartnerResult, at: string) => 
           }
         }
         // §13: the ledger's figures, as `potJson` writes them
-        if (x.ledger) out += ',\n' + i3 + '"ledger": ' + indented(ledgerJson(x.ledger, pot.f), i3);
+        if (x.ledger) out += ',\n' + i3 + '"ledger": ' + ledgerJsonText(x.ledger, pot.f, i3);
         if (x.hold) out += ',\n' + i3 + '"hold": ' + indented(holdJson(x.hold, pot.f), i3);
         if (x.draw) out += ',\n' + i3 + '"draw": ' + indented(drawJson(x.draw, pot.f), i3);
         out += '\n' + i2 + '}';
@@ -177,6 +178,24 @@ export function partnerJsonText(a: Artifact): (p: PartnerResult, at: string) => 
     }
     return out + '\n' + at + '}';
   };
+}
+
+/** `indented(ledgerJson(l, f), at)`, written out for its known shape: a run with lots writes one per partner, pot and period. */
+export function ledgerJsonText(l: LedgerFigures, f: (v: Num) => string, at: string): string {
+  const i1 = at + '  ';
+  const i2 = i1 + '  ';
+  const i3 = i2 + '  ';
+  let out = '{\n' + i1 + '"balance": "' + f(l.balance) + '",\n' + i1 + '"redeemed": "' + f(l.redeemed) + '",\n' + i1 + '"expired": "' + f(l.expired) + '",\n';
+  out += i1 + '"expiring": {\n' + i2 + '"amount": "' + f(l.expiring) + '",\n' + i2 + '"on": ' + JSON.stringify(l.expiringOn) + '\n' + i1 + '},\n' + i1 + '"lots": ';
+  if (l.lots.length === 0) out += '[]';
+  else {
+    out += '[';
+    l.lots.forEach((x, k) => {
+      out += (k === 0 ? '\n' : ',\n') + i2 + '{\n' + i3 + '"period": ' + JSON.stringify(x.period) + ',\n' + i3 + '"remaining": "' + f(x.remaining) + '"' + (x.expires ? ',\n' + i3 + '"expires": ' + JSON.stringify(x.expires) : '') + '\n' + i2 + '}';
+    });
+    out += '\n' + i1 + ']';
+  }
+  return out + '\n' + at + '}';
 }
 
 /**

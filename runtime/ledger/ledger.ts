@@ -167,7 +167,7 @@ export class Ledger {
     const book = this.books[potIndex];
     if (!book) return undefined;
     const fmt = (v: Num) => potText(v, pot, this.currency);
-    const periodText = formatPeriod(period);
+    const { periodText, nextText, expiringOn } = this.dates(period);
     book.credit(partner, period, credited, pot.spec.expire);
     let redeemed: Num = N.ZERO;
     const list = this.byPeriod.get(periodText)?.get(potIndex)?.get(partner);
@@ -196,12 +196,20 @@ export class Ledger {
       expired = N.add(expired, t.amount);
       notes.push(`${fmt(t.amount)} of the lot of ${t.period} expired at the end of ${periodText}`);
     }
-    const next = nextPeriod(period);
-    const expiring = book.expiringAt(partner, formatPeriod(next));
-    const expiringOn = formatDate(lastDay(next));
+    const expiring = book.expiringAt(partner, nextText);
     if (N.sign(expiring) > 0) notes.push(`${fmt(expiring)} expire on ${expiringOn} unless redeemed before`);
     const lots = book.lots(partner).map((l) => ({ period: l.period, remaining: l.remaining, ...(l.expires ? { expires: l.expires } : {}) }));
     return { lots, balance: book.balance(partner), redeemed, expired, expiring, expiringOn };
+  }
+
+  /** A period's text, the next period's and its last day, kept for the next call: every partner of a period is settled in turn. */
+  private lastDates?: { period: Period; periodText: string; nextText: string; expiringOn: string };
+
+  private dates(period: Period): { periodText: string; nextText: string; expiringOn: string } {
+    if (this.lastDates?.period === period) return this.lastDates;
+    const next = nextPeriod(period);
+    this.lastDates = { period, periodText: formatPeriod(period), nextText: formatPeriod(next), expiringOn: formatDate(lastDay(next)) };
+    return this.lastDates;
   }
 
   /**

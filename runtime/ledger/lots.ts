@@ -53,10 +53,23 @@ export class LotBook {
   /** Adds a lot (an amount above zero; nothing otherwise). Lots are credited in period order, so the list stays oldest first. */
   credit(partner: string, period: Period, amount: Num, expire?: { count: number; unit: 'months' | 'periods' }): void {
     if (N.sign(amount) <= 0) return;
-    const lot: Lot = { period: formatPeriod(period), remaining: amount, ...(expire ? { expires: formatPeriod(expiryPeriod(period, expire.count, expire.unit)) } : {}) };
+    const { text, expires } = this.dated(period, expire);
+    const lot: Lot = expires === undefined ? { period: text, remaining: amount } : { period: text, remaining: amount, expires };
     const list = this.byPartner.get(partner);
     if (list) list.push(lot);
     else this.byPartner.set(partner, [lot]);
+  }
+
+  /** A period's text and its lots' expiry, kept for the next call: every partner of a period is credited in turn. */
+  private last?: { period: Period; expire: { count: number; unit: 'months' | 'periods' } | undefined; text: string; expires: string | undefined };
+
+  private dated(period: Period, expire: { count: number; unit: 'months' | 'periods' } | undefined): { text: string; expires: string | undefined } {
+    const last = this.last;
+    if (last && last.period === period && last.expire === expire) return last;
+    const text = formatPeriod(period);
+    const expires = expire ? formatPeriod(expiryPeriod(period, expire.count, expire.unit)) : undefined;
+    this.last = { period, expire, text, expires };
+    return this.last;
   }
 
   /**

@@ -6,6 +6,8 @@
  *   partners — end to end (CSV file → statements) beside the floor (a byte scanner and integer
  *   cents, the peers' `e2e.js limit`), runs interleaved, medians; goal ≤ 2.5× the floor, peak ≤
  *   300 MiB; agreement with the floor partner by partner (points, tier, cash);
+ * - lots and expiry (§13.1, issue 10): the canonical program by quarter over 1M lines, its pots
+ *   keeping lots, with `expire after 2 periods` on both against none: goal within 1.3×;
  * - 5,000,000 lines against 1,000,000 (the same generator, 10,000 partners): goal within 1.1× of
  *   linear;
  * - `incent help` and `incent check` of the canonical program against bare `node -e 0`: goal ≤
@@ -224,6 +226,29 @@ function main(): void {
       else say(`${tag}: json-rules-engine failed: ${jre.stderr.split('\n')[0]}`);
     }
     rmSync(out, { force: true });
+  }
+
+  {
+    // §13.1: the cost of lots and expiry. The canonical program by quarter (four periods, --all),
+    // its cash pot a `credit` pot (one that keeps a balance, so that it may keep lots), without and
+    // with `expire after 2 periods` on both pots: the Q1 and Q2 lots expire within the year.
+    const tag = quick ? '100k' : '1m';
+    const data = join(peers, 'data', `incent-${tag}`);
+    const quarterly = readFileSync(canonical, 'utf8').replace('period year', 'period quarter').replace('payout cash as cash {', 'payout cash as credit {');
+    const plain = join(work, 'canonical-quarterly.incent');
+    const expiring = join(work, 'canonical-expiring.incent');
+    writeFileSync(plain, quarterly);
+    writeFileSync(expiring, quarterly.replace('payout points as points', 'payout points as points {\n  expire after 2 periods\n}').replace('payout cash as credit {', 'payout cash as credit {\n  expire after 2 periods'));
+    // In CSV the ledger adds a few columns; in JSON each pot's statement gains its ledger (lots,
+    // balance, expiring): the statement is about twice as long, and writing it is part of the cost.
+    for (const format of ['csv', 'json']) {
+      const r = interleaved(3, {
+        plain: () => sh('node', [incent, 'run', plain, '--data', data, '--all', '--format', format], root, '/dev/null'),
+        expiring: () => sh('node', [incent, 'run', expiring, '--data', data, '--all', '--format', format], root, '/dev/null'),
+      });
+      const ratio = r['expiring']!.ms / r['plain']!.ms;
+      say(`${tag} lines by quarter, --format ${format}, lots with expiry on both pots: ${fmt(r['expiring']!.ms / 1000)} s (peak ${fmt(r['expiring']!.rssMiB, 0)} MiB) against ${fmt(r['plain']!.ms / 1000)} s without (peak ${fmt(r['plain']!.rssMiB, 0)} MiB): ${fmt(ratio, 2)}× (CPU ${fmt(r['expiring']!.cpuMs / r['plain']!.cpuMs, 2)}×) (goal ≤ 1.3×): ${goal(ratio <= 1.3)}`);
+    }
   }
 
   if (!quick) {
