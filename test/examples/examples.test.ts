@@ -3,7 +3,9 @@
  * checks without errors, is formatted canonically, its test blocks pass, and a run over its data/
  * gives, period by period, the statements in expected/ (compared through the library, projected to
  * the stable contract by ./project.ts). Regenerate expected/ with `npx tsx examples/update-expected.mjs`.
+ * Its plain-JS recomputation (check-by-hand.mjs, no Incent imports) agrees with expected/.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -57,5 +59,13 @@ describe.each(names)('examples/%s', (name) => {
     const expected: ProjectedStatement[] = files.map((f) => JSON.parse(readFileSync(join(dir, 'expected', f), 'utf8')));
     expect(actual.map((s) => s.period)).toEqual(expected.map((s) => s.period));
     for (let i = 0; i < actual.length; i++) expect(actual[i], `period ${expected[i]!.period}`).toEqual(expected[i]);
+  });
+
+  it('has a plain-JS recomputation that agrees with expected/', () => {
+    expect(existsSync(join(dir, 'check-by-hand.mjs'))).toBe(true);
+    const r = spawnSync(process.execPath, ['check-by-hand.mjs'], { cwd: dir, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status, r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/(\d+) of \1 .*match/);
   });
 });
