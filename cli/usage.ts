@@ -13,7 +13,7 @@ usage:
   incent test|run … --coverage [--coverage-format text|json|lcov] [--coverage-output FILE]
                                                           what the tests, or the data, reach of each rule, band, lookup entry,
                                                           tier level, cap, budget and minimum; and what they never reach
-  incent run FILE (--data DIR --engine duckdb | --source duckdb:PATH|pglite:DIR) [--period P | --all] [--format …]
+  incent run FILE (--data DIR --engine duckdb | --source duckdb:PATH|pglite:DIR|postgres://…) [--period P | --all] [--format …]
                  [--threads N] [--memory-limit 1GB] [--show-pushdown]   the same statements, pass 1 done in a database
   incent sql FILE [--dialect duckdb|postgres|spark|bigquery]   the queries of pass 1 in a database, and what stays streamed and why
   incent explain FILE --data DIR --period P --partner ID

@@ -1,6 +1,6 @@
 /**
  * Pass 1 in a database (issue 13): `incent sql` prints the queries, `incent run --engine duckdb
- * --data DIR` and `incent run --source duckdb:PATH|pglite:DIR` run them and finish in the runtime,
+ * --data DIR` and `incent run --source duckdb:PATH|pglite:DIR|postgres://…` run them and finish in the runtime,
  * with the same statements as `incent run --data DIR`, byte for byte.
  */
 import { existsSync } from 'node:fs';
@@ -45,7 +45,7 @@ export function sqlText(a: Artifact, name: DialectName): string {
   return `${parts.join('\n\n')}\n`;
 }
 
-/** `incent run FILE --engine duckdb --data DIR` or `incent run FILE --source duckdb:PATH|pglite:DIR`. */
+/** `incent run FILE --engine duckdb --data DIR` or `incent run FILE --source duckdb:PATH|pglite:DIR|postgres://…`. */
 export async function cmdRunWarehouse(io: Io, args: string[]): Promise<number> {
   const { values, positionals } = options(args, {
     data: { type: 'string' },
@@ -59,9 +59,9 @@ export async function cmdRunWarehouse(io: Io, args: string[]): Promise<number> {
     'show-pushdown': { type: 'boolean', default: false },
   });
   if (positionals.length !== 1) throw new UsageError('incent run needs one FILE');
-  if ((values.source === undefined) === (values.data === undefined)) throw new UsageError('incent run in a database needs --source duckdb:PATH|pglite:DIR, or --data DIR with --engine duckdb (not both)');
+  if ((values.source === undefined) === (values.data === undefined)) throw new UsageError('incent run in a database needs --source duckdb:PATH|pglite:DIR|postgres://…, or --data DIR with --engine duckdb (not both)');
   if (values.data !== undefined && values.engine !== 'duckdb') throw new UsageError(`--engine must be duckdb${values.engine === undefined ? '' : `, not "${values.engine}"`}`);
-  if (values.source !== undefined && values.engine !== undefined) throw new UsageError('--engine goes with --data DIR; --source names its engine (duckdb:PATH, pglite:DIR)');
+  if (values.source !== undefined && values.engine !== undefined) throw new UsageError('--engine goes with --data DIR; --source names its engine (duckdb:PATH, pglite:DIR, postgres://…)');
   if (values.all && values.period !== undefined) throw new UsageError('give --period P or --all, not both');
   const fmt = values.format!;
   if (!['table', 'json', 'csv'].includes(fmt)) throw new UsageError(`--format must be table, json or csv, not "${fmt}"`);
@@ -144,8 +144,12 @@ async function openSource(source: string, duck: { threads?: number; memoryLimit?
     const { newPGlite, pgliteConnection } = await import('../runtime/warehouse/pglite.js');
     return pgliteConnection(await newPGlite(where));
   }
-  if (engine === 'postgres') throw new UsageError('--source postgres:URL: a Postgres server needs a client driver, which Incent does not ship yet; use pglite:DIR, or print the queries with `incent sql --dialect postgres` and run them yourself');
-  throw new UsageError(`--source must be duckdb:PATH or pglite:DIR, not "${source}"`);
+  if (engine === 'postgres' || engine === 'postgresql') {
+    if (!/^\/\//.test(where)) throw new UsageError('--source postgres:URL: give the server\'s URL, `postgres://USER:PASSWORD@HOST:PORT/DATABASE`');
+    const { openPostgres } = await import('../runtime/warehouse/postgres.js');
+    return openPostgres(`postgres:${where}`);
+  }
+  throw new UsageError(`--source must be duckdb:PATH, pglite:DIR or postgres://…, not "${source}"`);
 }
 
 /** `--data DIR --engine duckdb`: a kind is read by DuckDB only from a CSV file (and its partners, when checked, too). */

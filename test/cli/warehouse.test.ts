@@ -36,9 +36,13 @@ describe('incent sql', () => {
 describe('incent run in a database', () => {
   it('usage errors say what is wrong', async () => {
     const { program, data } = example('sweepstakes');
-    expect((await cliAsync('run', program, '--engine', 'duckdb')).err).toContain('needs --source duckdb:PATH|pglite:DIR, or --data DIR with --engine duckdb');
+    expect((await cliAsync('run', program, '--engine', 'duckdb')).err).toContain('needs --source duckdb:PATH|pglite:DIR|postgres://…, or --data DIR with --engine duckdb');
     expect((await cliAsync('run', program, '--data', data, '--engine', 'spark')).err).toContain('--engine must be duckdb, not "spark"');
-    expect((await cliAsync('run', program, '--source', 'postgres://localhost/x')).err).toContain('a Postgres server needs a client driver');
+    expect((await cliAsync('run', program, '--source', 'postgres:localhost')).err).toContain("give the server's URL, `postgres://USER:PASSWORD@HOST:PORT/DATABASE`");
+    const refused = await cliAsync('run', program, '--source', 'postgres://who:secret@127.0.0.1:1/x');
+    expect(refused.code).not.toBe(0);
+    expect(refused.err).toContain('cannot connect to the Postgres server postgres://who:***@127.0.0.1:1/x');
+    expect(refused.err).not.toContain('secret');
     expect((await cliAsync('run', program, '--source', 'duckdb:/no/such.duckdb')).err).toContain('no such file /no/such.duckdb');
     expect((await cliAsync('run', program, '--source', 'mysql:x')).code).toBe(2);
     expect((await cliAsync('run', program, '--data', data, '--engine', 'duckdb', '--threads', '0')).err).toContain('--threads must be a whole number');
