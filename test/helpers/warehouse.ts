@@ -1,15 +1,45 @@
 /** Data folders loaded into databases, for the tests of pass 1 in a database (`runtime/warehouse/`). */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDuckDB, readCsv } from '../../runtime/warehouse/duckdb.js';
 import { newPGlite } from '../../runtime/warehouse/pglite.js';
 
-/** The CSV files of a folder, by base name (`sale`, `partners`); undefined when any data file is not CSV. */
+/**
+ * The data files of a folder as CSV files, by base name (`sale`, `partners`): CSV files as they
+ * are; JSON and NDJSON files (records of strings, numbers and booleans) written as CSV text beside
+ * each other in a temporary folder, every value as JSON wrote it — as a warehouse's staging table
+ * of text columns would hold them. Undefined when a record holds a nested value.
+ */
 export function csvFiles(dir: string): Map<string, string> | undefined {
   const out = new Map<string, string>();
-  for (const f of readdirSync(dir)) {
-    if (/\.(json|ndjson)$/.test(f)) return undefined;
+  let converted: string | undefined;
+  for (const f of readdirSync(dir).sort()) {
     if (f.endsWith('.csv')) out.set(f.slice(0, -4), join(dir, f));
+    else if (/\.(json|ndjson)$/.test(f)) {
+      const text = readFileSync(join(dir, f), 'utf8');
+      const records = (f.endsWith('.ndjson') ? text.split(/\r?\n/).filter((l) => l.trim()).map((l) => JSON.parse(l)) : JSON.parse(text)) as Record<string, unknown>[];
+      const columns = [...new Set(records.flatMap((r) => Object.keys(r)))];
+      const cell = (v: unknown): string => {
+        if (v === undefined || v === null) return '';
+        if (typeof v === 'object') throw new Error('nested');
+        const t = String(v);
+        return /[",\r\n]/.test(t) ? `"${t.replaceAll('"', '""')}"` : t;
+      };
+      let csv: string;
+      try {
+        csv = [columns.map(cell).join(','), ...records.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
+      } catch {
+        return undefined;
+      }
+      if (converted === undefined) {
+        const made = (converted = mkdtempSync(join(tmpdir(), 'incent-tables-')));
+        process.once('exit', () => rmSync(made, { recursive: true, force: true }));
+      }
+      const name = f.replace(/\.(json|ndjson)$/, '');
+      writeFileSync(join(converted, `${name}.csv`), csv);
+      out.set(name, join(converted, `${name}.csv`));
+    }
   }
   return out;
 }
