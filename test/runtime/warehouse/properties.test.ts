@@ -122,6 +122,31 @@ describe('pass 1 in DuckDB on generated programs and data', () => {
   }, 240_000);
 });
 
+describe('pass 1 in Postgres (PGlite) on generated programs and data', () => {
+  // PGlite takes seconds to start: a few cases, beside DuckDB's many.
+  it('gives the streaming runtime\'s statements, byte for byte', async () => {
+    let pushed = 0;
+    await fc.assert(
+      fc.asyncProperty(genArb, dataArb, async (g, d) => {
+        const dir = join(tmp, `pg-case-${n++}`);
+        writeData(join(dir, 'data'), d);
+        const file = join(dir, 'program.incent');
+        writeFileSync(file, program(g));
+        const streamed = cli('run', file, '--data', join(dir, 'data'), '--all', '--format', 'json');
+        expect(streamed.code, `${streamed.err}\n${program(g)}`).toBe(0);
+        await pgliteFromFolder(join(dir, 'data'), join(dir, 'pg'));
+        const r = await cliAsync('run', file, '--source', `pglite:${join(dir, 'pg')}`, '--all', '--format', 'json', '--show-pushdown');
+        if (r.err.includes('-- sale: pushed down')) pushed++;
+        expect(r.err.replace(/^-- .*\n/gm, '')).toBe(streamed.err);
+        expect(r.out).toBe(streamed.out);
+        rmSync(dir, { recursive: true, force: true });
+      }),
+      { numRuns: Number(process.env['FC_RUNS_PG'] ?? 5) }, // allow-number: a run count
+    );
+    expect(pushed).toBeGreaterThan(0);
+  }, 240_000);
+});
+
 describe('the generated programs of test/generators over the playground\'s sample data', () => {
   it('give the same statements (or the same evaluation error) through DuckDB as streamed', async () => {
     let pushedSome = 0;
