@@ -145,9 +145,11 @@ async function openSource(source: string, duck: { threads?: number; memoryLimit?
     return pgliteConnection(await newPGlite(where));
   }
   if (engine === 'postgres' || engine === 'postgresql') {
-    if (!/^\/\//.test(where)) throw new UsageError('--source postgres:URL: give the server\'s URL, `postgres://USER:PASSWORD@HOST:PORT/DATABASE`');
+    // `postgres://…` (the URL itself) or `postgres:URL` (`postgres:postgresql://…`).
+    const url = /^\/\//.test(where) ? `postgres:${where}` : /^postgres(ql)?:\/\//.test(where) ? where : undefined;
+    if (!url) throw new UsageError('--source postgres:URL: give the server\'s URL, `postgres://USER:PASSWORD@HOST:PORT/DATABASE`');
     const { openPostgres } = await import('../runtime/warehouse/postgres.js');
-    return openPostgres(`postgres:${where}`);
+    return openPostgres(url);
   }
   throw new UsageError(`--source must be duckdb:PATH, pglite:DIR or postgres://…, not "${source}"`);
 }

@@ -43,6 +43,7 @@ describe('incent run in a database', () => {
     expect(refused.code).not.toBe(0);
     expect(refused.err).toContain('cannot connect to the Postgres server postgres://who:***@127.0.0.1:1/x');
     expect(refused.err).not.toContain('secret');
+    expect((await cliAsync('run', program, '--source', 'postgres:postgresql://who:secret@127.0.0.1:1/x')).err).toContain('cannot connect to the Postgres server postgresql://who:***@127.0.0.1:1/x');
     expect((await cliAsync('run', program, '--source', 'duckdb:/no/such.duckdb')).err).toContain('no such file /no/such.duckdb');
     expect((await cliAsync('run', program, '--source', 'mysql:x')).code).toBe(2);
     expect((await cliAsync('run', program, '--data', data, '--engine', 'duckdb', '--threads', '0')).err).toContain('--threads must be a whole number');
