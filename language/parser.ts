@@ -1662,8 +1662,16 @@ export function withLookahead<R>(strategy: ILookaheadStrategy, f: () => R): R {
 
 /** Runs `f` with a parser whose lookahead functions are all computed by chevrotain when it is made (its default), for the tests that compare it with the table. */
 export function withEagerLookahead<R>(f: () => R): R {
-  return withLookahead(new LLkLookaheadStrategy({ maxLookahead: MAX_LOOKAHEAD }), f);
+  const usual = shared;
+  shared = eager ??= new IncentParser(false, new LLkLookaheadStrategy({ maxLookahead: MAX_LOOKAHEAD }));
+  try {
+    return f();
+  } finally {
+    shared = usual;
+  }
 }
+/** The parser with chevrotain's own lookahead, made once (for the tests). */
+let eager: IncentParser | undefined;
 
 const DECL_START = new Set<TokenType>([Kw.let, Kw.measure, Kw.tier, Kw.payout, Kw.rule, Kw.test]);
 const NAME_EXPECTED_AFTER = new Set<TokenType>([Kw.let, Kw.measure, Kw.tier, Kw.event, Kw.payout]);
