@@ -16,20 +16,21 @@ export { ExitError, UsageError } from './io.js';
 
 /** Every command, loaded with the rest of the program (the tests, the library). The bundled command loads only the one it runs (cli/entry.ts). */
 const COMMANDS: Record<string, Command> = { check: cmdCheck, fmt: cmdFmt, test: cmdTest, run: cmdRun, explain: cmdExplain, diff: cmdDiff, sql: cmdSql };
+const find = (name: string): Command | undefined => (Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined);
 
 /** A command that does not wait: every one but `incent run --engine/--source` (`mainAsync`). */
 export function main(argv: string[], io: Io): number {
-  const code = command(argv, io, (name) => COMMANDS[name]);
+  const code = command(argv, io, find);
   if (typeof code !== 'number') throw new Error('internal: this command waits on a database: run it with mainAsync');
   return code;
 }
 
 /** Any command, those that wait on a database too (`incent run --engine/--source`). */
 export async function mainAsync(argv: string[], io: Io): Promise<number> {
-  return command(argv, io, (name) => COMMANDS[name]);
+  return command(argv, io, find);
 }
 
 /** Runs the command in this process (the bundled command runs cli/entry.ts instead, which loads only the command it runs). */
 export function runCli(): void {
-  runInProcess(process.argv.slice(2), (name) => COMMANDS[name]);
+  runInProcess(process.argv.slice(2), find);
 }

@@ -1649,10 +1649,10 @@ function parser(): IncentParser {
   return (shared ??= new IncentParser());
 }
 
-/** Runs `f` with a parser using another lookahead strategy (for the tests, and `npm run lookahead`, which records the table). */
-export function withLookahead<R>(strategy: ILookaheadStrategy, f: () => R): R {
+/** Runs `f` with `p` as the parser `parse` uses. */
+function withParser<R>(p: IncentParser, f: () => R): R {
   const usual = shared;
-  shared = new IncentParser(false, strategy);
+  shared = p;
   try {
     return f();
   } finally {
@@ -1660,18 +1660,18 @@ export function withLookahead<R>(strategy: ILookaheadStrategy, f: () => R): R {
   }
 }
 
-/** Runs `f` with a parser whose lookahead functions are all computed by chevrotain when it is made (its default), for the tests that compare it with the table. */
-export function withEagerLookahead<R>(f: () => R): R {
-  const usual = shared;
-  shared = eager ??= new IncentParser(false, new LLkLookaheadStrategy({ maxLookahead: MAX_LOOKAHEAD }));
-  try {
-    return f();
-  } finally {
-    shared = usual;
-  }
+/** Runs `f` with a parser using another lookahead strategy (for the tests, and `npm run lookahead`, which records the table). */
+export function withLookahead<R>(strategy: ILookaheadStrategy, f: () => R): R {
+  return withParser(new IncentParser(false, strategy), f);
 }
+
 /** The parser with chevrotain's own lookahead, made once (for the tests). */
 let eager: IncentParser | undefined;
+
+/** Runs `f` with a parser whose lookahead functions are all computed by chevrotain when it is made (its default), for the tests that compare it with the table. */
+export function withEagerLookahead<R>(f: () => R): R {
+  return withParser((eager ??= new IncentParser(false, new LLkLookaheadStrategy({ maxLookahead: MAX_LOOKAHEAD }))), f);
+}
 
 const DECL_START = new Set<TokenType>([Kw.let, Kw.measure, Kw.tier, Kw.payout, Kw.rule, Kw.test]);
 const NAME_EXPECTED_AFTER = new Set<TokenType>([Kw.let, Kw.measure, Kw.tier, Kw.event, Kw.payout]);
