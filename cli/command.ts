@@ -60,6 +60,7 @@ function failed(io: Io, e: unknown): number {
 export function processIo(): Io {
   return {
     out: (s) => process.stdout.write(s),
+    outBytes: (b) => process.stdout.write(b),
     err: (s) => process.stderr.write(s),
     color: Boolean(process.stderr.isTTY) && !process.env['NO_COLOR'],
     tty: Boolean(process.stderr.isTTY),

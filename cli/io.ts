@@ -4,6 +4,8 @@ import type { Problem } from '../runtime/data/problems.js';
 
 export interface Io {
   out: (s: string) => void;
+  /** Standard output as bytes (UTF-8), where the process has it: statements are written so (else decoded for `out`). */
+  outBytes?: (b: Uint8Array) => void;
   err: (s: string) => void;
   color: boolean;
   /** A terminal on stderr: long runs show their progress there (never on stdout). */

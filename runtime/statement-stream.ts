@@ -11,22 +11,31 @@ import type { Num } from './num.js';
 import type { PartnerResult, PeriodResult } from './results.js';
 import { potAmount, statementCsvHeader, statementCsvRows, statementJsonHead, statementJsonTail, TableText } from './statement.js';
 
-/** Text written in pieces of about 64 KiB (`flush` at the end). */
+/**
+ * Text written in pieces of about 64 KiB (`flush` at the end), encoded as UTF-8 into one buffer
+ * as it comes: joining the pieces first made one string of them, two bytes a character as soon as
+ * one piece holds a character beyond Latin-1 (a trace's →), which then had to be encoded again.
+ * A piece longer than the buffer is given as it is (a string).
+ */
 export class Writer {
-  // The pieces, joined when flushed: one flat string (`+=` would make a tree of thousands of
-  // pieces, which the output then flattens, character by character).
-  private parts: string[] = [];
-  private length = 0;
-  constructor(private readonly out: (s: string) => void) {}
+  private readonly buf = new Uint8Array(1 << 17);
+  private at = 0;
+  private static readonly encoder = new TextEncoder();
+  constructor(private readonly out: (s: string | Uint8Array) => void) {}
   write(s: string): void {
-    this.parts.push(s);
-    this.length += s.length;
-    if (this.length >= 1 << 16) this.flush();
+    if (this.at + s.length * 3 > this.buf.length) {
+      this.flush();
+      if (s.length * 3 > this.buf.length) {
+        this.out(s);
+        return;
+      }
+    }
+    this.at += Writer.encoder.encodeInto(s, this.buf.subarray(this.at)).written;
+    if (this.at >= 1 << 16) this.flush();
   }
   flush(): void {
-    if (this.length) this.out(this.parts.join(''));
-    this.parts = [];
-    this.length = 0;
+    if (this.at) this.out(this.buf.slice(0, this.at));
+    this.at = 0;
   }
 }
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ledgerJson } from '../../runtime/ledger/statement.js';
 import type { LedgerFigures } from '../../runtime/ledger/ledger.js';
 import * as N from '../../runtime/num.js';
-import { indented, ledgerJsonText } from '../../runtime/statement-stream.js';
+import { indented, ledgerJsonText, Writer } from '../../runtime/statement-stream.js';
 
 const amount = fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n }).map((v) => N.fromUnits(v, 2));
 const period = fc.constantFrom('2026-Q1', '2026-03', '2026', '2026-H2', '2027-Q4');
@@ -32,5 +32,36 @@ describe('the JSON statement written for its shape', () => {
     // one by hand
     const l: LedgerFigures = { lots: [{ period: '2026-Q1', remaining: N.parseNum('12.50'), expires: '2026-Q3' }], balance: N.parseNum('12.50'), redeemed: N.parseNum('0'), expired: N.parseNum('0'), expiring: N.parseNum('0'), expiringOn: '2026-06-30' };
     expect(ledgerJsonText(l, f, '')).toBe(JSON.stringify(ledgerJson(l, f), null, 2));
+  });
+});
+
+describe('the statements\' writer', () => {
+  /** The bytes a writer gives for `pieces` (its chunks, strings given as UTF-8). */
+  function written(pieces: readonly string[]): { bytes: Uint8Array; chunks: number } {
+    const out: Uint8Array[] = [];
+    const w = new Writer((c) => out.push(typeof c === 'string' ? new TextEncoder().encode(c) : c.slice()));
+    for (const p of pieces) w.write(p);
+    w.flush();
+    return { bytes: Buffer.concat(out), chunks: out.length };
+  }
+
+  it('writes the UTF-8 of the pieces joined, whatever their sizes and characters', () => {
+    // well-formed text (what statements are made of: JSON.stringify escapes lone surrogates), short and long
+    const piece = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 300 }), fc.nat({ max: 200_000 }).map((n) => 'é→'.repeat(n)));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
+        expect(Buffer.from(written(pieces).bytes).equals(Buffer.from(pieces.join(''), 'utf8'))).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('gives chunks of about 64 KiB, and a piece longer than its buffer whole', () => {
+    const { bytes, chunks } = written(Array.from({ length: 1000 }, (_, i) => `{"id": "P${i}", "trace": "a → b"},\n`.repeat(10)));
+    expect(bytes.length).toBeGreaterThan(300_000);
+    expect(chunks).toBeGreaterThanOrEqual(Math.floor(bytes.length / (1 << 17)));
+    expect(chunks).toBeLessThanOrEqual(Math.ceil(bytes.length / (1 << 16)));
+    const long = '→'.repeat(100_000);
+    expect(Buffer.from(written(['a', long, 'b']).bytes).toString('utf8')).toBe('a' + long + 'b');
   });
 });
