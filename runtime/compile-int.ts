@@ -12,7 +12,7 @@
  */
 import type { IR } from './artifact.js';
 import type { Ctx, EventRow } from './compile-ir.js';
-import { Fixed, parseNum } from './num.js';
+import { ceilDiv, Fixed, floorDiv, parseNum } from './num.js';
 import { parseDate } from '../core/periods.js';
 
 export interface IntFn {
@@ -169,12 +169,7 @@ export function compileInt(ir: IR, env: IntEnv): IntFn | undefined {
       const floor = ir.k === 'floor';
       return {
         scale: 0,
-        fn: (ctx) => {
-          const x = fa(ctx);
-          const r = x % p; // exact on safe integers; NaN stays NaN
-          const q = (x - r) / p;
-          return floor ? (r < 0 ? q - 1 : q + 0) : r > 0 ? q + 1 : q + 0;
-        },
+        fn: floor ? (ctx) => floorDiv(fa(ctx), p) : (ctx) => ceilDiv(fa(ctx), p),
       };
     }
     case 'if': {

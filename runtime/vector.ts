@@ -16,7 +16,7 @@ import type { IR } from './artifact.js';
 import type { FieldType } from './data/schema.js';
 import type { ColumnBatch, ColumnUse } from './data/columns.js';
 import { parseDate } from '../core/periods.js';
-import { Fixed, parseNum } from './num.js';
+import { ceilDiv, Fixed, floorDiv, parseNum } from './num.js';
 import type { Value } from './compile-ir.js';
 
 const MAX = Number.MAX_SAFE_INTEGER;
@@ -217,12 +217,8 @@ export function numVec(ir: IR, env: VecEnv): NumVec | undefined {
         run(b) {
           a.run(b);
           const x = a.out;
-          for (let i = 0; i < b.n; i++) {
-            const v = x[i]!;
-            const r = v % p;
-            const q = (v - r) / p;
-            out[i] = floor ? (r < 0 ? q - 1 : q + 0) : r > 0 ? q + 1 : q + 0;
-          }
+          if (floor) for (let i = 0; i < b.n; i++) out[i] = floorDiv(x[i]!, p);
+          else for (let i = 0; i < b.n; i++) out[i] = ceilDiv(x[i]!, p);
         },
       };
     }

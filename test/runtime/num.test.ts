@@ -47,3 +47,36 @@ describe('Accumulator', () => {
     expect(N.toText(b.value())).toBe('4');
   });
 });
+
+describe('floorDiv and ceilDiv (the kernels\' ⌊v ÷ 10^k⌋ without %)', () => {
+  const floorBig = (v: bigint, p: bigint) => (v >= 0n || v % p === 0n ? v / p : v / p - 1n);
+  const ceilBig = (v: bigint, p: bigint) => (v <= 0n || v % p === 0n ? v / p : v / p + 1n);
+  it('are exact for every safe integer and power of ten up to 10^15', () => {
+    const safe = fc.oneof(fc.maxSafeInteger().map((v) => v), fc.maxSafeNat().map((v) => -v), fc.integer({ min: -1000, max: 1000 }), fc.constantFrom(Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 2 ** 53 - 2, 999_999_999_999_999, -999_999_999_999_999));
+    fc.assert(
+      fc.property(safe, fc.integer({ min: 1, max: 15 }), (v, k) => {
+        const p = 10 ** k;
+        expect(N.floorDiv(v, p)).toBe(Number(floorBig(BigInt(v), BigInt(p))));
+        expect(N.ceilDiv(v, p)).toBe(Number(ceilBig(BigInt(v), BigInt(p))));
+      }),
+      { numRuns: 20_000 },
+    );
+    // just below and above multiples, where a rounded quotient would cross the integer
+    for (let k = 1; k <= 15; k++) {
+      const p = 10 ** k;
+      for (const m of [1, 7, Math.floor(Number.MAX_SAFE_INTEGER / p) - 1]) {
+        for (const d of [-1, 0, 1]) {
+          const v = m * p + d;
+          if (!Number.isSafeInteger(v)) continue;
+          for (const s of [v, -v]) {
+            expect(N.floorDiv(s, p)).toBe(Number(floorBig(BigInt(s), BigInt(p))));
+            expect(N.ceilDiv(s, p)).toBe(Number(ceilBig(BigInt(s), BigInt(p))));
+          }
+        }
+      }
+    }
+    expect(Object.is(N.floorDiv(-0, 100), 0)).toBe(true);
+    expect(Object.is(N.ceilDiv(-5, 100), 0)).toBe(true);
+    expect(N.floorDiv(NaN, 10)).toBeNaN();
+  });
+});
