@@ -63,3 +63,50 @@ describe('examples in the playground', () => {
     for (const p of x.pots) for (const w of [...p.rules.map((r) => r.why), p.fix?.perPartner, p.fix?.perPeriod]) if (w) expect(notes).toContain(w);
   });
 });
+
+describe('the data kept between evaluations (a keystroke in the program does not read the files again)', () => {
+  const filesOf = (dir: string) => {
+    const files: Record<string, string> = {};
+    if (existsSync(`${dir}/data`)) for (const f of readdirSync(`${dir}/data`)) files[`${baseName(f)}.csv`] = tableToCsv(fileToTable(f, readFileSync(`${dir}/data/${f}`, 'utf8'))).text;
+    return files;
+  };
+  const same = (r: ReturnType<typeof runProgram>) => ({ ...r, id: 0, ms: 0 });
+
+  it.each(examples)('%s: an evaluation over the kept data equals one over a fresh load, after other evaluations', (name) => {
+    const dir = `examples/${name}`;
+    const files = filesOf(dir);
+    const program = readFileSync(`${dir}/program.incent`, 'utf8');
+    runProgram({ type: 'run', id: 0, text: program, files: {} }); // nothing kept that these files could match
+    const fresh = runProgram({ type: 'run', id: 1, text: program, files });
+    const again = runProgram({ type: 'run', id: 2, text: program, files: { ...files } });
+    const edited = runProgram({ type: 'run', id: 3, text: program + '\n# an edit\n', files });
+    const covered = runProgram({ type: 'run', id: 4, text: program, files, coverage: true });
+    const explained = runProgram({ type: 'run', id: 5, text: program, files, ...(fresh.partners[0] ? { explain: fresh.partners[0].id } : {}) });
+    const last = runProgram({ type: 'run', id: 6, text: program, files });
+    expect(fresh.blocked).toBeUndefined();
+    for (const r of [again, edited, last]) expect(same(r)).toEqual(same(fresh));
+    expect({ ...same(covered), coverage: undefined }).toEqual(same(fresh));
+    expect(explained.blocked).toBeUndefined();
+  });
+
+  it('reads the files again when they change, or when what the program reads of them does', () => {
+    const dir = 'examples/northwind-distributor';
+    const files = filesOf(dir);
+    const program = readFileSync(`${dir}/program.incent`, 'utf8');
+    const before = runProgram({ type: 'run', id: 1, text: program, files });
+    // one sale line less: other figures
+    const sale = files['sale.csv']!.split('\n');
+    const fewer = runProgram({ type: 'run', id: 2, text: program, files: { ...files, 'sale.csv': [...sale.slice(0, 1), ...sale.slice(2)].join('\n') } });
+    expect(fewer.records).toBe(before.records - 1);
+    // a field of the sale kind declared another way: its records read again, as the program now says
+    const retyped = program.replace(/(event sale \{[^}]*?\bquantity: integer)/, '$1 in 0..1');
+    expect(retyped).not.toBe(program);
+    const r = runProgram({ type: 'run', id: 3, text: retyped, files });
+    expect(before.problems).toEqual([]);
+    expect(r.blocked).toBeUndefined();
+    expect(r.problems.length).toBeGreaterThan(0);
+    expect(r.rejected).toBeGreaterThan(0);
+    expect(runProgram({ type: 'run', id: 4, text: program, files }).problems).toEqual(before.problems);
+  });
+});
+
