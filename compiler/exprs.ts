@@ -571,7 +571,7 @@ export class ExprChecker {
       env.markUsed(kind); // its records are read: the kind is used
     }
     const fname = e.field?.name;
-    if (fname === undefined) return { type: ERROR, level: 'event' };
+    if (!fname) return { type: ERROR, level: 'event' }; // missing (a name the parser found missing has no text)
     const f = env.events.get(kind)?.fields.get(fname);
     if (f) {
       env.refs.set(e, { kind: 'path', event: base, hops: steps, target: { kind: 'eventField', event: kind, field: fname } });

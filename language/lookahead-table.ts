@@ -13,6 +13,7 @@ export const LOOKAHEAD: Record<string, string[][][]> = {
   "comparison:Option:0": [[["Equals"],["NotEquals"],["LessEq"],["GreaterEq"],["Less"],["Greater"],["Kw_in"]]],
   "comparison:RepetitionWithSeparator:0": [[["Minus"],["NumberLit"],["DateLit"],["StringLit"],["Kw_true"],["Kw_false"],["Kw_partner"],["Kw_period"],["Identifier"],["Kw_previous"],["Kw_running"],["Kw_interpolate"],["Kw_days"],["LParen"],["Kw_if"],["Kw_floor"],["Kw_ceil"],["Kw_round"],["Kw_min"],["Kw_max"],["Kw_abs"],["Kw_lookup"],["Kw_bands"],["Kw_marginal"],["BareKeyword"]]],
   "declaration:Alternation:0": [[["Kw_program"]],[["Kw_partner"]],[["Kw_event"]],[["Kw_let"]],[["Kw_measure"]],[["Kw_tier"]],[["Kw_payout"]],[["Kw_rule"]],[["Kw_test"]]],
+  "dotField:Alternation:0": [[["Word"]],[[]]],
   "expr:Repetition:0": [[["Kw_or"]]],
   "fieldBlock:Option:0": [[["Comma"]]],
   "fieldBlock:Repetition:0": [[["Word"]]],

@@ -7,7 +7,7 @@
  * bounded: an expression nests at most MAX_NESTING levels (E0107; chains of binary operators are
  * loops, not nesting), and a program has at most MAX_PROGRAM_CHARS characters (E0005).
  */
-import { EmbeddedActionsParser, EOF, LLkLookaheadStrategy, type ILookaheadStrategy, tokenMatcher, type IToken, type IParserErrorMessageProvider, type TokenType, type IRecognitionException } from 'chevrotain';
+import { EmbeddedActionsParser, EMPTY_ALT, EOF, LLkLookaheadStrategy, type ILookaheadStrategy, tokenMatcher, type IToken, type IParserErrorMessageProvider, type TokenType, type IRecognitionException } from 'chevrotain';
 import { error, type Diagnostic } from '../core/diagnostics.js';
 import { MAX_NESTING, MAX_PROGRAM_CHARS } from '../core/limits.js';
 import { TableLookahead } from './lookahead.js';
@@ -100,6 +100,17 @@ const AFTER_OPERAND = new Set<TokenType>([
   Kw.and, Kw.or, Kw.in, Kw.then, Kw.else, Kw.to, Kw.where, Kw.over, Kw.per, Kw.by, Kw.from, Kw.below,
   Kw.award, Kw.cap, Kw.once, Kw.for, Kw.days, Kw.months,
 ]);
+
+/**
+ * Tokens that begin an operand and never follow one (a literal, `(`, a name that is not a word of
+ * the language): after a keyword that follows a dot, they show the keyword to begin what follows
+ * (`if partner. then 1 EUR …`), not to be a field's name (`partner.then`).
+ */
+function startsOperandOnly(t: IToken): boolean {
+  const tt = t.tokenType;
+  if (tt === T.StringLit || tt === T.DateLit || tt === T.PeriodLit || tt === T.NumberLit || tt === T.LParen) return true;
+  return tt === T.Identifier && t.image !== 'day' && t.image !== 'month' && !(T.CONTEXTUAL_WORDS as readonly string[]).includes(t.image);
+}
 
 /** Whether `next` may follow a bare keyword name. */
 function followsOperand(next: IToken, after: IToken | undefined): boolean {
@@ -565,6 +576,36 @@ class IncentParser extends EmbeddedActionsParser {
     const tok = this.CONSUME(T.Word);
     return this.ACTION(() => this.ident(tok))!;
   });
+
+  /**
+   * The name after a dot (`partner.region`, `sale.value`, `refund.activation.reward`): any word,
+   * keywords included (§12.1) — but not a keyword that cannot be followed by what follows it
+   * (`if partner. then 1 EUR …`): that keyword is the next clause's, and the name is missing. One
+   * error, at the keyword, which is then read as what it is (no second error). A missing name is
+   * an identifier with no text, which the checker passes over.
+   */
+  dotField = this.RULE('dotField', (): S.Ident => {
+    let tok: IToken | undefined;
+    this.OR([
+      { GATE: () => this.nameAfterDot(), ALT: () => (tok = this.CONSUME(T.Word)) },
+      { ALT: EMPTY_ALT() },
+    ]);
+    return this.ACTION(() => {
+      if (tok) return this.ident(tok);
+      const next = this.LA(1);
+      const keyword = tokenMatcher(next, T.AnyKeyword);
+      this.wordDiagnostics.push(
+        error('E0101', `expected a name, found ${tokenWords(next)}`, span(next, next), keyword ? `write the field's name after the dot (\`${next.image}\` here begins what follows)` : undefined),
+      );
+      const at = span(next, next).start;
+      return { kind: 'Ident', name: '', span: { start: at, end: at } } as S.Ident;
+    })!;
+  });
+
+  /** Whether the word after a dot is a name: any word but a keyword followed by what begins an operand and never follows one. */
+  private nameAfterDot(): boolean {
+    return !tokenMatcher(this.LA(1), T.AnyKeyword) || !startsOperandOnly(this.LA(2));
+  }
 
   typeRef = this.RULE('typeRef', (): S.TypeRef =>
     this.OR<S.TypeRef>([
@@ -1396,7 +1437,7 @@ class IncentParser extends EmbeddedActionsParser {
         ALT: () => {
           const obj = this.CONSUME(Kw.partner);
           this.CONSUME(T.Dot);
-          const field = this.SUBRULE(this.fieldName);
+          const field = this.SUBRULE(this.dotField);
           return this.ACTION(() => ({ kind: 'Field', object: this.ident(obj), field, span: joinSpans(span(obj, obj), field?.span) }) as S.Expr)!;
         },
       },
@@ -1404,7 +1445,7 @@ class IncentParser extends EmbeddedActionsParser {
         ALT: () => {
           const obj = this.CONSUME(Kw.period);
           this.CONSUME2(T.Dot);
-          const field = this.SUBRULE2(this.fieldName);
+          const field = this.SUBRULE2(this.dotField);
           return this.ACTION(() => {
             const sp = joinSpans(span(obj, obj), field?.span);
             // `period.start`, `period.end`; any other `period.X` is left to the checker, which says what the period has.
@@ -1498,7 +1539,7 @@ class IncentParser extends EmbeddedActionsParser {
     const parts: S.Ident[] = [];
     this.MANY(() => {
       this.CONSUME2(T.Dot);
-      const p = this.SUBRULE(this.fieldName);
+      const p = this.SUBRULE3(this.dotField);
       this.ACTION(() => parts.push(p));
     });
     const date = this.OPTION({ GATE: () => parts.length === 0, DEF: () => this.nest(() => (this.CONSUME(Kw.at), this.SUBRULE(this.primary))) });

@@ -519,6 +519,21 @@ describe('§12.1: any column is usable', () => {
     expect(diags('test "T" { period 2026-Q1 expect "P1" value = 1 }')).toEqual([]);
   });
 
+  it('a name missing after a dot, before a keyword that begins what follows: one diagnostic, at the keyword, read as that keyword', () => {
+    const hint = (w: string) => `write the field's name after the dot (\`${w}\` here begins what follows)`;
+    expect(diags('rule "R" { for each partner award if partner. then 1 EUR else 2 EUR to cash }')).toEqual([{ code: 'E0101', at: 'then', message: 'expected a name, found `then`', hint: hint('then') }]);
+    expect(diags('rule "R" { for each sale award if sale. then bonus else 2 EUR to cash }')).toEqual([{ code: 'E0101', at: 'then', message: 'expected a name, found `then`', hint: hint('then') }]);
+    // the keyword is then what it is: the rule's award is there
+    const r = parse('rule "R" { for each partner award if partner. then 1 EUR else 2 EUR to cash }').file.decls[0] as S.RuleDecl;
+    expect(r.clauses.map((c) => c.kind)).toEqual(['ForEachPartner', 'Award']);
+    // a keyword followed by what may follow an operand is a field's name (§12.1), as before
+    expect(parseExpr('partner.then')).toBe('partner.then');
+    expect(parseExpr('if sale.then then sale.value else sale.else')).toBe('(if sale.then sale.value sale.else)');
+    expect(diags('let b = bands sale.value { below sale.value: 0 }')).toEqual([]);
+    // not a word at all: as before
+    expect(diags('let x = (sale.) + 1').map((d) => [d.code, d.at, d.message])).toEqual([['E0101', ')', 'expected a name, found `)`']]);
+  });
+
   it('options out of order, or given twice: one diagnostic each (E0109), at the option, with the order; the options are kept', () => {
     const order = 'write the options in this order: `in A..B`, `from "Column header"`, then `default VALUE`';
     expect(diags('event e { a: text default "x" from "A" }')).toEqual([{ code: 'E0109', at: 'from', message: '`from` comes before `default` in a field\'s options', hint: order }]);
