@@ -193,8 +193,40 @@ export class TableText {
  * spreadsheets skip — or with a tab or CR; a plain number (`-12.5`) is left as it is.
  */
 export function csvCell(v: string): string {
+  if (plainCell(v)) return v;
   const s = neutraliseFormula(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * Whether a cell is written as it is, found in one pass over it without a regular expression (a
+ * statement's CSV has a dozen cells a row, most of them amounts, ids and names): it starts with an
+ * ASCII letter, digit, `_` or `.` — no formula, no leading space — or is a plain negative number,
+ * and holds no quote, comma, CR or LF. Others go through `csvCell`'s rules (a property test checks
+ * that both agree on any cell).
+ */
+function plainCell(v: string): boolean {
+  const n = v.length;
+  if (n === 0) return false;
+  const c0 = v.charCodeAt(0);
+  if (c0 === 45) {
+    // `-12.5`: a plain number, left as it is
+    let k = 1;
+    while (k < n && v.charCodeAt(k) >= 48 && v.charCodeAt(k) <= 57) k++;
+    if (k === 1) return false;
+    if (k < n && v.charCodeAt(k) === 46) {
+      const f = ++k;
+      while (k < n && v.charCodeAt(k) >= 48 && v.charCodeAt(k) <= 57) k++;
+      if (k === f) return false;
+    }
+    return k === n;
+  }
+  if (!((c0 >= 48 && c0 <= 57) || (c0 >= 65 && c0 <= 90) || (c0 >= 97 && c0 <= 122) || c0 === 95 || c0 === 46)) return false;
+  for (let k = 1; k < n; k++) {
+    const c = v.charCodeAt(k);
+    if (c === 34 || c === 44 || c === 13 || c === 10) return false;
+  }
+  return true;
 }
 
 /** CSV for spreadsheets: one row per partner and pot. */

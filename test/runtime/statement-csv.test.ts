@@ -1,5 +1,7 @@
 /** CSV cells for spreadsheets (`incent run --format csv`, the playground's Download CSV): escaping and formula neutralising. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { neutraliseFormula } from '../../runtime/data/csv.js';
 import { csvCell } from '../../runtime/statement.js';
 
 describe('csvCell', () => {
@@ -33,5 +35,23 @@ describe('csvCell', () => {
     ['two\nlines', '"two\nlines"'],
   ])('%j → %j', (cell, written) => {
     expect(csvCell(cell)).toBe(written);
+  });
+});
+
+describe('csvCell\'s fast path (a cell written as it is, found in one pass)', () => {
+  /** The rules, as written without the fast path. */
+  const byTheRules = (v: string) => {
+    const s = neutraliseFormula(v);
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  it('gives what the rules give, for any cell', () => {
+    const char = fc.constantFrom('a', 'Z', '0', '9', '-', '.', '_', '=', '+', '@', ' ', '\t', '\r', '\n', ',', '"', "'", '\u00a0', 'é', '→');
+    const cell = fc.oneof(fc.string({ unit: char, maxLength: 12 }), fc.string(), fc.bigInt({ min: -(10n ** 20n), max: 10n ** 20n }).map(String), fc.tuple(fc.integer(), fc.nat()).map(([i, f]) => `${i}.${f}`));
+    fc.assert(
+      fc.property(cell, (v) => {
+        expect(csvCell(v)).toBe(byTheRules(v));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
