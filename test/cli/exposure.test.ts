@@ -8,34 +8,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExposureReportSchema } from '../../review/schema.js';
-import { cli, exampleNames } from '../helpers/cli.js';
+import { cli, cliAsync, exampleNames } from '../helpers/cli.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const examples = exampleNames();
 
 describe('incent check --exposure', () => {
-  it.each(examples)('examples/%s: text, and JSON that validates against its schema', (name) => {
+  it.each(examples)('examples/%s: text, and JSON that validates against its schema', async (name) => {
     const file = join(root, 'examples', name, 'program.incent');
-    const text = cli('check', '--exposure', file);
+    const text = await cliAsync('check', '--exposure', file);
     expect(text.code).toBe(0);
     expect(text.out).toMatch(/^Exposure of .*program\.incent: the most each pot can pay/);
     expect(text.err).toContain(': ok');
-    const json = cli('check', '--exposure', '--format', 'json', file);
+    const json = await cliAsync('check', '--exposure', '--format', 'json', file);
     const doc = JSON.parse(json.out) as { diagnostics: unknown[]; exposure: unknown };
     expect(doc.diagnostics).toEqual([]);
     const report = ExposureReportSchema.parse(doc.exposure);
     expect(report.pots.length).toBeGreaterThan(0);
   });
 
-  it('a program with errors: its diagnostics, no report, exit 1', () => {
+  it('a program with errors: its diagnostics, no report, exit 1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'incent-exposure-'));
     const file = join(dir, 'bad.incent');
     writeFileSync(file, 'program "B" { currency EUR  period quarter  start 2026-01-01 }\nlet x = revenu\n');
-    const r = cli('check', '--exposure', file);
+    const r = await cliAsync('check', '--exposure', file);
     expect(r.code).toBe(1);
     expect(r.out).toBe('');
     expect(r.err).toContain(`${file}: no exposure: the program has errors`);
-    const json = JSON.parse(cli('check', '--exposure', '--format', 'json', file).out) as { diagnostics: { code: string }[]; exposure?: unknown };
+    const json = JSON.parse((await cliAsync('check', '--exposure', '--format', 'json', file)).out) as { diagnostics: { code: string }[]; exposure?: unknown };
     expect(json.diagnostics.map((d) => d.code)).toEqual(['W0001', 'E0201']);
     expect(json.exposure).toBeUndefined();
   });
