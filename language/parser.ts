@@ -579,10 +579,10 @@ class IncentParser extends EmbeddedActionsParser {
 
   /**
    * The name after a dot (`partner.region`, `sale.value`, `refund.activation.reward`): any word,
-   * keywords included (§12.1) — but not a keyword that cannot be followed by what follows it
-   * (`if partner. then 1 EUR …`): that keyword is the next clause's, and the name is missing. One
-   * error, at the keyword, which is then read as what it is (no second error). A missing name is
-   * an identifier with no text, which the checker passes over.
+   * keywords included (§12.1) — but not a keyword followed by what begins an operand and never
+   * follows one (`if partner. then 1 EUR …`): that keyword begins what follows, and the name is
+   * missing. One error, at the keyword, which is then read as what it is (no second error). A
+   * missing name is an identifier with no text, which the checker passes over.
    */
   dotField = this.RULE('dotField', (): S.Ident => {
     let tok: IToken | undefined;
