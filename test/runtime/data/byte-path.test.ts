@@ -7,11 +7,10 @@
  * (`statement-stream.ts`) against those of the whole run (`statement.ts`), byte for byte, on every
  * example.
  */
-import { describe, it, expect, beforeAll, afterAll, onTestFinished } from 'vitest';
+import { describe, it, expect, onTestFinished } from 'vitest';
 import fc from 'fast-check';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { compile } from '../../../compiler/compile.js';
 import { parseDate } from '../../../core/periods.js';
@@ -28,28 +27,17 @@ import * as N from '../../../runtime/num.js';
 import { statementCsv, statementJson, statementTable } from '../../../runtime/statement.js';
 import { csvWriter, jsonWriter, tableWriter, Writer, type StatementWriter } from '../../../runtime/statement-stream.js';
 import { exampleNames } from '../../helpers/cli.js';
+import { tempFolders } from '../../helpers/folders.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
-let tmp: string;
-let folders = 0;
 /** Records the byte path took (as columns), over the tests: it must take some. */
 let batched = 0;
-beforeAll(() => {
-  tmp = mkdtempSync(join(tmpdir(), 'incent-bytes-'));
-});
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const folder = tempFolders('bytes');
 
 function artifact(text: string): Artifact {
   const r = compile(text);
   if (!r.artifact) throw new Error(JSON.stringify(r.diagnostics.map((d) => d.message)));
   return r.artifact;
-}
-
-function folder(files: Record<string, string>): string {
-  const dir = join(tmp, `f${folders++}`);
-  mkdirSync(dir);
-  for (const [f, content] of Object.entries(files)) writeFileSync(join(dir, f), content);
-  return dir;
 }
 
 /** A row as comparable text: numbers by their value (`12.5` and `12.50` are one value). */

@@ -4,11 +4,8 @@
  * `rates.csv` read and validated like any data; a missing rate a data problem of its record, which
  * `--reject` sets aside; the same results in memory, streamed on any chunk size, and in any row order.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { compile } from '../../../compiler/compile.js';
 import type { Artifact } from '../../../runtime/artifact.js';
 import { loadData } from '../../../runtime/data/load.js';
@@ -18,16 +15,9 @@ import { Evaluator } from '../../../runtime/evaluate.js';
 import { statementJson } from '../../../runtime/statement.js';
 import { runTests } from '../../../runtime/tests.js';
 import * as N from '../../../runtime/num.js';
+import { tempFolders } from '../../helpers/folders.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'incent-currencies-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-let folders = 0;
-function folder(files: Record<string, string>): string {
-  const dir = join(tmp, `f${folders++}`);
-  mkdirSync(dir);
-  for (const [f, t] of Object.entries(files)) writeFileSync(join(dir, f), t);
-  return dir;
-}
+const folder = tempFolders('currencies');
 
 function artifact(text: string): Artifact {
   const r = compile(text);
