@@ -97,22 +97,34 @@ function writeData(dir: string, d: Data): void {
   writeFileSync(join(dir, 'training.csv'), `id,partner,date,course\n${d.trainings.map((t, i) => `T${i},P${t.p},${iso(t.day)},${t.pro ? 'Pro' : 'Basic'}\n`).join('')}`);
 }
 
+/** A generated case in its own folder: the program, its data, and the streaming run's JSON statements (which must succeed). */
+function streamedCase(prefix: string, g: Gen, d: Data): { dir: string; file: string; data: string; streamed: ReturnType<typeof cli> } {
+  const dir = join(tmp, `${prefix}-${n++}`);
+  const data = join(dir, 'data');
+  writeData(data, d);
+  const file = join(dir, 'program.incent');
+  writeFileSync(file, program(g));
+  const streamed = cli('run', file, '--data', data, '--all', '--format', 'json');
+  expect(streamed.code, `${streamed.err}\n${program(g)}`).toBe(0);
+  return { dir, file, data, streamed };
+}
+
+/** A run through a database says what the streaming run says: the same messages (less its `--show-pushdown` lines), the same statements. */
+function expectSame(pushed: { out: string; err: string }, streamed: { out: string; err: string }): void {
+  expect(pushed.err.replace(/^-- .*\n/gm, '')).toBe(streamed.err);
+  expect(pushed.out).toBe(streamed.out);
+}
+
 let n = 0;
 let pushedCases = 0;
 describe('pass 1 in DuckDB on generated programs and data', () => {
   it('gives the streaming runtime\'s statements, byte for byte', async () => {
     await fc.assert(
       fc.asyncProperty(genArb, dataArb, async (g, d) => {
-        const dir = join(tmp, `case-${n++}`);
-        writeData(join(dir, 'data'), d);
-        const file = join(dir, 'program.incent');
-        writeFileSync(file, program(g));
-        const streamed = cli('run', file, '--data', join(dir, 'data'), '--all', '--format', 'json');
-        expect(streamed.code, `${streamed.err}\n${program(g)}`).toBe(0);
-        const pushed = await cliAsync('run', file, '--data', join(dir, 'data'), '--engine', 'duckdb', '--all', '--format', 'json', '--show-pushdown');
+        const { dir, file, data, streamed } = streamedCase('case', g, d);
+        const pushed = await cliAsync('run', file, '--data', data, '--engine', 'duckdb', '--all', '--format', 'json', '--show-pushdown');
         if (pushed.err.includes('-- sale: pushed down')) pushedCases++;
-        expect(pushed.err.replace(/^-- .*\n/gm, '')).toBe(streamed.err);
-        expect(pushed.out).toBe(streamed.out);
+        expectSame(pushed, streamed);
         rmSync(dir, { recursive: true, force: true });
       }),
       { numRuns: Number(process.env['FC_RUNS'] ?? 30) }, // allow-number: a run count
@@ -128,17 +140,11 @@ describe('pass 1 in Postgres (PGlite) on generated programs and data', () => {
     let pushed = 0;
     await fc.assert(
       fc.asyncProperty(genArb, dataArb, async (g, d) => {
-        const dir = join(tmp, `pg-case-${n++}`);
-        writeData(join(dir, 'data'), d);
-        const file = join(dir, 'program.incent');
-        writeFileSync(file, program(g));
-        const streamed = cli('run', file, '--data', join(dir, 'data'), '--all', '--format', 'json');
-        expect(streamed.code, `${streamed.err}\n${program(g)}`).toBe(0);
-        await pgliteFromFolder(join(dir, 'data'), join(dir, 'pg'));
+        const { dir, file, data, streamed } = streamedCase('pg-case', g, d);
+        await pgliteFromFolder(data, join(dir, 'pg'));
         const r = await cliAsync('run', file, '--source', `pglite:${join(dir, 'pg')}`, '--all', '--format', 'json', '--show-pushdown');
         if (r.err.includes('-- sale: pushed down')) pushed++;
-        expect(r.err.replace(/^-- .*\n/gm, '')).toBe(streamed.err);
-        expect(r.out).toBe(streamed.out);
+        expectSame(r, streamed);
         rmSync(dir, { recursive: true, force: true });
       }),
       { numRuns: Number(process.env['FC_RUNS_PG'] ?? 5) }, // allow-number: a run count
@@ -164,8 +170,7 @@ describe('the generated programs of test/generators over the playground\'s sampl
         const pushed = await cliAsync('run', join(dir, 'program.incent'), '--data', join(dir, 'data'), '--engine', 'duckdb', '--all', '--format', 'json', '--show-pushdown');
         if (pushed.err.includes(': pushed down')) pushedSome++;
         expect(pushed.code).toBe(streamed.code);
-        expect(pushed.err.replace(/^-- .*\n/gm, '')).toBe(streamed.err);
-        expect(pushed.out).toBe(streamed.out);
+        expectSame(pushed, streamed);
         rmSync(dir, { recursive: true, force: true });
       }),
       { numRuns: Number(process.env['FC_RUNS'] ?? 40) }, // allow-number: a run count
