@@ -139,6 +139,8 @@ export class KindKernel implements ColumnReader {
   private readonly store: ColumnMonths;
   private readonly general = new Uint8Array(BATCH);
   private readonly block = new Float64Array(BATCH);
+  /** The batch's records that go as rows (`rows`). */
+  private readonly picked = new Int32Array(BATCH);
   private maxDay = -Infinity;
   private published = -Infinity;
 
@@ -210,6 +212,28 @@ export class KindKernel implements ColumnReader {
 
   row(r: EventRow): void {
     this.feed(r);
+  }
+
+  /** The records `picked[0..np)` of batch `b`, as rows: to the row path (general ones) or to the early rules whose condition they meet. */
+  private rows(b: ColumnBatch, np: number): void {
+    const general = this.general;
+    const rules = this.rules;
+    const where = this.ruleWhere;
+    for (let q = 0; q < np; q++) {
+      const i = this.picked[q]!;
+      if (general[i] === 1) {
+        this.feed(b.row(i));
+        continue;
+      }
+      let hit: CompiledRule[] | undefined;
+      for (let k = 0; k < rules.length; k++) {
+        if (where[k] && where[k]!.out[i] !== 1) continue;
+        (hit ??= []).push(rules[k]!);
+      }
+      if (!hit) continue;
+      const r = b.row(i);
+      this.early.feed(hit, r, this.idx.envFor(r.partner));
+    }
   }
 
   /** Takes record i back from the measures before k it was added to (`at`: its block's start). */
@@ -312,23 +336,27 @@ export class KindKernel implements ColumnReader {
     }
     this.maxDay = maxDay;
     // In the order read: general records, and records that meet an early rule's condition, as rows.
+    // They are few: their indexes are gathered here and given in `rows`, so that this function
+    // (hot, optimized) does not run their rare code, which would throw its optimized code away
+    // again and again (V8 deoptimizes on an access it has no feedback for yet).
     const rules = this.rules;
     const where = this.ruleWhere;
+    const picked = this.picked;
+    let np = 0;
     for (let i = 0; i < n; i++) {
       if (general[i] === 1) {
-        this.feed(b.row(i));
+        picked[np++] = i;
         continue;
       }
-      if (rules.length === 0) continue;
-      let hit: CompiledRule[] | undefined;
       for (let k = 0; k < rules.length; k++) {
-        if (where[k] && where[k]!.out[i] !== 1) continue;
-        (hit ??= []).push(rules[k]!);
+        const w = where[k];
+        if (w === undefined || w.out[i] === 1) {
+          picked[np++] = i;
+          break;
+        }
       }
-      if (!hit) continue;
-      const r = b.row(i);
-      this.early.feed(hit, r, this.idx.envFor(r.partner));
     }
+    if (np > 0) this.rows(b, np);
     if (this.maxDay > this.published) {
       this.published = this.maxDay;
       const latest = formatDate(this.maxDay);
