@@ -256,22 +256,55 @@ export function finishPeriod(
 
 /** An award with its trace made when first read (and kept): the values it shows are those of the period it was made in. */
 function award(tracer: Tracer, rule: CompiledRule, acc: RuleAcc, env: PartnerEnv, pot: CompiledPot, total: Num, capped: Num | undefined, rounded: Num, tie: readonly string[] | undefined): AwardResult {
-  let trace: string | undefined;
-  // An accessor in the literal (not `defineProperty`, which makes every award a slow object).
-  return {
-    rule: rule.spec.name,
-    pot: pot.spec.name,
-    amount: rounded,
-    get trace(): string {
-      if (trace === undefined) {
-        const traceSteps: string[] = [];
-        if (capped !== undefined) traceSteps.push(`rule cap ${tracer.potText(capped, pot)}`);
-        if (N.cmp(rounded, capped ?? total) !== 0) traceSteps.push(`rounded ${pot.spec.rounding} to ${tracer.potText(rounded, pot)}`);
-        trace = tracer.award(rule, acc, env, pot, total, traceSteps, tie);
-      }
-      return trace;
-    },
-  };
+  return new Award(rule.spec.name, pot.spec.name, rounded, { tracer, rule, acc, env, pot, total, capped, rounded, tie });
+}
+
+/** What an award's trace is made of, kept until it is read. */
+interface TraceInputs {
+  tracer: Tracer;
+  rule: CompiledRule;
+  acc: RuleAcc;
+  env: PartnerEnv;
+  pot: CompiledPot;
+  total: Num;
+  capped: Num | undefined;
+  rounded: Num;
+  tie: readonly string[] | undefined;
+}
+
+/**
+ * An award of a statement. A class, with `trace` a getter of its prototype: an object literal with
+ * an accessor is made by a runtime call, about ten times slower (a run makes one per award, a
+ * million for a million partners). `toJSON` writes the trace, as a plain object's would be.
+ */
+class Award implements AwardResult {
+  #trace: string | undefined;
+  #inputs: TraceInputs | undefined;
+
+  constructor(
+    readonly rule: string,
+    readonly pot: string,
+    readonly amount: Num,
+    inputs: TraceInputs,
+  ) {
+    this.#inputs = inputs;
+  }
+
+  get trace(): string {
+    if (this.#trace === undefined) {
+      const { tracer, rule, acc, env, pot, total, capped, rounded, tie } = this.#inputs!;
+      const traceSteps: string[] = [];
+      if (capped !== undefined) traceSteps.push(`rule cap ${tracer.potText(capped, pot)}`);
+      if (N.cmp(rounded, capped ?? total) !== 0) traceSteps.push(`rounded ${pot.spec.rounding} to ${tracer.potText(rounded, pot)}`);
+      this.#trace = tracer.award(rule, acc, env, pot, total, traceSteps, tie);
+      this.#inputs = undefined;
+    }
+    return this.#trace;
+  }
+
+  toJSON(): { rule: string; pot: string; amount: Num; trace: string } {
+    return { rule: this.rule, pot: this.pot, amount: this.amount, trace: this.trace };
+  }
 }
 
 /** A `for each partner` rule's award, in a statement's trace (it shows the partner's values, not events). */

@@ -426,6 +426,26 @@ rule "Tenth" {
     expect(paid(r, '2026-Q1', 'P1', 'cash')).toBe('0.03'); // half-up on the pot
     expect(partner(period(r, '2026-Q1'), 'P1').awards[0]!.trace).toContain('rounded half-up to 0.03 EUR');
   });
+
+  it('an award\'s trace, made when first read, is the same when read again and in its JSON', () => {
+    const r = runProgram(
+      `${header()}
+event sale { amount: money }
+payout cash as cash
+rule "Tenth" {
+  for each sale
+  award amount * 10% to cash
+}
+`,
+      one,
+    );
+    const aw = partner(period(r, '2026-Q1'), 'P1').awards[0]!;
+    const first = aw.trace;
+    expect(first).toMatch(/^Tenth: 1 sale event: .* → 0\.0\d+ EUR/);
+    expect(aw.trace).toBe(first);
+    // JSON (what a library user may write of a result) has every field, the trace included
+    expect(JSON.parse(JSON.stringify(aw))).toEqual({ rule: 'Tenth', pot: 'cash', amount: JSON.parse(JSON.stringify(aw.amount)), trace: first });
+  });
 });
 
 describe('tests in program files (§10)', () => {
