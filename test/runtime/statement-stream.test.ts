@@ -56,6 +56,24 @@ describe('the statements\' writer', () => {
     );
   });
 
+  it('writes ASCII text as it is and strings as JSON.stringify escapes them, whatever the characters', () => {
+    // `ascii` is given any text (beyond ASCII it must still be right), `json` any string: quotes,
+    // backslashes, control characters and lone surrogates (JSON.stringify escapes those)
+    const text = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ unit: fc.constantFrom('a', '"', '\\', '\n', '\u0001', '\u007f', 'é', '→', '\ud83d', '\ude00', '😀'), maxLength: 30 }), fc.nat({ max: 50_000 }).map((n) => 'é→"'.repeat(n)));
+    const piece = fc.record({ how: fc.constantFrom('write', 'ascii', 'json'), s: text });
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
+        const out: Uint8Array[] = [];
+        const w = new Writer((c) => out.push(typeof c === 'string' ? new TextEncoder().encode(c) : c.slice()));
+        for (const { how, s } of pieces) (how === 'json' ? w.json(s) : how === 'ascii' ? w.ascii(s) : w.write(s));
+        w.flush();
+        const want = pieces.map(({ how, s }) => (how === 'json' ? JSON.stringify(s) : s)).join('');
+        expect(Buffer.concat(out).equals(Buffer.from(want, 'utf8'))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('gives chunks of about 64 KiB, and a piece longer than its buffer whole', () => {
     const { bytes, chunks } = written(Array.from({ length: 1000 }, (_, i) => `{"id": "P${i}", "trace": "a → b"},\n`.repeat(10)));
     expect(bytes.length).toBeGreaterThan(300_000);
