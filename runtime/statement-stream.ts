@@ -64,6 +64,20 @@ export class Writer {
     if (at >= 1 << 16) this.flush();
   }
 
+  /** Bytes made once (a statement's punctuation and keys, encoded beforehand). */
+  bytes(b: Uint8Array): void {
+    const n = b.length;
+    if (this.at + n > this.buf.length) {
+      this.flush();
+      if (n > this.buf.length) return this.out(b.slice());
+    }
+    const buf = this.buf;
+    let at = this.at;
+    for (let i = 0; i < n; i++) buf[at++] = b[i]!;
+    this.at = at;
+    if (at >= 1 << 16) this.flush();
+  }
+
   /**
    * `JSON.stringify(s)` (a string), encoded as it is escaped. Characters that need no escape (and
    * are not half of a surrogate pair) are written as UTF-8 here; any other sends the string to
@@ -79,6 +93,18 @@ export class Writer {
     const from = this.at;
     let at = from;
     buf[at++] = 0x22;
+    if (n > 32) {
+      // a long string (a trace, a note): when nothing in it is escaped, encoded by the platform
+      if (NEEDS_ESCAPE.test(s)) {
+        this.at = from;
+        return this.write(JSON.stringify(s));
+      }
+      at += Writer.encoder.encodeInto(s, buf.subarray(at)).written;
+      buf[at++] = 0x22;
+      this.at = at;
+      if (at >= 1 << 16) this.flush();
+      return;
+    }
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
       if (c < 0x80) {
@@ -104,6 +130,9 @@ export class Writer {
     if (at >= 1 << 16) this.flush();
   }
 }
+
+/** A character `JSON.stringify` escapes in a string: `"`, `\\`, a control character, half of a surrogate pair (then it decides). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** What each format does with a period: its beginning, each partner, its end (with the period's totals). */
 export interface StatementWriter {
@@ -206,41 +235,43 @@ export function partnerJsonWriter(a: Artifact, at: string): (p: PartnerResult, w
   const i2 = i1 + '  ';
   const i3 = i2 + '  ';
   const i4 = i3 + '  ';
-  // the text between the values, by what follows it
+  // the text between the values, by what follows it, encoded once
+  const enc = new TextEncoder();
+  const b = (s: string) => enc.encode(s);
   const K = {
-    id: '{\n' + i1 + '"id": ',
-    tiers: ',\n' + i1 + '"tiers": ',
-    pots: ',\n' + i1 + '"pots": ',
-    potFirst: pots.map((pot) => '{\n' + i2 + pot.key + ': {\n' + i3 + '"earned": "'),
-    potNext: pots.map((pot) => ',\n' + i2 + pot.key + ': {\n' + i3 + '"earned": "'),
-    paid: '",\n' + i3 + '"paid": "',
-    carried: '",\n' + i3 + '"carried": "',
-    carriedIn: '",\n' + i3 + '"carried_in": "',
-    adjustments: '",\n' + i3 + '"adjustments": ',
-    kindFirst: '[\n' + i4 + '{\n' + i4 + '  "kind": ',
-    kindNext: ',\n' + i4 + '{\n' + i4 + '  "kind": ',
-    adjAmount: ',\n' + i4 + '  "amount": "',
-    note: '",\n' + i4 + '  "note": ',
-    adjEnd: '\n' + i4 + '}',
-    listEnd3: '\n' + i3 + ']',
-    approvalTrue: ',\n' + i3 + '"approval": true',
-    approvalFalse: ',\n' + i3 + '"approval": false',
-    potEnd: '\n' + i2 + '}',
-    potsEnd: '\n' + i1 + '}',
-    awards: ',\n' + i1 + '"awards": ',
-    ruleFirst: '[\n' + i2 + '{\n' + i3 + '"rule": ',
-    ruleNext: ',\n' + i2 + '{\n' + i3 + '"rule": ',
-    pot: ',\n' + i3 + '"pot": ',
-    amount: ',\n' + i3 + '"amount": "',
-    trace: '",\n' + i3 + '"trace": ',
-    awardEnd: '\n' + i2 + '}',
-    awardsEnd: '\n' + i1 + ']',
-    end: '\n' + at + '}',
+    id: b('{\n' + i1 + '"id": '),
+    tiers: b(',\n' + i1 + '"tiers": '),
+    pots: b(',\n' + i1 + '"pots": '),
+    potFirst: pots.map((pot) => b('{\n' + i2 + pot.key + ': {\n' + i3 + '"earned": "')),
+    potNext: pots.map((pot) => b(',\n' + i2 + pot.key + ': {\n' + i3 + '"earned": "')),
+    paid: b('",\n' + i3 + '"paid": "'),
+    carried: b('",\n' + i3 + '"carried": "'),
+    carriedIn: b('",\n' + i3 + '"carried_in": "'),
+    adjustments: b('",\n' + i3 + '"adjustments": '),
+    kindFirst: b('[\n' + i4 + '{\n' + i4 + '  "kind": '),
+    kindNext: b(',\n' + i4 + '{\n' + i4 + '  "kind": '),
+    adjAmount: b(',\n' + i4 + '  "amount": "'),
+    note: b('",\n' + i4 + '  "note": '),
+    adjEnd: b('\n' + i4 + '}'),
+    listEnd3: b('\n' + i3 + ']'),
+    approvalTrue: b(',\n' + i3 + '"approval": true'),
+    approvalFalse: b(',\n' + i3 + '"approval": false'),
+    potEnd: b('\n' + i2 + '}'),
+    potsEnd: b('\n' + i1 + '}'),
+    awards: b(',\n' + i1 + '"awards": '),
+    ruleFirst: b('[\n' + i2 + '{\n' + i3 + '"rule": '),
+    ruleNext: b(',\n' + i2 + '{\n' + i3 + '"rule": '),
+    pot: b(',\n' + i3 + '"pot": '),
+    amount: b(',\n' + i3 + '"amount": "'),
+    trace: b('",\n' + i3 + '"trace": '),
+    awardEnd: b('\n' + i2 + '}'),
+    awardsEnd: b('\n' + i1 + ']'),
+    end: b('\n' + at + '}'),
   };
   return (p, w) => {
-    w.ascii(K.id);
+    w.bytes(K.id);
     w.json(p.id);
-    w.ascii(K.tiers);
+    w.bytes(K.tiers);
     const tiers = Object.keys(p.tiers);
     if (tiers.length === 0) w.ascii('{}');
     else {
@@ -252,34 +283,34 @@ export function partnerJsonWriter(a: Artifact, at: string): (p: PartnerResult, w
       });
       w.ascii('\n' + i1 + '}');
     }
-    w.ascii(K.pots);
+    w.bytes(K.pots);
     if (pots.length === 0) w.ascii('{}');
     else {
       pots.forEach((pot, k) => {
         const x = p.pots[pot.name]!;
-        w.ascii(k === 0 ? K.potFirst[k]! : K.potNext[k]!);
+        w.bytes(k === 0 ? K.potFirst[k]! : K.potNext[k]!);
         w.ascii(pot.f(x.earned));
-        w.ascii(K.paid);
+        w.bytes(K.paid);
         w.ascii(pot.f(x.paid));
-        w.ascii(K.carried);
+        w.bytes(K.carried);
         w.ascii(pot.f(x.carried));
-        w.ascii(K.carriedIn);
+        w.bytes(K.carriedIn);
         w.ascii(pot.f(x.carriedIn));
-        w.ascii(K.adjustments);
+        w.bytes(K.adjustments);
         if (x.adjustments.length === 0) w.ascii('[]');
         else {
           x.adjustments.forEach((j, m) => {
-            w.ascii(m === 0 ? K.kindFirst : K.kindNext);
+            w.bytes(m === 0 ? K.kindFirst : K.kindNext);
             w.json(j.kind);
-            w.ascii(K.adjAmount);
+            w.bytes(K.adjAmount);
             w.ascii(pot.f(j.amount));
-            w.ascii(K.note);
+            w.bytes(K.note);
             w.json(j.note);
-            w.ascii(K.adjEnd);
+            w.bytes(K.adjEnd);
           });
-          w.ascii(K.listEnd3);
+          w.bytes(K.listEnd3);
         }
-        w.ascii(x.approval ? K.approvalTrue : K.approvalFalse);
+        w.bytes(x.approval ? K.approvalTrue : K.approvalFalse);
         if (x.cards) {
           let out = ',\n' + i3 + '"cards": ';
           if (x.cards.length === 0) out += '[]';
@@ -296,27 +327,27 @@ export function partnerJsonWriter(a: Artifact, at: string): (p: PartnerResult, w
         if (x.ledger) w.write(',\n' + i3 + '"ledger": ' + ledgerJsonText(x.ledger, pot.f, i3));
         if (x.hold) w.write(',\n' + i3 + '"hold": ' + indented(holdJson(x.hold, pot.f), i3));
         if (x.draw) w.write(',\n' + i3 + '"draw": ' + indented(drawJson(x.draw, pot.f), i3));
-        w.ascii(K.potEnd);
+        w.bytes(K.potEnd);
       });
-      w.ascii(K.potsEnd);
+      w.bytes(K.potsEnd);
     }
-    w.ascii(K.awards);
+    w.bytes(K.awards);
     if (p.awards.length === 0) w.ascii('[]');
     else {
       p.awards.forEach((aw, m) => {
-        w.ascii(m === 0 ? K.ruleFirst : K.ruleNext);
+        w.bytes(m === 0 ? K.ruleFirst : K.ruleNext);
         w.json(aw.rule);
-        w.ascii(K.pot);
+        w.bytes(K.pot);
         w.json(aw.pot);
-        w.ascii(K.amount);
+        w.bytes(K.amount);
         w.ascii(potAmount(a, aw.pot, aw.amount));
-        w.ascii(K.trace);
+        w.bytes(K.trace);
         w.json(aw.trace);
-        w.ascii(K.awardEnd);
+        w.bytes(K.awardEnd);
       });
-      w.ascii(K.awardsEnd);
+      w.bytes(K.awardsEnd);
     }
-    w.ascii(K.end);
+    w.bytes(K.end);
   };
 }
 
