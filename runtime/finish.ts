@@ -176,16 +176,19 @@ export function finishPeriod(
   const tEarned: Num[] = pots.map(() => N.ZERO);
   const tPaid: Num[] = pots.map(() => N.ZERO);
   const tCarried: Num[] = pots.map(() => N.ZERO);
+  // each step's name, and its levels (a tier) or the kind of its values, looked up once
+  const stepsShown = steps.map((cs) => ({ name: cs.step.name, levels: cs.step.kind === 'tier' ? cs.step.levels : undefined, u: ctx.plan.kinds.get(cs.step.name) ?? 'num' }));
   for (let i = 0; i < n; i++) {
     const partner = partners[i]!;
     const pid = partner.id;
     const env = envList[i]!;
     const tiers: Record<string, string> = {};
     const values: Record<string, { value: Value; u: ValueKind }> = {};
-    for (const cs of steps) {
-      const v = env.vals[cs.step.name]!;
-      if (cs.step.kind === 'tier') tiers[cs.step.name] = cs.step.levels[v as number] ?? '';
-      else values[cs.step.name] = { value: v, u: ctx.plan.kinds.get(cs.step.name) ?? 'num' };
+    const vals = env.vals;
+    for (const { name, levels, u } of stepsShown) {
+      const v = vals[name]!;
+      if (levels) tiers[name] = levels[v as number] ?? '';
+      else values[name] = { value: v, u };
     }
     const held = heldNotes(a.steps, env);
     const res: PartnerResult = { id: pid, tiers, values, pots: {}, awards: [], unfired: [], ...(held ? { held } : {}) };
