@@ -43,14 +43,20 @@ export class RunState {
   }
 
   carried(pot: number, partner: string): Num {
-    return this.carriedBy[pot]!.get(partner) ?? N.ZERO;
+    const by = this.carriedBy[pot]!;
+    return by.size === 0 ? N.ZERO : (by.get(partner) ?? N.ZERO);
   }
 
   setCarried(pot: number, partner: string, v: Num): void {
-    // Nothing carried is what `carried` answers for a partner without an entry: no entry is made
-    // (most partners carry nothing; a million entries of zero would only take memory).
-    if (v === N.ZERO && !this.carriedBy[pot]!.has(partner)) return;
-    this.carriedBy[pot]!.set(partner, v);
+    // Nothing carried is what `carried` answers for a partner without an entry: no entry is kept
+    // (most partners carry nothing; a million entries of zero would only take memory). Any zero
+    // (`0.00` as well as `0`): every text and sum of a statement is the same for both.
+    const by = this.carriedBy[pot]!;
+    if (N.isZero(v)) {
+      if (by.size > 0) by.delete(partner);
+      return;
+    }
+    by.set(partner, v);
   }
 
   yearUsed(pot: number, partner: string, year: number): Num {
