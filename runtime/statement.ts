@@ -285,25 +285,17 @@ export function statementCsvHeader(a: Artifact): string {
 export function statementCsvRows(a: Artifact, period: string, p: PartnerResult): string {
   let out = '';
   const ledger = ledgerColumns(a);
+  // The cells every row of the partner starts with, escaped once; amounts are written by
+  // `toFixedText` (digits, a `-` and a `.`): plain cells, as they are.
+  let head = csvCell(period) + ',' + csvCell(p.id);
+  for (const t of a.tiers) head += ',' + csvCell(p.tiers[t.name] ?? '');
   for (const pot of a.pots) {
     const x = p.pots[pot.name]!;
     const adj = x.adjustments.reduce((s, y) => N.add(s, y.amount), N.ZERO as Num);
-    out +=
-      [
-        period,
-        p.id,
-        ...a.tiers.map((t) => p.tiers[t.name] ?? ''),
-        pot.name,
-        potAmount(a, pot.name, x.earned),
-        potAmount(a, pot.name, adj),
-        potAmount(a, pot.name, x.carriedIn),
-        potAmount(a, pot.name, x.paid),
-        potAmount(a, pot.name, x.carried),
-        x.approval ? 'yes' : 'no',
-        ...ledger.cells(a, pot.name, x),
-      ]
-        .map(csvCell)
-        .join(',') + '\r\n';
+    const digits = potDigits(a, pot.name);
+    out += head + ',' + csvCell(pot.name) + ',' + N.toFixedText(x.earned, digits) + ',' + N.toFixedText(adj, digits) + ',' + N.toFixedText(x.carriedIn, digits) + ',' + N.toFixedText(x.paid, digits) + ',' + N.toFixedText(x.carried, digits) + ',' + (x.approval ? 'yes' : 'no');
+    for (const c of ledger.cells(a, pot.name, x)) out += ',' + csvCell(c);
+    out += '\r\n';
   }
   return out;
 }

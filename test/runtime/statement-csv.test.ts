@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { neutraliseFormula } from '../../runtime/data/csv.js';
+import * as N from '../../runtime/num.js';
 import { csvCell } from '../../runtime/statement.js';
 
 describe('csvCell', () => {
@@ -52,6 +53,19 @@ describe('csvCell\'s fast path (a cell written as it is, found in one pass)', ()
         expect(csvCell(v)).toBe(byTheRules(v));
       }),
       { numRuns: 5000 },
+    );
+  });
+});
+
+describe('amounts in CSV statements', () => {
+  it('an amount as toFixedText writes it is a plain cell: statements write it without csvCell', () => {
+    const amount = fc.tuple(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.nat(6), fc.nat(6)).map(([units, scale, digits]) => ({ v: N.fromUnits(units, scale), digits }));
+    fc.assert(
+      fc.property(amount, ({ v, digits }) => {
+        const text = N.toFixedText(v, digits);
+        expect(csvCell(text)).toBe(text);
+      }),
+      { numRuns: 3000 },
     );
   });
 });
