@@ -243,7 +243,8 @@ export function statementCsv(a: Artifact, results: PeriodResult[]): string {
  * cancelled), draws (top-up, recovered, forgiven, debt). A pot without the group leaves its
  * cells empty.
  */
-type LedgerColumns = { header: string[]; cells: (a: Artifact, pot: string, x: PartnerResult['pots'][string]) => string[] };
+/** The ledger's columns of a CSV statement: their names, and a pot's cells (each after a comma, escaped). */
+type LedgerColumns = { header: string[]; cells: (a: Artifact, pot: string, x: PartnerResult['pots'][string]) => string };
 const ledgerColumnsOf = new WeakMap<Artifact, LedgerColumns>();
 function ledgerColumns(a: Artifact): LedgerColumns {
   let c = ledgerColumnsOf.get(a);
@@ -263,15 +264,17 @@ function makeLedgerColumns(a: Artifact): LedgerColumns {
   return {
     header,
     cells: (art, pot, x) => {
-      const f = (v: Num) => potAmount(art, pot, v);
+      // amounts are plain cells (`toFixedText`), as the statement's others; a date is escaped as any text
+      const digits = potDigits(art, pot);
+      const f = (v: Num) => ',' + N.toFixedText(v, digits);
       const l = x.ledger;
       const h = x.hold;
       const d = x.draw;
-      return [
-        ...(lots ? (l ? [f(l.balance), f(l.redeemed), f(l.expired), f(l.expiring), l.expiringOn] : ['', '', '', '', '']) : []),
-        ...(holds ? (h ? [f(h.pending), f(h.available), f(h.cancelled)] : ['', '', '']) : []),
-        ...(draws ? (d ? [f(d.topUp), f(d.recovered), f(d.forgiven), f(d.debt)] : ['', '', '', '']) : []),
-      ];
+      let out = '';
+      if (lots) out += l ? f(l.balance) + f(l.redeemed) + f(l.expired) + f(l.expiring) + ',' + csvCell(l.expiringOn) : ',,,,,';
+      if (holds) out += h ? f(h.pending) + f(h.available) + f(h.cancelled) : ',,,';
+      if (draws) out += d ? f(d.topUp) + f(d.recovered) + f(d.forgiven) + f(d.debt) : ',,,,';
+      return out;
     },
   };
 }
@@ -294,8 +297,7 @@ export function statementCsvRows(a: Artifact, period: string, p: PartnerResult):
     const adj = x.adjustments.reduce((s, y) => N.add(s, y.amount), N.ZERO as Num);
     const digits = potDigits(a, pot.name);
     out += head + ',' + csvCell(pot.name) + ',' + N.toFixedText(x.earned, digits) + ',' + N.toFixedText(adj, digits) + ',' + N.toFixedText(x.carriedIn, digits) + ',' + N.toFixedText(x.paid, digits) + ',' + N.toFixedText(x.carried, digits) + ',' + (x.approval ? 'yes' : 'no');
-    for (const c of ledger.cells(a, pot.name, x)) out += ',' + csvCell(c);
-    out += '\r\n';
+    out += ledger.cells(a, pot.name, x) + '\r\n';
   }
   return out;
 }
