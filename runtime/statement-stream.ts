@@ -280,8 +280,10 @@ export function partnerJsonWriter(a: Artifact, at: string): (p: PartnerResult, w
     trace: b('",\n' + i3 + '"trace": '),
     awardEnd: b('\n' + i2 + '}'),
     awardsEnd: b('\n' + i1 + ']'),
+    ledger: b(',\n' + i3 + '"ledger": '),
     end: b('\n' + at + '}'),
   };
+  const ledger = ledgerJsonWriter(i3);
   return (p, w) => {
     w.bytes(K.id);
     w.json(p.id);
@@ -338,7 +340,10 @@ export function partnerJsonWriter(a: Artifact, at: string): (p: PartnerResult, w
           w.write(out);
         }
         // §13: the ledger's figures, as `potJson` writes them
-        if (x.ledger) w.write(',\n' + i3 + '"ledger": ' + ledgerJsonText(x.ledger, pot.f, i3));
+        if (x.ledger) {
+          w.bytes(K.ledger);
+          ledger(w, x.ledger, pot.f);
+        }
         if (x.hold) w.write(',\n' + i3 + '"hold": ' + indented(holdJson(x.hold, pot.f), i3));
         if (x.draw) w.write(',\n' + i3 + '"draw": ' + indented(drawJson(x.draw, pot.f), i3));
         w.bytes(K.potEnd);
@@ -365,22 +370,61 @@ export function partnerJsonWriter(a: Artifact, at: string): (p: PartnerResult, w
   };
 }
 
-/** `indented(ledgerJson(l, f), at)`, written out for its known shape: a run with lots writes one per partner, pot and period. */
-export function ledgerJsonText(l: LedgerFigures, f: (v: Num) => string, at: string): string {
+/**
+ * `indented(ledgerJson(l, f), at)` written to `w`, for its known shape (its text between values
+ * encoded once): a run with lots writes one per partner, pot and period.
+ */
+export function ledgerJsonWriter(at: string): (w: Writer, l: LedgerFigures, f: (v: Num) => string) => void {
   const i1 = at + '  ';
   const i2 = i1 + '  ';
   const i3 = i2 + '  ';
-  let out = '{\n' + i1 + '"balance": "' + f(l.balance) + '",\n' + i1 + '"redeemed": "' + f(l.redeemed) + '",\n' + i1 + '"expired": "' + f(l.expired) + '",\n';
-  out += i1 + '"expiring": {\n' + i2 + '"amount": "' + f(l.expiring) + '",\n' + i2 + '"on": ' + JSON.stringify(l.expiringOn) + '\n' + i1 + '},\n' + i1 + '"lots": ';
-  if (l.lots.length === 0) out += '[]';
-  else {
-    out += '[';
-    l.lots.forEach((x, k) => {
-      out += (k === 0 ? '\n' : ',\n') + i2 + '{\n' + i3 + '"period": ' + JSON.stringify(x.period) + ',\n' + i3 + '"remaining": "' + f(x.remaining) + '"' + (x.expires ? ',\n' + i3 + '"expires": ' + JSON.stringify(x.expires) : '') + '\n' + i2 + '}';
-    });
-    out += '\n' + i1 + ']';
-  }
-  return out + '\n' + at + '}';
+  const enc = new TextEncoder();
+  const b = (s: string) => enc.encode(s);
+  const K = {
+    balance: b('{\n' + i1 + '"balance": "'),
+    redeemed: b('",\n' + i1 + '"redeemed": "'),
+    expired: b('",\n' + i1 + '"expired": "'),
+    expiring: b('",\n' + i1 + '"expiring": {\n' + i2 + '"amount": "'),
+    on: b('",\n' + i2 + '"on": '),
+    lots: b('\n' + i1 + '},\n' + i1 + '"lots": '),
+    lotFirst: b('[\n' + i2 + '{\n' + i3 + '"period": '),
+    lotNext: b(',\n' + i2 + '{\n' + i3 + '"period": '),
+    remaining: b(',\n' + i3 + '"remaining": "'),
+    expires: b('",\n' + i3 + '"expires": '),
+    lotEndAfterAmount: b('"\n' + i2 + '}'),
+    lotEnd: b('\n' + i2 + '}'),
+    lotsEnd: b('\n' + i1 + ']'),
+    end: b('\n' + at + '}'),
+  };
+  return (w, l, f) => {
+    w.bytes(K.balance);
+    w.ascii(f(l.balance));
+    w.bytes(K.redeemed);
+    w.ascii(f(l.redeemed));
+    w.bytes(K.expired);
+    w.ascii(f(l.expired));
+    w.bytes(K.expiring);
+    w.ascii(f(l.expiring));
+    w.bytes(K.on);
+    w.json(l.expiringOn);
+    w.bytes(K.lots);
+    if (l.lots.length === 0) w.ascii('[]');
+    else {
+      l.lots.forEach((x, k) => {
+        w.bytes(k === 0 ? K.lotFirst : K.lotNext);
+        w.json(x.period);
+        w.bytes(K.remaining);
+        w.ascii(f(x.remaining));
+        if (x.expires) {
+          w.bytes(K.expires);
+          w.json(x.expires);
+          w.bytes(K.lotEnd);
+        } else w.bytes(K.lotEndAfterAmount);
+      });
+      w.bytes(K.lotsEnd);
+    }
+    w.bytes(K.end);
+  };
 }
 
 /**
