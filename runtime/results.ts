@@ -48,7 +48,12 @@ export interface AwardResult {
   rule: string;
   pot: string;
   amount: Num;
-  trace: string;
+  /**
+   * What the award was made of (spec §11), made when first read. A getter of the award's class:
+   * `JSON.stringify(award)` writes it (`toJSON`); a spread (`{ ...award }`) or a structured clone
+   * does not copy it — read it (`award.trace`) to copy it.
+   */
+  readonly trace: string;
 }
 
 export interface PartnerResult {
