@@ -20,7 +20,6 @@ import { potAmount, statementCsvHeader, statementCsvRows, statementJsonHead, sta
 export class Writer {
   private readonly buf = new Uint8Array(1 << 17);
   private at = 0;
-  private static readonly encoder = new TextEncoder();
   constructor(private readonly out: (s: string | Uint8Array) => void) {}
   write(s: string): void {
     if (this.at + s.length * 3 > this.buf.length) {
@@ -30,7 +29,7 @@ export class Writer {
         return;
       }
     }
-    this.at += Writer.encoder.encodeInto(s, this.buf.subarray(this.at)).written;
+    this.at += UTF8.encodeInto(s, this.buf.subarray(this.at)).written;
     if (this.at >= 1 << 16) this.flush();
   }
   flush(): void {
@@ -93,7 +92,7 @@ export class Writer {
     const n = s.length;
     if (this.at + n * 3 + 2 > this.buf.length) {
       this.flush();
-      if (n * 3 + 2 > this.buf.length) return this.write(JSON.stringify(s));
+      if (n * 3 + 2 > this.buf.length) return this.stringified(s, this.at);
     }
     const buf = this.buf;
     const from = this.at;
@@ -102,16 +101,10 @@ export class Writer {
     if (n > 32) {
       // a long string (a trace, a note), encoded by the platform: its quotes and backslashes
       // escaped first; a control character or a surrogate (rare) left to `JSON.stringify`
-      if (HARD_ESCAPE.test(s)) {
-        this.at = from;
-        return this.write(JSON.stringify(s));
-      }
+      if (HARD_ESCAPE.test(s)) return this.stringified(s, from);
       const e = s.indexOf('"') < 0 && s.indexOf('\\') < 0 ? s : s.replace(QUOTE_OR_BACKSLASH, '\\$&');
-      if (at + e.length * 3 + 1 > buf.length) {
-        this.at = from;
-        return this.write(JSON.stringify(s));
-      }
-      at += Writer.encoder.encodeInto(e, buf.subarray(at)).written;
+      if (at + e.length * 3 + 1 > buf.length) return this.stringified(s, from);
+      at += UTF8.encodeInto(e, buf.subarray(at)).written;
       buf[at++] = 0x22;
       this.at = at;
       if (at >= 1 << 16) this.flush();
@@ -120,18 +113,13 @@ export class Writer {
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
       if (c < 0x80) {
-        if (c < 0x20 || c === 0x22 || c === 0x5c) {
-          this.at = from;
-          return this.write(JSON.stringify(s));
-        }
+        if (c < 0x20 || c === 0x22 || c === 0x5c) return this.stringified(s, from);
         buf[at++] = c;
       } else if (c < 0x800) {
         buf[at++] = 0xc0 | (c >> 6);
         buf[at++] = 0x80 | (c & 0x3f);
-      } else if (c >= 0xd800 && c <= 0xdfff) {
-        this.at = from;
-        return this.write(JSON.stringify(s));
-      } else {
+      } else if (c >= 0xd800 && c <= 0xdfff) return this.stringified(s, from);
+      else {
         buf[at++] = 0xe0 | (c >> 12);
         buf[at++] = 0x80 | ((c >> 6) & 0x3f);
         buf[at++] = 0x80 | (c & 0x3f);
@@ -141,7 +129,17 @@ export class Writer {
     this.at = at;
     if (at >= 1 << 16) this.flush();
   }
+
+  /** `s` as `JSON.stringify` writes it, from `from` (what `json` had written of it is dropped). */
+  private stringified(s: string, from: number): void {
+    this.at = from;
+    this.write(JSON.stringify(s));
+  }
 }
+
+const UTF8 = new TextEncoder();
+/** A statement's constant text (punctuation, keys, indentation), encoded once for `Writer.bytes`. */
+const encoded = (s: string): Uint8Array => UTF8.encode(s);
 
 /** In a string, what `JSON.stringify` escapes with more than a backslash (a control character), or may (half of a surrogate pair): then it decides. */
 const HARD_ESCAPE = /[\u0000-\u001f\ud800-\udfff]/;
@@ -250,11 +248,14 @@ export function partnerJsonWriter(a: Artifact, at: string): (p: PartnerResult, w
   const i3 = i2 + '  ';
   const i4 = i3 + '  ';
   // the text between the values, by what follows it, encoded once
-  const enc = new TextEncoder();
-  const b = (s: string) => enc.encode(s);
+  const b = encoded;
   const K = {
     id: b('{\n' + i1 + '"id": '),
     tiers: b(',\n' + i1 + '"tiers": '),
+    tierFirst: b('{\n' + i2),
+    tierNext: b(',\n' + i2),
+    colon: b(': '),
+    tiersEnd: b('\n' + i1 + '}'),
     pots: b(',\n' + i1 + '"pots": '),
     potFirst: pots.map((pot) => b('{\n' + i2 + pot.key + ': {\n' + i3 + '"earned": "')),
     potNext: pots.map((pot) => b(',\n' + i2 + pot.key + ': {\n' + i3 + '"earned": "')),
@@ -292,12 +293,12 @@ export function partnerJsonWriter(a: Artifact, at: string): (p: PartnerResult, w
     if (tiers.length === 0) w.ascii('{}');
     else {
       tiers.forEach((t, k) => {
-        w.ascii(k === 0 ? '{\n' + i2 : ',\n' + i2);
+        w.bytes(k === 0 ? K.tierFirst : K.tierNext);
         w.json(t);
-        w.ascii(': ');
+        w.bytes(K.colon);
         w.json(p.tiers[t]!);
       });
-      w.ascii('\n' + i1 + '}');
+      w.bytes(K.tiersEnd);
     }
     w.bytes(K.pots);
     if (pots.length === 0) w.ascii('{}');
@@ -378,8 +379,7 @@ export function ledgerJsonWriter(at: string): (w: Writer, l: LedgerFigures, f: (
   const i1 = at + '  ';
   const i2 = i1 + '  ';
   const i3 = i2 + '  ';
-  const enc = new TextEncoder();
-  const b = (s: string) => enc.encode(s);
+  const b = encoded;
   const K = {
     balance: b('{\n' + i1 + '"balance": "'),
     redeemed: b('",\n' + i1 + '"redeemed": "'),
