@@ -243,8 +243,8 @@ export function statementCsv(a: Artifact, results: PeriodResult[]): string {
  * cancelled), draws (top-up, recovered, forgiven, debt). A pot without the group leaves its
  * cells empty.
  */
-/** The ledger's columns of a CSV statement: their names, and a pot's cells (each after a comma, escaped). */
-type LedgerColumns = { header: string[]; cells: (a: Artifact, pot: string, x: PartnerResult['pots'][string]) => string };
+/** The ledger's columns of a CSV statement: their names, and a pot's cells (each after a comma, escaped; amounts with the pot's `digits`). */
+type LedgerColumns = { header: string[]; cells: (x: PartnerResult['pots'][string], digits: number) => string };
 const ledgerColumnsOf = new WeakMap<Artifact, LedgerColumns>();
 function ledgerColumns(a: Artifact): LedgerColumns {
   let c = ledgerColumnsOf.get(a);
@@ -263,9 +263,8 @@ function makeLedgerColumns(a: Artifact): LedgerColumns {
   ];
   return {
     header,
-    cells: (art, pot, x) => {
+    cells: (x, digits) => {
       // amounts are plain cells (`toFixedText`), as the statement's others; a date is escaped as any text
-      const digits = potDigits(art, pot);
       const f = (v: Num) => ',' + N.toFixedText(v, digits);
       const l = x.ledger;
       const h = x.hold;
@@ -297,7 +296,7 @@ export function statementCsvRows(a: Artifact, period: string, p: PartnerResult):
     const adj = x.adjustments.reduce((s, y) => N.add(s, y.amount), N.ZERO as Num);
     const digits = potDigits(a, pot.name);
     out += head + ',' + csvCell(pot.name) + ',' + N.toFixedText(x.earned, digits) + ',' + N.toFixedText(adj, digits) + ',' + N.toFixedText(x.carriedIn, digits) + ',' + N.toFixedText(x.paid, digits) + ',' + N.toFixedText(x.carried, digits) + ',' + (x.approval ? 'yes' : 'no');
-    out += ledger.cells(a, pot.name, x) + '\r\n';
+    out += ledger.cells(x, digits) + '\r\n';
   }
   return out;
 }
