@@ -5,6 +5,13 @@
  * not set up the evaluator, the statements or the review tools.
  */
 import { runInProcess, type Command } from './command.js';
+import { setThreadEntry } from './thread-entry.js';
+import type { TailWork } from './threads.js';
+
+/** In the second thread of a run (cli/threads.ts): reads a file's tail. */
+export function runTail(work: unknown): void {
+  void import('./threads.js').then((m) => m.runTail(work as TailWork));
+}
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./check.js')).cmdCheck,
@@ -16,8 +23,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   sql: async () => (await import('./warehouse.js')).cmdSql,
 };
 
-/** Runs the command `argv` names (help is printed by cli/entry.ts without loading this script). */
-export async function runCommand(argv: string[]): Promise<void> {
+/** Runs the command `argv` names (help is printed by cli/entry.ts without loading this script); `entry`: the bundled command's script (a second thread runs it). */
+export async function runCommand(argv: string[], entry?: string): Promise<void> {
+  if (entry !== undefined) setThreadEntry(entry);
   const name = argv[0] ?? '';
   const found = Object.hasOwn(COMMANDS, name) ? await COMMANDS[name]!() : undefined;
   runInProcess(argv, () => found);

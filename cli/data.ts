@@ -10,6 +10,7 @@ import { DataProblemsError, openDataFolder, type DataStream } from '../runtime/d
 import { rejectFiles } from '../runtime/data/rejects.js';
 import type { CoverageProbe } from '../runtime/compile-ir.js';
 import { Evaluator, type PeriodResult, type PeriodStream, type PushedPass1, type RunOptions } from '../runtime/evaluate.js';
+import { threadOptions } from './threads.js';
 import { ExitError, plural, printProblems, progressLine, UsageError, type Io } from './io.js';
 import { LedgerProblemsError, type LedgerProblem } from '../runtime/ledger/ledger.js';
 import { placeLedgerProblems } from '../runtime/ledger/place.js';
@@ -83,7 +84,7 @@ export function evaluate(
   dir: string,
   reject: string | undefined,
   explain?: ReadonlySet<string>,
-  opts: { probe?: CoverageProbe; through?: string; pushed?: PushedPass1 } = {},
+  opts: { probe?: CoverageProbe; through?: string; pushed?: PushedPass1; threads?: number } = {},
 ): { ev: Evaluator; results: PeriodResult[] } {
   let results: PeriodResult[] = [];
   const ev = runFolder(
@@ -94,8 +95,7 @@ export function evaluate(
     (ev, data, o) => {
       results = ev.runSource(data.partners, data, { ...(explain ? { explain } : {}), ...(opts.through ? { through: opts.through } : {}), ...o });
     },
-    opts.probe,
-    opts.pushed,
+    opts,
   );
   return { ev, results };
 }
@@ -104,16 +104,17 @@ export function evaluate(
  * `evaluate`, streamed: each period is given to `onPeriod` to finish (`PeriodStream.finish` gives
  * each partner's statement as it is made), so that the statements need not all be held.
  */
-export function evaluateStreamed(io: Io, a: Artifact, dir: string, reject: string | undefined, onPeriod: (p: PeriodStream) => void, pushed?: PushedPass1): void {
-  runFolder(io, a, dir, reject, (ev, data, opts) => ev.stream(data.partners, data, opts, onPeriod), undefined, pushed);
+export function evaluateStreamed(io: Io, a: Artifact, dir: string, reject: string | undefined, onPeriod: (p: PeriodStream) => void, more: { pushed?: PushedPass1; threads?: number } = {}): void {
+  runFolder(io, a, dir, reject, (ev, data, opts) => ev.stream(data.partners, data, opts, onPeriod), more);
 }
 
 /** The data folder's checks, the run (`go`), and what is printed or written about the data: its problems, warnings and rejected records. */
-function runFolder(io: Io, a: Artifact, dir: string, reject: string | undefined, go: (ev: Evaluator, data: DataStream, opts: RunOptions) => void, probe?: CoverageProbe, pushed?: PushedPass1): Evaluator {
+function runFolder(io: Io, a: Artifact, dir: string, reject: string | undefined, go: (ev: Evaluator, data: DataStream, opts: RunOptions) => void, more: { probe?: CoverageProbe; pushed?: PushedPass1; threads?: number }): Evaluator {
+  const { probe, pushed } = more;
   const folder = dataFolder(dir);
   const rejectDir = reject === undefined ? undefined : rejectFolder(reject, folder);
   // `pushed`: the kinds a database aggregated (`incent run --engine duckdb`): their files are its to read.
-  const data = openDataFolder(folder, a, { acceptRejects: rejectDir !== undefined, ...(pushed ? { readElsewhere: pushed.kinds } : {}) });
+  const data = openDataFolder(folder, a, { acceptRejects: rejectDir !== undefined, ...(pushed ? { readElsewhere: pushed.kinds } : {}), ...(probe || (more.threads ?? 1) < 2 ? {} : threadOptions(a, folder)) });
   const ev = new Evaluator(a, probe ? { probe } : {});
   // §13.1: redemptions the run cannot apply, set aside with --reject.
   let unapplied: readonly LedgerProblem[] = [];

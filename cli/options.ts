@@ -19,3 +19,11 @@ export function options<S extends Spec>(args: string[], spec: S): { values: { [K
   }
   return parsed as never;
 }
+
+/** `--threads N`: a whole number of threads, at least 1 (undefined when not given). */
+export function threadCount(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text); // allow-number: a thread count
+  if (!(Number.isInteger(n) && n >= 1)) throw new UsageError(`--threads must be a whole number of threads, not "${text}"`);
+  return n;
+}

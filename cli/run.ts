@@ -9,7 +9,7 @@ import { coverageOfRun } from '../review/coverage.js';
 import { COVERAGE_OPTIONS, coverageProgramOrFail, coverageRequest, writeCoverage } from './coverage.js';
 import { evaluate, evaluateStreamed } from './data.js';
 import { UsageError, type Io } from './io.js';
-import { options } from './options.js';
+import { options, threadCount } from './options.js';
 import { compileOrFail } from './program.js';
 import { isWarehouseRun } from './usage.js';
 
@@ -30,8 +30,11 @@ export function cmdRun(io: Io, args: string[]): number | Promise<number> {
     all: { type: 'boolean', default: false },
     format: { type: 'string', default: 'table' },
     reject: { type: 'string' },
+    threads: { type: 'string' },
     ...COVERAGE_OPTIONS,
   });
+  // Two threads read event files of 96 MiB or more (`threads.ts`), unless --threads 1.
+  const threads = threadCount(values.threads) ?? 2;
   if (positionals.length !== 1) throw new UsageError('incent run needs one FILE');
   if (values.data === undefined) throw new UsageError('incent run needs --data DIR');
   if (values.all && values.period !== undefined) throw new UsageError('give --period P or --all, not both');
@@ -61,8 +64,8 @@ export function cmdRun(io: Io, args: string[]): number | Promise<number> {
   const { artifact: a } = compileOrFail(io, positionals[0]!);
   const dir = values.data;
   printRun(io, a, { ...values, all: values.all!, format: fmt }, {
-    whole: () => evaluate(io, a, dir, values.reject).results,
-    streamed: (onPeriod) => evaluateStreamed(io, a, dir, values.reject, onPeriod),
+    whole: () => evaluate(io, a, dir, values.reject, undefined, { threads }).results,
+    streamed: (onPeriod) => evaluateStreamed(io, a, dir, values.reject, onPeriod, { threads }),
   });
   return 0;
 }

@@ -18,7 +18,7 @@ import { readTables } from '../runtime/warehouse/tables.js';
 import type { StreamedKind } from '../runtime/warehouse/pushdown.js';
 import { dataFolder, evaluate, evaluateStreamed } from './data.js';
 import { ExitError, plural, printProblems, UsageError, type Io } from './io.js';
-import { options } from './options.js';
+import { options, threadCount } from './options.js';
 import { compileOrFail } from './program.js';
 import { printRun } from './run.js';
 
@@ -66,8 +66,7 @@ export async function cmdRunWarehouse(io: Io, args: string[]): Promise<number> {
   const fmt = values.format!;
   if (!['table', 'json', 'csv'].includes(fmt)) throw new UsageError(`--format must be table, json or csv, not "${fmt}"`);
   if (values.period !== undefined && !parsePeriod(values.period)) throw new UsageError(`--period ${values.period}: expected a period like 2026, 2026-Q1 or 2026-03`);
-  const threads = values.threads === undefined ? undefined : Number(values.threads); // allow-number: a thread count
-  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new UsageError(`--threads must be a whole number of threads, not "${values.threads}"`);
+  const threads = threadCount(values.threads);
   const memory = values['memory-limit'];
   if (memory !== undefined && !/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memory)) throw new UsageError(`--memory-limit must be a size like 512MB or 4GB, not "${memory}"`);
   const duck = { ...(threads === undefined ? {} : { threads }), ...(memory === undefined ? {} : { memoryLimit: memory }) };
@@ -86,7 +85,7 @@ export async function cmdRunWarehouse(io: Io, args: string[]): Promise<number> {
       show(w);
       printRun(io, a, shown, {
         whole: () => evaluate(io, a, folder, undefined, undefined, w.pushed ? { pushed: w.pushed } : {}).results,
-        streamed: (onPeriod) => evaluateStreamed(io, a, folder, undefined, onPeriod, w.pushed),
+        streamed: (onPeriod) => evaluateStreamed(io, a, folder, undefined, onPeriod, w.pushed ? { pushed: w.pushed } : {}),
       });
       return 0;
     }

@@ -21,6 +21,7 @@ import { finishPeriod } from './finish.js';
 import { KindKernel, together, type ColumnReader } from './fast-pass1.js';
 import { recordSchemas } from './data/load.js';
 import { compileSchema, type FieldSpec } from './data/schema.js';
+import type { ColumnBatch } from './data/columns.js';
 import { Plan, type CompiledStep } from './plan.js';
 import type { Dataset, PartnerResult, PartnerRow, PeriodResult } from './results.js';
 import { RunState } from './run-state.js';
@@ -116,8 +117,8 @@ interface Pass1 {
   refs: RefIndex;
   running: RunningIndex;
   feed(kind: string): ((row: EventRow) => void) | undefined;
-  /** The kind's column kernel (`fast-pass1.ts`), when pass 1 can read it as columns. */
-  kernel(kind: string): KindKernel | undefined;
+  /** The kind's column kernel (`fast-pass1.ts`), when pass 1 can read it as columns (`back`: a tail kernel, `KindKernel.build`). */
+  kernel(kind: string, back?: (b: ColumnBatch, i: number) => void): KindKernel | undefined;
 }
 
 /** What evaluating one period's partner values reads of the others (§12.3). */
@@ -314,12 +315,20 @@ export class Evaluator {
     };
     // With a coverage probe, no column kernel: the probe is told by the value closures it wraps, which a kernel does not call.
     // Nor for a kind whose records are kept for `ref` fields or counted by running totals (§12.2, §12.3): `feed` does that per row.
-    const kernel = (kind: string) => {
+    const kernel = (kind: string, back?: (b: ColumnBatch, i: number) => void) => {
       const f = feed(kind);
       if (!f || plan.probe || plan.runningByKind.has(kind) || refs.keeps(kind)) return undefined;
-      return KindKernel.build(plan, kind, this.eventFields(kind), idx, early, f, explain);
+      return KindKernel.build(plan, kind, this.eventFields(kind), idx, early, f, explain, back);
     };
     return { idx, early, refs, running, feed, kernel };
+  }
+
+  /**
+   * The column kernel of `kind` for the tail of its file read in another thread (`data/tail.ts`):
+   * the records that go as rows are given to `back`, not evaluated; undefined when the kind is read as rows.
+   */
+  tailKernel(kind: string, partners: readonly PartnerRow[], back: (b: ColumnBatch, i: number) => void): KindKernel | undefined {
+    return this.startPass1(partners, false).kernel(kind, back);
   }
 
   /** An event kind's fields as its data file has them (the implicit `id`, `partner`, `date` first): the columns a kernel reads. */

@@ -29,6 +29,25 @@ import { boolVec, numVec, type BoolVec, type NumVec, type VecEnv } from './vecto
 
 const MAX = Number.MAX_SAFE_INTEGER;
 
+/**
+ * What a kernel made of a stretch of a file read in another thread (`data/tail.ts`): its sums,
+ * counts and partners seen, by its own partner indexes (`ids`), and the latest day it read. The
+ * records it did not sum (those that go as rows) are not in it: they are read again here, in order.
+ */
+export interface KernelPart {
+  ids: readonly string[];
+  sums: Float64Array;
+  counts: Int32Array;
+  seen: Uint8Array;
+  /** Partners, months (from month span `first`) the arrays hold. */
+  cap: number;
+  months: number;
+  first: number;
+  maxDay: number;
+  /** Records summed (not those given back). */
+  records: number;
+}
+
 /** What the kernels of one kind read: `needs`, then batches and rows (as `node-stream.ts`'s `ColumnConsumer`). */
 export interface ColumnReader {
   needs: ReadonlyMap<string, ColumnUse>;
@@ -119,6 +138,48 @@ class ColumnMonths implements MonthStore {
     }
   }
 
+  /**
+   * Adds another store's sums (a part of the file read elsewhere: `data/tail.ts`), whose partner
+   * indexes are `map`ped to this one's; false, and nothing changed, when a sum or a count would
+   * leave what the kernel keeps exactly (those records are then read again here, the usual way).
+   */
+  absorb(part: KernelPart, map: Int32Array, size: number): boolean {
+    if (part.months === 0 || this.k === 0) return true;
+    const k = this.k;
+    const span = part.months * k;
+    // Checked first, so that a refused part leaves the store as it was.
+    const sumAt = (p: number, m: number): number => (p * this.months_ + m - this.first) * k;
+    const fits = (pass: 'check' | 'add'): boolean => {
+      for (let w = 0; w < part.cap; w++) {
+        if (part.seen[w] !== 1) continue;
+        const p = map[w]!;
+        for (let m = 0; m < part.months; m++) {
+          const from = w * span + m * k;
+          const to = sumAt(p, part.first + m);
+          for (let q = 0; q < k; q++) {
+            const c = part.counts[from + q]!;
+            if (c === 0) continue;
+            const inside = p < this.cap && part.first + m >= this.first && part.first + m < this.first + this.months_;
+            const t = (inside ? this.sums[to + q]! : 0) + part.sums[from + q]!;
+            const n = (inside ? this.counts[to + q]! : 0) + c;
+            if (pass === 'check') {
+              if (t > MAX || t < -MAX || n >= 0x7fffffff) return false;
+            } else {
+              this.sums[to + q] = t;
+              this.counts[to + q] = n;
+            }
+          }
+        }
+      }
+      return true;
+    };
+    if (!fits('check')) return false;
+    this.reserve(size, part.first, part.first + part.months - 1);
+    fits('add');
+    for (let w = 0; w < part.cap; w++) if (part.seen[w] === 1) this.seen[map[w]!] = 1;
+    return true;
+  }
+
   partners(): string[] {
     const out: string[] = [];
     if (!this.table) return out;
@@ -143,6 +204,8 @@ export class KindKernel implements ColumnReader {
   private readonly picked = new Int32Array(BATCH);
   private maxDay = -Infinity;
   private published = -Infinity;
+  /** A tail kernel's records summed (see `part`). */
+  private summed = 0;
 
   private constructor(
     private readonly plan: Plan,
@@ -154,6 +217,8 @@ export class KindKernel implements ColumnReader {
     private readonly feed: (r: EventRow) => void,
     private readonly explained: ReadonlySet<string> | undefined,
     needs: Map<string, ColumnUse>,
+    /** A kernel over a stretch of the file read in another thread (`data/tail.ts`): the records that go as rows are given back here instead, not summed. */
+    private readonly back?: (b: ColumnBatch, i: number) => void,
   ) {
     this.needs = needs;
     this.store = new ColumnMonths(
@@ -167,7 +232,7 @@ export class KindKernel implements ColumnReader {
    * The kernel of `kind` for one evaluator's pass 1 (`idx`, `early`), whose row path is `feed`;
    * undefined when the kind is read as rows.
    */
-  static build(plan: Plan, kind: string, fields: readonly FieldSpec[], idx: RunIndex, early: EventAwards, feed: (r: EventRow) => void, explain: boolean | ReadonlySet<string>): KindKernel | undefined {
+  static build(plan: Plan, kind: string, fields: readonly FieldSpec[], idx: RunIndex, early: EventAwards, feed: (r: EventRow) => void, explain: boolean | ReadonlySet<string>, back?: (b: ColumnBatch, i: number) => void): KindKernel | undefined {
     if (explain === true || plan.keptKinds.has(kind)) return undefined;
     const needs = new Map<string, ColumnUse>();
     let ok = true;
@@ -207,7 +272,38 @@ export class KindKernel implements ColumnReader {
       ruleWhere.push(v);
     }
     if (!ok) return undefined;
-    return new KindKernel(plan, idx, early, measures, rules, ruleWhere, feed, explain === false ? undefined : explain, needs);
+    return new KindKernel(plan, idx, early, measures, rules, ruleWhere, feed, explain === false ? undefined : explain, needs, back);
+  }
+
+  /** A tail kernel's sums (see `KernelPart`). */
+  part(): KernelPart {
+    const s = this.store;
+    return { ids: s.table?.ids.slice(0, s.cap) ?? [], sums: s.sums, counts: s.counts, seen: s.seen, cap: s.cap, months: s.months_, first: s.first, maxDay: this.maxDay, records: this.summed };
+  }
+
+  /**
+   * Adds a tail kernel's sums (`part`) to this kernel's, its partners found (or added, in the order
+   * it met them, as reading on would have) in `table`; false, and nothing changed, when they would
+   * not be exact (see `ColumnMonths.absorb`).
+   */
+  absorb(part: KernelPart, table: PartnerTable): boolean {
+    if (this.explained) return false; // the tail's kernel summed every partner's records: explained ones go as rows here
+    const map = new Int32Array(part.cap);
+    for (let w = 0; w < part.cap; w++) if (part.seen[w] === 1) map[w] = table.intern(part.ids[w]!);
+    this.store.table ??= table;
+    if (!this.store.absorb(part, map, table.size)) return false;
+    this.publish(part.maxDay);
+    return true;
+  }
+
+  /** The latest day read, to the index (`idx.latest`). */
+  private publish(day: number): void {
+    if (day > this.maxDay) this.maxDay = day;
+    if (this.maxDay > this.published) {
+      this.published = this.maxDay;
+      const latest = formatDate(this.maxDay);
+      if (this.idx.latest === undefined || latest > this.idx.latest) this.idx.latest = latest;
+    }
   }
 
   row(r: EventRow): void {
@@ -216,6 +312,11 @@ export class KindKernel implements ColumnReader {
 
   /** The records `picked[0..np)` of batch `b`, as rows: to the row path (general ones) or to the early rules whose condition they meet. */
   private rows(b: ColumnBatch, np: number): void {
+    if (this.back) {
+      for (let q = 0; q < np; q++) this.back(b, this.picked[q]!);
+      this.summed -= np;
+      return;
+    }
     const general = this.general;
     const rules = this.rules;
     const where = this.ruleWhere;
@@ -248,6 +349,7 @@ export class KindKernel implements ColumnReader {
 
   batch(b: ColumnBatch): void {
     const n = b.n;
+    this.summed += n;
     const store = this.store;
     store.table ??= b.partners;
     const measures = this.measures;
@@ -278,6 +380,13 @@ export class KindKernel implements ColumnReader {
     if (this.explained) {
       const ids = b.partners.ids;
       for (let i = 0; i < n; i++) if (this.explained.has(ids[partner[i]!]!)) general[i] = 1;
+    }
+    // A tail kernel sums none of the records that go as rows (they are read again, in order, where the rows are given).
+    if (this.back) {
+      for (const w of this.ruleWhere) {
+        if (!w) general.fill(1, 0, n);
+        else for (let i = 0; i < n; i++) if (w.out[i] === 1) general[i] = 1;
+      }
     }
     const base = this.plan.monthBase;
     const g = store.g;
@@ -357,11 +466,7 @@ export class KindKernel implements ColumnReader {
       }
     }
     if (np > 0) this.rows(b, np);
-    if (this.maxDay > this.published) {
-      this.published = this.maxDay;
-      const latest = formatDate(this.maxDay);
-      if (this.idx.latest === undefined || latest > this.idx.latest) this.idx.latest = latest;
-    }
+    this.publish(this.maxDay);
   }
 }
 
@@ -379,8 +484,17 @@ export function together(kernels: readonly (KindKernel | undefined)[], progress?
     }
   }
   if (ks.length === 1 && !progress) return ks[0];
+  const one = ks.length === 1 ? ks[0] : undefined;
   return {
     needs,
+    // one kernel with progress: a tail read elsewhere is counted when it is added
+    ...(one && {
+      absorb(part: KernelPart, table: PartnerTable) {
+        if (!one.absorb(part, table)) return false;
+        progress?.(part.records);
+        return true;
+      },
+    }),
     batch(b) {
       for (const k of ks) k.batch(b);
       progress?.(b.n);

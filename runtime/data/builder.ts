@@ -100,6 +100,8 @@ export interface CsvFile {
   header: () => { columnOf: readonly number[]; width: number } | false | undefined;
   /** Counts a record the caller converted itself (it gives its number, as `row` would have). */
   countRecord: () => number;
+  /** Counts `n` records converted elsewhere (`tail.ts`), as `countRecord` n times. */
+  countRecords: (n: number) => void;
 }
 
 /** A CSV row as read, for a rejected record: its cells (the header is in the file's stats). */
@@ -339,6 +341,9 @@ export class DatasetBuilder {
       end,
       header: () => (!sawHeader ? undefined : headerBroken !== undefined ? false : { columnOf, width: header!.length }),
       countRecord: () => ++stats.input,
+      countRecords: (n: number) => {
+        stats.input += n;
+      },
     };
   }
 

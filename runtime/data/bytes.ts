@@ -50,6 +50,20 @@ export interface PlainLines {
   flush(): void;
   /** Told whether the lines given from now on are in a stretch without quote, CR or byte above 0x7f (checked at once by the reader). */
   clean?(clean: boolean): void;
+  /** Asked once, when the byte path first takes over (the header is known): the file's tail, read by another thread (`tail.ts`), or undefined. */
+  split?(): Split | undefined;
+}
+
+/**
+ * A file's tail read by another thread, from byte `at` (a line start). When the reader comes to
+ * `at` on bytes, between records, it calls `take`, which applies the other thread's part and says
+ * where to read on (the first byte that thread did not take) and how many lines it passed; or
+ * undefined: the reader reads on from `at`. Past `at` otherwise (inside a quoted field), `cancel`.
+ */
+export interface Split {
+  at: number;
+  take(): { to: number; lines: number } | undefined;
+  cancel(): void;
 }
 
 /**
@@ -70,7 +84,25 @@ export function readCsvBytes(path: string, chunkSize: number, csv: CsvHandle, pl
 
 class ReadStop extends Error {}
 
+/** Whether `buf[pos, to)` (the complete lines read, taken before reading on) holds no quote, no CR and nothing above 0x7f: checked at once, natively. */
+export function cleanStretch(buf: Buffer, pos: number, to: number): boolean {
+  if (to <= pos) return false;
+  const quote = buf.indexOf(34, pos);
+  const cr = buf.indexOf(13, pos);
+  return (quote < 0 || quote >= to) && (cr < 0 || cr >= to) && isAscii(buf.subarray(pos, to));
+}
+
 function readFd(fd: number, chunkSize: number, csv: CsvHandle, plain: PlainLines): void {
+  const tail: { split?: Split | undefined } = {};
+  try {
+    readLines(fd, chunkSize, csv, plain, tail);
+  } finally {
+    tail.split?.cancel(); // not met at a record's start, or the reading stopped
+  }
+}
+
+/** `readFd`'s reading; `tail.split`: the tail read elsewhere while it is not taken. */
+function readLines(fd: number, chunkSize: number, csv: CsvHandle, plain: PlainLines, tail: { split?: Split | undefined }): void {
   const size = Math.max(chunkSize, 1);
   let buf = Buffer.allocUnsafe(Math.max(size, 256) + MAX_PLAIN + 1);
   let bytes = new Uint8Array(0);
@@ -79,6 +111,9 @@ function readFd(fd: number, chunkSize: number, csv: CsvHandle, plain: PlainLines
   let line = 1;
   let eof = false;
   let stringMode = true; // the header first
+  /** The file's offset of `buf[have]`; the tail read elsewhere, once asked. */
+  let filePos = 0;
+  let splitAsked = false;
   const scanner = new CsvScanner(csv.row);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let header: { columnOf: readonly number[]; width: number } | false | undefined;
@@ -100,6 +135,10 @@ function readFd(fd: number, chunkSize: number, csv: CsvHandle, plain: PlainLines
     if (!header) return;
     stringMode = false;
     line = scanner.line;
+    if (!splitAsked) {
+      splitAsked = true;
+      tail.split = plain.split?.();
+    }
   };
 
   for (;;) {
@@ -116,7 +155,8 @@ function readFd(fd: number, chunkSize: number, csv: CsvHandle, plain: PlainLines
         buf.copy(grown, 0, 0, have);
         buf = grown;
       }
-      const n = readSync(fd, buf, have, size, null);
+      const n = readSync(fd, buf, have, size, filePos);
+      filePos += n;
       if (n === 0) eof = true;
       have += n;
     }
@@ -124,17 +164,26 @@ function readFd(fd: number, chunkSize: number, csv: CsvHandle, plain: PlainLines
     if (bytes.buffer !== buf.buffer) bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
     // Whether the complete lines read are clean (no quote, no CR, nothing above 0x7f): checked at
     // once (natively), so that the line converter only looks for commas.
-    if (plain.clean) {
-      const to = eof ? have : buf.lastIndexOf(10, have - 1); // the lines taken before reading on
-      let clean = false;
-      if (to > pos) {
-        const quote = buf.indexOf(34, pos);
-        const cr = buf.indexOf(13, pos);
-        clean = (quote < 0 || quote >= to) && (cr < 0 || cr >= to) && isAscii(buf.subarray(pos, to));
-      }
-      plain.clean(clean);
-    }
+    if (plain.clean) plain.clean(cleanStretch(buf, pos, eof ? have : buf.lastIndexOf(10, have - 1)));
     while (pos < have) {
+      const s = tail.split;
+      if (s !== undefined && filePos - have + pos >= s.at) {
+        // The tail read elsewhere: taken here, at a record's start, and read on from where it stopped.
+        const here = filePos - have + pos;
+        if (stringMode && here === s.at) {
+          // between lines in the string reader: the tail is taken when the bytes take over, or dropped
+        } else {
+          tail.split = undefined;
+          const jump = !stringMode && here === s.at ? s.take() : (s.cancel(), undefined);
+          if (jump) {
+            line += jump.lines;
+            filePos = jump.to;
+            have = pos = 0;
+            eof = false;
+            break;
+          }
+        }
+      }
       if (stringMode) {
         if (scanner.idle && header === undefined) {
           // before the header (and after it, until the byte path may take over): one line at a time

@@ -139,6 +139,12 @@ export class PartnerTable {
     }
   }
 
+  /** The index of an id, added when new. */
+  intern(id: string): number {
+    const i = this.indexOf(id);
+    return i >= 0 ? i : this.add(id, stringHash(id, this.seed));
+  }
+
   /** The seed of the hash `fromBytes` takes (`bytesHash(buf, start, end, seed)`). */
   get hashSeed(): number {
     return this.seed;

@@ -33,6 +33,8 @@ import { FastRow } from './fast-row.js';
 import { readRates, type RateTable } from './exchange.js';
 import { chooseDataFiles, type DataFormat } from './files.js';
 import { stringHash, stringHash2 } from './hash.js';
+import { readTail, SPLIT_MIN_BYTES, splitTail, type TailJob, type TailKernel, type TailPart, type TailReader } from './tail.js';
+import type { KernelPart } from '../fast-pass1.js';
 import { currencyDigits } from '../../core/money.js';
 import { recordSchemas } from './load.js';
 import { duplicateId, placeText, problem, reason, unknownPartner, unknownRecord, type FileStats, type Problem, type Reason, type RecordAt, type RejectedRecord } from './problems.js';
@@ -60,6 +62,12 @@ export interface StreamOptions {
    * there as for any kind, but it is not read here (no scan, no validation: that reader's).
    */
   readElsewhere?: ReadonlySet<string>;
+  /**
+   * Another thread to read the tail of large event files in their first scan (`tail.ts`), and from
+   * how many bytes a file is split (default `SPLIT_MIN_BYTES`, 96 MiB). Without it, every file is read here.
+   */
+  tail?: TailReader;
+  tailMinBytes?: number;
 }
 
 /** Reads a file's text in chunks, decoding UTF-8 strictly (invalid bytes throw a TypeError). */
@@ -190,6 +198,14 @@ class IdHashes {
     this.h2 = h2;
   }
 
+  /** `n` hashes read elsewhere (`tail.ts`), in order. */
+  append(a1: Int32Array, a2: Int32Array, n: number): void {
+    if (this.count + n > this.h1.length) this.grow(Math.max(this.count + n, this.count * 2));
+    this.h1.set(a1.subarray(0, n), this.count);
+    this.h2.set(a2.subarray(0, n), this.count);
+    this.count += n;
+  }
+
   /** The current (h1, h2). */
   add(): void {
     if (this.count === this.h1.length) this.grow(this.count * 2);
@@ -292,6 +308,8 @@ export interface ColumnConsumer {
   needs: ColumnNeeds;
   batch(b: ColumnBatch): void;
   row(r: EventRow): void;
+  /** Adds the sums of a tail read elsewhere (`tail.ts`); false: not added (nothing changed). Without it, files are read here whole. */
+  absorb?(part: KernelPart, table: PartnerTable): boolean;
 }
 
 /** A read's state shared by its row sink and its batches: whether records are still given, and the exception that stopped it. */
@@ -356,6 +374,8 @@ class KindStream {
     named: boolean,
     /** The exchange rates (§13.4) its `money any` amounts are converted at, read before it. */
     private readonly rates?: RateTable,
+    /** Another thread for the tail of its first scan (`tail.ts`). */
+    private readonly tail?: { reader: TailReader; minBytes: number },
   ) {
     this.compiled = compileSchema(schema);
     this.names = this.compiled.names;
@@ -519,20 +539,51 @@ class KindStream {
       }
       batch.n = 0;
     };
+    /** Whether the header was read and every field has a column (then the byte reader is set up for it). */
+    const ready = (): boolean => {
+      if (header === undefined) {
+        header = f.header() || undefined;
+        if (header === undefined) return false;
+        // A field without a column (it has a default, §12.1) has no bytes to read: every record goes to the row path.
+        if (header.columnOf.some((col) => col < 0)) absent = true;
+        else rows.header(header.columnOf, header.width);
+      }
+      return !absent;
+    };
+    /** A tail read elsewhere, applied as if read here: its sums, its ids, its records, then its lines that go as rows (in order). */
+    const apply = (part: TailPart): boolean => {
+      flush();
+      if (giving.yielding && !consumer.absorb!(part.kernel, table)) return false;
+      this.input += part.records;
+      f.countRecords(part.records);
+      this.ids.append(part.h1, part.h2, part.records);
+      if (!giving.yielding || part.backCount === 0) return true;
+      const clean = rows.clean;
+      rows.clean = false;
+      batch.buf = part.back;
+      for (let k = 0; k < part.backCount; k++) {
+        const start = k === 0 ? 0 : part.backEnds[k - 1]!;
+        const end = part.backEnds[k]!;
+        if (rows.convert(part.back, start, end) !== TOOK) throw new Error(`internal: ${this.name}: a line read on bytes in another thread is not read alike here`);
+        batch.starts[batch.n] = start;
+        batch.ends[batch.n] = end;
+        if (++batch.n === batch.capacity) flush();
+      }
+      flush();
+      rows.clean = clean;
+      return true;
+    };
     return {
       flush,
       clean: (clean) => {
         rows.clean = clean;
       },
+      split: () => {
+        if (!first || !this.tail || !consumer.absorb || !ready()) return undefined;
+        return splitTail(this.tail.reader, this.tail.minBytes, { kind: this.schema.file, path: this.path, columnOf: header!.columnOf, width: header!.width, idSeed: this.seed, mask: this.mask, chunkSize: this.chunkSize }, apply);
+      },
       line: (buf, start, end) => {
-        if (header === undefined) {
-          header = f.header() || undefined;
-          if (header === undefined) return GENERAL;
-          // A field without a column (it has a default, §12.1) has no bytes to read: every record goes to the row path.
-          if (header.columnOf.some((col) => col < 0)) absent = true;
-          else rows.header(header.columnOf, header.width);
-        }
-        if (absent) return GENERAL;
+        if (!ready()) return GENERAL;
         const took = rows.convert(buf, start, end);
         if (took !== TOOK) return took;
         const n = f.countRecord();
@@ -744,7 +795,7 @@ export class DataStream implements EventSource {
     this.table = new PartnerTable(partnerSchema && partnersRead ? this.partners : [], (id) => check.why(id) === undefined);
     for (const f of files) {
       if (f.schema.kind !== 'event' || options.readElsewhere?.has(f.schema.file)) continue;
-      this.kinds.set(f.schema.file, new KindStream(f.schema, f.name, join(dir, f.name), f.format, chunkSize, check, options.hashBits === undefined ? -1 : 2 ** options.hashBits - 1, named.has(f.schema.file), this.ratesRead?.table));
+      this.kinds.set(f.schema.file, new KindStream(f.schema, f.name, join(dir, f.name), f.format, chunkSize, check, options.hashBits === undefined ? -1 : 2 ** options.hashBits - 1, named.has(f.schema.file), this.ratesRead?.table, options.tail && { reader: options.tail, minBytes: options.tailMinBytes ?? SPLIT_MIN_BYTES }));
     }
     // `ref` fields (§12.3): a record names a valid record of the field's kind (that kind is read
     // first: `scan` and `validate` see to it), unless that kind's file cannot be read.
@@ -813,6 +864,16 @@ export class DataStream implements EventSource {
     if (error === undefined || k.dirty) return true;
     this.validate();
     throw error;
+  }
+
+  /**
+   * Reads the tail of a kind's file for another thread's split (`tail.ts`; this runs in that
+   * thread, on a folder opened alike), with the partners as they are before any event is read.
+   */
+  readTail(job: TailJob, make: (back: (b: ColumnBatch, i: number) => void) => TailKernel | undefined): TailPart {
+    const k = this.kinds.get(job.kind);
+    if (!k) throw new Error(`internal: no event file ${job.kind} to read the tail of`);
+    return readTail(job, k.schema, this.table, make);
   }
 
   /** Reads every kind not read yet; throws `DataProblemsError` when the data must not run. */
