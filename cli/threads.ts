@@ -113,7 +113,7 @@ export function runTail(work: TailWork): void {
     const part = tailPart(work.job, work.artifact, work.dir);
     message = { part };
     const k = part.kernel;
-    transfer = [part.h1.buffer, part.h2.buffer, part.back.buffer, part.backEnds.buffer, k.sums.buffer, k.counts.buffer, k.seen.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer && b.byteLength > 0);
+    transfer = [part.h1.buffer, part.h2.buffer, part.back.buffer, part.backEnds.buffer, k.sums.buffer, k.counts.buffer, k.seen.buffer, k.ids.bytes.buffer, k.ids.at.buffer, k.ids.len.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer && b.byteLength > 0);
     transfer = [...new Set(transfer)];
   } catch (e) {
     message = { error: e instanceof Error ? e.message : String(e) };

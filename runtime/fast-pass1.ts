@@ -20,7 +20,7 @@
  */
 import { formatDate, monthsPer } from '../core/periods.js';
 import type { EventRow } from './compile-ir.js';
-import type { ColumnBatch, ColumnUse, PartnerTable } from './data/columns.js';
+import type { ColumnBatch, ColumnUse, PartnerIds, PartnerTable } from './data/columns.js';
 import { BATCH } from './data/columns.js';
 import type { FieldSpec } from './data/schema.js';
 import type { EventAwards, MonthStore, RunIndex } from './pass1.js';
@@ -29,13 +29,24 @@ import { boolVec, numVec, type BoolVec, type NumVec, type VecEnv } from './vecto
 
 const MAX = Number.MAX_SAFE_INTEGER;
 
+/** The largest absolute value in an array (sums and counts are integers). */
+function largest(a: Float64Array | Int32Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = Math.abs(a[i]!);
+    if (x > m) m = x;
+  }
+  return m;
+}
+
 /**
  * What a kernel made of a stretch of a file read in another thread (`data/tail.ts`): its sums,
  * counts and partners seen, by its own partner indexes (`ids`), and the latest day it read. The
  * records it did not sum (those that go as rows) are not in it: they are read again here, in order.
  */
 export interface KernelPart {
-  ids: readonly string[];
+  /** Its partners (the other table's ids, by its indexes). */
+  ids: PartnerIds;
   sums: Float64Array;
   counts: Int32Array;
   seen: Uint8Array;
@@ -146,37 +157,48 @@ class ColumnMonths implements MonthStore {
   absorb(part: KernelPart, map: Int32Array, size: number): boolean {
     if (part.months === 0 || this.k === 0) return true;
     const k = this.k;
-    const span = part.months * k;
-    // Checked first, so that a refused part leaves the store as it was.
-    const sumAt = (p: number, m: number): number => (p * this.months_ + m - this.first) * k;
-    const fits = (pass: 'check' | 'add'): boolean => {
+    const pm = part.months;
+    const span = pm * k;
+    const ps = part.sums;
+    const pc = part.counts;
+    // Checked first, against the arrays as they are, so that a refused part leaves them unchanged —
+    // record by record only when the largest sums and counts of both could overflow together.
+    if (largest(ps) + largest(this.sums) > MAX || largest(pc) + largest(this.counts) >= 0x7fffffff) {
+      const { cap, first, months_: months, sums, counts } = this;
       for (let w = 0; w < part.cap; w++) {
         if (part.seen[w] !== 1) continue;
         const p = map[w]!;
-        for (let m = 0; m < part.months; m++) {
+        for (let m = 0; m < pm; m++) {
+          const month = part.first + m;
+          const inside = p < cap && month >= first && month < first + months;
+          const to = (p * months + month - first) * k;
           const from = w * span + m * k;
-          const to = sumAt(p, part.first + m);
           for (let q = 0; q < k; q++) {
-            const c = part.counts[from + q]!;
+            const c = pc[from + q]!;
             if (c === 0) continue;
-            const inside = p < this.cap && part.first + m >= this.first && part.first + m < this.first + this.months_;
-            const t = (inside ? this.sums[to + q]! : 0) + part.sums[from + q]!;
-            const n = (inside ? this.counts[to + q]! : 0) + c;
-            if (pass === 'check') {
-              if (t > MAX || t < -MAX || n >= 0x7fffffff) return false;
-            } else {
-              this.sums[to + q] = t;
-              this.counts[to + q] = n;
-            }
+            const t = (inside ? sums[to + q]! : 0) + ps[from + q]!;
+            if (t > MAX || t < -MAX || (inside ? counts[to + q]! : 0) + c >= 0x7fffffff) return false;
           }
         }
       }
-      return true;
-    };
-    if (!fits('check')) return false;
-    this.reserve(size, part.first, part.first + part.months - 1);
-    fits('add');
-    for (let w = 0; w < part.cap; w++) if (part.seen[w] === 1) this.seen[map[w]!] = 1;
+    }
+    this.reserve(size, part.first, part.first + pm - 1);
+    const { first, months_: months, sums, counts, seen } = this;
+    for (let w = 0; w < part.cap; w++) {
+      if (part.seen[w] !== 1) continue;
+      const p = map[w]!;
+      seen[p] = 1;
+      for (let m = 0; m < pm; m++) {
+        const to = (p * months + part.first + m - first) * k;
+        const from = w * span + m * k;
+        for (let q = 0; q < k; q++) {
+          const c = pc[from + q]!;
+          if (c === 0) continue;
+          sums[to + q] += ps[from + q]!;
+          counts[to + q] += c;
+        }
+      }
+    }
     return true;
   }
 
@@ -278,7 +300,8 @@ export class KindKernel implements ColumnReader {
   /** A tail kernel's sums (see `KernelPart`). */
   part(): KernelPart {
     const s = this.store;
-    return { ids: s.table?.ids.slice(0, s.cap) ?? [], sums: s.sums, counts: s.counts, seen: s.seen, cap: s.cap, months: s.months_, first: s.first, maxDay: this.maxDay, records: this.summed };
+    const none = { declared: 0, count: 0, bytes: new Uint8Array(0), at: new Int32Array(0), len: new Int32Array(0) };
+    return { ids: s.table?.exported() ?? none, sums: s.sums, counts: s.counts, seen: s.seen, cap: s.cap, months: s.months_, first: s.first, maxDay: this.maxDay, records: this.summed };
   }
 
   /**
@@ -289,7 +312,7 @@ export class KindKernel implements ColumnReader {
   absorb(part: KernelPart, table: PartnerTable): boolean {
     if (this.explained) return false; // the tail's kernel summed every partner's records: explained ones go as rows here
     const map = new Int32Array(part.cap);
-    for (let w = 0; w < part.cap; w++) if (part.seen[w] === 1) map[w] = table.intern(part.ids[w]!);
+    for (let w = 0; w < part.cap; w++) if (part.seen[w] === 1) map[w] = table.find(part.ids, w);
     this.store.table ??= table;
     if (!this.store.absorb(part, map, table.size)) return false;
     this.publish(part.maxDay);

@@ -17,6 +17,15 @@ import type { EventRow } from '../compile-ir.js';
 import type { Value } from './schema.js';
 import { bytesHash, stringHash } from './hash.js';
 
+/** A partner table's ids as bytes (`PartnerTable.exported`). */
+export interface PartnerIds {
+  declared: number;
+  count: number;
+  bytes: Uint8Array;
+  at: Int32Array;
+  len: Int32Array;
+}
+
 /** Records per batch. */
 export const BATCH = 8192;
 
@@ -67,6 +76,7 @@ export class PartnerTable {
     readonly attrs: readonly Record<string, Value>[] = declared.map((p) => p.attrs),
   ) {
     for (const p of declared) this.add(p.id, stringHash(p.id, this.seed));
+    this.declared = declared.length;
   }
 
   get size(): number {
@@ -139,10 +149,26 @@ export class PartnerTable {
     }
   }
 
-  /** The index of an id, added when new. */
-  intern(id: string): number {
-    const i = this.indexOf(id);
-    return i >= 0 ? i : this.add(id, stringHash(id, this.seed));
+  /** How many partners were declared (the first indexes). */
+  readonly declared: number;
+
+  /** The ids as bytes, to find them in another table of the same folder (`find`): what another thread's table sends back (`data/tail.ts`). */
+  exported(): PartnerIds {
+    const count = this.ids.length;
+    return { declared: this.declared, count, bytes: this.bytes.slice(0, this.used), at: this.at.slice(0, count), len: this.len.slice(0, count) };
+  }
+
+  /**
+   * The index here of partner `w` of another table of the same folder (`exported`): a declared
+   * partner has the same index in both; another is found from its bytes (ASCII: an event named it
+   * on the byte path), added when new.
+   */
+  find(ids: PartnerIds, w: number): number {
+    if (w < ids.declared) return w;
+    const at = ids.at[w]!;
+    const len = ids.len[w]!;
+    if (len < 0) throw new Error('internal: a partner id not read on bytes in another thread');
+    return this.fromBytes(ids.bytes, at, at + len);
   }
 
   /** The seed of the hash `fromBytes` takes (`bytesHash(buf, start, end, seed)`). */
