@@ -1,9 +1,9 @@
-/** The runtime, the shared core and the reviewer's tools run in the browser: no Node-only module outside runtime/data/node-stream.ts, runtime/data/bytes.ts (its byte reader) and review/git.ts. */
+/** The runtime, the shared core and the reviewer's tools run in the browser: no Node-only module outside runtime/data/node-stream.ts, runtime/data/bytes.ts (its byte reader), runtime/data/tail.ts (its second thread's part) and review/git.ts. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { browserBundle } from '../helpers/browser-bundle.js';
 
-const NODE_ONLY = new Set(['runtime/data/node-stream.ts', 'runtime/data/bytes.ts', 'review/git.ts']);
+const NODE_ONLY = new Set(['runtime/data/node-stream.ts', 'runtime/data/bytes.ts', 'runtime/data/tail.ts', 'review/git.ts']);
 const core = ['runtime', 'runtime/data', 'runtime/ledger', 'core', 'review'].flatMap((d) =>
   readdirSync(new URL(`../../${d}/`, import.meta.url))
     .filter((f) => f.endsWith('.ts'))
