@@ -1,6 +1,6 @@
 /**
  * A line converter generated for one CSV header: the byte reader's cell checks and conversions
- * (`bytes.ts`, `ByteRows`) written out column by column, with the fields' kinds, scales and
+ * (`byte-rows.ts`, `ByteRows`) written out column by column, with the fields' kinds, scales and
  * enumeration members inlined, so that V8 compiles one straight function per file instead of
  * interpreting a description per cell (about 3× faster). It does exactly what `ByteRows`'s
  * interpreter does (the tests run both on the same lines); the interpreter is used where generated

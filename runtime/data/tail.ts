@@ -25,10 +25,12 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { EventRow } from '../compile-ir.js';
-import type { KernelPart } from '../fast-pass1.js';
-import { ByteRows, cleanStretch, MAX_PLAIN, TOOK, type Split } from './bytes.js';
+import type { KernelPart } from '../column-months.js';
+import { cleanStretch, MAX_PLAIN, TOOK, type Split } from './bytes.js';
+import { ByteRows } from './byte-rows.js';
 import { BATCH, type ColumnBatch, type ColumnNeeds, type PartnerTable } from './columns.js';
 import { compileSchema, type RecordSchema } from './schema.js';
+import { maskedH1, maskedH2 } from './record-sets.js';
 import { currencyDigits } from '../../core/money.js';
 
 /** What the other thread is asked to read: a file's kind, where its tail starts, and what the head's reader already knows. */
@@ -178,8 +180,8 @@ export function readTail(job: TailJob, schema: RecordSchema, table: PartnerTable
             h1 = g1;
             h2 = g2;
           }
-          h1[records] = job.mask === -1 ? rows.idH1 : rows.idH1 & job.mask || 1;
-          h2[records++] = job.mask === -1 ? rows.idH2 : 0;
+          h1[records] = maskedH1(rows.idH1, job.mask);
+          h2[records++] = maskedH2(rows.idH2, job.mask);
           batch.starts[batch.n] = pos;
           batch.ends[batch.n] = end;
           if (++batch.n === batch.capacity) flush();

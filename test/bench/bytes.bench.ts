@@ -1,5 +1,5 @@
 /**
- * The byte reader alone (`runtime/data/bytes.ts`: `readCsvBytes` with `ByteRows` and the partner
+ * The byte reader alone (`runtime/data/bytes.ts`: `readCsvBytes` with `ByteRows` (`byte-rows.ts`) and the partner
  * table, as the first read of `incent run` uses them, without the column kernel or anything after
  * it) on the canonical sale lines, beside the bare passes over the same bytes measured in the same
  * process, interleaved: finding the line ends (`Buffer.indexOf`) and a byte loop that visits every
@@ -14,7 +14,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compile } from '../../compiler/compile.js';
-import { ByteRows, readCsvBytes, TOOK, type CsvHandle, type PlainLines } from '../../runtime/data/bytes.js';
+import { readCsvBytes, TOOK, type CsvHandle, type PlainLines } from '../../runtime/data/bytes.js';
+import { ByteRows } from '../../runtime/data/byte-rows.js';
 import { PartnerTable, type ColumnUse } from '../../runtime/data/columns.js';
 import { recordSchemas } from '../../runtime/data/load.js';
 import { compileSchema } from '../../runtime/data/schema.js';

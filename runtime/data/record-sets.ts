@@ -1,0 +1,154 @@
+/**
+ * What a kind's file keeps per record between its scans (`node-stream.ts`): its id's hashes, to find
+ * duplicate ids once the file is read, and the numbers of the records not to give again.
+ */
+import { stringHash, stringHash2 } from './hash.js';
+
+/**
+ * An id's two 32-bit hashes (`h1` never 0) with a kind's `mask`: −1 keeps them whole; tests keep
+ * fewer bits of `h1` (and no `h2`) so that distinct ids collide and the verification path runs.
+ */
+export function maskedH1(h1: number, mask: number): number {
+  return mask === -1 ? h1 : h1 & mask || 1;
+}
+
+export function maskedH2(h2: number, mask: number): number {
+  return mask === -1 ? h2 : 0;
+}
+
+/** A number that identifies a (h1, h2) pair well enough to pick the records to read again (53 bits). */
+function pairKey(h1: number, h2: number): number {
+  return (h1 >>> 0) * 2097152 + (h2 >>> 11);
+}
+
+/** The pair key (`IdHashes.duplicates`) of an id's masked hashes. */
+export function idKey(id: string, seed: number, mask: number): number {
+  return pairKey(maskedH1(stringHash(id, seed), mask), maskedH2(stringHash2(id, seed), mask));
+}
+
+/**
+ * The ids read, as 64-bit hashes only (no strings): appended as the file is read (no lookup per
+ * record: a table of a million hashes is a cache miss per record), then sorted once
+ * (`duplicates`, a radix sort of the pairs) to find the hashes read more than once — the suspected
+ * duplicates, verified against the real ids by reading those records again.
+ */
+export class IdHashes {
+  h1 = new Int32Array(4096);
+  h2 = new Int32Array(4096);
+  count = 0;
+
+  /** Room for about `records` records (a guess from the file's size) without growing. */
+  expect(records: number): void {
+    if (this.count === 0 && records > this.h1.length) this.grow(Math.min(records, 1 << 26));
+  }
+
+  private grow(size: number): void {
+    const h1 = new Int32Array(size);
+    const h2 = new Int32Array(size);
+    h1.set(this.h1.subarray(0, this.count));
+    h2.set(this.h2.subarray(0, this.count));
+    this.h1 = h1;
+    this.h2 = h2;
+  }
+
+  /** `n` hashes read elsewhere (`tail.ts`), in order. */
+  append(a1: Int32Array, a2: Int32Array, n: number): void {
+    if (this.count + n > this.h1.length) this.grow(Math.max(this.count + n, this.count * 2));
+    this.h1.set(a1.subarray(0, n), this.count);
+    this.h2.set(a2.subarray(0, n), this.count);
+    this.count += n;
+  }
+
+  /** An id's hashes, masked (`maskedH1`, `maskedH2`). */
+  add(h1: number, h2: number, mask: number): void {
+    if (this.count === this.h1.length) this.grow(this.count * 2);
+    this.h1[this.count] = maskedH1(h1, mask);
+    this.h2[this.count++] = maskedH2(h2, mask);
+  }
+
+  /** An id's, from its text. */
+  addId(id: string, seed: number, mask: number): void {
+    this.add(stringHash(id, seed), stringHash2(id, seed), mask);
+  }
+
+  get bytes(): number {
+    return this.h1.byteLength * 2;
+  }
+
+  /** The pair keys (`pairKey`) of the hashes read more than once. Once: the hashes are dropped. */
+  duplicates(): Set<number> {
+    const out = new Set<number>();
+    const m = this.count;
+    let a1 = this.h1;
+    let a2 = this.h2;
+    this.h1 = this.h2 = new Int32Array(0);
+    this.count = 0;
+    if (m < 2) return out;
+    // LSD radix sort of the pairs by h1 (unsigned), 11 bits a pass: 2,048 buckets, each pass
+    // reading the pairs in order (the pairs move, not indexes to them).
+    let b1 = new Int32Array(m);
+    let b2 = new Int32Array(m);
+    const counts = new Int32Array(2048);
+    for (const shift of [0, 11, 22]) {
+      radixPass(a1, a2, b1, b2, m, shift, counts);
+      [a1, b1] = [b1, a1];
+      [a2, b2] = [b2, a2];
+    }
+    for (let k = 0; k < m; ) {
+      let e = k + 1;
+      const a = a1[k]!;
+      while (e < m && a1[e] === a) e++;
+      // equal h1 (rare but for duplicates): the equal h2 among them
+      for (let x = k; x < e; x++) {
+        for (let y = x + 1; y < e; y++) {
+          if (a2[x] === a2[y]) out.add(pairKey(a, a2[x]!));
+        }
+      }
+      k = e;
+    }
+    return out;
+  }
+}
+
+/** One pass of a radix sort: the first `m` pairs (a1, a2) into (b1, b2), stably, by the 11 bits of a1 at `shift`. */
+function radixPass(a1: Int32Array, a2: Int32Array, b1: Int32Array, b2: Int32Array, m: number, shift: number, counts: Int32Array): void {
+  counts.fill(0);
+  for (let i = 0; i < m; i++) counts[(a1[i]! >>> shift) & 2047]!++;
+  let sum = 0;
+  for (let d = 0; d < 2048; d++) {
+    const c = counts[d]!;
+    counts[d] = sum;
+    sum += c;
+  }
+  for (let i = 0; i < m; i++) {
+    const x = a1[i]!;
+    const at = counts[(x >>> shift) & 2047]!++;
+    b1[at] = x;
+    b2[at] = a2[i]!;
+  }
+}
+
+/** A set of record numbers. */
+export class BitSet {
+  words = new Uint32Array(1024);
+
+  add(line: number): void {
+    const w = line >>> 5;
+    if (w >= this.words.length) {
+      const grown = new Uint32Array(Math.max(this.words.length * 2, w + 1));
+      grown.set(this.words);
+      this.words = grown;
+    }
+    this.words[w] |= 1 << (line & 31);
+  }
+
+  delete(line: number): void {
+    const w = line >>> 5;
+    if (w < this.words.length) this.words[w] &= ~(1 << (line & 31));
+  }
+
+  has(line: number): boolean {
+    const w = line >>> 5;
+    return w < this.words.length && (this.words[w] & (1 << (line & 31))) !== 0;
+  }
+}
