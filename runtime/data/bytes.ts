@@ -97,18 +97,67 @@ function readFd(fd: number, chunkSize: number, csv: CsvHandle, plain: PlainLines
   }
 }
 
+/**
+ * A file read in chunks into one buffer, which keeps what was not taken of the last chunk (a line
+ * going on) before the next: `buf[0, have)` is what is read, from the file's offset `filePos − have`.
+ */
+export class Chunks {
+  buf: Buffer;
+  /** The same memory as a plain Uint8Array: code that reads bytes sees one kind of array (faster). */
+  bytes: Uint8Array;
+  have = 0;
+  eof = false;
+  private readonly size: number;
+
+  constructor(
+    private readonly fd: number,
+    chunkSize: number,
+    /** The file's offset after the bytes read. */
+    public filePos = 0,
+  ) {
+    this.size = Math.max(chunkSize, 1);
+    this.buf = Buffer.allocUnsafe(Math.max(this.size, 256) + MAX_PLAIN + 1);
+    this.bytes = new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.buf.length);
+  }
+
+  /** Drops the bytes before `pos` (taken), then reads the next chunk after the rest (unless at the end). */
+  next(pos: number): void {
+    if (pos > 0) {
+      this.buf.copyWithin(0, pos, this.have);
+      this.have -= pos;
+    }
+    if (this.eof) return;
+    if (this.have + this.size > this.buf.length) {
+      const grown = Buffer.allocUnsafe(this.have + this.size + MAX_PLAIN + 1);
+      this.buf.copy(grown, 0, 0, this.have);
+      this.buf = grown;
+      this.bytes = new Uint8Array(grown.buffer, grown.byteOffset, grown.length);
+    }
+    const n = readSync(this.fd, this.buf, this.have, this.size, this.filePos);
+    this.filePos += n;
+    if (n === 0) this.eof = true;
+    this.have += n;
+  }
+
+  /** Goes on reading from the file's offset `to` (what is in the buffer is dropped). */
+  seek(to: number): void {
+    this.filePos = to;
+    this.have = 0;
+    this.eof = false;
+  }
+}
+
 /** `readFd`'s reading; `tail.split`: the tail read elsewhere while it is not taken. */
 function readLines(fd: number, chunkSize: number, csv: CsvHandle, plain: PlainLines, tail: { split?: Split | undefined }): void {
-  const size = Math.max(chunkSize, 1);
-  let buf = Buffer.allocUnsafe(Math.max(size, 256) + MAX_PLAIN + 1);
-  let bytes = new Uint8Array(0);
+  const chunks = new Chunks(fd, chunkSize);
+  let buf = chunks.buf;
+  let bytes = chunks.bytes;
   let have = 0;
   let pos = 0;
   let line = 1;
   let eof = false;
   let stringMode = true; // the header first
-  /** The file's offset of `buf[have]`; the tail read elsewhere, once asked. */
-  let filePos = 0;
+  /** Whether the tail read elsewhere was asked for yet. */
   let splitAsked = false;
   const scanner = new CsvScanner(csv.row);
   const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -140,32 +189,17 @@ function readLines(fd: number, chunkSize: number, csv: CsvHandle, plain: PlainLi
   for (;;) {
     // Make room and read more (the batch's lines are in the buffer: it is emptied first).
     plain.flush();
-    if (pos > 0) {
-      buf.copyWithin(0, pos, have);
-      have -= pos;
-      pos = 0;
-    }
-    if (!eof) {
-      if (have + size > buf.length) {
-        const grown = Buffer.allocUnsafe(have + size + MAX_PLAIN + 1);
-        buf.copy(grown, 0, 0, have);
-        buf = grown;
-      }
-      const n = readSync(fd, buf, have, size, filePos);
-      filePos += n;
-      if (n === 0) eof = true;
-      have += n;
-    }
-    // The same memory as a plain Uint8Array: code that reads bytes sees one kind of array (faster).
-    if (bytes.buffer !== buf.buffer) bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+    chunks.next(pos);
+    pos = 0;
+    ({ buf, bytes, have, eof } = chunks);
     // Whether the complete lines read are clean (no quote, no CR, nothing above 0x7f): checked at
     // once (natively), so that the line converter only looks for commas.
     if (plain.clean) plain.clean(cleanStretch(buf, pos, eof ? have : buf.lastIndexOf(10, have - 1)));
     while (pos < have) {
       const s = tail.split;
-      if (s !== undefined && filePos - have + pos >= s.at) {
+      if (s !== undefined && chunks.filePos - have + pos >= s.at) {
         // The tail read elsewhere: taken here, at a record's start, and read on from where it stopped.
-        const here = filePos - have + pos;
+        const here = chunks.filePos - have + pos;
         if (stringMode && here === s.at) {
           // between lines in the string reader: the tail is taken when the bytes take over, or dropped
         } else {
@@ -173,7 +207,7 @@ function readLines(fd: number, chunkSize: number, csv: CsvHandle, plain: PlainLi
           const jump = !stringMode && here === s.at ? s.take() : (s.cancel(), undefined);
           if (jump) {
             line += jump.lines;
-            filePos = jump.to;
+            chunks.seek(jump.to);
             have = pos = 0;
             eof = false;
             break;

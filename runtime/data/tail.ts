@@ -26,7 +26,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { EventRow } from '../compile-ir.js';
 import type { KernelPart } from '../column-months.js';
-import { cleanStretch, MAX_PLAIN, TOOK, type Split } from './bytes.js';
+import { Chunks, cleanStretch, MAX_PLAIN, TOOK, type Split } from './bytes.js';
 import { ByteRows } from './byte-rows.js';
 import { BATCH, type ColumnBatch, type ColumnNeeds, type PartnerTable } from './columns.js';
 import { compileSchema, type RecordSchema } from './schema.js';
@@ -125,39 +125,22 @@ export function readTail(job: TailJob, schema: RecordSchema, table: PartnerTable
   let h2 = new Int32Array(1 << 16);
   let records = 0;
   let lines = 0;
-  const size = Math.max(job.chunkSize, 1);
-  let buf = Buffer.allocUnsafe(Math.max(size, 256) + MAX_PLAIN + 1);
-  let bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
-  let filePos = job.from;
   let have = 0;
   let pos = 0;
-  let eof = false;
   const flush = (): void => {
     if (batch.n === 0) return;
     kernel.batch(batch);
     batch.n = 0;
   };
   const fd = openSync(job.path, 'r');
+  const chunks = new Chunks(fd, job.chunkSize, job.from);
   try {
     reading: for (;;) {
       flush();
-      if (pos > 0) {
-        buf.copyWithin(0, pos, have);
-        have -= pos;
-        pos = 0;
-      }
-      if (!eof) {
-        if (have + size > buf.length) {
-          const grown = Buffer.allocUnsafe(have + size + MAX_PLAIN + 1);
-          buf.copy(grown, 0, 0, have);
-          buf = grown;
-          bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
-        }
-        const n = readSync(fd, buf, have, size, filePos);
-        filePos += n;
-        if (n === 0) eof = true;
-        have += n;
-      }
+      chunks.next(pos);
+      pos = 0;
+      const { buf, bytes, eof } = chunks;
+      have = chunks.have;
       const to = eof ? have : buf.lastIndexOf(10, have - 1);
       rows.clean = cleanStretch(buf, pos, to);
       batch.buf = bytes;
@@ -195,7 +178,7 @@ export function readTail(job: TailJob, schema: RecordSchema, table: PartnerTable
   } finally {
     closeSync(fd);
   }
-  return { stop: filePos - have + Math.min(pos, have), lines, records, h1, h2, kernel: kernel.part(), back: back.bytes, backEnds: back.ends, backCount: back.count };
+  return { stop: chunks.filePos - have + Math.min(pos, have), lines, records, h1, h2, kernel: kernel.part(), back: back.bytes, backEnds: back.ends, backCount: back.count };
 }
 
 function refused(): EventRow {
