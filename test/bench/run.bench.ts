@@ -63,7 +63,8 @@ function prepare(): void {
     process.exit(0);
   }
   mkdirSync(work, { recursive: true });
-  writeFileSync(join(work, 'rss.cjs'), "process.on('exit', () => { try { require('fs').writeSync(2, 'MAXRSS_KB ' + process.resourceUsage().maxRSS + ' CPU_US ' + (process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) + '\\n'); } catch {} });\n");
+  // The process's figures when its main thread exits (`--require` runs in worker threads too: not there).
+  writeFileSync(join(work, 'rss.cjs'), "if (require('worker_threads').isMainThread) process.on('exit', () => { try { require('fs').writeSync(2, 'MAXRSS_KB ' + process.resourceUsage().maxRSS + ' CPU_US ' + (process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) + '\\n'); } catch {} });\n");
   if (!existsSync(join(peers, 'package.json'))) cpSync(shared, peers, { recursive: true, filter: (p) => !p.includes('node_modules') && !p.includes(`${join(shared, 'data')}`) && !p.includes(`${join(shared, 'results')}`) });
   mkdirSync(join(peers, 'results'), { recursive: true });
   if (!existsSync(join(peers, 'data', 'sales-1m.csv'))) {

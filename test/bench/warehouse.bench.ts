@@ -42,7 +42,7 @@ async function prepare(): Promise<string[]> {
     process.exit(0);
   }
   mkdirSync(work, { recursive: true });
-  spawnSync('node', ['-e', "require('fs').writeFileSync(process.argv[1], \"process.on('exit', () => { try { require('fs').writeSync(2, 'MAXRSS_KB ' + process.resourceUsage().maxRSS + ' CPU_US ' + (process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) + '\\\\n'); } catch {} });\\n\")", join(work, 'rss.cjs')]);
+  spawnSync('node', ['-e', "require('fs').writeFileSync(process.argv[1], \"if (require('worker_threads').isMainThread) process.on('exit', () => { try { require('fs').writeSync(2, 'MAXRSS_KB ' + process.resourceUsage().maxRSS + ' CPU_US ' + (process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) + '\\\\n'); } catch {} });\\n\")", join(work, 'rss.cjs')]);
   if (!existsSync(join(peers, 'package.json'))) cpSync(shared, peers, { recursive: true, filter: (p) => !p.includes('node_modules') && !p.includes(join(shared, 'data')) && !p.includes(join(shared, 'results')) });
   const oneM = join(peers, 'data', 'incent-1m');
   if (!existsSync(join(oneM, 'sale.csv'))) {
