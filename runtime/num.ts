@@ -337,22 +337,45 @@ const Wide = Dec.clone({ precision: 1000, rounding: Dec.ROUND_HALF_EVEN, toExpNe
 type Wide = InstanceType<typeof Wide>;
 
 /**
- * A running exact sum: it adds on plain integers while the values are Fixed with one scale (no
- * allocation per value), and exactly in wide decimals otherwise. `value()` is the total, rounded
- * once to 34 significant digits (half-even) — so a sum never depends on the order of its terms.
+ * A running exact sum: it adds on plain integers while the values are Fixed (no allocation per
+ * value; values of several scales are aligned to the largest while that stays a safe integer), and
+ * exactly in wide decimals otherwise. `value()` is the total, rounded once to 34 significant digits
+ * (half-even) — so a sum never depends on the order of its terms — and, once terms of several
+ * scales were added, without trailing zeros (as a total of the wide decimals is).
  */
 export class Accumulator {
   private n = 0;
   private s = -1;
+  /** Terms of several scales were added (the total is shown without trailing zeros). */
+  private mixed = false;
   private wide: Wide | undefined;
 
   add(v: Num): void {
-    if (v instanceof Fixed && (this.s === v.s || this.s === -1)) {
-      const t = this.n + v.n;
-      if (Math.abs(t) <= MAX) {
-        this.n = t;
-        this.s = v.s;
-        return;
+    if (v instanceof Fixed) {
+      if (this.s === v.s || this.s === -1) {
+        const t = this.n + v.n;
+        if (Math.abs(t) <= MAX) {
+          this.n = t;
+          this.s = v.s;
+          return;
+        }
+      } else if (v.s < this.s) {
+        const x = v.n * POW10[this.s - v.s]!; // exact when it is a safe integer
+        const t = this.n + x;
+        if (Math.abs(x) <= MAX && Math.abs(t) <= MAX) {
+          this.n = t;
+          this.mixed = true;
+          return;
+        }
+      } else {
+        const y = this.n * POW10[v.s - this.s]!;
+        const t = y + v.n;
+        if (Math.abs(y) <= MAX && Math.abs(t) <= MAX) {
+          this.n = t;
+          this.s = v.s;
+          this.mixed = true;
+          return;
+        }
       }
     }
     const w = new Wide(toDec(v).toString());
@@ -373,6 +396,16 @@ export class Accumulator {
   }
 
   value(): Num {
+    if (this.wide === undefined && this.mixed) {
+      // what `fromDec` makes of the same total: no trailing zeros
+      let n = this.n;
+      let s = this.s;
+      while (s > 0 && n % 10 === 0) {
+        n /= 10;
+        s--;
+      }
+      return new Fixed(n, s);
+    }
     const fixed = this.s === -1 ? undefined : new Fixed(this.n, this.s);
     if (this.wide === undefined) return fixed ?? ZERO;
     const total = fixed ? this.wide.plus(new Wide(toDec(fixed).toString())) : this.wide;

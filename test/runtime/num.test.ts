@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as N from '../../runtime/num.js';
+import { Dec } from '../../core/decimal.js';
 
 const sum = (xs: N.Num[]) => {
   const a = new N.Accumulator();
@@ -32,6 +33,49 @@ describe('Accumulator', () => {
         expect(sum([...xs].reverse())).toBe(sum(xs));
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('values of several scales aligned on integers give the total the wide decimals gave: the same number, the same scale', () => {
+    // The accumulator before values of several scales were aligned: a second scale went to the wide decimals.
+    const Wide = Dec.clone({ precision: 1000, rounding: Dec.ROUND_HALF_EVEN, toExpNeg: -9e15, toExpPos: 9e15 });
+    class Reference {
+      private n = 0;
+      private s = -1;
+      private wide: InstanceType<typeof Wide> | undefined;
+      add(v: N.Num): void {
+        if (v instanceof N.Fixed && (this.s === v.s || this.s === -1) && Math.abs(this.n + v.n) <= Number.MAX_SAFE_INTEGER) {
+          this.n += v.n;
+          this.s = v.s;
+          return;
+        }
+        const w = new Wide(N.toDec(v).toString());
+        this.wide = this.wide === undefined ? w : this.wide.plus(w);
+      }
+      value(): N.Num {
+        const fixed = this.s === -1 ? undefined : new N.Fixed(this.n, this.s);
+        if (this.wide === undefined) return fixed ?? N.ZERO;
+        const total = fixed ? this.wide.plus(new Wide(N.toDec(fixed).toString())) : this.wide;
+        return N.fromDec(new Dec(total.toSignificantDigits(34, Dec.ROUND_HALF_EVEN).toString()));
+      }
+    }
+    const shape = (v: N.Num) => (v instanceof N.Fixed ? `fixed ${v.n} ${v.s}` : `dec ${N.toText(v)}`);
+    const term = fc.oneof(
+      { arbitrary: fc.tuple(fc.integer({ min: -1e9, max: 1e9 }), fc.integer({ min: 0, max: 6 })).map(([n, s]) => new N.Fixed(n, s)), weight: 5 },
+      fc.tuple(fc.constantFrom(Number.MAX_SAFE_INTEGER, 2 ** 52, -(2 ** 52), 999_999_999_999_999), fc.integer({ min: 0, max: 4 })).map(([n, s]) => new N.Fixed(n, s)),
+      fc.tuple(fc.integer({ min: -1e6, max: 1e6 }), fc.integer({ min: 1, max: 97 })).map(([a, b]) => N.div(N.int(a), N.int(b))),
+    );
+    fc.assert(
+      fc.property(fc.array(term, { minLength: 0, maxLength: 12 }), (xs) => {
+        const a = new N.Accumulator();
+        const r = new Reference();
+        for (const x of xs) {
+          a.add(x);
+          r.add(x);
+        }
+        expect(shape(a.value())).toBe(shape(r.value()));
+      }),
+      { numRuns: 3000 },
     );
   });
 
