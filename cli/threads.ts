@@ -79,7 +79,7 @@ function tailReader(script: string, artifact: Artifact, dir: string): TailReader
         const m = receiveMessageOnPort(port1)?.message as TailMessage | undefined;
         stop();
         if (waited === 'timed-out' || m === undefined) {
-          report(`${job.kind}: the second thread did not finish in time; its tail is read by the first`);
+          report(`${job.kind}: the second thread gave no part ${waited === 'timed-out' ? 'in time' : '(it ended without one)'}; its tail is read by the first`);
           return undefined;
         }
         if ('error' in m) {
@@ -121,4 +121,7 @@ export function runTail(work: TailWork): void {
   work.port.postMessage(message, transfer);
   Atomics.store(work.flag, 0, 1);
   Atomics.notify(work.flag, 0);
+  // The message is in the main thread's port already: this thread ends, and its heap goes with it
+  // (the main thread, busy finishing, would only end it when the run ends).
+  process.exit(0);
 }
