@@ -14,9 +14,12 @@
  *   is a suspected duplicate. If any was, the file is read once more for the records with those
  *   hashes only, which are grouped by their real ids and resolved as `finish()` does: identical →
  *   counted once (the first by line), else every record with the id rejected. If that takes out a
- *   row already given to the evaluator, `invalidated()` tells the evaluator to run pass 1 again.
+ *   row already given to the evaluator, `invalidated()` tells the evaluator to run pass 1 again
+ *   (`record-sets.ts` keeps the hashes).
  * - Lines that must not be given (rejected, merged) are a bitset over line numbers; later
  *   scans skip them before converting anything.
+ * - A CSV file read as columns (`bytes.ts`) of `tailMinBytes` or more may have its tail read by
+ *   another thread in its first scan, its part applied here as if read here (`tail.ts`).
  * - Problems are known after the first scan of every kind; `invalidated()` (called by the evaluator
  *   after pass 1) throws `DataProblemsError` when the data must not run.
  */
