@@ -47,7 +47,16 @@ export interface TailJob {
   idSeed: number;
   mask: number;
   chunkSize: number;
+  /** At most this many bytes of lines given back (default `BACK_LIMIT`): past it, the tail's thread stops and the head's reads on. */
+  backLimit?: number;
 }
+
+/**
+ * Bytes of lines a tail's thread gives back at most. When most records go as rows (a `for each`
+ * rule without a condition, say), the tail's thread cannot help: it stops there rather than copy
+ * the file.
+ */
+export const BACK_LIMIT = 8 << 20;
 
 /** What the other thread read (see the module's comment). */
 export interface TailPart {
@@ -127,6 +136,7 @@ export function readTail(job: TailJob, schema: RecordSchema, table: PartnerTable
   let lines = 0;
   let have = 0;
   let pos = 0;
+  const backLimit = job.backLimit ?? BACK_LIMIT;
   const flush = (): void => {
     if (batch.n === 0) return;
     kernel.batch(batch);
@@ -167,7 +177,13 @@ export function readTail(job: TailJob, schema: RecordSchema, table: PartnerTable
           h2[records++] = maskedH2(rows.idH2, job.mask);
           batch.starts[batch.n] = pos;
           batch.ends[batch.n] = end;
-          if (++batch.n === batch.capacity) flush();
+          if (++batch.n === batch.capacity) {
+            lines++;
+            pos = nl + 1;
+            flush();
+            if (back.used > backLimit) break reading; // most records go as rows: the head's reader reads on from here
+            continue;
+          }
         }
         lines++;
         pos = nl + 1;

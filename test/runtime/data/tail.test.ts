@@ -8,6 +8,7 @@
  * moment the head's reading takes it; the command's second thread is tested in test/cli/threads.test.ts.
  */
 import { describe, expect, it } from 'vitest';
+import { statSync } from 'node:fs';
 import fc from 'fast-check';
 import { compile } from '../../../compiler/compile.js';
 import type { Artifact } from '../../../runtime/artifact.js';
@@ -237,6 +238,27 @@ describe('a file read by two threads gives what one thread gives', () => {
     });
     expect(explained({ tail: reader, tailMinBytes: 0 })).toBe(explained({}));
     expect(taken).toBe(1);
+  });
+
+  it('when most records go as rows (a rule without a condition), the tail\'s thread stops past its limit of lines given back and the head reads on', () => {
+    const a = artifact(PROGRAM(false).replace('for each sale where sku = "HOT"', 'for each sale'));
+    const rows = Array.from({ length: 40_000 }, (_, i) => `S${i},P${(i % 7) + 1},2026-0${(i % 9) + 1}-1${i % 10},A,hardware,${i % 900}.25,${i % 4}`);
+    const dir = folder({ 'sale.csv': `id,partner,date,sku,category,amount,quantity\n${rows.join('\n')}\n` });
+    const parts: { stop: number; records: number; back: number; size: number }[] = [];
+    const reader: TailReader = (job) => ({
+      take: () => {
+        const p = tailPart({ ...job, backLimit: 64 << 10 }, a, dir);
+        parts.push({ stop: p.stop, records: p.records, back: p.backCount, size: statSync(job.path).size });
+        return p;
+      },
+      cancel: () => {},
+    });
+    expect(run(a, dir, { tail: reader, tailMinBytes: 0 })).toBe(run(a, dir, {}));
+    expect(parts.length).toBe(1);
+    const p = parts[0]!;
+    expect(p.back).toBe(p.records); // every record it took goes as a row
+    expect(p.records).toBe(8192); // one batch, then past the limit
+    expect(p.stop).toBeLessThan(p.size);
   });
 
   it('a small file is not split (below tailMinBytes)', () => {
