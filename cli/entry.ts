@@ -13,8 +13,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
-import { isMainThread, workerData } from 'node:worker_threads';
 import { isHelp, runHelp } from './usage.js';
+import { TAIL_THREAD } from './thread-entry.js';
 
 interface Commands {
   runCommand(argv: string[], entry: string): Promise<void>;
@@ -42,9 +42,9 @@ function loadCommands(): Commands {
   return module.exports;
 }
 
-// In a worker: the second thread of a run (cli/threads.ts), which reads the tail of a large file.
-const tail = isMainThread ? undefined : (workerData as { incentTail?: unknown } | null)?.incentTail;
 const argv = process.argv.slice(2);
+// In a worker started with TAIL_THREAD: the second thread of a run (cli/threads.ts), which reads the tail of a large file.
+const tail = argv[0] === TAIL_THREAD ? ((await import('node:worker_threads')).workerData as { incentTail?: unknown } | null)?.incentTail : undefined;
 if (tail !== undefined) loadCommands().runTail(tail);
 else if (isHelp(argv)) runHelp(argv);
 else await loadCommands().runCommand(argv, fileURLToPath(import.meta.url));

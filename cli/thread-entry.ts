@@ -5,6 +5,9 @@
  */
 let entry: string | undefined;
 
+/** The argument a run's second thread is started with (so that the command's start need not load `node:worker_threads` to tell). */
+export const TAIL_THREAD = '--incent-tail-thread';
+
 export function setThreadEntry(file: string): void {
   entry = file;
 }

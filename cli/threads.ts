@@ -22,7 +22,7 @@ import type { Artifact } from '../runtime/artifact.js';
 import { Evaluator } from '../runtime/evaluate.js';
 import { openDataFolder } from '../runtime/data/node-stream.js';
 import type { TailJob, TailPart, TailReader } from '../runtime/data/tail.js';
-import { threadEntry } from './thread-entry.js';
+import { TAIL_THREAD, threadEntry } from './thread-entry.js';
 
 /** What the main thread gives the tail's thread. */
 export interface TailWork {
@@ -60,7 +60,7 @@ function tailReader(script: string, artifact: Artifact, dir: string): TailReader
     let worker: Worker;
     try {
       const work: TailWork = { job, artifact, dir, flag, port: port2 };
-      worker = new Worker(script, { workerData: { incentTail: work }, transferList: [port2], stdout: true, stderr: true });
+      worker = new Worker(script, { argv: [TAIL_THREAD], workerData: { incentTail: work }, transferList: [port2], stdout: true, stderr: true });
     } catch (e) {
       report(`one thread: a second could not be started (${(e as Error).message})`);
       return undefined;
