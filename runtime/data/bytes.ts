@@ -197,21 +197,19 @@ function readLines(fd: number, chunkSize: number, csv: CsvHandle, plain: PlainLi
     if (plain.clean) plain.clean(cleanStretch(buf, pos, eof ? have : buf.lastIndexOf(10, have - 1)));
     while (pos < have) {
       const s = tail.split;
-      if (s !== undefined && chunks.filePos - have + pos >= s.at) {
-        // The tail read elsewhere: taken here, at a record's start, and read on from where it stopped.
-        const here = chunks.filePos - have + pos;
-        if (stringMode && here === s.at) {
-          // between lines in the string reader: the tail is taken when the bytes take over, or dropped
-        } else {
-          tail.split = undefined;
-          const jump = !stringMode && here === s.at ? s.take() : (s.cancel(), undefined);
-          if (jump) {
-            line += jump.lines;
-            chunks.seek(jump.to);
-            have = pos = 0;
-            eof = false;
-            break;
-          }
+      const here = s === undefined ? -1 : chunks.filePos - have + pos;
+      // The tail read elsewhere: taken at its first byte on bytes (a record's start), and read on
+      // from where it stopped; dropped once passed. At that byte in the string reader, between
+      // lines, it waits for the bytes to take over.
+      if (s !== undefined && here >= s.at && !(stringMode && here === s.at)) {
+        tail.split = undefined;
+        const jump = here === s.at ? s.take() : (s.cancel(), undefined);
+        if (jump) {
+          line += jump.lines;
+          chunks.seek(jump.to);
+          have = pos = 0;
+          eof = false;
+          break;
         }
       }
       if (stringMode) {

@@ -8,11 +8,11 @@ import { stringHash, stringHash2 } from './hash.js';
  * An id's two 32-bit hashes (`h1` never 0) with a kind's `mask`: −1 keeps them whole; tests keep
  * fewer bits of `h1` (and no `h2`) so that distinct ids collide and the verification path runs.
  */
-export function maskedH1(h1: number, mask: number): number {
+function maskedH1(h1: number, mask: number): number {
   return mask === -1 ? h1 : h1 & mask || 1;
 }
 
-export function maskedH2(h2: number, mask: number): number {
+function maskedH2(h2: number, mask: number): number {
   return mask === -1 ? h2 : 0;
 }
 

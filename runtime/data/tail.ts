@@ -30,7 +30,7 @@ import { Chunks, cleanStretch, MAX_PLAIN, TOOK, type Split } from './bytes.js';
 import { ByteRows } from './byte-rows.js';
 import { BATCH, type ColumnBatch, type ColumnNeeds, type PartnerTable } from './columns.js';
 import { compileSchema, type RecordSchema } from './schema.js';
-import { maskedH1, maskedH2 } from './record-sets.js';
+import { IdHashes } from './record-sets.js';
 import { currencyDigits } from '../../core/money.js';
 
 /** What the other thread is asked to read: a file's kind, where its tail starts, and what the head's reader already knows. */
@@ -130,9 +130,7 @@ export function readTail(job: TailJob, schema: RecordSchema, table: PartnerTable
   rows.idSeed = job.idSeed;
   rows.header(job.columnOf, job.width);
   const batch = rows.batch;
-  let h1 = new Int32Array(1 << 16);
-  let h2 = new Int32Array(1 << 16);
-  let records = 0;
+  const ids = new IdHashes();
   let lines = 0;
   let have = 0;
   let pos = 0;
@@ -165,16 +163,7 @@ export function readTail(job: TailJob, schema: RecordSchema, table: PartnerTable
         if (end > pos && buf[end - 1] === 13 && nl < have) end--;
         if (end > pos) {
           if (rows.convert(bytes, pos, end) !== TOOK) break reading;
-          if (records === h1.length) {
-            const g1 = new Int32Array(records * 2);
-            const g2 = new Int32Array(records * 2);
-            g1.set(h1);
-            g2.set(h2);
-            h1 = g1;
-            h2 = g2;
-          }
-          h1[records] = maskedH1(rows.idH1, job.mask);
-          h2[records++] = maskedH2(rows.idH2, job.mask);
+          ids.add(rows.idH1, rows.idH2, job.mask);
           batch.starts[batch.n] = pos;
           batch.ends[batch.n] = end;
           if (++batch.n === batch.capacity) {
@@ -194,7 +183,7 @@ export function readTail(job: TailJob, schema: RecordSchema, table: PartnerTable
   } finally {
     closeSync(fd);
   }
-  return { stop: chunks.filePos - have + Math.min(pos, have), lines, records, h1, h2, kernel: kernel.part(), back: back.bytes, backEnds: back.ends, backCount: back.count };
+  return { stop: chunks.filePos - have + Math.min(pos, have), lines, records: ids.count, h1: ids.h1, h2: ids.h2, kernel: kernel.part(), back: back.bytes, backEnds: back.ends, backCount: back.count };
 }
 
 function refused(): EventRow {
