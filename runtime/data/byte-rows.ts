@@ -6,7 +6,7 @@
 import { dayFromCivil, daysInMonth } from '../../core/periods.js';
 import { MAX_FIELD_CHARS } from './limits.js';
 import { ColumnBatch, type ColumnNeeds, type PartnerTable } from './columns.js';
-import { CLASS, F_BOOLEAN, F_DATE, F_DECIMAL, F_ENUM, F_ID, F_INTEGER, F_LITERAL, F_MONEY, F_OTHER_DATE, F_PARTNER, F_SKIP, F_TEXT, GENERAL, generateConverter, match, matcher, NOT_PLAIN, TOOK, type Matcher } from './bytes-gen.js';
+import { CLASS, F_BOOLEAN, F_DATE, F_DECIMAL, F_ENUM, F_ID, F_INTEGER, F_LITERAL, F_MONEY, F_OTHER_DATE, F_PARTNER, F_SKIP, F_TEXT, GENERAL, generateConverter, generateRun, match, matcher, MAX_PLAIN, NOT_PLAIN, TOOK, type Matcher } from './bytes-gen.js';
 import type { CompiledSchema } from './schema.js';
 import type { EventRow } from '../compile-ir.js';
 
@@ -31,14 +31,22 @@ export class ByteRows {
   /** The converters generated for the header (`bytes-gen.ts`), when they could be: for any plain line, and for lines of a clean stretch (`clean`). */
   private generated: ((buf: Uint8Array, start: number, end: number, j: number) => number) | undefined;
   private generatedClean: ((buf: Uint8Array, start: number, end: number, j: number) => number) | undefined;
+  /** The converter of runs of lines of a clean stretch (`bytes-gen.ts`, `generateRun`), when it could be generated. */
+  private generatedRun: ((buf: Uint8Array, pos: number, limit: number, j: number, jMax: number) => number) | undefined;
   /** Set by the reader: the lines it gives now are in a stretch of bytes without quote, CR or byte above 0x7f. */
   clean = false;
-  /** Whether to generate converters (tests compare the interpreter with them). */
+  /** Whether to generate converters (tests compare the interpreter with them), and runs of lines (tests compare line by line with them). */
   static generate = true;
+  static runs = true;
   /** The last record's id hashes (`bytesHash`, `bytesHash2` with `idSeed`). */
   idH1 = 0;
   idH2 = 0;
   idSeed = 0;
+  /** A run's records' id hashes, by their place in the batch (`runLines`). */
+  readonly runH1: Int32Array;
+  readonly runH2: Int32Array;
+  /** Where the last run stopped in the batch (set by the generated run). */
+  runTo = 0;
 
   constructor(
     c: CompiledSchema,
@@ -49,6 +57,8 @@ export class ByteRows {
     capacity = 8192,
   ) {
     this.batch = new ColumnBatch(capacity, c.names, needs, partners, make);
+    this.runH1 = new Int32Array(capacity);
+    this.runH2 = new Int32Array(capacity);
     this.fieldNames = c.names;
     const event = c.schema.kind === 'event';
     this.kinds = c.fields.map((f) => {
@@ -106,9 +116,32 @@ export class ByteRows {
       partners: b.partners,
       ids: this,
       refuse: (buf: Uint8Array, start: number, end: number) => this.refuse(buf, start, end),
+      starts: b.starts,
+      ends: b.ends,
+      H1: this.runH1,
+      H2: this.runH2,
     };
     this.generated = ByteRows.generate ? generateConverter(columns, this.digits, this.idSeed, b.partners.hashSeed, ctx) : undefined;
     this.generatedClean = this.generated && generateConverter(columns, this.digits, this.idSeed, b.partners.hashSeed, ctx, true);
+    this.generatedRun = this.generated && ByteRows.runs ? generateRun(columns, this.digits, this.idSeed, b.partners.hashSeed, ctx, MAX_PLAIN) : undefined;
+  }
+
+  /** Whether runs of lines can be converted (`runLines`). */
+  get runs(): boolean {
+    return this.generatedRun !== undefined;
+  }
+
+  /**
+   * Converts the lines from `pos` of a clean stretch that ends with a line feed before `limit`,
+   * into the batch from `batch.n` (advanced), while each is taken as `convert` would take it (and
+   * the batch has room): their lines in `batch.starts` and `batch.ends`, their id hashes in
+   * `runH1` and `runH2`. Answers where it stopped (the start of a line not taken, or `limit`).
+   */
+  runLines(buf: Uint8Array, pos: number, limit: number): number {
+    const b = this.batch;
+    const to = this.generatedRun!(buf, pos, limit, b.n, b.capacity);
+    b.n = this.runTo;
+    return to;
   }
 
   /**

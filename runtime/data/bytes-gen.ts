@@ -26,6 +26,9 @@ export const F_TEXT = 11; // text the kernel does not read (checked: not empty)
 
 import { dayFromCivil, daysInMonth } from '../../core/periods.js';
 
+/** Lines longer than this go to the string reader (which applies the line limit). */
+export const MAX_PLAIN = 1 << 16;
+
 /** The answer of a line converter: the record was written to the batch; it goes the general way; the line is not plain. */
 export const TOOK = 1;
 export const GENERAL = 0;
@@ -99,8 +102,13 @@ export interface GenContext {
   month: Int32Array;
   partners: { ok: Uint8Array; fromBytes(buf: Uint8Array, s: number, e: number, h: number): number };
   /** The partner table's current `ok` (it grows: read through this). */
-  ids: { idH1: number; idH2: number };
+  ids: { idH1: number; idH2: number; runTo: number };
   refuse(buf: Uint8Array, start: number, end: number): number;
+  /** For runs of lines (`generateRun`): each record's line (start, end) and id hashes, by its place in the batch. */
+  starts: Int32Array;
+  ends: Int32Array;
+  H1: Int32Array;
+  H2: Int32Array;
 }
 
 /**
@@ -127,17 +135,48 @@ const MAX_INLINE_BYTES = 48;
  * cannot be made here.
  */
 export function generateConverter(cols: readonly GenColumn[], digits: number, idSeed: number, partnerSeed: number, ctx: GenContext, clean = false): ((buf: Uint8Array, start: number, end: number, j: number) => number) | undefined {
+  return make(cols, digits, idSeed, partnerSeed, ctx, clean ? 'clean' : 'line') as ((buf: Uint8Array, start: number, end: number, j: number) => number) | undefined;
+}
+
+/**
+ * A converter of a run of lines `(buf, pos, limit, j, jMax) => to` for one header's columns: the
+ * lines from `pos` converted one after the other into the batch from its place `j`, each as the
+ * clean converter takes it (`TOOK`), with its line (`starts`, `ends`) and id hashes (`H1`, `H2`)
+ * at its place; it stops before the first line it does not take, at `jMax` records, or at `limit`.
+ * It answers where it stopped (a line's start) and sets `ids.runTo` to the next place.
+ *
+ * The caller guarantees that `buf[pos, limit)` is a clean stretch (no quote, no CR, nothing above
+ * 0x7f) that ends with a line feed: a line's end is found by the cells' own scans, which stop at a
+ * comma or a line feed, instead of being looked for first. A line over `maxLine` bytes is not
+ * taken (the reader gives it to the string reader, which applies the limits).
+ */
+export function generateRun(cols: readonly GenColumn[], digits: number, idSeed: number, partnerSeed: number, ctx: GenContext, maxLine: number): ((buf: Uint8Array, pos: number, limit: number, j: number, jMax: number) => number) | undefined {
+  return make(cols, digits, idSeed, partnerSeed, ctx, 'run', maxLine) as ((buf: Uint8Array, pos: number, limit: number, j: number, jMax: number) => number) | undefined;
+}
+
+/**
+ * The converters' source: `line` for any line `[start, end)`; `clean` for a line of a clean stretch
+ * (only commas end a cell); `run` for lines one after the other in a clean stretch (a comma or a
+ * line feed ends a cell; a line feed ends the line).
+ */
+function make(cols: readonly GenColumn[], digits: number, idSeed: number, partnerSeed: number, ctx: GenContext, mode: 'line' | 'clean' | 'run', maxLine = 0): ((...args: never[]) => number) | undefined {
   const n = (x: number) => {
     if (!Number.isSafeInteger(x)) throw new Error('internal: not an integer in generated code');
     return String(x);
   };
-  const R = 'return R(buf, start, end);';
+  const run = mode === 'run';
+  // a line not taken: in a run, the run stops before it
+  const R = run ? 'break lines;' : 'return R(buf, start, end);';
   // `clean`: the caller checked that the bytes hold no quote, no CR and nothing above 0x7f: only commas matter.
-  const scan = clean ? `while (p < end && buf[p] !== 44) p++;` : `while (p < end && (c = CLASS[buf[p]]) === 0) p++;\n  if (p < end && c === 2) return -1;`;
+  const scan = run ? `while ((c = buf[p]) !== 44 && c !== 10) p++;` : mode === 'clean' ? `while (p < end && buf[p] !== 44) p++;` : `while (p < end && (c = CLASS[buf[p]]) === 0) p++;\n  if (p < end && c === 2) return -1;`;
   const hashLoop = (body: string) =>
-    clean
-      ? `  while (p < end && (c = buf[p]) !== 44) { ${body} p++; }\n`
-      : `  while (p < end && (c = buf[p], CLASS[c] === 0)) { ${body} p++; }\n  if (p < end && CLASS[buf[p]] === 2) return -1;\n`;
+    run
+      ? `  while ((c = buf[p]) !== 44 && c !== 10) { ${body} p++; }\n`
+      : mode === 'clean'
+        ? `  while (p < end && (c = buf[p]) !== 44) { ${body} p++; }\n`
+        : `  while (p < end && (c = buf[p], CLASS[c] === 0)) { ${body} p++; }\n  if (p < end && CLASS[buf[p]] === 2) return -1;\n`;
+  /** Whether the cell ends at `p`: a comma or the line's end. */
+  const cellEnd = (at: string) => (run ? `((c = buf[${at}]) === 44 || c === 10)` : `(${at} === end || buf[${at}] === 44)`);
   const parts: string[] = [];
   cols.forEach((col, i) => {
     const last = i === cols.length - 1;
@@ -152,7 +191,8 @@ export function generateConverter(cols: readonly GenColumn[], digits: number, id
         break;
       case F_LITERAL:
       case F_ENUM: {
-        const bytes = col.strings.map((s) => plainBytes(s));
+        // (a member with a line feed is never a cell: in a run, it is not compared)
+        const bytes = col.strings.map((s) => plainBytes(s)).map((b) => (run && b?.includes(10) ? undefined : b));
         const inline = col.strings.length <= MAX_INLINE_STRINGS && bytes.every((b) => !b || b.length <= MAX_INLINE_BYTES);
         if (inline) {
           // The members (literals) compared where the cell starts, by the first byte, then the
@@ -168,7 +208,9 @@ export function generateConverter(cols: readonly GenColumn[], digits: number, id
             code += `    case ${n(first)}:\n`;
             for (const { b, code: code2 } of list) {
               const eq = [...b].slice(1).map((x, q) => ` && buf[s + ${n(q + 1)}] === ${n(x)}`).join('');
-              code += `      if (k < 0 && s + ${n(b.length)} <= end${eq} && (s + ${n(b.length)} === end || buf[s + ${n(b.length)}] === 44)) { k = ${n(code2)}; p = s + ${n(b.length)}; }\n`;
+              // (in a run, the bytes compared stop at the line feed, which no member has)
+              const within = run ? '' : ` && s + ${n(b.length)} <= end`;
+              code += `      if (k < 0${within}${eq} && ${cellEnd(`s + ${n(b.length)}`)}) { k = ${n(code2)}; p = s + ${n(b.length)}; }\n`;
             }
             code += `      break;\n`;
           }
@@ -192,7 +234,7 @@ export function generateConverter(cols: readonly GenColumn[], digits: number, id
         code += `  h = ${n(0x811c9dc5 ^ idSeed)}; h2 = ${n(0x9e3779b9 ^ idSeed)};\n`;
         code += hashLoop('h = Math.imul(h ^ c, 16777619); h2 = Math.imul(h2 + c, 1540483477); h2 ^= h2 >>> 13;');
         code += `  if (p === s) ${R}\n`;
-        code += `  h ^= h >>> 15; ids.idH1 = h === 0 ? 1 : h; ids.idH2 = h2 ^ (h2 >>> 16);\n`;
+        code += run ? `  h ^= h >>> 15; i1 = h === 0 ? 1 : h; i2 = h2 ^ (h2 >>> 16);\n` : `  h ^= h >>> 15; ids.idH1 = h === 0 ? 1 : h; ids.idH2 = h2 ^ (h2 >>> 16);\n`;
         break;
       case F_PARTNER:
         code += `  h = ${n(0x811c9dc5 ^ partnerSeed)};\n`;
@@ -204,7 +246,10 @@ export function generateConverter(cols: readonly GenColumn[], digits: number, id
       case F_OTHER_DATE:
         // YYYY-MM-DD: digits and dashes, a month 01-12, a day of that month (as `parseDate`); the
         // day number from the month's first day (`monthDays`, made once per month met)
-        code += `  p = s + 10;\n  if (p > end || (p < end && buf[p] !== 44) || buf[s + 4] !== 45 || buf[s + 7] !== 45) ${R}\n`;
+        // (in a run, the 11 bytes read are before the stretch's last line feed; the digits checked below are none)
+        code += run
+          ? `  p = s + 10;\n  if (p >= limit || !${cellEnd('p')} || buf[s + 4] !== 45 || buf[s + 7] !== 45) ${R}\n`
+          : `  p = s + 10;\n  if (p > end || (p < end && buf[p] !== 44) || buf[s + 4] !== 45 || buf[s + 7] !== 45) ${R}\n`;
         code += `  d = buf[s] - 48; v = buf[s + 1] - 48; h = buf[s + 2] - 48; h2 = buf[s + 3] - 48;\n`;
         code += `  if (d < 0 || d > 9 || v < 0 || v > 9 || h < 0 || h > 9 || h2 < 0 || h2 > 9) ${R}\n`;
         code += `  k = ((d * 1000 + v * 100 + h * 10 + h2) * 12);\n`;
@@ -218,13 +263,15 @@ export function generateConverter(cols: readonly GenColumn[], digits: number, id
       default: {
         // F_INTEGER, F_MONEY, F_DECIMAL
         const scale = col.kind === F_MONEY ? digits : 0;
-        code += `  neg = false;\n  if (p < end && buf[p] === 45) { neg = true; p++; }\n  v = 0; sig = 0; exact = true; taken = 0;\n  k = p;\n`;
-        code += `  while (p < end && (d = buf[p] - 48) >= 0 && d <= 9) { if (sig > 0 || d !== 0) { sig++; v = v * 10 + d; } p++; }\n`;
+        // (in a run, a line feed ends the digits: no bound is checked)
+        const inLine = run ? '' : 'p < end && ';
+        code += `  neg = false;\n  if (${inLine}buf[p] === 45) { neg = true; p++; }\n  v = 0; sig = 0; exact = true; taken = 0;\n  k = p;\n`;
+        code += `  while (${inLine}(d = buf[p] - 48) >= 0 && d <= 9) { if (sig > 0 || d !== 0) { sig++; v = v * 10 + d; } p++; }\n`;
         code += `  if (p === k) ${R}\n  digits = p - k;\n`;
-        code += `  if (p < end && buf[p] === 46) {\n`;
+        code += `  if (${inLine}buf[p] === 46) {\n`;
         if (col.kind === F_INTEGER) code += `    ${R}\n`;
-        code += `    k = ++p;\n    while (p < end && (d = buf[p] - 48) >= 0 && d <= 9) { if (taken < ${n(scale)}) { v = v * 10 + d; taken++; if (sig > 0 || d !== 0) sig++; } else if (d !== 0) exact = false; p++; }\n`;
-        code += `    if (p === k) ${R}\n    digits += p - k;\n  }\n  if (p < end && buf[p] !== 44) ${R}\n`;
+        code += `    k = ++p;\n    while (${inLine}(d = buf[p] - 48) >= 0 && d <= 9) { if (taken < ${n(scale)}) { v = v * 10 + d; taken++; if (sig > 0 || d !== 0) sig++; } else if (d !== 0) exact = false; p++; }\n`;
+        code += `    if (p === k) ${R}\n    digits += p - k;\n  }\n  if (${run ? `!${cellEnd('p')}` : 'p < end && buf[p] !== 44'}) ${R}\n`;
         if (col.kind === F_DECIMAL) code += `  if (digits > 34) ${R}\n`;
         else {
           code += `  for (; taken < ${n(scale)}; taken++) v *= 10;\n  if (!exact || sig > 15 || v > 999999999999999) ${R}\n`;
@@ -232,18 +279,33 @@ export function generateConverter(cols: readonly GenColumn[], digits: number, id
         }
       }
     }
-    code += last ? `  if (p !== end) ${R}\n` : `  if (p >= end) ${R}\n  p++;\n`;
+    if (run) code += last ? `  if (buf[p] !== 10) ${R}\n` : `  if (buf[p] !== 44) ${R}\n  p++;\n`;
+    else code += last ? `  if (p !== end) ${R}\n` : `  if (p >= end) ${R}\n  p++;\n`;
     parts.push(code);
   });
   const outs = [...new Set(cols.filter((c) => c.out >= 0).map((c) => c.out))];
-  const source = `${outs.map((o) => `const o${n(o)} = O[${n(o)}];`).join('\n')}
-return function convert(buf, start, end, j) {
-  let p = start, s = 0, c = 0, k = 0, len = 0, h = 0, h2 = 0, v = 0, d = 0, sig = 0, taken = 0, digits = 0, neg = false, exact = true;
+  const locals = 'let p = start, s = 0, c = 0, k = 0, len = 0, h = 0, h2 = 0, v = 0, d = 0, sig = 0, taken = 0, digits = 0, neg = false, exact = true;';
+  const body = run
+    ? `return function run(buf, pos, limit, j, jMax) {
+  let start = pos, i1 = ids.idH1, i2 = ids.idH2;
+  ${locals}
+  lines: while (j < jMax && pos < limit) {
+  start = p = pos;
+${parts.join('')}  if (p - start > ${n(maxLine)}) break lines;
+  starts[j] = start; ends[j] = p; H1[j] = i1; H2[j] = i2; j++;
+  pos = p + 1;
+  }
+  ids.idH1 = i1; ids.idH2 = i2; ids.runTo = j;
+  return pos;
+};`
+    : `return function convert(buf, start, end, j) {
+  ${locals}
 ${parts.join('')}  return 1;
 };`;
+  const source = `${outs.map((o) => `const o${n(o)} = O[${n(o)}];`).join('\n')}\n${body}`;
   try {
-    const factory = new Function('CLASS', 'O', 'M', 'match', 'partner', 'day', 'month', 'partners', 'ids', 'R', 'monthFirst', 'monthLength', 'monthFirstDay', source) as (...args: unknown[]) => (buf: Uint8Array, start: number, end: number, j: number) => number;
-    return factory(CLASS, ctx.O, ctx.M, match, ctx.partner, ctx.day, ctx.month, ctx.partners, ctx.ids, ctx.refuse, MONTH_FIRST, MONTH_LENGTH, monthFirstDay);
+    const factory = new Function('CLASS', 'O', 'M', 'match', 'partner', 'day', 'month', 'partners', 'ids', 'R', 'monthFirst', 'monthLength', 'monthFirstDay', 'starts', 'ends', 'H1', 'H2', source) as (...args: unknown[]) => (...args: never[]) => number;
+    return factory(CLASS, ctx.O, ctx.M, match, ctx.partner, ctx.day, ctx.month, ctx.partners, ctx.ids, ctx.refuse, MONTH_FIRST, MONTH_LENGTH, monthFirstDay, ctx.starts, ctx.ends, ctx.H1, ctx.H2);
   } catch {
     return undefined;
   }

@@ -9,6 +9,10 @@
  *   non-empty text within the limits, …) the record is written to the batch's columns without
  *   making a string; otherwise its cells are made strings and it goes to the builder's row handler
  *   (`csv.row`), exactly as `CsvScanner` would have given it;
+ * - in a **clean stretch** (the chunk's complete lines hold no quote, no CR and nothing above 0x7f:
+ *   checked at once, natively), plain lines are taken in runs (`plain.lines`): the generated
+ *   converter goes from line to line, its cells' scans finding each line's end, until a line it
+ *   does not take (read on its own, as above), a full batch or the stretch's end;
  * - any other line (a quote, a byte above 0x7f, a lone CR, a line longer than `MAX_PLAIN`) and
  *   the header go to the string reader: decoded (strict UTF-8, one streaming decoder for the file)
  *   and pushed to a `CsvScanner`, which keeps the rest of the chunk when a quoted field goes on
@@ -20,12 +24,10 @@ import { isAscii } from 'node:buffer';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { CsvScanner } from './csv.js';
 import { latin1 } from './columns.js';
-import { GENERAL, NOT_PLAIN } from './bytes-gen.js';
+import { GENERAL, MAX_PLAIN, NOT_PLAIN } from './bytes-gen.js';
 
-export { GENERAL, NOT_PLAIN, TOOK } from './bytes-gen.js';
+export { GENERAL, MAX_PLAIN, NOT_PLAIN, TOOK } from './bytes-gen.js';
 
-/** Lines longer than this go to the string reader (which applies the line limit). */
-export const MAX_PLAIN = 1 << 16;
 
 /** What the reader needs of the builder's CSV reading of one file (`DatasetBuilder.csvFile`). */
 export interface CsvHandle {
@@ -48,6 +50,13 @@ export interface PlainLines {
   clean?(clean: boolean): void;
   /** Asked once, when the byte path first takes over (the header is known): the file's tail, read by another thread (`tail.ts`), or undefined. */
   split?(): Split | undefined;
+  /**
+   * Takes lines one after the other from `start`, a line's start in a clean stretch (told by
+   * `clean`) whose last byte before `limit` is a line feed, while each is one `line` would take
+   * (`TOOK`); answers where it stopped (the start of the first line it did not take, or `limit`)
+   * and sets `taken.lines`. The reader gives the line it stopped at to `line`.
+   */
+  lines?(buf: Uint8Array, start: number, limit: number, taken: { lines: number }): number;
 }
 
 /**
@@ -162,6 +171,10 @@ function readLines(fd: number, chunkSize: number, csv: CsvHandle, plain: PlainLi
   const scanner = new CsvScanner(csv.row);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let header: { columnOf: readonly number[]; width: number } | false | undefined;
+  /** The chunk's lines before this offset are a clean stretch that ends with a line feed (`plain.lines` may take them); lines to read one by one before trying `plain.lines` again. */
+  let runLimit = 0;
+  let runPause = 0;
+  const taken = { lines: 0 };
 
   /** Pushes bytes to the string reader. */
   const push = (from: number, to: number, final: boolean): void => {
@@ -194,7 +207,10 @@ function readLines(fd: number, chunkSize: number, csv: CsvHandle, plain: PlainLi
     ({ buf, bytes, have, eof } = chunks);
     // Whether the complete lines read are clean (no quote, no CR, nothing above 0x7f): checked at
     // once (natively), so that the line converter only looks for commas.
-    if (plain.clean) plain.clean(cleanStretch(buf, pos, eof ? have : buf.lastIndexOf(10, have - 1)));
+    const lastLf = buf.lastIndexOf(10, have - 1);
+    const clean = plain.clean !== undefined && cleanStretch(buf, pos, eof ? have : lastLf);
+    plain.clean?.(clean);
+    runLimit = clean && plain.lines ? lastLf + 1 : 0;
     while (pos < have) {
       const s = tail.split;
       const here = s === undefined ? -1 : chunks.filePos - have + pos;
@@ -237,6 +253,20 @@ function readLines(fd: number, chunkSize: number, csv: CsvHandle, plain: PlainLi
         }
         break;
       }
+      if (pos < runLimit && runPause === 0) {
+        // Lines of a clean stretch, taken one after the other without looking for their ends
+        // first, up to the tail's first byte. The line it stops at (if any) is read below, on its
+        // own; when that is the first one, the next few are too (in case most are not taken).
+        const limit = s === undefined ? runLimit : Math.min(runLimit, s.at - (chunks.filePos - have));
+        const to = plain.lines!(bytes, pos, limit, taken);
+        line += taken.lines;
+        if (to >= limit) {
+          pos = to;
+          continue;
+        }
+        if (to === pos) runPause = 32;
+        pos = to;
+      } else if (runPause > 0) runPause--;
       let nl = buf.indexOf(10, pos);
       if (nl < 0 || nl >= have) {
         if (!eof && have - pos <= MAX_PLAIN) break; // wait for the rest of the line

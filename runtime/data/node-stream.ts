@@ -439,6 +439,26 @@ class KindStream {
         if (!first || !this.tail || !consumer.absorb || !ready()) return undefined;
         return splitTail(this.tail.reader, this.tail.minBytes, { kind: this.schema.file, path: this.path, columnOf: header!.columnOf, width: header!.width, idSeed: this.seed, mask: this.mask, chunkSize: this.chunkSize }, apply);
       },
+      lines: (buf, start, limit, taken) => {
+        taken.lines = 0;
+        // on the first read only (a later one skips the bad records one by one)
+        if (!first || !giving.yielding || !ready() || !rows.runs || !rows.clean) return start;
+        if (batch.buf !== buf) {
+          flush();
+          batch.buf = buf;
+        }
+        const j0 = batch.n;
+        const to = rows.runLines(buf, start, limit);
+        const k = batch.n - j0;
+        if (k > 0) {
+          f.countRecords(k);
+          this.input += k;
+          this.ids.addAll(rows.runH1, rows.runH2, j0, batch.n, this.mask);
+          if (batch.n === batch.capacity) flush();
+        }
+        taken.lines = k;
+        return to;
+      },
       line: (buf, start, end) => {
         if (!ready()) return GENERAL;
         const took = rows.convert(buf, start, end);

@@ -66,6 +66,19 @@ export class IdHashes {
     this.h2[this.count++] = maskedH2(h2, mask);
   }
 
+  /** The ids' hashes `a1[from, to)`, `a2[from, to)`, masked, in order. */
+  addAll(a1: Int32Array, a2: Int32Array, from: number, to: number, mask: number): void {
+    if (this.count + to - from > this.h1.length) this.grow(Math.max(this.count + to - from, this.count * 2));
+    const h1 = this.h1;
+    const h2 = this.h2;
+    let c = this.count;
+    for (let k = from; k < to; k++, c++) {
+      h1[c] = maskedH1(a1[k]!, mask);
+      h2[c] = maskedH2(a2[k]!, mask);
+    }
+    this.count = c;
+  }
+
   /** An id's, from its text. */
   addId(id: string, seed: number, mask: number): void {
     this.add(stringHash(id, seed), stringHash2(id, seed), mask);

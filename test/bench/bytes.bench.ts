@@ -2,7 +2,7 @@
  * The byte reader alone (`runtime/data/bytes.ts`: `readCsvBytes` with `ByteRows` (`byte-rows.ts`) and the partner
  * table, as the first read of `incent run` uses them, without the column kernel or anything after
  * it) on the canonical sale lines, beside the bare passes over the same bytes measured in the same
- * process, interleaved: finding the line ends (`Buffer.indexOf`) and a byte loop that visits every
+ * process, interleaved (with runs of lines, line by line, and interpreted): finding the line ends (`Buffer.indexOf`) and a byte loop that visits every
  * byte once. In-process and repeated, so that a change to the reader shows through the noise of a
  * shared machine (a whole `incent run` varies by ±15% there); compare the ratios, not the times.
  *
@@ -39,8 +39,9 @@ const needs = new Map<string, ColumnUse>([
 ]);
 
 /** One read of the file through the byte reader: records taken on bytes, and those given to the string path. */
-function byteRead(generate: boolean): { took: number; general: number } {
+function byteRead(generate: boolean, runs = false): { took: number; general: number } {
   ByteRows.generate = generate;
+  ByteRows.runs = runs;
   const table = new PartnerTable([], () => true);
   const rows = new ByteRows(schema, 2, needs, table, () => {
     throw new Error('no row is made here');
@@ -81,6 +82,25 @@ function byteRead(generate: boolean): { took: number; general: number } {
       if (++batch.n === batch.capacity) plain.flush();
       return TOOK;
     },
+    // runs of lines (as the first read of `incent run` takes a clean stretch's lines)
+    ...(runs && {
+      lines(buf, start, limit, taken) {
+        taken.lines = 0;
+        if (!rows.runs || !rows.clean) return start;
+        const j0 = batch.n;
+        const to = rows.runLines(buf, start, limit);
+        const k = batch.n - j0;
+        took += k;
+        for (let j = j0; j < batch.n; j++) {
+          if (at + 2 > ids.length) at = 0;
+          ids[at++] = rows.runH1[j]!;
+          ids[at++] = rows.runH2[j]!;
+        }
+        if (batch.n === batch.capacity) plain.flush();
+        taken.lines = k;
+        return to;
+      },
+    }),
   };
   readCsvBytes(file, 1 << 20, csv, plain, (e) => {
     throw e;
@@ -110,6 +130,7 @@ function byteLoop(): number {
 }
 
 const cases: Record<string, () => unknown> = {
+  'byte reader (runs of lines)': () => byteRead(true, true),
   'byte reader (generated converter)': () => byteRead(true),
   'byte reader (interpreter)': () => byteRead(false),
   'line ends (Buffer.indexOf)': lineEnds,
@@ -122,7 +143,7 @@ for (let r = 0; r < runs; r++) {
     const t0 = process.hrtime.bigint();
     const out = f();
     (times[name] ??= []).push(Number(process.hrtime.bigint() - t0) / 1e6); // allow-number: a duration for a report
-    if (name.startsWith('byte reader (gen')) check = out as { took: number; general: number };
+    if (name.startsWith('byte reader (runs')) check = out as { took: number; general: number };
   }
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;

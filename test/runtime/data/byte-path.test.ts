@@ -7,7 +7,7 @@
  * (`statement-stream.ts`) against those of the whole run (`statement.ts`), byte for byte, on every
  * example.
  */
-import { describe, it, expect, onTestFinished } from 'vitest';
+import { describe, it, expect, onTestFinished, vi } from 'vitest';
 import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -268,14 +268,17 @@ event sale {
   });
 
   it.each([
-    ['its generated converter', true],
-    ['its interpreter', false],
-  ])('generated dirty files, in chunks of any size: the same records, values and problems (the byte path with %s)', (_how, generate) => {
+    ['its generated converter (runs of lines in clean stretches)', true, true],
+    ['its generated converter, line by line', true, false],
+    ['its interpreter', false, false],
+  ])('generated dirty files, in chunks of any size: the same records, values and problems (the byte path with %s)', (_how, generate, runs) => {
     const a = artifact(DIRTY);
     const before = batched;
     ByteRows.generate = generate;
+    ByteRows.runs = runs;
     onTestFinished(() => {
       ByteRows.generate = true;
+      ByteRows.runs = true;
     });
     fc.assert(
       fc.property(file, (f) => {
@@ -291,6 +294,67 @@ event sale {
       { numRuns: 60, seed: 11 },
     );
     expect(batched - before).toBeGreaterThan(500); // the byte path took many of them
+  });
+
+  it('runs of lines (clean stretches, ends found by the cells): stop at each line the converter does not take, and take back up after it, in chunks of any size', () => {
+    const a = artifact(DIRTY);
+    // the dirty values that keep a stretch clean (ASCII, no quote, no CR): invalid cells, empty ones, too few or too many cells
+    const plain = (v: string) => !/[^\x20-\x7e]|"/.test(v);
+    const odd = fc.record({
+      id: fc.oneof(fc.nat(60).map((i) => `S${i}`), oneOf('', 'S1 ')),
+      partner: oneOf('P1', 'P2', 'P01', ''),
+      sku: text.filter(plain),
+      category: oneOf('hardware', 'software', 'Hardware', '', 'hardwares', 'hard', 'software ', 'caf'),
+      amount: amount.filter(plain),
+      quantity: integer,
+      rate: oneOf('0.5', '.5', '1e2', '2%', '12345678901234567.5'),
+      shipped: date,
+      gift: oneOf('true', 'false', 'yes', ''),
+    });
+    const line = fc.record({
+      r: fc.oneof({ arbitrary: clean, weight: 4 }, { arbitrary: odd, weight: 1 }),
+      shape: fc.oneof({ arbitrary: fc.constant('whole'), weight: 12 }, { arbitrary: oneOf('empty', 'short', 'long'), weight: 3 }),
+    });
+    const taken = { lines: 0 };
+    const runLines = ByteRows.prototype.runLines;
+    const spy = vi.spyOn(ByteRows.prototype, 'runLines').mockImplementation(function (this: ByteRows, buf, pos, limit) {
+      const n = this.batch.n;
+      const to = runLines.call(this, buf, pos, limit);
+      taken.lines += this.batch.n - n;
+      return to;
+    });
+    onTestFinished(() => spy.mockRestore());
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 80, size: 'max' }), fc.shuffledSubarray(['id', 'partner', 'date', 'sku', 'category', 'amount', 'quantity', 'rate', 'shipped', 'gift'], { minLength: 10, maxLength: 10 }), fc.boolean(), fc.integer({ min: 1, max: 200 }), (lines, order, last, chunk) => {
+        const body = lines.map(({ r, shape }) => {
+          if (shape === 'empty') return '';
+          const cells = order.map((c) => (c === 'date' ? (r.shipped === '' ? '2026-03-01' : r.shipped) : (r as Record<string, string>)[c]!));
+          return (shape === 'short' ? cells.slice(1) : shape === 'long' ? [...cells, 'x'] : cells).join(',');
+        });
+        const sale = [order.join(','), ...body].join('\n') + (last ? '\n' : '');
+        sameAsStringPath(a, folder({ 'sale.csv': sale }), needs, [chunk, 1 << 20], { amount: 2 }, {
+          category: (v) => ['hardware', 'software', 'café'].indexOf(v as string),
+          gift: (v) => (v === true ? 1 : 0),
+          shipped: (v) => parseDate(v as string)!,
+        });
+      }),
+      { numRuns: 80, seed: 12 },
+    );
+    expect(taken.lines).toBeGreaterThan(500); // runs took lines (most of a clean file's)
+  });
+
+  it('a run of lines does not take a line longer than the byte path reads (its cells go to the string reader, which applies the limits)', () => {
+    const a = artifact(DIRTY);
+    const order = ['id', 'partner', 'date', 'sku', 'category', 'amount', 'quantity', 'rate', 'shipped', 'gift'];
+    const row = (i: number, sku: string) => [`S${i}`, 'P1', '2026-01-05', sku, 'hardware', '1.00', '1', '0.5', '2026-01-05', 'true'].join(',');
+    const sale = [order.join(','), row(1, 'A'), row(2, 'x'.repeat(70_000)), row(3, 'A'), ''].join('\n');
+    const dir = folder({ 'sale.csv': sale });
+    sameAsStringPath(a, dir, needs, [1 << 20, 100_000], { amount: 2 }, {
+      category: (v) => ['hardware', 'software', 'café'].indexOf(v as string),
+      gift: (v) => (v === true ? 1 : 0),
+      shipped: (v) => parseDate(v as string)!,
+    });
+    expect(stringPath(a, dir).problems.join('\n')).toMatch(/the limit of a value/);
   });
 });
 
