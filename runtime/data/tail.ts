@@ -149,10 +149,25 @@ export function readTail(job: TailJob, schema: RecordSchema, table: PartnerTable
       pos = 0;
       const { buf, bytes, eof } = chunks;
       have = chunks.have;
-      const to = eof ? have : buf.lastIndexOf(10, have - 1);
-      rows.clean = cleanStretch(buf, pos, to);
+      const lastLf = buf.lastIndexOf(10, have - 1);
+      rows.clean = cleanStretch(buf, pos, eof ? have : lastLf);
+      // a clean stretch's lines taken in runs (as the head's reader does), up to its last line feed
+      const runLimit = rows.clean && rows.runs ? lastLf + 1 : 0;
       batch.buf = bytes;
       while (pos < have) {
+        if (pos < runLimit) {
+          const j0 = batch.n;
+          pos = rows.runLines(bytes, pos, runLimit);
+          ids.addAll(rows.runH1, rows.runH2, j0, batch.n, job.mask);
+          lines += batch.n - j0;
+          if (batch.n === batch.capacity) {
+            flush();
+            if (back.used > backLimit) break reading;
+            continue;
+          }
+          if (pos >= runLimit) continue;
+          // the line at `pos` was not taken by the run: read on its own below (an empty one is skipped; any other stops the tail)
+        }
         let nl = buf.indexOf(10, pos);
         if (nl < 0 || nl >= have) {
           if (!eof && have - pos <= MAX_PLAIN) break; // the rest of the line comes with the next read
