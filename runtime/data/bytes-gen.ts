@@ -246,7 +246,8 @@ function make(cols: readonly GenColumn[], digits: number, idSeed: number, partne
       case F_OTHER_DATE:
         // YYYY-MM-DD: digits and dashes, a month 01-12, a day of that month (as `parseDate`); the
         // day number from the month's first day (`monthDays`, made once per month met)
-        // (in a run, the 11 bytes read are before the stretch's last line feed; the digits checked below are none)
+        // (in a run, `p < limit` keeps the 11 bytes read inside the stretch; a line feed among them is
+        // neither a digit nor a dash, so the checks below refuse it)
         code += run
           ? `  p = s + 10;\n  if (p >= limit || !${cellEnd('p')} || buf[s + 4] !== 45 || buf[s + 7] !== 45) ${R}\n`
           : `  p = s + 10;\n  if (p > end || (p < end && buf[p] !== 44) || buf[s + 4] !== 45 || buf[s + 7] !== 45) ${R}\n`;
@@ -291,6 +292,7 @@ function make(cols: readonly GenColumn[], digits: number, idSeed: number, partne
   ${locals}
   lines: while (j < jMax && pos < limit) {
   start = p = pos;
+  if (buf[p] === 10) break; // an empty line: the reader skips it
 ${parts.join('')}  if (p - start > ${n(maxLine)}) break lines;
   starts[j] = start; ends[j] = p; H1[j] = i1; H2[j] = i2; j++;
   pos = p + 1;
