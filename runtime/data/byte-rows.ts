@@ -126,8 +126,8 @@ export class ByteRows {
     this.generatedRun = this.generated && ByteRows.runs ? generateRun(columns, this.digits, this.idSeed, b.partners.hashSeed, ctx, MAX_PLAIN) : undefined;
   }
 
-  /** Whether runs of lines can be converted (`runLines`). */
-  get runs(): boolean {
+  /** Whether runs of lines can be converted (`runLines`): a converter for them was generated. */
+  get hasRuns(): boolean {
     return this.generatedRun !== undefined;
   }
 

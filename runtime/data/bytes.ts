@@ -28,7 +28,6 @@ import { GENERAL, MAX_PLAIN, NOT_PLAIN } from './bytes-gen.js';
 
 export { GENERAL, MAX_PLAIN, NOT_PLAIN, TOOK } from './bytes-gen.js';
 
-
 /** What the reader needs of the builder's CSV reading of one file (`DatasetBuilder.csvFile`). */
 export interface CsvHandle {
   row(fields: string[], line: number): void;

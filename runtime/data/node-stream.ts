@@ -442,7 +442,7 @@ class KindStream {
       lines: (buf, start, limit, taken) => {
         taken.lines = 0;
         // on the first read only (a later one skips the bad records one by one)
-        if (!first || !giving.yielding || !ready() || !rows.runs || !rows.clean) return start;
+        if (!first || !giving.yielding || !ready() || !rows.hasRuns || !rows.clean) return start;
         if (batch.buf !== buf) {
           flush();
           batch.buf = buf;

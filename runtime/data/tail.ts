@@ -152,7 +152,7 @@ export function readTail(job: TailJob, schema: RecordSchema, table: PartnerTable
       const lastLf = buf.lastIndexOf(10, have - 1);
       rows.clean = cleanStretch(buf, pos, eof ? have : lastLf);
       // a clean stretch's lines taken in runs (as the head's reader does), up to its last line feed
-      const runLimit = rows.clean && rows.runs ? lastLf + 1 : 0;
+      const runLimit = rows.clean && rows.hasRuns ? lastLf + 1 : 0;
       batch.buf = bytes;
       while (pos < have) {
         if (pos < runLimit) {

@@ -86,7 +86,7 @@ function byteRead(generate: boolean, runs = false): { took: number; general: num
     ...(runs && {
       lines(buf, start, limit, taken) {
         taken.lines = 0;
-        if (!rows.runs || !rows.clean) return start;
+        if (!rows.hasRuns || !rows.clean) return start;
         const j0 = batch.n;
         const to = rows.runLines(buf, start, limit);
         const k = batch.n - j0;
