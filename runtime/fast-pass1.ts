@@ -1,7 +1,9 @@
 /**
  * The column kernel: pass 1 over one event kind read as columns (`data/columns.ts`) — the kind's
  * measures aggregated per partner and month in typed arrays, and the conditions of its early
- * `for each EVENT` rules — in loops over the batch (`vector.ts`), instead of closures per row.
+ * `for each EVENT` rules — in loops over the batch, instead of closures per row: the measures'
+ * conditions and arguments in one loop written for the program (`kernel-gen.ts`, from the nodes of
+ * `vector.ts`; their own loops where it cannot be written), then the sums record by record.
  *
  * It is an optional fast path with an exact fallback, at three levels:
  * - per program and kind: the kernel exists only when every measure of the kind is a `sum`,
@@ -27,9 +29,12 @@ import type { FieldSpec } from './data/schema.js';
 import type { EventAwards, RunIndex } from './pass1.js';
 import { monthNumber, type CompiledRule, type LocalMeasure, type Plan } from './plan.js';
 import { boolVec, numVec, type BoolVec, type NumVec, type VecEnv } from './vector.js';
+import { generateKernel, type KernelArrays } from './kernel-gen.js';
 
 const MAX = Number.MAX_SAFE_INTEGER;
-
+/** A condition true for every record, and an argument 0 for every record (read only). */
+const ALL_TRUE = new Uint8Array(BATCH).fill(1);
+const ALL_ZERO = new Float64Array(BATCH);
 
 /** What the kernels of one kind read: `needs`, then batches and rows (as `node-stream.ts`'s `ColumnConsumer`). */
 export interface ColumnReader {
@@ -54,7 +59,15 @@ export class KindKernel implements ColumnReader {
   readonly needs = new Map<string, ColumnUse>();
   private readonly store: ColumnMonths;
   private readonly general = new Uint8Array(BATCH);
-  private readonly block = new Float64Array(BATCH);
+  /** Per measure, its condition's output (all 1 when it has none) and its argument's (all 0 for a count), for the batch read: the loops read them alike. */
+  private ws: Uint8Array[];
+  private xs: Float64Array[];
+  /** Per early rule, its condition's output (all 1 when it has none). */
+  private rws: Uint8Array[];
+  /** The loop written for this program (`kernel-gen.ts`) that fills them and marks the unknowns; else the nodes' loops and `markUnknown` do. */
+  private readonly generated: ((b: ColumnBatch, n: number) => void) | undefined;
+  /** Whether kernels write their loop (tests turn it off to compare). */
+  static generate = true;
   /** The batch's records that go as rows (`rows`). */
   private readonly picked = new Int32Array(BATCH);
   private maxDay = -Infinity;
@@ -76,6 +89,24 @@ export class KindKernel implements ColumnReader {
     private readonly back?: (b: ColumnBatch, i: number) => void,
   ) {
     this.needs = needs;
+    this.ws = measures.map(() => ALL_TRUE);
+    this.xs = measures.map(() => ALL_ZERO);
+    this.rws = ruleWhere.map(() => ALL_TRUE);
+    if (KindKernel.generate) {
+      // the generated loop writes into arrays of its own, which the loops below read
+      const arrays: KernelArrays = {
+        where: measures.map((m) => (m.where ? new Uint8Array(BATCH) : undefined)),
+        arg: measures.map((m) => (m.arg ? new Float64Array(BATCH) : undefined)),
+        rules: ruleWhere.map((w) => (w ? new Uint8Array(BATCH) : undefined)),
+        general: this.general,
+      };
+      this.generated = generateKernel(measures, ruleWhere, arrays);
+      if (this.generated) {
+        this.ws = arrays.where.map((w) => w ?? ALL_TRUE);
+        this.xs = arrays.arg.map((x) => x ?? ALL_ZERO);
+        this.rws = arrays.rules.map((w) => w ?? ALL_TRUE);
+      }
+    }
     this.store = new ColumnMonths(
       measures.map((x) => x.m),
       spanMonths(plan, measures.map((x) => x.m)),
@@ -175,7 +206,7 @@ export class KindKernel implements ColumnReader {
     }
     const general = this.general;
     const rules = this.rules;
-    const where = this.ruleWhere;
+    const where = this.rws;
     for (let q = 0; q < np; q++) {
       const i = this.picked[q]!;
       if (general[i] === 1) {
@@ -184,7 +215,7 @@ export class KindKernel implements ColumnReader {
       }
       let hit: CompiledRule[] | undefined;
       for (let k = 0; k < rules.length; k++) {
-        if (where[k] && where[k]!.out[i] !== 1) continue;
+        if (where[k]![i] !== 1) continue;
         (hit ??= []).push(rules[k]!);
       }
       if (!hit) continue;
@@ -196,9 +227,8 @@ export class KindKernel implements ColumnReader {
   /** Takes record i back from the measures before k it was added to (`at`: its block's start). */
   private takeBack(i: number, k: number, at: number): void {
     for (let q = 0; q < k; q++) {
-      const mv = this.measures[q]!;
-      if (mv.where && mv.where.out[i] !== 1) continue;
-      if (mv.arg) this.store.sums[at + q] -= mv.arg.out[i]!;
+      if (this.ws[q]![i] !== 1) continue;
+      this.store.sums[at + q] -= this.xs[q]![i]!;
       this.store.counts[at + q]--;
     }
   }
@@ -208,44 +238,34 @@ export class KindKernel implements ColumnReader {
     this.summed += n;
     const store = this.store;
     store.table ??= b.partners;
-    const measures = this.measures;
-    for (const mv of measures) {
-      mv.where?.run(b);
-      mv.arg?.run(b);
+    if (this.generated) this.generated(b, n);
+    else {
+      // (an output may be the batch's column itself: read once it has run)
+      this.measures.forEach((mv, k) => {
+        mv.where?.run(b);
+        mv.arg?.run(b);
+        this.ws[k] = mv.where?.out ?? ALL_TRUE;
+        this.xs[k] = mv.arg?.out ?? ALL_ZERO;
+      });
+      this.ruleWhere.forEach((w, r) => {
+        w?.run(b);
+        this.rws[r] = w?.out ?? ALL_TRUE;
+      });
+      this.markUnknown(n);
     }
-    for (const w of this.ruleWhere) w?.run(b);
     const general = this.general;
-    general.fill(0, 0, n);
-    // Records the general path must take: an unknown that matters, an explained partner, a month before the plan's first.
-    for (const mv of measures) {
-      const c = mv.where?.out;
-      const x = mv.arg?.out;
-      for (let i = 0; i < n; i++) {
-        const ci = c ? c[i] : 1;
-        if (ci === 2 || (ci === 1 && x !== undefined && x[i] !== x[i])) general[i] = 1;
-      }
-    }
-    for (const w of this.ruleWhere) {
-      if (!w) continue;
-      const c = w.out;
-      for (let i = 0; i < n; i++) if (c[i] === 2) general[i] = 1;
-    }
-    const partner = b.partner;
-    const month = b.month;
-    const day = b.day;
     if (this.explained) {
       const ids = b.partners.ids;
+      const partner = b.partner;
       for (let i = 0; i < n; i++) if (this.explained.has(ids[partner[i]!]!)) general[i] = 1;
     }
     // A tail kernel sums none of the records that go as rows (they are read again, in order, where the rows are given).
     if (this.back) {
-      for (const w of this.ruleWhere) {
-        if (!w) general.fill(1, 0, n);
-        else for (let i = 0; i < n; i++) if (w.out[i] === 1) general[i] = 1;
-      }
+      for (const w of this.rws) for (let i = 0; i < n; i++) if (w[i] === 1) general[i] = 1;
     }
-    const base = this.plan.monthBase;
     const g = store.g;
+    const month = b.month;
+    const base = this.plan.monthBase;
     let lo = Infinity;
     let hi = -Infinity;
     for (let i = 0; i < n; i++) {
@@ -258,71 +278,92 @@ export class KindKernel implements ColumnReader {
       }
     }
     if (lo <= hi) store.reserve(b.partners.size, Math.floor(lo / g), Math.floor(hi / g));
-    // The sums, measure by measure: a record that would overflow one (or its count) goes the
-    // general way, and is taken back from the measures before (exactly: integers).
+    const np = this.sum(b);
+    if (np > 0) this.rows(b, np);
+    this.publish(this.maxDay);
+  }
+
+  /** Marks the records the general path must take for an unknown that matters: a condition that could not be told, an argument the fast path cannot hold. */
+  private markUnknown(n: number): void {
+    const general = this.general;
+    const ws = this.ws;
+    const xs = this.xs;
+    const rws = this.rws;
+    const K = ws.length;
+    const R = rws.length;
+    for (let i = 0; i < n; i++) {
+      let u = 0;
+      for (let k = 0; k < K; k++) {
+        const c = ws[k]![i];
+        if (c === 2 || (c === 1 && xs[k]![i] !== xs[k]![i])) u = 1;
+      }
+      for (let r = 0; r < R; r++) if (rws[r]![i] === 2) u = 1;
+      general[i] = u;
+    }
+  }
+
+  /**
+   * Adds batch `b`'s records to the sums, record by record (its measures' sums are side by side in
+   * the store): a record that would overflow a sum (or a count) goes the general way, and is taken
+   * back from the measures before (exactly: integers). Gathers, in the order read, the records
+   * that go as rows — general ones, and those that meet an early rule's condition — into `picked`,
+   * and returns how many. They are few and given in `rows`, so that this function (hot,
+   * optimized) does not run their rare code, which would throw its optimized code away again and
+   * again (V8 deoptimizes on an access it has no feedback for yet).
+   */
+  private sum(b: ColumnBatch): number {
+    const n = b.n;
+    const store = this.store;
+    const general = this.general;
+    const ws = this.ws;
+    const xs = this.xs;
+    const rws = this.rws;
+    const picked = this.picked;
     const K = store.k;
+    const R = rws.length;
     const M = store.months_;
+    const g = store.g;
     const first = store.first;
     const sums = store.sums;
     const counts = store.counts;
-    // each record's block in the store (its partner's, its span's), once for all measures
-    const block = this.block;
-    if (K > 0) for (let i = 0; i < n; i++) if (general[i] === 0) block[i] = (partner[i]! * M + ((month[i]! / g) | 0) - first) * K;
-    for (let k = 0; k < K; k++) {
-      const mv = measures[k]!;
-      const w = mv.where?.out;
-      const x = mv.arg?.out;
-      for (let i = 0; i < n; i++) {
-        if (general[i] === 1 || (w !== undefined && w[i] !== 1)) continue;
-        const at = block[i]! + k;
-        if (counts[at] === 0x7fffffff) {
-          general[i] = 1;
-          this.takeBack(i, k, at - k);
-          continue;
-        }
-        if (x !== undefined) {
-          const t = sums[at]! + x[i]!;
-          if (t > MAX || t < -MAX) {
-            general[i] = 1;
-            this.takeBack(i, k, at - k);
-            continue;
-          }
-          sums[at] = t;
-        }
-        counts[at]++;
-      }
-    }
     const seen = store.seen;
+    const partner = b.partner;
+    const month = b.month;
+    const day = b.day;
     let maxDay = this.maxDay;
-    for (let i = 0; i < n; i++) {
-      if (general[i] === 1) continue;
-      seen[partner[i]!] = 1;
-      if (day[i]! > maxDay) maxDay = day[i]!;
-    }
-    this.maxDay = maxDay;
-    // In the order read: general records, and records that meet an early rule's condition, as rows.
-    // They are few: their indexes are gathered here and given in `rows`, so that this function
-    // (hot, optimized) does not run their rare code, which would throw its optimized code away
-    // again and again (V8 deoptimizes on an access it has no feedback for yet).
-    const rules = this.rules;
-    const where = this.ruleWhere;
-    const picked = this.picked;
     let np = 0;
     for (let i = 0; i < n; i++) {
-      if (general[i] === 1) {
-        picked[np++] = i;
-        continue;
-      }
-      for (let k = 0; k < rules.length; k++) {
-        const w = where[k];
-        if (w === undefined || w.out[i] === 1) {
-          picked[np++] = i;
-          break;
+      if (general[i] === 0) {
+        const p = partner[i]!;
+        const at = (p * M + ((month[i]! / g) | 0) - first) * K;
+        let k = 0;
+        for (; k < K; k++) {
+          if (ws[k]![i] !== 1) continue;
+          const s = at + k;
+          if (counts[s] === 0x7fffffff) break;
+          const t = sums[s]! + xs[k]![i]!;
+          if (t > MAX || t < -MAX) break;
+          sums[s] = t;
+          counts[s]++;
         }
+        if (k === K) {
+          seen[p] = 1;
+          if (day[i]! > maxDay) maxDay = day[i]!;
+          for (let r = 0; r < R; r++) {
+            if (rws[r]![i] === 1) {
+              picked[np++] = i;
+              break;
+            }
+          }
+          continue;
+        }
+        general[i] = 1;
+        this.takeBack(i, k, at);
       }
+      picked[np++] = i;
     }
-    if (np > 0) this.rows(b, np);
-    this.publish(this.maxDay);
+    this.maxDay = maxDay;
+    return np;
   }
 }
 

@@ -31,12 +31,53 @@ export interface NumVec {
   run(b: ColumnBatch): void;
   /** The value, when it is the same for every record (a literal, or made of literals): computed once. */
   value?: number;
+  /** The same as a JavaScript expression of record `i` (see `Gen`); undefined where none is written. */
+  src(g: Gen): string | undefined;
 }
 
 /** A condition per record: 0 false, 1 true, 2 unknown. */
 export interface BoolVec {
   out: Uint8Array;
   run(b: ColumnBatch): void;
+  /** The same as a JavaScript expression of record `i` (see `Gen`); undefined where none is written. */
+  src(g: Gen): string | undefined;
+}
+
+/**
+ * What a node's `src` writes with, for the kernel generated per program (`kernel-gen.ts`): one
+ * loop over the batch's records (`i`), each node's value an expression with the same operations
+ * as its `run` loop — so that a record's values are computed in one place, without a loop and an
+ * array per node. `MAX` is `Number.MAX_SAFE_INTEGER` there.
+ */
+export interface Gen {
+  /** The name of `v`, a value the generated function is made with (a table, a function). */
+  value(v: unknown): string;
+  /** The name of an array that `read` gives once per batch, before the loop (a column; it may do a node's per-batch work). */
+  column(read: (b: ColumnBatch) => ArrayLike<number>): string;
+  /** The name of a new temporary variable (a number). */
+  temp(): string;
+}
+
+/** A number as a JavaScript literal (NaN, −0 and negative numbers included). */
+function numLit(n: number): string {
+  return Object.is(n, -0) ? '(-0)' : n < 0 ? `(${n})` : String(n);
+}
+
+/** `src` of every node, or undefined when one has none. */
+function srcs(g: Gen, vs: readonly { src(g: Gen): string | undefined }[]): string[] | undefined {
+  const out: string[] = [];
+  for (const v of vs) {
+    const x = v.src(g);
+    if (x === undefined) return undefined;
+    out.push(x);
+  }
+  return out;
+}
+
+/** `r` with `MAX` as `checked` applies it: NaN beyond a safe integer. */
+function checkedSrc(g: Gen, r: string): string {
+  const t = g.temp();
+  return `((${t} = ${r}) <= MAX && ${t} >= -MAX ? ${t} : NaN)`;
 }
 
 export interface VecEnv {
@@ -65,7 +106,7 @@ function fieldScale(env: VecEnv, name: string): number | undefined {
 function constNum(env: VecEnv, n: number, scale: number): NumVec {
   const out = new Float64Array(env.capacity);
   out.fill(n);
-  return { scale, out, run() {}, value: n };
+  return { scale, out, run() {}, value: n, src: () => numLit(n) };
 }
 
 /** A safe integer, or NaN. */
@@ -90,6 +131,10 @@ function rescale(env: VecEnv, v: NumVec, to: number): NumVec {
         const r = x[i]! * p;
         out[i] = r <= MAX && r >= -MAX ? r : NaN;
       }
+    },
+    src(g) {
+      const x = v.src(g);
+      return x === undefined ? undefined : checkedSrc(g, `${x} * ${p}`);
     },
   };
 }
@@ -120,6 +165,10 @@ function arith(env: VecEnv, op: '+' | '-' | '*' | '/', a: NumVec, bIR: IR, c: (i
           out[i] = r <= MAX && r >= -MAX ? r : NaN;
         }
       },
+      src(g) {
+        const xy = srcs(g, [a, b]);
+        return xy && checkedSrc(g, `${xy[0]} * ${xy[1]}`);
+      },
     };
   }
   const scale = Math.max(a.scale, b.scale);
@@ -139,6 +188,10 @@ function arith(env: VecEnv, op: '+' | '-' | '*' | '/', a: NumVec, bIR: IR, c: (i
         const r = plus ? x[i]! + y[i]! : x[i]! - y[i]!;
         out[i] = r <= MAX && r >= -MAX ? r : NaN;
       }
+    },
+    src(g) {
+      const xy = srcs(g, [fa, fb]);
+      return xy && checkedSrc(g, `${xy[0]} ${plus ? '+' : '-'} ${xy[1]}`);
     },
   };
 }
@@ -165,6 +218,7 @@ export function numVec(ir: IR, env: VecEnv): NumVec | undefined {
         run(b) {
           v.out = b.nums[index]!;
         },
+        src: (g) => `${g.column((b) => b.nums[index]!)}[i]`,
       };
       return v;
     }
@@ -189,6 +243,10 @@ export function numVec(ir: IR, env: VecEnv): NumVec | undefined {
           const x = a.out;
           for (let i = 0; i < b.n; i++) out[i] = 0 - x[i]!;
         },
+        src(g) {
+          const x = a.src(g);
+          return x === undefined ? undefined : `(0 - ${x})`;
+        },
       };
     }
     case 'floor':
@@ -206,6 +264,10 @@ export function numVec(ir: IR, env: VecEnv): NumVec | undefined {
             const x = a.out;
             for (let i = 0; i < b.n; i++) out[i] = Math.abs(x[i]!);
           },
+          src(g) {
+            const x = a.src(g);
+            return x === undefined ? undefined : `Math.abs(${x})`;
+          },
         };
       }
       if (a.scale === 0) return a;
@@ -219,6 +281,10 @@ export function numVec(ir: IR, env: VecEnv): NumVec | undefined {
           const x = a.out;
           if (floor) for (let i = 0; i < b.n; i++) out[i] = floorDiv(x[i]!, p);
           else for (let i = 0; i < b.n; i++) out[i] = ceilDiv(x[i]!, p);
+        },
+        src(g) {
+          const x = a.src(g);
+          return x === undefined ? undefined : `${g.value(floor ? floorDiv : ceilDiv)}(${x}, ${p})`;
         },
       };
     }
@@ -242,6 +308,12 @@ export function numVec(ir: IR, env: VecEnv): NumVec | undefined {
           const x = fa.out;
           const y = fb.out;
           for (let i = 0; i < batch.n; i++) out[i] = k[i] === 1 ? x[i]! : k[i] === 0 ? y[i]! : NaN;
+        },
+        src(g) {
+          const kxy = srcs(g, [cond, fa, fb]);
+          if (!kxy) return undefined;
+          const t = g.temp();
+          return `((${t} = ${kxy[0]}) === 1 ? ${kxy[1]} : ${t} === 0 ? ${kxy[2]} : NaN)`;
         },
       };
     }
@@ -271,6 +343,12 @@ export function numVec(ir: IR, env: VecEnv): NumVec | undefined {
               out[i] = e >= 0 ? table[e]! : e === -1 ? none : NaN;
             }
           },
+          src(g) {
+            const k = key.src(g);
+            if (k === undefined) return undefined;
+            const t = g.temp();
+            return `((${t} = ${k}) >= 0 ? ${g.value(table)}[${t}] : ${t} === -1 ? ${numLit(none)} : NaN)`;
+          },
         };
       }
       return {
@@ -286,6 +364,15 @@ export function numVec(ir: IR, env: VecEnv): NumVec | undefined {
             // −1: no entry (the general path reports it, or takes `otherwise`); −2: unknown
             out[i] = e >= 0 ? vs[e]!.out[i]! : e === -1 && other ? other.out[i]! : NaN;
           }
+        },
+        src(g) {
+          const k = key.src(g);
+          const xs = srcs(g, vs);
+          const o = other ? other.src(g) : 'NaN';
+          if (k === undefined || !xs || o === undefined) return undefined;
+          const t = g.temp();
+          const entry = xs.reduceRight((rest, x, e) => `${t} === ${e} ? ${x} : ${rest}`, 'NaN');
+          return `((${t} = ${k}) >= 0 ? (${entry}) : ${t} === -1 ? ${o} : NaN)`;
         },
       };
     }
@@ -310,6 +397,11 @@ export function numVec(ir: IR, env: VecEnv): NumVec | undefined {
             out[i] = best;
           }
         },
+        src(g) {
+          const xs = srcs(g, fs);
+          const name = ir.k === 'min' ? 'Math.min' : 'Math.max';
+          return xs && xs.reduce((best, x) => `${name}(${best}, ${x})`, numLit(start));
+        },
       };
     }
     default:
@@ -322,20 +414,23 @@ export function numVec(ir: IR, env: VecEnv): NumVec | undefined {
  * be an event field holding an enumeration member or a text, or a partner attribute: their values
  * are strings, matched against the lookup's keys as `Map.get` does.
  */
-function keyVec(ir: IR, keys: readonly (string | number)[], env: VecEnv): { out: Int32Array; run(b: ColumnBatch): void } | undefined {
+function keyVec(ir: IR, keys: readonly (string | number)[], env: VecEnv): { out: Int32Array; run(b: ColumnBatch): void; src(g: Gen): string } | undefined {
   const strings = keys.map((k) => (typeof k === 'string' ? k : undefined));
   if (new Set(keys).size !== keys.length) return undefined; // (the checker refuses it) a Map would keep the last
   const s = strSource(ir, env, strings.filter((k): k is string => k !== undefined));
   if (!s) return undefined;
   const out = new Int32Array(env.capacity);
   const answers = new Answers();
+  const before = (b: ColumnBatch): Int32Array => {
+    s.run(b);
+    const m = s.match(b);
+    answers.for(s.identity(b), (code) => m(code, strings));
+    return s.out;
+  };
   return {
     out,
     run(b) {
-      s.run(b);
-      const m = s.match(b);
-      const x = s.out;
-      answers.for(s.identity(b), (code) => m(code, strings));
+      const x = before(b);
       for (let i = 0; i < b.n; i++) {
         const code = x[i]!;
         if (code === UNKNOWN) out[i] = -2;
@@ -343,6 +438,10 @@ function keyVec(ir: IR, keys: readonly (string | number)[], env: VecEnv): { out:
           out[i] = answers.at(code);
         }
       }
+    },
+    src(g) {
+      const t = g.temp();
+      return `((${t} = ${g.column(before)}[i]) === ${UNKNOWN} ? -2 : ${g.value(answers)}.at(${t}))`;
     },
   };
 }
@@ -496,6 +595,11 @@ function dayVec(ir: IR, env: VecEnv): { run(b: ColumnBatch): Int32Array } | unde
   return { run: (b) => b.codes[index]! };
 }
 
+/** A date field's day number at record `i` (`dayVec`), in a generated kernel. */
+function daySrc(g: Gen, d: { run(b: ColumnBatch): Int32Array }): string {
+  return `${g.column(d.run)}[i]`;
+}
+
 function dayLiteral(ir: IR, env: VecEnv): number | undefined {
   const s = strLiteral(ir, env);
   return s === undefined ? undefined : parseDate(s);
@@ -504,7 +608,13 @@ function dayLiteral(ir: IR, env: VecEnv): number | undefined {
 function constBool(env: VecEnv, v: boolean): BoolVec {
   const out = new Uint8Array(env.capacity);
   out.fill(v ? 1 : 0);
-  return { out, run() {} };
+  return { out, run() {}, src: () => (v ? '1' : '0') };
+}
+
+/** `cmpOut(op)(d)` of the expression `d` (a temporary: it is read more than once), in a generated kernel. */
+function cmpSrc(op: string, d: string): string {
+  const rel = op === '=' ? '===' : op === '!=' ? '!==' : op === '<' || op === '<=' || op === '>' ? op : '>=';
+  return `(${d} ${rel} 0 ? 1 : 0)`;
 }
 
 /** Compares per record with an operator; `c(i)` gives the comparison's sign (NaN: unknown). */
@@ -546,6 +656,7 @@ export function boolVec(ir: IR, env: VecEnv): BoolVec | undefined {
           const x = b.codes[index]!;
           for (let i = 0; i < b.n; i++) out[i] = x[i]!;
         },
+        src: (g) => `${g.column((b) => b.codes[index]!)}[i]`,
       };
     }
     case 'and':
@@ -570,6 +681,13 @@ export function boolVec(ir: IR, env: VecEnv): BoolVec | undefined {
             }
           }
         },
+        src(g) {
+          const xs = srcs(g, vs);
+          return xs?.reduce((x, y) => {
+            const t = g.temp();
+            return `((${t} = ${x}) === ${and ? 1 : 0} ? ${y} : ${t})`;
+          });
+        },
       };
     }
     case 'not': {
@@ -581,6 +699,12 @@ export function boolVec(ir: IR, env: VecEnv): BoolVec | undefined {
           a.run(b);
           const x = a.out;
           for (let i = 0; i < b.n; i++) out[i] = x[i] === 2 ? 2 : 1 - x[i]!;
+        },
+        src(g) {
+          const x = a.src(g);
+          if (x === undefined) return undefined;
+          const t = g.temp();
+          return `((${t} = ${x}) === 2 ? 2 : 1 - ${t})`;
         },
       };
     }
@@ -605,6 +729,12 @@ export function boolVec(ir: IR, env: VecEnv): BoolVec | undefined {
               out[i] = d !== d ? 2 : sign(d);
             }
           },
+          src(g) {
+            const xy = srcs(g, [fa, fb]);
+            if (!xy) return undefined;
+            const d = g.temp();
+            return `((${d} = ${xy[0]} - ${xy[1]}) !== ${d} ? 2 : ${cmpSrc(ir.op, d)})`;
+          },
         };
       }
       if (ir.t === 'str') {
@@ -621,6 +751,11 @@ export function boolVec(ir: IR, env: VecEnv): BoolVec | undefined {
             run(b) {
               const x = d.run(b);
               for (let i = 0; i < b.n; i++) out[i] = sign(flip ? lit - x[i]! : x[i]! - lit);
+            },
+            src(g) {
+              const x = daySrc(g, d);
+              const t = g.temp();
+              return `((${t} = ${flip ? `${lit} - ${x}` : `${x} - ${lit}`}), ${cmpSrc(ir.op, t)})`;
             },
           };
         }
@@ -639,6 +774,12 @@ export function boolVec(ir: IR, env: VecEnv): BoolVec | undefined {
             field.run(b);
             const x = field.out;
             for (let i = 0; i < b.n; i++) out[i] = x[i] === 2 ? 2 : x[i] === want ? 1 : 0;
+          },
+          src(g) {
+            const x = field.src(g);
+            if (x === undefined) return undefined;
+            const t = g.temp();
+            return `((${t} = ${x}) === 2 ? 2 : ${t} === ${want} ? 1 : 0)`;
           },
         };
       }
@@ -670,6 +811,12 @@ export function boolVec(ir: IR, env: VecEnv): BoolVec | undefined {
               else out[i] = h !== h ? 2 : v <= h ? 1 : 0;
             }
           },
+          src(g) {
+            const xlh = srcs(g, [fx, fl, fh]);
+            if (!xlh) return undefined;
+            const [v, l, h] = [g.temp(), g.temp(), g.temp()];
+            return `((${v} = ${xlh[0]}), (${l} = ${xlh[1]}), ${v} !== ${v} || ${l} !== ${l} ? 2 : ${v} < ${l} ? 0 : (${h} = ${xlh[2]}) !== ${h} ? 2 : ${v} <= ${h} ? 1 : 0)`;
+          },
         };
       }
       if (ir.t !== 'str') return undefined;
@@ -682,6 +829,10 @@ export function boolVec(ir: IR, env: VecEnv): BoolVec | undefined {
         run(b) {
           const x = d.run(b);
           for (let i = 0; i < b.n; i++) out[i] = x[i]! >= lo && x[i]! <= hi ? 1 : 0;
+        },
+        src(g) {
+          const t = g.temp();
+          return `((${t} = ${daySrc(g, d)}) >= ${lo} && ${t} <= ${hi} ? 1 : 0)`;
         },
       };
     }
@@ -696,6 +847,10 @@ export function boolVec(ir: IR, env: VecEnv): BoolVec | undefined {
             run(b) {
               const x = d.run(b);
               for (let i = 0; i < b.n; i++) out[i] = days.includes(x[i]!) ? 1 : 0;
+            },
+            src(g) {
+              const t = g.temp();
+              return `((${t} = ${daySrc(g, d)}), ${days.length ? days.map((x) => `${t} === ${x}`).join(' || ') : 'false'} ? 1 : 0)`;
             },
           };
         }
@@ -724,6 +879,13 @@ export function boolVec(ir: IR, env: VecEnv): BoolVec | undefined {
               out[i] = r;
             }
           },
+          src(g) {
+            const x = fx.src(g);
+            const ws = srcs(g, fs);
+            if (x === undefined || !ws) return undefined;
+            const [v, w] = [g.temp(), g.temp()];
+            return `((${v} = ${x}) !== ${v} ? 2 : ${ws.reduceRight((rest, y) => `(${w} = ${y}) !== ${w} ? 2 : ${w} === ${v} ? 1 : ${rest}`, '0')})`;
+          },
         };
       }
       return undefined;
@@ -742,17 +904,21 @@ function strIn(x: IR, _other: IR | undefined, items: readonly IR[], negate: bool
   if (!s) return undefined;
   const out = new Uint8Array(env.capacity);
   const answers = new Answers();
+  const before = (b: ColumnBatch): Int32Array => {
+    s.run(b);
+    const m = s.match(b);
+    answers.for(s.identity(b), (code) => (m(code, strings) >= 0 ? 1 : 0) ^ (negate ? 1 : 0));
+    return s.out;
+  };
   return {
     out,
     run(b) {
-      s.run(b);
-      const m = s.match(b);
-      const codes = s.out;
-      answers.for(s.identity(b), (code) => (m(code, strings) >= 0 ? 1 : 0) ^ (negate ? 1 : 0));
+      const codes = before(b);
       for (let i = 0; i < b.n; i++) {
         const code = codes[i]!;
         out[i] = answers.at(code);
       }
     },
+    src: (g) => `${g.value(answers)}.at(${g.column(before)}[i])`,
   };
 }
