@@ -3,7 +3,7 @@
  * `Evaluator.run`): byte-identical statements, the same problems, rejected records and counts, on
  * the examples' data and on generated bad data; nothing kept per valid record.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { Evaluator, type EventSource } from '../../../runtime/evaluate.js';
 import { DataProblemsError, openDataFolder, type StreamOptions } from '../../../runtime/data/node-stream.js';
 import { formatProblem } from '../../../runtime/data/problems.js';
 import { statementJson } from '../../../runtime/statement.js';
+import { KindKernel } from '../../../runtime/fast-pass1.js';
 import { exampleNames } from '../../helpers/cli.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
@@ -66,6 +67,22 @@ describe('streamed data folder', () => {
       expect(stream).toEqual(memory);
     });
   }
+
+  it('gives them too with the column kernel\'s nodes in their own loops (where no loop can be written for the program)', () => {
+    const markUnknown = vi.spyOn(KindKernel.prototype as unknown as { markUnknown(n: number): void }, 'markUnknown');
+    KindKernel.generate = false;
+    try {
+      for (const ex of examples) {
+        const a = artifact(readFileSync(join(root, 'examples', ex, 'program.incent'), 'utf8'));
+        const { memory, stream } = both(a, join(root, 'examples', ex, 'data'));
+        expect(stream, ex).toEqual(memory);
+      }
+      expect(markUnknown).toHaveBeenCalled();
+    } finally {
+      KindKernel.generate = true;
+      markUnknown.mockRestore();
+    }
+  });
 
   const PROGRAM = (partners: boolean) => `program "Stream test" {
   currency EUR
