@@ -100,7 +100,7 @@ export interface GenContext {
   partner: Int32Array;
   day: Int32Array;
   month: Int32Array;
-  partners: { ok: Uint8Array; fromBytes(buf: Uint8Array, s: number, e: number, h: number): number };
+  partners: { ok: Uint8Array; numberLength: number; fromNumber(buf: Uint8Array, s: number): number; fromBytes(buf: Uint8Array, s: number, e: number): number };
   /** The partner table's current `ok` (it grows: read through this). */
   ids: { idH1: number; idH2: number; runTo: number };
   refuse(buf: Uint8Array, start: number, end: number): number;
@@ -237,10 +237,10 @@ function make(cols: readonly GenColumn[], digits: number, idSeed: number, partne
         code += run ? `  h ^= h >>> 15; i1 = h === 0 ? 1 : h; i2 = h2 ^ (h2 >>> 16);\n` : `  h ^= h >>> 15; ids.idH1 = h === 0 ? 1 : h; ids.idH2 = h2 ^ (h2 >>> 16);\n`;
         break;
       case F_PARTNER:
-        code += `  h = ${n(0x811c9dc5 ^ partnerSeed)};\n`;
-        code += hashLoop('h = Math.imul(h ^ c, 16777619);');
-        code += `  if (p === s) ${R}\n`;
-        code += `  h ^= h >>> 15;\n  k = partners.fromBytes(buf, s, p, h === 0 ? 1 : h);\n  if (partners.ok[k] === 0) ${R}\n  partner[j] = k;\n`;
+        // an id of the table's pattern by its number, else by its hash (`PartnerTable`)
+        code += `  ${scan}\n  if (p === s) ${R}\n`;
+        code += `  k = p - s === partners.numberLength ? partners.fromNumber(buf, s) : -1;\n  if (k < 0) k = partners.fromBytes(buf, s, p);\n`;
+        code += `  if (partners.ok[k] === 0) ${R}\n  partner[j] = k;\n`;
         break;
       case F_DATE:
       case F_OTHER_DATE:

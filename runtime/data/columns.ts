@@ -57,7 +57,8 @@ export function mergeNeeds(all: readonly ColumnNeeds[]): ColumnNeeds | undefined
  * their index is their place), then ids as events name them. `ok`: whether events of that partner
  * may be evaluated (a valid declared partner, or any id when the program declares no partners).
  * Ids are found from their bytes (`fromBytes`: a hash, then the bytes compared with a copy of the
- * id's, kept in one array) without making a string, but for a new id.
+ * id's, kept in one array) without making a string, but for a new id; those of the common shape
+ * prefix-and-digits, once met, by their number (`fromNumber`: one array read, no hash, no probe).
  */
 export class PartnerTable {
   readonly ids: string[] = [];
@@ -69,6 +70,16 @@ export class PartnerTable {
   private used = 0;
   private slots = new Int32Array(4096); // [hash, index + 1] pairs, open addressing
   private readonly seed = (Math.random() * 0x7fffffff) | 0;
+  /**
+   * Ids made of one prefix and a fixed number of digits (`P03613`, `NW001`, `4711`) are also found
+   * by their number (`fromNumber`), without a hash or a probe: the pattern is the first id's met on
+   * bytes (a prefix of at most 8 bytes without a digit, then 1 to 6 digits), if it has one.
+   * `numberLength`: the pattern's length in bytes (−1: none); `byNumber`: index by number (−1: not met yet).
+   */
+  numberLength = -1;
+  private numberPrefix = new Uint8Array(0);
+  private byNumber = new Int32Array(0);
+  private patternTried = false;
 
   constructor(
     declared: readonly { id: string; attrs: Record<string, Value> }[],
@@ -191,9 +202,52 @@ export class PartnerTable {
       const at = this.at[index]!;
       let i = 0;
       while (i < n && bytes[at + i] === buf[start + i]) i++;
-      if (i === n) return index;
+      if (i === n) return this.remember(buf, start, end, index);
     }
-    return this.add(latin1(buf, start, end), h);
+    return this.remember(buf, start, end, this.add(latin1(buf, start, end), h));
+  }
+
+  /**
+   * The index of the id written in `buf[start, start + numberLength)` (ASCII) when it has the
+   * table's pattern and was met on bytes before; else −1 (`fromBytes` finds it).
+   */
+  fromNumber(buf: Uint8Array, start: number): number {
+    const v = this.numberOf(buf, start, start + this.numberLength);
+    return v < 0 ? -1 : this.byNumber[v]!;
+  }
+
+  /** The number of the id in `buf[start, end)` when it has the pattern (its length is the pattern's); else −1. */
+  private numberOf(buf: Uint8Array, start: number, end: number): number {
+    const prefix = this.numberPrefix;
+    const pl = prefix.length;
+    for (let i = 0; i < pl; i++) if (buf[start + i] !== prefix[i]) return -1;
+    let v = 0;
+    for (let i = start + pl; i < end; i++) {
+      const d = buf[i]! - 48;
+      if (d < 0 || d > 9) return -1;
+      v = v * 10 + d;
+    }
+    return v;
+  }
+
+  /** `index`, the id in `buf[start, end)`'s, kept by its number when it has the pattern (learnt from the first id met here). */
+  private remember(buf: Uint8Array, start: number, end: number, index: number): number {
+    if (!this.patternTried) {
+      this.patternTried = true;
+      let pl = 0;
+      while (start + pl < end && (buf[start + pl]! < 48 || buf[start + pl]! > 57)) pl++;
+      const width = end - start - pl;
+      if (pl <= 8 && width >= 1 && width <= 6) {
+        this.numberPrefix = buf.slice(start, start + pl);
+        this.numberLength = end - start;
+        this.byNumber = new Int32Array(10 ** width).fill(-1);
+      }
+    }
+    if (end - start === this.numberLength) {
+      const v = this.numberOf(buf, start, end);
+      if (v >= 0) this.byNumber[v] = index;
+    }
+    return index;
   }
 }
 
