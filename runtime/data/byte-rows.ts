@@ -38,7 +38,7 @@ export class ByteRows {
   /** Whether to generate converters (tests compare the interpreter with them), and runs of lines (tests compare line by line with them). */
   static generate = true;
   static runs = true;
-  /** The last record's id hashes (`bytesHash`, `bytesHash2` with `idSeed`). */
+  /** The last record's id hashes (`idHash1`, `idHash2` with `idSeed`: `idHashes`). */
   idH1 = 0;
   idH2 = 0;
   idSeed = 0;
@@ -195,21 +195,10 @@ export class ByteRows {
           break;
         }
         case F_ID: {
-          let h1 = 0x811c9dc5 ^ this.idSeed;
-          let h2 = 0x9e3779b9 ^ this.idSeed;
-          while (p < end) {
-            const c = buf[p]!;
-            if (CLASS[c] !== 0) break;
-            h1 = Math.imul(h1 ^ c, 0x01000193);
-            h2 = Math.imul(h2 + c, 0x5bd1e995);
-            h2 ^= h2 >>> 13;
-            p++;
-          }
+          while (p < end && CLASS[buf[p]!] === 0) p++;
           if (p < end && CLASS[buf[p]!] === 2) return NOT_PLAIN;
           if (p === s) return this.refuse(buf, start, end);
-          h1 ^= h1 >>> 15;
-          this.idH1 = h1 === 0 ? 1 : h1;
-          this.idH2 = h2 ^ (h2 >>> 16);
+          this.idHashes(buf, s, p);
           break;
         }
         case F_PARTNER: {
@@ -307,6 +296,40 @@ export class ByteRows {
   }
 
   /** A record the byte path does not take: `GENERAL` if its line is plain, else `NOT_PLAIN`. */
+  /** `idHash1`, `idHash2` of the id written in ASCII bytes `buf[s, e)` (as the generated converters compute them), to `idH1`, `idH2`. */
+  private idHashes(buf: Uint8Array, s: number, e: number): void {
+    let q = s;
+    while (q < e && q - s < 3 && (buf[q]! < 48 || buf[q]! > 57)) q++;
+    const digits = e - q;
+    if (digits >= 1 && digits <= 9 && (digits === 1 || buf[q] !== 48)) {
+      let v = 0;
+      let k = q;
+      for (; k < e; k++) {
+        const d = buf[k]! - 48;
+        if (d < 0 || d > 9) break;
+        v = v * 10 + d;
+      }
+      if (k === e) {
+        let h = (q - s + 1) << 24;
+        for (let i = s; i < q; i++) h |= buf[i]! << (8 * (i - s));
+        this.idH1 = h;
+        this.idH2 = v;
+        return;
+      }
+    }
+    let h1 = 0x811c9dc5 ^ this.idSeed;
+    let h2 = 0x9e3779b9 ^ this.idSeed;
+    for (let k = s; k < e; k++) {
+      const c = buf[k]!;
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 + c, 0x5bd1e995);
+      h2 ^= h2 >>> 13;
+    }
+    h1 ^= h1 >>> 15;
+    this.idH1 = (h1 === 0 ? 1 : h1) | 0x80000000;
+    this.idH2 = h2 ^ (h2 >>> 16);
+  }
+
   private refuse(buf: Uint8Array, start: number, end: number): number {
     for (let k = start; k < end; k++) if (CLASS[buf[k]!] === 2) return NOT_PLAIN;
     return GENERAL;

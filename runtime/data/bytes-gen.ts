@@ -230,12 +230,20 @@ function make(cols: readonly GenColumn[], digits: number, idSeed: number, partne
         code += `  else if (len === 5 && buf[s] === 102 && buf[s + 1] === 97 && buf[s + 2] === 108 && buf[s + 3] === 115 && buf[s + 4] === 101) k = 0;\n  else ${R}\n`;
         if (out) code += `  ${out}[j] = k;\n`;
         break;
-      case F_ID:
-        code += `  h = ${n(0x811c9dc5 ^ idSeed)}; h2 = ${n(0x9e3779b9 ^ idSeed)};\n`;
-        code += hashLoop('h = Math.imul(h ^ c, 16777619); h2 = Math.imul(h2 + c, 1540483477); h2 ^= h2 >>> 13;');
-        code += `  if (p === s) ${R}\n`;
-        code += run ? `  h ^= h >>> 15; i1 = h === 0 ? 1 : h; i2 = h2 ^ (h2 >>> 16);\n` : `  h ^= h >>> 15; ids.idH1 = h === 0 ? 1 : h; ids.idH2 = h2 ^ (h2 >>> 16);\n`;
+      case F_ID: {
+        // `idHash1`/`idHash2` of `record-sets.ts`: a short prefix and a number (no leading zero) is
+        // not hashed (h1 its prefix, h2 its number); any other id is, h1 with its top bit set
+        const [h1, h2] = run ? ['i1', 'i2'] : ['ids.idH1', 'ids.idH2'];
+        code += `  ${scan}\n  if (p === s) ${R}\n`;
+        code += `  k = s;\n  while (k < p && k - s < 3 && ((c = buf[k]) < 48 || c > 57)) k++;\n`;
+        code += `  len = k; d = p - k; v = 0;\n`;
+        code += `  if (d >= 1 && d <= 9 && (d === 1 || buf[k] !== 48)) { for (; k < p; k++) { c = buf[k] - 48; if (c < 0 || c > 9) break; v = v * 10 + c; } } else k = -1;\n`;
+        code += `  if (k === p) {\n    h = (len - s + 1) << 24;\n    for (k = s; k < len; k++) h |= buf[k] << (8 * (k - s));\n    ${h1} = h; ${h2} = v;\n  } else {\n`;
+        code += `    h = ${n(0x811c9dc5 ^ idSeed)}; h2 = ${n(0x9e3779b9 ^ idSeed)};\n`;
+        code += `    for (k = s; k < p; k++) { c = buf[k]; h = Math.imul(h ^ c, 16777619); h2 = Math.imul(h2 + c, 1540483477); h2 ^= h2 >>> 13; }\n`;
+        code += `    h ^= h >>> 15; ${h1} = (h === 0 ? 1 : h) | -2147483648; ${h2} = h2 ^ (h2 >>> 16);\n  }\n`;
         break;
+      }
       case F_PARTNER:
         // an id of the table's pattern by its number, else by its hash (`PartnerTable`)
         code += `  ${scan}\n  if (p === s) ${R}\n`;

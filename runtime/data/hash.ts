@@ -33,16 +33,6 @@ export function bytesHash(buf: Uint8Array, start: number, end: number, seed = 0)
   return h === 0 ? 1 : h;
 }
 
-/** `stringHash2` of the text written in ASCII bytes `buf[start, end)`. */
-export function bytesHash2(buf: Uint8Array, start: number, end: number, seed = 0): number {
-  let b = 0x9e3779b9 ^ seed;
-  for (let k = start; k < end; k++) {
-    b = Math.imul(b + buf[k]!, 0x5bd1e995);
-    b ^= b >>> 13;
-  }
-  return b ^ (b >>> 16);
-}
-
 /**
  * Open addressing with linear probing over an Int32Array of [key, value] pairs, one cache line
  * per probe; key 0 marks a free slot. At most half full: it doubles past that, placing each pair

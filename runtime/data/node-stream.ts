@@ -413,7 +413,7 @@ class KindStream {
       if (giving.yielding && !consumer.absorb!(part.kernel, table)) return false;
       this.input += part.records;
       f.countRecords(part.records);
-      this.ids.append(part.h1, part.h2, part.records);
+      this.ids.append(part.h1, part.h2, part.records, this.mask);
       if (!giving.yielding || part.backCount === 0) return true;
       const clean = rows.clean;
       rows.clean = false;

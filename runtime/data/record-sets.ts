@@ -5,6 +5,51 @@
 import { stringHash, stringHash2 } from './hash.js';
 
 /**
+ * The pair (h1, h2) that stands for an id when duplicates are looked for. Most ids are a short
+ * prefix and a number (`L1`, `INV-20417`, `4711`): at most 3 ASCII characters that are not digits,
+ * then 1 to 9 digits without a leading zero. Such an id is not hashed: h1 (positive) says its
+ * prefix, h2 is its number, and `IdHashes` keeps it as a bit. Any other id: `stringHash` with the
+ * top bit set (negative) and `stringHash2`. The byte readers compute the same pair from the id's
+ * bytes (`bytes-gen.ts`, `byte-rows.ts`).
+ */
+export function idHash1(id: string, seed: number): number {
+  return numberedPrefix(id) || stringHash(id, seed) | 0x80000000;
+}
+
+/** The second of `idHash1`'s pair: the id's number, or `stringHash2`. */
+export function idHash2(id: string, seed: number): number {
+  if (numberedPrefix(id) === 0) return stringHash2(id, seed);
+  let v = 0;
+  for (let k = id.length - 1, p = 1; k >= 0; k--, p *= 10) {
+    const d = id.charCodeAt(k) - 48;
+    if (d < 0 || d > 9) break;
+    v += d * p;
+  }
+  return v;
+}
+
+/** h1 of an id that is a prefix and a number (`idHash1`): (prefix length + 1) × 2^24 + its characters, one a byte; 0 for any other id. */
+function numberedPrefix(id: string): number {
+  const n = id.length;
+  let q = 0;
+  while (q < n && q < 3) {
+    const c = id.charCodeAt(q);
+    if (c >= 48 && c <= 57) break;
+    if (c > 0x7f) return 0;
+    q++;
+  }
+  const digits = n - q;
+  if (digits < 1 || digits > 9 || (digits > 1 && id.charCodeAt(q) === 48)) return 0;
+  for (let k = q; k < n; k++) {
+    const c = id.charCodeAt(k);
+    if (c < 48 || c > 57) return 0;
+  }
+  let h = (q + 1) << 24;
+  for (let k = 0; k < q; k++) h |= id.charCodeAt(k) << (8 * k);
+  return h;
+}
+
+/**
  * An id's two 32-bit hashes (`h1` never 0) with a kind's `mask`: −1 keeps them whole; tests keep
  * fewer bits of `h1` (and no `h2`) so that distinct ids collide and the verification path runs.
  */
@@ -16,6 +61,9 @@ function maskedH2(h2: number, mask: number): number {
   return mask === -1 ? h2 : 0;
 }
 
+/** The numbers below which an id that is a prefix and a number is kept as a bit (a bitmap of up to 16 MiB a prefix). */
+const NUMBER_LIMIT = 1 << 27;
+
 /** A number that identifies a (h1, h2) pair well enough to pick the records to read again (53 bits). */
 function pairKey(h1: number, h2: number): number {
   return (h1 >>> 0) * 2097152 + (h2 >>> 11);
@@ -23,19 +71,50 @@ function pairKey(h1: number, h2: number): number {
 
 /** The pair key (`IdHashes.duplicates`) of an id's masked hashes. */
 export function idKey(id: string, seed: number, mask: number): number {
-  return pairKey(maskedH1(stringHash(id, seed), mask), maskedH2(stringHash2(id, seed), mask));
+  return pairKey(maskedH1(idHash1(id, seed), mask), maskedH2(idHash2(id, seed), mask));
 }
 
 /**
  * The ids read, as 64-bit hashes only (no strings): appended as the file is read (no lookup per
  * record: a table of a million hashes is a cache miss per record), then sorted once
  * (`duplicates`, a radix sort of the pairs) to find the hashes read more than once — the suspected
- * duplicates, verified against the real ids by reading those records again.
+ * duplicates, verified against the real ids by reading those records again. An id that is a prefix
+ * and a number below 2^27 (`idHash1`; not with a test's mask) is a bit of its prefix's bitmap
+ * instead, set as it is read: one met again is a suspect at once, and nothing is sorted for it.
+ * `route` false (a thread that hands its pairs on, `tail.ts`): every id is kept as a pair.
  */
 export class IdHashes {
   h1 = new Int32Array(4096);
   h2 = new Int32Array(4096);
   count = 0;
+  /** Ids kept as bits: by prefix (h1), the numbers met; the pair keys of those met again. */
+  private readonly numbers = new Map<number, Uint32Array>();
+  private readonly again = new Set<number>();
+  private lastPrefix = 0;
+  private lastBits: Uint32Array = new Uint32Array(0);
+
+  constructor(private readonly route = true) {}
+
+  /** Whether (h1, h2) is kept as a bit (else as a pair). */
+  private numbered(h1: number, h2: number, mask: number): boolean {
+    return this.route && mask === -1 && h1 > 0 && h2 >= 0 && h2 < NUMBER_LIMIT;
+  }
+
+  /** Sets number `v`'s bit of prefix `h1` (a suspect when it was set). */
+  private mark(h1: number, v: number): void {
+    let bits = h1 === this.lastPrefix ? this.lastBits : this.numbers.get(h1);
+    const w = v >>> 5;
+    if (!bits || w >= bits.length) {
+      const grown = new Uint32Array(Math.max(1024, (bits?.length ?? 0) * 2, w + 1));
+      if (bits) grown.set(bits);
+      this.numbers.set(h1, (bits = grown));
+    }
+    this.lastPrefix = h1;
+    this.lastBits = bits;
+    const b = 1 << (v & 31);
+    if ((bits[w]! & b) !== 0) this.again.add(pairKey(h1, v));
+    else bits[w]! |= b;
+  }
 
   /** Room for about `records` records (a guess from the file's size) without growing. */
   expect(records: number): void {
@@ -51,16 +130,21 @@ export class IdHashes {
     this.h2 = h2;
   }
 
-  /** `n` hashes read elsewhere (`tail.ts`), in order. */
-  append(a1: Int32Array, a2: Int32Array, n: number): void {
+  /** `n` hashes read elsewhere (`tail.ts`, with the same `mask`), in order. */
+  append(a1: Int32Array, a2: Int32Array, n: number, mask: number): void {
+    if (this.route && mask === -1) {
+      this.addAll(a1, a2, 0, n, mask);
+      return;
+    }
     if (this.count + n > this.h1.length) this.grow(Math.max(this.count + n, this.count * 2));
     this.h1.set(a1.subarray(0, n), this.count);
     this.h2.set(a2.subarray(0, n), this.count);
     this.count += n;
   }
 
-  /** An id's hashes, masked (`maskedH1`, `maskedH2`). */
+  /** An id's hashes (`idHash1`, `idHash2`), masked (`maskedH1`, `maskedH2`). */
   add(h1: number, h2: number, mask: number): void {
+    if (this.numbered(h1, h2, mask)) return this.mark(h1, h2);
     if (this.count === this.h1.length) this.grow(this.count * 2);
     this.h1[this.count] = maskedH1(h1, mask);
     this.h2[this.count++] = maskedH2(h2, mask);
@@ -72,25 +156,36 @@ export class IdHashes {
     const h1 = this.h1;
     const h2 = this.h2;
     let c = this.count;
-    for (let k = from; k < to; k++, c++) {
-      h1[c] = maskedH1(a1[k]!, mask);
-      h2[c] = maskedH2(a2[k]!, mask);
+    for (let k = from; k < to; k++) {
+      const x = a1[k]!;
+      const y = a2[k]!;
+      if (this.numbered(x, y, mask)) this.mark(x, y);
+      else {
+        h1[c] = maskedH1(x, mask);
+        h2[c++] = maskedH2(y, mask);
+      }
     }
     this.count = c;
   }
 
   /** An id's, from its text. */
   addId(id: string, seed: number, mask: number): void {
-    this.add(stringHash(id, seed), stringHash2(id, seed), mask);
+    this.add(idHash1(id, seed), idHash2(id, seed), mask);
   }
 
   get bytes(): number {
-    return this.h1.byteLength * 2;
+    let bits = 0;
+    for (const b of this.numbers.values()) bits += b.byteLength;
+    return this.h1.byteLength * 2 + bits;
   }
 
   /** The pair keys (`pairKey`) of the hashes read more than once. Once: the hashes are dropped. */
   duplicates(): Set<number> {
-    const out = new Set<number>();
+    const out = new Set<number>(this.again);
+    this.numbers.clear();
+    this.again.clear();
+    this.lastPrefix = 0;
+    this.lastBits = new Uint32Array(0);
     const m = this.count;
     let a1 = this.h1;
     let a2 = this.h2;

@@ -130,7 +130,7 @@ export function readTail(job: TailJob, schema: RecordSchema, table: PartnerTable
   rows.idSeed = job.idSeed;
   rows.header(job.columnOf, job.width);
   const batch = rows.batch;
-  const ids = new IdHashes();
+  const ids = new IdHashes(false); // its pairs are handed on (`TailPart`): kept as pairs here
   let lines = 0;
   let have = 0;
   let pos = 0;

@@ -22,6 +22,7 @@ import { TOOK } from '../../../runtime/data/bytes.js';
 import { ByteRows } from '../../../runtime/data/byte-rows.js';
 import { compileSchema } from '../../../runtime/data/schema.js';
 import { PartnerTable, type ColumnBatch, type ColumnNeeds } from '../../../runtime/data/columns.js';
+import { idHash1, idHash2 } from '../../../runtime/data/record-sets.js';
 import { formatProblem } from '../../../runtime/data/problems.js';
 import { Evaluator } from '../../../runtime/evaluate.js';
 import * as N from '../../../runtime/num.js';
@@ -265,6 +266,56 @@ event sale {
       }
     }
     expect(took).toBeGreaterThan(20);
+  });
+
+  it('ids: every byte reader gives the pair idHash1 and idHash2 give the id\'s text (a prefix and a number kept as such, any other id hashed)', () => {
+    const a = artifact(DIRTY);
+    const c = compileSchema(recordSchemas(a).find((x) => x.file === 'sale')!);
+    const order = ['id', 'partner', 'date', 'sku', 'category', 'amount', 'quantity', 'rate', 'shipped', 'gift'];
+    const header = { columnOf: c.names.map((n) => order.indexOf(n)), width: order.length };
+    const make = (generate: boolean): ByteRows => {
+      const rows = new ByteRows(c, 2, needs, new PartnerTable([], () => true), () => ({}) as never);
+      rows.idSeed = 0x5eed;
+      ByteRows.generate = generate;
+      rows.header(header.columnOf, header.width);
+      ByteRows.generate = true;
+      return rows;
+    };
+    const gen = make(true);
+    const int = make(false);
+    const printable = fc.stringMatching(/^[!#-+\--~ ]{1,12}$/); // ASCII without comma, quote or line end
+    const id = fc.oneof(
+      fc.tuple(fc.stringMatching(/^[A-Za-z_#-]{0,4}$/), fc.stringMatching(/^[0-9]{1,11}$/)).map(([p, d]) => p + d),
+      fc.constantFrom('0', '00', '01', 'L0', 'L01', 'L1', 'ABC123', 'ABCD1', 'L999999999', 'L1000000000', 'L134217727', 'L134217728', 'L1x1', '7-11', 'A1B', '1A'),
+      printable,
+    );
+    let numbered = 0;
+    fc.assert(
+      fc.property(id, (x) => {
+        const line = `${x},P1,2026-01-05,A,hardware,12.50,3,0.5,2026-01-05,true`;
+        const buf = new TextEncoder().encode(line + '\n');
+        const want = [idHash1(x, 0x5eed), idHash2(x, 0x5eed)];
+        if (want[0]! > 0) numbered++;
+        for (const clean of [false, true]) {
+          gen.clean = clean;
+          expect(gen.convert(buf, 0, line.length), line).toBe(TOOK);
+          expect([gen.idH1, gen.idH2], `${x}, clean ${clean}`).toEqual(want);
+        }
+        expect(int.interpret(buf, 0, line.length)).toBe(TOOK);
+        expect([int.idH1, int.idH2], `${x}, interpreted`).toEqual(want);
+        gen.batch.n = 0;
+        expect(gen.runLines(buf, 0, buf.length)).toBe(buf.length);
+        expect([gen.runH1[0], gen.runH2[0]], `${x}, in a run`).toEqual(want);
+        gen.batch.n = 0;
+        int.batch.n = 0;
+      }),
+      { numRuns: 500, seed: 5 },
+    );
+    expect(numbered).toBeGreaterThan(100);
+    // a prefix and a number: h1 > 0 names the prefix, h2 is the number; any other id: h1 < 0
+    expect([idHash1('L1000000', 1), idHash2('L1000000', 1)]).toEqual([(2 << 24) | 76, 1_000_000]);
+    expect([idHash1('4711', 1), idHash2('4711', 1)]).toEqual([1 << 24, 4711]);
+    for (const other of ['L01', 'ABCD1', 'L1000000000', 'L1x1', '']) expect(idHash1(other, 1), other).toBeLessThan(0);
   });
 
   it.each([
