@@ -124,3 +124,25 @@ describe('floorDiv and ceilDiv (the kernels\' ⌊v ÷ 10^k⌋ without %)', () =>
     expect(N.floorDiv(NaN, 10)).toBeNaN();
   });
 });
+
+describe('add, sub and cmp of numbers of any scales', () => {
+  it('give what decimal.js gives, at the larger scale on the integer fast path (near 2^53 and past it too)', () => {
+    const fixed = fc
+      .tuple(fc.oneof(fc.integer({ min: -1_000_000, max: 1_000_000 }), fc.maxSafeInteger(), fc.constantFrom(9007199254740991, -9007199254740991, 0, 1, -1)), fc.integer({ min: 0, max: 15 }))
+      .map(([n, s]) => new N.Fixed(n, s));
+    fc.assert(
+      fc.property(fixed, fixed, (a, b) => {
+        const [x, y] = [N.toDec(a), N.toDec(b)];
+        for (const [got, want] of [
+          [N.add(a, b), x.plus(y)],
+          [N.sub(a, b), x.minus(y)],
+        ] as const) {
+          expect(N.toDec(got).eq(want), `${N.toText(a)} and ${N.toText(b)}`).toBe(true);
+          if (got instanceof N.Fixed) expect(got.s).toBe(Math.max(a.s, b.s));
+        }
+        expect(N.cmp(a, b)).toBe(x.cmp(y));
+      }),
+      { numRuns: 3000, seed: 17 },
+    );
+  });
+});
