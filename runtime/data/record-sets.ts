@@ -81,7 +81,10 @@ export function idKey(id: string, seed: number, mask: number): number {
  * duplicates, verified against the real ids by reading those records again. An id that is a prefix
  * and a number below 2^27 (`idHash1`; not with a test's mask) is a bit of its prefix's bitmap
  * instead, set as it is read: one met again is a suspect at once, and nothing is sorted for it.
- * `route` false (a thread that hands its pairs on, `tail.ts`): every id is kept as a pair.
+ * The bitmaps never take more than the pairs they spare would (64 bits a record read, plus 1 MiB):
+ * past that (numbers spread thin, many prefixes), such ids are kept as pairs too, and a pair found
+ * in its prefix's bitmap at the end is a suspect. `route` false (a thread that hands its pairs on,
+ * `tail.ts`): every id is kept as a pair.
  */
 export class IdHashes {
   h1 = new Int32Array(4096);
@@ -92,21 +95,24 @@ export class IdHashes {
   private readonly again = new Set<number>();
   private lastPrefix = 0;
   private lastBits: Uint32Array = new Uint32Array(0);
+  /** Records given, and the bitmaps' words: the bitmaps may have 2 words a record, and 2^18 more. */
+  private given = 0;
+  private words = 0;
 
   constructor(private readonly route = true) {}
 
-  /** Whether (h1, h2) is kept as a bit (else as a pair). */
-  private numbered(h1: number, h2: number, mask: number): boolean {
-    return this.route && mask === -1 && h1 > 0 && h2 >= 0 && h2 < NUMBER_LIMIT;
-  }
-
-  /** Sets number `v`'s bit of prefix `h1` (a suspect when it was set). */
-  private mark(h1: number, v: number): void {
+  /** Keeps (h1, h2) as a bit of its prefix's bitmap (a suspect when it was set) when it is a prefix and a number and the bitmaps have room; false when not. */
+  private mark(h1: number, v: number, mask: number): boolean {
+    this.given++;
+    if (!this.route || mask !== -1 || h1 <= 0 || v < 0 || v >= NUMBER_LIMIT) return false;
     let bits = h1 === this.lastPrefix ? this.lastBits : this.numbers.get(h1);
     const w = v >>> 5;
     if (!bits || w >= bits.length) {
-      const grown = new Uint32Array(Math.max(1024, (bits?.length ?? 0) * 2, w + 1));
+      const size = Math.max(1024, (bits?.length ?? 0) * 2, w + 1);
+      if (this.words - (bits?.length ?? 0) + size > 2 * this.given + (1 << 18)) return false;
+      const grown = new Uint32Array(size);
       if (bits) grown.set(bits);
+      this.words += size - (bits?.length ?? 0);
       this.numbers.set(h1, (bits = grown));
     }
     this.lastPrefix = h1;
@@ -114,6 +120,14 @@ export class IdHashes {
     const b = 1 << (v & 31);
     if ((bits[w]! & b) !== 0) this.again.add(pairKey(h1, v));
     else bits[w]! |= b;
+    return true;
+  }
+
+  /** Whether a number of prefix `h1` is in its bitmap. */
+  private marked(h1: number, v: number): boolean {
+    const bits = h1 > 0 && v >= 0 ? this.numbers.get(h1) : undefined;
+    const w = v >>> 5;
+    return bits !== undefined && w < bits.length && (bits[w]! & (1 << (v & 31))) !== 0;
   }
 
   /** Room for about `records` records (a guess from the file's size) without growing. */
@@ -144,7 +158,7 @@ export class IdHashes {
 
   /** An id's hashes (`idHash1`, `idHash2`), masked (`maskedH1`, `maskedH2`). */
   add(h1: number, h2: number, mask: number): void {
-    if (this.numbered(h1, h2, mask)) return this.mark(h1, h2);
+    if (this.mark(h1, h2, mask)) return;
     if (this.count === this.h1.length) this.grow(this.count * 2);
     this.h1[this.count] = maskedH1(h1, mask);
     this.h2[this.count++] = maskedH2(h2, mask);
@@ -159,8 +173,7 @@ export class IdHashes {
     for (let k = from; k < to; k++) {
       const x = a1[k]!;
       const y = a2[k]!;
-      if (this.numbered(x, y, mask)) this.mark(x, y);
-      else {
+      if (!this.mark(x, y, mask)) {
         h1[c] = maskedH1(x, mask);
         h2[c++] = maskedH2(y, mask);
       }
@@ -182,13 +195,16 @@ export class IdHashes {
   /** The pair keys (`pairKey`) of the hashes read more than once. Once: the hashes are dropped. */
   duplicates(): Set<number> {
     const out = new Set<number>(this.again);
+    const m = this.count;
+    let a1 = this.h1;
+    let a2 = this.h2;
+    // an id kept as a pair once the bitmaps were full, and as a bit before
+    if (this.numbers.size > 0) for (let k = 0; k < m; k++) if (this.marked(a1[k]!, a2[k]!)) out.add(pairKey(a1[k]!, a2[k]!));
     this.numbers.clear();
     this.again.clear();
     this.lastPrefix = 0;
     this.lastBits = new Uint32Array(0);
-    const m = this.count;
-    let a1 = this.h1;
-    let a2 = this.h2;
+    this.given = this.words = 0;
     this.h1 = this.h2 = new Int32Array(0);
     this.count = 0;
     if (m < 2) return out;

@@ -56,4 +56,22 @@ describe('duplicate ids', () => {
     for (let n = 1; n <= 10; n++) masked.addId(`L${n}`, SEED, 0xff);
     expect(masked.count).toBe(10);
   });
+
+  it('bitmaps take no more than the pairs they spare (and 1 MiB): past that, ids are pairs, and one met both ways is a suspect', () => {
+    const h = new IdHashes();
+    // 400 prefixes of three letters, numbers spread up to 10^8: a bitmap each would take ~5 GiB
+    const ids: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const p = String.fromCharCode(65 + (i % 20), 65 + ((i / 20) % 20 | 0), 75);
+      ids.push(`${p}${1 + ((i * 2_654_435_761) % 99_999_999)}`);
+    }
+    for (const x of ids) h.addId(x, SEED, -1);
+    const bitmaps = h.bytes - h.h1.byteLength * 2;
+    expect(bitmaps).toBeLessThanOrEqual(8 * ids.length + (1 << 20));
+    expect(h.count).toBeGreaterThan(0); // some kept as pairs
+    // every id again, in another order: each is a suspect, whether its first was a bit or a pair
+    for (let i = ids.length - 1; i >= 0; i--) h.addId(ids[i]!, SEED, -1);
+    const suspects = h.duplicates();
+    for (const x of ids) expect(suspects.has(idKey(x, SEED, -1)), x).toBe(true);
+  });
 });
