@@ -295,7 +295,6 @@ export class ByteRows {
     return TOOK;
   }
 
-  /** A record the byte path does not take: `GENERAL` if its line is plain, else `NOT_PLAIN`. */
   /** `idHash1`, `idHash2` of the id written in ASCII bytes `buf[s, e)` (as the generated converters compute them), to `idH1`, `idH2`. */
   private idHashes(buf: Uint8Array, s: number, e: number): void {
     let q = s;
@@ -330,6 +329,7 @@ export class ByteRows {
     this.idH2 = h2 ^ (h2 >>> 16);
   }
 
+  /** A record the byte path does not take: `GENERAL` if its line is plain, else `NOT_PLAIN`. */
   private refuse(buf: Uint8Array, start: number, end: number): number {
     for (let k = start; k < end; k++) if (CLASS[buf[k]!] === 2) return NOT_PLAIN;
     return GENERAL;

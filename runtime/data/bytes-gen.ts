@@ -169,12 +169,6 @@ function make(cols: readonly GenColumn[], digits: number, idSeed: number, partne
   const R = run ? 'break lines;' : 'return R(buf, start, end);';
   // `clean`: the caller checked that the bytes hold no quote, no CR and nothing above 0x7f: only commas matter.
   const scan = run ? `while ((c = buf[p]) !== 44 && c !== 10) p++;` : mode === 'clean' ? `while (p < end && buf[p] !== 44) p++;` : `while (p < end && (c = CLASS[buf[p]]) === 0) p++;\n  if (p < end && c === 2) return -1;`;
-  const hashLoop = (body: string) =>
-    run
-      ? `  while ((c = buf[p]) !== 44 && c !== 10) { ${body} p++; }\n`
-      : mode === 'clean'
-        ? `  while (p < end && (c = buf[p]) !== 44) { ${body} p++; }\n`
-        : `  while (p < end && (c = buf[p], CLASS[c] === 0)) { ${body} p++; }\n  if (p < end && CLASS[buf[p]] === 2) return -1;\n`;
   /** Whether the cell ends at `p`: a comma or the line's end. */
   const cellEnd = (at: string) => (run ? `((c = buf[${at}]) === 44 || c === 10)` : `(${at} === end || buf[${at}] === 44)`);
   const parts: string[] = [];
