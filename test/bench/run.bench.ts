@@ -4,7 +4,8 @@
  * builds):
  * - the canonical benchmark of ../shared/bench/peers — 100,000 and 1,000,000 sale lines for 10,000
  *   partners — end to end (CSV file → statements) beside the floor (a byte scanner and integer
- *   cents, the peers' `e2e.js limit`), runs interleaved, medians; goal ≤ 2.5× the floor, peak ≤
+ *   cents, the peers' `e2e.js limit`), runs interleaved (7 rounds at 1M), medians, and the median
+ *   of each round's own ratio; goal ≤ 2.5× the floor, peak ≤
  *   300 MiB; agreement with the floor partner by partner (points, tier, cash);
  * - lots and expiry (§13.1, issue 10): the canonical program by quarter over 1M lines, its pots
  *   keeping lots, with `expire after 2 periods` on both against none: goal within 1.3×;
@@ -121,8 +122,8 @@ function median(xs: number[]): number {
   return s[s.length >> 1]!;
 }
 
-/** Runs each of `runs` `times` times, interleaved (so that a noisy moment hurts them alike); each one's median time and peak memory. */
-function interleaved(times: number, runs: Record<string, () => ReturnType<typeof sh>>): Record<string, { ms: number; cpuMs: number; rssMiB: number; last: ReturnType<typeof sh> }> {
+/** Runs each of `runs` `times` times, interleaved (so that a noisy moment hurts them alike); each one's median time and peak memory, and every run's time (`all`, in order). */
+function interleaved(times: number, runs: Record<string, () => ReturnType<typeof sh>>): Record<string, { ms: number; cpuMs: number; rssMiB: number; all: number[]; last: ReturnType<typeof sh> }> {
   const seen: Record<string, ReturnType<typeof sh>[]> = {};
   for (let t = 0; t < times; t++) {
     for (const [name, run] of Object.entries(runs)) {
@@ -131,7 +132,7 @@ function interleaved(times: number, runs: Record<string, () => ReturnType<typeof
       (seen[name] ??= []).push(r);
     }
   }
-  return Object.fromEntries(Object.entries(seen).map(([name, rs]) => [name, { ms: median(rs.map((r) => r.ms)), cpuMs: median(rs.map((r) => r.cpuMs)), rssMiB: Math.max(...rs.map((r) => r.rssMiB)), last: rs[rs.length - 1]! }]));
+  return Object.fromEntries(Object.entries(seen).map(([name, rs]) => [name, { ms: median(rs.map((r) => r.ms)), cpuMs: median(rs.map((r) => r.cpuMs)), rssMiB: Math.max(...rs.map((r) => r.rssMiB)), all: rs.map((r) => r.ms), last: rs[rs.length - 1]! }]));
 }
 
 const goal = (ok: boolean) => (ok ? 'goal met' : 'GOAL NOT MET');
@@ -200,7 +201,8 @@ function main(): void {
     const n = tag === '1m' ? 1_000_000 : 100_000;
     const data = join(peers, 'data', `incent-${tag}`);
     const out = join(work, `incent-${tag}.json`);
-    const r = interleaved(tag === '1m' ? 3 : 2, {
+    // 7 rounds at 1M: with 3, the machine's load moved the ratio by ±0.5 from one bench run to the next
+    const r = interleaved(tag === '1m' ? 7 : 2, {
       floor: () => sh('node', ['e2e.js', 'limit', tag], peers),
       incent: () => sh('node', [incent, 'run', canonical, '--data', data, '--format', 'json'], root, out),
     });
@@ -209,10 +211,13 @@ function main(): void {
     const ag = agree(floorResults(tag), incentJsonFile(out));
     if (ag.mismatched > 0) failed = true;
     const ratio = inc.ms / floor.ms;
+    // each round's own ratio (its two runs side by side): their median and range
+    const paired = inc.all.map((ms, i) => ms / floor.all[i]!);
     say(
       `${tag} lines, 10,000 partners: incent ${fmt(inc.ms / 1000)} s (${fmt(n / (inc.ms / 1000) / 1e3, 0)}k lines/s, peak ${fmt(inc.rssMiB, 0)} MiB) — ` +
         `floor ${fmt(floor.ms / 1000)} s (peak ${fmt(floor.rssMiB, 0)} MiB) — incent/floor ${fmt(ratio, 2)}× (CPU ${fmt(inc.cpuMs / 1000)} s against ${fmt(floor.cpuMs / 1000)} s: ${fmt(inc.cpuMs / floor.cpuMs, 2)}×)` +
         (tag === '1m' ? ` (goal ≤ 2.5×, peak ≤ 300 MiB): ${goal(ratio <= 2.5 && inc.rssMiB <= 300)}` : '') +
+        `; round by round ${fmt(median(paired), 2)}× (${fmt(Math.min(...paired), 2)}–${fmt(Math.max(...paired), 2)}×, ${paired.length} rounds)` +
         `; ${agreement(ag)}`,
     );
     if (tag === '1m') oneM.ms = inc.ms;
