@@ -217,7 +217,7 @@ function main(): void {
       `${tag} lines, 10,000 partners: incent ${fmt(inc.ms / 1000)} s (${fmt(n / (inc.ms / 1000) / 1e3, 0)}k lines/s, peak ${fmt(inc.rssMiB, 0)} MiB) — ` +
         `floor ${fmt(floor.ms / 1000)} s (peak ${fmt(floor.rssMiB, 0)} MiB) — incent/floor ${fmt(ratio, 2)}× (CPU ${fmt(inc.cpuMs / 1000)} s against ${fmt(floor.cpuMs / 1000)} s: ${fmt(inc.cpuMs / floor.cpuMs, 2)}×)` +
         (tag === '1m' ? ` (goal ≤ 2.5×, peak ≤ 300 MiB): ${goal(ratio <= 2.5 && inc.rssMiB <= 300)}` : '') +
-        `; round by round ${fmt(median(paired), 2)}× (${fmt(Math.min(...paired), 2)}–${fmt(Math.max(...paired), 2)}×, ${paired.length} rounds)` +
+        (tag === '1m' ? `; round by round ${fmt(median(paired), 2)}× (${fmt(Math.min(...paired), 2)}–${fmt(Math.max(...paired), 2)}×, ${paired.length} rounds)` : '') +
         `; ${agreement(ag)}`,
     );
     if (tag === '1m') oneM.ms = inc.ms;
