@@ -11,7 +11,7 @@ import { compareValues, compileIR, type Ctx, type EventRow, type Fn, type Note, 
 import * as N from './num.js';
 import type { Num } from './num.js';
 import { byDateId, onceKeyText, type RuleAcc, type RunIndex } from './pass1.js';
-import type { CompiledPot, CompiledRule, Plan } from './plan.js';
+import { walkIR, type CompiledPot, type CompiledRule, type Plan } from './plan.js';
 import type { RunState } from './run-state.js';
 import { ordinal, potText, readableNumbers, valueFormatter, type ValueFormatter } from './text.js';
 
@@ -23,9 +23,24 @@ export class Tracer {
   readonly format: ValueFormatter;
   private readonly currency: string;
 
+  /**
+   * The lets whose notes can show a band or an interpolation (`expandLets` evaluates those again):
+   * those with a `bands` or `interpolate` in their expression, or that read an event-level let or
+   * a record through a `ref` (whose notes they pass on). Another let's notes are its values only.
+   */
+  private readonly banded = new Set<string>();
+
   constructor(private readonly plan: Plan) {
     this.format = valueFormatter(plan.artifact);
     this.currency = plan.artifact.program.currency;
+    for (const { step } of plan.steps) {
+      if (step.kind !== 'let') continue;
+      let may = false;
+      walkIR(step.value, (x) => {
+        if (x.k === 'bands' || x.k === 'interp' || x.k === 'elet' || x.k === 'deref') may = true;
+      });
+      if (may) this.banded.add(step.name);
+    }
   }
 
   potText(v: Num, pot: CompiledPot): string {
@@ -39,7 +54,7 @@ export class Tracer {
   private expandLets(notes: Note[], env: PartnerEnv): Note[] {
     const out: Note[] = [];
     for (const n of notes) {
-      const fn = n.kind === 'value' ? this.plan.letFns.get(n.label) : undefined;
+      const fn = n.kind === 'value' && this.banded.has(n.label) ? this.plan.letFns.get(n.label) : undefined;
       if (fn) {
         const sub: Note[] = [];
         try {
