@@ -56,7 +56,6 @@ export function toDec(a: Num): Dec {
   return a;
 }
 
-/** Brings two Fixed to one scale, or undefined if that would overflow. */
 /**
  * `n` (at scale `from`) at scale `to` ≥ `from`: NaN beyond a safe integer. Two numbers are aligned
  * on the larger scale without an array made per operation (statements add and compare millions).
