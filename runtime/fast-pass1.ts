@@ -29,7 +29,7 @@ import type { FieldSpec } from './data/schema.js';
 import type { EventAwards, RunIndex } from './pass1.js';
 import { monthNumber, type CompiledRule, type LocalMeasure, type Plan } from './plan.js';
 import { boolVec, numVec, type BoolVec, type NumVec, type VecEnv } from './vector.js';
-import { generateKernel, type KernelArrays } from './kernel-gen.js';
+import { generateKernel, generateSum, type KernelArrays, type SumStore } from './kernel-gen.js';
 
 const MAX = Number.MAX_SAFE_INTEGER;
 /** A condition true for every record, and an argument 0 for every record (read only). */
@@ -66,6 +66,9 @@ export class KindKernel implements ColumnReader {
   private rws: Uint8Array[];
   /** The loop written for this program (`kernel-gen.ts`) that fills them and marks the unknowns; else the nodes' loops and `markUnknown` do. */
   private readonly generated: ((b: ColumnBatch, n: number) => void) | undefined;
+  /** The sums' loop written for this program (`kernel-gen.ts`'s `generateSum`); else `sum`. */
+  private readonly generatedSum: ((b: ColumnBatch, store: SumStore, maxDay: number, out: Float64Array) => number) | undefined;
+  private readonly latest = new Float64Array(1);
   /** Whether kernels write their loop (tests turn it off to compare). */
   static generate = true;
   /** The batch's records that go as rows (`rows`). */
@@ -105,6 +108,7 @@ export class KindKernel implements ColumnReader {
         this.ws = arrays.where.map((w) => w ?? ALL_TRUE);
         this.xs = arrays.arg.map((x) => x ?? ALL_ZERO);
         this.rws = arrays.rules.map((w) => w ?? ALL_TRUE);
+        this.generatedSum = generateSum({ ...arrays, picked: this.picked }, (i, k, at) => this.takeBack(i, k, at));
       }
     }
     this.store = new ColumnMonths(
@@ -278,7 +282,11 @@ export class KindKernel implements ColumnReader {
       }
     }
     if (lo <= hi) store.reserve(b.partners.size, Math.floor(lo / g), Math.floor(hi / g));
-    const np = this.sum(b);
+    let np: number;
+    if (this.generatedSum) {
+      np = this.generatedSum(b, store, this.maxDay, this.latest);
+      this.maxDay = this.latest[0]!;
+    } else np = this.sum(b);
     if (np > 0) this.rows(b, np);
     this.publish(this.maxDay);
   }

@@ -81,3 +81,79 @@ return function kernel(b, n) {
     return undefined;
   }
 }
+
+/** What the generated sum reads and writes of the kernel's store (its arrays are made again as it grows: given at each call). */
+export interface SumStore {
+  sums: Float64Array;
+  counts: Int32Array;
+  seen: Uint8Array;
+  /** Months held per partner, the months a sum spans, the first month held. */
+  months_: number;
+  g: number;
+  first: number;
+}
+
+/**
+ * The kernel's second loop written per program: `KindKernel.sum` with its measures unrolled (their
+ * condition and argument arrays known, a count's argument not read) and the early rules'
+ * conditions in one test. `(b, store, maxDay)`: adds batch `b`'s records to the sums, record by
+ * record, sends a record that would overflow a sum or a count the general way (`takeBack(i, k, at)`
+ * takes it back from the measures before `k`), gathers the records that go as rows in `picked`
+ * and returns how many; `out[0]` gets the latest day summed.
+ */
+export function generateSum(
+  arrays: { where: readonly (Uint8Array | undefined)[]; arg: readonly (Float64Array | undefined)[]; rules: readonly (Uint8Array | undefined)[]; general: Uint8Array; picked: Int32Array },
+  takeBack: (i: number, k: number, at: number) => void,
+): ((b: ColumnBatch, store: SumStore, maxDay: number, out: Float64Array) => number) | undefined {
+  const K = arrays.where.length;
+  const values: unknown[] = [arrays.general, arrays.picked, takeBack];
+  const v = (x: unknown): string => `v${values.push(x) - 1}`;
+  const lines: string[] = [];
+  for (let k = 0; k < K; k++) {
+    const W = arrays.where[k];
+    const X = arrays.arg[k];
+    const add = [
+      `s = at + ${k};`,
+      `if (counts[s] === 0x7fffffff) { k = ${k}; break add; }`,
+      ...(X ? [`t = sums[s] + ${v(X)}[i];`, `if (t > MAX || t < -MAX) { k = ${k}; break add; }`, `sums[s] = t;`] : []),
+      `counts[s]++;`,
+    ].join(' ');
+    lines.push(W ? `if (${v(W)}[i] === 1) { ${add} }` : add);
+  }
+  const rules = arrays.rules.map((w) => (w ? `${v(w)}[i] === 1` : 'true'));
+  const source = `const MAX = ${Number.MAX_SAFE_INTEGER};
+const general = v0, picked = v1, takeBack = v2;
+return function sum(b, store, maxDay, out) {
+  const n = b.n, partner = b.partner, month = b.month, day = b.day;
+  const sums = store.sums, counts = store.counts, seen = store.seen;
+  const M = store.months_, g = store.g, first = store.first;
+  let np = 0, s = 0, t = 0, k = 0, at = 0;
+  for (let i = 0; i < n; i++) {
+    if (general[i] === 0) {
+      const p = partner[i];
+      at = (p * M + ((month[i] / g) | 0) - first) * ${K};
+      k = -1;
+      add: {
+        ${lines.join('\n        ')}
+      }
+      if (k < 0) {
+        seen[p] = 1;
+        if (day[i] > maxDay) maxDay = day[i];
+        ${rules.length ? `if (${rules.join(' || ')}) picked[np++] = i;` : ''}
+        continue;
+      }
+      general[i] = 1;
+      takeBack(i, k, at);
+    }
+    picked[np++] = i;
+  }
+  out[0] = maxDay;
+  return np;
+};`;
+  try {
+    const factory = new Function(...values.map((_, k) => `v${k}`), source) as (...args: unknown[]) => (b: ColumnBatch, store: SumStore, maxDay: number, out: Float64Array) => number;
+    return factory(...values);
+  } catch {
+    return undefined;
+  }
+}

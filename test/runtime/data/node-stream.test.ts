@@ -84,6 +84,36 @@ describe('streamed data folder', () => {
     }
   });
 
+  it('sends a record that would overflow a sum the general way, taken back from the measures before it (generated loops and the nodes\' own)', () => {
+    // amounts of ~10^14 cents: a partner's sum passes 2^53 after ~90 such records (each partner has ~140); measures before,
+    // after and without a condition, a count, and an early rule
+    const dir = join(tmp, 'overflow');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'program.incent'),
+      `program "Overflow" {\n  currency EUR\n  period year\n  start 2026-01-01\n  end 2026-12-31\n}\n\nevent sale {\n  category: one of "hardware", "software"\n  amount: money\n}\n\n` +
+        `measure n = count sale\nmeasure big = sum sale.amount where sale.category = "hardware"\nmeasure all = sum sale.amount\nmeasure small = sum sale.amount where sale.amount < 1000 EUR\n\n` +
+        `payout cash as cash\n\nrule "Volume" {\n  for each partner\n  award n * 1 EUR + small + big / 1000 + all / 1000 to cash\n}\n\nrule "Small" {\n  for each sale where amount < 10 EUR\n  award 1 EUR to cash\n}\n`,
+    );
+    const rows = ['id,partner,date,category,amount'];
+    for (let i = 0; i < 600; i++) rows.push(`S${i},P${i % 3},2026-0${1 + (i % 9)}-1${i % 10},${i % 4 === 0 ? 'software' : 'hardware'},${i % 7 === 0 ? '5.00' : i % 5 === 0 ? '12.50' : '999999999999.99'}`);
+    writeFileSync(join(dir, 'sale.csv'), rows.join('\n') + '\n');
+    const a = artifact(readFileSync(join(dir, 'program.incent'), 'utf8'));
+    const takeBack = vi.spyOn(KindKernel.prototype as unknown as { takeBack(i: number, k: number, at: number): void }, 'takeBack');
+    try {
+      for (const generate of [true, false]) {
+        KindKernel.generate = generate;
+        takeBack.mockClear();
+        const { memory, stream } = both(a, dir);
+        expect(stream, `generate ${generate}`).toEqual(memory);
+        expect(takeBack, `generate ${generate}`).toHaveBeenCalled();
+      }
+    } finally {
+      KindKernel.generate = true;
+      takeBack.mockRestore();
+    }
+  });
+
   const PROGRAM = (partners: boolean) => `program "Stream test" {
   currency EUR
   period quarter
