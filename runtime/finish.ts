@@ -101,26 +101,26 @@ export function finishPeriod(
   });
 
   // 3. Rule totals: cap, then one rounding to the pot's unit, rule by rule (in the order each rule's partners were awarded).
+  // A partner's awards of one rule are summed per pot, listed in the order of its pots' first awards (`potGroups`).
   const totals: PotTotals[][] = rules.map(() => []);
   for (const rule of rules) {
-    const byRule = totals[rule.index]!;
     const { order, sum } = awarded[rule.index]!;
+    if (order.length === 0) continue;
+    const groups = rule.potGroups;
+    const byRule = groups.map(({ pot }): PotTotals => ({ pot, total: new Array<Num | undefined>(n), capped: new Array<Num | undefined>(n), rounded: new Array<Num | undefined>(n) }));
+    totals[rule.index] = byRule;
+    const capped = rule.cap && !rule.spec.cap!.perEvent ? rule.cap : undefined;
     for (const i of order) {
-      const env = envList[i]!;
-      // Sum per pot (a rule may award to several pots).
-      const byPot = new Map<number, Num>();
-      rule.awards.forEach((_, ai) => {
-        const pi = rule.potIndex[ai]!;
-        const cur = byPot.get(pi);
-        byPot.set(pi, cur ? N.add(cur, sum(i, ai)) : sum(i, ai));
-      });
-      for (const [pi, total] of byPot) {
-        let slot = byRule.find((t) => t.pot === pi);
-        if (!slot) byRule.push((slot = { pot: pi, total: new Array<Num | undefined>(n), capped: new Array<Num | undefined>(n), rounded: new Array<Num | undefined>(n) }));
+      for (let gi = 0; gi < groups.length; gi++) {
+        const { pot: pi, awards: ais } = groups[gi]!;
+        let total = sum(i, ais[0]!);
+        for (let j = 1; j < ais.length; j++) total = N.add(total, sum(i, ais[j]!));
+        const slot = byRule[gi]!;
         const pot = pots[pi]!;
         let t = total;
-        if (rule.cap && !rule.spec.cap!.perEvent) {
-          const cap = rule.cap({ p: env }) as Num;
+        if (capped) {
+          const env = envList[i]!;
+          const cap = capped({ p: env }) as Num;
           if (N.cmp(t, cap) > 0) {
             t = cap;
             rule.capped?.({ p: env });
@@ -131,8 +131,6 @@ export function finishPeriod(
         slot.rounded[i] = N.round(t, pot.digits, pot.spec.rounding);
       }
     }
-    // A partner's awards of one rule are listed in the order of its pots' first awards (`byPot`).
-    byRule.sort((x, y) => rule.potIndex.indexOf(x.pot) - rule.potIndex.indexOf(y.pot));
   }
 
   // 4–5. Pot caps, then budgets (over every partner's earnings: computed first for those pots).

@@ -28,6 +28,8 @@ export interface CompiledRule {
   awards: { pot: string; amount: Fn; ir: IR }[];
   cap?: Fn;
   potIndex: number[];
+  /** Its pots in the order of their first award, each with the awards to it (a partner's awards of the rule are summed per pot, and listed in this order). */
+  potGroups: { pot: number; awards: number[] }[];
   /** `once per partner and FIELD` (§12.2): the field's value. */
   onceKey?: Fn;
   /** It awards to a pot whose budget is served first come first served (§12.5), or that holds its awards (§13.2): its accumulators keep every event's award. */
@@ -182,6 +184,7 @@ export class Plan {
       awards: spec.awards.map((aw, ai) => ({ pot: aw.pot, amount: probe && ai === 0 ? probed(c(aw.amount), probe, spec, 0) : c(aw.amount), ir: aw.amount })),
       ...(spec.cap ? { cap: c(spec.cap.amount) } : {}),
       potIndex: spec.awards.map((aw) => potIdx.get(aw.pot) ?? -1),
+      potGroups: potGroups(spec.awards.map((aw) => potIdx.get(aw.pot) ?? -1)),
       ...(spec.once?.key ? { onceKey: c(spec.once.key) } : {}),
       ...(spec.awards.some((aw) => a.pots.find((p) => p.name === aw.pot)?.budgetOrder || a.pots.find((p) => p.name === aw.pot)?.hold) ? { keepAll: true } : {}),
       ...heldRefs(a, spec),
@@ -317,4 +320,15 @@ function heldRefs(a: Artifact, spec: RuleSpec): { refFields?: { field: string; k
   const kind = spec.scope.event;
   const fields = (a.events.find((e) => e.name === kind)?.fields ?? []).flatMap((f) => (typeof f.type === 'object' && 'ref' in f.type ? [{ field: f.name, kind: f.type.ref }] : []));
   return fields.length ? { refFields: fields } : {};
+}
+
+/** The pots awarded to, in the order of their first award, each with the awards to it (`CompiledRule.potGroups`). */
+function potGroups(potIndex: readonly number[]): { pot: number; awards: number[] }[] {
+  const groups: { pot: number; awards: number[] }[] = [];
+  potIndex.forEach((pot, ai) => {
+    const g = groups.find((x) => x.pot === pot);
+    if (g) g.awards.push(ai);
+    else groups.push({ pot, awards: [ai] });
+  });
+  return groups;
 }
