@@ -7,6 +7,7 @@
 import { drawJson, holdJson } from './ledger/statement.js';
 import type { LedgerFigures } from './ledger/ledger.js';
 import type { Artifact } from './artifact.js';
+import * as N from './num.js';
 import type { Num } from './num.js';
 import type { PartnerResult, PeriodResult } from './results.js';
 import { potAmount, statementCsvHeader, statementCsvRows, statementJsonHead, statementJsonTail, TableText } from './statement.js';
@@ -84,12 +85,15 @@ export class Writer {
   }
 
   /**
-   * `JSON.stringify(s)` (a string), encoded as it is escaped. Characters that need no escape (and
-   * are not half of a surrogate pair) are written as UTF-8 here; any other sends the string to
-   * `JSON.stringify`, which decides its escapes.
+   * `JSON.stringify(s)` (a string), encoded as it is escaped, in one pass: a quote or a backslash
+   * gets a backslash before it, as `JSON.stringify` writes them; other characters are written as
+   * UTF-8. A control character or half of a surrogate pair (rare) sends the string to
+   * `JSON.stringify`, which decides its escapes. (Cheaper for a trace than the platform's encoder
+   * after a search for what to escape: ~0.9 against ~1.6 µs.)
    */
   json(s: string): void {
     const n = s.length;
+    // (at most 3 bytes a character, 2 for an escaped quote or backslash, and the quotes)
     if (this.at + n * 3 + 2 > this.buf.length) {
       this.flush();
       if (n * 3 + 2 > this.buf.length) return this.stringified(s, this.at);
@@ -98,22 +102,11 @@ export class Writer {
     const from = this.at;
     let at = from;
     buf[at++] = 0x22;
-    if (n > 32) {
-      // a long string (a trace, a note), encoded by the platform: its quotes and backslashes
-      // escaped first; a control character or a surrogate (rare) left to `JSON.stringify`
-      if (HARD_ESCAPE.test(s)) return this.stringified(s, from);
-      const e = s.indexOf('"') < 0 && s.indexOf('\\') < 0 ? s : s.replace(QUOTE_OR_BACKSLASH, '\\$&');
-      if (at + e.length * 3 + 1 > buf.length) return this.stringified(s, from);
-      at += UTF8.encodeInto(e, buf.subarray(at)).written;
-      buf[at++] = 0x22;
-      this.at = at;
-      if (at >= 1 << 16) this.flush();
-      return;
-    }
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
       if (c < 0x80) {
-        if (c < 0x20 || c === 0x22 || c === 0x5c) return this.stringified(s, from);
+        if (c < 0x20) return this.stringified(s, from);
+        if (c === 0x22 || c === 0x5c) buf[at++] = 0x5c;
         buf[at++] = c;
       } else if (c < 0x800) {
         buf[at++] = 0xc0 | (c >> 6);
@@ -130,6 +123,41 @@ export class Writer {
     if (at >= 1 << 16) this.flush();
   }
 
+  /**
+   * `N.toFixedText(v, digits)`, its digits written here for an exact integer of minor units (a
+   * statement's amounts: 20,000 partners write ten each), else through the text.
+   */
+  fixed(v: Num, digits: number): void {
+    if (!(v instanceof N.Fixed) || v.s > digits || digits - v.s > 15) return this.ascii(N.toFixedText(v, digits));
+    const u = v.n * POW10[digits - v.s]!;
+    if (!(Math.abs(u) <= Number.MAX_SAFE_INTEGER)) return this.ascii(N.toFixedText(v, digits));
+    if (this.at + 20 + digits > this.buf.length) this.flush();
+    const buf = this.buf;
+    let a = Math.abs(u);
+    // the digits, last first, at least one before the point
+    let len = 0;
+    do {
+      len++;
+      a = Math.floor(a / 10);
+    } while (a > 0);
+    if (len <= digits) len = digits + 1;
+    let at = this.at;
+    if (u < 0) buf[at++] = 0x2d;
+    const whole = len - digits;
+    const end = at + len + (digits > 0 ? 1 : 0);
+    a = Math.abs(u);
+    for (let k = end - 1; k >= at; k--) {
+      if (digits > 0 && k === at + whole) {
+        buf[k] = 0x2e;
+        continue;
+      }
+      buf[k] = 0x30 + (a % 10);
+      a = Math.floor(a / 10);
+    }
+    this.at = end;
+    if (end >= 1 << 16) this.flush();
+  }
+
   /** `s` as `JSON.stringify` writes it, from `from` (what `json` had written of it is dropped). */
   private stringified(s: string, from: number): void {
     this.at = from;
@@ -138,13 +166,10 @@ export class Writer {
 }
 
 const UTF8 = new TextEncoder();
+const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
 /** A statement's constant text (punctuation, keys, indentation), encoded once for `Writer.bytes`. */
 const encoded = (s: string): Uint8Array => UTF8.encode(s);
 
-/** In a string, what `JSON.stringify` escapes with more than a backslash (a control character), or may (half of a surrogate pair): then it decides. */
-const HARD_ESCAPE = /[\u0000-\u001f\ud800-\udfff]/;
-/** What `JSON.stringify` escapes with a backslash before it, in a string without the above. */
-const QUOTE_OR_BACKSLASH = /["\\]/g;
 
 /** What each format does with a period: its beginning, each partner, its end (with the period's totals). */
 export interface StatementWriter {
@@ -242,7 +267,8 @@ export function tableWriter(a: Artifact, w: Writer, shown: (s: string) => string
  * with indentation, and than joining the partner's text before encoding it.
  */
 export function partnerJsonWriter(a: Artifact, at: string): (p: PartnerResult, w: Writer) => void {
-  const pots = a.pots.map((pot) => ({ name: pot.name, key: JSON.stringify(pot.name), f: (v: Num) => potAmount(a, pot.name, v) }));
+  const pots = a.pots.map((pot) => ({ name: pot.name, key: JSON.stringify(pot.name), digits: pot.unit === 'money' ? a.program.minorDigits : 0, f: (v: Num) => potAmount(a, pot.name, v) }));
+  const digitsOf = new Map(pots.map((p) => [p.name, p.digits]));
   const i1 = at + '  ';
   const i2 = i1 + '  ';
   const i3 = i2 + '  ';
@@ -306,13 +332,13 @@ export function partnerJsonWriter(a: Artifact, at: string): (p: PartnerResult, w
       pots.forEach((pot, k) => {
         const x = p.pots[pot.name]!;
         w.bytes(k === 0 ? K.potFirst[k]! : K.potNext[k]!);
-        w.ascii(pot.f(x.earned));
+        w.fixed(x.earned, pot.digits);
         w.bytes(K.paid);
-        w.ascii(pot.f(x.paid));
+        w.fixed(x.paid, pot.digits);
         w.bytes(K.carried);
-        w.ascii(pot.f(x.carried));
+        w.fixed(x.carried, pot.digits);
         w.bytes(K.carriedIn);
-        w.ascii(pot.f(x.carriedIn));
+        w.fixed(x.carriedIn, pot.digits);
         w.bytes(K.adjustments);
         if (x.adjustments.length === 0) w.ascii('[]');
         else {
@@ -320,7 +346,7 @@ export function partnerJsonWriter(a: Artifact, at: string): (p: PartnerResult, w
             w.bytes(m === 0 ? K.kindFirst : K.kindNext);
             w.json(j.kind);
             w.bytes(K.adjAmount);
-            w.ascii(pot.f(j.amount));
+            w.fixed(j.amount, pot.digits);
             w.bytes(K.note);
             w.json(j.note);
             w.bytes(K.adjEnd);
@@ -360,7 +386,7 @@ export function partnerJsonWriter(a: Artifact, at: string): (p: PartnerResult, w
         w.bytes(K.pot);
         w.json(aw.pot);
         w.bytes(K.amount);
-        w.ascii(potAmount(a, aw.pot, aw.amount));
+        w.fixed(aw.amount, digitsOf.get(aw.pot) ?? 0);
         w.bytes(K.trace);
         w.json(aw.trace);
         w.bytes(K.awardEnd);

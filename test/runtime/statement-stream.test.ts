@@ -67,7 +67,7 @@ describe('the statements\' writer', () => {
   it('writes ASCII text as it is and strings as JSON.stringify escapes them, whatever the characters', () => {
     // `ascii` is given any text (beyond ASCII it must still be right), `json` any string: quotes,
     // backslashes, control characters and lone surrogates (JSON.stringify escapes those), and long
-    // strings with quotes and backslashes only (escaped before the platform encodes them)
+    // strings of quotes, backslashes and characters beyond ASCII
     const text = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ unit: fc.constantFrom('a', '"', '\\', '\n', '\u0001', '\u007f', 'é', '→', '\ud83d', '\ude00', '😀'), maxLength: 100 }), fc.string({ unit: fc.constantFrom('a', ' ', '"', '\\', 'é', '→'), minLength: 33, maxLength: 200 }), fc.nat({ max: 50_000 }).map((n) => 'é→"'.repeat(n)));
     const piece = fc.record({ how: fc.constantFrom('write', 'ascii', 'json'), s: text });
     fc.assert(
@@ -80,6 +80,27 @@ describe('the statements\' writer', () => {
         expect(Buffer.concat(out).equals(Buffer.from(want, 'utf8'))).toBe(true);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('writes an amount as N.toFixedText does, whatever its value, scale and the digits asked', () => {
+    // Fixed values near 0, of every scale, near 2^53 and past it once scaled (then the text's path), and Decs
+    const fixed = fc.tuple(fc.oneof(fc.integer({ min: -1000, max: 1000 }), fc.maxSafeInteger(), fc.integer({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }), fc.constant(-0)), fc.nat({ max: 15 })).map(([n, s]) => new N.Fixed(n, s));
+    const dec = fc.tuple(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.nat({ max: 6 })).map(([u, d]) => N.fromUnits(u, d));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.oneof(fixed, dec), fc.nat({ max: 6 })), { minLength: 1, maxLength: 20 }), (amounts) => {
+        // (toFixedText asks for a value already rounded to its digits: round first, as statements are)
+        const values = amounts.map(([v, d]) => [N.round(v, d, 'half-even'), d] as const);
+        const out: Uint8Array[] = [];
+        const w = new Writer((c) => out.push(typeof c === 'string' ? new TextEncoder().encode(c) : c.slice()));
+        for (const [v, d] of values) {
+          w.fixed(v, d);
+          w.ascii(' ');
+        }
+        w.flush();
+        expect(Buffer.concat(out).toString('utf8')).toBe(values.map(([v, d]) => N.toFixedText(v, d) + ' ').join(''));
+      }),
+      { numRuns: 500 },
     );
   });
 
