@@ -19,7 +19,7 @@ import { formatDate, formatPeriod, windowRange, type Period } from '../core/peri
 import { wrapEvalError } from './errors.js';
 import { newRuleAcc, type RuleAcc, type RunIndex } from './pass1.js';
 import type { CompiledPot, CompiledRule, Plan } from './plan.js';
-import type { Adjustment, AwardResult, PartnerResult, PartnerRow, PeriodResult } from './results.js';
+import type { Adjustment, AwardResult, PartnerResult, PartnerRow, PeriodResult, PotResult } from './results.js';
 import type { RunState } from './run-state.js';
 import { applyBudget, applyFirstCome, applyPotCap } from './settle.js';
 import { settlePartner } from './ledger/ledger.js';
@@ -226,17 +226,14 @@ export function finishPeriod(
       // §9 step 6, with the ledger's holds, draws and lots (§13) when the program has them.
       const { pay, figures } = settlePartner(state.ledger, pi, pot, env, period, pTo, carriedIn, after, currency);
       state.setCarried(pi, pid, pay.carried);
-      res.pots[pot.spec.name] = {
-        earned: e,
-        adjustments,
-        carriedIn,
-        paid: pay.paid,
-        carried: pay.carried,
-        approval: pay.approval,
-        ...(pay.cards ? { cards: pay.cards } : {}),
-        notes: pay.notes,
-        ...figures,
-      };
+      // (keys set one by one, in the order of `PotResult`: spreads of optional parts cost a copy each)
+      const r: PotResult = pay.cards
+        ? { earned: e, adjustments, carriedIn, paid: pay.paid, carried: pay.carried, approval: pay.approval, cards: pay.cards, notes: pay.notes }
+        : { earned: e, adjustments, carriedIn, paid: pay.paid, carried: pay.carried, approval: pay.approval, notes: pay.notes };
+      if (figures.ledger) r.ledger = figures.ledger;
+      if (figures.hold) r.hold = figures.hold;
+      if (figures.draw) r.draw = figures.draw;
+      res.pots[pot.spec.name] = r;
       tEarned[pi] = N.add(tEarned[pi]!, e);
       tPaid[pi] = N.add(tPaid[pi]!, pay.paid);
       tCarried[pi] = N.add(tCarried[pi]!, pay.carried);

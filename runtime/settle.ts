@@ -16,6 +16,7 @@ import { potText } from './text.js';
  */
 export function applyPotCap(pot: CompiledPot, earned: Num, year: number, yearUsed: () => Num, currency: string): { after: Num; adjustment?: Adjustment } {
   if (!pot.cap || N.sign(earned) <= 0) return { after: earned };
+  if (pot.spec.cap!.per !== 'year' && N.cmp(earned, pot.cap) <= 0) return { after: earned };
   const fmt = (v: Num) => potText(v, pot, currency);
   if (pot.spec.cap!.per === 'year') {
     const used = yearUsed();
@@ -102,6 +103,8 @@ export interface Payment {
  * first while they fit and the rest is carried; otherwise the whole balance is paid.
  */
 export function settleBalance(pot: CompiledPot, balance: Num, currency: string): Payment {
+  // the usual case (a balance of zero or more, no minimum, no cards, no approval): paid as it is
+  if (!pot.minimum && !pot.denominations && pot.approval === undefined && N.sign(balance) >= 0) return { paid: balance, carried: N.ZERO, approval: false, notes: [] };
   const fmt = (v: Num) => potText(v, pot, currency);
   const notes: string[] = [];
   let paid: Num = N.ZERO;

@@ -52,8 +52,10 @@ export class Tracer {
    * `hardware_revenue … reaches band "from 500,000 EUR" → 4%` rather than `rebate_rate 0.04`.
    */
   private expandLets(notes: Note[], env: PartnerEnv): Note[] {
-    const out: Note[] = [];
-    for (const n of notes) {
+    // (a new array only once a let is replaced: most traces have none, and keep `notes`)
+    let out: Note[] | undefined;
+    for (let i = 0; i < notes.length; i++) {
+      const n = notes[i]!;
       const fn = n.kind === 'value' && this.banded.has(n.label) ? this.plan.letFns.get(n.label) : undefined;
       if (fn) {
         const sub: Note[] = [];
@@ -63,13 +65,14 @@ export class Tracer {
           /* traces never fail a run */
         }
         if (sub.some((x) => x.kind === 'band' || x.kind === 'interp')) {
-          out.push(...this.expandLets(sub, env));
+          out ??= notes.slice(0, i);
+          for (const x of this.expandLets(sub, env)) out.push(x);
           continue;
         }
       }
-      out.push(n);
+      out?.push(n);
     }
-    return out;
+    return out ?? notes;
   }
 
   private describeNotes(notes: Note[]): string {

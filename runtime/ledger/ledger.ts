@@ -285,6 +285,9 @@ function cmpText(a: string, b: string): number {
  * recovers from it; what is paid forms a lot (§13.1). Returns the payment and the ledger's figures
  * for the pot's statement (none without a ledger).
  */
+/** A pot's figures without a ledger: none (shared, never written). */
+const NO_FIGURES: { ledger?: LedgerFigures; hold?: HoldFigures; draw?: DrawFigures } = Object.freeze({});
+
 export function settlePartner(
   ledger: Ledger | undefined,
   potIndex: number,
@@ -296,7 +299,7 @@ export function settlePartner(
   e: Num,
   currency: string,
 ): { pay: Payment; figures: { ledger?: LedgerFigures; hold?: HoldFigures; draw?: DrawFigures } } {
-  if (!ledger) return { pay: settleBalance(pot, N.add(carriedIn, e), currency), figures: {} };
+  if (!ledger) return { pay: settleBalance(pot, N.add(carriedIn, e), currency), figures: NO_FIGURES };
   const holdNotes: string[] = [];
   const held = ledger.hold(potIndex, pot, env.id, lastDay, e, holdNotes);
   const pay = settleBalance(pot, N.add(carriedIn, held ? held.enters : e), currency);
