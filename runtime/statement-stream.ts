@@ -369,7 +369,7 @@ export function partnerJsonWriter(a: Artifact, at: string): (p: PartnerResult, w
         // §13: the ledger's figures, as `potJson` writes them
         if (x.ledger) {
           w.bytes(K.ledger);
-          ledger(w, x.ledger, pot.f);
+          ledger(w, x.ledger, pot.digits);
         }
         if (x.hold) w.write(',\n' + i3 + '"hold": ' + indented(holdJson(x.hold, pot.f), i3));
         if (x.draw) w.write(',\n' + i3 + '"draw": ' + indented(drawJson(x.draw, pot.f), i3));
@@ -398,10 +398,10 @@ export function partnerJsonWriter(a: Artifact, at: string): (p: PartnerResult, w
 }
 
 /**
- * `indented(ledgerJson(l, f), at)` written to `w`, for its known shape (its text between values
+ * `indented(ledgerJson(l, f), at)` written to `w` (`f` writing amounts with `digits` decimals), for its known shape (its text between values
  * encoded once): a run with lots writes one per partner, pot and period.
  */
-export function ledgerJsonWriter(at: string): (w: Writer, l: LedgerFigures, f: (v: Num) => string) => void {
+export function ledgerJsonWriter(at: string): (w: Writer, l: LedgerFigures, digits: number) => void {
   const i1 = at + '  ';
   const i2 = i1 + '  ';
   const i3 = i2 + '  ';
@@ -422,15 +422,15 @@ export function ledgerJsonWriter(at: string): (w: Writer, l: LedgerFigures, f: (
     lotsEnd: b('\n' + i1 + ']'),
     end: b('\n' + at + '}'),
   };
-  return (w, l, f) => {
+  return (w, l, digits) => {
     w.bytes(K.balance);
-    w.ascii(f(l.balance));
+    w.fixed(l.balance, digits);
     w.bytes(K.redeemed);
-    w.ascii(f(l.redeemed));
+    w.fixed(l.redeemed, digits);
     w.bytes(K.expired);
-    w.ascii(f(l.expired));
+    w.fixed(l.expired, digits);
     w.bytes(K.expiring);
-    w.ascii(f(l.expiring));
+    w.fixed(l.expiring, digits);
     w.bytes(K.on);
     w.json(l.expiringOn);
     w.bytes(K.lots);
@@ -440,7 +440,7 @@ export function ledgerJsonWriter(at: string): (w: Writer, l: LedgerFigures, f: (
         w.bytes(k === 0 ? K.lotFirst : K.lotNext);
         w.json(x.period);
         w.bytes(K.remaining);
-        w.ascii(f(x.remaining));
+        w.fixed(x.remaining, digits);
         if (x.expires) {
           w.bytes(K.expires);
           w.json(x.expires);

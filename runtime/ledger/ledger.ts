@@ -278,6 +278,9 @@ function cmpText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** A pot's figures without a ledger: none (shared, never written). */
+const NO_FIGURES: { ledger?: LedgerFigures; hold?: HoldFigures; draw?: DrawFigures } = Object.freeze({});
+
 /**
  * §9 step 6 for one partner and pot, with the ledger when the program has one: the hold (§13.2)
  * decides what of the period's earnings `e` (after §9's adjustments) enters the balance; the
@@ -285,9 +288,6 @@ function cmpText(a: string, b: string): number {
  * recovers from it; what is paid forms a lot (§13.1). Returns the payment and the ledger's figures
  * for the pot's statement (none without a ledger).
  */
-/** A pot's figures without a ledger: none (shared, never written). */
-const NO_FIGURES: { ledger?: LedgerFigures; hold?: HoldFigures; draw?: DrawFigures } = Object.freeze({});
-
 export function settlePartner(
   ledger: Ledger | undefined,
   potIndex: number,

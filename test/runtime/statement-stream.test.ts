@@ -28,7 +28,7 @@ describe('the JSON statement written for its shape', () => {
     const written = (l: LedgerFigures, at: string): string => {
       const out: Uint8Array[] = [];
       const w = new Writer((c) => out.push(typeof c === 'string' ? new TextEncoder().encode(c) : c.slice()));
-      ledgerJsonWriter(at)(w, l, f);
+      ledgerJsonWriter(at)(w, l, 2);
       w.flush();
       return Buffer.concat(out).toString('utf8');
     };
