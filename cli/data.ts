@@ -84,7 +84,7 @@ export function evaluate(
   dir: string,
   reject: string | undefined,
   explain?: ReadonlySet<string>,
-  opts: { probe?: CoverageProbe; through?: string; pushed?: PushedPass1; threads?: number } = {},
+  opts: { probe?: CoverageProbe; through?: string; pushed?: PushedPass1; threads?: number; phase?: RunOptions['phase'] } = {},
 ): { ev: Evaluator; results: PeriodResult[] } {
   let results: PeriodResult[] = [];
   const ev = runFolder(
@@ -104,12 +104,12 @@ export function evaluate(
  * `evaluate`, streamed: each period is given to `onPeriod` to finish (`PeriodStream.finish` gives
  * each partner's statement as it is made), so that the statements need not all be held.
  */
-export function evaluateStreamed(io: Io, a: Artifact, dir: string, reject: string | undefined, onPeriod: (p: PeriodStream) => void, more: { pushed?: PushedPass1; threads?: number } = {}): void {
+export function evaluateStreamed(io: Io, a: Artifact, dir: string, reject: string | undefined, onPeriod: (p: PeriodStream) => void, more: { pushed?: PushedPass1; threads?: number; phase?: RunOptions['phase'] } = {}): void {
   runFolder(io, a, dir, reject, (ev, data, opts) => ev.stream(data.partners, data, opts, onPeriod), more);
 }
 
 /** The data folder's checks, the run (`go`), and what is printed or written about the data: its problems, warnings and rejected records. */
-function runFolder(io: Io, a: Artifact, dir: string, reject: string | undefined, go: (ev: Evaluator, data: DataStream, opts: RunOptions) => void, more: { probe?: CoverageProbe; pushed?: PushedPass1; threads?: number }): Evaluator {
+function runFolder(io: Io, a: Artifact, dir: string, reject: string | undefined, go: (ev: Evaluator, data: DataStream, opts: RunOptions) => void, more: { probe?: CoverageProbe; pushed?: PushedPass1; threads?: number; phase?: RunOptions['phase'] }): Evaluator {
   const { probe, pushed } = more;
   const folder = dataFolder(dir);
   const rejectDir = reject === undefined ? undefined : rejectFolder(reject, folder);
@@ -119,7 +119,7 @@ function runFolder(io: Io, a: Artifact, dir: string, reject: string | undefined,
   // §13.1: redemptions the run cannot apply, set aside with --reject.
   let unapplied: readonly LedgerProblem[] = [];
   try {
-    go(ev, data, { progress: progressLine(io), ...(pushed ? { pushed } : {}), ...(rejectDir !== undefined ? { rejectRedemptions: (found: readonly LedgerProblem[]) => (unapplied = found) } : {}) });
+    go(ev, data, { progress: progressLine(io), ...(more.phase ? { phase: more.phase } : {}), ...(pushed ? { pushed } : {}), ...(rejectDir !== undefined ? { rejectRedemptions: (found: readonly LedgerProblem[]) => (unapplied = found) } : {}) });
   } catch (e) {
     if (e instanceof LedgerProblemsError) {
       io.progressDone?.();

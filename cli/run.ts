@@ -11,6 +11,7 @@ import { evaluate, evaluateStreamed } from './data.js';
 import { UsageError, type Io } from './io.js';
 import { options, threadCount } from './options.js';
 import { compileOrFail } from './program.js';
+import { RunTimings } from './timings.js';
 import { isWarehouseRun } from './usage.js';
 
 function pickPeriod(results: PeriodResult[], period: string | undefined): PeriodResult {
@@ -31,6 +32,7 @@ export function cmdRun(io: Io, args: string[]): number | Promise<number> {
     format: { type: 'string', default: 'table' },
     reject: { type: 'string' },
     threads: { type: 'string' },
+    timings: { type: 'boolean', default: false },
     ...COVERAGE_OPTIONS,
   });
   // Two threads read event files of 96 MiB or more (`threads.ts`), unless --threads 1.
@@ -42,6 +44,8 @@ export function cmdRun(io: Io, args: string[]): number | Promise<number> {
   if (!['table', 'json', 'csv'].includes(fmt)) throw new UsageError(`--format must be table, json or csv, not "${fmt}"`);
   if (values.period !== undefined && !parsePeriod(values.period)) throw new UsageError(`--period ${values.period}: expected a period like 2026, 2026-Q1 or 2026-03`);
   const coverage = coverageRequest(values);
+  if (coverage && values.timings) throw new UsageError('--timings reports where a run\'s time went, not a coverage run\'s: give one or the other');
+  const timings = values.timings ? new RunTimings() : undefined;
   if (coverage) {
     // Coverage of the run's periods (through --period P): the report, instead of the statements unless it goes to a file.
     if (coverage.output === undefined && (values.all || fmt !== 'table')) throw new UsageError('--coverage prints the coverage report instead of the statements: give --coverage-output FILE to have both');
@@ -62,11 +66,18 @@ export function cmdRun(io: Io, args: string[]): number | Promise<number> {
     return 0;
   }
   const { artifact: a } = compileOrFail(io, positionals[0]!);
+  timings?.mark('compiled');
   const dir = values.data;
-  printRun(io, a, { ...values, all: values.all!, format: fmt }, {
-    whole: () => evaluate(io, a, dir, values.reject, undefined, { threads }).results,
-    streamed: (onPeriod) => evaluateStreamed(io, a, dir, values.reject, onPeriod, { threads }),
+  const more = { threads, ...(timings ? { phase: (done: 'pass 1' | 'pass 2') => timings.mark(done) } : {}) };
+  const written = printRun(io, a, { ...values, all: values.all!, format: fmt }, {
+    whole: () => evaluate(io, a, dir, values.reject, undefined, more).results,
+    streamed: (onPeriod) => evaluateStreamed(io, a, dir, values.reject, onPeriod, more),
   });
+  if (timings) {
+    timings.mark('written');
+    timings.statements = written;
+    timings.report(io);
+  }
   return 0;
 }
 
@@ -76,15 +87,16 @@ export interface RunMaker {
   streamed(onPeriod: (p: PeriodStream) => void): void;
 }
 
-/** Prints a run's statements: the period asked for (`--period`), the last, or all (`--all`), in the format asked for. */
-export function printRun(io: Io, a: Artifact, values: { period?: string | undefined; all: boolean; format: string }, run: RunMaker): void {
+/** Prints a run's statements: the period asked for (`--period`), the last, or all (`--all`), in the format asked for; returns how many (partners × periods). */
+export function printRun(io: Io, a: Artifact, values: { period?: string | undefined; all: boolean; format: string }, run: RunMaker): number {
   const fmt = values.format;
   // §13.1: a redemption found invalid in a later period fails the run, or is counted as rejected in
   // every period's statement: a program with redemptions has its statements written once the run is over.
   if (a.redemptions?.length) {
     const results = run.whole();
-    printStatements(io, a, values.all ? results : [pickPeriod(results, values.period)], fmt, values.all);
-    return;
+    const chosen = values.all ? results : [pickPeriod(results, values.period)];
+    printStatements(io, a, chosen, fmt, values.all);
+    return chosen.reduce((n, r) => n + r.partners.length, 0);
   }
   // Statements are written as each partner's is made (runtime/statement-stream.ts): the same text
   // as statementJson/statementCsv/statementTable of the whole period, never held whole.
@@ -93,16 +105,21 @@ export function printRun(io: Io, a: Artifact, values: { period?: string | undefi
   const w = new Writer((s) => (typeof s === 'string' ? io.out(s) : bytes(s)));
   const writer = fmt === 'json' ? jsonWriter(a, w, values.all) : fmt === 'csv' ? csvWriter(a, w) : tableWriter(a, w, printable);
   const periods: string[] = [];
+  let written = 0;
   run.streamed((p) => {
     periods.push(p.period);
     if (!(values.all || (values.period === undefined ? p.index === p.count - 1 : p.period === values.period))) return;
     io.progressDone?.();
     writer.begin(p.period);
-    const t = p.finish((x) => writer.partner(x));
+    const t = p.finish((x) => {
+      writer.partner(x);
+      written++;
+    });
     writer.end({ period: p.period, ...t, rejected: p.rejected });
   });
   if (!values.all && values.period !== undefined && !periods.includes(values.period)) throw new UsageError(`--period ${values.period}: this run covers ${periods.join(', ')}`);
   writer.close();
+  return written;
 }
 
 /** Statements of periods held whole (a coverage run's, written beside its report). */

@@ -9,8 +9,9 @@ usage:
   incent check --exposure [--format text|json] FILE      also the most each pot can pay, per partner and per period, or what leaves it unbounded
   incent fmt [--check] FILE…                              canonical formatting (in place; --check: exit 1 if not formatted)
   incent test [--format text|json] FILE…                  run the test blocks
-  incent run FILE --data DIR [--period P | --all] [--format table|json|csv] [--reject DIR] [--threads 1]
-                                                          (event files of 96 MiB or more are read by two threads, unless --threads 1)
+  incent run FILE --data DIR [--period P | --all] [--format table|json|csv] [--reject DIR] [--threads 1] [--timings]
+                                                          (event files of 96 MiB or more are read by two threads, unless --threads 1;
+                                                          --timings: where the run's time went, on stderr)
   incent test|run … --coverage [--coverage-format text|json|lcov] [--coverage-output FILE]
                                                           what the tests, or the data, reach of each rule, band, lookup entry,
                                                           tier level, cap, budget and minimum; and what they never reach

@@ -69,6 +69,8 @@ export interface RunOptions {
   explain?: boolean | ReadonlySet<string>;
   /** Told how far the run has got (events read per pass, periods evaluated), for a progress display. */
   progress?: (what: string) => void;
+  /** Told when pass 1 (the events read and aggregated) and pass 2 (the partners' values) are over, for a report of where a run's time went (`incent run --timings`). */
+  phase?: (done: 'pass 1' | 'pass 2') => void;
   /**
    * §13.1: set aside the redemptions that cannot be applied (a data problem of their record) and
    * count them as rejected; without it, such a redemption fails the run (`LedgerProblemsError`,
@@ -238,6 +240,7 @@ export class Evaluator {
       for (const ev of evaluators) ev.plan.probe?.restart?.();
     }
     if (opts.pushed) for (const f of firsts) opts.pushed.fill(f.idx, f.early);
+    opts.phase?.('pass 1');
     const rejected = opts.rejected ?? src.rejected?.() ?? 0;
     const seconds = evaluators.map((ev, i) => ev.startPass2(partners, firsts[i]!, opts.through));
     const periods = Math.max(...seconds.map((s) => s.run.length));
@@ -248,6 +251,7 @@ export class Evaluator {
       if (feeds.length && opts.pushed?.kinds.has(kind)) throw new Error(`internal: event kind ${kind} is read in pass 2, but its pass 1 was pushed down`);
       if (feeds.length) src.scan(kind, (r) => feeds.forEach((feed) => feed(r)));
     }
+    opts.phase?.('pass 2');
     const eventAccs = evaluators.map((ev, i) => {
       const { run, envs, state, late } = seconds[i]!;
       return ev.collectEventRules(run, envs, state, firsts[i]!.early, late);

@@ -6,7 +6,8 @@
  *   partners — end to end (CSV file → statements) beside the floor (a byte scanner and integer
  *   cents, the peers' `e2e.js limit`), runs interleaved (7 rounds at 1M), medians, and the median
  *   of each round's own ratio; goal ≤ 2.5× the floor, peak ≤
- *   300 MiB; agreement with the floor partner by partner (points, tier, cash);
+ *   300 MiB; agreement with the floor partner by partner (points, tier, cash); where the runs' time
+ *   went, from `incent run --timings` (each phase's median);
  * - lots and expiry (§13.1, issue 10): the canonical program by quarter over 1M lines, its pots
  *   keeping lots, with `expire after 2 periods` on both against none: goal within 1.3×;
  * - 5,000,000 lines against 1,000,000 (the same generator, 10,000 partners): goal within 1.1× of
@@ -123,7 +124,7 @@ function median(xs: number[]): number {
 }
 
 /** Runs each of `runs` `times` times, interleaved (so that a noisy moment hurts them alike); each one's median time and peak memory, and every run's time (`all`, in order). */
-function interleaved(times: number, runs: Record<string, () => ReturnType<typeof sh>>): Record<string, { ms: number; cpuMs: number; rssMiB: number; all: number[]; last: ReturnType<typeof sh> }> {
+function interleaved(times: number, runs: Record<string, () => ReturnType<typeof sh>>): Record<string, { ms: number; cpuMs: number; rssMiB: number; all: number[]; last: ReturnType<typeof sh>; runs: ReturnType<typeof sh>[] }> {
   const seen: Record<string, ReturnType<typeof sh>[]> = {};
   for (let t = 0; t < times; t++) {
     for (const [name, run] of Object.entries(runs)) {
@@ -132,7 +133,20 @@ function interleaved(times: number, runs: Record<string, () => ReturnType<typeof
       (seen[name] ??= []).push(r);
     }
   }
-  return Object.fromEntries(Object.entries(seen).map(([name, rs]) => [name, { ms: median(rs.map((r) => r.ms)), cpuMs: median(rs.map((r) => r.cpuMs)), rssMiB: Math.max(...rs.map((r) => r.rssMiB)), all: rs.map((r) => r.ms), last: rs[rs.length - 1]! }]));
+  return Object.fromEntries(Object.entries(seen).map(([name, rs]) => [name, { ms: median(rs.map((r) => r.ms)), cpuMs: median(rs.map((r) => r.cpuMs)), rssMiB: Math.max(...rs.map((r) => r.rssMiB)), all: rs.map((r) => r.ms), last: rs[rs.length - 1]!, runs: rs }]));
+}
+
+/** The phases `incent run --timings` reported on stderr in each run: each phase's median, in the report's order. */
+function phases(runs: readonly { stderr: string }[]): string {
+  const by = new Map<string, number[]>();
+  for (const r of runs) {
+    const line = /incent: timings: (.*); [\d,]+ ms since the process started/.exec(r.stderr)?.[1];
+    for (const part of line?.split(', ') ?? []) {
+      const m = /^(.*?) ([\d,]+) ms/.exec(part);
+      if (m) by.set(m[1]!, [...(by.get(m[1]!) ?? []), Number(m[2]!.replace(/,/g, ''))]);
+    }
+  }
+  return [...by].map(([name, ms]) => `${name} ${fmt(median(ms), 0)} ms`).join(', ');
 }
 
 const goal = (ok: boolean) => (ok ? 'goal met' : 'GOAL NOT MET');
@@ -204,7 +218,7 @@ function main(): void {
     // 7 rounds at 1M: with 3, the machine's load moved the ratio by ±0.5 from one bench run to the next
     const r = interleaved(tag === '1m' ? 7 : 2, {
       floor: () => sh('node', ['e2e.js', 'limit', tag], peers),
-      incent: () => sh('node', [incent, 'run', canonical, '--data', data, '--format', 'json'], root, out),
+      incent: () => sh('node', [incent, 'run', canonical, '--data', data, '--format', 'json', '--timings'], root, out),
     });
     const inc = r['incent']!;
     const floor = r['floor']!;
@@ -220,6 +234,7 @@ function main(): void {
         (tag === '1m' ? `; round by round ${fmt(median(paired), 2)}× (${fmt(Math.min(...paired), 2)}–${fmt(Math.max(...paired), 2)}×, ${paired.length} rounds)` : '') +
         `; ${agreement(ag)}`,
     );
+    say(`${tag}: where a run's time went (incent run --timings, medians of ${inc.runs.length} runs): ${phases(inc.runs)}`);
     if (tag === '1m') oneM.ms = inc.ms;
     const changed = join(work, 'canonical-changed.incent');
     writeFileSync(changed, readFileSync(canonical, 'utf8').replace('award 25 EUR * quantity', 'award 30 EUR * quantity'));
