@@ -102,7 +102,7 @@ export interface SumStore {
  * and returns how many; `out[0]` gets the latest day summed.
  */
 export function generateSum(
-  arrays: { where: readonly (Uint8Array | undefined)[]; arg: readonly (Float64Array | undefined)[]; rules: readonly (Uint8Array | undefined)[]; general: Uint8Array; picked: Int32Array },
+  arrays: KernelArrays & { picked: Int32Array },
   takeBack: (i: number, k: number, at: number) => void,
 ): ((b: ColumnBatch, store: SumStore, maxDay: number, out: Float64Array) => number) | undefined {
   const K = arrays.where.length;

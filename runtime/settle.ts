@@ -16,17 +16,15 @@ import { potText } from './text.js';
  */
 export function applyPotCap(pot: CompiledPot, earned: Num, year: number, yearUsed: () => Num, currency: string): { after: Num; adjustment?: Adjustment } {
   if (!pot.cap || N.sign(earned) <= 0) return { after: earned };
-  if (pot.spec.cap!.per !== 'year' && N.cmp(earned, pot.cap) <= 0) return { after: earned };
-  const fmt = (v: Num) => potText(v, pot, currency);
   if (pot.spec.cap!.per === 'year') {
     const used = yearUsed();
     const left = N.sub(pot.cap, used);
     const room = N.sign(left) > 0 ? left : N.ZERO;
     if (N.cmp(earned, room) <= 0) return { after: earned };
-    return { after: room, adjustment: { kind: 'yearly cap', amount: N.sub(room, earned), note: `yearly cap ${fmt(pot.cap)}: ${fmt(used)} already earned in ${year}, ${fmt(room)} left` } };
+    return { after: room, adjustment: { kind: 'yearly cap', amount: N.sub(room, earned), note: `yearly cap ${potText(pot.cap, pot, currency)}: ${potText(used, pot, currency)} already earned in ${year}, ${potText(room, pot, currency)} left` } };
   }
   if (N.cmp(earned, pot.cap) <= 0) return { after: earned };
-  return { after: pot.cap, adjustment: { kind: 'cap', amount: N.sub(pot.cap, earned), note: `pot cap ${fmt(pot.cap)} per partner per period` } };
+  return { after: pot.cap, adjustment: { kind: 'cap', amount: N.sub(pot.cap, earned), note: `pot cap ${potText(pot.cap, pot, currency)} per partner per period` } };
 }
 
 /**

@@ -10,7 +10,7 @@ import type { Artifact } from './artifact.js';
 import * as N from './num.js';
 import type { Num } from './num.js';
 import type { PartnerResult, PeriodResult } from './results.js';
-import { potAmount, statementCsvHeader, statementCsvRows, statementJsonHead, statementJsonTail, TableText } from './statement.js';
+import { potAmount, potDigits, statementCsvHeader, statementCsvRows, statementJsonHead, statementJsonTail, TableText } from './statement.js';
 
 /**
  * Text written in pieces of about 64 KiB (`flush` at the end), encoded as UTF-8 into one buffer
@@ -267,7 +267,7 @@ export function tableWriter(a: Artifact, w: Writer, shown: (s: string) => string
  * with indentation, and than joining the partner's text before encoding it.
  */
 export function partnerJsonWriter(a: Artifact, at: string): (p: PartnerResult, w: Writer) => void {
-  const pots = a.pots.map((pot) => ({ name: pot.name, key: JSON.stringify(pot.name), digits: pot.unit === 'money' ? a.program.minorDigits : 0, f: (v: Num) => potAmount(a, pot.name, v) }));
+  const pots = a.pots.map((pot) => ({ name: pot.name, key: JSON.stringify(pot.name), digits: potDigits(a, pot.name), f: (v: Num) => potAmount(a, pot.name, v) }));
   const digitsOf = new Map(pots.map((p) => [p.name, p.digits]));
   const i1 = at + '  ';
   const i2 = i1 + '  ';

@@ -43,7 +43,8 @@ export interface StatementJson {
   draws?: SeededDrawJson[];
 }
 
-function potDigits(a: Artifact, pot: string): number {
+/** The decimals a pot's amounts are written with: the currency's minor digits for money, none for points and items. */
+export function potDigits(a: Artifact, pot: string): number {
   const p = a.pots.find((x) => x.name === pot);
   return p?.unit === 'money' ? a.program.minorDigits : 0;
 }
