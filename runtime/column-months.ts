@@ -101,12 +101,20 @@ export class ColumnMonths implements MonthStore {
     this.months_ = months;
   }
 
+  private lastPartner: string | undefined;
+  private lastIndex = -1;
+
   months(measure: string, partner: string, lo: number, hi: number, each: (sum: number, count: number) => void): void {
     const k = this.slotOf.get(measure);
     if (k === undefined || !this.table) return;
     const g = this.g;
     if (lo % g !== 0 || (hi + 1) % g !== 0) throw new Error(`internal: measure ${measure} is read over months ${lo}..${hi}, not whole spans of ${g}`);
-    const p = this.table.indexOf(partner);
+    // (a partner's measures are read one after the other: its index is looked up once)
+    if (partner !== this.lastPartner) {
+      this.lastIndex = this.table.indexOf(partner);
+      this.lastPartner = partner;
+    }
+    const p = this.lastIndex;
     if (p < 0 || p >= this.cap || this.seen[p] === 0) return;
     const from = Math.max(lo / g, this.first);
     const to = Math.min((hi + 1) / g - 1, this.first + this.months_ - 1);
@@ -168,6 +176,12 @@ export class ColumnMonths implements MonthStore {
       }
     }
     return true;
+  }
+
+  has(partner: string): boolean {
+    if (!this.table) return false;
+    const p = this.table.indexOf(partner);
+    return p >= 0 && p < this.cap && this.seen[p] === 1;
   }
 
   partners(): string[] {

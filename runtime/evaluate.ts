@@ -15,14 +15,14 @@ import * as N from './num.js';
 import type { Num } from './num.js';
 import { firstDay, formatDate, formatPeriod, lastDay, previousPeriod, runPeriods, windowRange, type Period, type Window } from '../core/periods.js';
 import { wrapEvalError } from './errors.js';
-import { addEventAward, EventAwards, RunIndex, type RuleAcc } from './pass1.js';
+import { addEventAward, EventAwards, RunIndex, type MeasureWindow, type RuleAcc } from './pass1.js';
 export type { EventAwards, RunIndex } from './pass1.js';
 import { finishPeriod } from './finish.js';
 import { KindKernel, together, type ColumnReader } from './fast-pass1.js';
 import { recordSchemas } from './data/load.js';
 import { compileSchema, type FieldSpec } from './data/schema.js';
 import type { ColumnBatch } from './data/columns.js';
-import { Plan, type CompiledStep } from './plan.js';
+import { monthNumber, Plan, type CompiledStep } from './plan.js';
 import type { Dataset, PartnerResult, PartnerRow, PeriodResult } from './results.js';
 import { RunState } from './run-state.js';
 import { BEFORE_PROGRAM, RunShared } from './links.js';
@@ -427,28 +427,34 @@ export class Evaluator {
     const envs = new Map<string, PartnerEnv>();
     const start = formatDate(firstDay(period));
     const end = formatDate(lastDay(period));
+    const steps = this.plan.steps;
+    // each measure's window in the period, as dates and months: the same for every partner
+    const windows = steps.map((cs) => (cs.step.kind === 'measure' ? this.windowOf(cs.step, period) : undefined));
+    // the event a measure was aggregating, for an error's message (one holder, emptied by each step)
+    const at: { ectx?: Ctx } = {};
     for (const partner of partners) {
-      const previous = pc.previous?.get(partner.id);
       const prevPeriod = pc.prev?.get(partner.id);
+      // (one shape for every partner: no spread of an optional `prev`, which costs an object a partner)
       const env: PartnerEnv = {
         id: partner.id,
         attrs: partner.attrs,
         vals: Object.create(this.plan.constants) as Record<string, Value>,
-        ...(previous ? { prev: previous.vals } : {}),
+        prev: pc.previous?.get(partner.id)?.vals,
         run: pc.links,
       };
       env.vals[PERIOD_START] = start;
       env.vals[PERIOD_END] = end;
-      for (const cs of this.plan.steps) {
-        const at: { ev?: EventRow } = {};
+      for (let k = 0; k < steps.length; k++) {
+        const cs = steps[k]!;
         try {
-          const v = this.evaluateStep(cs, env, period, idx, at);
+          const v = this.evaluateStep(cs, env, windows[k], idx, at);
           env.vals[cs.step.name] = cs.step.kind === 'tier' && cs.step.down ? heldLevel(cs.step, v as number, env, prevPeriod, pc.newYear) : v;
         } catch (e) {
           // Like a rule's errors, a measure's, tier's or let's name what it was evaluating.
           const what = `${cs.step.kind} ${cs.step.name}`;
           const ev = cs.step.kind === 'measure' ? cs.step.event : undefined;
-          throw wrapEvalError(e, what, `${at.ev && ev ? `${ev} ${JSON.stringify(at.ev.id)} of ` : ''}partner ${JSON.stringify(partner.id)}`, '');
+          const row = at.ectx?.ev;
+          throw wrapEvalError(e, what, `${row && ev ? `${ev} ${JSON.stringify(row.id)} of ` : ''}partner ${JSON.stringify(partner.id)}`, '');
         }
       }
       envs.set(partner.id, env);
@@ -456,32 +462,35 @@ export class Evaluator {
     return envs;
   }
 
-  /** A measure's window in a period, as dates (the same for every partner: made once per period). */
-  private windowOf(step: CompiledStep['step'] & { kind: 'measure' }, period: Period): { from: string; to: string } {
+  /** A measure's window in a period, as dates and month numbers (the same for every partner: made once per period). */
+  private windowOf(step: CompiledStep['step'] & { kind: 'measure' }, period: Period): MeasureWindow {
     let byStep = this.windows.get(period);
     if (!byStep) this.windows.set(period, (byStep = new Map()));
     let w = byStep.get(step);
     if (!w) {
       const range = windowRange(toWindow(step.window), period, this.artifact.program.start);
-      byStep.set(step, (w = { from: formatDate(range.from), to: formatDate(range.to) }));
+      const from = formatDate(range.from);
+      const to = formatDate(range.to);
+      byStep.set(step, (w = { from, to, lo: monthNumber(from), hi: monthNumber(to) }));
     }
     return w;
   }
 
-  private readonly windows = new WeakMap<Period, Map<object, { from: string; to: string }>>();
+  private readonly windows = new WeakMap<Period, Map<object, MeasureWindow>>();
 
-  private evaluateStep(cs: CompiledStep, env: PartnerEnv, period: Period, idx: RunIndex, at: { ev?: EventRow } = {}): Value {
+  /** One step's value for a partner (`w`: a measure's window in the period; `at` is given the context of the event being aggregated, for an error's message). */
+  private evaluateStep(cs: CompiledStep, env: PartnerEnv, w: MeasureWindow | undefined, idx: RunIndex, at: { ectx?: Ctx }): Value {
     const step = cs.step;
     const ctx: Ctx = { p: env };
+    at.ectx = undefined;
     if (step.kind === 'let') return cs.fns.value!(ctx);
     if (step.kind === 'tier') return this.tierLevel(step, cs, ctx);
-    const { from, to } = this.windowOf(step, period);
-    if (idx.isLocal(step.name)) return idx.aggregated(step.name, env.id, from, to, ctx);
+    const { from, to } = w!;
+    if (idx.isLocal(step.name)) return idx.aggregated(step.name, env.id, w!, ctx);
     const rows = idx.eventsOf(step.event, env.id, from, to);
     const { arg, where, otherwise } = cs.fns;
     const ectx: Ctx = { p: env };
-    // The event being aggregated, for an error message (ectx.ev is set before each use).
-    Object.defineProperty(at, 'ev', { get: () => ectx.ev, configurable: true });
+    at.ectx = ectx; // (ectx.ev is set before each use)
     switch (step.op) {
       case 'sum': {
         const total = new N.Accumulator();

@@ -170,6 +170,16 @@ export interface MonthStore {
   months(measure: string, partner: string, lo: number, hi: number, each: (sum: number, count: number) => void): void;
   /** Each partner once. */
   partners(): readonly string[];
+  /** Whether `partners` lists this one. */
+  has(partner: string): boolean;
+}
+
+/** A measure's window in a period: its first and last dates, and their months (`monthNumber`). */
+export interface MeasureWindow {
+  from: string;
+  to: string;
+  lo: number;
+  hi: number;
 }
 
 /** What pass 1 keeps: month buckets of the measures that allow it, and events only where needed. */
@@ -355,14 +365,28 @@ export class RunIndex {
   partnerList(partners: readonly PartnerRow[], declared: boolean): PartnerRow[] {
     if (declared) return [...partners].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
     let ids: string[];
-    const lists = this.stores.map((s) => s.partners()).filter((l) => l.length > 0);
-    if (partners.length === 0 && this.partnerSlots.size === 0 && lists.length <= 1) ids = lists.length ? [...lists[0]!] : [];
-    else {
-      const all = new Set([...partners.map((p) => p.id), ...this.partnerSlots.keys()]);
-      for (const l of lists) for (const id of l) all.add(id);
+    const kernels = this.stores.map((store) => ({ store, ids: store.partners() })).filter((k) => k.ids.length > 0);
+    if (kernels.length <= 1) {
+      // One kernel's list (each id once, in the order its file names them), and the ids it lacks:
+      // a lookup each for the few others, not a set of a million ids.
+      const main = kernels[0];
+      ids = main ? [...main.ids] : [];
+      const extra = new Set<string>();
+      for (const p of partners) if (!main?.store.has(p.id)) extra.add(p.id);
+      for (const id of this.partnerSlots.keys()) if (!main?.store.has(id)) extra.add(id);
+      for (const id of extra) ids.push(id);
+    } else {
+      const all = new Set<string>();
+      for (const k of kernels) for (const id of k.ids) all.add(id);
+      for (const p of partners) all.add(p.id);
+      for (const id of this.partnerSlots.keys()) all.add(id);
       ids = [...all];
     }
-    return ids.sort().map((id) => ({ id, attrs: NO_ATTRS }));
+    // (a file sorted by partner gives ids in order already: checked in one pass, not sorted again)
+    let sorted = true;
+    for (let i = 1; i < ids.length && sorted; i++) sorted = ids[i - 1]! < ids[i]!;
+    if (!sorted) ids.sort();
+    return ids.map((id) => ({ id, attrs: NO_ATTRS }));
   }
 
   /** Whether a measure is aggregated by month (else its events are kept). */
@@ -370,11 +394,10 @@ export class RunIndex {
     return this.plan.local.has(name);
   }
 
-  /** A local measure's value over the dates [from, to] (whole months). */
-  aggregated(name: string, partner: string, from: string, to: string, ctx: Ctx): Value {
+  /** A local measure's value over a window of whole months. */
+  aggregated(name: string, partner: string, w: MeasureWindow, ctx: Ctx): Value {
     const m = this.plan.local.get(name)!;
-    const lo = monthNumber(from);
-    const hi = monthNumber(to);
+    const { lo, hi } = w;
     const months = this.buckets.get(partner);
     let n = 0;
     let sum: N.Accumulator | undefined;

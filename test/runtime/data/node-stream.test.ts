@@ -293,6 +293,44 @@ rule "Early returns" {
     });
   }
 
+  it('lists every partner once, in id order, whichever way its events were read and in whatever order the file names them', () => {
+    // Partners whose sales all go the general way (`12.50 EUR`, a quoted cell, a fraction of a cent),
+    // partners with both kinds, partners named by trainings only, ids of other widths; the file
+    // sorted by partner, reversed, and shuffled (the list skips its sort when the file is in order).
+    const a = artifact(PROGRAM(false));
+    const r = rng(11);
+    const sales: { partner: string; line: string }[] = [];
+    const ids = ['P0001', 'P0002', 'P0003', 'P0010', 'P0100', 'P01', 'P1', 'Q0002', 'p0002', 'P00000', 'P9999'];
+    ids.forEach((p, k) => {
+      for (let i = 0; i < 4; i++) {
+        const general = k % 3 === 0 || (k % 3 === 1 && i === 0); // all, one, or none of its sales
+        const amount = general ? ['12.50 EUR', '"7.25"', '3.125'][i % 3]! : `${1 + r(900)}.${r(10)}0`;
+        sales.push({ partner: p, line: `S${k}-${i},${p},2026-0${1 + r(9)}-1${r(10)},${['A', 'B'][r(2)]},${amount},${r(5)}` });
+      }
+    });
+    const byId = (x: { partner: string }, y: { partner: string }) => (x.partner < y.partner ? -1 : x.partner > y.partner ? 1 : 0);
+    const sorted = [...sales].sort(byId);
+    const plain = sorted.filter((s) => !/EUR|"|3\.125/.test(s.line));
+    const header = 'id,partner,date,sku,amount,quantity';
+    const training = 'id,partner,date,course\nT1,T0005,2026-02-01,C\nT2,P0002,2026-02-01,C\nT3,A1,2026-05-01,C\n';
+    const cases = [
+      ['sorted', sorted, training],
+      ['reversed', [...sorted].reverse(), training],
+      ['shuffled', sales.map((_, i, all) => all[(i * 7) % all.length]!), training],
+      // one kernel, every partner in its list, in order: nothing to add, nothing to sort
+      ['sorted, plain, no trainings', plain, 'id,partner,date,course\n'],
+    ] as const;
+    for (const [name, list, trainings] of cases) {
+      const dir = folder(`partner-list-${name.replace(/\W+/g, '-')}`, { 'sale.csv': [header, ...list.map((s) => s.line)].join('\n') + '\n', 'training.csv': trainings });
+      const { memory, stream } = both(a, dir);
+      expect(stream, name).toEqual(memory);
+      expect(stream.problems, name).toEqual([]);
+      const named = [...new Set([...list.map((s) => s.partner), ...(trainings === training ? ['T0005', 'P0002', 'A1'] : [])])].sort();
+      expect(named.length, name).toBeGreaterThan(name.includes('plain') ? 5 : 11);
+      for (const st of stream.statements) expect((JSON.parse(st) as { partners: { id: string }[] }).partners.map((p) => p.id), name).toEqual(named);
+    }
+  });
+
   it('a duplicate found late makes the evaluator run pass 1 again, once', () => {
     const a = artifact(PROGRAM(false));
     const dir = folder('late', { 'sale.csv': 'id,partner,date,sku,amount,quantity\nS1,P1,2026-01-05,A,100,1\nS2,P1,2026-01-06,A,100,1\nS1,P1,2026-01-05,A,101,1\n', 'training.csv': 'id,partner,date,course\n' });
