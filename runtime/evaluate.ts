@@ -27,6 +27,7 @@ import type { Dataset, PartnerResult, PartnerRow, PeriodResult } from './results
 import { RunState } from './run-state.js';
 import { BEFORE_PROGRAM, RunShared } from './links.js';
 import { heldLevel } from './memory.js';
+import { PartnerEnvs } from './partner-envs.js';
 import { RefIndex } from './refs.js';
 import { RunningIndex } from './running.js';
 import { Tracer } from './traces.js';
@@ -127,9 +128,9 @@ interface Pass1 {
 interface PeriodContext {
   links: RunLinks;
   /** The previous period's environments (none in the first period). */
-  prev?: Map<string, PartnerEnv>;
+  prev?: PartnerEnvs;
   /** What `previous` reads: the previous period's environments, or in the first those before the program. */
-  previous?: Map<string, PartnerEnv>;
+  previous?: PartnerEnvs;
   /** Whether the period starts a calendar year (that is not the run's first). */
   newYear: boolean;
 }
@@ -138,7 +139,7 @@ interface PeriodContext {
 interface Pass2 {
   run: Period[];
   partnerList: PartnerRow[];
-  envs: Map<string, PartnerEnv>[];
+  envs: PartnerEnvs[];
   state: RunState;
   late: EventAwards;
   feed(kind: string): ((row: EventRow) => void) | undefined;
@@ -268,7 +269,7 @@ export class Evaluator {
           done = finishPeriod({ artifact: ev.artifact, plan: ev.plan, tracer: ev.tracer }, p, partnerList, envs[j]!, eventAccs[i]![j]!, firsts[i]!.idx, state, explain, each);
           const draws = state.drawn.filter((d) => d?.period === period) as DrawOutcome[]; // §13.5
           if (draws.length) done = { ...done, draws };
-          envs[j] = new Map(); // its statements are made: the period's values are not needed any more
+          envs[j] = new PartnerEnvs([]); // its statements are made: the period's values are not needed any more
           progress?.(`period ${period} evaluated (${j + 1} of ${run.length})`);
           return done;
         };
@@ -398,8 +399,8 @@ export class Evaluator {
    * base level, the program's start), so nothing goes back further. `period.start` and
    * `period.end` there are the bounds of the period before the first.
    */
-  private beforeProgram(partners: readonly PartnerRow[], first: Period): Map<string, PartnerEnv> {
-    const envs = new Map<string, PartnerEnv>();
+  private beforeProgram(partners: readonly PartnerRow[], first: Period): PartnerEnvs {
+    const envs: PartnerEnv[] = [];
     const before = previousPeriod(first);
     const start = formatDate(firstDay(before));
     const end = formatDate(lastDay(before));
@@ -417,14 +418,14 @@ export class Evaluator {
           throw wrapEvalError(e, `${step.kind} ${step.name}`, `partner ${JSON.stringify(partner.id)}, before the program`, '');
         }
       }
-      envs.set(partner.id, env);
+      envs.push(env);
     }
-    return envs;
+    return new PartnerEnvs(envs);
   }
 
   /** 1. Measures, tiers and lets for every partner in one period. */
-  private evaluateEnvs(period: Period, partners: readonly PartnerRow[], idx: RunIndex, pc: PeriodContext): Map<string, PartnerEnv> {
-    const envs = new Map<string, PartnerEnv>();
+  private evaluateEnvs(period: Period, partners: readonly PartnerRow[], idx: RunIndex, pc: PeriodContext): PartnerEnvs {
+    const envs: PartnerEnv[] = [];
     const start = formatDate(firstDay(period));
     const end = formatDate(lastDay(period));
     const steps = this.plan.steps;
@@ -432,14 +433,15 @@ export class Evaluator {
     const windows = steps.map((cs) => (cs.step.kind === 'measure' ? this.windowOf(cs.step, period) : undefined));
     // the event a measure was aggregating, for an error's message (one holder, emptied by each step)
     const at: { ectx?: Ctx } = {};
-    for (const partner of partners) {
-      const prevPeriod = pc.prev?.get(partner.id);
+    for (let i = 0; i < partners.length; i++) {
+      const partner = partners[i]!;
+      const prevPeriod = pc.prev?.at(i, partner.id);
       // (one shape for every partner: no spread of an optional `prev`, which costs an object a partner)
       const env: PartnerEnv = {
         id: partner.id,
         attrs: partner.attrs,
         vals: Object.create(this.plan.constants) as Record<string, Value>,
-        prev: pc.previous?.get(partner.id)?.vals,
+        prev: pc.previous?.at(i, partner.id)?.vals,
         run: pc.links,
       };
       env.vals[PERIOD_START] = start;
@@ -457,9 +459,9 @@ export class Evaluator {
           throw wrapEvalError(e, what, `${row && ev ? `${ev} ${JSON.stringify(row.id)} of ` : ''}partner ${JSON.stringify(partner.id)}`, '');
         }
       }
-      envs.set(partner.id, env);
+      envs.push(env);
     }
-    return envs;
+    return new PartnerEnvs(envs);
   }
 
   /** A measure's window in a period, as dates and month numbers (the same for every partner: made once per period). */
@@ -563,7 +565,7 @@ export class Evaluator {
    * Sums do not depend on the order events come in; `once per partner` keeps the first qualifying
    * event by (date, id), and traces list the first events by (date, id), whatever the input order.
    */
-  private collectEventRules(periods: readonly Period[], envs: readonly Map<string, PartnerEnv>[], state: RunState, early: EventAwards, late: EventAwards): Map<string, RuleAcc>[][] {
+  private collectEventRules(periods: readonly Period[], envs: readonly PartnerEnvs[], state: RunState, early: EventAwards, late: EventAwards): Map<string, RuleAcc>[][] {
     const rules = this.plan.rules;
     const index = new Map(periods.map((p, i) => [formatPeriod(p), i]));
     const accs = periods.map(() => rules.map(() => new Map<string, RuleAcc>()));

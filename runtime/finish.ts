@@ -27,6 +27,7 @@ import { randomAwards } from './ledger/random-rule.js';
 import { awardsToPot } from './first-come.js';
 import { heldNotes } from './memory.js';
 import type { Tracer } from './traces.js';
+import type { PartnerEnvs } from './partner-envs.js';
 
 export interface FinishContext {
   artifact: Artifact;
@@ -51,7 +52,7 @@ export function finishPeriod(
   ctx: FinishContext,
   period: Period,
   partners: readonly PartnerRow[],
-  envs: Map<string, PartnerEnv>,
+  envs: PartnerEnvs,
   eventAccs: Map<string, RuleAcc>[],
   idx: RunIndex,
   state: RunState,
@@ -68,7 +69,7 @@ export function finishPeriod(
   const pTo = formatDate(range.to);
   const n = partners.length;
   // The partners' environments in the partners' order (`envs` was made in it).
-  const envList = [...envs.values()];
+  const envList = envs.list;
   if (envList.length !== n || envList.some((e, i) => e.id !== partners[i]!.id)) throw new Error('internal: the period\'s values are not in the partners\' order');
   const positionOf = (pid: string): number => {
     // partners are sorted by id (code units, as `<` compares): a binary search

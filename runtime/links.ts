@@ -9,11 +9,12 @@ import { EvalError, type EventRow, type PartnerEnv, type RunLinks, type Value } 
 import { formatDate, formatPeriod, periodOf, firstDay, type Period, type PeriodUnit } from '../core/periods.js';
 import type { RefIndex } from './refs.js';
 import type { RunningIndex } from './running.js';
+import type { PartnerEnvs } from './partner-envs.js';
 
 /** What every period of a run shares: the indexes, and the partner environments of the periods evaluated so far. */
 export class RunShared {
   /** The partner environments of each period of the run, in order (filled as they are evaluated). */
-  readonly envs: Map<string, PartnerEnv>[] = [];
+  readonly envs: PartnerEnvs[] = [];
   private readonly index: Map<string, number>;
   private readonly first: string;
 

@@ -213,12 +213,16 @@ export class RunIndex {
   }
 
   /** The partner's typed array, grown to hold month slot `slot`. */
+  /** How many partners have a typed array (`storeFor`): with none, `aggregated` looks no partner up. */
+  private stores_ = 0;
+
   private storeFor(ps: { store?: Float64Array }, slot: number): Float64Array {
     const width = this.plan.slots * 2;
     let arr = ps.store;
     if (!arr || arr.length < (slot + 1) * width) {
       const grown = new Float64Array(Math.max(this.plan.monthCap, slot + 12) * width);
       if (arr) grown.set(arr);
+      if (!arr) this.stores_++;
       ps.store = arr = grown;
     }
     return arr;
@@ -398,12 +402,13 @@ export class RunIndex {
   aggregated(name: string, partner: string, w: MeasureWindow, ctx: Ctx): Value {
     const m = this.plan.local.get(name)!;
     const { lo, hi } = w;
-    const months = this.buckets.get(partner);
+    // (no lookup in a map with nothing in it: the first lookup of an id hashes it)
+    const months = this.buckets.size > 0 ? this.buckets.get(partner) : undefined;
     let n = 0;
     let sum: N.Accumulator | undefined;
     let distinct: Set<string> | undefined;
     let best: Value | undefined;
-    const arr = m.slot !== undefined ? this.partnerSlots.get(partner)?.store : undefined;
+    const arr = m.slot !== undefined && this.stores_ > 0 ? this.partnerSlots.get(partner)?.store : undefined;
     if (arr) {
       const width = this.plan.slots * 2;
       const base = this.plan.monthBase;
