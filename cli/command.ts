@@ -9,6 +9,7 @@ import { printable } from '../core/diagnostics.js';
 import { EvalError } from '../runtime/eval-error.js';
 import { ExitError, UsageError, type Io } from './io.js';
 import { quietOnClosedPipe, USAGE } from './usage.js';
+import { writeAll, writeText } from './stdout.js';
 
 
 /**
@@ -59,8 +60,12 @@ function failed(io: Io, e: unknown): number {
 /** The process's standard output and error, as the commands write them. */
 export function processIo(): Io {
   return {
-    out: (s) => process.stdout.write(s),
-    outBytes: (b) => process.stdout.write(b),
+    // (written before returning, pipes too: cli/stdout.ts; nothing of `b` is kept)
+    out: (s) => writeText(s),
+    outBytes: (b) => {
+      writeAll(b);
+      return true;
+    },
     err: (s) => process.stderr.write(s),
     color: Boolean(process.stderr.isTTY) && !process.env['NO_COLOR'],
     tty: Boolean(process.stderr.isTTY),
@@ -72,7 +77,8 @@ export function processIo(): Io {
  * the command quietly, as Unix tools do, instead of with an EPIPE error.
  */
 export function runInProcess(argv: string[], find: (name: string) => Command | undefined): void {
-  process.stdout.on('error', quietOnClosedPipe);
+  // (standard output is written with cli/stdout.ts, not `process.stdout`: made, it would set a pipe
+  // to not block, and a reader that is behind would make each write wait and try again)
   process.stderr.on('error', quietOnClosedPipe);
   const code = command(argv, processIo(), find);
   if (typeof code === 'number') process.exitCode = code;

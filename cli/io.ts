@@ -4,8 +4,12 @@ import type { Problem } from '../runtime/data/problems.js';
 
 export interface Io {
   out: (s: string) => void;
-  /** Standard output as bytes (UTF-8), where the process has it: statements are written so (else decoded for `out`). */
-  outBytes?: (b: Uint8Array) => void;
+  /**
+   * Standard output as bytes (UTF-8), where the process has it: statements are written so (else
+   * decoded for `out`). True when the bytes are written and no reference to them is kept: the
+   * caller may then write over them (`Writer` reuses its buffer).
+   */
+  outBytes?: (b: Uint8Array) => boolean;
   err: (s: string) => void;
   color: boolean;
   /** A terminal on stderr: long runs show their progress there (never on stdout). */

@@ -101,7 +101,12 @@ export function printRun(io: Io, a: Artifact, values: { period?: string | undefi
   // Statements are written as each partner's is made (runtime/statement-stream.ts): the same text
   // as statementJson/statementCsv/statementTable of the whole period, never held whole.
   const decoder = new TextDecoder();
-  const bytes = io.outBytes ?? ((b: Uint8Array) => io.out(decoder.decode(b)));
+  const bytes =
+    io.outBytes ??
+    ((b: Uint8Array) => {
+      io.out(decoder.decode(b));
+      return true; // (decoded: a copy)
+    });
   const w = new Writer((s) => (typeof s === 'string' ? io.out(s) : bytes(s)));
   const writer = fmt === 'json' ? jsonWriter(a, w, values.all) : fmt === 'csv' ? csvWriter(a, w) : tableWriter(a, w, printable);
   const periods: string[] = [];

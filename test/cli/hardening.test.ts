@@ -90,6 +90,32 @@ describe('a closed pipe ends the command quietly (issue 14, 8)', () => {
   });
 });
 
+describe('statements through a pipe are written as they are made (issue 11)', () => {
+  it('a reader that is behind makes the run wait, not keep the statements: the same bytes, and the memory of a run into a file', () => {
+    // ~45 MB of statements; the reader starts after a second. `process.stdout` kept every statement
+    // waiting for a pipe in memory until the run returned to the event loop, at its end.
+    const dir = mkdtempSync(join(tmpdir(), 'incent-pipe-'));
+    const sales = ['id,partner,date,sku,category,region,amount,quantity'];
+    for (let i = 0; i < 40_000; i++) sales.push(`S${i},P${String(i).padStart(5, '0')},2026-03-10,SKU007,hardware,EMEA,${1_000 + i}.50,2`);
+    writeFileSync(join(dir, 'sale.csv'), sales.join('\n') + '\n');
+    const program = fixture('canonical.incent');
+    const out = mkdtempSync(join(tmpdir(), 'incent-pipe-out-'));
+    const rss = join(out, 'rss.cjs');
+    writeFileSync(rss, "process.on('exit', () => require('fs').writeSync(2, 'MAXRSS_KB ' + process.resourceUsage().maxRSS + '\\n'));\n");
+    const run = `node --require ${rss} ${bin} run ${program} --data ${dir} --format json`;
+    const toFile = spawnSync('bash', ['-c', `${run} > ${join(out, 'file.json')}`], { encoding: 'utf8' });
+    const piped = spawnSync('bash', ['-c', `${run} | (sleep 1; cat > ${join(out, 'pipe.json')})`], { encoding: 'utf8' });
+    expect([toFile.status, piped.status]).toEqual([0, 0]);
+    const file = readFileSync(join(out, 'file.json'));
+    expect(file.length).toBeGreaterThan(40_000_000);
+    expect(readFileSync(join(out, 'pipe.json')).equals(file)).toBe(true);
+    expect([toFile.stderr, piped.stderr].map((e) => e.replace(/MAXRSS_KB \d+\n/, ''))).toEqual(['', '']);
+    const peak = (err: string) => Number(/MAXRSS_KB (\d+)/.exec(err)![1]) / 1024;
+    // held, the statements would add their ~45 MB (and the copies of their pieces)
+    expect(peak(piped.stderr)).toBeLessThan(peak(toFile.stderr) + 20);
+  });
+});
+
 describe('terminal escapes in data are shown, not run (issue 14, 9)', () => {
   it('a partner id that clears the screen and sets the title is escaped in the table and in explanations', () => {
     const dir = northwindData();

@@ -27,7 +27,7 @@ describe('the JSON statement written for its shape', () => {
     /** What the ledger's writer gives, as text. */
     const written = (l: LedgerFigures, at: string): string => {
       const out: Uint8Array[] = [];
-      const w = new Writer((c) => out.push(typeof c === 'string' ? new TextEncoder().encode(c) : c.slice()));
+      const w = new Writer((c) => void out.push(typeof c === 'string' ? new TextEncoder().encode(c) : c.slice()));
       ledgerJsonWriter(at)(w, l, 2);
       w.flush();
       return Buffer.concat(out).toString('utf8');
@@ -47,7 +47,7 @@ describe('the statements\' writer', () => {
   /** The bytes a writer gives for `pieces` (its chunks, strings given as UTF-8). */
   function written(pieces: readonly string[]): { bytes: Uint8Array; chunks: number } {
     const out: Uint8Array[] = [];
-    const w = new Writer((c) => out.push(typeof c === 'string' ? new TextEncoder().encode(c) : c.slice()));
+    const w = new Writer((c) => void out.push(typeof c === 'string' ? new TextEncoder().encode(c) : c.slice()));
     for (const p of pieces) w.write(p);
     w.flush();
     return { bytes: Buffer.concat(out), chunks: out.length };
@@ -64,6 +64,30 @@ describe('the statements\' writer', () => {
     );
   });
 
+  it('writes over its buffer only when the consumer says it kept nothing of it', () => {
+    // three consumers: one copies and says so (the buffer is reused), one keeps the views it is
+    // given (the writer must go on in a new buffer), one copies without saying so
+    const piece = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.nat({ max: 30_000 }).map((n) => 'é→ab'.repeat(n)));
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const want = Buffer.from(pieces.join(''), 'utf8');
+        const sinks = [
+          (out: Uint8Array[]) => (c: string | Uint8Array) => (out.push(typeof c === 'string' ? new TextEncoder().encode(c) : c.slice()), true),
+          (out: Uint8Array[]) => (c: string | Uint8Array) => void out.push(typeof c === 'string' ? new TextEncoder().encode(c) : c),
+          (out: Uint8Array[]) => (c: string | Uint8Array) => void out.push(typeof c === 'string' ? new TextEncoder().encode(c) : c.slice()),
+        ];
+        for (const sink of sinks) {
+          const out: Uint8Array[] = [];
+          const w = new Writer(sink(out));
+          for (const p of pieces) w.write(p);
+          w.flush();
+          expect(Buffer.concat(out).equals(want)).toBe(true);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('writes ASCII text as it is and strings as JSON.stringify escapes them, whatever the characters', () => {
     // `ascii` is given any text (beyond ASCII it must still be right), `json` any string: quotes,
     // backslashes, control characters and lone surrogates (JSON.stringify escapes those), and long
@@ -73,7 +97,7 @@ describe('the statements\' writer', () => {
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
         const out: Uint8Array[] = [];
-        const w = new Writer((c) => out.push(typeof c === 'string' ? new TextEncoder().encode(c) : c.slice()));
+        const w = new Writer((c) => void out.push(typeof c === 'string' ? new TextEncoder().encode(c) : c.slice()));
         for (const { how, s } of pieces) (how === 'json' ? w.json(s) : how === 'ascii' ? w.ascii(s) : w.write(s));
         w.flush();
         const want = pieces.map(({ how, s }) => (how === 'json' ? JSON.stringify(s) : s)).join('');
@@ -92,7 +116,7 @@ describe('the statements\' writer', () => {
         // (toFixedText asks for a value already rounded to its digits: round first, as statements are)
         const values = amounts.map(([v, d]) => [N.round(v, d, 'half-even'), d] as const);
         const out: Uint8Array[] = [];
-        const w = new Writer((c) => out.push(typeof c === 'string' ? new TextEncoder().encode(c) : c.slice()));
+        const w = new Writer((c) => void out.push(typeof c === 'string' ? new TextEncoder().encode(c) : c.slice()));
         for (const [v, d] of values) {
           w.fixed(v, d);
           w.ascii(' ');

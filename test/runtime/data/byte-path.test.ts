@@ -578,7 +578,7 @@ describe('statements written as the run goes are those of the whole run', () => 
   /** The text a writer makes of every period of a streamed run (all of them, or the last). */
   function streamed(a: Artifact, dir: string, make: (w: Writer) => StatementWriter, all: boolean): string {
     let out = '';
-    const w = new Writer((s) => (out += typeof s === 'string' ? s : new TextDecoder().decode(s)));
+    const w = new Writer((s) => void (out += typeof s === 'string' ? s : new TextDecoder().decode(s)));
     const writer = make(w);
     const s = openDataFolder(dir, a);
     new Evaluator(a).stream(s.partners, s, {}, (p) => {
