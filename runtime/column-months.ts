@@ -81,7 +81,11 @@ export class ColumnMonths implements MonthStore {
     const k = this.k;
     const sums = new Float64Array(cap * months * k);
     const counts = new Int32Array(cap * months * k);
-    if (hadMonths && k > 0) {
+    if (hadMonths && k > 0 && first === this.first && months === this.months_) {
+      // more partners, the same months: each block stays where it was, one copy of all
+      sums.set(this.sums);
+      counts.set(this.counts);
+    } else if (hadMonths && k > 0) {
       // copy each partner's block to its place in the larger one
       const shift = (this.first - first) * k;
       const old = this.months_ * k;
