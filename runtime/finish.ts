@@ -209,7 +209,10 @@ export function finishPeriod(
       }
     }
     const earned = earnedOf(i);
-    pots.forEach((pot, pi) => {
+    // (loops, not callbacks: the first partners of a run are finished by V8's interpreter, before
+    // this code is compiled, and a callback made and called per partner and pot costs it most)
+    for (let pi = 0; pi < pots.length; pi++) {
+      const pot = pots[pi]!;
       const b = budgeted[pi];
       let after: Num;
       let adjustments: Adjustment[];
@@ -238,7 +241,7 @@ export function finishPeriod(
       tEarned[pi] = N.add(tEarned[pi]!, e);
       tPaid[pi] = N.add(tPaid[pi]!, pay.paid);
       tCarried[pi] = N.add(tCarried[pi]!, pay.carried);
-    });
+    }
     each(res);
   }
 
