@@ -27,10 +27,6 @@ export class PartnerEnvs {
     }
   }
 
-  get size(): number {
-    return this.list.length;
-  }
-
   /** Partner `id`'s environment, looked for first at position `i` (the periods of a run list the same partners). */
   at(i: number, id: string): PartnerEnv | undefined {
     const env = this.list[i];
