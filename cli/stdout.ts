@@ -8,6 +8,7 @@
  * gone (`… | head`) ends the command quietly, as Unix tools do.
  */
 import { writeSync } from 'node:fs';
+import { quietOnClosedPipe } from './usage.js';
 
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
@@ -17,10 +18,9 @@ export function writeAll(b: Uint8Array, fd = 1): void {
     try {
       at += writeSync(fd, b, at, b.length - at);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') Atomics.wait(PAUSE, 0, 0, 1); // a full pipe, open without blocking
-      else if (code === 'EPIPE') process.exit(0);
-      else throw e;
+      // a full pipe, open without blocking: wait for its reader; a closed one ends the command quietly
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') Atomics.wait(PAUSE, 0, 0, 1);
+      else quietOnClosedPipe(e as NodeJS.ErrnoException);
     }
   }
 }
