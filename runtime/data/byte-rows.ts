@@ -47,6 +47,12 @@ export class ByteRows {
   readonly runH2: Int32Array;
   /** Where the last run stopped in the batch (set by the generated run). */
   runTo = 0;
+  /** The partner cell of the line before which the last run stopped because the partner table does not know it by its number (−1: it did not). */
+  missStart = -1;
+  missEnd = -1;
+  /** The generated arguments of the runs' converter, for the one that looks new partners up itself (`runsFinding`), made when first needed. */
+  private runArgs: Parameters<typeof generateRun> | undefined;
+  private generatedRunFinding: ((buf: Uint8Array, pos: number, limit: number, j: number, jMax: number) => number) | undefined;
 
   constructor(
     c: CompiledSchema,
@@ -123,7 +129,9 @@ export class ByteRows {
     };
     this.generated = ByteRows.generate ? generateConverter(columns, this.digits, this.idSeed, b.partners.hashSeed, ctx) : undefined;
     this.generatedClean = this.generated && generateConverter(columns, this.digits, this.idSeed, b.partners.hashSeed, ctx, true);
-    this.generatedRun = this.generated && ByteRows.runs ? generateRun(columns, this.digits, this.idSeed, b.partners.hashSeed, ctx, MAX_PLAIN) : undefined;
+    this.runArgs = [columns, this.digits, this.idSeed, b.partners.hashSeed, ctx, MAX_PLAIN, false];
+    this.generatedRunFinding = undefined;
+    this.generatedRun = this.generated && ByteRows.runs ? generateRun(columns, this.digits, this.idSeed, b.partners.hashSeed, ctx, MAX_PLAIN, true) : undefined;
   }
 
   /** Whether runs of lines can be converted (`runLines`): a converter for them was generated. */
@@ -139,9 +147,33 @@ export class ByteRows {
    */
   runLines(buf: Uint8Array, pos: number, limit: number): number {
     const b = this.batch;
-    const to = this.generatedRun!(buf, pos, limit, b.n, b.capacity);
-    b.n = this.runTo;
-    return to;
+    const partners = b.partners;
+    let stopped = -1;
+    for (;;) {
+      this.missStart = -1;
+      const to = this.generatedRun!(buf, pos, limit, b.n, b.capacity);
+      b.n = this.runTo;
+      if (this.missStart < 0) return to;
+      // The run stopped before a line whose partner the table does not know by its number (a
+      // partner met for the first time, or an id of another shape): found, or added, from its
+      // bytes here. One of the table's shape is then known by its number: the run goes on from
+      // that line. Another would stop it again: the lines from there go to the converter that
+      // looks ids up by their bytes itself (generated when first needed).
+      const s = this.missStart;
+      const e = this.missEnd;
+      const k = partners.fromBytes(buf, s, e);
+      // (a second stop at the same line, which the table's number would then have found, cannot
+      // happen; should it, the lines go on the other way rather than round and round)
+      if (to !== stopped && e - s === partners.numberLength && partners.fromNumber(buf, s) === k) {
+        pos = stopped = to;
+        continue;
+      }
+      this.generatedRunFinding ??= generateRun(...this.runArgs!);
+      if (!this.generatedRunFinding) return to;
+      const end = this.generatedRunFinding(buf, to, limit, b.n, b.capacity);
+      b.n = this.runTo;
+      return end;
+    }
   }
 
   /**

@@ -102,7 +102,7 @@ export interface GenContext {
   month: Int32Array;
   partners: { ok: Uint8Array; numberLength: number; fromNumber(buf: Uint8Array, s: number): number; fromBytes(buf: Uint8Array, s: number, e: number): number };
   /** The partner table's current `ok` (it grows: read through this). */
-  ids: { idH1: number; idH2: number; runTo: number };
+  ids: { idH1: number; idH2: number; runTo: number; missStart: number; missEnd: number };
   refuse(buf: Uint8Array, start: number, end: number): number;
   /** For runs of lines (`generateRun`): each record's line (start, end) and id hashes, by its place in the batch. */
   starts: Int32Array;
@@ -150,8 +150,8 @@ export function generateConverter(cols: readonly GenColumn[], digits: number, id
  * comma or a line feed, instead of being looked for first. A line over `maxLine` bytes is not
  * taken (the reader gives it to the string reader, which applies the limits).
  */
-export function generateRun(cols: readonly GenColumn[], digits: number, idSeed: number, partnerSeed: number, ctx: GenContext, maxLine: number): ((buf: Uint8Array, pos: number, limit: number, j: number, jMax: number) => number) | undefined {
-  return make(cols, digits, idSeed, partnerSeed, ctx, 'run', maxLine) as ((buf: Uint8Array, pos: number, limit: number, j: number, jMax: number) => number) | undefined;
+export function generateRun(cols: readonly GenColumn[], digits: number, idSeed: number, partnerSeed: number, ctx: GenContext, maxLine: number, stops = false): ((buf: Uint8Array, pos: number, limit: number, j: number, jMax: number) => number) | undefined {
+  return make(cols, digits, idSeed, partnerSeed, ctx, 'run', maxLine, stops) as ((buf: Uint8Array, pos: number, limit: number, j: number, jMax: number) => number) | undefined;
 }
 
 /**
@@ -159,7 +159,7 @@ export function generateRun(cols: readonly GenColumn[], digits: number, idSeed: 
  * (only commas end a cell); `run` for lines one after the other in a clean stretch (a comma or a
  * line feed ends a cell; a line feed ends the line).
  */
-function make(cols: readonly GenColumn[], digits: number, idSeed: number, partnerSeed: number, ctx: GenContext, mode: 'line' | 'clean' | 'run', maxLine = 0): ((...args: never[]) => number) | undefined {
+function make(cols: readonly GenColumn[], digits: number, idSeed: number, partnerSeed: number, ctx: GenContext, mode: 'line' | 'clean' | 'run', maxLine = 0, stops = false): ((...args: never[]) => number) | undefined {
   const n = (x: number) => {
     if (!Number.isSafeInteger(x)) throw new Error('internal: not an integer in generated code');
     return String(x);
@@ -241,7 +241,11 @@ function make(cols: readonly GenColumn[], digits: number, idSeed: number, partne
       case F_PARTNER:
         // an id of the table's pattern by its number, else by its hash (`PartnerTable`)
         code += `  ${scan}\n  if (p === s) ${R}\n`;
-        code += `  k = p - s === partners.numberLength ? partners.fromNumber(buf, s) : -1;\n  if (k < 0) k = partners.fromBytes(buf, s, p);\n`;
+        code += `  k = p - s === partners.numberLength ? partners.fromNumber(buf, s) : -1;\n`;
+        // (`stops`: a partner not found by its number ends the run before its line, its cell in
+        // `ids.missStart`, `ids.missEnd`: the table's hash path, which adds new ids, stays out of
+        // the run's code, whose compiling it more than doubled)
+        code += stops ? `  if (k < 0) { ids.missStart = s; ids.missEnd = p; ${R} }\n` : `  if (k < 0) k = partners.fromBytes(buf, s, p);\n`;
         code += `  if (partners.ok[k] === 0) ${R}\n  partner[j] = k;\n`;
         break;
       case F_DATE:
