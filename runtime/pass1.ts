@@ -5,6 +5,7 @@
  * explanation needs them; and the awards of `for each EVENT` rules, accumulated per period, rule
  * and partner, in an order that never depends on the order events come in.
  */
+import { sortIds } from './sort-ids.js';
 import { compareValues, type Ctx, type EventRow, type PartnerEnv, type Value } from './compile-ir.js';
 import * as N from './num.js';
 import type { Num } from './num.js';
@@ -389,7 +390,7 @@ export class RunIndex {
     // (a file sorted by partner gives ids in order already: checked in one pass, not sorted again)
     let sorted = true;
     for (let i = 1; i < ids.length && sorted; i++) sorted = ids[i - 1]! < ids[i]!;
-    if (!sorted) ids.sort();
+    if (!sorted) ids = sortIds(ids);
     return ids.map((id) => ({ id, attrs: NO_ATTRS }));
   }
 
