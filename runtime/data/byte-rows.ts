@@ -10,6 +10,9 @@ import { CLASS, F_BOOLEAN, F_DATE, F_DECIMAL, F_ENUM, F_ID, F_INTEGER, F_LITERAL
 import type { CompiledSchema } from './schema.js';
 import type { EventRow } from '../compile-ir.js';
 
+/** A converter of runs of lines (`bytes-gen.ts`, `generateRun`): `(buf, pos, limit, j, jMax) => where it stopped`. */
+type RunConverter = (buf: Uint8Array, pos: number, limit: number, j: number, jMax: number) => number;
+
 /**
  * One schema's lines on bytes into a `ColumnBatch`, in one pass over each line: each cell checked
  * as its field's converter would accept it, and converted only where the result is exact;
@@ -32,7 +35,7 @@ export class ByteRows {
   private generated: ((buf: Uint8Array, start: number, end: number, j: number) => number) | undefined;
   private generatedClean: ((buf: Uint8Array, start: number, end: number, j: number) => number) | undefined;
   /** The converter of runs of lines of a clean stretch (`bytes-gen.ts`, `generateRun`), when it could be generated. */
-  private generatedRun: ((buf: Uint8Array, pos: number, limit: number, j: number, jMax: number) => number) | undefined;
+  private generatedRun: RunConverter | undefined;
   /** Set by the reader: the lines it gives now are in a stretch of bytes without quote, CR or byte above 0x7f. */
   clean = false;
   /** Whether to generate converters (tests compare the interpreter with them), and runs of lines (tests compare line by line with them). */
@@ -50,9 +53,9 @@ export class ByteRows {
   /** The partner cell of the line before which the last run stopped because the partner table does not know it by its number (−1: it did not). */
   missStart = -1;
   missEnd = -1;
-  /** The generated arguments of the runs' converter, for the one that looks new partners up itself (`runsFinding`), made when first needed. */
-  private runArgs: Parameters<typeof generateRun> | undefined;
-  private generatedRunFinding: ((buf: Uint8Array, pos: number, limit: number, j: number, jMax: number) => number) | undefined;
+  /** The converter of runs that looks a partner up by its bytes itself (for ids of another shape than the table's), made when first needed (`makeRunFinding`). */
+  private generatedRunFinding: RunConverter | undefined;
+  private makeRunFinding: () => RunConverter | undefined = () => undefined;
 
   constructor(
     c: CompiledSchema,
@@ -129,9 +132,10 @@ export class ByteRows {
     };
     this.generated = ByteRows.generate ? generateConverter(columns, this.digits, this.idSeed, b.partners.hashSeed, ctx) : undefined;
     this.generatedClean = this.generated && generateConverter(columns, this.digits, this.idSeed, b.partners.hashSeed, ctx, true);
-    this.runArgs = [columns, this.digits, this.idSeed, b.partners.hashSeed, ctx, MAX_PLAIN, false];
+    const run = (stops: boolean) => generateRun(columns, this.digits, this.idSeed, b.partners.hashSeed, ctx, MAX_PLAIN, stops);
     this.generatedRunFinding = undefined;
-    this.generatedRun = this.generated && ByteRows.runs ? generateRun(columns, this.digits, this.idSeed, b.partners.hashSeed, ctx, MAX_PLAIN, true) : undefined;
+    this.makeRunFinding = () => run(false);
+    this.generatedRun = this.generated && ByteRows.runs ? run(true) : undefined;
   }
 
   /** Whether runs of lines can be converted (`runLines`): a converter for them was generated. */
@@ -168,7 +172,7 @@ export class ByteRows {
         pos = stopped = to;
         continue;
       }
-      this.generatedRunFinding ??= generateRun(...this.runArgs!);
+      this.generatedRunFinding ??= this.makeRunFinding();
       if (!this.generatedRunFinding) return to;
       const end = this.generatedRunFinding(buf, to, limit, b.n, b.capacity);
       b.n = this.runTo;

@@ -100,8 +100,9 @@ export interface GenContext {
   partner: Int32Array;
   day: Int32Array;
   month: Int32Array;
+  /** The partner table (its `ok` grows: read through it). */
   partners: { ok: Uint8Array; numberLength: number; fromNumber(buf: Uint8Array, s: number): number; fromBytes(buf: Uint8Array, s: number, e: number): number };
-  /** The partner table's current `ok` (it grows: read through this). */
+  /** Where a converter leaves the last record's id hashes, a run where it stopped in the batch, and the partner cell it stopped before (`stops`). */
   ids: { idH1: number; idH2: number; runTo: number; missStart: number; missEnd: number };
   refuse(buf: Uint8Array, start: number, end: number): number;
   /** For runs of lines (`generateRun`): each record's line (start, end) and id hashes, by its place in the batch. */
