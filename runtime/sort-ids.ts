@@ -1,8 +1,9 @@
 /**
  * Partner ids in the order `Array.prototype.sort` gives them (UTF-16 code units), made faster for
  * the usual shape — one prefix without digits and a number of one width (`P000123`, `NW0042`):
- * their order is then their numbers', sorted as numbers in a typed array (a million ids: ~0.1 s
- * instead of ~0.5 s of string comparisons). Any other list is sorted as strings.
+ * their order is then their numbers', sorted as numbers in a typed array (a million shuffled ids:
+ * 0.34–0.42 s instead of 0.93–1.21 s of string comparisons, on this project's 2-core machine). Any
+ * other list is sorted as strings.
  */
 export function sortIds(ids: string[]): string[] {
   const n = ids.length;
