@@ -5,7 +5,6 @@
  * explanation needs them; and the awards of `for each EVENT` rules, accumulated per period, rule
  * and partner, in an order that never depends on the order events come in.
  */
-import { sortIds } from './sort-ids.js';
 import { compareValues, type Ctx, type EventRow, type PartnerEnv, type Value } from './compile-ir.js';
 import * as N from './num.js';
 import type { Num } from './num.js';
@@ -13,6 +12,7 @@ import { formatPeriod, periodOf } from '../core/periods.js';
 import { monthNumber, type CompiledRule, type Plan } from './plan.js';
 import type { PartnerRow } from './results.js';
 import { wrapEvalError } from './errors.js';
+import { sortIds } from './sort-ids.js';
 
 /** Accumulated awards of one rule for one partner in one period. */
 export interface RuleAcc {
