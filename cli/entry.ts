@@ -26,6 +26,7 @@ interface Commands {
  * writes the cache again when the process exits: what the cache held and what this command compiled.
  */
 function loadCommands(): Commands {
+  tuneCompiler();
   const file = join(dirname(fileURLToPath(import.meta.url)), 'commands.cjs');
   const cacheFile = `${file}.cache`;
   const require = createRequire(file);
@@ -40,6 +41,21 @@ function loadCommands(): Commands {
   (script.runInThisContext() as (e: object, r: NodeJS.Require, m: object, f: string, d: string) => void)(module.exports, require, module, file, dirname(file));
   if (writing) process.once('exit', () => writeFileSync(cacheFile, script.createCachedData()));
   return module.exports;
+}
+
+/**
+ * Tells V8's optimizing compiler (TurboFan) to inline only small functions (at most 50 bytes of
+ * bytecode, against 460 by default). A command runs for about a second: most of its hot functions
+ * are compiled while it runs, on V8's background thread, and run in the interpreter until then.
+ * Less inlining makes those compiles smaller and sooner. Measured on the canonical 1M-line run
+ * (21 alternated runs): statements finished and written 224 → 179 ms, pass 2 53 → 47 ms, the
+ * whole run 0.92–0.94× (`runtime/data/DATA.md`). It changes how fast code runs, never what it
+ * does. Set before the commands' script is compiled: V8 accepts a code cache made under the same
+ * flags only, and the build writes the cache through this function too. A process that embeds the
+ * runtime chooses its own flags (`node --max-inlined-bytecode-size=50`).
+ */
+function tuneCompiler(): void {
+  (createRequire(import.meta.url)('node:v8') as typeof import('node:v8')).setFlagsFromString('--max-inlined-bytecode-size=50');
 }
 
 const argv = process.argv.slice(2);
