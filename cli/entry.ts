@@ -26,7 +26,7 @@ interface Commands {
  * writes the cache again when the process exits: what the cache held and what this command compiled.
  */
 function loadCommands(): Commands {
-  tuneCompiler();
+  if (tail === undefined) tuneCompiler(); // (V8's flags are the process's: a run's second thread has them)
   const file = join(dirname(fileURLToPath(import.meta.url)), 'commands.cjs');
   const cacheFile = `${file}.cache`;
   const require = createRequire(file);
