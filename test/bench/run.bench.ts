@@ -19,6 +19,8 @@
  *   same 3,000,000 lines;
  * - the playground's re-evaluation of 50,500 records after a keystroke, in Chromium
  *   (`playground.bench.ts`): goal ≤ 200 ms;
+ * - DuckDB (the peers' `e2e.js duckdb`: `read_csv`, exact DECIMAL, two threads) in the same rounds
+ *   as the floor and incent: goal, incent ahead of it; its results against the floor's;
  * - json-rules-engine (`e2e.js jre`) at 100k, for scale.
  *
  * Beside each `incent run`, `incent diff --data` of the canonical program and a copy with one rule
@@ -27,7 +29,7 @@
  * so the goal is under 2.2× one run.
  *
  * Data and the peers' dependencies go to bench-data/ (git-ignored); the shared folder is only read.
- * Options: `--quick` (100k only, no 5M, wide or playground), `--no-jre`, `--no-wide`,
+ * Options: `--quick` (100k only, no 5M, wide or playground), `--no-jre`, `--no-duckdb`, `--no-wide`,
  * `--no-playground`.
  */
 import { spawnSync } from 'node:child_process';
@@ -42,6 +44,7 @@ const work = join(root, 'bench-data');
 const peers = join(work, 'peers');
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
+const withDuckdb = !args.has('--no-duckdb');
 const sizes = quick ? ['100k'] : ['100k', '1m'];
 /** The installed command (`npm ci` builds its bundle through `prepare`). */
 const incent = join(root, 'bin', 'incent.js');
@@ -82,6 +85,13 @@ function prepare(): void {
     const wanted = (JSON.parse(readFileSync(join(peers, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies['json-rules-engine'] ?? 'latest';
     console.log(`installing json-rules-engine@${wanted} for the peers…`);
     spawnSync('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--ignore-scripts', `json-rules-engine@${wanted}`], { cwd: peers, stdio: 'inherit' });
+  }
+  if (!args.has('--no-duckdb') && !existsSync(join(peers, 'node_modules', '@duckdb', 'node-api'))) {
+    // DuckDB, the peer the goal names ("ahead of DuckDB"): its prebuilt binding comes as an optional
+    // package for this platform, so `--ignore-scripts` installs it whole.
+    const wanted = (JSON.parse(readFileSync(join(peers, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies['@duckdb/node-api'] ?? 'latest';
+    console.log(`installing @duckdb/node-api@${wanted} for the peers…`);
+    spawnSync('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--ignore-scripts', `@duckdb/node-api@${wanted}`], { cwd: peers, stdio: 'inherit' });
   }
   console.log('building incent (npm run build)…');
   spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
@@ -219,6 +229,7 @@ function main(): void {
     const r = interleaved(tag === '1m' ? 7 : 2, {
       floor: () => sh('node', ['e2e.js', 'limit', tag], peers),
       incent: () => sh('node', [incent, 'run', canonical, '--data', data, '--format', 'json', '--timings'], root, out),
+      ...(withDuckdb ? { duckdb: () => sh('node', ['e2e.js', 'duckdb', tag], peers) } : {}),
     });
     const inc = r['incent']!;
     const floor = r['floor']!;
@@ -234,6 +245,19 @@ function main(): void {
         (tag === '1m' ? `; round by round ${fmt(median(paired), 2)}× (${fmt(Math.min(...paired), 2)}–${fmt(Math.max(...paired), 2)}×, ${paired.length} rounds)` : '') +
         `; ${agreement(ag)}`,
     );
+    const duck = r['duckdb'];
+    if (duck) {
+      // DuckDB over the peers' CSV (`read_csv`, exact DECIMAL, its own threads): the same rules, results per partner.
+      const floorRows = readFileSync(join(peers, 'results', `e2e-limit-${tag}.csv`), 'utf8').split('\n');
+      const duckRows = readFileSync(join(peers, 'results', `e2e-duckdb-${tag}.csv`), 'utf8').split('\n');
+      const differ = floorRows.filter((row, i) => row !== duckRows[i]).length + Math.max(0, duckRows.length - floorRows.length);
+      const pairedDuck = inc.all.map((ms, i) => ms / duck.all[i]!);
+      say(
+        `${tag}: DuckDB ${fmt(duck.ms / 1000)} s (CPU ${fmt(duck.cpuMs / 1000)} s, peak ${fmt(duck.rssMiB, 0)} MiB) — ${fmt(duck.ms / floor.ms, 2)}× the floor; incent/DuckDB ${fmt(inc.ms / duck.ms, 2)}×` +
+          (tag === '1m' ? `, round by round ${fmt(median(pairedDuck), 2)}× (${fmt(Math.min(...pairedDuck), 2)}–${fmt(Math.max(...pairedDuck), 2)}×) (goal: ahead of DuckDB): ${goal(inc.ms < duck.ms)}` : '') +
+          `; DuckDB's results differ from the floor's on ${differ} partner${differ === 1 ? '' : 's'}`,
+      );
+    }
     say(`${tag}: where a run's time went (incent run --timings, medians of ${inc.runs.length} runs): ${phases(inc.runs)}`);
     if (tag === '1m') oneM.ms = inc.ms;
     const changed = join(work, 'canonical-changed.incent');
