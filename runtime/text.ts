@@ -22,10 +22,10 @@ export function formatValue(v: Value, u: ValueKind | undefined, currency: string
     case 'money': {
       const n = v as Num;
       const d = Math.max(digits, scaleOf(n));
-      return `${N.groupDigits(N.toFixedText(n, d))} ${currency}`;
+      return `${N.groupedFixedText(n, d)} ${currency}`;
     }
     case 'num':
-      return N.groupDigits(N.toText(v as Num));
+      return N.groupedText(v as Num);
     case 'str':
       return JSON.stringify(v);
     case 'date':
@@ -56,9 +56,9 @@ export function valueFormatter(a: Artifact): ValueFormatter {
 export function potText(v: Num, pot: CompiledPot, currency: string): string {
   if (pot.spec.unit === 'money') {
     const d = Math.max(pot.digits, scaleOf(v));
-    return `${N.groupDigits(N.toFixedText(N.round(v, d, 'half-even'), d))} ${currency}`;
+    return `${N.groupedFixedText(N.round(v, d, 'half-even'), d)} ${currency}`;
   }
-  const t = N.groupDigits(N.toText(v));
+  const t = N.groupedText(v);
   return pot.spec.unit === 'points' ? `${t} points` : `${t} × ${pot.spec.name}`;
 }
 

@@ -146,3 +146,38 @@ describe('add, sub and cmp of numbers of any scales', () => {
     );
   });
 });
+
+describe('groupedFixedText and groupedText (a trace\'s values, made in one pass)', () => {
+  // Values of every scale a program makes: safe integers of units, at scales 0–15, near 2^53 too, and decimals past them.
+  const fixed = fc.tuple(fc.oneof(fc.integer({ min: -2_000_000, max: 2_000_000 }), fc.maxSafeInteger().map((n) => n - (n % 7)), fc.integer().map((n) => n * 1000)), fc.integer({ min: 0, max: 15 })).map(([n, s]) => new N.Fixed(n, s));
+  const wide = fc.bigInt({ min: -(10n ** 25n), max: 10n ** 25n }).map((n) => N.parseNum(n.toString()));
+  const num = fc.oneof(fixed, fixed, wide, fc.tuple(fixed, fc.integer({ min: 1, max: 97 })).map(([a, b]) => N.div(a, N.int(b))));
+
+  it('give what groupDigits of toFixedText gives, for any value and any number of decimals', () => {
+    fc.assert(
+      fc.property(num, fc.integer({ min: 0, max: 15 }), (v, digits) => {
+        expect(N.groupedFixedText(v, digits)).toBe(N.groupDigits(N.toFixedText(v, digits)));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('give what groupDigits of toText gives, for any value', () => {
+    fc.assert(
+      fc.property(num, (v) => {
+        expect(N.groupedText(v)).toBe(N.groupDigits(N.toText(v)));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('write the cases a statement meets: zero, minus zero, fewer digits than decimals, exact thousands', () => {
+    expect(N.groupedFixedText(new N.Fixed(-0, 0), 2)).toBe('0.00');
+    expect(N.groupedFixedText(new N.Fixed(5, 2), 4)).toBe('0.0500');
+    expect(N.groupedFixedText(new N.Fixed(-100000000, 2), 2)).toBe('-1,000,000.00');
+    expect(N.groupedFixedText(new N.Fixed(255539615200, 6), 4)).toBe('255,539.6152');
+    expect(N.groupedText(new N.Fixed(1500, 3))).toBe('1.5');
+    expect(N.groupedText(new N.Fixed(-1002003, 0))).toBe('-1,002,003');
+    expect(N.groupedText(new N.Fixed(-0, 2))).toBe('0');
+  });
+});
