@@ -101,7 +101,7 @@ export interface GenContext {
   day: Int32Array;
   month: Int32Array;
   /** The partner table (its `ok` grows: read through it). */
-  partners: { ok: Uint8Array; numberLength: number; fromNumber(buf: Uint8Array, s: number): number; fromBytes(buf: Uint8Array, s: number, e: number): number };
+  partners: { ok: Uint8Array; numberLength: number; numberPrefix: Uint8Array; byNumber: Int32Array; fromNumber(buf: Uint8Array, s: number): number; fromBytes(buf: Uint8Array, s: number, e: number): number };
   /** Where a converter leaves the last record's id hashes, a run where it stopped in the batch, and the partner cell it stopped before (`stops`). */
   ids: { idH1: number; idH2: number; runTo: number; missStart: number; missEnd: number };
   refuse(buf: Uint8Array, start: number, end: number): number;
@@ -229,11 +229,21 @@ function make(cols: readonly GenColumn[], digits: number, idSeed: number, partne
         // `idHash1`/`idHash2` of `record-sets.ts`: a short prefix and a number (no leading zero) is
         // not hashed (h1 its prefix, h2 its number); any other id is, h1 with its top bit set
         const [h1, h2] = run ? ['i1', 'i2'] : ['ids.idH1', 'ids.idH2'];
-        code += `  ${scan}\n  if (p === s) ${R}\n`;
-        code += `  k = s;\n  while (k < p && k - s < 3 && ((c = buf[k]) < 48 || c > 57)) k++;\n`;
-        code += `  len = k; d = p - k; v = 0;\n`;
-        code += `  if (d >= 1 && d <= 9 && (d === 1 || buf[k] !== 48)) { for (; k < p; k++) { c = buf[k] - 48; if (c < 0 || c > 9) break; v = v * 10 + c; } } else k = -1;\n`;
-        code += `  if (k === p) {\n    h = (len - s + 1) << 24;\n    for (k = s; k < len; k++) h |= buf[k] << (8 * (k - s));\n    ${h1} = h; ${h2} = v;\n  } else {\n`;
+        if (run) {
+          // (one pass over the cell: its prefix — at most 3 bytes that are not digits — then its
+          // digits; only a cell that is not a prefix and a number is scanned on to its end)
+          code += `  while (p - s < 3 && (c = buf[p]) !== 44 && c !== 10 && (c < 48 || c > 57)) p++;\n`;
+          code += `  len = p; v = 0;\n  while ((c = buf[p]) >= 48 && c <= 57) { v = v * 10 + c - 48; p++; }\n  d = p - len;\n`;
+          code += `  if ((c === 44 || c === 10) && d >= 1 && d <= 9 && (d === 1 || buf[len] !== 48)) {\n`;
+          code += `    h = (len - s + 1) << 24;\n    for (k = s; k < len; k++) h |= buf[k] << (8 * (k - s));\n    ${h1} = h; ${h2} = v;\n  } else {\n`;
+          code += `    ${scan}\n    if (p === s) ${R}\n`;
+        } else {
+          code += `  ${scan}\n  if (p === s) ${R}\n`;
+          code += `  k = s;\n  while (k < p && k - s < 3 && ((c = buf[k]) < 48 || c > 57)) k++;\n`;
+          code += `  len = k; d = p - k; v = 0;\n`;
+          code += `  if (d >= 1 && d <= 9 && (d === 1 || buf[k] !== 48)) { for (; k < p; k++) { c = buf[k] - 48; if (c < 0 || c > 9) break; v = v * 10 + c; } } else k = -1;\n`;
+          code += `  if (k === p) {\n    h = (len - s + 1) << 24;\n    for (k = s; k < len; k++) h |= buf[k] << (8 * (k - s));\n    ${h1} = h; ${h2} = v;\n  } else {\n`;
+        }
         code += `    h = ${n(0x811c9dc5 ^ idSeed)}; h2 = ${n(0x9e3779b9 ^ idSeed)};\n`;
         code += `    for (k = s; k < p; k++) { c = buf[k]; h = Math.imul(h ^ c, 16777619); h2 = Math.imul(h2 + c, 1540483477); h2 ^= h2 >>> 13; }\n`;
         code += `    h ^= h >>> 15; ${h1} = (h === 0 ? 1 : h) | -2147483648; ${h2} = h2 ^ (h2 >>> 16);\n  }\n`;
@@ -241,8 +251,17 @@ function make(cols: readonly GenColumn[], digits: number, idSeed: number, partne
       }
       case F_PARTNER:
         // an id of the table's pattern by its number, else by its hash (`PartnerTable`)
-        code += `  ${scan}\n  if (p === s) ${R}\n`;
-        code += `  k = p - s === partners.numberLength ? partners.fromNumber(buf, s) : -1;\n`;
+        if (run && stops) {
+          // (`fromNumber` as the cell is scanned, in one pass: the table's prefix, then digits to
+          // the cell's end; any other cell is scanned on to its end, and looked up outside the run)
+          code += `  pre = partners.numberPrefix; h = pre.length;\n  for (k = 0; k < h && buf[p] === pre[k]; k++) p++;\n  v = 0;\n`;
+          code += `  if (k === h) while ((c = buf[p]) >= 48 && c <= 57) { v = v * 10 + c - 48; p++; }\n  c = buf[p];\n`;
+          code += `  if (k === h && (c === 44 || c === 10) && p - s === partners.numberLength) k = partners.byNumber[v];\n`;
+          code += `  else {\n    ${scan}\n    if (p === s) ${R}\n    k = -1;\n  }\n`;
+        } else {
+          code += `  ${scan}\n  if (p === s) ${R}\n`;
+          code += `  k = p - s === partners.numberLength ? partners.fromNumber(buf, s) : -1;\n`;
+        }
         // (`stops`: a partner not found by its number ends the run before its line, its cell in
         // `ids.missStart`, `ids.missEnd`: the table's hash path, which adds new ids, stays out of
         // the run's code, whose compiling it more than doubled)
@@ -292,7 +311,7 @@ function make(cols: readonly GenColumn[], digits: number, idSeed: number, partne
     parts.push(code);
   });
   const outs = [...new Set(cols.filter((c) => c.out >= 0).map((c) => c.out))];
-  const locals = 'let p = start, s = 0, c = 0, k = 0, len = 0, h = 0, h2 = 0, v = 0, d = 0, sig = 0, taken = 0, digits = 0, neg = false, exact = true;';
+  const locals = 'let p = start, s = 0, c = 0, k = 0, len = 0, h = 0, h2 = 0, v = 0, d = 0, sig = 0, taken = 0, digits = 0, neg = false, exact = true, pre = buf;';
   const body = run
     ? `return function run(buf, pos, limit, j, jMax) {
   let start = pos, i1 = ids.idH1, i2 = ids.idH2;

@@ -74,11 +74,13 @@ export class PartnerTable {
    * Ids made of one prefix and a fixed number of digits (`P03613`, `NW001`, `4711`) are also found
    * by their number (`fromNumber`), without a hash or a probe: the pattern is the first id's met on
    * bytes (a prefix of at most 8 bytes without a digit, then 1 to 6 digits), if it has one.
-   * `numberLength`: the pattern's length in bytes (−1: none); `byNumber`: index by number (−1: not met yet).
+   * `numberLength`: the pattern's length in bytes (−1: none); `numberPrefix`: its prefix's bytes;
+   * `byNumber`: index by number (−1: not met yet). A run of lines (`bytes-gen.ts`) reads the three
+   * as it scans a partner's cell; only this class sets them.
    */
   numberLength = -1;
-  private numberPrefix = new Uint8Array(0);
-  private byNumber = new Int32Array(0);
+  numberPrefix = new Uint8Array(0);
+  byNumber = new Int32Array(0);
   private patternTried = false;
 
   constructor(
