@@ -13,7 +13,7 @@ import type { PartnerResult, PeriodResult } from './results.js';
 import { potAmount, potDigits, statementCsvHeader, statementCsvRows, statementJsonHead, statementJsonTail, TableText } from './statement.js';
 
 /**
- * Text written in pieces of about 64 KiB (`boundary` between a statement's parts, `flush` at the end), encoded as UTF-8 into one buffer
+ * Text written in pieces of about 64 KiB (`boundary` between a JSON statement's partners, `flush` at the end), encoded as UTF-8 into one buffer
  * as it comes: joining the pieces first made one string of them, two bytes a character as soon as
  * one piece holds a character beyond Latin-1 (a trace's →), which then had to be encoded again.
  * A piece longer than the buffer is given as it is (a string).
@@ -45,8 +45,9 @@ export class Writer {
   }
 
   /**
-   * Hands the text on once 64 KiB are held: called between a statement's parts (a partner's, a
-   * CSV row's), not by each small write. The small writes (`ascii`, `bytes`, `json`, `fixed`) only
+   * Hands the text on once 64 KiB are held: called between the partners of a JSON statement
+   * (`jsonWriter`), not by each small write (`write`, which the other formats use, still flushes
+   * itself). The small writes (`ascii`, `bytes`, `json`, `fixed`) only
    * flush when what they write would not fit, which a statement's parts almost never meet: a flush
    * site inside each of them, first reached after V8 had compiled it, undid the compiled code of
    * each in turn (and compiling `json` again took ~19 ms).

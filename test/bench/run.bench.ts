@@ -86,7 +86,7 @@ function prepare(): void {
     console.log(`installing json-rules-engine@${wanted} for the peers…`);
     spawnSync('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--ignore-scripts', `json-rules-engine@${wanted}`], { cwd: peers, stdio: 'inherit' });
   }
-  if (!args.has('--no-duckdb') && !existsSync(join(peers, 'node_modules', '@duckdb', 'node-api'))) {
+  if (withDuckdb && !existsSync(join(peers, 'node_modules', '@duckdb', 'node-api'))) {
     // DuckDB, the peer the goal names ("ahead of DuckDB"): its prebuilt binding comes as an optional
     // package for this platform, so `--ignore-scripts` installs it whole.
     const wanted = (JSON.parse(readFileSync(join(peers, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies['@duckdb/node-api'] ?? 'latest';
