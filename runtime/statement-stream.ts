@@ -13,9 +13,10 @@ import type { PartnerResult, PeriodResult } from './results.js';
 import { potAmount, potDigits, statementCsvHeader, statementCsvRows, statementJsonHead, statementJsonTail, TableText } from './statement.js';
 
 /**
- * Text written in pieces of about 64 KiB (`boundary` between a JSON statement's partners, `flush` at the end), encoded as UTF-8 into one buffer
- * as it comes: joining the pieces first made one string of them, two bytes a character as soon as
- * one piece holds a character beyond Latin-1 (a trace's →), which then had to be encoded again.
+ * Text written in pieces of about 64 KiB (`boundary` between a JSON statement's partners, `flush`
+ * at the end), encoded as UTF-8 into one buffer as it comes: joining the pieces first made one
+ * string of them, two bytes a character as soon as one piece holds a character beyond Latin-1 (a
+ * trace's →), which then had to be encoded again.
  * A piece longer than the buffer is given as it is (a string).
  *
  * Each piece of bytes is given as a view of the writer's buffer. `out` returns true when it kept
