@@ -17,7 +17,7 @@
  * `INCENT_TAIL_FAIL` makes the second thread fail (its tail is then read by the first).
  */
 import { availableParallelism } from 'node:os';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import type { Artifact } from '../runtime/artifact.js';
 import { Evaluator } from '../runtime/evaluate.js';
 import { openDataFolder } from '../runtime/data/node-stream.js';
@@ -40,6 +40,9 @@ function report(line: string): void {
   if (process.env['INCENT_THREADS'] === 'report') process.stderr.write(`incent: ${line}\n`);
 }
 
+/** `node:worker_threads`, loaded when a second thread is started: loading it cost every run's start ~2–5 ms, and most files are read by one. */
+const workerThreads = (): typeof import('node:worker_threads') => process.getBuiltinModule('node:worker_threads');
+
 /** Options of a run's data folder (`--threads 2`, the default): a second thread for large files, when there is a core for it and a script to run. */
 export function threadOptions(a: Artifact, dir: string): { tail?: TailReader; tailMinBytes?: number } {
   const entry = threadEntry();
@@ -55,6 +58,7 @@ export function threadOptions(a: Artifact, dir: string): { tail?: TailReader; ta
 /** Starts a thread per tail; its part is waited for at most a few times as long as the head took (then the head's thread reads the tail). */
 function tailReader(script: string, artifact: Artifact, dir: string): TailReader {
   return (job) => {
+    const { MessageChannel, receiveMessageOnPort, Worker } = workerThreads();
     const flag = new Int32Array(new SharedArrayBuffer(4));
     const { port1, port2 } = new MessageChannel();
     let worker: Worker;
