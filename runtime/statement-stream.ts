@@ -296,7 +296,6 @@ export function partnerJsonWriter(a: Artifact, at: string): (p: PartnerResult, w
     tiers: b(',\n' + i1 + '"tiers": '),
     tierFirst: b('{\n' + i2),
     tierNext: b(',\n' + i2),
-    colon: b(': '),
     tiersEnd: b('\n' + i1 + '}'),
     pots: b(',\n' + i1 + '"pots": '),
     potFirst: pots.map((pot) => b('{\n' + i2 + pot.key + ': {\n' + i3 + '"earned": "')),
@@ -318,8 +317,6 @@ export function partnerJsonWriter(a: Artifact, at: string): (p: PartnerResult, w
     awards: b(',\n' + i1 + '"awards": '),
     ruleFirst: b('[\n' + i2 + '{\n' + i3 + '"rule": '),
     ruleNext: b(',\n' + i2 + '{\n' + i3 + '"rule": '),
-    pot: b(',\n' + i3 + '"pot": '),
-    amount: b(',\n' + i3 + '"amount": "'),
     trace: b('",\n' + i3 + '"trace": '),
     awardEnd: b('\n' + i2 + '}'),
     awardsEnd: b('\n' + i1 + ']'),
@@ -327,6 +324,20 @@ export function partnerJsonWriter(a: Artifact, at: string): (p: PartnerResult, w
     end: b('\n' + at + '}'),
   };
   const ledger = ledgerJsonWriter(i3);
+  // A tier and its level, and an award's rule and pot, are names of the program: each pair's text
+  // is encoded when first met, then written as bytes (not escaped again for every partner).
+  const pairs = (text: (x: string, y: string) => string) => {
+    const byX = new Map<string, Map<string, Uint8Array>>();
+    return (x: string, y: string): Uint8Array => {
+      let byY = byX.get(x);
+      if (!byY) byX.set(x, (byY = new Map()));
+      let t = byY.get(y);
+      if (!t) byY.set(y, (t = b(text(x, y))));
+      return t;
+    };
+  };
+  const tierLevel = pairs((t, level) => JSON.stringify(t) + ': ' + JSON.stringify(level));
+  const rulePot = pairs((rule, pot) => JSON.stringify(rule) + ',\n' + i3 + '"pot": ' + JSON.stringify(pot) + ',\n' + i3 + '"amount": "');
   return (p, w) => {
     w.bytes(K.id);
     w.json(p.id);
@@ -337,9 +348,7 @@ export function partnerJsonWriter(a: Artifact, at: string): (p: PartnerResult, w
       for (let k = 0; k < tiers.length; k++) {
         const t = tiers[k]!;
         w.bytes(k === 0 ? K.tierFirst : K.tierNext);
-        w.json(t);
-        w.bytes(K.colon);
-        w.json(p.tiers[t]!);
+        w.bytes(tierLevel(t, p.tiers[t]!));
       }
       w.bytes(K.tiersEnd);
     }
@@ -403,10 +412,7 @@ export function partnerJsonWriter(a: Artifact, at: string): (p: PartnerResult, w
       for (let m = 0; m < p.awards.length; m++) {
         const aw = p.awards[m]!;
         w.bytes(m === 0 ? K.ruleFirst : K.ruleNext);
-        w.json(aw.rule);
-        w.bytes(K.pot);
-        w.json(aw.pot);
-        w.bytes(K.amount);
+        w.bytes(rulePot(aw.rule, aw.pot));
         w.fixed(aw.amount, digitsOf.get(aw.pot) ?? 0);
         w.bytes(K.trace);
         w.json(aw.trace);

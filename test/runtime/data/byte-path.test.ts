@@ -595,6 +595,21 @@ describe('statements written as the run goes are those of the whole run', () => 
     return out;
   }
 
+  it('names JSON must escape (a rule\'s quotes, backslash, accents, arrow, emoji), each tier and level, several pots: JSON byte for byte', () => {
+    // (the JSON writer encodes each tier and level, and each rule and pot, once: their text must be JSON.stringify's)
+    const rule = 'Points \\"gold\\" \\\\ é → 😀';
+    const a = artifact(
+      `program "P" {\n  currency EUR\n  period quarter\n  start 2026-01-01\n}\nevent sale {\n  amount: money\n}\nmeasure total = sum sale.amount\n` +
+        `tier status by total {\n  Member\n  Gold from 100 EUR\n}\ntier band by total {\n  Low\n  High from 50 EUR\n}\npayout points as points\npayout cash as cash\n` +
+        `rule "${rule}" {\n  for each partner\n  award floor(total / 1 EUR) to points\n  award total / 10 to cash\n}\nrule "Sale ñ" {\n  for each sale\n  award 1 EUR to cash\n}\n`,
+    );
+    expect(a.rules[0]!.name).toContain('"gold"');
+    const texts = new Map([['sale.csv', 'id,partner,date,amount\nS1,P1,2026-01-05,120.00\nS2,P2,2026-02-01,60.00\nS3,P1,2026-05-01,10.00\nS4,P3,2026-05-02,1.00\n']]);
+    const dir = folder(Object.fromEntries(texts));
+    const results = new Evaluator(a).run(loadData(a, texts).data);
+    expect(streamed(a, dir, (w) => jsonWriter(a, w, true), true)).toBe(JSON.stringify(results.map((r) => statementJson(a, r)), null, 2) + '\n');
+  });
+
   for (const ex of examples) {
     it(`examples/${ex}: JSON, CSV and table, byte for byte`, () => {
       const a = artifact(readFileSync(join(root, 'examples', ex, 'program.incent'), 'utf8'));
