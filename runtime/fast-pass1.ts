@@ -95,6 +95,7 @@ export class KindKernel implements ColumnReader {
     this.ws = measures.map(() => ALL_TRUE);
     this.xs = measures.map(() => ALL_ZERO);
     this.rws = ruleWhere.map(() => ALL_TRUE);
+    const span = spanMonths(plan, measures.map((x) => x.m));
     if (KindKernel.generate) {
       // the generated loop writes into arrays of its own, which the loops below read
       const arrays: KernelArrays = {
@@ -108,12 +109,12 @@ export class KindKernel implements ColumnReader {
         this.ws = arrays.where.map((w) => w ?? ALL_TRUE);
         this.xs = arrays.arg.map((x) => x ?? ALL_ZERO);
         this.rws = arrays.rules.map((w) => w ?? ALL_TRUE);
-        this.generatedSum = generateSum({ ...arrays, picked: this.picked }, (i, k, at) => this.takeBack(i, k, at));
+        this.generatedSum = generateSum({ ...arrays, picked: this.picked }, (i, k, at) => this.takeBack(i, k, at), span);
       }
     }
     this.store = new ColumnMonths(
       measures.map((x) => x.m),
-      spanMonths(plan, measures.map((x) => x.m)),
+      span,
     );
     idx.attach(this.store);
   }

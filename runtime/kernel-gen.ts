@@ -99,12 +99,16 @@ export interface SumStore {
  * conditions in one test. `(b, store, maxDay)`: adds batch `b`'s records to the sums, record by
  * record, sends a record that would overflow a sum or a count the general way (`takeBack(i, k, at)`
  * takes it back from the measures before `k`), gathers the records that go as rows in `picked`
- * and returns how many; `out[0]` gets the latest day summed.
+ * and returns how many; `out[0]` gets the latest day summed. `span`: the store's months per span
+ * (`ColumnMonths.g`), written into the loop (a division by a constant, or none for a month, costs
+ * less than one by a variable on every record).
  */
 export function generateSum(
   arrays: KernelArrays & { picked: Int32Array },
   takeBack: (i: number, k: number, at: number) => void,
+  span: number,
 ): ((b: ColumnBatch, store: SumStore, maxDay: number, out: Float64Array) => number) | undefined {
+  if (!(Number.isInteger(span) && span >= 1 && span <= 12)) throw new Error(`internal: a span of ${span} months`);
   const K = arrays.where.length;
   const values: unknown[] = [arrays.general, arrays.picked, takeBack];
   const v = (x: unknown): string => `v${values.push(x) - 1}`;
@@ -126,12 +130,13 @@ const general = v0, picked = v1, takeBack = v2;
 return function sum(b, store, maxDay, out) {
   const n = b.n, partner = b.partner, month = b.month, day = b.day;
   const sums = store.sums, counts = store.counts, seen = store.seen;
-  const M = store.months_, g = store.g, first = store.first;
+  const M = store.months_, first = store.first;
+  if (store.g !== ${span}) throw new Error('internal: the store does not sum spans of ${span} months');
   let np = 0, s = 0, t = 0, k = 0, at = 0;
   for (let i = 0; i < n; i++) {
     if (general[i] === 0) {
       const p = partner[i];
-      at = (p * M + ((month[i] / g) | 0) - first) * ${K};
+      at = (p * M + ${span === 1 ? 'month[i]' : `((month[i] / ${span}) | 0)`} - first) * ${K};
       k = -1;
       add: {
         ${lines.join('\n        ')}
