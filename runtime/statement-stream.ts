@@ -48,10 +48,10 @@ export class Writer {
   /**
    * Hands the text on once 64 KiB are held: called between the partners of a JSON statement
    * (`jsonWriter`), not by each small write (`write`, which the other formats use, still flushes
-   * itself). The small writes (`ascii`, `bytes`, `json`, `fixed`) only
-   * flush when what they write would not fit, which a statement's parts almost never meet: a flush
-   * site inside each of them, first reached after V8 had compiled it, undid the compiled code of
-   * each in turn (and compiling `json` again took ~19 ms).
+   * itself). The small writes (`ascii`, `bytes`, `json`, `fixed`) only flush when what they write
+   * would not fit, which a statement's parts almost never meet: a flush site inside each of them,
+   * first reached after V8 had compiled it, undid the compiled code of each in turn (and compiling
+   * `json` again took ~19 ms).
    */
   boundary(): void {
     if (this.at >= 1 << 16) this.flush();
