@@ -88,6 +88,16 @@ export class PartnerTable {
     private readonly usable: (id: string) => boolean,
     readonly attrs: readonly Record<string, Value>[] = declared.map((p) => p.attrs),
   ) {
+    // V8 takes a field never assigned again for a constant, and throws away code compiled on that
+    // assumption the first time it is: the run of lines (`bytes-gen.ts`) reads `ok`, and its
+    // compile (~30 ms, on V8's one compiling thread) was abandoned when the table first grew, at
+    // its 1,025th partner — by then the run, called once per new partner, was hot. The arrays that
+    // grow are assigned again here, so that V8 knows them for fields that change from the start.
+    this.ok = new Uint8Array(this.ok.length);
+    this.at = new Int32Array(this.at.length);
+    this.len = new Int32Array(this.len.length);
+    this.bytes = new Uint8Array(this.bytes.length);
+    this.slots = new Int32Array(this.slots.length);
     for (const p of declared) this.add(p.id, stringHash(p.id, this.seed));
     this.declared = declared.length;
   }
