@@ -7,7 +7,9 @@
  *   cents, the peers' `e2e.js limit`), runs interleaved (7 rounds at 1M), medians, and the median
  *   of each round's own ratio; goal ≤ 2.5× the floor, peak ≤
  *   300 MiB; agreement with the floor partner by partner (points, tier, cash); where the runs' time
- *   went, from `incent run --timings` (each phase's median);
+ *   went, from `incent run --timings` (each phase's median). Statements in JSON (with each award's
+ *   trace: ~10 MB at 1M) and, in the same rounds, in CSV (a row per partner and pot, no traces:
+ *   ~1 MB, the kind of output the floor writes, 0.25 MB);
  * - lots and expiry (§13.1, issue 10): the canonical program by quarter over 1M lines, its pots
  *   keeping lots, with `expire after 2 periods` on both against none: goal within 1.3×;
  * - 5,000,000 lines against 1,000,000 (the same generator, 10,000 partners): goal within 1.1× of
@@ -194,6 +196,25 @@ function incentJsonFile(file: string): Map<string, Row> {
   return m;
 }
 
+/** Per partner [points, tier, cash paid] from `incent run --format csv` (a row per partner and pot: `period,partner,status,pot,earned,…,paid,…`). */
+function incentCsvFile(file: string): Map<string, Row> {
+  const m = new Map<string, Row>();
+  const [head, ...rows] = readFileSync(file, 'utf8').trim().split('\n');
+  const cols = head!.split(',');
+  const [partner, tier, pot, paid] = ['partner', 'status', 'pot', 'paid'].map((c) => cols.indexOf(c));
+  if ([partner, tier, pot, paid].some((i) => i! < 0)) throw new Error(`incent's CSV statement has no partner, status, pot or paid column: ${head}`);
+  for (const line of rows) {
+    // (the canonical program's ids, levels and pots hold no comma or quote)
+    const cells = line.split(',');
+    const id = cells[partner!]!;
+    let row = m.get(id);
+    if (!row) m.set(id, (row = { points: '', tier: cells[tier!]!, cash: '' }));
+    if (cells[pot!] === 'points') row.points = cells[paid!]!;
+    else if (cells[pot!] === 'cash') row.cash = cells[paid!]!;
+  }
+  return m;
+}
+
 function agreement(ag: ReturnType<typeof agree>): string {
   return `agreement with the floor: ${ag.partners - ag.mismatched}/${ag.partners} partners${ag.examples.length ? ' ' + ag.examples.join('; ') : ''}`;
 }
@@ -225,10 +246,13 @@ function main(): void {
     const n = tag === '1m' ? 1_000_000 : 100_000;
     const data = join(peers, 'data', `incent-${tag}`);
     const out = join(work, `incent-${tag}.json`);
+    const outCsv = join(work, `incent-${tag}.csv`);
     // 7 rounds at 1M: with 3, the machine's load moved the ratio by ±0.5 from one bench run to the next
     const r = interleaved(tag === '1m' ? 7 : 2, {
       floor: () => sh('node', ['e2e.js', 'limit', tag], peers),
       incent: () => sh('node', [incent, 'run', canonical, '--data', data, '--format', 'json', '--timings'], root, out),
+      // the same statements in CSV: one row per partner and pot, no traces — the floor's kind of output
+      csv: () => sh('node', [incent, 'run', canonical, '--data', data, '--format', 'csv', '--timings'], root, outCsv),
       ...(withDuckdb ? { duckdb: () => sh('node', ['e2e.js', 'duckdb', tag], peers) } : {}),
     });
     const inc = r['incent']!;
@@ -245,6 +269,15 @@ function main(): void {
         (tag === '1m' ? `; round by round ${fmt(median(paired), 2)}× (${fmt(Math.min(...paired), 2)}–${fmt(Math.max(...paired), 2)}×, ${paired.length} rounds)` : '') +
         `; ${agreement(ag)}`,
     );
+    const csv = r['csv']!;
+    const agCsv = agree(floorResults(tag), incentCsvFile(outCsv));
+    if (agCsv.mismatched > 0) failed = true;
+    const pairedCsv = csv.all.map((ms, i) => ms / floor.all[i]!);
+    say(
+      `${tag} lines, --format csv (no traces; one row per partner and pot, as the floor writes one per partner): incent ${fmt(csv.ms / 1000)} s (peak ${fmt(csv.rssMiB, 0)} MiB) — incent/floor ${fmt(csv.ms / floor.ms, 2)}× (CPU ${fmt(csv.cpuMs / floor.cpuMs, 2)}×)` +
+        (tag === '1m' ? ` (goal ≤ 2.5×, peak ≤ 300 MiB): ${goal(csv.ms / floor.ms <= 2.5 && csv.rssMiB <= 300)}; round by round ${fmt(median(pairedCsv), 2)}× (${fmt(Math.min(...pairedCsv), 2)}–${fmt(Math.max(...pairedCsv), 2)}×)` : '') +
+        `; ${agreement(agCsv)}; where its time went: ${phases(csv.runs)}`,
+    );
     const duck = r['duckdb'];
     if (duck) {
       // DuckDB over the peers' CSV (`read_csv`, exact DECIMAL, its own threads): the same rules, results per partner.
@@ -255,10 +288,11 @@ function main(): void {
       say(
         `${tag}: DuckDB ${fmt(duck.ms / 1000)} s (CPU ${fmt(duck.cpuMs / 1000)} s, peak ${fmt(duck.rssMiB, 0)} MiB) — ${fmt(duck.ms / floor.ms, 2)}× the floor; incent/DuckDB ${fmt(inc.ms / duck.ms, 2)}×` +
           (tag === '1m' ? `, round by round ${fmt(median(pairedDuck), 2)}× (${fmt(Math.min(...pairedDuck), 2)}–${fmt(Math.max(...pairedDuck), 2)}×) (goal: ahead of DuckDB): ${goal(inc.ms < duck.ms)}` : '') +
+          `; in CSV, incent/DuckDB ${fmt(csv.ms / duck.ms, 2)}×` +
           `; DuckDB's results differ from the floor's on ${differ} partner${differ === 1 ? '' : 's'}`,
       );
     }
-    say(`${tag}: where a run's time went (incent run --timings, medians of ${inc.runs.length} runs): ${phases(inc.runs)}`);
+    say(`${tag}: where a JSON run's time went (incent run --timings, medians of ${inc.runs.length} runs): ${phases(inc.runs)}`);
     if (tag === '1m') oneM.ms = inc.ms;
     const changed = join(work, 'canonical-changed.incent');
     writeFileSync(changed, readFileSync(canonical, 'utf8').replace('award 25 EUR * quantity', 'award 30 EUR * quantity'));
@@ -271,6 +305,7 @@ function main(): void {
       else say(`${tag}: json-rules-engine failed: ${jre.stderr.split('\n')[0]}`);
     }
     rmSync(out, { force: true });
+    rmSync(outCsv, { force: true });
   }
 
   {
