@@ -15,9 +15,11 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { JsonDiagnosticsSchema } from '../core/diagnostics-schema.js';
-import { CoverageReportSchema, DiffReportSchema, ExposureReportSchema } from '../review/schema.js';
+import { reportSchemas } from '../review/schema.js';
 import { ArtifactSchema, IRSchema } from '../runtime/artifact.js';
 import { StatementJsonSchema } from '../runtime/statement-schema.js';
+
+const { CoverageReportSchema, DiffReportSchema, ExposureReportSchema } = reportSchemas();
 
 /** Names for the shared definitions (`$defs`): the expression tree is recursive. */
 const names = z.registry<{ id: string }>();

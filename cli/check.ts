@@ -18,7 +18,7 @@ export function cmdCheck(io: Io, args: string[]): number | Promise<number> {
   if (values.data !== undefined && positionals.length !== 1) throw new UsageError('incent check --data DIR checks one program FILE');
   if (values.exposure && positionals.length !== 1) throw new UsageError('incent check --exposure analyses one program FILE');
   // The exposure analysis and its report's schema are loaded only when asked for (a plain check starts sooner).
-  if (values.exposure) return Promise.all([import('../review/exposure.js'), import('../review/schema.js')]).then(([ex, schema]) => checkFiles(io, values, positionals, { ...ex, schema: schema.ExposureReportSchema }));
+  if (values.exposure) return Promise.all([import('../review/exposure.js'), import('../review/schema.js')]).then(([ex, schema]) => checkFiles(io, values, positionals, { ...ex, schema: schema.reportSchemas().ExposureReportSchema }));
   return checkFiles(io, values, positionals);
 }
 
@@ -26,7 +26,7 @@ export function cmdCheck(io: Io, args: string[]): number | Promise<number> {
 interface ExposureTools {
   exposure: typeof import('../review/exposure.js').exposure;
   renderExposureText: typeof import('../review/exposure.js').renderExposureText;
-  schema: typeof import('../review/schema.js').ExposureReportSchema;
+  schema: ReturnType<typeof import('../review/schema.js').reportSchemas>['ExposureReportSchema'];
 }
 
 function checkFiles(io: Io, values: { format?: string | undefined; data?: string | undefined; exposure?: boolean | undefined }, positionals: string[], ex?: ExposureTools): number {

@@ -9,7 +9,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { coverageProgram, renderCoverageLcov, renderCoverageText, type CoverageProgram, type CoverageReport } from '../review/coverage.js';
-import { CoverageReportSchema } from '../review/schema.js';
+import { reportSchemas } from '../review/schema.js';
 import { ExitError, printDiagnostics, summary, UsageError, type Io } from './io.js';
 import { readSource } from './program.js';
 
@@ -52,7 +52,7 @@ export function coverageProgramOrFail(io: Io, path: string): CoverageProgram {
 
 /** A report in its format. JSON is checked against its schema (a failure is a bug: exit 70). */
 export function renderCoverage(r: CoverageReport, format: CoverageFormat): string {
-  if (format === 'json') return JSON.stringify(CoverageReportSchema.parse(r), null, 2) + '\n';
+  if (format === 'json') return JSON.stringify(reportSchemas().CoverageReportSchema.parse(r), null, 2) + '\n';
   if (format === 'lcov') return renderCoverageLcov(r);
   return renderCoverageText(r);
 }

@@ -4,7 +4,7 @@ import { diagnosticToJson, printable, renderDiagnostic, SourceText, type Diagnos
 import type { Artifact } from '../runtime/artifact.js';
 import { runTests, type TestFailure, type TestOutcome } from '../runtime/tests.js';
 import { coverageOfTests, type CoverageReport } from '../review/coverage.js';
-import { CoverageReportSchema } from '../review/schema.js';
+import { reportSchemas } from '../review/schema.js';
 import { COVERAGE_OPTIONS, coverageProgramOrFail, coverageRequest, writeCoverage } from './coverage.js';
 import { UsageError, type Io } from './io.js';
 import { options } from './options.js';
@@ -57,7 +57,7 @@ export function cmdTest(io: Io, args: string[]): number {
     }
   }
   if (values.format === 'json') {
-    const embedded = toStdout && report ? { coverage: CoverageReportSchema.parse(report) } : {};
+    const embedded = toStdout && report ? { coverage: reportSchemas().CoverageReportSchema.parse(report) } : {};
     out(JSON.stringify({ passed, failed, tests: json, ...embedded }, null, 2) + '\n');
   } else out(`${passed} passed, ${failed} failed\n`);
   if (coverage && report && !(toStdout && values.format === 'json')) {

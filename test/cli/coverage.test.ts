@@ -8,8 +8,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CoverageReportSchema } from '../../review/schema.js';
+import { reportSchemas } from '../../review/schema.js';
 import { cli } from '../helpers/cli.js';
+
+const { CoverageReportSchema } = reportSchemas();
 
 const golden = join(import.meta.dirname, '..', 'golden', 'coverage');
 const program = join(golden, 'program.incent');

@@ -7,8 +7,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExposureReportSchema } from '../../review/schema.js';
+import { reportSchemas } from '../../review/schema.js';
 import { cli, cliAsync, exampleNames } from '../helpers/cli.js';
+
+const { ExposureReportSchema } = reportSchemas();
 
 const root = join(import.meta.dirname, '..', '..');
 const examples = exampleNames();

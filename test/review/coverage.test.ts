@@ -18,12 +18,14 @@ import * as N from '../../runtime/num.js';
 import { statementJson } from '../../runtime/statement.js';
 import { compile } from '../../compiler/compile.js';
 import { coverageOfRun, coverageOfTests, coverageProgram, renderCoverageLcov, type CoverageItem, type CoverageProgram, type CoverageReport } from '../../review/coverage.js';
-import { CoverageReportSchema } from '../../review/schema.js';
+import { reportSchemas } from '../../review/schema.js';
 import { generateSample } from '../../playground/src/sample.js';
 import { programSchema } from '../../playground/src/schema.js';
 import { tableToCsv } from '../../playground/src/tables.js';
 import { fromGen, genProgram } from '../generators/programs.js';
 import { exampleNames } from '../helpers/cli.js';
+
+const { CoverageReportSchema } = reportSchemas();
 
 const root = join(import.meta.dirname, '..', '..');
 const examples = exampleNames();

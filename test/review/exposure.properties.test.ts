@@ -21,12 +21,14 @@ import { openDataFolder } from '../../runtime/data/node-stream.js';
 import { Evaluator, type PeriodResult } from '../../runtime/evaluate.js';
 import * as N from '../../runtime/num.js';
 import { exposure, type ExposureBound, type ExposureReport } from '../../review/exposure.js';
-import { ExposureReportSchema } from '../../review/schema.js';
+import { reportSchemas } from '../../review/schema.js';
 import { generateSample } from '../../playground/src/sample.js';
 import { programSchema } from '../../playground/src/schema.js';
 import { tableToCsv } from '../../playground/src/tables.js';
 import { fromGen, genProgram, type Rand } from '../generators/programs.js';
 import { exampleNames } from '../helpers/cli.js';
+
+const { ExposureReportSchema } = reportSchemas();
 
 // ---------------------------------------------------------------------------------------------
 // Bounded programs and adversarial data

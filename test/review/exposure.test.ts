@@ -12,8 +12,10 @@ import { loadData } from '../../runtime/data/load.js';
 import { Evaluator } from '../../runtime/evaluate.js';
 import * as N from '../../runtime/num.js';
 import { exposure, renderExposureText, type ExposureReport, type PotExposure } from '../../review/exposure.js';
-import { ExposureReportSchema } from '../../review/schema.js';
+import { reportSchemas } from '../../review/schema.js';
 import { header } from '../helpers/run.js';
+
+const { ExposureReportSchema } = reportSchemas();
 
 const SALE = 'partner { kind: one of "a", "b" }\nevent sale { category: one of "x", "y"  amount: money  quantity: integer }\nmeasure revenue = sum sale.amount\n';
 

@@ -16,9 +16,11 @@ import { Evaluator, type EventSource } from '../../runtime/evaluate.js';
 import * as N from '../../runtime/num.js';
 import type { StatementJson } from '../../runtime/statement.js';
 import { statementJson } from '../../runtime/statement.js';
-import { DiffReportSchema } from '../../review/schema.js';
+import { reportSchemas } from '../../review/schema.js';
 import type { DiffReport } from '../../review/render.js';
 import { cli, exampleNames } from '../helpers/cli.js';
+
+const { DiffReportSchema } = reportSchemas();
 
 const root = join(import.meta.dirname, '..', '..');
 const examples = exampleNames();
