@@ -23,7 +23,7 @@
 // `npm run schemas` (bin/schemas.ts), and a test fails when they differ from the zod schemas.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,28 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 const cliOnly = process.argv.includes('--cli');
 const builtByPrepack = process.argv.includes('--prepare') && ['pack', 'publish'].includes(process.env.npm_command ?? '');
+
+/**
+ * Chevrotain's grammar nodes (`@chevrotain/gast`) copy their options with lodash's
+ * `assign(this, pickBy(options, …))`, which lists the options' keys, inherited and symbol keys
+ * included, through several generic helpers. The command makes its parser at every start, and
+ * recording the grammar makes about a thousand nodes: that copy was ~5 ms of it. In the command's
+ * bundle it is a plain loop over the options (object literals made by chevrotain itself, with no
+ * inherited or symbol keys: the same properties). The library's build imports chevrotain as it is.
+ * A chevrotain whose source no longer reads so fails the build, to be looked at.
+ */
+const gastOptions = {
+  name: 'chevrotain-gast-options',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]@chevrotain[\\/]gast[\\/]lib[\\/]src[\\/]model\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const copy = 'assign(this, pickBy(options, (v) => v !== undefined));';
+      const n = text.split(copy).length - 1;
+      if (n !== 10) throw new Error(`${args.path}: expected chevrotain's grammar nodes to copy their options 10 times as \`${copy}\`, found ${n}: see gastOptions in bin/build.js`);
+      return { contents: text.replaceAll(copy, 'for (const k in options) { const v = options[k]; if (v !== undefined) this[k] = v; }'), loader: 'js' };
+    });
+  },
+};
 
 /** The command: everything inlined (chevrotain and zod need a real `require` in an ESM bundle). */
 async function buildCli() {
@@ -42,7 +64,7 @@ async function buildCli() {
     build({ ...common, entryPoints: { incent: join(root, 'cli', 'entry.ts') }, outdir: dist, outExtension: { '.js': '.mjs' }, format: 'esm' }),
     // The commands: one CommonJS script, so that V8 can cache its compiled code (cli/entry.ts).
     // The databases of `incent run --engine/--source` stay outside (optional dependencies, loaded only then).
-    build({ ...common, entryPoints: { commands: join(root, 'cli', 'commands.ts') }, outdir: dist, outExtension: { '.js': '.cjs' }, format: 'cjs', external: ['@duckdb/node-api', '@electric-sql/pglite'] }),
+    build({ ...common, entryPoints: { commands: join(root, 'cli', 'commands.ts') }, outdir: dist, outExtension: { '.js': '.cjs' }, format: 'cjs', external: ['@duckdb/node-api', '@electric-sql/pglite'], plugins: [gastOptions] }),
   ]);
   writeCodeCache();
 }
