@@ -451,7 +451,7 @@ function keyVec(ir: IR, keys: readonly (string | number)[], env: VecEnv): { out:
  * the codes mean the same (`for(identity)`: the batch's partner table or literal list): a record's
  * answer is a table look-up, made once per distinct code.
  */
-class Answers {
+export class Answers {
   /** By code + 1: the answer, or −3 when not made yet. */
   table = new Int32Array(64).fill(-3);
   private identity: unknown;
@@ -466,15 +466,15 @@ class Answers {
     }
   }
 
-  /** The answer for a code (made when first asked). */
+  /**
+   * The answer for a code (made when first asked). The generated kernel (`kernel-gen.ts`) calls it
+   * for each record: it is kept under the bytecode size up to which the command's V8 inlines a
+   * function (`cli/entry.ts`, 50 bytes), so that the call is inlined (a read past the table's end
+   * is undefined: `get` grows it).
+   */
   at(code: number): number {
-    const c = code + 1;
-    const t = this.table;
-    if (c >= 0 && c < t.length) {
-      const r = t[c]!;
-      if (r !== -3) return r;
-    }
-    return this.get(code);
+    const r = this.table[code + 1];
+    return r !== undefined && r !== -3 ? r : this.get(code);
   }
 
   private get(code: number): number {

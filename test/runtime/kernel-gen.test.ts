@@ -10,7 +10,7 @@ import type { IR } from '../../runtime/artifact.js';
 import type { ColumnBatch, ColumnUse } from '../../runtime/data/columns.js';
 import type { FieldType } from '../../runtime/data/schema.js';
 import { generateKernel } from '../../runtime/kernel-gen.js';
-import { boolVec, numVec, type VecEnv } from '../../runtime/vector.js';
+import { Answers, boolVec, numVec, type VecEnv } from '../../runtime/vector.js';
 import { parseDate } from '../../core/periods.js';
 
 const FIELDS: { name: string; type: FieldType }[] = [
@@ -154,5 +154,27 @@ describe('the kernel written per program', () => {
     kernel(b, 2);
     expect([...arrays.where[0]!.subarray(0, 3)]).toEqual([1, 0, 9]);
     expect([...arrays.general.subarray(0, 3)]).toEqual([0, 0, 9]);
+  });
+});
+
+describe('Answers (a code’s answer, made once)', () => {
+  // an answer −2 … 2, as keyVec's and strIn's are (never −3, the table's "not made yet")
+  const answer = (code: number, salt: number) => ((((code * 7 + salt) % 5) + 5) % 5) - 2;
+
+  it('answers every code as `make` does, making each once, however far the codes go past the table', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -1, max: 5000 }), { maxLength: 300 }), fc.integer({ min: -2, max: 1 }), (codes, salt) => {
+        const answers = new Answers();
+        const made = new Map<number, number>();
+        answers.for({}, (code) => {
+          made.set(code, (made.get(code) ?? 0) + 1);
+          return answer(code, salt);
+        });
+        for (const code of codes) expect(answers.at(code)).toBe(answer(code, salt));
+        for (const [code, times] of made) expect(times, `code ${code}`).toBe(1);
+        expect(made.size).toBe(new Set(codes).size);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
