@@ -169,10 +169,22 @@ export class IdHashes {
     if (this.count + to - from > this.h1.length) this.grow(Math.max(this.count + to - from, this.count * 2));
     const h1 = this.h1;
     const h2 = this.h2;
+    const route = this.route && mask === -1;
     let c = this.count;
     for (let k = from; k < to; k++) {
       const x = a1[k]!;
       const y = a2[k]!;
+      // what `mark` does for a number of the prefix it marked last, within that bitmap (most ids of
+      // a file), here: `mark` is past the size up to which the command's V8 inlines a call
+      if (route && x === this.lastPrefix && x > 0 && y >= 0 && y < NUMBER_LIMIT && y >>> 5 < this.lastBits.length) {
+        this.given++;
+        const bits = this.lastBits;
+        const w = y >>> 5;
+        const b = 1 << (y & 31);
+        if ((bits[w]! & b) !== 0) this.again.add(pairKey(x, y));
+        else bits[w]! |= b;
+        continue;
+      }
       if (!this.mark(x, y, mask)) {
         h1[c] = maskedH1(x, mask);
         h2[c++] = maskedH2(y, mask);
