@@ -4,7 +4,7 @@
  * builds):
  * - the canonical benchmark of ../shared/bench/peers — 100,000 and 1,000,000 sale lines for 10,000
  *   partners — end to end (CSV file → statements) beside the floor (a byte scanner and integer
- *   cents, the peers' `e2e.js limit`), runs interleaved (7 rounds at 1M), medians, and the median
+ *   cents, the peers' `e2e.js limit`), runs interleaved (9 rounds at 1M), medians, and the median
  *   of each round's own ratio; goal ≤ 2.5× the floor, peak ≤
  *   300 MiB; agreement with the floor partner by partner (points, tier, cash); where the runs' time
  *   went, from `incent run --timings` (each phase's median). Statements in JSON (with each award's
@@ -247,8 +247,8 @@ function main(): void {
     const data = join(peers, 'data', `incent-${tag}`);
     const out = join(work, `incent-${tag}.json`);
     const outCsv = join(work, `incent-${tag}.csv`);
-    // 7 rounds at 1M: with 3, the machine's load moved the ratio by ±0.5 from one bench run to the next
-    const r = interleaved(tag === '1m' ? 7 : 2, {
+    // 9 rounds at 1M: with 3, the machine's load moved the ratio by ±0.5 from one bench run to the next (7 until the CSV runs joined the rounds)
+    const r = interleaved(tag === '1m' ? 9 : 2, {
       floor: () => sh('node', ['e2e.js', 'limit', tag], peers),
       incent: () => sh('node', [incent, 'run', canonical, '--data', data, '--format', 'json', '--timings'], root, out),
       // the same statements in CSV: one row per partner and pot, no traces — the floor's kind of output
