@@ -23,7 +23,7 @@
 // `npm run schemas` (bin/schemas.ts), and a test fails when they differ from the zod schemas.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,15 +58,26 @@ const gastOptions = {
 /** The command: everything inlined (chevrotain and zod need a real `require` in an ESM bundle). */
 async function buildCli() {
   rmSync(join(dist, 'cli'), { recursive: true, force: true }); // the chunks of earlier builds
-  const common = { bundle: true, platform: 'node', target: 'node20', minify: true, sourcemap: true, sourcesContent: false, legalComments: 'none', logLevel: 'warning' };
-  await Promise.all([
+  const common = { bundle: true, platform: 'node', target: 'node20', minify: true, sourcemap: true, sourcesContent: false, legalComments: 'none', logLevel: 'warning', absWorkingDir: root, metafile: true };
+  const built = await Promise.all([
     // The entry: the usage, and the loader of the commands' script.
     build({ ...common, entryPoints: { incent: join(root, 'cli', 'entry.ts') }, outdir: dist, outExtension: { '.js': '.mjs' }, format: 'esm' }),
     // The commands: one CommonJS script, so that V8 can cache its compiled code (cli/entry.ts).
     // The databases of `incent run --engine/--source` stay outside (optional dependencies, loaded only then).
     build({ ...common, entryPoints: { commands: join(root, 'cli', 'commands.ts') }, outdir: dist, outExtension: { '.js': '.cjs' }, format: 'cjs', external: ['@duckdb/node-api', '@electric-sql/pglite'], plugins: [gastOptions] }),
   ]);
+  writeSources(built.flatMap((r) => Object.keys(r.metafile.inputs)));
   writeCodeCache();
+}
+
+/**
+ * dist/sources.json: the repository's files the command was built from (esbuild's inputs, outside
+ * node_modules), so that bin/incent.js, in a checkout, tells a stale build by looking at those
+ * files only (~130 stats) rather than listing every folder at each start (~3 ms more).
+ */
+function writeSources(inputs) {
+  const sources = [...new Set(inputs)].filter((f) => !f.startsWith('node_modules/') && !f.includes(':')).sort();
+  writeFileSync(join(dist, 'sources.json'), JSON.stringify(sources) + '\n');
 }
 
 /**

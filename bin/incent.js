@@ -3,7 +3,7 @@
 // build it through `prepare`/`prepack`). Nothing else is loaded: no TypeScript loader, no dev
 // dependency. In a checkout where the bundle is missing or older than the sources, it says so in
 // one line instead of failing with a stack trace or running stale code silently.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -16,12 +16,18 @@ if (!existsSync(bundle)) {
 }
 
 // Only a checkout has the sources (the package ships dist/ alone): there, warn when they are newer.
+// The build lists the files it read (dist/sources.json): only those are looked at, and one gone
+// counts as changed; without the list, every source of the folders is.
 if (existsSync(join(root, 'cli', 'main.ts'))) {
   const built = statSync(bundle).mtimeMs;
-  const stale = ['cli', 'core', 'language', 'compiler', 'runtime', 'review'].some((dir) => {
-    const full = join(root, dir);
-    return existsSync(full) && readdirSync(full, { recursive: true }).some((f) => f.endsWith('.ts') && statSync(join(full, f)).mtimeMs > built);
-  });
+  const newer = (file) => (statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? Infinity) > built;
+  const listed = join(root, 'dist', 'sources.json');
+  const stale = existsSync(listed)
+    ? JSON.parse(readFileSync(listed, 'utf8')).some((f) => newer(join(root, f)))
+    : ['cli', 'core', 'language', 'compiler', 'runtime', 'review'].some((dir) => {
+        const full = join(root, dir);
+        return existsSync(full) && readdirSync(full, { recursive: true }).some((f) => f.endsWith('.ts') && newer(join(full, f)));
+      });
   if (stale) process.stderr.write('incent: warning: the sources changed since the command was built: run `npm run build`\n');
 }
 

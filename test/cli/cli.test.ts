@@ -1,6 +1,6 @@
 /** The `incent` command line: exit codes, output formats, messages for bad usage and bad data. */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -301,6 +301,31 @@ describe('the installed command', () => {
     utimesSync(join(checkout, 'runtime', 'evaluate', 'rules.ts'), hourAgo, hourAgo);
     utimesSync(join(checkout, 'dist', 'incent.mjs'), new Date(), new Date());
     expect(run(checkout)).toMatchObject({ status: 0, stdout: 'ran check x', stderr: '' });
+  });
+
+  it('with the list of sources the build read (dist/sources.json), only those count, and one gone counts as changed', () => {
+    const bundle = "process.stdout.write('ran');";
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    const run = (dir: string) => spawnSync('node', [join(dir, 'bin', 'incent.js'), 'check', 'x'], { encoding: 'utf8' });
+    const warning = 'incent: warning: the sources changed since the command was built: run `npm run build`\n';
+    const checkout = layout({ 'dist/incent.mjs': bundle, 'dist/sources.json': '["cli/main.ts","runtime/evaluate/rules.ts"]', 'cli/main.ts': '', 'runtime/evaluate/rules.ts': '', 'runtime/unused.ts': '' });
+    for (const f of ['cli/main.ts', 'runtime/evaluate/rules.ts']) utimesSync(join(checkout, f), hourAgo, hourAgo);
+    utimesSync(join(checkout, 'dist', 'incent.mjs'), new Date(Date.now() - 1_800_000), new Date(Date.now() - 1_800_000));
+    // a source the build did not read (runtime/unused.ts, newer) does not make it stale
+    expect(run(checkout)).toMatchObject({ status: 0, stdout: 'ran', stderr: '' });
+    utimesSync(join(checkout, 'runtime', 'evaluate', 'rules.ts'), new Date(), new Date());
+    expect(run(checkout)).toMatchObject({ status: 0, stdout: 'ran', stderr: warning });
+    utimesSync(join(checkout, 'runtime', 'evaluate', 'rules.ts'), hourAgo, hourAgo);
+    rmSync(join(checkout, 'runtime', 'evaluate', 'rules.ts'));
+    expect(run(checkout)).toMatchObject({ status: 0, stdout: 'ran', stderr: warning });
+  });
+
+  it('the build lists the sources it read: every .ts file the command is made of, none from node_modules', () => {
+    const sources = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'dist', 'sources.json'), 'utf8')) as string[];
+    expect(sources).toContain('cli/entry.ts');
+    expect(sources).toContain('runtime/evaluate.ts');
+    expect(sources).toContain('language/parser.ts');
+    expect(sources.every((f) => /^[a-z]+\/[\w/.-]+\.ts$/.test(f))).toBe(true);
   });
 });
 
