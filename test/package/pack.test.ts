@@ -90,6 +90,7 @@ describe('the packed package', () => {
     expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
     expect(files.filter((f) => /^(test|examples|playground|cli|compiler|language|runtime|core)\//.test(f))).toEqual([]);
     expect(files.filter((f) => f.startsWith('bin/'))).toEqual(['bin/incent.js']);
+    expect(files).not.toContain('dist/sources.json'); // (a checkout's list of sources: bin/incent.js)
   });
 
   it('installs with its dependencies only (no dev dependency, no TypeScript loader)', () => {
