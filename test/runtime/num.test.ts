@@ -181,3 +181,23 @@ describe('groupedFixedText and groupedText (a trace\'s values, made in one pass)
     expect(N.groupedText(new N.Fixed(-0, 2))).toBe('0');
   });
 });
+
+describe('floor, ceil and round on the integer fast path', () => {
+  const modes = { down: Dec.ROUND_DOWN, up: Dec.ROUND_UP, floor: Dec.ROUND_FLOOR, ceiling: Dec.ROUND_CEIL, 'half-up': Dec.ROUND_HALF_UP, 'half-down': Dec.ROUND_HALF_DOWN, 'half-even': Dec.ROUND_HALF_EVEN } as const;
+  // a safe integer, often near a rounding boundary (…5, …50, …0)
+  const units = fc.oneof(fc.integer({ min: -1_000_000, max: 1_000_000 }), fc.integer({ min: -200_000, max: 200_000 }).map((x) => x * 50 + (x % 3)), fc.constantFrom(Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 5, -5, 15, -25));
+  it('give what decimal arithmetic gives, for every mode, scale and number of digits', () => {
+    fc.assert(
+      fc.property(units, fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 15 }), fc.constantFrom(...(Object.keys(modes) as (keyof typeof modes)[])), (n, s, digits, mode) => {
+        const x = new N.Fixed(n, s);
+        const d = new Dec(n).div(new Dec(10).pow(s));
+        expect(N.toDec(N.floor(x)).eq(d.floor())).toBe(true);
+        expect(N.toDec(N.ceil(x)).eq(d.ceil())).toBe(true);
+        const r = N.round(x, digits, mode);
+        expect(N.toDec(r).eq(d.toDecimalPlaces(digits, modes[mode])), `${n}e-${s} to ${digits} ${mode}: ${N.toText(r)}`).toBe(true);
+        for (const y of [N.floor(x), N.ceil(x), r]) if (y instanceof N.Fixed) expect(Object.is(y.n, -0)).toBe(false);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
