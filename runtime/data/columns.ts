@@ -162,6 +162,11 @@ export class PartnerTable {
 
   /** The index of an id, or −1. */
   indexOf(id: string): number {
+    // an id of the table's pattern met on bytes, by its number (pass 2 asks once per partner)
+    if (id.length === this.numberLength) {
+      const k = this.byNumberOfText(id);
+      if (k >= 0 && this.ids[k] === id) return k;
+    }
     const h = stringHash(id, this.seed);
     const slots = this.slots;
     const mask = (slots.length >> 1) - 1;
@@ -226,6 +231,20 @@ export class PartnerTable {
   fromNumber(buf: Uint8Array, start: number): number {
     const v = this.numberOf(buf, start, start + this.numberLength);
     return v < 0 ? -1 : this.byNumber[v]!;
+  }
+
+  /** `byNumber` of a text of the pattern's length: the index of the id met on bytes with its number, else −1. */
+  private byNumberOfText(id: string): number {
+    const prefix = this.numberPrefix;
+    const pl = prefix.length;
+    for (let i = 0; i < pl; i++) if (id.charCodeAt(i) !== prefix[i]) return -1;
+    let v = 0;
+    for (let i = pl; i < id.length; i++) {
+      const d = id.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return -1;
+      v = v * 10 + d;
+    }
+    return this.byNumber[v]!;
   }
 
   /** The number of the id in `buf[start, end)` when it has the pattern (its length is the pattern's); else −1. */

@@ -43,6 +43,8 @@ describe('the partner table', () => {
           s = e + 1;
         }
         expect(t.size).toBe(want.size);
+        // and by its text (pass 2), whether it was met on bytes, only declared, or never met
+        for (const x of [...want.keys(), 'P999', 'P0031', 'NW9', 'p001', 'P00']) expect(t.indexOf(x), x).toBe(want.get(x) ?? -1);
       }),
       { numRuns: 300, seed: 11 },
     );
