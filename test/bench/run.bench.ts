@@ -9,7 +9,7 @@
  *   300 MiB; agreement with the floor partner by partner (points, tier, cash); where the runs' time
  *   went, from `incent run --timings` (each phase's median). Statements in JSON (with each award's
  *   trace: ~10 MB at 1M) and, in the same rounds, in CSV (a row per partner and pot, no traces:
- *   ~1 MB, the kind of output the floor writes, 0.25 MB);
+ *   ~1 MB, the kind of output the floor writes, 0.25 MB) and as typed without a format (the table);
  * - lots and expiry (§13.1, issue 10): the canonical program by quarter over 1M lines, its pots
  *   keeping lots, with `expire after 2 periods` on both against none: goal within 1.3×;
  * - 5,000,000 lines against 1,000,000 (the same generator, 10,000 partners): goal within 1.1× of
@@ -215,6 +215,23 @@ function incentCsvFile(file: string): Map<string, Row> {
   return m;
 }
 
+/** Per partner [points, tier, cash paid] from `incent run`'s table (`partner  status  points paid  cash paid  …`, amounts grouped with commas). */
+function incentTableFile(file: string): Map<string, Row> {
+  const m = new Map<string, Row>();
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const head = lines.findIndex((l) => l.startsWith('partner '));
+  const cols = lines[head]!.split(/ {2,}/);
+  const [partner, tier, points, cash] = ['partner', 'status', 'points paid', 'cash paid'].map((c) => cols.indexOf(c));
+  if ([partner, tier, points, cash].some((i) => i! < 0)) throw new Error(`incent's table has no partner, status, points paid or cash paid column: ${lines[head]}`);
+  // the partners' lines: between the two rules of dashes under the header
+  for (const line of lines.slice(head + 2)) {
+    if (line.startsWith('---')) break;
+    const cells = line.split(/ +/); // (the canonical program's ids, levels and amounts hold no space)
+    m.set(cells[partner!]!, { points: cells[points!]!.replace(/,/g, ''), tier: cells[tier!]!, cash: cells[cash!]!.replace(/,/g, '') });
+  }
+  return m;
+}
+
 function agreement(ag: ReturnType<typeof agree>): string {
   return `agreement with the floor: ${ag.partners - ag.mismatched}/${ag.partners} partners${ag.examples.length ? ' ' + ag.examples.join('; ') : ''}`;
 }
@@ -247,12 +264,15 @@ function main(): void {
     const data = join(peers, 'data', `incent-${tag}`);
     const out = join(work, `incent-${tag}.json`);
     const outCsv = join(work, `incent-${tag}.csv`);
+    const outTable = join(work, `incent-${tag}.txt`);
     // 9 rounds at 1M: with 3, the machine's load moved the ratio by ±0.5 from one bench run to the next (7 until the CSV runs joined the rounds)
     const r = interleaved(tag === '1m' ? 9 : 2, {
       floor: () => sh('node', ['e2e.js', 'limit', tag], peers),
       incent: () => sh('node', [incent, 'run', canonical, '--data', data, '--format', 'json', '--timings'], root, out),
       // the same statements in CSV: one row per partner and pot, no traces — the floor's kind of output
       csv: () => sh('node', [incent, 'run', canonical, '--data', data, '--format', 'csv', '--timings'], root, outCsv),
+      // and as typed, without a format: the table (a line per partner, amounts grouped)
+      table: () => sh('node', [incent, 'run', canonical, '--data', data, '--timings'], root, outTable),
       ...(withDuckdb ? { duckdb: () => sh('node', ['e2e.js', 'duckdb', tag], peers) } : {}),
     });
     const inc = r['incent']!;
@@ -278,6 +298,15 @@ function main(): void {
         (tag === '1m' ? ` (goal ≤ 2.5×, peak ≤ 300 MiB): ${goal(csv.ms / floor.ms <= 2.5 && csv.rssMiB <= 300)}; round by round ${fmt(median(pairedCsv), 2)}× (${fmt(Math.min(...pairedCsv), 2)}–${fmt(Math.max(...pairedCsv), 2)}×)` : '') +
         `; ${agreement(agCsv)}; where its time went: ${phases(csv.runs)}`,
     );
+    const table = r['table']!;
+    const agTable = agree(floorResults(tag), incentTableFile(outTable));
+    if (agTable.mismatched > 0) failed = true;
+    const pairedTable = table.all.map((ms, i) => ms / floor.all[i]!);
+    say(
+      `${tag} lines, the default format (a table: a line per partner): incent ${fmt(table.ms / 1000)} s (peak ${fmt(table.rssMiB, 0)} MiB) — incent/floor ${fmt(table.ms / floor.ms, 2)}× (CPU ${fmt(table.cpuMs / floor.cpuMs, 2)}×)` +
+        (tag === '1m' ? ` (goal ≤ 2.5×, peak ≤ 300 MiB): ${goal(table.ms / floor.ms <= 2.5 && table.rssMiB <= 300)}; round by round ${fmt(median(pairedTable), 2)}× (${fmt(Math.min(...pairedTable), 2)}–${fmt(Math.max(...pairedTable), 2)}×)` : '') +
+        `; ${agreement(agTable)}`,
+    );
     const duck = r['duckdb'];
     if (duck) {
       // DuckDB over the peers' CSV (`read_csv`, exact DECIMAL, its own threads): the same rules, results per partner.
@@ -288,7 +317,7 @@ function main(): void {
       say(
         `${tag}: DuckDB ${fmt(duck.ms / 1000)} s (CPU ${fmt(duck.cpuMs / 1000)} s, peak ${fmt(duck.rssMiB, 0)} MiB) — ${fmt(duck.ms / floor.ms, 2)}× the floor; incent/DuckDB ${fmt(inc.ms / duck.ms, 2)}×` +
           (tag === '1m' ? `, round by round ${fmt(median(pairedDuck), 2)}× (${fmt(Math.min(...pairedDuck), 2)}–${fmt(Math.max(...pairedDuck), 2)}×) (goal: ahead of DuckDB): ${goal(inc.ms < duck.ms)}` : '') +
-          `; in CSV, incent/DuckDB ${fmt(csv.ms / duck.ms, 2)}×` +
+          `; in CSV, incent/DuckDB ${fmt(csv.ms / duck.ms, 2)}×; as a table, ${fmt(table.ms / duck.ms, 2)}×` +
           `; DuckDB's results differ from the floor's on ${differ} partner${differ === 1 ? '' : 's'}`,
       );
     }
@@ -309,6 +338,7 @@ function main(): void {
     }
     rmSync(out, { force: true });
     rmSync(outCsv, { force: true });
+    rmSync(outTable, { force: true });
   }
 
   {
