@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PartnerTable } from '../../../runtime/data/columns.js';
+import { latin1, PartnerTable } from '../../../runtime/data/columns.js';
 
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 
@@ -82,5 +82,17 @@ describe('the partner table', () => {
     expect(t.fromNumber(buf, 29)).toBe(-1);
     expect(t.fromBytes(buf, 29, 33)).toBe(5);
     expect(t.ids).toEqual(['P001', 'P002', 'Q001', 'P0a1', 'P01', 'P491']);
+  });
+});
+
+describe('latin1 (a text from bytes)', () => {
+  it('gives what a Buffer decodes as latin1, for short and long texts, anywhere in a buffer', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 80 }), fc.nat({ max: 80 }), fc.nat({ max: 80 }), (bytes, a, b) => {
+        const [s, e] = [Math.min(a, b, bytes.length), Math.min(Math.max(a, b), bytes.length)];
+        expect(latin1(bytes, s, e)).toBe(Buffer.from(bytes.buffer, bytes.byteOffset + s, e - s).toString('latin1'));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
