@@ -106,7 +106,8 @@ export class PartnerTable {
     return this.ids.length;
   }
 
-  private add(id: string, h: number): number {
+  /** Adds `id` (hash `h`); `buf` from `start`: its bytes, when it was read as ASCII bytes (not checked or encoded again). */
+  private add(id: string, h: number, buf?: Uint8Array, start = 0): number {
     const index = this.ids.length;
     this.ids.push(id);
     if (index >= this.ok.length) {
@@ -122,15 +123,21 @@ export class PartnerTable {
       this.len = len;
     }
     this.ok[index] = this.usable(id) ? 1 : 0;
-    let ascii = true;
-    for (let i = 0; i < id.length; i++) if (id.charCodeAt(i) >= 128) ascii = false;
+    let ascii = buf !== undefined;
+    if (!ascii) {
+      ascii = true;
+      for (let i = 0; i < id.length; i++) if (id.charCodeAt(i) >= 128) ascii = false;
+    }
     if (ascii) {
       if (this.used + id.length > this.bytes.length) {
         const bytes = new Uint8Array(Math.max(this.bytes.length * 2, this.used + id.length));
         bytes.set(this.bytes.subarray(0, this.used));
         this.bytes = bytes;
       }
-      for (let i = 0; i < id.length; i++) this.bytes[this.used + i] = id.charCodeAt(i);
+      const bytes = this.bytes;
+      const used = this.used;
+      if (buf) for (let i = 0; i < id.length; i++) bytes[used + i] = buf[start + i]!;
+      else for (let i = 0; i < id.length; i++) bytes[used + i] = id.charCodeAt(i);
       this.at[index] = this.used;
       this.len[index] = id.length;
       this.used += id.length;
@@ -221,7 +228,7 @@ export class PartnerTable {
       while (i < n && bytes[at + i] === buf[start + i]) i++;
       if (i === n) return this.remember(buf, start, end, index);
     }
-    return this.remember(buf, start, end, this.add(latin1(buf, start, end), h));
+    return this.remember(buf, start, end, this.add(latin1(buf, start, end), h, buf, start));
   }
 
   /**
