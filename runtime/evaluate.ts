@@ -433,6 +433,8 @@ export class Evaluator {
     const windows = steps.map((cs) => (cs.step.kind === 'measure' ? this.windowOf(cs.step, period) : undefined));
     // the event a measure was aggregating, for an error's message (one holder, emptied by each step)
     const at: { ectx?: Ctx } = {};
+    // which steps are measures aggregated by month (read from the index directly), found once
+    const local = steps.map((cs) => cs.step.kind === 'measure' && idx.isLocal(cs.step.name));
     for (let i = 0; i < partners.length; i++) {
       const partner = partners[i]!;
       const prevPeriod = pc.prev?.at(i, partner.id);
@@ -446,10 +448,13 @@ export class Evaluator {
       };
       env.vals[PERIOD_START] = start;
       env.vals[PERIOD_END] = end;
+      // (one context a partner, read by every step: the steps' functions never write to it)
+      const ctx: Ctx = { p: env };
       for (let k = 0; k < steps.length; k++) {
         const cs = steps[k]!;
         try {
-          const v = this.evaluateStep(cs, env, windows[k], idx, at);
+          at.ectx = undefined;
+          const v = local[k] ? idx.aggregated(cs.step.name, env.id, windows[k]!, ctx) : this.evaluateStep(cs, env, ctx, windows[k], idx, at);
           env.vals[cs.step.name] = cs.step.kind === 'tier' && cs.step.down ? heldLevel(cs.step, v as number, env, prevPeriod, pc.newYear) : v;
         } catch (e) {
           // Like a rule's errors, a measure's, tier's or let's name what it was evaluating.
@@ -480,15 +485,12 @@ export class Evaluator {
 
   private readonly windows = new WeakMap<Period, Map<object, MeasureWindow>>();
 
-  /** One step's value for a partner (`w`: a measure's window in the period; `at` is given the context of the event being aggregated, for an error's message). */
-  private evaluateStep(cs: CompiledStep, env: PartnerEnv, w: MeasureWindow | undefined, idx: RunIndex, at: { ectx?: Ctx }): Value {
+  /** One step's value for a partner but a measure aggregated by month (`ctx`: the partner's; `w`: a measure's window in the period; `at` is given the context of the event being aggregated, for an error's message). */
+  private evaluateStep(cs: CompiledStep, env: PartnerEnv, ctx: Ctx, w: MeasureWindow | undefined, idx: RunIndex, at: { ectx?: Ctx }): Value {
     const step = cs.step;
-    const ctx: Ctx = { p: env };
-    at.ectx = undefined;
     if (step.kind === 'let') return cs.fns.value!(ctx);
     if (step.kind === 'tier') return this.tierLevel(step, cs, ctx);
     const { from, to } = w!;
-    if (idx.isLocal(step.name)) return idx.aggregated(step.name, env.id, w!, ctx);
     const rows = idx.eventsOf(step.event, env.id, from, to);
     const { arg, where, otherwise } = cs.fns;
     const ectx: Ctx = { p: env };
