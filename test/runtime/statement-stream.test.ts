@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { ledgerJson } from '../../runtime/ledger/statement.js';
 import type { LedgerFigures } from '../../runtime/ledger/ledger.js';
 import * as N from '../../runtime/num.js';
-import { indented, ledgerJsonWriter, Writer } from '../../runtime/statement-stream.js';
+import { indented, ledgerJsonWriter } from '../../runtime/statement-partner.js';
+import { Writer } from '../../runtime/statement-stream.js';
 
 const amount = fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n }).map((v) => N.fromUnits(v, 2));
 const period = fc.constantFrom('2026-Q1', '2026-03', '2026', '2026-H2', '2027-Q4');

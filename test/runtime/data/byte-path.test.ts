@@ -610,6 +610,24 @@ describe('statements written as the run goes are those of the whole run', () => 
     expect(streamed(a, dir, (w) => jsonWriter(a, w, true), true)).toBe(JSON.stringify(results.map((r) => statementJson(a, r)), null, 2) + '\n');
   });
 
+  it('partner ids CSV must escape or neutralise (a comma, a quote, a formula, accents), two tiers, two pots: CSV byte for byte', () => {
+    // (the CSV writer writes a row's cells itself: an id through csvCell once a partner, a level once, amounts as digits)
+    const a = artifact(
+      `program "P" {\n  currency EUR\n  period quarter\n  start 2026-01-01\n}\nevent sale {\n  amount: money\n}\nmeasure total = sum sale.amount\n` +
+        `tier status by total {\n  Member\n  Gold from 100 EUR\n}\ntier band by total {\n  Low\n  High from 50 EUR\n}\npayout points as points\npayout cash as cash {\n  cap 30 EUR per partner\n}\n` +
+        `rule "R" {\n  for each partner\n  award floor(total / 1 EUR) to points\n  award total / 3 to cash\n}\n`,
+    );
+    const sale = 'id,partner,date,amount\nS1,"P,1",2026-01-05,120.00\nS2,"=SUM(A1)",2026-02-01,60.00\nS3,"P""2",2026-05-01,10.00\nS4,Ñandú,2026-05-02,1.00\nS5,-12,2026-05-03,-4.50\n';
+    const texts = new Map([['sale.csv', sale]]);
+    const dir = folder(Object.fromEntries(texts));
+    const results = new Evaluator(a).run(loadData(a, texts).data);
+    const csv = streamed(a, dir, (w) => csvWriter(a, w), true);
+    expect(csv).toBe(statementCsv(a, results));
+    expect(csv).toContain('"P,1"');
+    expect(csv).toContain("'=SUM(A1)");
+    expect(csv).toContain('Ñandú');
+  });
+
   for (const ex of examples) {
     it(`examples/${ex}: JSON, CSV and table, byte for byte`, () => {
       const a = artifact(readFileSync(join(root, 'examples', ex, 'program.incent'), 'utf8'));
