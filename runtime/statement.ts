@@ -127,6 +127,9 @@ export class TableText {
   private readonly header: string[];
   private readonly ledger: { pot: string; label: string; of: (x: PotResultOf) => Num | undefined }[];
   private readonly widths: number[];
+  /** Each pot's decimals, and each ledger column's. */
+  private readonly digits: number[];
+  private readonly ledgerDigits: number[];
   /** Every row's cells, one row after the other (rows are `header.length` cells wide). */
   private readonly cells: string[] = [];
 
@@ -141,6 +144,8 @@ export class TableText {
     ]);
     this.header = ['partner', ...this.tiers, ...this.pots.map((p) => `${p} paid`), ...this.pots.map((p) => `${p} carried`), ...this.ledger.map((l) => l.label)];
     this.widths = this.header.map((h) => h.length);
+    this.digits = this.pots.map((p) => potDigits(a, p));
+    this.ledgerDigits = this.ledger.map((l) => potDigits(a, l.pot));
   }
 
   private measure(row: string[]): void {
@@ -149,20 +154,33 @@ export class TableText {
     });
   }
 
+  /** A cell, kept and measured (`i`: its column). */
+  private cell(c: string, i: number): void {
+    if (c.length > this.widths[i]!) this.widths[i] = c.length;
+    this.cells.push(c);
+  }
+
+  /**
+   * A partner's row. (Loops, and amounts grouped in one pass — `N.groupedFixedText`, the text of
+   * `groupDigits(potAmount(…))` —: a run adds one row per partner, the first few thousand in V8's
+   * interpreter.)
+   */
   add(p: PartnerResult): void {
-    const { a, pots } = this;
-    const row = [
-      p.id,
-      ...this.tiers.map((t) => p.tiers[t] ?? ''),
-      ...pots.map((pot) => N.groupDigits(potAmount(a, pot, p.pots[pot]!.paid)) + (p.pots[pot]!.approval ? ' (approval)' : '')),
-      ...pots.map((pot) => N.groupDigits(potAmount(a, pot, p.pots[pot]!.carried))),
-      ...this.ledger.map((l) => {
-        const v = l.of(p.pots[l.pot]!);
-        return v === undefined ? '' : N.groupDigits(potAmount(a, l.pot, v));
-      }),
-    ];
-    this.measure(row);
-    for (const c of row) this.cells.push(c);
+    const { pots, tiers, ledger, digits } = this;
+    let i = 0;
+    this.cell(p.id, i++);
+    for (let k = 0; k < tiers.length; k++) this.cell(p.tiers[tiers[k]!] ?? '', i++);
+    for (let k = 0; k < pots.length; k++) {
+      const x = p.pots[pots[k]!]!;
+      const paid = N.groupedFixedText(x.paid, digits[k]!);
+      this.cell(x.approval ? paid + ' (approval)' : paid, i++);
+    }
+    for (let k = 0; k < pots.length; k++) this.cell(N.groupedFixedText(p.pots[pots[k]!]!.carried, digits[k]!), i++);
+    for (let k = 0; k < ledger.length; k++) {
+      const l = ledger[k]!;
+      const v = l.of(p.pots[l.pot]!);
+      this.cell(v === undefined ? '' : N.groupedFixedText(v, this.ledgerDigits[k]!), i++);
+    }
   }
 
   /** Writes the table (`out` may be called many times), given the period's totals. */
@@ -175,8 +193,23 @@ export class TableText {
     const line = (row: string[]) => row.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
     const rule = widths.map((w) => '-'.repeat(w)).join('  ');
     out(`${a.program.name} — ${r.period} (${a.program.currency})\n\n${line(this.header)}\n${rule}\n`);
+    // the partners' lines, `line`'s text written from the kept cells, given to `out` some 64 KB at a time
     const w = this.header.length;
-    for (let i = 0; i < this.cells.length; i += w) out(line(this.cells.slice(i, i + w)) + '\n');
+    const cells = this.cells;
+    let text = '';
+    for (let at = 0; at < cells.length; at += w) {
+      let l = '';
+      for (let i = 0; i < w; i++) {
+        const c = cells[at + i]!;
+        l += (i === 0 ? '' : '  ') + (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!));
+      }
+      text += l.trimEnd() + '\n';
+      if (text.length >= 1 << 16) {
+        out(text);
+        text = '';
+      }
+    }
+    if (text) out(text);
     const end = [rule, line(totals)];
     for (const pot of a.pots) {
       const t = r.totals[pot.name]!;
