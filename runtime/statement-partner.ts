@@ -10,7 +10,7 @@ import type { Artifact } from './artifact.js';
 import * as N from './num.js';
 import type { Num } from './num.js';
 import type { PartnerResult } from './results.js';
-import { csvCell, ledgerColumns, potAmount, potDigits } from './statement.js';
+import { csvCell, potAmount, potDigits } from './statement.js';
 import type { Writer } from './statement-stream.js';
 
 const UTF8 = new TextEncoder();
@@ -267,8 +267,7 @@ export function indented(value: unknown, at: string): string {
  * partner; amounts are `toFixedText`'s digits (`Writer.fixed`), plain cells as they are.
  */
 export function partnerCsvWriter(a: Artifact): (period: string, p: PartnerResult, w: Writer) => void {
-  const ledger = ledgerColumns(a);
-  const withLedger = ledger.header.length > 0;
+  const ledger = ledgerCsvWriter(a);
   const pots = a.pots.map((pot) => ({ name: pot.name, cell: encoded(',' + csvCell(pot.name) + ','), digits: potDigits(a, pot.name) }));
   const tiers = a.tiers.map((t) => t.name);
   const levels = new Map<string, Uint8Array>();
@@ -308,8 +307,59 @@ export function partnerCsvWriter(a: Artifact): (period: string, p: PartnerResult
       w.bytes(COMMA);
       w.fixed(x.carried, pot.digits);
       w.bytes(x.approval ? YES : NO);
-      if (withLedger) w.ascii(ledger.cells(x, pot.digits));
+      ledger?.(w, x, pot.digits);
       w.bytes(CRLF);
+    }
+  };
+}
+
+/**
+ * A pot's ledger cells of a CSV statement row (`ledgerColumns(a).cells`), written to `w`: each
+ * group — lots, holds, draws — when a pot of the program has it, its amounts as digits, a date
+ * through `csvCell`, a pot without the group's figures as empty cells. Undefined for a program
+ * without any.
+ */
+function ledgerCsvWriter(a: Artifact): ((w: Writer, x: PartnerResult['pots'][string], digits: number) => void) | undefined {
+  const lots = a.pots.some((p) => p.lots);
+  const holds = a.pots.some((p) => p.hold);
+  const draws = a.pots.some((p) => p.draw);
+  if (!lots && !holds && !draws) return undefined;
+  const COMMA = encoded(',');
+  const EMPTY_LOTS = encoded(',,,,,');
+  const EMPTY_HOLDS = encoded(',,,');
+  const EMPTY_DRAWS = encoded(',,,,');
+  const amount = (w: Writer, v: Num, digits: number): void => {
+    w.bytes(COMMA);
+    w.fixed(v, digits);
+  };
+  return (w, x, digits) => {
+    if (lots) {
+      const l = x.ledger;
+      if (l) {
+        amount(w, l.balance, digits);
+        amount(w, l.redeemed, digits);
+        amount(w, l.expired, digits);
+        amount(w, l.expiring, digits);
+        w.bytes(COMMA);
+        w.ascii(csvCell(l.expiringOn));
+      } else w.bytes(EMPTY_LOTS);
+    }
+    if (holds) {
+      const h = x.hold;
+      if (h) {
+        amount(w, h.pending, digits);
+        amount(w, h.available, digits);
+        amount(w, h.cancelled, digits);
+      } else w.bytes(EMPTY_HOLDS);
+    }
+    if (draws) {
+      const d = x.draw;
+      if (d) {
+        amount(w, d.topUp, digits);
+        amount(w, d.recovered, digits);
+        amount(w, d.forgiven, digits);
+        amount(w, d.debt, digits);
+      } else w.bytes(EMPTY_DRAWS);
     }
   };
 }
