@@ -280,8 +280,7 @@ export function statementCsv(a: Artifact, results: PeriodResult[]): string {
 /** The ledger's columns of a CSV statement: their names, and a pot's cells (each after a comma, escaped; amounts with the pot's `digits`). */
 type LedgerColumns = { header: string[]; cells: (x: PartnerResult['pots'][string], digits: number) => string };
 const ledgerColumnsOf = new WeakMap<Artifact, LedgerColumns>();
-/** The CSV statement's ledger columns of a program (made once per artifact). */
-export function ledgerColumns(a: Artifact): LedgerColumns {
+function ledgerColumns(a: Artifact): LedgerColumns {
   let c = ledgerColumnsOf.get(a);
   if (!c) ledgerColumnsOf.set(a, (c = makeLedgerColumns(a)));
   return c;
