@@ -22,7 +22,8 @@
  * - the playground's re-evaluation of 50,500 records after a keystroke, in Chromium
  *   (`playground.bench.ts`): goal ≤ 200 ms;
  * - DuckDB (the peers' `e2e.js duckdb`: `read_csv`, exact DECIMAL, two threads) in the same rounds
- *   as the floor and incent: goal, incent ahead of it; its results against the floor's;
+ *   as the floor and incent: goal, incent ahead of it as typed (the table: a result line per partner,
+ *   as DuckDB's), with the CSV and JSON statements' ratios beside it; its results against the floor's;
  * - json-rules-engine (`e2e.js jre`) at 100k, for scale.
  *
  * Beside each `incent run`, `incent diff --data` of the canonical program and a copy with one rule
@@ -313,11 +314,19 @@ function main(): void {
       const floorRows = readFileSync(join(peers, 'results', `e2e-limit-${tag}.csv`), 'utf8').split('\n');
       const duckRows = readFileSync(join(peers, 'results', `e2e-duckdb-${tag}.csv`), 'utf8').split('\n');
       const differ = floorRows.filter((row, i) => row !== duckRows[i]).length + Math.max(0, duckRows.length - floorRows.length);
-      const pairedDuck = inc.all.map((ms, i) => ms / duck.all[i]!);
+      // DuckDB writes a result per partner, as Incent's table (the command as typed) and CSV do; the
+      // JSON statement also writes a trace per award (10 MB at 1M): the goal is judged on the
+      // command as typed, and each format's ratio is shown.
+      const rounds = (runs: { all: number[] }) => {
+        const paired = runs.all.map((ms, i) => ms / duck.all[i]!);
+        return `round by round ${fmt(median(paired), 2)}× (${fmt(Math.min(...paired), 2)}–${fmt(Math.max(...paired), 2)}×)`;
+      };
       say(
-        `${tag}: DuckDB ${fmt(duck.ms / 1000)} s (CPU ${fmt(duck.cpuMs / 1000)} s, peak ${fmt(duck.rssMiB, 0)} MiB) — ${fmt(duck.ms / floor.ms, 2)}× the floor; incent/DuckDB ${fmt(inc.ms / duck.ms, 2)}×` +
-          (tag === '1m' ? `, round by round ${fmt(median(pairedDuck), 2)}× (${fmt(Math.min(...pairedDuck), 2)}–${fmt(Math.max(...pairedDuck), 2)}×) (goal: ahead of DuckDB): ${goal(inc.ms < duck.ms)}` : '') +
-          `; in CSV, incent/DuckDB ${fmt(csv.ms / duck.ms, 2)}×; as a table, ${fmt(table.ms / duck.ms, 2)}×` +
+        `${tag}: DuckDB ${fmt(duck.ms / 1000)} s (CPU ${fmt(duck.cpuMs / 1000)} s, peak ${fmt(duck.rssMiB, 0)} MiB) — ${fmt(duck.ms / floor.ms, 2)}× the floor; ` +
+          `incent/DuckDB as typed (the table) ${fmt(table.ms / duck.ms, 2)}×` +
+          (tag === '1m' ? `, ${rounds(table)} (goal: ahead of DuckDB): ${goal(table.ms < duck.ms)}` : '') +
+          `; in CSV ${fmt(csv.ms / duck.ms, 2)}×${tag === '1m' ? `, ${rounds(csv)}` : ''}` +
+          `; in JSON, with a trace per award, ${fmt(inc.ms / duck.ms, 2)}×${tag === '1m' ? `, ${rounds(inc)}` : ''}` +
           `; DuckDB's results differ from the floor's on ${differ} partner${differ === 1 ? '' : 's'}`,
       );
     }
