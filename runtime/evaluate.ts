@@ -485,7 +485,7 @@ export class Evaluator {
 
   private readonly windows = new WeakMap<Period, Map<object, MeasureWindow>>();
 
-  /** One step's value for a partner but a measure aggregated by month (`ctx`: the partner's; `w`: a measure's window in the period; `at` is given the context of the event being aggregated, for an error's message). */
+  /** One step's value for a partner — a let, a tier, or a measure over kept events (`evaluateEnvs` reads a measure aggregated by month from the index itself); `ctx`: the partner's; `w`: a measure's window in the period; `at` is given the context of the event being aggregated, for an error's message. */
   private evaluateStep(cs: CompiledStep, env: PartnerEnv, ctx: Ctx, w: MeasureWindow | undefined, idx: RunIndex, at: { ectx?: Ctx }): Value {
     const step = cs.step;
     if (step.kind === 'let') return cs.fns.value!(ctx);
