@@ -104,15 +104,18 @@ describe('statements through a pipe are written as they are made (issue 11)', ()
     writeFileSync(rss, "process.on('exit', () => require('fs').writeSync(2, 'MAXRSS_KB ' + process.resourceUsage().maxRSS + '\\n'));\n");
     const run = `node --require ${rss} ${bin} run ${program} --data ${dir} --format json`;
     const toFile = spawnSync('bash', ['-c', `${run} > ${join(out, 'file.json')}`], { encoding: 'utf8' });
-    const piped = spawnSync('bash', ['-c', `${run} | (sleep 1; cat > ${join(out, 'pipe.json')})`], { encoding: 'utf8' });
-    expect([toFile.status, piped.status]).toEqual([0, 0]);
+    // Two runs through the pipe: on a loaded machine V8's collector can fall behind in one run and
+    // raise its peak (once by ~130 MB, in CI); statements held would raise every run's.
+    const pipedRuns = [0, 1].map(() => spawnSync('bash', ['-c', `${run} | (sleep 1; cat > ${join(out, 'pipe.json')})`], { encoding: 'utf8' }));
+    const piped = pipedRuns[0]!;
+    expect([toFile.status, ...pipedRuns.map((r) => r.status)]).toEqual([0, 0, 0]);
     const file = readFileSync(join(out, 'file.json'));
     expect(file.length).toBeGreaterThan(40_000_000);
     expect(readFileSync(join(out, 'pipe.json')).equals(file)).toBe(true);
     expect([toFile.stderr, piped.stderr].map((e) => e.replace(/MAXRSS_KB \d+\n/, ''))).toEqual(['', '']);
     const peak = (err: string) => Number(/MAXRSS_KB (\d+)/.exec(err)![1]) / 1024;
     // held, the statements would add their ~45 MB (and the copies of their pieces)
-    expect(peak(piped.stderr)).toBeLessThan(peak(toFile.stderr) + 20);
+    expect(Math.min(...pipedRuns.map((r) => peak(r.stderr)))).toBeLessThan(peak(toFile.stderr) + 20);
   });
 });
 
