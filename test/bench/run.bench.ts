@@ -363,9 +363,10 @@ function main(): void {
     writeFileSync(expiring, quarterly.replace('payout points as points', 'payout points as points {\n  expire after 2 periods\n}').replace('payout cash as credit {', 'payout cash as credit {\n  expire after 2 periods'));
     // In CSV the ledger adds a few columns; in JSON each pot's statement gains its ledger (lots,
     // balance, expiring): the statement is about twice as long, and writing it is part of the cost.
-    // (5 runs each: with 3, one fast or slow run of a pair on this shared machine moved the ratio by 0.2)
+    // (9 runs each: with 3, one fast or slow run of a pair on this shared machine moved the ratio by
+    // 0.2; with 5, a busy bench run read 1.41× in JSON where 11 alternated rounds by hand read 1.23×)
     for (const format of ['csv', 'json']) {
-      const r = interleaved(quick ? 3 : 5, {
+      const r = interleaved(quick ? 3 : 9, {
         plain: () => sh('node', [incent, 'run', plain, '--data', data, '--all', '--format', format], root, '/dev/null'),
         expiring: () => sh('node', [incent, 'run', expiring, '--data', data, '--all', '--format', format], root, '/dev/null'),
       });
