@@ -574,14 +574,21 @@ export function compileIR(ir: IR, env: CompileEnv): Fn {
       const subject = ir.x.src ?? 'value';
       const xu = ir.x.u ?? 'num';
       const vu = ir.values[0]?.u ?? 'num';
-      const literal = (v: IR | undefined) => (v && (v.k === 'num' || v.k === 'money') && v.src ? { rateSrc: v.src } : {});
+      // each band's rate as written, when a literal (`4%`): found once, not per note
+      const rateSrcs = ir.values.map((v) => (v && (v.k === 'num' || v.k === 'money') && v.src ? v.src : undefined));
+      type BandNote = Note & { kind: 'band' };
       if (ir.mode === 'bands') {
         return (ctx, n) => {
           const v = x(ctx, n);
           let i = 0;
           while (i < thresholds.length && N.cmp(v as Num, thresholds[i]!(ctx) as Num) >= 0) i++;
           const r = values[i]!(ctx, n);
-          if (n) n.push({ kind: 'band', label: labels[i] ?? '', subject, value: v, u: xu, rate: r, rateU: vu, ...literal(ir.values[i]) });
+          if (n) {
+            const note: BandNote = { kind: 'band', label: labels[i] ?? '', subject, value: v, u: xu, rate: r, rateU: vu };
+            const src = rateSrcs[i];
+            if (src !== undefined) note.rateSrc = src;
+            n.push(note);
+          }
           return r;
         };
       }
@@ -600,7 +607,13 @@ export function compileIR(ir: IR, env: CompileEnv): Fn {
             const rate = values[i]!(ctx, n) as Num;
             if (!N.isZero(part)) {
               total = inRange(N.add(total, inRange(N.mul(part, rate), what)), what);
-              if (n) n.push({ kind: 'band', label: labels[i] ?? '', subject, value: part, u: xu, rate, rateU: ir.values[i]?.u ?? vu, ...literal(ir.values[i]), slice: true });
+              if (n) {
+                const note: BandNote = { kind: 'band', label: labels[i] ?? '', subject, value: part, u: xu, rate, rateU: ir.values[i]?.u ?? vu };
+                const src = rateSrcs[i];
+                if (src !== undefined) note.rateSrc = src;
+                note.slice = true;
+                n.push(note);
+              }
             }
           }
           if (upper === undefined || N.cmp(v, upper) < 0) break;

@@ -389,6 +389,34 @@ type Wide = InstanceType<typeof Wide>;
  * (half-even) — so a sum never depends on the order of its terms — and, once terms of several
  * scales were added, without trailing zeros (as a total of the wide decimals is).
  */
+/**
+ * A running `add`: the same total, of the same scale, as `add` over the same terms in the same
+ * order from `ZERO` — without a `Num` made per term (a period's totals add three per partner and pot).
+ */
+export class Sum {
+  private n = 0;
+  private s = 0;
+  /** The total, once it is not an exact integer of minor units (then `add`'s, term by term). */
+  private d: Num | undefined;
+
+  add(v: Num): void {
+    if (this.d === undefined && v instanceof Fixed) {
+      const s = this.s > v.s ? this.s : v.s;
+      const r = rescaled(this.n, this.s, s) + rescaled(v.n, v.s, s);
+      if (Math.abs(r) <= MAX) {
+        this.n = r;
+        this.s = s;
+        return;
+      }
+    }
+    this.d = add(this.d ?? new Fixed(this.n, this.s), v);
+  }
+
+  value(): Num {
+    return this.d ?? new Fixed(this.n, this.s);
+  }
+}
+
 export class Accumulator {
   private n = 0;
   private s = -1;

@@ -24,7 +24,17 @@ export function applyPotCap(pot: CompiledPot, earned: Num, year: number, yearUse
     return { after: room, adjustment: { kind: 'yearly cap', amount: N.sub(room, earned), note: `yearly cap ${potText(pot.cap, pot, currency)}: ${potText(used, pot, currency)} already earned in ${year}, ${potText(room, pot, currency)} left` } };
   }
   if (N.cmp(earned, pot.cap) <= 0) return { after: earned };
-  return { after: pot.cap, adjustment: { kind: 'cap', amount: N.sub(pot.cap, earned), note: `pot cap ${potText(pot.cap, pot, currency)} per partner per period` } };
+  return { after: pot.cap, adjustment: { kind: 'cap', amount: N.sub(pot.cap, earned), note: capNote(pot, currency) } };
+}
+
+/** A pot's cap note, the same for every partner it caps: made once per pot (and currency). */
+const capNotes = new WeakMap<CompiledPot, { currency: string; note: string }>();
+function capNote(pot: CompiledPot, currency: string): string {
+  const known = capNotes.get(pot);
+  if (known?.currency === currency) return known.note;
+  const note = `pot cap ${potText(pot.cap!, pot, currency)} per partner per period`;
+  capNotes.set(pot, { currency, note });
+  return note;
 }
 
 /**

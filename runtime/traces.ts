@@ -66,7 +66,8 @@ export class Tracer {
         }
         if (sub.some((x) => x.kind === 'band' || x.kind === 'interp')) {
           out ??= notes.slice(0, i);
-          for (const x of this.expandLets(sub, env)) out.push(x);
+          const expanded = this.expandLets(sub, env);
+          for (let k = 0; k < expanded.length; k++) out.push(expanded[k]!);
           continue;
         }
       }
@@ -82,8 +83,13 @@ export class Tracer {
     // not repeated; a marginal subject is shown whole, then its slices (`revenue 3,000.00 USD,
     // 1,000.00 USD of it in band "below 1,000 USD" × 1%, …`), so that the slice is not taken for the measure.
     let banded: string[] | undefined;
-    for (const n of notes) if ((n.kind === 'band' && !n.slice) || n.kind === 'interp') (banded ??= []).push(n.subject);
-    for (const n of notes) {
+    // (indexed loops: a run's first traces are made by V8's interpreter, where `for … of` makes an object per step)
+    for (let k = 0; k < notes.length; k++) {
+      const n = notes[k]!;
+      if ((n.kind === 'band' && !n.slice) || n.kind === 'interp') (banded ??= []).push(n.subject);
+    }
+    for (let k = 0; k < notes.length; k++) {
+      const n = notes[k]!;
       if (n.kind === 'value' && banded?.includes(n.label)) continue;
       const rate = n.kind === 'band' ? (n.rateSrc ?? this.format(n.rate, n.rateU)) : '';
       const text =
@@ -150,7 +156,7 @@ export class Tracer {
       const notes: Note[] = [];
       try {
         if (spec.scope.kind === 'top') rule.keys!.forEach((k) => k({ p: env }, notes));
-        for (const { a } of aws) a.amount({ p: env }, notes);
+        for (let k = 0; k < aws.length; k++) aws[k]!.a.amount({ p: env }, notes);
       } catch {
         /* traces never fail a run */
       }

@@ -299,7 +299,8 @@ export function settlePartner(
   e: Num,
   currency: string,
 ): { pay: Payment; figures: { ledger?: LedgerFigures; hold?: HoldFigures; draw?: DrawFigures } } {
-  if (!ledger) return { pay: settleBalance(pot, N.add(carriedIn, e), currency), figures: NO_FIGURES };
+  // (nothing carried in, the usual case: the earnings are the balance, as `add` would make them)
+  if (!ledger) return { pay: settleBalance(pot, carriedIn === N.ZERO ? e : N.add(carriedIn, e), currency), figures: NO_FIGURES };
   const holdNotes: string[] = [];
   const held = ledger.hold(potIndex, pot, env.id, lastDay, e, holdNotes);
   const pay = settleBalance(pot, N.add(carriedIn, held ? held.enters : e), currency);

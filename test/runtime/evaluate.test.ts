@@ -3,6 +3,7 @@
  * small inline CSV data, and every expected number is worked out by hand in the comment beside it.
  */
 import { describe, expect, it } from 'vitest';
+import * as N from '../../runtime/num.js';
 import { header, paid, partner, period, runFull, runProgram, t, tier, value, why } from '../helpers/run.js';
 
 describe('windows (§6)', () => {
@@ -445,6 +446,41 @@ rule "Tenth" {
     expect(aw.trace).toBe(first);
     // JSON (what a library user may write of a result) has every field, the trace included
     expect(JSON.parse(JSON.stringify(aw))).toEqual({ rule: 'Tenth', pot: 'cash', amount: JSON.parse(JSON.stringify(aw.amount)), trace: first });
+  });
+
+  it('a statement\'s values, made when first read, are its own period\'s, and are in its JSON', () => {
+    const r = runProgram(
+      `${header()}
+event sale { amount: money }
+measure total = sum sale.amount
+tier level by total {
+  Base
+  Top from 100 EUR
+}
+let doubled = total * 2
+payout cash as cash
+rule "Tenth" {
+  for each partner
+  award total * 10% to cash
+}
+`,
+      { 'sale.csv': `id,partner,date,amount\nS1,P1,2026-01-02,30.00\nS2,P1,2026-04-03,150.00` },
+    );
+    // read only now, every period finished: each statement shows its period's values
+    const q1 = partner(period(r, '2026-Q1'), 'P1');
+    const q2 = partner(period(r, '2026-Q2'), 'P1');
+    expect(Object.keys(q1.values)).toEqual(['total', 'doubled']);
+    expect(N.toText(q1.values['total']!.value as N.Num)).toBe('30');
+    expect(N.toText(q1.values['doubled']!.value as N.Num)).toBe('60');
+    expect(q1.values['total']!.u).toBe('money');
+    expect(N.toText(q2.values['doubled']!.value as N.Num)).toBe('300');
+    expect(q1.values).toBe(q1.values);
+    expect(q1.tiers).toEqual({ level: 'Base' });
+    expect(q2.tiers).toEqual({ level: 'Top' });
+    // JSON (what a library user may write of a result) has every field, the values included, no `held` unless held
+    const json = JSON.parse(JSON.stringify(q2)) as Record<string, unknown>;
+    expect(Object.keys(json)).toEqual(['id', 'tiers', 'values', 'pots', 'awards', 'unfired']);
+    expect(json['values']).toEqual(JSON.parse(JSON.stringify(q2.values)));
   });
 });
 

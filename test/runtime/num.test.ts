@@ -92,6 +92,31 @@ describe('Accumulator', () => {
   });
 });
 
+describe('Sum (a running add)', () => {
+  it('gives what add gives over the same terms from ZERO: the same value, scale and kind (property)', () => {
+    const shape = (v: N.Num) => (v instanceof N.Fixed ? `fixed ${v.n} ${v.s}` : `dec ${N.toText(v)}`);
+    const term = fc.oneof(
+      { arbitrary: fc.tuple(fc.integer({ min: -1e9, max: 1e9 }), fc.integer({ min: 0, max: 6 })).map(([n, s]) => new N.Fixed(n, s)), weight: 5 },
+      // near 2^53, where a total leaves the integers (and, with a scale, where rescaling does)
+      fc.tuple(fc.constantFrom(Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 2 ** 52, -(2 ** 52), 999_999_999_999_999), fc.integer({ min: 0, max: 4 })).map(([n, s]) => new N.Fixed(n, s)),
+      fc.tuple(fc.integer({ min: -1e6, max: 1e6 }), fc.integer({ min: 1, max: 97 })).map(([a, b]) => N.div(N.int(a), N.int(b))),
+      fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map((n) => N.parseNum(n.toString())),
+    );
+    fc.assert(
+      fc.property(fc.array(term, { minLength: 0, maxLength: 12 }), (xs) => {
+        const sum = new N.Sum();
+        let chain: N.Num = N.ZERO;
+        for (const x of xs) {
+          sum.add(x);
+          chain = N.add(chain, x);
+        }
+        expect(shape(sum.value())).toBe(shape(chain));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
 describe('floorDiv and ceilDiv (the kernels\' ⌊v ÷ 10^k⌋ without %)', () => {
   const floorBig = (v: bigint, p: bigint) => (v >= 0n || v % p === 0n ? v / p : v / p - 1n);
   const ceilBig = (v: bigint, p: bigint) => (v <= 0n || v % p === 0n ? v / p : v / p + 1n);
