@@ -59,7 +59,12 @@ export interface AwardResult {
 export interface PartnerResult {
   id: string;
   tiers: Record<string, string>;
-  values: Record<string, { value: Value; u: ValueKind }>;
+  /**
+   * The partner's measures and lets in the period, by name, made when first read. A getter of the
+   * statement's class, as `AwardResult.trace` is: `JSON.stringify` writes it (`toJSON`); a spread
+   * (`{ ...statement }`) or a structured clone does not copy it — read it to copy it.
+   */
+  readonly values: Record<string, { value: Value; u: ValueKind }>;
   pots: Record<string, PotResult>;
   awards: AwardResult[];
   /** Why each rule that gave this partner nothing did not fire (filled when the run was asked to explain). */
