@@ -280,10 +280,10 @@ interface ValueStep {
 
 /**
  * A partner's statement for a period. A class, with `values` a getter of its prototype, made when
- * first read (and kept): the writers do not show them (`incent explain` and `expect` do), and
- * making an object per value and partner that no one reads was ~15% of finishing the canonical
- * run. The period's values of a partner (`vals`) are not changed once it is finished. `toJSON`
- * writes `values`, as a plain object's would be.
+ * first read (and kept): the writers do not show them (`incent explain` and `expect` do), so a run
+ * no longer makes an object per value and partner that no one reads. The period's values of a
+ * partner (`vals`) are not changed once it is finished. `toJSON` writes `values`, as a plain
+ * object's would be.
  */
 class Statement implements PartnerResult {
   readonly pots: Record<string, PotResult> = {};
